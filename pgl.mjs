@@ -1,0 +1,14 @@
+import { PGlite } from '@electric-sql/pglite';
+let t=Date.now();
+const db = await PGlite.create();
+console.log('create ms', Date.now()-t, process.memoryUsage().rss/1e6);
+const r = await db.query("select 1::int8 a, 1.5::numeric b, now() c, '{\"a\":1}'::jsonb d, 5::int4 e, array['a','b'] f, 1.5::float8 g");
+console.log(r.rows, r.fields);
+t=Date.now();
+const blob = await db.dumpDataDir('none');
+console.log('dump', Date.now()-t, blob.size);
+t=Date.now();
+const db2 = await PGlite.create({loadDataDir: blob});
+console.log('load ms', Date.now()-t, process.memoryUsage().rss/1e6);
+const r2 = await db2.exec("begin; select 1; commit;");
+console.log(r2.length);

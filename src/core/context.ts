@@ -1,0 +1,75 @@
+import type { DbHandle } from '../db/connect.js';
+import { type Config, type GlobalOptions, resolveConfig } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { Output } from './output.js';
+import { type Progress, startProgress } from './progress.js';
+import { type Clock, systemClock } from './time.js';
+
+/** What every command gets: configuration, stdout renderer, stderr logger, the database on demand. */
+export interface Context {
+  config: Config;
+  globals: GlobalOptions;
+  out: Output;
+  log: Logger;
+  clock: Clock;
+  /** stdin and stderr are terminals: prompts are allowed. */
+  interactive: boolean;
+  /** Opens (and migrates) the database on first call; later calls return the same handle. */
+  db(): Promise<DbHandle>;
+  /** A progress indicator: shown only on a terminal, never with --quiet or --json. */
+  progress(label: string, total?: number): Promise<Progress>;
+  /** The key that encrypts secrets at rest. */
+  secretKey(): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+export interface ContextOverrides {
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+  stdinIsTTY?: boolean;
+}
+
+export function createContext(globals: GlobalOptions, overrides: ContextOverrides = {}): Context {
+  const env = overrides.env ?? process.env;
+  const config = resolveConfig(globals, env);
+  const stderr = overrides.stderr ?? process.stderr;
+  const out = new Output({ json: globals.json, env, stream: overrides.stdout ?? process.stdout });
+  const log = createLogger({ quiet: globals.quiet, verbose: globals.verbose, env, stream: stderr });
+  let handle: Promise<DbHandle> | undefined;
+  let key: Buffer | undefined;
+  return {
+    config,
+    globals,
+    out,
+    log,
+    clock: overrides.clock ?? systemClock,
+    interactive: Boolean(overrides.stdinIsTTY ?? process.stdin.isTTY) && Boolean(stderr.isTTY),
+    db() {
+      handle ??= import('../db/connect.js').then((m) => m.openDatabase(config));
+      // A failed open is not cached: the next call tries again.
+      handle.catch(() => {
+        handle = undefined;
+      });
+      return handle;
+    },
+    progress(label, total) {
+      return startProgress({ label, total, enabled: !globals.quiet && !globals.json, stream: stderr });
+    },
+    async secretKey() {
+      if (!key) {
+        const { loadSecretKey } = await import('./secrets.js');
+        key = loadSecretKey(config.home, env);
+      }
+      return key;
+    },
+    async close() {
+      if (handle) {
+        const h = await handle.catch(() => undefined);
+        handle = undefined;
+        await h?.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// The few error classes of mp. Only src/cli.ts turns them into exit codes.
+
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  internal: 70,
+} as const;
+
+export interface ErrorOptions {
+  cause?: unknown;
+  /** Extra structured detail, shown with --json and --verbose. */
+  details?: Record<string, unknown>;
+}
+
+/** Base of every expected mp error: a stable code and a one-line message. */
+export abstract class MpError extends Error {
+  abstract readonly exitCode: number;
+  readonly code: string;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: string, message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.details = options.details;
+  }
+}
+
+/** The command line itself is wrong (unknown command, bad flag value): exit 2 with a usage hint. */
+export class UsageError extends MpError {
+  readonly exitCode = EXIT.usage;
+  readonly hint?: string;
+  constructor(code: string, message: string, options: ErrorOptions & { hint?: string } = {}) {
+    super(code, message, options);
+    this.hint = options.hint;
+  }
+}
+
+/** An expected failure (bad data, unreachable service, nothing to do): exit 1, message only. */
+export class UserError extends MpError {
+  readonly exitCode = EXIT.failure;
+}
+
+/** A bug in mp: exit 70, stack trace and a request to report it. */
+export class InternalError extends MpError {
+  readonly exitCode = EXIT.internal;
+}
+
+export function isMpError(error: unknown): error is MpError {
+  return error instanceof MpError;
+}
+
+/** The message of anything thrown, for one-line reports. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** The `code` of an error when it has one (ours, Node's `ECONNREFUSED`, pg's SQLSTATE). */
+export function errorCode(error: unknown): string | undefined {
+  if (error && typeof error === 'object' && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}

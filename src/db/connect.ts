@@ -1,0 +1,155 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kysely } from 'kysely';
+import type { Config } from '../core/config.js';
+import { errorCode, UserError } from '../core/errors.js';
+import { acquireFileLock } from './file-lock.js';
+import { migrateToLatest, migrationStatus } from './migrate.js';
+import type { Database } from './schema.js';
+
+export type Engine = 'pglite' | 'postgres';
+
+/** An open database: the Kysely instance, which engine it is, and where. */
+export interface DbHandle {
+  db: Kysely<Database>;
+  engine: Engine;
+  /** PGlite data directory, or the PostgreSQL URL without its password. */
+  location: string;
+  close(): Promise<void>;
+  /** PGlite only: a tarball of the data directory (test templates, backups). */
+  dumpDataDir?: () => Promise<Blob>;
+}
+
+export interface OpenOptions {
+  /** Apply pending migrations on open (default true). */
+  migrate?: boolean;
+  /** Pool size for PostgreSQL (default 10). */
+  poolSize?: number;
+}
+
+// int8 and date come back as strings on both engines (as node-postgres returns int8 by default):
+// no silent precision loss and no local-time Date for a calendar day.
+const INT8 = 20;
+const DATE = 1082;
+
+/** Opens (and by default migrates) the database named by the config: PostgreSQL or embedded PGlite. */
+export async function openDatabase(config: Config, options: OpenOptions = {}): Promise<DbHandle> {
+  const handle = config.databaseUrl ? await openPostgres(config.databaseUrl, options) : await openPglite(join(config.home, 'db'), config.lockTimeoutMs);
+  if (options.migrate !== false) {
+    try {
+      const status = await migrationStatus(handle.db);
+      if (status.pending.length > 0) await migrateToLatest(handle.db);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+  return handle;
+}
+
+export async function openPglite(dataDir: string, lockTimeoutMs: number): Promise<DbHandle> {
+  mkdirSync(dataDir, { recursive: true });
+  const lock = await acquireFileLock(`${dataDir}.lock`, lockTimeoutMs);
+  try {
+    return await createPgliteHandle({ dataDir }, dataDir, () => lock.release());
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+/** An in-memory PGlite (tests, demos), optionally restored from a dumped data directory. */
+export function openMemoryPglite(loadDataDir?: Blob): Promise<DbHandle> {
+  return createPgliteHandle({ loadDataDir }, 'memory');
+}
+
+async function createPgliteHandle(options: { dataDir?: string; loadDataDir?: Blob }, location: string, onClose?: () => void): Promise<DbHandle> {
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('./pglite-dialect.js')]);
+  const pglite = await PGlite.create({ ...options, parsers: { [INT8]: (v: string) => v, [DATE]: (v: string) => v } });
+  await pglite.exec("set timezone = 'UTC'");
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    engine: 'pglite',
+    location,
+    async close() {
+      await db.destroy();
+      await pglite.close();
+      onClose?.();
+    },
+    dumpDataDir: () => pglite.dumpDataDir('none'),
+  };
+}
+
+export async function openPostgres(url: string, options: OpenOptions = {}): Promise<DbHandle> {
+  const [{ default: pg }, { PostgresDialect }] = await Promise.all([import('pg'), import('kysely')]);
+  pg.types.setTypeParser(INT8, (v) => v);
+  pg.types.setTypeParser(DATE, (v) => v);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 10_000,
+    options: '-c timezone=UTC',
+  });
+  // An idle client that loses its server must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const location = redactUrl(url);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await db.destroy().catch(() => {});
+    throw new UserError('DB_UNREACHABLE', `cannot connect to PostgreSQL at ${hostOf(url)}: ${describeConnectError(error)}`, { cause: error });
+  }
+  return {
+    db,
+    engine: 'postgres',
+    location,
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+/** The URL without its password. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '****';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname || 'localhost'}:${u.port || '5432'}`;
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+function describeConnectError(error: unknown): string {
+  const code = errorCode(error) ?? errorCode((error as { errors?: unknown[] })?.errors?.[0]);
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is the server running and accepting TCP connections?)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host not found';
+    case 'ETIMEDOUT':
+      return 'connection timed out';
+    case '28P01':
+    case '28000':
+      return 'authentication failed (check the user and password in DATABASE_URL)';
+    case '3D000':
+      return 'the database does not exist (create it with createdb)';
+    default: {
+      const message = (error as Error)?.message;
+      return message && !/timeout exceeded/i.test(message) ? message : 'connection timed out';
+    }
+  }
+}
