@@ -65,6 +65,11 @@ async function postgresReachable(url) {
   }
 }
 
+// Subprocess tests run the built CLI: build first so dist/ matches the sources.
+process.stderr.write('== building dist/ ==\n');
+const build = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) process.stderr.write('warning: the build reported type errors (see above); testing what was emitted\n');
+
 const { TEST_DATABASE_URL: _omit, ...pgliteEnv } = process.env;
 vitest('pglite', { ...pgliteEnv, TEST_DATABASE_URL: '' }, []);
 

@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMp } from '../support/cli.js';
+import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
+
+describe('mp as a subprocess', () => {
+  let handle: TestDatabase;
+  let home: string;
+  beforeAll(async () => {
+    handle = await createTestDatabase();
+    home = mkdtempSync(join(tmpdir(), 'mp-home-'));
+  });
+  afterAll(async () => {
+    await handle?.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('prints help quickly and exits 0', async () => {
+    const r = await runMp(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: mp');
+    expect(r.stdout).toContain('db');
+  });
+
+  it('exits 2 on an unknown command and suggests one', async () => {
+    const r = await runMp(['nosuch']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown command 'nosuch'");
+    expect(r.stderr).toMatch(/Did you mean .*`mp db`/);
+    const typo = await runMp(['db', 'statsu']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('Did you mean status?');
+  });
+
+  it('reports an unreachable PostgreSQL in one line, exit 1, no stack trace', async () => {
+    const r = await runMp(['db', 'status'], { env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:5999/x' } });
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('cannot connect to PostgreSQL at 127.0.0.1:5999: connection refused');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+    const verbose = await runMp(['db', 'status', '--verbose'], { env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:5999/x' } });
+    expect(verbose.stderr).toMatch(/ECONNREFUSED|at /);
+  });
+
+  it('waits for the embedded database held by another process and names its pid', async () => {
+    const lockHome = mkdtempSync(join(tmpdir(), 'mp-lock-'));
+    try {
+      // A lock file held by a live process (this test runner).
+      writeFileSync(
+        join(lockHome, 'db.lock'),
+        JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), since: new Date().toISOString() }),
+      );
+      const started = Date.now();
+      const r = await runMp(['db', 'status', '--lock-timeout', '1s'], { env: { MP_HOME: lockHome } });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`pid ${process.pid}`);
+    } finally {
+      rmSync(lockHome, { recursive: true, force: true });
+    }
+  });
+
+  it('prints db status as JSON naming the engine and the applied migrations', async () => {
+    const env = testEngine === 'postgres' ? { DATABASE_URL: handle.url! } : { MP_HOME: home };
+    const r = await runMp(['db', 'status', '--json'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const status = JSON.parse(r.stdout);
+    expect(status.engine).toBe(testEngine);
+    expect(status.applied.map((m: { name: string }) => m.name)).toContain('0001_foundation');
+    expect(status.pending).toEqual([]);
+    const migrate = await runMp(['db', 'migrate', '--json'], { env });
+    expect(migrate.code).toBe(0);
+    expect(JSON.parse(migrate.stdout).applied).toEqual([]);
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig, setting } from '../../src/core/config.js';
+import { createLogger } from '../../src/core/log.js';
+import { Output } from '../../src/core/output.js';
+import { decryptSecret, encryptSecret, maskSecret } from '../../src/core/secrets.js';
+import { colorEnabled } from '../../src/core/terminal.js';
+
+function sink(isTTY: boolean) {
+  const chunks: string[] = [];
+  return { chunks, stream: { isTTY, columns: 80, write: (s: string) => (chunks.push(s), true) } };
+}
+
+const rows = [
+  { sku: 'A-1', price: '1500', note: 'tab\there' },
+  { sku: 'B-22', price: '99', note: null },
+];
+const columns = [{ key: 'sku', header: 'SKU' }, { key: 'price', align: 'right' as const }, { key: 'note' }];
+
+describe('Output', () => {
+  it('renders an aligned table on a terminal', () => {
+    const { chunks, stream } = sink(true);
+    new Output({ stream, env: { NO_COLOR: '1' } }).list(rows, columns);
+    expect(chunks.join('')).toBe('SKU   PRICE  NOTE\nA-1    1500  tab\there\nB-22     99  -\n');
+  });
+
+  it('prints tab-separated lines with escapes and no header when piped', () => {
+    const { chunks, stream } = sink(false);
+    new Output({ stream, env: {} }).list(rows, columns);
+    expect(chunks.join('')).toBe('A-1\t1500\ttab\\there\nB-22\t99\t\n');
+  });
+
+  it('prints one JSON document with --json', () => {
+    const { chunks, stream } = sink(true);
+    new Output({ stream, json: true, env: {} }).list(rows, columns);
+    expect(JSON.parse(chunks.join(''))).toEqual(rows);
+  });
+
+  it('honours NO_COLOR and FORCE_COLOR', () => {
+    expect(colorEnabled({ isTTY: true, write: () => true }, {})).toBe(true);
+    expect(colorEnabled({ isTTY: true, write: () => true }, { NO_COLOR: '1' })).toBe(false);
+    expect(colorEnabled({ isTTY: false, write: () => true }, { FORCE_COLOR: '1' })).toBe(true);
+    const { chunks, stream } = sink(true);
+    new Output({ stream, env: { FORCE_COLOR: '1' } }).list(rows.slice(0, 1), columns);
+    expect(chunks[0]).toContain('\u001b[1m');
+  });
+});
+
+describe('logger', () => {
+  it('writes JSON lines when stderr is not a terminal and redacts secrets', () => {
+    const { chunks, stream } = sink(false);
+    const log = createLogger({ stream, now: () => new Date('2026-11-21T00:00:00Z') });
+    log.info('synced', { rows: 3, token: 'abc' });
+    log.debug('hidden');
+    expect(chunks).toHaveLength(1);
+    expect(JSON.parse(chunks[0]!)).toEqual({ time: '2026-11-21T00:00:00.000Z', level: 'info', msg: 'synced', rows: 3, token: '[redacted]' });
+  });
+
+  it('writes plain text on a terminal and respects --quiet', () => {
+    const { chunks, stream } = sink(true);
+    const log = createLogger({ stream, quiet: true, env: { NO_COLOR: '1' } });
+    log.info('not shown');
+    log.warn('careful');
+    expect(chunks).toEqual(['warning: careful\n']);
+  });
+});
+
+describe('secrets', () => {
+  const key = Buffer.alloc(32, 7);
+  it('round-trips with AES-256-GCM and detects tampering', () => {
+    const sealed = encryptSecret('wb-token-123456', key);
+    expect(sealed).not.toContain('wb-token');
+    expect(decryptSecret(sealed, key)).toBe('wb-token-123456');
+    expect(() => decryptSecret(sealed, Buffer.alloc(32, 8))).toThrow(/cannot be decrypted/);
+    const parts = sealed.split('.');
+    parts[3] = Buffer.from('xxxxxxxx').toString('base64url');
+    expect(() => decryptSecret(parts.join('.'), key)).toThrow();
+  });
+
+  it('masks all but the last four characters', () => {
+    expect(maskSecret('eyJhbGciOiJFUzI1NiJ9abcd')).toBe('****abcd');
+    expect(maskSecret('abc')).toBe('****');
+    expect(maskSecret('')).toBe('');
+  });
+});
+
+describe('config', () => {
+  it('prefers flags over environment over defaults', () => {
+    const env = { MP_HOME: '/tmp/from-env', DATABASE_URL: 'postgres://env/db', MP_KASPI_URL: 'http://127.0.0.1:1' };
+    const config = resolveConfig({ home: '/tmp/from-flag' }, env);
+    expect(config.home).toBe('/tmp/from-flag');
+    expect(config.databaseUrl).toBe('postgres://env/db');
+    expect(config.lockTimeoutMs).toBe(30_000);
+    expect(setting(config, 'kaspi.baseUrl', 'MP_KASPI_URL', 'https://kaspi.kz')).toBe('http://127.0.0.1:1');
+    expect(setting(config, 'wb.baseUrl', 'MP_WB_URL', 'https://x')).toBe('https://x');
+  });
+
+  it('uses XDG_DATA_HOME for the default home and rejects a bad duration', () => {
+    expect(resolveConfig({}, { XDG_DATA_HOME: '/tmp/xdg' }).home).toBe('/tmp/xdg/mp');
+    expect(() => resolveConfig({ lockTimeout: 'soon' }, {})).toThrow(/--lock-timeout must be a duration/);
+  });
+});
