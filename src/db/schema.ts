@@ -1,5 +1,6 @@
 // The Kysely `Database` type: one interface per migrated table, grouped by domain in src/db/schema/.
 // test/db/schema.test.ts migrates a fresh database and checks every table and column named here.
 import type { CoreTables } from './schema/core.js';
+import type { WbTables } from './schema/wb.js';
 
-export interface Database extends CoreTables {}
+export interface Database extends CoreTables, WbTables {}
