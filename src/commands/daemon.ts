@@ -1,0 +1,79 @@
+import { parseDurationMs } from '../core/config.js';
+import type { Context } from '../core/context.js';
+import { UsageError } from '../core/errors.js';
+import { createLogger } from '../core/log.js';
+import { startDaemon } from '../schedule/daemon.js';
+import { listJobs } from '../schedule/registry.js';
+import { jobSchedule, scheduleTimezone } from '../schedule/schedule-config.js';
+
+interface Options {
+  jobs?: string;
+  idle?: string;
+}
+
+/**
+ * `mp daemon`: runs the schedules until SIGINT/SIGTERM. The first signal stops scheduling and waits
+ * for running jobs; a second one exits at once. Logs are JSON lines on stderr.
+ */
+export async function daemon(ctx: Context, options: Options): Promise<number> {
+  const log = createLogger({ structured: true, quiet: ctx.globals.quiet, verbose: ctx.globals.verbose, env: ctx.config.env });
+  const quietProgress: Context['progress'] = async () => ({ tick() {}, label() {}, stop() {} });
+  const dctx: Context = { ...ctx, log, progress: quietProgress };
+  const all = await listJobs(ctx.config.env);
+  let chosen = all;
+  if (options.jobs) {
+    const names = options.jobs
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const unknown = names.filter((n) => !all.some((j) => j.name === n));
+    if (unknown.length)
+      throw new UsageError('JOB_UNKNOWN', `unknown job(s): ${unknown.join(', ')}`, { hint: `known jobs: ${all.map((j) => j.name).join(', ')}` });
+    chosen = all.filter((j) => names.includes(j.name));
+  }
+  const timezone = scheduleTimezone(ctx.config);
+  const idleMs = parseDurationMs(options.idle ?? ctx.config.env.MP_DAEMON_IDLE ?? '10s', '--idle');
+  const scheduled = [];
+  for (const job of chosen) {
+    const schedule = await jobSchedule(ctx.config, job);
+    if (schedule.kind !== 'off') scheduled.push({ job, schedule });
+  }
+  if (scheduled.length === 0) {
+    log.warn('nothing to schedule: every job is off or none is available', { event: 'daemon.idle' });
+    return 0;
+  }
+  // Open the database before the first fire: with the embedded one this process now holds it.
+  const handle = await ctx.db();
+  log.info(`mp daemon started (pid ${process.pid}) on the ${handle.engine} database at ${handle.location}`, {
+    event: 'daemon.started',
+    pid: process.pid,
+    engine: handle.engine,
+    jobs: scheduled.map((s) => s.job.name),
+  });
+  if (handle.engine === 'pglite') {
+    log.info('the embedded database is held by this daemon: other mp commands wait for it; use PostgreSQL (DATABASE_URL) to run both', {
+      event: 'daemon.embedded',
+    });
+  }
+  const running = await startDaemon(dctx, scheduled, { timezone, idleMs });
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals === 1) {
+      log.info(`${signal}: stopping (send it again to exit at once)`, { event: 'daemon.stopping', signal, running: running.running() });
+      void running.stop();
+    } else {
+      log.warn(`${signal} again: exiting now`, { event: 'daemon.exit', signal, running: running.running() });
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await running.stopped;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return 0;
+}

@@ -1,0 +1,74 @@
+import type { Context } from '../../core/context.js';
+import { EXIT, isMpError, UsageError } from '../../core/errors.js';
+import { findJob, listJobs } from '../../schedule/registry.js';
+import { describeError, runJob } from '../../schedule/run-job.js';
+
+interface Options {
+  store?: string;
+  cabinet?: string;
+  shard?: string;
+}
+
+/** `mp jobs run <job>`: one run (per store/cabinet) under the job's lock; what cron calls. */
+export async function jobsRun(ctx: Context, name: string, options: Options): Promise<number> {
+  const job = await findJob(name, ctx.config.env);
+  if (!job) {
+    const names = (await listJobs(ctx.config.env)).map((j) => j.name);
+    throw new UsageError('JOB_UNKNOWN', `unknown job "${name}"`, {
+      hint: names.length ? `known jobs: ${names.join(', ')}` : 'no jobs are available in this build',
+    });
+  }
+  const scope = options.store ?? options.cabinet;
+  if (options.store !== undefined && options.cabinet !== undefined) throw new UsageError('JOB_BAD_SCOPE', 'give --store or --cabinet, not both');
+  const given = options.store !== undefined ? 'store' : options.cabinet !== undefined ? 'cabinet' : undefined;
+  if (given && job.scopeKind !== given) {
+    throw new UsageError('JOB_BAD_SCOPE', `${job.name} does not run per ${given}`, {
+      hint: job.scopeKind ? `use --${job.scopeKind}` : 'it always runs for everything',
+    });
+  }
+  let shard: { index: number; count: number } | undefined;
+  if (options.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(options.shard);
+    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) {
+      throw new UsageError('JOB_BAD_SHARD', `--shard must be i/n with 0 ≤ i < n, like 0/4, got "${options.shard}"`);
+    }
+    if (!job.sharded) throw new UsageError('JOB_BAD_SHARD', `${job.name} does not split work into shards`);
+    shard = { index: Number(m[1]), count: Number(m[2]) };
+  }
+
+  const outcomes = await runJob(ctx, job, { scope, shard });
+  const label = (o: { job: string; scope: string | null }) => (o.scope ? `${o.job} (${o.scope})` : o.job);
+  for (const o of outcomes) {
+    if (o.status === 'skipped') ctx.log.warn(`${label(o)} is already running elsewhere: skipped (run ${o.runId})`);
+    else if (o.status === 'failed') ctx.log.error(`${label(o)} failed: ${describeError(o.error)} (run ${o.runId})`);
+    else ctx.log.info(`${label(o)} ${o.status} in ${(o.durationMs / 1000).toFixed(1)} s (run ${o.runId})`);
+  }
+  if (outcomes.length === 0 && job.scopeKind) ctx.log.warn(`${job.name}: no ${job.scopeKind} to run for`);
+  const json = outcomes.map((o) => ({
+    job: o.job,
+    scope: o.scope,
+    status: o.status,
+    runId: o.runId ?? null,
+    durationMs: o.durationMs,
+    summary: o.summary ?? null,
+    error: o.status === 'failed' ? describeError(o.error) : null,
+  }));
+  if (ctx.out.json) ctx.out.jsonDocument(json.length === 1 ? json[0] : json);
+  else
+    ctx.out.list(json, [{ key: 'job' }, { key: 'scope' }, { key: 'status' }, { key: 'summary', get: (r) => (r.summary ? summaryText(r.summary) : r.error) }]);
+  const failed = outcomes.filter((o) => o.status === 'failed');
+  if (failed.length === 0) return 0;
+  for (const o of failed) {
+    if (!isMpError(o.error)) ctx.log.debug('stack', { stack: o.error instanceof Error ? o.error.stack : String(o.error) });
+  }
+  // An unexpected exception in a job is a bug (70); an expected failure exits 1.
+  return failed.some((o) => !isMpError(o.error) || o.error.exitCode === EXIT.internal) ? EXIT.internal : EXIT.failure;
+}
+
+/** `key=value` pairs of a summary's scalar fields, for the one-line table cell. */
+function summaryText(summary: Record<string, unknown>): string {
+  return Object.entries(summary)
+    .filter(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}

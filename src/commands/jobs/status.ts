@@ -1,0 +1,25 @@
+import type { Context } from '../../core/context.js';
+import { jobStatuses } from '../../schedule/job-status.js';
+import { listJobs } from '../../schedule/registry.js';
+import { scheduleTimezone } from '../../schedule/schedule-config.js';
+
+/** `mp jobs status`: per job the last run, its result, the next scheduled time, failures in 24 h. */
+export async function jobsStatus(ctx: Context): Promise<void> {
+  const jobs = await listJobs(ctx.config.env);
+  const timezone = scheduleTimezone(ctx.config);
+  const { db } = await ctx.db();
+  const rows = await jobStatuses(db, ctx.config, jobs, timezone, ctx.clock.now());
+  ctx.out.list(
+    rows,
+    [
+      { key: 'job' },
+      { key: 'schedule' },
+      { key: 'last', header: 'last run', get: (r) => r.lastRun?.startedAt },
+      { key: 'result', get: (r) => r.lastRun && (r.lastRun.scope ? `${r.lastRun.status} (${r.lastRun.scope})` : r.lastRun.status) },
+      { key: 'next', header: 'next run', get: (r) => r.nextRunAt ?? (r.schedule === 'continuous' ? 'continuous' : '') },
+      { key: 'failures', header: 'failed 24h', get: (r) => r.failuresLast24h, align: 'right' },
+    ],
+    (r) => ({ ...r, timezone }),
+  );
+  if (!ctx.out.json && jobs.length === 0) ctx.log.warn('No jobs are available in this build.');
+}

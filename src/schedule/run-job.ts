@@ -1,0 +1,97 @@
+// Runs one job once under its advisory lock and records it in job_runs.
+import { hostname } from 'node:os';
+import type { Context } from '../core/context.js';
+import { errorMessage } from '../core/errors.js';
+import { withAdvisoryLock } from '../db/locks.js';
+import { deleteJobRun, finishJobRun, insertJobRun } from './job-runs.repository.js';
+import type { JobDefinition, JobRunOptions, JobSummary } from './registry.js';
+
+export interface JobOutcome {
+  job: string;
+  scope: string | null;
+  status: 'succeeded' | 'failed' | 'skipped' | 'idle';
+  /** The job_runs id (none for an idle continuous poll, which is not kept). */
+  runId?: string;
+  summary?: JobSummary;
+  error?: unknown;
+  durationMs: number;
+}
+
+export interface RunJobOptions {
+  scope?: string;
+  shard?: JobRunOptions['shard'];
+  signal?: AbortSignal;
+  /** Continuous workers: drop the job_runs row of a run that found nothing to do. */
+  dropIdle?: boolean;
+}
+
+/** The advisory lock name of a job (and scope): the same on every host and process. */
+export function jobLockName(job: string, scope: string | null): string {
+  return scope ? `mp.job:${job}:${scope}` : `mp.job:${job}`;
+}
+
+/**
+ * Runs a job: once, or once per scope (each under its own lock) when the job runs per store or
+ * cabinet and no scope was given. Never throws for a job's own failure: it is in the outcome.
+ */
+export async function runJob(ctx: Context, job: JobDefinition, options: RunJobOptions = {}): Promise<JobOutcome[]> {
+  if (options.scope === undefined && job.scopes) {
+    let scopes: string[];
+    try {
+      scopes = await job.scopes(ctx);
+    } catch (error) {
+      // Not even the list of stores/cabinets could be read: that is a failed run too.
+      return [await recordFailure(ctx, job, error)];
+    }
+    const outcomes: JobOutcome[] = [];
+    for (const scope of scopes) {
+      if (options.signal?.aborted) break;
+      outcomes.push(await runJobOnce(ctx, job, { ...options, scope }));
+    }
+    return outcomes;
+  }
+  return [await runJobOnce(ctx, job, options)];
+}
+
+/** Runs a job for one scope (or everything) under its advisory lock; a held lock means `skipped`. */
+export async function runJobOnce(ctx: Context, job: JobDefinition, options: RunJobOptions = {}): Promise<JobOutcome> {
+  const handle = await ctx.db();
+  const scope = options.scope ?? null;
+  const where = { job: job.name, scope, host: hostname(), pid: process.pid };
+  const started = ctx.clock.now();
+  const elapsed = () => ctx.clock.now().getTime() - started.getTime();
+  const signal = options.signal ?? new AbortController().signal;
+  const locked = await withAdvisoryLock(handle, jobLockName(job.name, scope), async (): Promise<JobOutcome> => {
+    const runId = await insertJobRun(handle.db, { ...where, startedAt: started, status: 'running' });
+    try {
+      const summary = await job.run(ctx, { scope: options.scope, shard: options.shard, signal });
+      if (options.dropIdle && job.idle?.(summary)) {
+        await deleteJobRun(handle.db, runId);
+        return { job: job.name, scope, status: 'idle', summary, durationMs: elapsed() };
+      }
+      await finishJobRun(handle.db, runId, { status: 'succeeded', finishedAt: ctx.clock.now(), summary });
+      return { job: job.name, scope, status: 'succeeded', runId, summary, durationMs: elapsed() };
+    } catch (error) {
+      await finishJobRun(handle.db, runId, { status: 'failed', finishedAt: ctx.clock.now(), error: describeError(error) });
+      return { job: job.name, scope, status: 'failed', runId, error, durationMs: elapsed() };
+    }
+  });
+  if (locked.acquired) return locked.value;
+  // Someone else (cron, the daemon, another host) is running it right now: record the skip.
+  const runId = await insertJobRun(handle.db, { ...where, startedAt: started, finishedAt: ctx.clock.now(), status: 'skipped' });
+  return { job: job.name, scope, status: 'skipped', runId, durationMs: elapsed() };
+}
+
+async function recordFailure(ctx: Context, job: JobDefinition, error: unknown): Promise<JobOutcome> {
+  const handle = await ctx.db();
+  const now = ctx.clock.now();
+  const runId = await insertJobRun(handle.db, { job: job.name, scope: null, host: hostname(), pid: process.pid, startedAt: now, status: 'running' });
+  await finishJobRun(handle.db, runId, { status: 'failed', finishedAt: now, error: describeError(error) });
+  return { job: job.name, scope: null, status: 'failed', runId, error, durationMs: 0 };
+}
+
+/** `CODE: message` for job_runs.error. */
+export function describeError(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? `${code}: ${errorMessage(error)}` : errorMessage(error);
+}

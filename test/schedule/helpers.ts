@@ -1,0 +1,32 @@
+// A Context for in-process scheduler tests whose db() is the test database.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { type Context, createContext } from '../../src/core/context.js';
+import type { DbHandle } from '../../src/db/connect.js';
+
+export interface TestContext extends Context {
+  /** Everything the logger wrote (JSON lines). */
+  logLines(): Record<string, unknown>[];
+}
+
+export function testContext(handle: DbHandle, env: NodeJS.ProcessEnv = {}): TestContext {
+  const home = mkdtempSync(join(tmpdir(), 'mp-sched-'));
+  const stderr = new PassThrough() as unknown as NodeJS.WriteStream;
+  const stdout = new PassThrough() as unknown as NodeJS.WriteStream;
+  let text = '';
+  (stderr as unknown as PassThrough).on('data', (d) => (text += d));
+  (stdout as unknown as PassThrough).resume();
+  const ctx = createContext({ verbose: true }, { env: { MP_HOME: home, ...env }, stderr, stdout, stdinIsTTY: false });
+  return {
+    ...ctx,
+    db: async () => handle,
+    close: async () => {},
+    logLines: () =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
+}
