@@ -1,0 +1,274 @@
+// The only way mp talks to marketplaces: undici with keep-alive, a token-bucket rate limit per host and
+// exit (direct or proxy), bounded retries with backoff and full jitter, the waits services ask for,
+// per-attempt timeouts, a JSON check, and a round-robin proxy list.
+import { Agent, type Dispatcher, ProxyAgent, request as undiciRequest } from 'undici';
+import type { Logger } from '../core/log.js';
+import { humanDuration } from './http-error.js';
+import { badJsonError, type Failure, networkError, notJsonError, statusError, timeoutError } from './messages.js';
+import { ProxyPool } from './proxies.js';
+import { type RateLimit, RateLimiter, realSleep, type Sleep } from './rate-limit.js';
+import { proxyLabel, safeHeaders, safeUrl } from './redact.js';
+import { decodeBody, decompress, type Expect } from './response-body.js';
+import { type BackoffOptions, backoffDelayMs, DEFAULT_RETRY_STATUSES, serverRetryDelayMs } from './retry.js';
+
+export { HttpError, type HttpErrorCode, isHttpError } from './http-error.js';
+export type { RateLimit } from './rate-limit.js';
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  /** 'Kaspi', 'Wildberries'…: named in messages. */
+  service: string;
+  /** Token bucket per host + exit (proxy); undefined = unlimited. */
+  rateLimit?: RateLimit;
+  /** Retries after the first attempt (default 3): 429, 5xx, network errors, timeouts. */
+  retries?: number;
+  /** Per attempt, headers and body together (default 30000). */
+  timeoutMs?: number;
+  /** Longest Retry-After / X-Ratelimit-Retry waited inline (default 120000); longer ⇒ HTTP_RATE_LIMITED with retryAfterMs. */
+  maxRetryWaitMs?: number;
+  headers?: Record<string, string>;
+  /** Proxy URLs (`http://user:pass@host:port`), used round-robin; a failing one is benched. */
+  proxies?: string[];
+  log?: Logger;
+  /** How long a failing proxy is benched (default 60000). */
+  proxyBenchMs?: number;
+  /** Backoff base and cap (defaults 500 ms, 20 s). */
+  backoff?: BackoffOptions;
+  /** Share buckets between clients that reach the same hosts (default: one limiter per client). */
+  limiter?: RateLimiter;
+  /** Injected for tests: the clock, the wait between retries, and the jitter source. */
+  now?: () => number;
+  sleep?: Sleep;
+  random?: () => number;
+}
+
+export interface RequestOptions {
+  method?: string;
+  /** Relative to baseUrl (its path prefix kept) or absolute. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  /** An object (not a Buffer) is sent as JSON with a JSON content type. */
+  body?: string | Buffer | object;
+  /** Default 'json': non-JSON content type ⇒ HTTP_NOT_JSON; unparsable or cut-off ⇒ HTTP_BAD_JSON. */
+  expect?: Expect;
+  /** Default true. */
+  retry?: boolean;
+  /** Default [429, 500, 502, 503, 504]. */
+  retryStatuses?: number[];
+  /** Non-2xx statuses returned instead of thrown. */
+  acceptStatuses?: number[];
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse<T> {
+  status: number;
+  headers: Record<string, string>;
+  body: T;
+  /** The URL requested, credentials redacted. */
+  url: string;
+  attempts: number;
+}
+
+type Outcome =
+  | { kind: 'response'; status: number; headers: Record<string, string>; body: Buffer }
+  | { kind: 'timeout' }
+  | { kind: 'network' | 'truncated'; error: unknown };
+
+/** How many times unparsable JSON is retried: it is usually a transient cut, but not worth a full budget. */
+const BAD_JSON_RETRIES = 2;
+
+export class HttpClient {
+  private readonly agent: Agent;
+  private readonly proxyAgents = new Map<string, ProxyAgent>();
+  private readonly pool?: ProxyPool;
+  private readonly limiter?: RateLimiter;
+  private readonly defaultHeaders: Record<string, string>;
+  private readonly now: () => number;
+  private readonly sleep: Sleep;
+  private readonly random: () => number;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? realSleep;
+    this.random = options.random ?? Math.random;
+    this.agent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
+    if (options.proxies?.length) this.pool = new ProxyPool(options.proxies, { benchMs: options.proxyBenchMs, now: this.now });
+    // The limiter waits in real time even when `sleep` is faked for backoff tests, unless one is passed in.
+    this.limiter = options.limiter ?? (options.rateLimit ? new RateLimiter(options.rateLimit) : undefined);
+    this.defaultHeaders = lowerKeys({ 'user-agent': 'mp/0.1', ...options.headers });
+  }
+
+  async request<T>(o: RequestOptions): Promise<HttpResponse<T>> {
+    const url = this.buildUrl(o.path, o.query);
+    const method = (o.method ?? 'GET').toUpperCase();
+    const expect = o.expect ?? 'json';
+    const { headers, body } = this.prepare(o, expect);
+    const retries = o.retry === false ? 0 : Math.max(0, this.options.retries ?? 3);
+    const retryStatuses = o.retryStatuses ?? DEFAULT_RETRY_STATUSES;
+    const timeoutMs = o.timeoutMs ?? this.options.timeoutMs ?? 30_000;
+    const maxRetryWaitMs = this.options.maxRetryWaitMs ?? 120_000;
+    const failure: Failure = { service: this.options.service, method, url: safeUrl(url), attempts: 0 };
+    let badJsonRetries = Math.min(BAD_JSON_RETRIES, retries);
+
+    for (let attempt = 1; ; attempt++) {
+      failure.attempts = attempt;
+      const canRetry = attempt <= retries;
+      const proxy = this.pool?.next();
+      await this.limiter?.take(`${url.host}|${proxy ?? 'direct'}`, o.signal);
+      const outcome = await this.attempt(url, method, headers, body, proxy, timeoutMs, o.signal);
+
+      if (outcome.kind !== 'response') {
+        if (proxy) this.benchProxy(proxy, outcome.kind);
+        if (canRetry) {
+          await this.retryAfter(this.backoff(attempt), outcome.kind === 'timeout' ? 'timed out' : 'connection failed', failure, o.signal);
+          continue;
+        }
+        const via = proxy && proxyLabel(proxy);
+        if (outcome.kind === 'timeout') throw timeoutError(failure, timeoutMs);
+        if (outcome.kind === 'truncated' && expect === 'json') {
+          throw badJsonError(failure, 'the answer was cut off', '', undefined, outcome.error);
+        }
+        throw networkError(failure, outcome.error, via);
+      }
+
+      const { status, headers: resHeaders, body: resBody } = outcome;
+      if (proxy && status === 403) this.benchProxy(proxy, 'answered 403');
+      if ((status >= 200 && status < 300) || o.acceptStatuses?.includes(status)) {
+        const decoded = decodeBody(resBody, resHeaders['content-type'], expect);
+        if (decoded.ok) return { status, headers: resHeaders, body: decoded.value as T, url: failure.url, attempts: attempt };
+        if (decoded.problem === 'not-json') throw notJsonError(failure, status, decoded.detail, resBody, safeHeaders(resHeaders));
+        if (canRetry && badJsonRetries-- > 0) {
+          await this.retryAfter(this.backoff(attempt), 'sent broken JSON', failure, o.signal);
+          continue;
+        }
+        throw badJsonError(failure, decoded.detail, resBody, status);
+      }
+
+      const asked = serverRetryDelayMs(resHeaders, this.now());
+      const statusInit = { status, body: resBody, headers: safeHeaders(resHeaders), retryAfterMs: asked };
+      if (retries > 0 && retryStatuses.includes(status)) {
+        if (asked !== undefined && asked > maxRetryWaitMs) throw statusError(failure, { ...statusInit, waitTooLong: true });
+        if (canRetry) {
+          await this.retryAfter(asked ?? this.backoff(attempt), `answered ${status}`, failure, o.signal);
+          continue;
+        }
+      }
+      throw statusError(failure, statusInit);
+    }
+  }
+
+  /** Destroys the connection pools (keep-alive sockets included). */
+  async close(): Promise<void> {
+    const agents: Dispatcher[] = [this.agent, ...this.proxyAgents.values()];
+    this.proxyAgents.clear();
+    await Promise.all(agents.map((a) => a.destroy().catch(() => {})));
+  }
+
+  private async attempt(
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    body: string | Buffer | undefined,
+    proxy: string | undefined,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Outcome> {
+    signal?.throwIfAborted();
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error(`timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onAbort = () => controller.abort(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let gotHeaders = false;
+    try {
+      const res = await undiciRequest(url, {
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        body,
+        dispatcher: proxy ? this.proxyAgent(proxy) : this.agent,
+        signal: controller.signal,
+        // Our own timer covers headers and body together; undici's must never fire first.
+        headersTimeout: timeoutMs + 1000,
+        bodyTimeout: timeoutMs + 1000,
+      });
+      gotHeaders = true;
+      const raw = Buffer.from(await res.body.arrayBuffer());
+      const resHeaders = flattenHeaders(res.headers);
+      const decoded = await decompress(raw, resHeaders['content-encoding']);
+      return { kind: 'response', status: res.statusCode, headers: resHeaders, body: decoded };
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (timedOut) return { kind: 'timeout' };
+      if ((error as { code?: string })?.code === 'UND_ERR_INVALID_ARG') throw error;
+      // Headers arrived but the body did not finish: the connection closed early (a "premature close").
+      return { kind: gotHeaders ? 'truncated' : 'network', error };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async retryAfter(ms: number, why: string, f: Failure, signal: AbortSignal | undefined): Promise<void> {
+    this.options.log?.debug(`${f.service} ${why}; retrying in ${humanDuration(ms)} (attempt ${f.attempts + 1})`, {
+      url: f.url,
+      method: f.method,
+    });
+    await this.sleep(ms, signal);
+  }
+
+  private backoff(attempt: number): number {
+    return backoffDelayMs(attempt, this.options.backoff, this.random);
+  }
+
+  private benchProxy(proxy: string, why: string): void {
+    this.pool?.bench(proxy);
+    this.options.log?.info(`${this.options.service}: proxy ${proxyLabel(proxy)} ${why}; benched for ${humanDuration(this.options.proxyBenchMs ?? 60_000)}`);
+  }
+
+  private proxyAgent(proxy: string): ProxyAgent {
+    let agent = this.proxyAgents.get(proxy);
+    if (!agent) {
+      agent = new ProxyAgent({ uri: proxy, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
+      this.proxyAgents.set(proxy, agent);
+    }
+    return agent;
+  }
+
+  private buildUrl(path: string, query: RequestOptions['query']): URL {
+    const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(`${this.options.baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
+    for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.append(key, String(value));
+    return url;
+  }
+
+  private prepare(o: RequestOptions, expect: Expect): { headers: Record<string, string>; body: string | Buffer | undefined } {
+    const headers = { ...this.defaultHeaders, ...lowerKeys(o.headers ?? {}) };
+    if (expect === 'json') headers.accept ??= 'application/json';
+    let body: string | Buffer | undefined;
+    if (o.body === undefined || typeof o.body === 'string' || Buffer.isBuffer(o.body)) body = o.body;
+    else if (o.body instanceof URLSearchParams) {
+      body = o.body.toString();
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    } else {
+      body = JSON.stringify(o.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    return { headers, body };
+  }
+}
+
+function lowerKeys(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
+  return out;
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
