@@ -1,0 +1,143 @@
+// Products under price management: import from a file or the merchant cabinet, list, change
+// settings, enable and disable.
+import type { Kysely } from 'kysely';
+import { UsageError, UserError } from '../core/errors.js';
+import type { Database } from '../db/schema.js';
+import { type ProductInput, parseProductRecord, parseStrategy } from './product-settings.js';
+import { type DemperProductRow, listProducts, type ProductFilter, patchProducts, type SettingsPatch, upsertProducts } from './products.repository.js';
+import type { StoreRow } from './stores.repository.js';
+import { readTableFile } from './table-file.js';
+
+export interface ImportResult {
+  imported: number;
+  file?: string;
+}
+
+/**
+ * Validates every row of a products file first; a single bad row rejects the whole file (with
+ * every problem and its row number), so nothing half-applied ever reaches the repricer.
+ */
+export async function importProductsFile(db: Kysely<Database>, store: StoreRow, path: string): Promise<ImportResult> {
+  const table = await readTableFile(path);
+  for (const required of ['sku', 'product_id', 'min_price', 'max_price']) {
+    if (!table.headers.includes(required)) {
+      throw new UserError(
+        'DEMPER_IMPORT_HEADER',
+        `${path}: no "${required}" column; the header is sku,product_id,name,price,min_price,max_price,step,strategy`,
+      );
+    }
+  }
+  const inputs: ProductInput[] = [];
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  for (const record of table.records) {
+    const { input, problems: rowProblems } = parseProductRecord(record.values);
+    const first = input ? seen.get(input.sku) : undefined;
+    if (input && first !== undefined) rowProblems.push(`sku "${input.sku}" already appears on row ${first}`);
+    if (rowProblems.length > 0) problems.push(`row ${record.row}: ${rowProblems.join('; ')}`);
+    else if (input) {
+      inputs.push(input);
+      seen.set(input.sku, record.row);
+    }
+  }
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 20).join(' | ');
+    const more = problems.length > 20 ? ` (and ${problems.length - 20} more)` : '';
+    throw new UserError('DEMPER_IMPORT_INVALID', `${path}: nothing imported, fix these rows: ${shown}${more}`, { details: { problems } });
+  }
+  if (inputs.length === 0) throw new UserError('DEMPER_IMPORT_EMPTY', `${path} has no product rows under its header`);
+  await db.transaction().execute((trx) => upsertProducts(trx, store.id, inputs));
+  return { imported: inputs.length, file: path };
+}
+
+/** Imports merchant-cabinet offers as products (min = max = the current price until the seller sets them). */
+export async function importCabinetOffers(
+  db: Kysely<Database>,
+  store: StoreRow,
+  offers: { sku: string; productId: string; name: string; price: number | null }[],
+): Promise<ImportResult> {
+  const existing = new Set((await listProducts(db, { storeId: store.id })).map((p) => p.sku));
+  const inputs: ProductInput[] = offers
+    .filter((o) => !existing.has(o.sku) && o.productId && o.price !== null && o.price >= 10)
+    .map((o) => ({
+      sku: o.sku,
+      productId: o.productId,
+      name: o.name,
+      price: o.price,
+      minPrice: o.price!,
+      maxPrice: o.price!,
+      step: 1,
+      strategy: 'hold',
+      topN: null,
+    }));
+  // New offers start as `hold` with min = max = price: nothing moves until the seller sets a range.
+  await db.transaction().execute((trx) => upsertProducts(trx, store.id, inputs));
+  return { imported: inputs.length };
+}
+
+export interface SetOptions {
+  min?: string;
+  max?: string;
+  step?: string;
+  strategy?: string;
+  enable?: boolean;
+  disable?: boolean;
+}
+
+/** Changes the settings of the named SKUs, checking min ≤ max against the stored values too. */
+export async function setProducts(db: Kysely<Database>, storeId: string | undefined, skus: string[], options: SetOptions): Promise<number> {
+  const patch = parsePatch(options);
+  const rows = await listProducts(db, { storeId, skus });
+  const missing = skus.filter((s) => !rows.some((r) => r.sku === s));
+  if (missing.length > 0) throw new UserError('DEMPER_UNKNOWN_SKU', `unknown SKU ${missing.join(', ')}: see \`mp demper products list\``);
+  for (const row of rows) {
+    const min = patch.minPrice ?? Number(row.min_price);
+    const max = patch.maxPrice ?? Number(row.max_price);
+    if (min > max) throw new UsageError('DEMPER_MIN_ABOVE_MAX', `${row.sku}: min ${min} would be above max ${max}; nothing changed`);
+  }
+  return db.transaction().execute((trx) =>
+    patchProducts(
+      trx,
+      rows.map((r) => r.id),
+      patch,
+    ),
+  );
+}
+
+/** Enables or disables every product matching the filter; returns how many changed. */
+export async function toggleProducts(db: Kysely<Database>, filter: ProductFilter, enabled: boolean): Promise<number> {
+  const rows = await listProducts(db, filter);
+  return patchProducts(
+    db,
+    rows.map((r) => r.id),
+    { enabled },
+  );
+}
+
+function parsePatch(options: SetOptions): SettingsPatch {
+  const patch: SettingsPatch = {};
+  const whole = (text: string, flag: string, min: number): number => {
+    if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw new UsageError('DEMPER_BAD_PRICE', `${flag} must be whole tenge ≥ ${min}, got "${text}"`);
+    return Number(text);
+  };
+  if (options.min !== undefined) patch.minPrice = whole(options.min, '--min', 10);
+  if (options.max !== undefined) patch.maxPrice = whole(options.max, '--max', 10);
+  if (options.step !== undefined) patch.step = whole(options.step, '--step', 1);
+  if (options.strategy !== undefined) {
+    const s = parseStrategy(options.strategy);
+    if (!s) throw new UsageError('DEMPER_BAD_STRATEGY', `--strategy must be undercut, match, hold, top-n or top-<N>, got "${options.strategy}"`);
+    patch.strategy = s.strategy;
+    patch.topN = s.topN;
+  }
+  if (options.enable && options.disable) throw new UsageError('DEMPER_BAD_FLAGS', 'use either --enable or --disable');
+  if (options.enable) patch.enabled = true;
+  if (options.disable) patch.enabled = false;
+  if (patch.minPrice !== undefined && patch.maxPrice !== undefined && patch.minPrice > patch.maxPrice) {
+    throw new UsageError('DEMPER_MIN_ABOVE_MAX', `--min ${patch.minPrice} is above --max ${patch.maxPrice}`);
+  }
+  if (Object.keys(patch).length === 0)
+    throw new UsageError('DEMPER_NOTHING_TO_SET', 'give at least one of --min, --max, --step, --strategy, --enable, --disable');
+  return patch;
+}
+
+export type { DemperProductRow };

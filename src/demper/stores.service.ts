@@ -1,0 +1,148 @@
+// Kaspi stores: who we reprice for, with the merchant-cabinet session and/or Shop API token sealed at
+// rest. Secrets never leave this module in clear except to the HTTP calls that need them.
+import type { Kysely } from 'kysely';
+import { UsageError, UserError } from '../core/errors.js';
+import { decryptSecret, encryptSecret, maskSecret } from '../core/secrets.js';
+import type { Database } from '../db/schema.js';
+import type { HttpClient } from '../http/client.js';
+import { getMerchant, listMerchants } from './mc-client.js';
+import { type AskCode, type LoginMethod, loginToCabinet } from './mc-login.js';
+import { deleteStore, findStore, listStores, recordSessionCheck, type StoreRow, upsertStore } from './stores.repository.js';
+
+export interface StoreView {
+  merchant_id: string;
+  name: string;
+  city_id: string;
+  session: string;
+  token: string;
+  session_valid: boolean | null;
+  paused_until: Date | null;
+}
+
+export function storeView(s: StoreRow): StoreView {
+  return {
+    merchant_id: s.merchant_id,
+    name: s.name,
+    city_id: s.city_id,
+    session: s.session_encrypted ? 'stored' : '',
+    token: s.token_encrypted ? 'stored' : '',
+    session_valid: s.session_valid,
+    paused_until: s.paused_until,
+  };
+}
+
+/** The command that renews a store's session (printed when it expired). */
+export function renewCommand(s: Pick<StoreRow, 'merchant_id' | 'name' | 'login'>): string {
+  if (s.login) return `mp demper store login ${s.login.includes('@') ? '--email' : '--phone'} ${s.login}`;
+  return `mp demper store add --merchant-id ${s.merchant_id} --name ${JSON.stringify(s.name)} --session-stdin`;
+}
+
+export interface AddStoreInput {
+  merchantId: string;
+  name: string;
+  cityId?: string;
+  session?: string;
+  token?: string;
+}
+
+/** Adds or updates a store; the session cookies and token are encrypted with the secret key. */
+export async function addStore(db: Kysely<Database>, key: Buffer, input: AddStoreInput): Promise<StoreRow> {
+  if (!/^[\w-]{1,64}$/.test(input.merchantId)) throw new UsageError('STORE_BAD_MERCHANT', `--merchant-id "${input.merchantId}" is not a Kaspi merchant id`);
+  if (input.cityId !== undefined && !/^\d{9}$/.test(input.cityId))
+    throw new UsageError('STORE_BAD_CITY', `--city must be a Kaspi city id like 750000000, got "${input.cityId}"`);
+  const session = input.session?.trim();
+  if (session !== undefined && !/mc-session=|mc-sid=|=/.test(session)) {
+    throw new UsageError('STORE_BAD_SESSION', 'the session must be the cabinet cookies, e.g. `mc-session=…; mc-sid=…`');
+  }
+  return upsertStore(db, {
+    merchantId: input.merchantId,
+    name: input.name,
+    cityId: input.cityId,
+    sessionEncrypted: session ? encryptSecret(session, key) : undefined,
+    tokenEncrypted: input.token?.trim() ? encryptSecret(input.token.trim(), key) : undefined,
+  });
+}
+
+/** Finds a store by merchant id or name; with no ref, the only store (error when there are several). */
+export async function resolveStore(db: Kysely<Database>, ref: string | undefined): Promise<StoreRow> {
+  if (ref) {
+    const store = await findStore(db, ref);
+    if (!store) throw new UserError('STORE_NOT_FOUND', `no store "${ref}": see \`mp demper store list\``);
+    return store;
+  }
+  const all = await listStores(db);
+  if (all.length === 0) throw new UserError('STORE_NONE', 'no Kaspi store yet: add one with `mp demper store login` or `mp demper store add`');
+  if (all.length > 1) throw new UsageError('STORE_AMBIGUOUS', `there are ${all.length} stores: choose one with --store <merchant-id|name>`);
+  return all[0]!;
+}
+
+/** Stores to work on: the named one, or all. */
+export async function selectStores(db: Kysely<Database>, ref: string | undefined): Promise<StoreRow[]> {
+  if (ref) return [await resolveStore(db, ref)];
+  return listStores(db);
+}
+
+export async function removeStore(db: Kysely<Database>, ref: string): Promise<StoreRow> {
+  const store = await resolveStore(db, ref);
+  await deleteStore(db, store.id);
+  return store;
+}
+
+/** The decrypted cookie header of a store, or an error saying how to add one. */
+export function sessionCookie(store: StoreRow, key: Buffer): string {
+  if (!store.session_encrypted) {
+    throw new UserError('STORE_NO_SESSION', `store ${store.merchant_id} has no cabinet session: add one with \`${renewCommand(store)}\``);
+  }
+  return decryptSecret(store.session_encrypted, key);
+}
+
+export interface CheckResult {
+  merchant_id: string;
+  name: string;
+  status: 'ok' | 'expired' | 'no-session' | 'other-merchant';
+  detail: string;
+}
+
+/** Checks that the stored session still opens the cabinet for this merchant (`GET /s/m`). */
+export async function checkStore(db: Kysely<Database>, key: Buffer, mc: HttpClient, store: StoreRow, now: Date): Promise<CheckResult> {
+  const base = { merchant_id: store.merchant_id, name: store.name };
+  if (!store.session_encrypted) {
+    const detail = store.token_encrypted ? `Shop API token ${maskSecret('token')} stored; no cabinet session (repricing needs one)` : 'no session';
+    return { ...base, status: 'no-session', detail: `${detail}: add one with \`${renewCommand(store)}\`` };
+  }
+  const merchants = await listMerchants(mc, sessionCookie(store, key));
+  const valid = merchants !== 'expired' && merchants.includes(store.merchant_id);
+  await recordSessionCheck(db, store.id, valid, now);
+  if (merchants === 'expired') return { ...base, status: 'expired', detail: `session expired: renew it with \`${renewCommand(store)}\`` };
+  if (!valid) return { ...base, status: 'other-merchant', detail: `the session opens ${merchants.join(', ') || 'no shop'}, not ${store.merchant_id}` };
+  return { ...base, status: 'ok', detail: 'session valid' };
+}
+
+/** Signs in, finds the shops the login sees, and stores each with the (encrypted) session. */
+export async function loginStores(
+  db: Kysely<Database>,
+  key: Buffer,
+  clients: { idmc: HttpClient; mc: HttpClient; idmcBase: string; mcBase: string },
+  method: LoginMethod,
+  askCode: AskCode,
+  options: { name?: string; cityId?: string },
+): Promise<StoreRow[]> {
+  const cookie = await loginToCabinet(clients, method, askCode);
+  const merchants = await listMerchants(clients.mc, cookie);
+  if (merchants === 'expired' || merchants.length === 0) throw new UserError('KASPI_LOGIN_NO_SHOP', 'signed in, but the cabinet shows no shop for this login');
+  const login = method.kind === 'phone' ? method.phone : method.email;
+  const stores: StoreRow[] = [];
+  for (const uid of merchants) {
+    const info = await getMerchant(clients.mc, cookie, uid);
+    const existing = await findStore(db, uid);
+    const store = await upsertStore(db, {
+      merchantId: uid,
+      name: (merchants.length === 1 ? options.name : undefined) ?? existing?.name ?? info.name ?? uid,
+      cityId: options.cityId ?? (existing ? undefined : info.cityId),
+      sessionEncrypted: encryptSecret(cookie, key),
+      login,
+    });
+    stores.push(store);
+  }
+  return stores;
+}
