@@ -57,6 +57,14 @@ export async function startDaemon(ctx: Context, jobs: ScheduledJob[], options: D
     }
   };
 
+  // node-cron's own messages (overlap warnings and the like) go to our log as debug lines: we log
+  // what matters ourselves, as JSON.
+  const cronLogger = {
+    info: (m: string) => ctx.log.debug(`node-cron: ${m}`),
+    warn: (m: string) => ctx.log.debug(`node-cron: ${m}`),
+    error: (m: string | Error) => ctx.log.debug(`node-cron: ${m instanceof Error ? m.message : m}`),
+    debug: (m: string | Error) => ctx.log.debug(`node-cron: ${m instanceof Error ? m.message : m}`),
+  };
   for (const { job, schedule } of jobs) {
     if (schedule.kind === 'cron') {
       const task = cron.createTask(
@@ -68,7 +76,7 @@ export async function startDaemon(ctx: Context, jobs: ScheduledJob[], options: D
             runLogged(job, false).then(() => {}),
           );
         },
-        { name: job.name, timezone: options.timezone, noOverlap: true },
+        { name: job.name, timezone: options.timezone, noOverlap: true, logger: cronLogger },
       );
       task.on('execution:overlap', () => {
         ctx.log.warn(`${job.name} is still running: this fire is skipped`, { event: 'job.overlap', job: job.name });

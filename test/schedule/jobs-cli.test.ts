@@ -1,0 +1,148 @@
+// `mp jobs run` and `mp daemon` as subprocesses, the way cron and systemd start them, with the test
+// jobs of test/support/test-jobs.ts (MP_EXTRA_JOBS).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMp } from '../support/cli.js';
+import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const testJobs = join(root, 'dist/test/support/test-jobs.js');
+
+interface Background {
+  child: ChildProcess;
+  stderr(): string;
+  exit: Promise<number | null>;
+}
+
+function startMp(args: string[], env: NodeJS.ProcessEnv): Background {
+  const child = spawn(process.execPath, [join(root, 'bin/mp.js'), ...args], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdout!.resume();
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  return { child, stderr: () => stderr, exit };
+}
+
+async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+const markersIn = (dir: string, prefix: string) => readdirSync(dir).filter((f) => f.startsWith(prefix));
+
+describe('mp jobs run / mp daemon as subprocesses', () => {
+  let handle: TestDatabase;
+  let home: string;
+  let markers: string;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    handle = await createTestDatabase();
+    home = mkdtempSync(join(tmpdir(), 'mp-jobs-home-'));
+    markers = mkdtempSync(join(tmpdir(), 'mp-jobs-markers-'));
+    env = { MP_HOME: home, MP_EXTRA_JOBS: testJobs, MP_TEST_JOB_MARKERS: markers, ...(handle.url ? { DATABASE_URL: handle.url } : {}) };
+  });
+  afterAll(async () => {
+    await handle?.close();
+    rmSync(home, { recursive: true, force: true });
+    rmSync(markers, { recursive: true, force: true });
+  });
+
+  /** job_runs rows of a job, oldest first, read the way a user would (mp jobs status needs the DB free). */
+  async function runsOf(job: string): Promise<{ status: string; error: string | null }[]> {
+    if (handle.url) return handle.db.selectFrom('job_runs').select(['status', 'error']).where('job', '=', job).orderBy('id').execute();
+    const { createContext } = await import('../../src/core/context.js');
+    const ctx = createContext({ home });
+    try {
+      const { db } = await ctx.db();
+      return await db.selectFrom('job_runs').select(['status', 'error']).where('job', '=', job).orderBy('id').execute();
+    } finally {
+      await ctx.close();
+    }
+  }
+
+  it.skipIf(testEngine !== 'postgres')(
+    'two `mp jobs run` started together: one runs, the other skips with a notice',
+    async () => {
+      const [a, b] = await Promise.all([
+        runMp(['jobs', 'run', 'test.sleep', '--json'], { env: { ...env, MP_TEST_JOB_MS: '3000' } }),
+        runMp(['jobs', 'run', 'test.sleep', '--json'], { env: { ...env, MP_TEST_JOB_MS: '3000' } }),
+      ]);
+      expect([a.code, b.code]).toEqual([0, 0]);
+      const statuses = [JSON.parse(a.stdout).status, JSON.parse(b.stdout).status].sort();
+      expect(statuses).toEqual(['skipped', 'succeeded']);
+      expect(a.stderr + b.stderr).toContain('test.sleep is already running elsewhere: skipped');
+      expect((await runsOf('test.sleep')).map((r) => r.status).sort()).toEqual(['skipped', 'succeeded']);
+      await handle.db.deleteFrom('job_runs').execute();
+    },
+    60_000,
+  );
+
+  it("releases a killed job's lock: the next run proceeds", async () => {
+    const killed = startMp(['jobs', 'run', 'test.sleep'], { ...env, MP_TEST_JOB_MS: '120000' });
+    await waitFor('the job to start', () => markersIn(markers, `started-${killed.child.pid}-`).length > 0, 45_000);
+    killed.child.kill('SIGKILL');
+    await killed.exit;
+    const next = await runMp(['jobs', 'run', 'test.sleep', '--json'], { env: { ...env, MP_TEST_JOB_MS: '100' } });
+    expect(next.code).toBe(0);
+    expect(JSON.parse(next.stdout)).toMatchObject({ job: 'test.sleep', status: 'succeeded', summary: { slept: 100 } });
+    // The killed run stays `running` in job_runs (nobody was left to finish it); the next one succeeded.
+    expect((await runsOf('test.sleep')).map((r) => r.status)).toEqual(['running', 'succeeded']);
+  }, 90_000);
+
+  it('the daemon runs a job on its schedule, and on SIGTERM waits for the job in flight, then exits 0', async () => {
+    const daemon = startMp(['daemon', '--jobs', 'test.sleep,test.fail'], {
+      ...env,
+      MP_TEST_JOB_MS: '1500',
+      MP_SCHEDULE_TEST_SLEEP: '*/1 * * * * *',
+      MP_SCHEDULE_TEST_FAIL: '*/1 * * * * *',
+    });
+    const pid = daemon.child.pid!;
+    // One complete run, then a second one in flight.
+    await waitFor('a finished run', () => markersIn(markers, `finished-${pid}-`).length >= 1, 45_000);
+    await waitFor('a run in flight', () => markersIn(markers, `started-${pid}-`).length > markersIn(markers, `finished-${pid}-`).length, 10_000);
+    const inFlight = markersIn(markers, `started-${pid}-`).length;
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exit).toBe(0);
+    expect(existsSync(join(markers, `finished-${pid}-${inFlight}`))).toBe(true);
+    expect(markersIn(markers, `started-${pid}-`)).toHaveLength(inFlight);
+    const log = daemon
+      .stderr()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event?: string; job?: string });
+    const events = log.map((l) => l.event);
+    expect(events).toContain('daemon.started');
+    expect(events).toContain('daemon.draining');
+    expect(events.at(-1)).toBe('daemon.stopped');
+    // The failing job kept failing on schedule without stopping the daemon or the other job.
+    expect(log.filter((l) => l.event === 'job.failed' && l.job === 'test.fail').length).toBeGreaterThanOrEqual(1);
+    const runs = await runsOf('test.sleep');
+    expect(runs.filter((r) => r.status === 'succeeded').length).toBeGreaterThanOrEqual(inFlight);
+    expect((await runsOf('test.fail')).every((r) => r.status === 'failed' && r.error === 'TEST_FAILED: the test job failed on purpose')).toBe(true);
+  }, 90_000);
+
+  it('a second SIGTERM exits at once without waiting for the job', async () => {
+    const daemon = startMp(['daemon', '--jobs', 'test.sleep'], { ...env, MP_TEST_JOB_MS: '60000', MP_SCHEDULE_TEST_SLEEP: '*/1 * * * * *' });
+    const pid = daemon.child.pid!;
+    await waitFor('a run in flight', () => markersIn(markers, `started-${pid}-`).length > 0, 45_000);
+    daemon.child.kill('SIGTERM');
+    await waitFor('the first signal to be handled', () => daemon.stderr().includes('daemon.draining'));
+    const t0 = Date.now();
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exit).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(markersIn(markers, `finished-${pid}-`)).toHaveLength(0);
+  }, 90_000);
+});
