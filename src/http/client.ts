@@ -88,6 +88,7 @@ export class HttpClient {
   private readonly now: () => number;
   private readonly sleep: Sleep;
   private readonly random: () => number;
+  private closed = false;
 
   constructor(private readonly options: HttpClientOptions) {
     this.now = options.now ?? Date.now;
@@ -113,6 +114,8 @@ export class HttpClient {
     let badJsonRetries = Math.min(BAD_JSON_RETRIES, retries);
 
     for (let attempt = 1; ; attempt++) {
+      // A bug in the caller, not a network problem: fail at once instead of retrying into a destroyed pool.
+      if (this.closed) throw new Error(`the ${this.options.service} HTTP client is closed`);
       failure.attempts = attempt;
       const canRetry = attempt <= retries;
       const proxy = this.pool?.next();
@@ -161,6 +164,7 @@ export class HttpClient {
 
   /** Destroys the connection pools (keep-alive sockets included). */
   async close(): Promise<void> {
+    this.closed = true;
     const agents: Dispatcher[] = [this.agent, ...this.proxyAgents.values()];
     this.proxyAgents.clear();
     await Promise.all(agents.map((a) => a.destroy().catch(() => {})));
