@@ -1,0 +1,53 @@
+// Helpers shared by the `mp payouts` commands: flag parsing, field errors, rendering.
+import type { Context } from '../../core/context.js';
+import { isMpError, UsageError } from '../../core/errors.js';
+import type { Column } from '../../core/output.js';
+import type { PublicEvent, PublicPayout } from '../../payouts/payouts.service.js';
+
+/** A whole number flag within bounds, or UsageError naming the flag. */
+export function intOption(value: string | undefined, flag: string, fallback: number, min = 1, max = 1_000_000): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError('BAD_OPTION', `${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
+  }
+  return n;
+}
+
+/**
+ * Runs a service call; invalid payout input becomes one stderr line per field (`--amount: …`)
+ * before the usage error (exit 2) propagates.
+ */
+export async function withFieldErrors<T>(ctx: Context, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    const fields = isMpError(error) ? (error.details?.fields as Record<string, string> | undefined) : undefined;
+    if (isMpError(error) && fields && error instanceof UsageError) {
+      for (const [field, message] of Object.entries(fields)) {
+        const flag = field === 'body' ? 'options' : `--${field.replace(/_/g, '-')}`;
+        ctx.log.error(`${flag}: ${message}`, { code: error.code, field });
+      }
+      throw new UsageError(error.code, `invalid payout: ${Object.keys(fields).length} field(s) above need fixing`, { hint: 'see --help' });
+    }
+    throw error;
+  }
+}
+
+export const payoutColumns: Column<PublicPayout>[] = [
+  { key: 'id' },
+  { key: 'status' },
+  { key: 'amount', align: 'right' },
+  { key: 'currency' },
+  { key: 'recipient' },
+  { key: 'attempts', align: 'right' },
+  { key: 'created_at', header: 'created' },
+  { key: 'comment' },
+];
+
+export const eventColumns: Column<PublicEvent>[] = [{ key: 'at' }, { key: 'from' }, { key: 'to' }, { key: 'worker' }, { key: 'detail' }];
+
+/** One payout as `key value` lines (or its JSON). */
+export function renderPayout(ctx: Context, payout: PublicPayout): void {
+  ctx.out.object({ ...payout }, payout);
+}

@@ -1,0 +1,64 @@
+import { parseDurationMs } from '../../core/config.js';
+import type { Context } from '../../core/context.js';
+import { UsageError } from '../../core/errors.js';
+import { gatewayFromConfig } from '../../payouts/gateways/index.js';
+import { startWorker } from '../../payouts/worker.js';
+import { intOption } from './options.js';
+
+interface Options {
+  once?: boolean;
+  concurrency?: string;
+  batch?: string;
+  lease?: string;
+  maxAttempts?: string;
+  retryDelay?: string;
+  gateway?: string;
+}
+
+function duration(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  try {
+    const ms = parseDurationMs(text, flag);
+    if (ms < 100) throw new Error('too short');
+    return ms;
+  } catch {
+    throw new UsageError('BAD_OPTION', `${flag} must be a duration of at least 100ms like 30s or 2m, got "${text}"`);
+  }
+}
+
+export async function payoutsProcess(ctx: Context, options: Options): Promise<void> {
+  const concurrency = intOption(options.concurrency, '--concurrency', 1, 1, 8);
+  const batch = intOption(options.batch, '--batch', 100, 1, 5000);
+  const maxAttempts = intOption(options.maxAttempts, '--max-attempts', 5, 1, 100);
+  const leaseMs = duration(options.lease, '--lease', 60_000);
+  const retryBaseMs = duration(options.retryDelay, '--retry-delay', 1000);
+  const gateway = await gatewayFromConfig(ctx.config, options.gateway);
+  const handle = await ctx.db();
+  const worker = startWorker(handle.db, { gateway, log: ctx.log, concurrency, batch, leaseMs, maxAttempts, retryBaseMs, once: options.once });
+  const onSignal = (signal: string) => {
+    ctx.log.info(`${signal}: finishing the payouts in hand, releasing the rest`, { worker: worker.id });
+    worker.stop();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  ctx.log.info(`payout worker ${worker.id} started`, {
+    engine: handle.engine,
+    gateway: gateway.name,
+    concurrency,
+    batch,
+    leaseMs,
+    once: Boolean(options.once),
+  });
+  try {
+    const stats = await worker.done;
+    if (ctx.out.json) ctx.out.jsonDocument({ worker: worker.id, ...stats });
+    ctx.log.info(
+      `payout worker ${worker.id} stopped: ${stats.completed} completed, ${stats.failed} failed, ${stats.retried} to retry, ${stats.released} released`,
+      { ...stats },
+    );
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    await gateway.close();
+  }
+}

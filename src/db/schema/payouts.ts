@@ -1,0 +1,40 @@
+import type { Generated } from 'kysely';
+
+/** Tables of sql/0004_payouts.sql. */
+export interface PayoutTables {
+  payouts: PayoutsTable;
+  payout_events: PayoutEventsTable;
+}
+
+export type PayoutStatus = 'NEW' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+export type PayoutCurrency = 'RUB' | 'USD' | 'EUR';
+
+export interface PayoutsTable {
+  id: Generated<string>;
+  seq: Generated<string>;
+  /** numeric(15,2) as a decimal string. */
+  amount: string;
+  currency: string;
+  recipient: string;
+  comment: string | null;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  locked_by: string | null;
+  locked_until: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  processed_at: Date | null;
+}
+
+export interface PayoutEventsTable {
+  id: Generated<string>;
+  payout_id: string;
+  from_status: string | null;
+  to_status: string;
+  at: Generated<Date>;
+  worker: string | null;
+  detail: string | null;
+}

@@ -1,0 +1,115 @@
+// All SQL for payouts and payout_events outside the worker's claim loop (see payouts-queue.repository.ts).
+// Every write that changes a payout also writes its event row in the same statement.
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { PayoutEventsTable, PayoutsTable } from '../db/schema/payouts.js';
+import type { Database } from '../db/schema.js';
+import type { PayoutChanges, PayoutInput, Status } from './payout.validation.js';
+
+export type PayoutRow = Selectable<PayoutsTable>;
+export type PayoutEventRow = Selectable<PayoutEventsTable>;
+type Db = Kysely<Database>;
+
+/**
+ * Inserts a NEW payout and its creation event. With an idempotency key already taken it inserts
+ * nothing and returns `created: false` with the existing row.
+ */
+export async function insertPayout(db: Db, input: PayoutInput, key: string | null, hash: string | null): Promise<{ row: PayoutRow; created: boolean }> {
+  const { rows } = await sql<PayoutRow>`
+    with ins as (
+      insert into payouts (amount, currency, recipient, comment, idempotency_key, request_hash)
+      values (${input.amount}, ${input.currency}, ${input.recipient}, ${input.comment}, ${key}, ${hash})
+      on conflict (idempotency_key) do nothing
+      returning *
+    ), ev as (
+      insert into payout_events (payout_id, from_status, to_status, detail)
+      select id, null, 'NEW', 'created' from ins
+    )
+    select * from ins`.execute(db);
+  if (rows[0]) return { row: rows[0], created: true };
+  const existing = await db.selectFrom('payouts').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+  // The key's owner was deleted between the two statements: extremely unlikely, so report it plainly.
+  if (!existing) throw new Error(`idempotency key ${key} vanished while creating a payout; retry`);
+  return { row: existing, created: false };
+}
+
+export function findPayout(db: Db, id: string): Promise<PayoutRow | undefined> {
+  return db.selectFrom('payouts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function payoutEvents(db: Db, id: string): Promise<PayoutEventRow[]> {
+  return db.selectFrom('payout_events').selectAll().where('payout_id', '=', id).orderBy('id').execute();
+}
+
+export interface ListFilter {
+  status?: Status;
+  since?: Date;
+  /** Keyset cursor: only payouts older than this `seq`. */
+  beforeSeq?: string;
+  limit: number;
+}
+
+/** Newest first, by `seq` (exact keyset order). */
+export function listPayouts(db: Db, filter: ListFilter): Promise<PayoutRow[]> {
+  let q = db.selectFrom('payouts').selectAll();
+  if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.since) q = q.where('created_at', '>=', filter.since);
+  if (filter.beforeSeq) q = q.where('seq', '<', filter.beforeSeq);
+  return q.orderBy('seq', 'desc').limit(filter.limit).execute();
+}
+
+/** Applies changes to a payout that is still NEW; undefined when it is not NEW (or missing). */
+export async function updateNewPayout(db: Db, id: string, changes: PayoutChanges, detail: string): Promise<PayoutRow | undefined> {
+  const { rows } = await sql<PayoutRow>`
+    with upd as (
+      update payouts set
+        amount = coalesce(${changes.amount ?? null}::numeric, amount),
+        recipient = coalesce(${changes.recipient ?? null}, recipient),
+        comment = case when ${changes.comment !== undefined} then ${changes.comment ?? null} else comment end,
+        updated_at = now()
+      where id = ${id} and status = 'NEW'
+      returning *
+    ), ev as (
+      insert into payout_events (payout_id, from_status, to_status, detail)
+      select id, 'NEW', 'NEW', ${detail} from upd
+    )
+    select * from upd`.execute(db);
+  return rows[0];
+}
+
+/** NEW → CANCELLED; undefined when the payout is not NEW (or missing). */
+export async function cancelNewPayout(db: Db, id: string, detail: string): Promise<PayoutRow | undefined> {
+  const { rows } = await sql<PayoutRow>`
+    with upd as (
+      update payouts set status = 'CANCELLED', updated_at = now(), processed_at = now()
+      where id = ${id} and status = 'NEW'
+      returning *
+    ), ev as (
+      insert into payout_events (payout_id, from_status, to_status, detail)
+      select id, 'NEW', 'CANCELLED', ${detail} from upd
+    )
+    select * from upd`.execute(db);
+  return rows[0];
+}
+
+/** Deletes a NEW or CANCELLED payout (its events stay, plus a DELETED one); false when not deletable. */
+export async function deletePayoutRow(db: Db, id: string): Promise<boolean> {
+  const { rows } = await sql<{ id: string }>`
+    with del as (
+      delete from payouts where id = ${id} and status in ('NEW', 'CANCELLED') returning id, status
+    ), ev as (
+      insert into payout_events (payout_id, from_status, to_status, detail)
+      select id, status, 'DELETED', 'deleted' from del
+    )
+    select id from del`.execute(db);
+  return rows.length > 0;
+}
+
+/** Payout counts by status (for `mp payouts process --once` and the bench). */
+export async function countByStatus(db: Db): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('payouts')
+    .select(['status', sql<string>`count(*)`.as('n')])
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}

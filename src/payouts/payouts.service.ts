@@ -1,0 +1,181 @@
+// Payout requests: create (with idempotency), read, list, edit, cancel and delete. Shared by the CLI
+// and the REST API; both get the same errors (codes map to exit codes and HTTP statuses).
+import type { Kysely } from 'kysely';
+import { UsageError, UserError } from '../core/errors.js';
+import type { Database } from '../db/schema.js';
+import {
+  checkIdempotencyKey,
+  type FieldErrors,
+  isStatus,
+  isUuid,
+  maskRecipient,
+  requestHash,
+  type Status,
+  validateCreate,
+  validateUpdate,
+} from './payout.validation.js';
+import * as repo from './payouts.repository.js';
+
+type Db = Kysely<Database>;
+
+/** A payout as shown to people and API clients: recipient masked, no lease internals. */
+export interface PublicPayout {
+  id: string;
+  amount: string;
+  currency: string;
+  recipient: string;
+  comment: string | null;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  idempotency_key: string | null;
+  created_at: string;
+  updated_at: string;
+  processed_at: string | null;
+}
+
+export interface PublicEvent {
+  id: string;
+  from: string | null;
+  to: string;
+  at: string;
+  worker: string | null;
+  detail: string | null;
+}
+
+export function presentPayout(row: repo.PayoutRow): PublicPayout {
+  return {
+    id: row.id,
+    amount: row.amount,
+    currency: row.currency,
+    recipient: maskRecipient(row.recipient),
+    comment: row.comment,
+    status: row.status,
+    attempts: row.attempts,
+    last_error: row.last_error,
+    idempotency_key: row.idempotency_key,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+    processed_at: row.processed_at ? row.processed_at.toISOString() : null,
+  };
+}
+
+export function presentEvent(row: repo.PayoutEventRow): PublicEvent {
+  return { id: row.id, from: row.from_status, to: row.to_status, at: row.at.toISOString(), worker: row.worker, detail: row.detail };
+}
+
+/** Invalid input: one message per field (exit 2 on the CLI, 422 over HTTP). */
+export function invalidPayout(errors: FieldErrors): UsageError {
+  const list = Object.entries(errors).map(([f, m]) => `${f} ${m}`);
+  return new UsageError('PAYOUT_INVALID', `invalid payout: ${list.join('; ')}`, { details: { fields: errors } });
+}
+
+function notFound(id: string): UserError {
+  return new UserError('PAYOUT_NOT_FOUND', `no payout with id ${id}; list them with \`mp payouts list\``);
+}
+
+/**
+ * Creates a NEW payout (only enqueues it; workers process it). With an idempotency key: the same
+ * key and the same body return the existing payout (`created: false`); another body is a conflict.
+ */
+export async function createPayout(db: Db, body: Record<string, unknown>, idempotencyKey?: string | null): Promise<{ payout: PublicPayout; created: boolean }> {
+  const checked = validateCreate(body);
+  const key = checkIdempotencyKey(idempotencyKey ?? null);
+  if (!checked.ok || key.error) throw invalidPayout({ ...(checked.ok ? {} : checked.errors), ...(key.error ? { idempotency_key: key.error } : {}) });
+  const hash = key.value ? requestHash(checked.value) : null;
+  const { row, created } = await repo.insertPayout(db, checked.value, key.value ?? null, hash);
+  if (!created && row.request_hash !== hash) {
+    throw new UserError(
+      'PAYOUT_IDEMPOTENCY_CONFLICT',
+      `idempotency key "${key.value}" was used for payout ${row.id} with a different body; send the same body or use a new key`,
+      { details: { payout_id: row.id } },
+    );
+  }
+  return { payout: presentPayout(row), created };
+}
+
+/** One payout with its events; PAYOUT_NOT_FOUND when there is none. */
+export async function getPayout(db: Db, id: string): Promise<{ payout: PublicPayout; events: PublicEvent[] }> {
+  const row = isUuid(id) ? await repo.findPayout(db, id) : undefined;
+  if (!row) throw notFound(id);
+  const events = await repo.payoutEvents(db, id);
+  return { payout: presentPayout(row), events: events.map(presentEvent) };
+}
+
+export interface ListOptions {
+  status?: string;
+  since?: Date;
+  limit?: number;
+  cursor?: string;
+}
+
+/** A page of payouts, newest first, and the cursor of the next page (null at the end). */
+export async function listPayouts(db: Db, options: ListOptions): Promise<{ items: PublicPayout[]; next_cursor: string | null }> {
+  const errors: FieldErrors = {};
+  let status: Status | undefined;
+  if (options.status !== undefined) {
+    const upper = options.status.toUpperCase();
+    if (isStatus(upper)) status = upper;
+    else errors.status = 'must be one of NEW, PROCESSING, COMPLETED, FAILED, CANCELLED';
+  }
+  const limit = options.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) errors.limit = 'must be a whole number from 1 to 1000';
+  const beforeSeq = options.cursor ? decodeCursor(options.cursor) : undefined;
+  if (options.cursor && !beforeSeq) errors.cursor = 'is not a cursor returned by this API';
+  if (Object.keys(errors).length)
+    throw new UsageError(
+      'PAYOUT_BAD_QUERY',
+      `bad payout list query: ${Object.entries(errors)
+        .map(([f, m]) => `${f} ${m}`)
+        .join('; ')}`,
+      { details: { fields: errors } },
+    );
+  const rows = await repo.listPayouts(db, { status, since: options.since, beforeSeq, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { items: page.map(presentPayout), next_cursor: rows.length > limit && last ? encodeCursor(last.seq) : null };
+}
+
+function encodeCursor(seq: string): string {
+  return Buffer.from(`s:${seq}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): string | undefined {
+  const m = /^s:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  return m?.[1];
+}
+
+/** Changes amount, recipient or comment of a NEW payout; PAYOUT_NOT_EDITABLE once it is not NEW. */
+export async function updatePayout(db: Db, id: string, body: Record<string, unknown>): Promise<PublicPayout> {
+  const checked = validateUpdate(body);
+  if (!checked.ok) throw invalidPayout(checked.errors);
+  const before = isUuid(id) ? await repo.findPayout(db, id) : undefined;
+  if (!before) throw notFound(id);
+  const changed = Object.entries(checked.value)
+    .map(([f, v]) => (f === 'recipient' ? 'recipient changed' : `${f} ${String(before[f as 'amount'] ?? '∅')} → ${v ?? '∅'}`))
+    .join('; ');
+  const row = await repo.updateNewPayout(db, id, checked.value, `updated: ${changed}`);
+  if (row) return presentPayout(row);
+  const now = await repo.findPayout(db, id);
+  if (!now) throw notFound(id);
+  throw new UserError('PAYOUT_NOT_EDITABLE', `payout ${id} is ${now.status}: only NEW payouts can be changed`, { details: { status: now.status } });
+}
+
+/** NEW → CANCELLED; PAYOUT_NOT_CANCELLABLE once a worker has taken it. */
+export async function cancelPayout(db: Db, id: string): Promise<PublicPayout> {
+  const row = isUuid(id) ? await repo.cancelNewPayout(db, id, 'cancelled') : undefined;
+  if (row) return presentPayout(row);
+  const now = isUuid(id) ? await repo.findPayout(db, id) : undefined;
+  if (!now) throw notFound(id);
+  throw new UserError('PAYOUT_NOT_CANCELLABLE', `payout ${id} is ${now.status}: only NEW payouts can be cancelled`, { details: { status: now.status } });
+}
+
+/** Deletes a NEW or CANCELLED payout (its event trail stays); PAYOUT_NOT_DELETABLE otherwise. */
+export async function deletePayout(db: Db, id: string): Promise<void> {
+  if (isUuid(id) && (await repo.deletePayoutRow(db, id))) return;
+  const now = isUuid(id) ? await repo.findPayout(db, id) : undefined;
+  if (!now) throw notFound(id);
+  throw new UserError('PAYOUT_NOT_DELETABLE', `payout ${id} is ${now.status}: only NEW or CANCELLED payouts can be deleted`, {
+    details: { status: now.status },
+  });
+}
