@@ -1,0 +1,48 @@
+// SQL for fan-out: reading wb_events not yet fanned out (the WB sync's outbox) and marking them.
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { WbEvent } from './types.js';
+
+/**
+ * Locks up to `limit` events not yet fanned out, oldest first. SKIP LOCKED: a second fan-out
+ * running at the same moment takes other events (and the outbox's dedup key would absorb overlap anyway).
+ */
+export async function lockUnfannedEvents(db: Kysely<Database>, limit: number): Promise<(WbEvent & { cabinet_name: string })[]> {
+  const { rows } = await sql<WbEvent & { cabinet_name: string }>`
+    select e.id, e.cabinet_id, e.type, e.event_key, e.occurred_at, e.payload, e.created_at, c.name as cabinet_name
+    from wb_events e join wb_cabinets c on c.id = e.cabinet_id
+    where not exists (select 1 from notify_fanned_events f where f.event_id = e.id)
+    order by e.id
+    limit ${limit}
+    for update of e skip locked`.execute(db);
+  return rows;
+}
+
+export async function markFanned(db: Kysely<Database>, eventIds: string[]): Promise<void> {
+  for (let i = 0; i < eventIds.length; i += 5000) {
+    await db
+      .insertInto('notify_fanned_events')
+      .values(eventIds.slice(i, i + 5000).map((event_id) => ({ event_id })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
+/** Events after `afterId` (for `notify tail`), oldest first. */
+export async function eventsAfter(db: Kysely<Database>, afterId: string, limit: number): Promise<(WbEvent & { cabinet_name: string })[]> {
+  const { rows } = await sql<WbEvent & { cabinet_name: string }>`
+    select e.id, e.cabinet_id, e.type, e.event_key, e.occurred_at, e.payload, e.created_at, c.name as cabinet_name
+    from wb_events e join wb_cabinets c on c.id = e.cabinet_id
+    where e.id > ${afterId}
+    order by e.id
+    limit ${limit}`.execute(db);
+  return rows;
+}
+
+export async function lastEventId(db: Kysely<Database>): Promise<string> {
+  const row = await db
+    .selectFrom('wb_events')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
+  return String(row?.id ?? '0');
+}

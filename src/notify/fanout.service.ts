@@ -1,0 +1,112 @@
+// Fan-out: each wb_event becomes one outbox row per subscribed recipient, after that recipient's
+// settings (types, thresholds, grouping, quiet hours). Idempotent: events are marked in the same
+// transaction, and the outbox's (recipient, dedup key) is unique.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { lockUnfannedEvents, markFanned } from './fanout.repository.js';
+import { insertNotifications, type NewNotification } from './outbox.repository.js';
+import { quietUntil } from './quiet-hours.js';
+import { activeRecipients, type RecipientRow } from './recipient.repository.js';
+import type { NotificationPayload, NotifyType, WbEvent } from './types.js';
+
+/** Events older than this when first fanned out are marked without messages (no flood after a long pause). */
+export const STALE_EVENT_MS = 3 * 86_400_000;
+
+/** The notification type an event means for this recipient, or null when it means nothing to them. */
+export function notifyTypeFor(event: Pick<WbEvent, 'type' | 'payload'>, r: Pick<RecipientRow, 'review_threshold' | 'stock_threshold'>): NotifyType | null {
+  const p = event.payload ?? {};
+  switch (event.type) {
+    case 'new_order':
+    case 'cancellation':
+    case 'buyout':
+    case 'return':
+    case 'sync_gap':
+      return event.type;
+    case 'new_review': {
+      const rating = Number(p.rating ?? p.productValuation);
+      return r.review_threshold > 0 && Number.isFinite(rating) && rating <= r.review_threshold ? 'negative_review' : null;
+    }
+    case 'stock_change': {
+      // Critical once, when the total falls from above the threshold to it or below; it fires
+      // again only after the stock has recovered above the threshold.
+      const before = Number(p.old_total ?? p.oldTotal);
+      const after = Number(p.new_total ?? p.newTotal);
+      return Number.isFinite(before) && Number.isFinite(after) && before > r.stock_threshold && after <= r.stock_threshold ? 'critical_stock' : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * Pure planning: the outbox rows for these events (one sync's events share `created_at`, the time
+ * of the transaction that wrote them) and recipients. More than `group_threshold` events of one
+ * type in one sync for one recipient become one digest row.
+ */
+export function planNotifications(events: (WbEvent & { cabinet_name: string })[], recipients: RecipientRow[], now: Date): NewNotification[] {
+  const out: NewNotification[] = [];
+  const fresh = events.filter((e) => now.getTime() - e.created_at.getTime() <= STALE_EVENT_MS);
+  for (const r of recipients) {
+    const groups = new Map<string, { type: NotifyType; events: (WbEvent & { cabinet_name: string })[] }>();
+    for (const e of fresh) {
+      if (e.cabinet_id !== r.cabinet_id) continue;
+      const type = notifyTypeFor(e, r);
+      if (!type || !r.types.includes(type)) continue;
+      const key = `${type}|${e.created_at.toISOString()}`;
+      const g = groups.get(key) ?? { type, events: [] };
+      g.events.push(e);
+      groups.set(key, g);
+    }
+    const due = quietUntil(now, { start: r.quiet_start, end: r.quiet_end, timeZone: r.time_zone }) ?? now;
+    for (const { type, events: list } of groups.values()) {
+      const digest = type !== 'sync_gap' && r.group_threshold > 0 && list.length > r.group_threshold;
+      const batches = digest ? [list] : list.map((e) => [e]);
+      for (const batch of batches) {
+        const first = batch[0]!;
+        const payload: NotificationPayload = {
+          type,
+          cabinet: { id: first.cabinet_id, name: first.cabinet_name },
+          events: batch.map((e) => ({ id: e.id, key: e.event_key, occurred_at: e.occurred_at.toISOString(), data: e.payload ?? {} })),
+          ...(digest ? { digest: true } : {}),
+        };
+        out.push({
+          recipient_id: r.id,
+          cabinet_id: first.cabinet_id,
+          type,
+          dedup_key: digest ? `${first.cabinet_id}:${type}:digest:${first.id}` : `${first.cabinet_id}:${type}:${first.id}`,
+          payload: payload as unknown as Record<string, unknown>,
+          next_attempt_at: due,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Turns every event not yet fanned out into outbox rows. Returns how many events and rows. */
+export async function fanOut(db: Kysely<Database>, now: Date, batchSize = 5000): Promise<{ events: number; notifications: number }> {
+  let events = 0;
+  let notifications = 0;
+  for (;;) {
+    const done = await db.transaction().execute(async (trx) => {
+      let batch = await lockUnfannedEvents(trx, batchSize);
+      if (batch.length === 0) return 0;
+      if (batch.length === batchSize) {
+        // Keep one sync's events together (grouping): leave the last transaction's events for the next round.
+        const last = batch.at(-1)!.created_at.getTime();
+        const cut = batch.filter((e) => e.created_at.getTime() !== last);
+        if (cut.length > 0) batch = cut;
+      }
+      const recipients = await activeRecipients(trx, [...new Set(batch.map((e) => e.cabinet_id))]);
+      notifications += await insertNotifications(trx, planNotifications(batch, recipients, now));
+      await markFanned(
+        trx,
+        batch.map((e) => e.id),
+      );
+      return batch.length;
+    });
+    events += done;
+    if (done === 0) break;
+  }
+  return { events, notifications };
+}

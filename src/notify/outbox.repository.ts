@@ -1,0 +1,182 @@
+// All SQL for notify_outbox: inserting notifications (idempotent by dedup key), claiming due rows
+// with FOR UPDATE SKIP LOCKED and a lease, and recording what happened to each send.
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { NotifyOutboxTable } from '../db/schema/notify.js';
+import type { Database } from '../db/schema.js';
+
+export type OutboxRow = Selectable<NotifyOutboxTable>;
+
+export interface NewNotification {
+  recipient_id: string;
+  cabinet_id: string;
+  type: string;
+  dedup_key: string;
+  payload: Record<string, unknown>;
+  next_attempt_at: Date;
+}
+
+/** Claimed rows carry what delivery needs from their recipient. */
+export interface ClaimedRow extends OutboxRow {
+  channel: 'telegram' | 'webhook';
+  chat_id: string | null;
+  webhook_url: string | null;
+  webhook_secret_sealed: string | null;
+  lang: 'ru' | 'en';
+  quiet_start: string | null;
+  quiet_end: string | null;
+  time_zone: string;
+  recipient_disabled: boolean;
+}
+
+/** Inserts notifications; a dedup key already present for that recipient is skipped. Returns how many were new. */
+export async function insertNotifications(db: Kysely<Database>, rows: NewNotification[]): Promise<number> {
+  let inserted = 0;
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000).map((r) => ({ ...r, payload: JSON.stringify(r.payload) as unknown as Record<string, unknown> }));
+    const res = await db
+      .insertInto('notify_outbox')
+      .values(chunk)
+      .onConflict((oc) => oc.columns(['recipient_id', 'dedup_key']).doNothing())
+      .returning('id')
+      .execute();
+    inserted += res.length;
+  }
+  return inserted;
+}
+
+/**
+ * Claims up to `limit` due rows for `worker` until `leaseUntil`: pending or failed rows whose time
+ * has come, and `sending` rows whose worker died before the request left (lease expired,
+ * in_flight_at null). SKIP LOCKED lets any number of processes claim at once without overlap.
+ */
+export async function claimDue(
+  db: Kysely<Database>,
+  o: { now: Date; leaseUntil: Date; worker: string; limit: number; channel?: 'telegram' | 'webhook' },
+): Promise<ClaimedRow[]> {
+  const channelFilter = o.channel ? sql`and exists (select 1 from notify_recipients r where r.id = o.recipient_id and r.channel = ${o.channel})` : sql``;
+  const { rows } = await sql<ClaimedRow>`
+    with due as (
+      select o.id from notify_outbox o
+      where ((o.status in ('pending', 'failed') and o.next_attempt_at <= ${o.now})
+          or (o.status = 'sending' and o.locked_until < ${o.now} and o.in_flight_at is null))
+        ${channelFilter}
+      order by o.next_attempt_at, o.id
+      limit ${o.limit}
+      for update of o skip locked
+    ), claimed as (
+      update notify_outbox o set status = 'sending', locked_until = ${o.leaseUntil}, locked_by = ${o.worker}
+      from due where o.id = due.id
+      returning o.*
+    )
+    select c.*, r.channel, r.chat_id, r.webhook_url, r.webhook_secret_sealed, r.lang, r.quiet_start, r.quiet_end, r.time_zone,
+      (r.disabled_at is not null or not r.enabled) as recipient_disabled
+    from claimed c join notify_recipients r on r.id = c.recipient_id
+    order by c.next_attempt_at, c.id`.execute(db);
+  return rows;
+}
+
+/**
+ * Rows whose worker stopped while a request was in flight (lease expired, in_flight_at set): nobody
+ * knows whether the service got it. Telegram has no idempotency key, so that part is counted as sent
+ * (flagged `unconfirmed`) and never repeated; a webhook is sent again (receivers dedupe by `id`).
+ * The rows go back to pending so any remaining parts are delivered. Returns how many were resolved.
+ */
+export async function resolveInDoubt(db: Kysely<Database>, now: Date): Promise<number> {
+  const res = await sql`
+    update notify_outbox o set
+      status = 'pending', locked_until = null, locked_by = null, in_flight_at = null, next_attempt_at = ${now},
+      parts_sent = case when r.channel = 'telegram' then o.parts_sent + 1 else o.parts_sent end,
+      unconfirmed = (r.channel = 'telegram'),
+      last_error = case when r.channel = 'telegram' then 'the process stopped while this message was being sent; not sent again to avoid a duplicate' else o.last_error end
+    from notify_recipients r
+    where r.id = o.recipient_id and o.status = 'sending' and o.locked_until < ${now} and o.in_flight_at is not null`.execute(db);
+  return Number(res.numAffectedRows ?? 0);
+}
+
+/** Written just before a request leaves: from here on a crash leaves the row "in doubt". */
+export async function markInFlight(db: Kysely<Database>, id: string, worker: string, at: Date): Promise<boolean> {
+  const res = await db
+    .updateTable('notify_outbox')
+    .set({ in_flight_at: at })
+    .where('id', '=', id)
+    .where('locked_by', '=', worker)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
+
+/** One part of a multi-part message went out. */
+export async function markPartSent(db: Kysely<Database>, id: string, partsSent: number): Promise<void> {
+  await db.updateTable('notify_outbox').set({ parts_sent: partsSent, in_flight_at: null }).where('id', '=', id).execute();
+}
+
+export async function markSent(db: Kysely<Database>, id: string, partsSent: number, at: Date): Promise<void> {
+  await db
+    .updateTable('notify_outbox')
+    .set({ status: 'sent', sent_at: at, parts_sent: partsSent, in_flight_at: null, locked_until: null, locked_by: null })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A send failed: try again at `next` (attempts counted when `countAttempt`), or give up (`dead`). */
+export async function markFailed(
+  db: Kysely<Database>,
+  id: string,
+  o: { error: string; next: Date; dead: boolean; countAttempt: boolean; partsSent: number },
+): Promise<void> {
+  await db
+    .updateTable('notify_outbox')
+    .set((eb) => ({
+      status: o.dead ? 'dead' : 'failed',
+      last_error: o.error.slice(0, 1000),
+      next_attempt_at: o.next,
+      attempts: o.countAttempt ? eb('attempts', '+', 1) : eb.ref('attempts'),
+      parts_sent: o.partsSent,
+      in_flight_at: null,
+      locked_until: null,
+      locked_by: null,
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Quiet hours: put claimed rows back, due when the quiet window ends (no attempt counted). */
+export async function holdUntil(db: Kysely<Database>, ids: string[], until: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('notify_outbox')
+    .set({ status: 'pending', next_attempt_at: until, locked_until: null, locked_by: null })
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/** A recipient that can no longer receive anything: its waiting rows are dead, with the reason. */
+export async function killWaiting(db: Kysely<Database>, recipientIds: string[], reason: string): Promise<number> {
+  if (recipientIds.length === 0) return 0;
+  const res = await db
+    .updateTable('notify_outbox')
+    .set({ status: 'dead', last_error: reason, locked_until: null, locked_by: null, in_flight_at: null })
+    .where('recipient_id', 'in', recipientIds)
+    .where((eb) => eb.or([eb('status', 'in', ['pending', 'failed']), eb.and([eb('status', '=', 'sending'), eb('in_flight_at', 'is', null)])]))
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+export async function countByStatus(db: Kysely<Database>): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('notify_outbox')
+    .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** When the next waiting row is due (null when nothing waits). */
+export async function nextDueAt(db: Kysely<Database>): Promise<Date | null> {
+  const row = await db
+    .selectFrom('notify_outbox')
+    .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+    .where('status', 'in', ['pending', 'failed'])
+    .executeTakeFirst();
+  return (row?.at as Date | null) ?? null;
+}

@@ -1,0 +1,61 @@
+// Pacing for Telegram: at most `perSecond` messages overall and one message per `perChatMs` to any
+// one chat (Telegram's flood limits: ~30/s across chats, ~1/s per chat). In-process: several mp
+// processes delivering at once each keep their own pace.
+
+export interface PacerOptions {
+  perSecond: number;
+  perChatMs: number;
+  now?: () => number;
+}
+
+export class Pacer {
+  private readonly interval: number;
+  private readonly perChatMs: number;
+  private readonly now: () => number;
+  private globalNext = 0;
+  private readonly chatNext = new Map<string, number>();
+
+  constructor(options: PacerOptions) {
+    if (!(options.perSecond > 0)) throw new Error('perSecond must be positive');
+    this.interval = 1000 / options.perSecond;
+    this.perChatMs = Math.max(0, options.perChatMs);
+    this.now = options.now ?? (() => performance.now() + performance.timeOrigin);
+  }
+
+  /** When `chat` may next receive a message (ms since epoch). */
+  chatReadyAt(chat: string): number {
+    return this.chatNext.get(chat) ?? 0;
+  }
+
+  /** Waits until a message may go to `chat`, then takes that slot. */
+  async acquire(chat: string): Promise<void> {
+    for (;;) {
+      const t = this.now();
+      const wait = Math.max(this.globalNext - t, this.chatReadyAt(chat) - t);
+      if (wait <= 0) {
+        this.globalNext = Math.max(this.globalNext, t) + this.interval;
+        this.chatNext.set(chat, t + this.perChatMs);
+        return;
+      }
+      await sleep(wait);
+    }
+  }
+
+  /** Telegram said 429 for this chat: nothing goes to it for `ms`. */
+  pauseChat(chat: string, ms: number): void {
+    this.chatNext.set(chat, Math.max(this.chatReadyAt(chat), this.now() + ms));
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, Math.max(0, ms));
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
