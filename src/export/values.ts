@@ -1,0 +1,80 @@
+// How a database value of each column type is written in each format.
+import { normalizeDecimal } from '../core/money.js';
+import type { ExportColumn } from './dataset.js';
+
+/** The JSON/NDJSON value: integers as numbers, money as exact decimal strings, times as ISO UTC. */
+export function jsonValue(column: ExportColumn, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (column.type) {
+    case 'integer': {
+      const n = typeof value === 'number' ? value : Number(value);
+      // int8 beyond 2^53 stays a string rather than silently losing digits.
+      return Number.isSafeInteger(n) ? n : String(value);
+    }
+    case 'decimal':
+      return normalizeDecimal(typeof value === 'number' ? value : String(value));
+    case 'timestamp':
+      return toDate(value).toISOString();
+    case 'boolean':
+      return Boolean(value);
+    case 'json':
+      return typeof value === 'string' ? JSON.parse(value) : value;
+    default:
+      return String(value);
+  }
+}
+
+export interface CsvStyle {
+  /** Excel in ru/kz locales: decimal comma, `YYYY-MM-DD HH:MM:SS` times it recognises as dates. */
+  excel: boolean;
+}
+
+/** The CSV cell text (empty for null). */
+export function csvValue(column: ExportColumn, value: unknown, style: CsvStyle): string {
+  if (value === null || value === undefined) return '';
+  switch (column.type) {
+    case 'decimal': {
+      const text = jsonValue(column, value) as string;
+      return style.excel ? text.replace('.', ',') : text;
+    }
+    case 'timestamp': {
+      const iso = toDate(value).toISOString();
+      return style.excel ? iso.slice(0, 19).replace('T', ' ') : iso;
+    }
+    case 'json':
+      return JSON.stringify(jsonValue(column, value));
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      return String(value);
+  }
+}
+
+/** Excel's limit for the text of one cell. */
+export const XLSX_MAX_TEXT = 32767;
+
+/** The XLSX cell value: numbers as numbers, times as dates, JSON as text. */
+export function xlsxValue(column: ExportColumn, value: unknown): string | number | boolean | Date | null {
+  if (value === null || value === undefined) return null;
+  switch (column.type) {
+    case 'integer':
+    case 'decimal':
+      return Number(value);
+    case 'timestamp':
+      return toDate(value);
+    case 'boolean':
+      return Boolean(value);
+    case 'json':
+      return truncate(JSON.stringify(jsonValue(column, value)));
+    default:
+      return truncate(String(value));
+  }
+}
+
+function truncate(text: string): string {
+  return text.length > XLSX_MAX_TEXT ? `${text.slice(0, XLSX_MAX_TEXT - 1)}…` : text;
+}
+
+function toDate(value: unknown): Date {
+  return value instanceof Date ? value : new Date(String(value));
+}

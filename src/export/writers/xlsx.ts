@@ -1,0 +1,97 @@
+// XLSX through exceljs's streaming WorkbookWriter: rows are committed page by page and zipped as
+// they go, so the workbook is never held in memory. One sheet; a bold, frozen header with an
+// autofilter; numbers as numbers, money with a thousands format, times as dates; column widths
+// from the header and the first page of data.
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { Dataset, ExportColumn } from '../dataset.js';
+import type { Row } from '../pages.js';
+import { xlsxValue } from '../values.js';
+import { drained, type RowWriter } from './writer.js';
+
+const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+const MAX_WIDTH = 60;
+
+export function numberFormat(column: ExportColumn): string | undefined {
+  if (column.type === 'decimal') {
+    const scale = column.scale ?? 2;
+    return scale > 0 ? `#,##0.${'0'.repeat(scale)}` : '#,##0';
+  }
+  if (column.type === 'integer') return '0';
+  if (column.type === 'timestamp') return DATE_FORMAT;
+  return undefined;
+}
+
+/** Spreadsheet column letters: 1 → A, 27 → AA. */
+export function columnLetter(n: number): string {
+  let s = '';
+  for (let i = n; i > 0; i = Math.floor((i - 1) / 26)) s = String.fromCharCode(65 + ((i - 1) % 26)) + s;
+  return s;
+}
+
+/** Sheet names: at most 31 characters, none of []:*?/\ */
+export function sheetName(name: string): string {
+  return name.replace(/[[\]:*?/\\]/g, '_').slice(0, 31) || 'data';
+}
+
+function shownLength(column: ExportColumn, value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  if (column.type === 'timestamp') return DATE_FORMAT.length;
+  if (column.type === 'decimal' || column.type === 'integer') {
+    // Digits plus thousands separators (and the fraction).
+    const digits = String(value).split('.')[0]!.replace('-', '').length;
+    return digits + Math.floor((digits - 1) / 3) + (column.scale ? column.scale + 1 : 0) + 1;
+  }
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length;
+}
+
+/** Widths from the header and a sample of rows, between 6 and 60 characters. */
+export function columnWidths(dataset: Dataset, sample: readonly Row[]): number[] {
+  return dataset.columns.map((c) => {
+    let width = c.name.length + 3; // room for the autofilter button
+    for (const row of sample) width = Math.max(width, shownLength(c, row[c.name]) + 1);
+    // exceljs treats a width of exactly 9 as "default" and drops it from the file.
+    return Math.min(MAX_WIDTH, Math.max(6, width === 9 ? 10 : width));
+  });
+}
+
+export function createXlsxWriter(dataset: Dataset, sink: Writable): RowWriter {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
+  const sheet = workbook.addWorksheet(sheetName(dataset.name), { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
+  const last = columnLetter(dataset.columns.length);
+  sheet.autoFilter = `A1:${last}1`;
+  let started = false;
+
+  const start = (sample: readonly Row[]) => {
+    const widths = columnWidths(dataset, sample);
+    sheet.columns = dataset.columns.map((c, i) => {
+      const numFmt = numberFormat(c);
+      return { key: c.name, width: widths[i], ...(numFmt ? { style: { numFmt } } : {}) };
+    });
+    const header = sheet.addRow(dataset.columns.map((c) => c.name));
+    header.eachCell((cell) => {
+      cell.style = { font: { bold: true } };
+    });
+    header.commit();
+    started = true;
+  };
+
+  return {
+    async writePage(rows) {
+      if (!started) start(rows);
+      let row: ExcelJS.Row | undefined;
+      for (const record of rows) row = sheet.addRow(dataset.columns.map((c) => xlsxValue(c, record[c.name])));
+      // Committing the last row flushes every row before it to the zip stream.
+      row?.commit();
+      // Let the zip deflate what was written before the next page arrives (backpressure).
+      await new Promise((resolve) => setImmediate(resolve));
+      if (sink.writableNeedDrain) await drained(sink);
+    },
+    async finish() {
+      if (!started) start([]);
+      sheet.commit();
+      await workbook.commit();
+    },
+  };
+}

@@ -1,0 +1,243 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/core/errors.js';
+import { type Dataset, defineDataset } from '../../src/export/dataset.js';
+import { DATASETS, findDataset } from '../../src/export/datasets.js';
+import { exportDataset } from '../../src/export/export.service.js';
+import { buildConditions, type FilterInput } from '../../src/export/filters.js';
+import { openFileTarget, resolveFormat, stdoutTarget } from '../../src/export/output-target.js';
+import { FORMATS, type Format } from '../../src/export/writers/writer.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { seedKaspiHistory } from '../support/history-seed.js';
+import { type JsonRow, readCsv, readJson, readNdjson, readXlsx } from '../support/read-export.js';
+
+const NOW = new Date('2026-11-21T06:00:00Z');
+
+describe('mp export: datasets in every format', () => {
+  let handle: TestDatabase;
+  let dir: string;
+  beforeAll(async () => {
+    handle = await createTestDatabase();
+    await seedKaspiHistory(handle.db);
+    dir = mkdtempSync(join(tmpdir(), 'mp-export-'));
+  });
+  afterAll(async () => {
+    await handle?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function exportTo(dataset: Dataset, format: Format, filters: FilterInput = {}, pageSize?: number): Promise<{ path: string; rows: number }> {
+    const path = join(dir, `${dataset.name}-${Math.random().toString(36).slice(2)}.${format}`);
+    const result = await exportDataset(handle.db, {
+      dataset,
+      format,
+      target: openFileTarget(path),
+      conditions: buildConditions(dataset, filters, NOW),
+      pageSize,
+    });
+    expect(result.file).toBe(path);
+    return { path, rows: result.rows };
+  }
+
+  async function readBack(dataset: Dataset, format: Format, path: string): Promise<JsonRow[]> {
+    if (format === 'csv') return readCsv(dataset, path);
+    if (format === 'xlsx') return (await readXlsx(dataset, path)).rows;
+    if (format === 'json') return readJson(path);
+    return readNdjson(path);
+  }
+
+  async function rowsOf(name: string, filters: FilterInput = {}): Promise<JsonRow[]> {
+    const dataset = findDataset(name);
+    const { path } = await exportTo(dataset, 'json', filters);
+    return readJson(path);
+  }
+
+  it('writes JSON with typed values: integers as numbers, money as exact strings, times as ISO UTC', async () => {
+    const rows = await rowsOf('kaspi-offer-history');
+    expect(rows).toHaveLength(7);
+    expect(rows[0]).toEqual({
+      id: expect.any(Number),
+      kaspi_id: '102298404',
+      city_id: '750000000',
+      merchant_id: 'm1',
+      merchant_name: 'ТОО "Рога, и копыта"',
+      event: 'appeared',
+      old_price: null,
+      new_price: '379990',
+      created_at: '2026-11-01T06:00:00.000Z',
+    });
+    const ids = rows.map((r) => r.id as number);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    const products = await rowsOf('kaspi-products');
+    const phone = products.find((p) => p.city_id === '750000000' && p.kaspi_id === '102298404')!;
+    expect(phone).toMatchObject({ rating: '4.9', review_count: 1234, category_path: ['Телефоны и гаджеты', 'Смартфоны'], min_price: '361788' });
+    expect(phone.photos).toHaveLength(2);
+    const offers = await rowsOf('kaspi-offers');
+    expect(offers.find((o) => o.merchant_id === 'm2')).toMatchObject({ kaspi_delivery: false, preorder_days: 3, active: true, merchant_rating: null });
+    expect(offers.find((o) => o.merchant_id === 'm3')).toMatchObject({ active: false, merchant_rating: '5' });
+  });
+
+  for (const dataset of DATASETS) {
+    it(`round-trips ${dataset.name} through csv, xlsx, json and ndjson with the same rows and types`, async () => {
+      const reference = readJson((await exportTo(dataset, 'json')).path);
+      expect(reference.length).toBeGreaterThan(0);
+      for (const format of FORMATS) {
+        const { path, rows } = await exportTo(dataset, format);
+        expect(rows).toBe(reference.length);
+        expect(await readBack(dataset, format, path), format).toEqual(reference);
+      }
+    });
+  }
+
+  it('pages by key: a page size of 2 gives the same rows as one big page', async () => {
+    const dataset = findDataset('kaspi-offer-history');
+    for (const format of ['ndjson', 'csv', 'xlsx'] as const) {
+      const small = await exportTo(dataset, format, {}, 2);
+      const large = await exportTo(dataset, format, {}, 5000);
+      expect(await readBack(dataset, format, small.path)).toEqual(await readBack(dataset, format, large.path));
+    }
+    const exact = await exportTo(dataset, 'json', {}, 7); // a full last page, then an empty one
+    expect(readJson(exact.path)).toHaveLength(7);
+  });
+
+  it('--since selects rows from a date (midnight in Almaty) or an age', async () => {
+    // 2026-11-10 in Almaty (UTC+5) starts at 2026-11-09T19:00Z.
+    const rows = await rowsOf('kaspi-offer-history', { since: '2026-11-10' });
+    expect(rows.map((r) => r.created_at)).toEqual(['2026-11-15T06:00:00.000Z', '2026-11-20T06:00:00.000Z', '2026-11-10T06:00:00.000Z']);
+    const recent = await rowsOf('kaspi-product-history', { since: '3d' }); // NOW - 3d = 2026-11-18T06:00Z
+    expect(recent.map((r) => r.checked_at)).toEqual(['2026-11-20T06:00:00.000Z']);
+  });
+
+  it('--city takes an id or a name; --filter compares typed values', async () => {
+    expect((await rowsOf('kaspi-offer-history', { city: 'astana' })).map((r) => r.city_id)).toEqual(['710000000']);
+    expect(await rowsOf('kaspi-offer-history', { city: '710000000' })).toHaveLength(1);
+    expect((await rowsOf('kaspi-offer-history', { filter: ['event=price_changed'] })).map((r) => r.new_price)).toEqual(['369990', '361788']);
+    // Numeric, not text, comparison: "389990" > "1000000" as text, not as a number.
+    expect((await rowsOf('kaspi-offer-history', { filter: ['new_price>=379990'] })).map((r) => r.new_price)).toEqual(['379990', '389990', '420000']);
+    expect(await rowsOf('kaspi-offer-history', { filter: ['new_price<1000000', 'new_price>1000'] })).toHaveLength(6);
+    expect(await rowsOf('kaspi-offer-history', { filter: ['old_price='] })).toHaveLength(4);
+    expect((await rowsOf('kaspi-offer-history', { filter: ['new_price='] })).map((r) => r.event)).toEqual(['disappeared']);
+    expect(await rowsOf('kaspi-offers', { filter: ['merchant_name=Shop; One'] })).toHaveLength(1);
+    expect(await rowsOf('kaspi-offers', { filter: ['active=false'] })).toHaveLength(1);
+    // != keeps nulls: three offers do not have rating 4.8, one of them has no rating at all.
+    expect(await rowsOf('kaspi-offers', { filter: ['merchant_rating!=4.8'] })).toHaveLength(3);
+    expect(await rowsOf('kaspi-product-history', { filter: ['checked_at<2026-11-08T11:00', 'city_id=750000000'] })).toHaveLength(2);
+    expect(await rowsOf('kaspi-offer-history', { since: '2026-11-01', city: 'almaty', filter: ['merchant_id=m1'] })).toHaveLength(3);
+  });
+
+  it('refuses filters that do not fit the dataset before touching the database', () => {
+    const ds = findDataset('kaspi-offer-history');
+    const bad = (input: FilterInput) => {
+      try {
+        buildConditions(ds, input, NOW);
+      } catch (error) {
+        expect(error).toBeInstanceOf(UsageError);
+        return (error as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(bad({ filter: ['price=1'] })).toMatch(/no column "price"; columns: id, kaspi_id/);
+    expect(bad({ filter: ['new_price=cheap'] })).toMatch(/not a number/);
+    expect(bad({ filter: ['id=1.5'] })).toMatch(/not an integer/);
+    expect(bad({ filter: ['created_at>yesterday'] })).toMatch(/not a date/);
+    expect(bad({ filter: ['nonsense'] })).toMatch(/key=value/);
+    expect(bad({ since: 'last week' })).toMatch(/--since/);
+    expect(bad({ city: 'atlantis' })).toMatch(/unknown city/);
+    expect(() => buildConditions(findDataset('kaspi-products'), { filter: ['photos=x'] }, NOW)).toThrow(/JSON columns/);
+    expect(() => findDataset('wb-nothing')).toThrow(/datasets: kaspi-products/);
+  });
+
+  it('leaves no file, not even a temporary one, when the export fails midway', async () => {
+    // The third row divides by zero: the first page (2 rows) is already written when it fails.
+    const ids = (await handle.db.selectFrom('kaspi_offer_history').select('id').orderBy('id').execute()).map((r) => r.id);
+    const failing = defineDataset({
+      name: 'failing',
+      description: 'fails on its second page',
+      key: 'id',
+      columns: [
+        { name: 'id', type: 'integer' },
+        { name: 'ratio', type: 'integer' },
+      ],
+      query: (db) => db.selectFrom('kaspi_offer_history').select(['id', sql<number>`100 / (id - ${ids[2]}::bigint)`.as('ratio')]),
+    });
+    const sub = mkdtempSync(join(dir, 'fail-'));
+    for (const format of FORMATS) {
+      const path = join(sub, `out.${format}`);
+      const progress: number[] = [];
+      const request = { dataset: failing, format, target: openFileTarget(path), conditions: [], pageSize: 2, onProgress: (n: number) => progress.push(n) };
+      await expect(exportDataset(handle.db, request)).rejects.toThrow(/division by zero/);
+      expect(progress).toEqual([2]);
+    }
+    // A folder that cannot be created (a file is in the way) is a one-line user error.
+    writeFileSync(join(dir, 'blocker'), '');
+    expect(() => openFileTarget(join(dir, 'blocker', 'out.csv'))).toThrow(/cannot create the folder/);
+    expect(readdirSync(sub)).toEqual([]);
+  });
+
+  it('CSV is RFC 4180; --excel adds a BOM, semicolons, decimal commas and keeps formulas as text', async () => {
+    const offers = findDataset('kaspi-offers');
+    const plain = readFileSync((await exportTo(offers, 'csv')).path, 'utf8');
+    expect(plain.split('\r\n')[0]).toBe(offers.columns.map((c) => c.name).join(','));
+    expect(plain).toContain('"ТОО ""Рога, и копыта"""');
+    expect(plain).toContain(',"=HYPERLINK(""x"")",');
+    const path = join(dir, 'excel.csv');
+    await exportDataset(handle.db, { dataset: offers, format: 'csv', target: openFileTarget(path), conditions: [], excel: true });
+    const excel = readFileSync(path, 'utf8');
+    expect(excel.startsWith('\uFEFFid;kaspi_id;')).toBe(true);
+    expect(excel).toContain(';"\'=HYPERLINK(""x"")";');
+    expect(excel).toContain(';4,8;');
+    expect(excel).toContain(';"Shop; One";');
+    expect(excel).toContain(';2026-11-20 06:00:00\r\n');
+  });
+
+  it('XLSX: one sheet, bold frozen header with an autofilter, money and date formats, widths from the data', async () => {
+    const dataset = findDataset('kaspi-offers');
+    const { workbook } = await readXlsx(dataset, (await exportTo(dataset, 'xlsx')).path);
+    expect(workbook.worksheets).toHaveLength(1);
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.name).toBe('kaspi-offers');
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet.autoFilter).toBe('A1:P1');
+    expect(sheet.getRow(1).getCell(1).font?.bold).toBe(true);
+    const col = (name: string) => dataset.columns.findIndex((c) => c.name === name) + 1;
+    expect(sheet.getRow(2).getCell(col('price')).numFmt).toBe('#,##0');
+    expect(sheet.getRow(2).getCell(col('merchant_rating')).numFmt).toBe('#,##0.0');
+    expect(sheet.getRow(2).getCell(col('first_seen_at')).numFmt).toBe('yyyy-mm-dd hh:mm:ss');
+    expect(sheet.getColumn(col('merchant_name')).width).toBe('ТОО "Рога, и копыта"'.length + 1);
+    expect(sheet.getColumn(col('first_seen_at')).width).toBe(20);
+    expect(sheet.getColumn(col('active')).width).toBe(10); // 'active' + the filter button, 9 would be dropped by exceljs
+  });
+
+  it('writes an empty dataset as a header (CSV, XLSX) or an empty array', async () => {
+    const dataset = findDataset('kaspi-offer-history');
+    const filters = { filter: ['merchant_id=nobody'] };
+    expect(readFileSync((await exportTo(dataset, 'csv', filters)).path, 'utf8')).toBe(`${dataset.columns.map((c) => c.name).join(',')}\r\n`);
+    expect(readFileSync((await exportTo(dataset, 'json', filters)).path, 'utf8')).toBe('[]\n');
+    expect(readFileSync((await exportTo(dataset, 'ndjson', filters)).path, 'utf8')).toBe('');
+    expect((await readXlsx(dataset, (await exportTo(dataset, 'xlsx', filters)).path)).rows).toEqual([]);
+  });
+
+  it('streams to stdout without ending it', async () => {
+    const sink = new PassThrough();
+    let text = '';
+    sink.on('data', (d) => (text += d));
+    const dataset = findDataset('kaspi-offer-history');
+    const result = await exportDataset(handle.db, { dataset, format: 'ndjson', target: stdoutTarget(sink), conditions: [], pageSize: 3 });
+    expect(result).toMatchObject({ rows: 7, file: null });
+    expect(text.trim().split('\n')).toHaveLength(7);
+    expect(sink.writableEnded).toBe(false);
+  });
+
+  it('takes the format from --format, else the --out extension, else CSV', () => {
+    expect(resolveFormat(undefined, 'a/b.XLSX')).toBe('xlsx');
+    expect(resolveFormat(undefined, 'b.jsonl')).toBe('ndjson');
+    expect(resolveFormat('json', 'b.csv')).toBe('json');
+    expect(resolveFormat(undefined, '-')).toBe('csv');
+    expect(() => resolveFormat(undefined, 'b.txt')).toThrow(/cannot tell the format/);
+    expect(() => resolveFormat('xml', undefined)).toThrow(/--format must be one of/);
+  });
+});

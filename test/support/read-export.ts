@@ -1,0 +1,132 @@
+// Reads an exported file back into JSON-shaped rows (the way `--format json` writes them), using
+// the dataset's column types, so every format can be compared with every other.
+import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import { normalizeDecimal } from '../../src/core/money.js';
+import type { Dataset, ExportColumn } from '../../src/export/dataset.js';
+
+export type JsonRow = Record<string, unknown>;
+
+/** A strict RFC 4180 parser (quoted fields, doubled quotes, CRLF), independent of csv-stringify. */
+export function parseCsv(text: string, delimiter = ','): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let i = 0;
+  let quoted = false;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+      } else if (ch === '"') {
+        quoted = false;
+        i++;
+      } else {
+        field += ch;
+        i++;
+      }
+    } else if (ch === '"' && field === '') {
+      quoted = true;
+      i++;
+    } else if (ch === delimiter) {
+      row.push(field);
+      field = '';
+      i++;
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i += 2;
+    } else if (ch === '\n' || ch === '\r') {
+      throw new Error(`bare line break at offset ${i}: RFC 4180 records end with CRLF`);
+    } else {
+      field += ch;
+      i++;
+    }
+  }
+  if (field !== '' || row.length > 0) throw new Error('the last record does not end with CRLF');
+  return rows;
+}
+
+function fromCsvCell(column: ExportColumn, text: string): unknown {
+  if (text === '') return null;
+  switch (column.type) {
+    case 'integer':
+      return Number(text);
+    case 'decimal':
+      return normalizeDecimal(text);
+    case 'timestamp':
+      return new Date(text).toISOString();
+    case 'boolean':
+      if (text !== 'true' && text !== 'false') throw new Error(`not a boolean: ${text}`);
+      return text === 'true';
+    case 'json':
+      return JSON.parse(text);
+    default:
+      return text;
+  }
+}
+
+/** CSV → rows; checks the header names the dataset's columns in order. */
+export function readCsv(dataset: Dataset, path: string): JsonRow[] {
+  const text = readFileSync(path, 'utf8');
+  if (text.startsWith('\uFEFF')) throw new Error('unexpected BOM in a plain CSV');
+  const [header, ...records] = parseCsv(text);
+  if (JSON.stringify(header) !== JSON.stringify(dataset.columns.map((c) => c.name))) throw new Error(`header ${JSON.stringify(header)}`);
+  return records.map((cells) => Object.fromEntries(dataset.columns.map((c, i) => [c.name, fromCsvCell(c, cells[i]!)])));
+}
+
+function fromXlsxCell(column: ExportColumn, value: ExcelJS.CellValue): unknown {
+  if (value === null || value === undefined) return null;
+  switch (column.type) {
+    case 'integer':
+      if (typeof value !== 'number') throw new Error(`${column.name}: expected a number cell, got ${typeof value}`);
+      return value;
+    case 'decimal':
+      if (typeof value !== 'number') throw new Error(`${column.name}: expected a number cell, got ${typeof value}`);
+      return normalizeDecimal(value);
+    case 'timestamp':
+      if (!(value instanceof Date)) throw new Error(`${column.name}: expected a date cell, got ${typeof value}`);
+      return value.toISOString();
+    case 'boolean':
+      if (typeof value !== 'boolean') throw new Error(`${column.name}: expected a boolean cell, got ${typeof value}`);
+      return value;
+    case 'json':
+      return JSON.parse(String(value));
+    default:
+      if (typeof value !== 'string') throw new Error(`${column.name}: expected a text cell, got ${JSON.stringify(value)}`);
+      return value;
+  }
+}
+
+/** XLSX → the workbook (for format checks) and its rows. */
+export async function readXlsx(dataset: Dataset, path: string): Promise<{ workbook: ExcelJS.Workbook; rows: JsonRow[] }> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(path);
+  const sheet = workbook.worksheets[0]!;
+  const header = (sheet.getRow(1).values as unknown[]).slice(1);
+  if (JSON.stringify(header) !== JSON.stringify(dataset.columns.map((c) => c.name))) throw new Error(`header ${JSON.stringify(header)}`);
+  const rows: JsonRow[] = [];
+  for (let r = 2; r <= sheet.rowCount; r++) {
+    const row = sheet.getRow(r);
+    rows.push(Object.fromEntries(dataset.columns.map((c, i) => [c.name, fromXlsxCell(c, row.getCell(i + 1).value)])));
+  }
+  return { workbook, rows };
+}
+
+export function readJson(path: string): JsonRow[] {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+export function readNdjson(path: string): JsonRow[] {
+  const text = readFileSync(path, 'utf8');
+  if (text === '') return [];
+  if (!text.endsWith('\n')) throw new Error('NDJSON must end with a newline');
+  return text
+    .slice(0, -1)
+    .split('\n')
+    .map((line) => JSON.parse(line));
+}
