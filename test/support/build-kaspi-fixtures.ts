@@ -1,0 +1,20 @@
+// Regenerates fixtures/kaspi/ (the committed pages, offer catalogues and review responses):
+//   npx tsc -p tsconfig.json && node dist/test/support/build-kaspi-fixtures.js
+// The pages are synthetic (no real Kaspi page is public, reference/kaspi.md §10) but shaped like
+// real ones: full size, navigation, many scripts, the item state in the middle, JSON-LD.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildNotFoundPage, FIXTURE_PRODUCTS, fixtureOffers, fixtureReviews, fixtureSpec } from './kaspi-fixture-specs.js';
+import { buildProductPage } from './kaspi-page-builder.js';
+
+const dir = fileURLToPath(new URL('../../../fixtures/kaspi/', import.meta.url));
+mkdirSync(`${dir}offers`, { recursive: true });
+mkdirSync(`${dir}reviews`, { recursive: true });
+
+for (const product of FIXTURE_PRODUCTS) {
+  writeFileSync(`${dir}${product.page}`, buildProductPage(fixtureSpec(product)));
+  writeFileSync(`${dir}offers/${product.id}.json`, `${JSON.stringify(fixtureOffers(product), null, 1)}\n`);
+  writeFileSync(`${dir}reviews/${product.id}.json`, `${JSON.stringify(fixtureReviews(product), null, 1)}\n`);
+}
+writeFileSync(`${dir}not-found.html`, buildNotFoundPage());
+process.stdout.write(`wrote ${FIXTURE_PRODUCTS.length} product pages, offers and reviews to ${dir}\n`);
