@@ -1,4 +1,5 @@
 // `mp jobs status`: per job its last run, result, next scheduled time and recent failures.
+import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Config } from '../core/config.js';
 import type { Database } from '../db/schema.js';
@@ -13,6 +14,8 @@ export interface JobStatus {
   schedule: string;
   nextRunAt: Date | null;
   lastRun: JobRunRow | null;
+  /** The last run is still `running` but its process (on this host) is gone: it was killed. */
+  lastRunDied: boolean;
   failuresLast24h: number;
 }
 
@@ -29,8 +32,19 @@ export async function jobStatuses(db: Kysely<Database>, config: Config, jobs: Jo
       schedule: schedule.kind === 'cron' ? schedule.expression : schedule.kind,
       nextRunAt: schedule.kind === 'cron' ? await nextCronRun(schedule.expression, timezone) : null,
       lastRun: lastByJob.get(job.name) ?? null,
+      lastRunDied: died(lastByJob.get(job.name)),
       failuresLast24h: failures.get(job.name) ?? 0,
     });
   }
   return out;
+}
+
+function died(run: JobRunRow | undefined): boolean {
+  if (run?.status !== 'running' || run.host !== hostname()) return false;
+  try {
+    process.kill(run.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }

@@ -101,6 +101,19 @@ describe('mp jobs run / mp daemon as subprocesses', () => {
     expect((await runsOf('test.sleep')).map((r) => r.status)).toEqual(['running', 'succeeded']);
   }, 90_000);
 
+  it('mp jobs status shows a killed run as died', async () => {
+    const killed = startMp(['jobs', 'run', 'test.sleep'], { ...env, MP_TEST_JOB_MS: '120000' });
+    await waitFor('the job to start', () => markersIn(markers, `started-${killed.child.pid}-`).length > 0, 45_000);
+    killed.child.kill('SIGKILL');
+    await killed.exit;
+    const status = await runMp(['jobs', 'status'], { env });
+    expect(status.code).toBe(0);
+    const line = status.stdout.split('\n').find((l) => l.startsWith('test.sleep\t'));
+    expect(line?.split('\t')[3]).toBe('died');
+    const json = JSON.parse((await runMp(['jobs', 'status', '--json'], { env })).stdout) as { job: string; lastRunDied: boolean; lastRun: { pid: number } }[];
+    expect(json.find((j) => j.job === 'test.sleep')).toMatchObject({ lastRunDied: true, lastRun: { pid: killed.child.pid } });
+  }, 90_000);
+
   it('the daemon runs a job on its schedule, and on SIGTERM waits for the job in flight, then exits 0', async () => {
     const daemon = startMp(['daemon', '--jobs', 'test.sleep,test.fail'], {
       ...env,

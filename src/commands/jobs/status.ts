@@ -15,7 +15,14 @@ export async function jobsStatus(ctx: Context): Promise<void> {
       { key: 'job' },
       { key: 'schedule' },
       { key: 'last', header: 'last run', get: (r) => r.lastRun?.startedAt },
-      { key: 'result', get: (r) => r.lastRun && (r.lastRun.scope ? `${r.lastRun.status} (${r.lastRun.scope})` : r.lastRun.status) },
+      {
+        key: 'result',
+        get: (r) => {
+          if (!r.lastRun) return '';
+          const status = r.lastRunDied ? 'died' : r.lastRun.status;
+          return r.lastRun.scope ? `${status} (${r.lastRun.scope})` : status;
+        },
+      },
       { key: 'next', header: 'next run', get: (r) => r.nextRunAt ?? (r.schedule === 'continuous' ? 'continuous' : '') },
       { key: 'failures', header: 'failed 24h', get: (r) => r.failuresLast24h, align: 'right' },
     ],
