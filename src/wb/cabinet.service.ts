@@ -1,0 +1,199 @@
+// Cabinets: a WB token validated against every host mp uses, decoded locally, stored encrypted,
+// shared by several users.
+import type { Config } from '../core/config.js';
+import { UserError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { decryptSecret, encryptSecret, maskSecret } from '../core/secrets.js';
+import type { Clock } from '../core/time.js';
+import {
+  deleteCabinet,
+  findCabinet,
+  findCabinetByTokenHash,
+  insertCabinet,
+  listCabinets,
+  nameTaken,
+  updateCabinet,
+  type WbCabinet,
+} from './cabinet.repository.js';
+import type { Db } from './recordset.js';
+import { decodeWbToken, REQUIRED_CATEGORIES, tokenHash } from './token.js';
+import { attachUser, cabinetUserNames, findOrCreateUser } from './user.repository.js';
+import { HOST_CATEGORY, WbClient, type WbHost, wbHosts } from './wb-client.js';
+
+export interface CabinetDeps {
+  db: Db;
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  secretKey: Buffer;
+  /** The current user: MP_USER or the OS user name. */
+  userName: string;
+}
+
+export interface TokenCheck {
+  seller?: { name?: string; sid?: string; tradeMark?: string };
+  expiresAt?: Date;
+  categories: string[];
+  /** Required categories the token lacks (by its claims or because the host's /ping said 401). */
+  missing: string[];
+  warnings: string[];
+}
+
+const PING_HOSTS: readonly WbHost[] = ['statistics', 'feedbacks', 'content', 'analytics'];
+const CATEGORY_HOST: Record<string, WbHost> = { statistics: 'statistics', feedbacks: 'feedbacks', content: 'content', analytics: 'analytics' };
+
+/** Validates a token: local JWT decode, GET /ping on each host, GET /api/v1/seller-info. */
+export async function checkToken(deps: Pick<CabinetDeps, 'config' | 'log' | 'clock'>, token: string, cabinet = 'new cabinet'): Promise<TokenCheck> {
+  const info = decodeWbToken(token);
+  const now = deps.clock.now();
+  if (info.expiresAt && info.expiresAt <= now) {
+    throw new UserError(
+      'WB_TOKEN_EXPIRED',
+      `the Wildberries token expired on ${info.expiresAt.toISOString().slice(0, 10)}: create a new one in the seller cabinet (Settings → API access)`,
+    );
+  }
+  const warnings: string[] = [];
+  if (info.expiresAt && info.expiresAt.getTime() - now.getTime() < 14 * 86_400_000) {
+    const days = Math.ceil((info.expiresAt.getTime() - now.getTime()) / 86_400_000);
+    warnings.push(`the token expires in ${days} day(s) (${info.expiresAt.toISOString().slice(0, 10)}): create a new one soon and run \`mp wb cabinet add\``);
+  }
+  const client = new WbClient({ hosts: wbHosts(deps.config), token, cabinet, log: deps.log, retries: 1 });
+  const missing = new Set(REQUIRED_CATEGORIES.filter((c) => !info.categories.includes(c)));
+  try {
+    const seller = (await client.request<{ name?: string; sid?: string; tradeMark?: string }>('common', { path: '/api/v1/seller-info' })).body;
+    for (const host of PING_HOSTS) {
+      try {
+        await client.request(host, { path: '/ping' });
+      } catch (error) {
+        if ((error as UserError).code === 'WB_UNAUTHORIZED' || (error as UserError).code === 'WB_FORBIDDEN')
+          missing.add(host as (typeof REQUIRED_CATEGORIES)[number]);
+        else throw error;
+      }
+    }
+    for (const c of missing)
+      warnings.push(`the token has no ${HOST_CATEGORY[CATEGORY_HOST[c]!]} access: ${syncWhat(c)} will fail until a token with it is added`);
+    return { seller, expiresAt: info.expiresAt, categories: info.categories, missing: [...missing], warnings };
+  } finally {
+    await client.close();
+  }
+}
+
+function syncWhat(category: string): string {
+  return { statistics: 'orders and sales', feedbacks: 'reviews', content: 'cards', analytics: 'stocks' }[category] ?? category;
+}
+
+export interface AddResult {
+  cabinet: WbCabinet;
+  created: boolean;
+  attached: boolean;
+  check?: TokenCheck;
+}
+
+/** Adds a cabinet, or attaches the current user to the cabinet that already has this token. */
+export async function addCabinet(deps: CabinetDeps, token: string, name?: string): Promise<AddResult> {
+  const clean = token.trim();
+  if (!clean) throw new UserError('WB_TOKEN_EMPTY', 'no Wildberries token given: pipe it to `mp wb cabinet add --token-stdin` or set WB_TOKEN');
+  decodeWbToken(clean);
+  const user = await findOrCreateUser(deps.db, deps.userName);
+  const existing = await findCabinetByTokenHash(deps.db, tokenHash(clean));
+  if (existing) {
+    const attached = await attachUser(deps.db, existing.id, user.id);
+    return { cabinet: existing, created: false, attached };
+  }
+  const check = await checkToken(deps, clean, name ?? 'new cabinet');
+  let finalName = name ?? check.seller?.tradeMark ?? check.seller?.name ?? 'wb';
+  if (name && (await nameTaken(deps.db, name))) throw new UserError('WB_CABINET_EXISTS', `a cabinet named "${name}" exists already: choose another --name`);
+  for (let n = 2; !name && (await nameTaken(deps.db, finalName)); n++) finalName = `${check.seller?.tradeMark ?? check.seller?.name ?? 'wb'} ${n}`;
+  const cabinet = await deps.db.transaction().execute(async (trx) => {
+    const row = await insertCabinet(trx, {
+      name: finalName,
+      token_sealed: encryptSecret(clean, deps.secretKey),
+      token_hash: tokenHash(clean),
+      token_last4: clean.slice(-4),
+      token_expires_at: check.expiresAt ?? null,
+      token_categories: check.categories,
+      seller_name: check.seller?.name ?? null,
+      seller_sid: check.seller?.sid ?? null,
+      trade_mark: check.seller?.tradeMark ?? null,
+      status_detail: check.missing.length ? `missing: ${check.missing.join(', ')}` : null,
+    });
+    await attachUser(trx, row.id, user.id);
+    return row;
+  });
+  return { cabinet, created: true, attached: true, check };
+}
+
+/** The cabinets a command works on: the one named, or all; an error when there are none. */
+export async function cabinetsFor(db: Db, ref?: string): Promise<WbCabinet[]> {
+  if (ref) {
+    const one = await findCabinet(db, ref);
+    if (!one) throw new UserError('WB_CABINET_NOT_FOUND', `no Wildberries cabinet "${ref}": see \`mp wb cabinet list\``);
+    return [one];
+  }
+  const all = (await listCabinets(db)).filter((c) => c.status !== 'disabled');
+  if (all.length === 0) throw new UserError('WB_NO_CABINET', 'No Wildberries cabinet. Add one with `mp wb cabinet add`.');
+  return all;
+}
+
+/** One cabinet for a report: the one named, or the only one. */
+export async function cabinetFor(db: Db, ref?: string): Promise<WbCabinet> {
+  const cabinets = await cabinetsFor(db, ref);
+  if (cabinets.length > 1)
+    throw new UserError('WB_CABINET_AMBIGUOUS', `there are ${cabinets.length} Wildberries cabinets: choose one with --cabinet <id|name>`);
+  return cabinets[0]!;
+}
+
+export function openCabinetToken(cabinet: WbCabinet, key: Buffer): string {
+  return decryptSecret(cabinet.token_sealed, key);
+}
+
+/** Cabinets for `mp wb cabinet list`: the token masked, never decrypted. */
+export async function listCabinetRows(db: Db) {
+  const rows = await listCabinets(db);
+  return Promise.all(
+    rows.map(async (c) => ({
+      id: c.id,
+      name: c.name,
+      token: maskSecret(`xxxx${c.token_last4}`),
+      seller: c.seller_name,
+      tradeMark: c.trade_mark,
+      expires: c.token_expires_at,
+      categories: c.token_categories,
+      lastSync: c.last_sync_at,
+      status: c.status,
+      statusDetail: c.status_detail,
+      users: await cabinetUserNames(db, c.id),
+    })),
+  );
+}
+
+export async function removeCabinet(db: Db, ref: string): Promise<WbCabinet> {
+  const [cabinet] = await cabinetsFor(db, ref);
+  await deleteCabinet(db, cabinet!.id);
+  return cabinet!;
+}
+
+/** Re-validates a stored token and records the outcome in the cabinet's status. */
+export async function checkCabinet(
+  deps: Omit<CabinetDeps, 'userName'>,
+  ref?: string,
+): Promise<{ cabinet: WbCabinet; check?: TokenCheck; error?: UserError }[]> {
+  const out = [];
+  for (const cabinet of await cabinetsFor(deps.db, ref)) {
+    try {
+      const check = await checkToken(deps, openCabinetToken(cabinet, deps.secretKey), cabinet.name);
+      await updateCabinet(deps.db, cabinet.id, {
+        status: 'active',
+        status_detail: check.missing.length ? `missing: ${check.missing.join(', ')}` : null,
+        token_expires_at: check.expiresAt ?? null,
+      });
+      out.push({ cabinet, check });
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      if (error.code === 'WB_UNAUTHORIZED' || error.code === 'WB_TOKEN_EXPIRED')
+        await updateCabinet(deps.db, cabinet.id, { status: 'unauthorized', status_detail: error.message });
+      out.push({ cabinet, error });
+    }
+  }
+  return out;
+}

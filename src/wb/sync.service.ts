@@ -1,0 +1,124 @@
+// `mp wb sync`: runs each stream of each cabinet on its own. A stream whose next-allowed time has
+// not come is skipped without a request; one failing stream does not roll back the others; every
+// run is recorded in wb_sync_runs.
+import type { Config } from '../core/config.js';
+import { errorCode, errorMessage, UserError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import type { Clock } from '../core/time.js';
+import { formatZoned, MOSCOW } from '../core/time.js';
+import type { WbStream } from '../db/schema/wb.js';
+import { updateCabinet, type WbCabinet } from './cabinet.repository.js';
+import { cabinetsFor, openCabinetToken } from './cabinet.service.js';
+import { syncCards, syncReviews, syncStocks } from './catalog-sync.js';
+import type { Db } from './recordset.js';
+import { syncOrders, syncSales } from './statistics-sync.js';
+import { finishRun, getStreamState, saveStreamState, startRun } from './sync-state.repository.js';
+import type { StreamCounts, StreamRun } from './sync-stream.js';
+import { WbClient, wbHosts } from './wb-client.js';
+
+/** Cards first: the other streams take product names and photos from them. */
+export const WB_STREAMS: readonly WbStream[] = ['cards', 'orders', 'sales', 'stocks', 'reviews'];
+
+const STREAMS: Record<WbStream, (run: StreamRun) => Promise<StreamCounts>> = {
+  cards: syncCards,
+  orders: syncOrders,
+  sales: syncSales,
+  stocks: syncStocks,
+  reviews: syncReviews,
+};
+
+export interface SyncDeps {
+  db: Db;
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  secretKey: Buffer;
+  /** Overrides for tests (retries, inline retry wait). */
+  client?: { retries?: number; maxRetryWaitMs?: number };
+}
+
+export interface SyncOptions {
+  cabinet?: string;
+  /** Backfill start of an initial sync (default: 30 days ago). */
+  since?: Date;
+  only?: readonly WbStream[];
+}
+
+export interface StreamOutcome extends StreamCounts {
+  cabinetId: string;
+  cabinet: string;
+  stream: WbStream;
+  status: 'ok' | 'skipped' | 'failed';
+  initial: boolean;
+  requests: number;
+  nextAllowedAt?: Date;
+  errorCode?: string;
+  error?: string;
+}
+
+/** Syncs the selected streams of the selected cabinets; returns one outcome per stream. */
+export async function syncWb(deps: SyncDeps, options: SyncOptions = {}): Promise<StreamOutcome[]> {
+  const cabinets = await cabinetsFor(deps.db, options.cabinet);
+  const since = options.since ?? new Date(deps.clock.now().getTime() - 30 * 86_400_000);
+  const outcomes: StreamOutcome[] = [];
+  for (const cabinet of cabinets) {
+    const token = openCabinetToken(cabinet, deps.secretKey);
+    const client = new WbClient({ hosts: wbHosts(deps.config), token, cabinet: cabinet.name, log: deps.log, ...deps.client });
+    try {
+      for (const stream of WB_STREAMS) {
+        if (options.only && !options.only.includes(stream)) continue;
+        outcomes.push(await syncStream(deps, cabinet, client, stream, since));
+      }
+    } finally {
+      await client.close();
+    }
+  }
+  return outcomes;
+}
+
+async function syncStream(deps: SyncDeps, cabinet: WbCabinet, client: WbClient, stream: WbStream, since: Date): Promise<StreamOutcome> {
+  const { db, clock, log } = deps;
+  const state = await getStreamState(db, cabinet.id, stream);
+  const initial = !state?.last_success_at;
+  const base = { cabinetId: cabinet.id, cabinet: cabinet.name, stream, initial, rowsNew: 0, rowsUpdated: 0, events: 0, requests: 0 };
+  const now = clock.now();
+  if (state?.next_allowed_at && state.next_allowed_at > now) {
+    const runId = await startRun(db, cabinet.id, stream, initial, now);
+    await finishRun(
+      db,
+      runId,
+      { status: 'skipped', rowsNew: 0, rowsUpdated: 0, requests: 0, error: `next request allowed at ${state.next_allowed_at.toISOString()}` },
+      now,
+    );
+    log.info(
+      `wb ${stream} (${cabinet.name}): skipped, Wildberries allows the next request at ${formatZoned(state.next_allowed_at, MOSCOW)} MSK; run \`mp wb sync\` again later`,
+      { cabinet: cabinet.name, stream, nextAllowedAt: state.next_allowed_at },
+    );
+    return { ...base, status: 'skipped', nextAllowedAt: state.next_allowed_at };
+  }
+  const runId = await startRun(db, cabinet.id, stream, initial, now);
+  const requestsBefore = client.requests;
+  try {
+    const counts = await STREAMS[stream]({ db, cabinetId: cabinet.id, stream, runId, client, clock, log, state, initial, since });
+    const requests = client.requests - requestsBefore;
+    await finishRun(db, runId, { status: 'ok', rowsNew: counts.rowsNew, rowsUpdated: counts.rowsUpdated, requests }, clock.now());
+    log.info(
+      `wb ${stream} (${cabinet.name}): ${counts.rowsNew} new, ${counts.rowsUpdated} updated, ${counts.events} events${initial ? ' (initial sync)' : ''}`,
+    );
+    return { ...base, ...counts, requests, status: 'ok' };
+  } catch (error) {
+    const requests = client.requests - requestsBefore;
+    const code = errorCode(error) ?? 'ERROR';
+    const message = errorMessage(error);
+    await finishRun(db, runId, { status: 'failed', rowsNew: 0, rowsUpdated: 0, requests, errorCode: code, error: message }, clock.now());
+    const retryAfterMs = (error as UserError).details?.retryAfterMs;
+    if (code === 'WB_RATE_LIMITED' && typeof retryAfterMs === 'number') {
+      // Persisted so the next cron run skips this stream instead of earning another 429.
+      await saveStreamState(db, cabinet.id, stream, { next_allowed_at: new Date(clock.now().getTime() + retryAfterMs) });
+    }
+    if (code === 'WB_UNAUTHORIZED') await updateCabinet(db, cabinet.id, { status: 'unauthorized', status_detail: message });
+    if (!(error instanceof UserError)) log.debug('stream failed', { stack: (error as Error)?.stack });
+    log.error(`wb ${stream} (${cabinet.name}): ${message}`, { code });
+    return { ...base, requests, status: 'failed', errorCode: code, error: message };
+  }
+}
