@@ -1,0 +1,185 @@
+// Kaspi's public storefront over the project's HTTP client: the product page, the offers API
+// (POST, 64 per page) and the reviews API, with the browser headers they need (reference/kaspi.md
+// §1.1, §2, §9). HTTP failures become KASPI_* errors that say what to do.
+import { type Config, setting } from '../core/config.js';
+import { UserError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { HttpClient, type HttpError, isHttpError, type RateLimit } from '../http/client.js';
+import { dedupeOffers, type KaspiOffer, parseOffersPage } from './offers.parser.js';
+import { classifyNonProductPage } from './product-page.parser.js';
+import { parseReviews, type ReviewsSummary } from './reviews.parser.js';
+
+/** 4 requests/s with a burst of 4 per exit IP: well under the ~10 rps where Kaspi starts answering 403. */
+export const KASPI_DEFAULT_RATE: RateLimit = { perSecond: 4, burst: 4 };
+export const OFFERS_PAGE_SIZE = 64; // 100 is rejected with 400
+const MAX_OFFER_PAGES = 60;
+
+const CHROME_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const BROWSER_HEADERS = {
+  'user-agent': CHROME_UA,
+  'accept-language': 'ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7',
+};
+
+export function kaspiBaseUrl(config: Config): string {
+  return setting(config, 'kaspi.baseUrl', 'MP_KASPI_URL', 'https://kaspi.kz').replace(/\/+$/, '');
+}
+
+export interface KaspiClientOptions {
+  /** undefined = KASPI_DEFAULT_RATE; null = unlimited. */
+  rateLimit?: RateLimit | null;
+  proxies?: string[];
+  log?: Logger;
+  timeoutMs?: number;
+  retries?: number;
+}
+
+/** An HTTP client for kaspi.kz (or MP_KASPI_URL) with browser headers and the default rate limit. */
+export function createKaspiClient(config: Config, options: KaspiClientOptions = {}): HttpClient {
+  return new HttpClient({
+    baseUrl: kaspiBaseUrl(config),
+    service: 'Kaspi',
+    rateLimit: options.rateLimit === null ? undefined : (options.rateLimit ?? KASPI_DEFAULT_RATE),
+    proxies: options.proxies,
+    headers: BROWSER_HEADERS,
+    log: options.log,
+    timeoutMs: options.timeoutMs,
+    retries: options.retries,
+  });
+}
+
+// Origin and Referer are always kaspi.kz, as the browser sends them, even through a relay or MP_KASPI_URL.
+const ORIGIN = 'https://kaspi.kz';
+
+function referer(productId: string, cityId: string): string {
+  return `${ORIGIN}/shop/p/-${productId}/?c=${cityId}`;
+}
+
+/** The product page HTML. 404 → KASPI_NOT_FOUND; 403/429/anti-bot → KASPI_BLOCKED. */
+export async function fetchProductPage(client: HttpClient, productId: string, cityId: string): Promise<string> {
+  try {
+    const res = await client.request<string>({
+      path: `/shop/p/-${encodeURIComponent(productId)}/`,
+      query: { c: cityId },
+      expect: 'text',
+      headers: {
+        accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8',
+        cookie: `kaspi.storefront.cookie.city=${cityId}`,
+        'sec-fetch-site': 'none',
+        'sec-fetch-mode': 'navigate',
+        'sec-fetch-dest': 'document',
+      },
+    });
+    return res.body;
+  } catch (error) {
+    throw kaspiError(error, `product ${productId}`);
+  }
+}
+
+/** One page (0-based) of a product's offers in a city. */
+export async function fetchOffersPage(client: HttpClient, productId: string, cityId: string, page: number) {
+  try {
+    const res = await client.request<unknown>({
+      method: 'POST',
+      path: `/yml/offer-view/offers/${encodeURIComponent(productId)}`,
+      headers: {
+        accept: 'application/json, text/*',
+        'content-type': 'application/json; charset=UTF-8',
+        origin: ORIGIN,
+        referer: referer(productId, cityId),
+        'x-ks-city': cityId,
+        cookie: `kaspi.storefront.cookie.city=${cityId}`,
+        'sec-fetch-site': 'same-origin',
+        'sec-fetch-mode': 'cors',
+        'sec-fetch-dest': 'empty',
+      },
+      body: JSON.stringify({
+        cityId,
+        id: productId,
+        merchantUID: [],
+        limit: OFFERS_PAGE_SIZE,
+        page,
+        sortOption: 'PRICE',
+        highRating: null,
+        searchText: null,
+        isExcellentMerchant: false,
+        installationId: '-1',
+      }),
+    });
+    return parseOffersPage(res.body);
+  } catch (error) {
+    throw kaspiError(error, `offers of product ${productId}`);
+  }
+}
+
+export interface AllOffers {
+  /** One per merchant (its lowest price), sorted by price. */
+  offers: KaspiOffer[];
+  /** What Kaspi said the total was, when it did. */
+  total: number | null;
+  /** Rows received before de-duplication. */
+  rows: number;
+  pages: number;
+}
+
+/**
+ * Every offer of a product in a city: pages of 64 until a short page or the reported total,
+ * de-duplicated by merchant keeping the lowest price (prices move between pages). Shared with the
+ * repricer. An empty list means Kaspi returned none — which is also what an unknown id gets.
+ */
+export async function fetchAllOffers(client: HttpClient, productId: string, cityId: string): Promise<AllOffers> {
+  const all: KaspiOffer[] = [];
+  let total: number | null = null;
+  let rows = 0;
+  let page = 0;
+  for (; page < MAX_OFFER_PAGES; page++) {
+    const got = await fetchOffersPage(client, productId, cityId, page);
+    total ??= got.total;
+    rows += got.offers.length + got.skipped;
+    all.push(...got.offers);
+    if (got.offers.length + got.skipped < OFFERS_PAGE_SIZE) break;
+    if (total !== null && rows >= total) break;
+  }
+  return { offers: dedupeOffers(all), total, rows, pages: Math.min(page + 1, MAX_OFFER_PAGES) };
+}
+
+/** Rating (`summary.global`) and review count (the COMMENT group) from the reviews API. */
+export async function fetchReviews(client: HttpClient, productId: string, cityId: string): Promise<ReviewsSummary> {
+  try {
+    const res = await client.request<unknown>({
+      path: `/yml/review-view/api/v1/reviews/product/${encodeURIComponent(productId)}`,
+      query: { baseProductCode: '', orderCode: '', filter: 'COMMENT', sort: 'POPULARITY', limit: 9, merchantCodes: '', withAgg: true },
+      headers: { accept: 'application/json, text/*', referer: referer(productId, cityId), 'x-ks-city': cityId },
+    });
+    return parseReviews(res.body);
+  } catch (error) {
+    throw kaspiError(error, `reviews of product ${productId}`);
+  }
+}
+
+const BLOCKED_ADVICE = 'lower --rate, or use --proxy with a Kazakhstan address';
+
+/** HttpError (or an anti-bot page) → a KASPI_* UserError naming what failed and what to do. */
+export function kaspiError(error: unknown, what: string): unknown {
+  if (!isHttpError(error)) return error;
+  const e = error as HttpError;
+  if (e.status === 404) return new UserError('KASPI_NOT_FOUND', `Kaspi has no ${what} (404): check the id and the city`, { cause: e });
+  if (e.status === 403 || e.status === 405 || e.status === 429 || e.code === 'HTTP_RATE_LIMITED') {
+    return new UserError('KASPI_BLOCKED', `Kaspi refused ${what} (HTTP ${e.status ?? 429}): ${BLOCKED_ADVICE}`, {
+      cause: e,
+      details: { retryAfterMs: e.retryAfterMs },
+    });
+  }
+  if (e.code === 'HTTP_NOT_JSON') {
+    return new UserError('KASPI_BLOCKED', `Kaspi sent an HTML page instead of ${what} (an anti-bot check): ${BLOCKED_ADVICE}`, { cause: e });
+  }
+  if (e.code === 'HTTP_BAD_JSON') return new UserError('KASPI_BAD_RESPONSE', `Kaspi sent broken JSON for ${what}: try again later`, { cause: e });
+  return new UserError('KASPI_UNAVAILABLE', `Kaspi did not answer for ${what} (${e.message}): try again later`, { cause: e });
+}
+
+/** A 200 page without a product: blocked, gone, or a layout mp no longer understands. */
+export function pageWithoutProductError(html: string, productId: string): UserError {
+  const kind = classifyNonProductPage(html);
+  if (kind === 'blocked') return new UserError('KASPI_BLOCKED', `Kaspi sent an anti-bot page instead of product ${productId}: ${BLOCKED_ADVICE}`);
+  if (kind === 'not-found') return new UserError('KASPI_NOT_FOUND', `Kaspi has no product ${productId}: check the id and the city`);
+  return new UserError('KASPI_LAYOUT_CHANGED', `the page of product ${productId} has no name in any known place (item JSON, JSON-LD, DOM): update mp`);
+}
