@@ -26,6 +26,11 @@ export interface JobDefinition {
   scopeKind?: 'store' | 'cabinet';
   /** The scopes to run one by one when none is given; without it the job runs once for everything. */
   scopes?(ctx: Context): Promise<string[]>;
+  /**
+   * The job claims its rows itself (FOR UPDATE SKIP LOCKED with leases), so runs on many hosts at
+   * once share the work: it takes no job lock and is never skipped.
+   */
+  sharesWork?: boolean;
   /** Whether the job accepts `--shard i/n`. */
   sharded?: boolean;
   run(ctx: Context, options: JobRunOptions): Promise<JobSummary>;

@@ -61,7 +61,7 @@ export async function runJobOnce(ctx: Context, job: JobDefinition, options: RunJ
   const started = ctx.clock.now();
   const elapsed = () => ctx.clock.now().getTime() - started.getTime();
   const signal = options.signal ?? new AbortController().signal;
-  const locked = await withAdvisoryLock(handle, jobLockName(job.name, scope), async (): Promise<JobOutcome> => {
+  const body = async (): Promise<JobOutcome> => {
     const runId = await insertJobRun(handle.db, { ...where, startedAt: started, status: 'running' });
     try {
       const summary = await job.run(ctx, { scope: options.scope, shard: options.shard, signal });
@@ -75,7 +75,9 @@ export async function runJobOnce(ctx: Context, job: JobDefinition, options: RunJ
       await finishJobRun(handle.db, runId, { status: 'failed', finishedAt: ctx.clock.now(), error: describeError(error) });
       return { job: job.name, scope, status: 'failed', runId, error, durationMs: elapsed() };
     }
-  });
+  };
+  if (job.sharesWork) return body();
+  const locked = await withAdvisoryLock(handle, jobLockName(job.name, scope), body);
   if (locked.acquired) return locked.value;
   // Someone else (cron, the daemon, another host) is running it right now: record the skip.
   const runId = await insertJobRun(handle.db, { ...where, startedAt: started, finishedAt: ctx.clock.now(), status: 'skipped' });
