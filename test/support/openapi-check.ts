@@ -1,0 +1,103 @@
+// Checks real HTTP answers against an OpenAPI 3.0 document: the status must be documented for the
+// operation and the JSON body must match its schema (a small validator for the keywords we use).
+
+type Schema = Record<string, any>;
+
+export interface OpenApiCheck {
+  /** Problems with one answer (empty when it matches). Records the operation as covered. */
+  check(method: string, path: string, status: number, body: unknown): string[];
+  /** Documented operations never checked. */
+  uncovered(): string[];
+}
+
+export function openApiChecker(doc: Schema): OpenApiCheck {
+  const covered = new Set<string>();
+  const operations: { method: string; template: string; pattern: RegExp; op: Schema }[] = [];
+  for (const [template, item] of Object.entries<Schema>(doc.paths)) {
+    const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    for (const [method, op] of Object.entries<Schema>(item)) operations.push({ method: method.toUpperCase(), template, pattern, op });
+  }
+  const resolve = (s: Schema): Schema => {
+    if (!s.$ref) return s;
+    const name = String(s.$ref).replace('#/components/schemas/', '');
+    const target = doc.components.schemas[name];
+    if (!target) throw new Error(`unresolved $ref ${s.$ref}`);
+    return resolve(target);
+  };
+
+  function validate(schema: Schema, value: unknown, at: string, out: string[]): void {
+    const s = resolve(schema);
+    if (value === null) {
+      if (!s.nullable) out.push(`${at}: null is not allowed`);
+      return;
+    }
+    if (s.allOf) for (const part of s.allOf) validate(part, value, at, out);
+    if (s.oneOf) {
+      const matches = s.oneOf.filter((part: Schema) => {
+        const sub: string[] = [];
+        validate(part, value, at, sub);
+        return sub.length === 0;
+      });
+      if (matches.length !== 1) out.push(`${at}: matches ${matches.length} of oneOf`);
+    }
+    if (s.enum && !s.enum.includes(value)) out.push(`${at}: ${JSON.stringify(value)} is not one of ${s.enum.join(', ')}`);
+    switch (s.type) {
+      case 'string':
+        if (typeof value !== 'string') return void out.push(`${at}: expected a string`);
+        if (s.pattern && !new RegExp(s.pattern).test(value)) out.push(`${at}: "${value}" does not match ${s.pattern}`);
+        if (s.maxLength !== undefined && [...value].length > s.maxLength) out.push(`${at}: longer than ${s.maxLength}`);
+        if (s.minLength !== undefined && [...value].length < s.minLength) out.push(`${at}: shorter than ${s.minLength}`);
+        if (s.format === 'uuid' && !/^[0-9a-f-]{36}$/.test(value)) out.push(`${at}: not a uuid`);
+        if (s.format === 'date-time' && Number.isNaN(Date.parse(value))) out.push(`${at}: not a date-time`);
+        return;
+      case 'integer':
+      case 'number':
+        if (typeof value !== 'number' || (s.type === 'integer' && !Number.isInteger(value))) return void out.push(`${at}: expected ${s.type}`);
+        if (s.minimum !== undefined && value < s.minimum) out.push(`${at}: below ${s.minimum}`);
+        return;
+      case 'boolean':
+        if (typeof value !== 'boolean') out.push(`${at}: expected a boolean`);
+        return;
+      case 'array':
+        if (!Array.isArray(value)) return void out.push(`${at}: expected an array`);
+        value.forEach((v, i) => validate(s.items ?? {}, v, `${at}[${i}]`, out));
+        return;
+      case 'object': {
+        if (!value || typeof value !== 'object' || Array.isArray(value)) return void out.push(`${at}: expected an object`);
+        const obj = value as Record<string, unknown>;
+        for (const key of s.required ?? []) if (!(key in obj)) out.push(`${at}.${key}: required`);
+        for (const [key, v] of Object.entries(obj)) {
+          const prop = s.properties?.[key];
+          if (prop) validate(prop, v, `${at}.${key}`, out);
+          else if (s.additionalProperties === false) out.push(`${at}.${key}: not documented`);
+          else if (s.additionalProperties && typeof s.additionalProperties === 'object') validate(s.additionalProperties, v, `${at}.${key}`, out);
+        }
+        return;
+      }
+    }
+  }
+
+  return {
+    check(method, path, status, body) {
+      const pathname = path.split('?')[0]!;
+      const found = operations.find((o) => o.method === method && o.pattern.test(pathname));
+      if (!found) return [`${method} ${pathname} is not documented`];
+      covered.add(`${found.op.operationId} ${status}`);
+      covered.add(found.op.operationId);
+      const response = found.op.responses[String(status)];
+      if (!response) return [`${method} ${found.template}: status ${status} is not documented`];
+      const schema = response.content?.['application/json']?.schema;
+      if (!schema) return body === undefined || body === '' ? [] : [`${method} ${found.template} ${status}: documented without a body`];
+      const out: string[] = [];
+      validate(schema, body, `${method} ${found.template} ${status} body`, out);
+      return out;
+    },
+    uncovered() {
+      const missing: string[] = [];
+      for (const o of operations) {
+        for (const status of Object.keys(o.op.responses)) if (!covered.has(`${o.op.operationId} ${status}`)) missing.push(`${o.op.operationId} ${status}`);
+      }
+      return missing;
+    },
+  };
+}
