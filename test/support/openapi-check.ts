@@ -60,7 +60,9 @@ export function openApiChecker(doc: Schema): OpenApiCheck {
         return;
       case 'array':
         if (!Array.isArray(value)) return void out.push(`${at}: expected an array`);
-        value.forEach((v, i) => validate(s.items ?? {}, v, `${at}[${i}]`, out));
+        value.forEach((v, i) => {
+          validate(s.items ?? {}, v, `${at}[${i}]`, out);
+        });
         return;
       case 'object': {
         if (!value || typeof value !== 'object' || Array.isArray(value)) return void out.push(`${at}: expected an object`);
