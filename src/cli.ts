@@ -63,6 +63,11 @@ export function buildProgram(): Command {
     .option('--jobs <names>', 'only these jobs (comma-separated)')
     .option('--idle <duration>', 'how long continuous workers sleep when idle (default 10s, env MP_DAEMON_IDLE)')
     .action(run(async () => (await import('./commands/daemon.js')).daemon));
+  program
+    .command('demo')
+    .description('a full cycle against fake Kaspi, WB and Telegram servers in a throw-away home (no network, no accounts)')
+    .option('--out <dir>', 'where to keep the files it writes (default ./mp-demo)')
+    .action(run(async () => (await import('./commands/demo.js')).demo));
 
   // --- payouts, serve ----------------------------------------------------------------------------
   const payouts = program.command('payouts').description('payout requests: create and manage them, process them with workers');
@@ -120,6 +125,64 @@ export function buildProgram(): Command {
     .option('--port <port>', 'port (default 8080; 0 picks a free one)')
     .action(run(async () => (await import('./commands/serve.js')).serve));
 
+  // --- wb -------------------------------------------------------------------------------------
+  const wb = program.command('wb').description('Wildberries cabinets: sync orders, sales, stocks, reviews and cards; reports');
+  const cabinet = wb.command('cabinet').description('Wildberries cabinets (API tokens, stored encrypted)');
+  cabinet
+    .command('add')
+    .description('add a cabinet: the token from a hidden prompt, --token-stdin or WB_TOKEN (never an argument)')
+    .option('--name <name>', 'a name for the cabinet (default: the seller trade mark)')
+    .option('--token-stdin', 'read the token from stdin')
+    .action(run(async () => (await import('./commands/wb/cabinet-add.js')).wbCabinetAdd));
+  cabinet
+    .command('list')
+    .description('cabinets with masked token, seller, expiry, last sync and status')
+    .action(run(async () => (await import('./commands/wb/cabinet-list.js')).wbCabinetList));
+  cabinet
+    .command('remove <cabinet>')
+    .description('remove a cabinet (id or name) and its synced data')
+    .action(run(async () => (await import('./commands/wb/cabinet-remove.js')).wbCabinetRemove));
+  cabinet
+    .command('check [cabinet]')
+    .description('re-validate stored tokens (ping every host, expiry, categories)')
+    .action(run(async () => (await import('./commands/wb/cabinet-check.js')).wbCabinetCheck));
+  wb.command('sync')
+    .description('fetch cards, orders, sales, stocks and reviews; each stream keeps its own cursor and rate limit')
+    .option('--cabinet <cabinet>', 'only this cabinet (id or name)')
+    .option('--since <when>', 'backfill start of a first sync (default 30d; Moscow time)')
+    .option('--only <streams>', 'comma-separated: cards,orders,sales,stocks,reviews')
+    .option('--status', 'show the latest run of every stream instead of syncing')
+    .action(run(async () => (await import('./commands/wb/sync.js')).wbSync));
+  wb.command('orders')
+    .description('orders since a Moscow day, newest first')
+    .option('--cabinet <cabinet>', 'cabinet id or name (needed when there are several)')
+    .option('--since <when>', 'age (7d) or date (2026-11-01), Moscow time (default 7d)')
+    .option('--status <status>', 'active or cancelled')
+    .option('--nm <nmId>', 'only this product')
+    .action(run(async () => (await import('./commands/wb/orders.js')).wbOrders));
+  wb.command('order <srid>')
+    .description('one order card: product and photo, prices, warehouse and region, stock by size, 7–90 day stats, reviews')
+    .option('--cabinet <cabinet>', 'cabinet id or name')
+    .action(run(async () => (await import('./commands/wb/order.js')).wbOrder));
+  wb.command('sales')
+    .description('orders, buyouts, returns and cancellations per Moscow day and per product; today vs yesterday')
+    .option('--cabinet <cabinet>', 'cabinet id or name')
+    .option('--period <days>', 'number of Moscow days, e.g. 7d (default 7d)')
+    .action(run(async () => (await import('./commands/wb/sales.js')).wbSales));
+  wb.command('stocks')
+    .description('stock per product, size and warehouse, with days left at the 30-day order rate')
+    .option('--cabinet <cabinet>', 'cabinet id or name')
+    .option('--critical [units]', 'only products with at most this many units (default 10)')
+    .action(run(async () => (await import('./commands/wb/stocks.js')).wbStocks));
+  wb.command('reviews')
+    .description('reviews, newest first')
+    .option('--cabinet <cabinet>', 'cabinet id or name')
+    .option('--rating <max>', 'only ratings up to this (e.g. 3 or "<=3")')
+    .option('--unanswered', 'only reviews without an answer')
+    .option('--since <when>', 'age or date, Moscow time (default 90d)')
+    .option('--nm <nmId>', 'only this product')
+    .action(run(async () => (await import('./commands/wb/reviews.js')).wbReviews));
+
   // --- export ---------------------------------------------------------------------------------
   program
     .command('export [dataset]')
@@ -131,6 +194,157 @@ export function buildProgram(): Command {
     .option('--filter <key=value>', 'only rows where a column matches (also !=, >, >=, <, <=); repeatable', (v: string, all: string[] = []) => [...all, v])
     .option('--excel', 'CSV for Excel in ru/kz locales: BOM, ; separators, decimal commas')
     .action(run(async () => (await import('./commands/export/run.js')).exportRun));
+
+  // --- demper, preorders ---------------------------------------------------------------------
+  const demper = program.command('demper').description('Kaspi repricing: stores, products under management, plan and run');
+  const store = demper.command('store').description('Kaspi stores with their merchant-cabinet session (encrypted)');
+  store
+    .command('login')
+    .description('sign in to the merchant cabinet (phone + SMS code, or e-mail + password + code) and save the shops')
+    .option('--phone <phone>', 'the cabinet login phone, e.g. +77012345678')
+    .option('--email <email>', 'the cabinet login e-mail (password from a prompt or MP_KASPI_PASSWORD)')
+    .option('--name <name>', 'a name for the store (default: the shop name)')
+    .option('--city <id>', 'city id the prices are for (default: the shop’s first point, else 750000000)')
+    .option('--code-stdin', 'read the SMS/MFA code from stdin instead of a prompt')
+    .action(run(async () => (await import('./commands/demper/store.js')).storeLogin));
+  store
+    .command('add')
+    .description('add a store with existing cabinet cookies or a Shop API token')
+    .option('--merchant-id <id>', 'Kaspi merchant id (uid)')
+    .option('--name <name>', 'a name for the store')
+    .option('--city <id>', 'city id the prices are for (default 750000000)')
+    .option('--session-stdin', 'read the cabinet cookies (mc-session=…; mc-sid=…) from stdin')
+    .option('--token-stdin', 'read a Shop API token from stdin')
+    .option('--session', 'ask for the cabinet cookies with a hidden prompt')
+    .option('--token', 'ask for the Shop API token with a hidden prompt')
+    .action(run(async () => (await import('./commands/demper/store.js')).storeAdd));
+  store
+    .command('list')
+    .description('stores, with session state and pauses')
+    .action(run(async () => (await import('./commands/demper/store.js')).storeList));
+  store
+    .command('remove <store>')
+    .description('remove a store (merchant id or name) with its products, decisions and preorders')
+    .action(run(async () => (await import('./commands/demper/store.js')).storeRemove));
+  store
+    .command('check')
+    .description('is the saved session still valid? (exit 1 if not, with the command that renews it)')
+    .option('--store <store>', 'merchant id or name (default: all)')
+    .action(run(async () => (await import('./commands/demper/store.js')).storeCheck));
+  const products = demper.command('products').description('products under price management');
+  products
+    .command('import')
+    .description('import products from the cabinet offer list, or --file products.csv|xlsx')
+    .option('--store <store>', 'merchant id or name')
+    .option('--file <path>', 'sku,product_id,name,price,min_price,max_price,step,strategy (a bad row rejects the file)')
+    .action(run(async () => (await import('./commands/demper/products.js')).productsImport));
+  products
+    .command('list')
+    .description('products with their settings and last decision')
+    .option('--store <store>', 'merchant id or name')
+    .option('--strategy <name>', 'only this strategy')
+    .option('--enabled', 'only enabled')
+    .option('--disabled', 'only disabled')
+    .option('--search <text>', 'name or sku contains')
+    .action(run(async () => (await import('./commands/demper/products.js')).productsList));
+  products
+    .command('set <sku...>')
+    .description('change min, max, step, strategy, enabled')
+    .option('--store <store>', 'merchant id or name')
+    .option('--min <tenge>', 'floor price (whole tenge ≥ 10)')
+    .option('--max <tenge>', 'ceiling price')
+    .option('--step <tenge>', 'undercut step (≥ 1)')
+    .option('--strategy <name>', 'undercut, match, top-<N> or hold')
+    .option('--enable', 'reprice it')
+    .option('--disable', 'leave it alone')
+    .action(run(async () => (await import('./commands/demper/products.js')).productsSet));
+  for (const verb of ['enable', 'disable'] as const) {
+    products
+      .command(verb)
+      .description(`${verb} every product matching the filter`)
+      .option('--store <store>', 'merchant id or name')
+      .option('--strategy <name>', 'with this strategy')
+      .option('--search <text>', 'name or sku contains')
+      .option('--sku <sku...>', 'these SKUs')
+      .option('--all', 'every product')
+      .action(run(async () => (await import('./commands/demper/products.js'))[verb === 'enable' ? 'productsEnable' : 'productsDisable']));
+  }
+  const ruleOptions = (c: Command) =>
+    c
+      .option('--store <store>', 'merchant id or name (default: all stores)')
+      .option('--shard <i/n>', 'only products whose id hashes to shard i of n')
+      .option('--exclude <merchants>', 'merchant ids that are never competitors (comma-separated)')
+      .option('--same-city', 'ignore rivals shipping from another city')
+      .option('--max-delivery-days <n>', 'ignore rivals delivering slower than this')
+      .option('--no-raise-to-max', 'with no competitors, hold instead of going to max')
+      .option('--max-change <tenge>', 'largest change per run')
+      .option('--max-change-pct <percent>', 'largest change per run in percent')
+      .option('--raise-cooldown <duration>', 'minimum time between raises (default 120m)')
+      .option('--concurrency <n>', 'offer reads in flight (default 8)')
+      .option('--rate <n>', 'offer reads per second (default 8, 0 = unlimited; env MP_DEMPER_OFFERS_RATE)');
+  ruleOptions(demper.command('plan').description('what a run would do, per product, with reasons; changes nothing')).action(
+    run(async () => (await import('./commands/demper/plan.js')).demperPlan),
+  );
+  ruleOptions(demper.command('run').description('reprice: a dry run, or --apply to send the changes'))
+    .option('--apply', 'send the changes (default: dry run)')
+    .option('--via <api|xml>', 'api: the cabinet price endpoint (default); xml: write the XML price list to export/')
+    .option('--write-rate <n>', 'price writes per second per merchant (≤ 1.5, the default)')
+    .option('--export-dir <dir>', 'where --via xml writes (default export/)')
+    .action(run(async () => (await import('./commands/demper/plan.js')).demperRun));
+  demper
+    .command('backtest')
+    .description('replay recorded offer history through a strategy: changes, average position, margin over min')
+    .option('--since <when>', 'history since (default 7d)')
+    .option('--store <store>', 'merchant id or name (default: all)')
+    .option('--strategy <name>', 'try this strategy instead of each product’s own')
+    .option('--step <tenge>', 'try this step instead of each product’s own')
+    .action(run(async () => (await import('./commands/demper/backtest.js')).demperBacktest));
+  const preorders = program.command('preorders').description('Kaspi preorders and the Excel price-list template');
+  const preorderFields = (c: Command) =>
+    c
+      .option('--store <store>', 'merchant id or name')
+      .option('--model <text>', 'model (the offer title)')
+      .option('--brand <text>', 'brand ("Без бренда" when none)')
+      .option('--price <tenge>', 'price, whole tenge ≥ 10')
+      .option('--pp1 <stock>', 'PP1 stock number, yes or no')
+      .option('--pp2 <stock>', 'PP2')
+      .option('--pp3 <stock>', 'PP3')
+      .option('--pp4 <stock>', 'PP4')
+      .option('--pp5 <stock>', 'PP5')
+      .option('--preorder <days>', 'preorder days 0–30');
+  preorderFields(preorders.command('add <sku>').description('add or replace a preorder row')).action(
+    run(async () => (await import('./commands/preorders/preorders.js')).preordersAdd),
+  );
+  preorderFields(preorders.command('set <sku...>').description('change fields of preorder rows')).action(
+    run(async () => (await import('./commands/preorders/preorders.js')).preordersSet),
+  );
+  preorders
+    .command('list')
+    .description('preorder rows')
+    .option('--store <store>', 'merchant id or name')
+    .action(run(async () => (await import('./commands/preorders/preorders.js')).preordersList));
+  preorders
+    .command('remove <sku...>')
+    .description('remove preorder rows')
+    .option('--store <store>', 'merchant id or name')
+    .action(run(async () => (await import('./commands/preorders/preorders.js')).preordersRemove));
+  preorders
+    .command('export')
+    .description('write Kaspi’s template (SKU, model, brand, price, PP1–PP5, preorder)')
+    .option('--store <store>', 'merchant id or name')
+    .option('--out <file>', 'the .xlsx to write (default export/preorders-<merchant>.xlsx)')
+    .action(run(async () => (await import('./commands/preorders/preorders.js')).preordersExport));
+  preorders
+    .command('import <file>')
+    .description('read the template back (columns matched by header; a bad row rejects the file)')
+    .option('--store <store>', 'merchant id or name')
+    .action(run(async () => (await import('./commands/preorders/preorders.js')).preordersImport));
+  preorders
+    .command('upload')
+    .description('upload the template to the merchant cabinet and print Kaspi’s answer')
+    .option('--store <store>', 'merchant id or name')
+    .option('--file <path>', 'upload this file instead of a fresh export')
+    .action(run(async () => (await import('./commands/preorders/preorders.js')).preordersUpload));
 
   for (const command of allCommands(program)) command.exitOverride();
   return program;

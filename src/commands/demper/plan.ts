@@ -1,0 +1,134 @@
+// `mp demper plan` and `mp demper run`.
+import { join } from 'node:path';
+import { setting } from '../../core/config.js';
+import type { Context } from '../../core/context.js';
+import { UsageError } from '../../core/errors.js';
+import { createMcClient, mcBaseUrl } from '../../demper/mc-client.js';
+import { createOffersClient, kaspiOffersFetcher } from '../../demper/offers-source.js';
+import { type PlanItem, planRecord, planRepricing } from '../../demper/plan.service.js';
+import { MAX_WRITE_RATE, type RunItem, runRepricing } from '../../demper/run.service.js';
+import { selectStores } from '../../demper/stores.service.js';
+import { number, parseRules, parseShard, type RuleOptions } from './options.js';
+
+const planColumns = [
+  { key: 'store' },
+  { key: 'sku' },
+  { key: 'price', align: 'right' as const },
+  { key: 'competitor_price', header: 'competitor ₸', align: 'right' as const },
+  { key: 'competitor' },
+  { key: 'new_price', header: 'new', align: 'right' as const },
+  { key: 'reason' },
+];
+
+async function prepare(ctx: Context, o: RuleOptions) {
+  const rules = parseRules(o);
+  const shard = parseShard(o.shard);
+  const concurrency = number(o.concurrency, '--concurrency', 1, 256) ?? 8;
+  // Offers bans are per IP at ~15 requests/s; 8/s is the safe default.
+  const rate = number(o.rate ?? setting(ctx.config, 'demper.offersRate', 'MP_DEMPER_OFFERS_RATE'), '--rate', 0, 1000) ?? 8;
+  const { db } = await ctx.db();
+  const stores = await selectStores(db, o.store);
+  if (stores.length === 0) throw new UsageError('STORE_NONE', 'no Kaspi store yet: add one with `mp demper store login` or `mp demper store add`');
+  const client = createOffersClient(ctx.config, rate, ctx.log);
+  return { db, rules, shard, concurrency, stores, client };
+}
+
+async function withProgress<T>(ctx: Context, label: string, fn: (tick: (failed: boolean) => void) => Promise<T>): Promise<T> {
+  const progress = await ctx.progress(label);
+  try {
+    return await fn((failed) => progress.tick(failed));
+  } finally {
+    progress.stop();
+  }
+}
+
+export async function demperPlan(ctx: Context, o: RuleOptions): Promise<void> {
+  const { db, rules, shard, concurrency, stores, client } = await prepare(ctx, o);
+  try {
+    const items = await withProgress(ctx, 'Planning', (tick) =>
+      planRepricing(db, kaspiOffersFetcher(client), { stores, shard, rules, concurrency, now: ctx.clock.now(), onProgress: tick }),
+    );
+    ctx.out.list(
+      items,
+      planColumns.map((c) => ({ ...c, get: (i: PlanItem) => row(i)[c.key as keyof ReturnType<typeof row>] })),
+      planRecord,
+    );
+    summarize(ctx, items);
+  } finally {
+    await client.close();
+  }
+}
+
+interface RunOptions extends RuleOptions {
+  apply?: boolean;
+  via?: string;
+  writeRate?: string;
+  exportDir?: string;
+}
+
+export async function demperRun(ctx: Context, o: RunOptions): Promise<number> {
+  const via = o.via ?? 'api';
+  if (via !== 'api' && via !== 'xml') throw new UsageError('BAD_OPTION', `--via must be api or xml, got "${o.via}"`);
+  if (via === 'xml' && o.shard) throw new UsageError('BAD_OPTION', '--via xml writes the whole price list of a store: it cannot be combined with --shard');
+  const writeRate =
+    number(o.writeRate ?? setting(ctx.config, 'demper.writeRate', 'MP_DEMPER_WRITE_RATE'), '--write-rate', 0.01, MAX_WRITE_RATE) ?? MAX_WRITE_RATE;
+  const { db, rules, shard, concurrency, stores, client } = await prepare(ctx, o);
+  const mc = createMcClient(mcBaseUrl(ctx.config), ctx.log);
+  try {
+    const report = await withProgress(ctx, o.apply ? 'Repricing' : 'Dry run', async (tick) =>
+      runRepricing(
+        db,
+        { offers: kaspiOffersFetcher(client), mc, key: await ctx.secretKey() },
+        {
+          stores,
+          shard,
+          rules,
+          concurrency,
+          now: ctx.clock.now(),
+          onProgress: tick,
+          apply: Boolean(o.apply),
+          via,
+          writeRate,
+          exportDir: o.exportDir ?? join(process.cwd(), 'export'),
+        },
+      ),
+    );
+    if (ctx.out.json) {
+      ctx.out.jsonDocument({ run_id: report.runId, stores: report.stores, decisions: report.items.map(runRecord) });
+    } else {
+      const changed = report.items.filter((i) => i.decision.change);
+      ctx.out.list(
+        changed,
+        [...planColumns, { key: 'mode' }, { key: 'error' }].map((c) => ({
+          ...c,
+          get: (i: RunItem) => runRecord(i)[c.key as keyof ReturnType<typeof runRecord>],
+        })),
+      );
+    }
+    for (const s of report.stores) {
+      const line = `${s.merchant_id}: ${s.planned} checked, ${s.changes} to change, ${s.applied} ${via === 'xml' ? 'in the price list' : 'applied'}, ${s.failed} failed, ${s.skipped} skipped`;
+      ctx.log.info(s.xml ? `${line}; price list written to ${s.xml}` : line);
+      if (s.note) ctx.log.warn(`${s.merchant_id}: ${s.note}`);
+    }
+    if (!o.apply) ctx.log.info(`Dry run (run ${report.runId}): nothing was sent. Add --apply to change prices.`);
+    return report.stores.some((s) => s.failed > 0 || s.skipped > 0) ? 1 : 0;
+  } finally {
+    await Promise.all([client.close(), mc.close()]);
+  }
+}
+
+function row(i: PlanItem) {
+  return { store: i.store.merchant_id, ...planRecord(i) };
+}
+
+function runRecord(i: RunItem) {
+  return { store: i.store.merchant_id, ...planRecord(i), mode: i.mode, error: i.runError ?? i.error ?? null };
+}
+
+function summarize(ctx: Context, items: PlanItem[]): void {
+  const counts = new Map<string, number>();
+  for (const i of items) counts.set(i.decision.reason, (counts.get(i.decision.reason) ?? 0) + 1);
+  const changes = items.filter((i) => i.decision.change).length;
+  ctx.log.info(`${items.length} product(s), ${changes} change(s): ${[...counts].map(([r, n]) => `${r} ${n}`).join(', ') || 'nothing to do'}`);
+  for (const i of items.filter((x) => x.error).slice(0, 5)) ctx.log.warn(`${i.product.sku}: offers unknown (${i.error})`);
+}

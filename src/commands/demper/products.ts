@@ -1,0 +1,101 @@
+// `mp demper products import|list|set|enable|disable`.
+import type { Context } from '../../core/context.js';
+import { UsageError } from '../../core/errors.js';
+import { createMcClient, listCabinetOffers, mcBaseUrl } from '../../demper/mc-client.js';
+import { formatStrategy } from '../../demper/product-settings.js';
+import type { ProductFilter } from '../../demper/products.repository.js';
+import { listProducts } from '../../demper/products.repository.js';
+import { importCabinetOffers, importProductsFile, type SetOptions, setProducts, toggleProducts } from '../../demper/products.service.js';
+import { renewCommand, resolveStore, sessionCookie } from '../../demper/stores.service.js';
+
+export async function productsImport(ctx: Context, o: { store?: string; file?: string }): Promise<void> {
+  const { db } = await ctx.db();
+  const store = await resolveStore(db, o.store);
+  if (o.file) {
+    const result = await importProductsFile(db, store, o.file);
+    ctx.out.object({ store: store.merchant_id, imported: result.imported, file: o.file });
+    return;
+  }
+  const mc = createMcClient(mcBaseUrl(ctx.config), ctx.log);
+  try {
+    const offers = await listCabinetOffers(mc, sessionCookie(store, await ctx.secretKey()), store.merchant_id, renewCommand(store));
+    const result = await importCabinetOffers(db, store, offers);
+    ctx.out.object({ store: store.merchant_id, offers: offers.length, imported: result.imported });
+    if (result.imported > 0)
+      ctx.log.info('New products start as `hold` with min = max = price: set a range with `mp demper products set <sku> --min … --max … --strategy undercut`.');
+  } finally {
+    await mc.close();
+  }
+}
+
+interface ListOptions {
+  store?: string;
+  strategy?: string;
+  enabled?: boolean;
+  disabled?: boolean;
+  search?: string;
+}
+
+function filterOf(storeId: string | undefined, o: ListOptions & { sku?: string[] }): ProductFilter {
+  if (o.enabled && o.disabled) throw new UsageError('BAD_OPTION', 'use either --enabled or --disabled');
+  return {
+    storeId,
+    strategy: o.strategy,
+    enabled: o.enabled ? true : o.disabled ? false : undefined,
+    search: o.search,
+    skus: o.sku,
+  };
+}
+
+export async function productsList(ctx: Context, o: ListOptions): Promise<void> {
+  const { db } = await ctx.db();
+  const storeId = o.store ? (await resolveStore(db, o.store)).id : undefined;
+  const rows = (await listProducts(db, filterOf(storeId, o))).map((p) => ({
+    store: p.merchant_id,
+    sku: p.sku,
+    product_id: p.product_id,
+    name: p.name,
+    price: p.price === null ? null : Number(p.price),
+    min_price: Number(p.min_price),
+    max_price: Number(p.max_price),
+    step: Number(p.step),
+    strategy: formatStrategy(p.strategy, p.top_n),
+    enabled: p.enabled,
+    last_reason: p.last_reason,
+    last_checked_at: p.last_checked_at,
+  }));
+  ctx.out.list(rows, [
+    { key: 'store' },
+    { key: 'sku' },
+    { key: 'product_id', header: 'product' },
+    { key: 'name' },
+    { key: 'price', align: 'right' },
+    { key: 'min_price', header: 'min', align: 'right' },
+    { key: 'max_price', header: 'max', align: 'right' },
+    { key: 'step', align: 'right' },
+    { key: 'strategy' },
+    { key: 'enabled' },
+    { key: 'last_reason', header: 'last' },
+  ]);
+}
+
+export async function productsSet(ctx: Context, skus: string[], o: SetOptions & { store?: string }): Promise<void> {
+  const { db } = await ctx.db();
+  const storeId = o.store ? (await resolveStore(db, o.store)).id : undefined;
+  const n = await setProducts(db, storeId, skus, o);
+  ctx.log.info(`Updated ${n} product(s).`);
+}
+
+async function toggle(ctx: Context, o: ListOptions & { sku?: string[]; all?: boolean }, enabled: boolean): Promise<void> {
+  if (!o.all && !o.store && !o.strategy && !o.search && !o.sku?.length) {
+    throw new UsageError('BAD_OPTION', 'say which products: --store, --strategy, --search, --sku, or --all');
+  }
+  const { db } = await ctx.db();
+  const storeId = o.store ? (await resolveStore(db, o.store)).id : undefined;
+  const n = await toggleProducts(db, filterOf(storeId, { ...o, enabled: undefined, disabled: undefined }), enabled);
+  if (ctx.out.json) ctx.out.jsonDocument({ updated: n });
+  else ctx.log.info(`${enabled ? 'Enabled' : 'Disabled'} ${n} product(s).`);
+}
+
+export const productsEnable = (ctx: Context, o: ListOptions & { sku?: string[]; all?: boolean }) => toggle(ctx, o, true);
+export const productsDisable = (ctx: Context, o: ListOptions & { sku?: string[]; all?: boolean }) => toggle(ctx, o, false);

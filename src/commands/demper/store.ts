@@ -1,0 +1,108 @@
+// `mp demper store login|add|list|remove|check`.
+import type { Context } from '../../core/context.js';
+import { UsageError } from '../../core/errors.js';
+import { createMcClient, idmcBaseUrl, mcBaseUrl } from '../../demper/mc-client.js';
+import type { LoginMethod } from '../../demper/mc-login.js';
+import { listStores } from '../../demper/stores.repository.js';
+import { addStore, type CheckResult, checkStore, loginStores, removeStore, selectStores, storeView } from '../../demper/stores.service.js';
+import { ask, readSecret } from './options.js';
+
+interface LoginOptions {
+  phone?: string;
+  email?: string;
+  name?: string;
+  city?: string;
+  codeStdin?: boolean;
+}
+
+export async function storeLogin(ctx: Context, o: LoginOptions): Promise<void> {
+  if (o.phone && o.email) throw new UsageError('BAD_OPTION', 'use either --phone or --email');
+  let method: LoginMethod;
+  if (o.email) {
+    const password = ctx.config.env.MP_KASPI_PASSWORD || (await readSecret(ctx, false, 'Kaspi cabinet password', 'MP_KASPI_PASSWORD'));
+    method = { kind: 'email', email: o.email, password };
+  } else {
+    const phone = o.phone ?? (await ask(ctx, 'Phone number (+7 7XX XXX XX XX)', 'give --phone or --email'));
+    method = { kind: 'phone', phone };
+  }
+  const askCode = async (what: string) => {
+    if (o.codeStdin) return readSecret(ctx, true, what, '--code-stdin');
+    return ask(ctx, `Enter ${what}`, 'pipe the code with --code-stdin');
+  };
+  const mcBase = mcBaseUrl(ctx.config);
+  const idmcBase = idmcBaseUrl(ctx.config);
+  const mc = createMcClient(mcBase, ctx.log);
+  const idmc = createMcClient(idmcBase, ctx.log);
+  try {
+    const { db } = await ctx.db();
+    const stores = await loginStores(db, await ctx.secretKey(), { mc, idmc, mcBase, idmcBase }, method, askCode, { name: o.name, cityId: o.city });
+    ctx.out.list(stores.map(storeView), storeColumns);
+    ctx.log.info(
+      `Signed in: ${stores.length} store(s) saved with the session (encrypted). Next: \`mp demper products import --store ${stores[0]!.merchant_id}\``,
+    );
+  } finally {
+    await Promise.all([mc.close(), idmc.close()]);
+  }
+}
+
+interface AddOptions {
+  merchantId?: string;
+  name?: string;
+  city?: string;
+  sessionStdin?: boolean;
+  tokenStdin?: boolean;
+  session?: boolean;
+  token?: boolean;
+}
+
+export async function storeAdd(ctx: Context, o: AddOptions): Promise<void> {
+  if (!o.merchantId || !o.name) throw new UsageError('BAD_OPTION', 'give --merchant-id <id> and --name <name>');
+  if (o.sessionStdin && o.tokenStdin) throw new UsageError('BAD_OPTION', 'stdin can carry either the session or the token, not both; run add twice');
+  let session: string | undefined;
+  let token: string | undefined;
+  if (o.sessionStdin || o.session) session = await readSecret(ctx, o.sessionStdin, 'Cabinet cookies (mc-session=…; mc-sid=…)', '--session-stdin');
+  if (o.tokenStdin || o.token) token = await readSecret(ctx, o.tokenStdin, 'Kaspi Shop API token', '--token-stdin');
+  const { db } = await ctx.db();
+  const store = await addStore(db, await ctx.secretKey(), { merchantId: o.merchantId, name: o.name, cityId: o.city, session, token });
+  ctx.out.object({ ...storeView(store) });
+  if (!session && !token && !store.session_encrypted) ctx.log.warn('No session stored: repricing needs one (`--session-stdin` or `mp demper store login`).');
+}
+
+export async function storeList(ctx: Context): Promise<void> {
+  const { db } = await ctx.db();
+  const stores = (await listStores(db)).map(storeView);
+  ctx.out.list(stores, storeColumns);
+  if (stores.length === 0 && !ctx.out.json) ctx.log.info('No stores yet: add one with `mp demper store login` or `mp demper store add`.');
+}
+
+export async function storeRemove(ctx: Context, ref: string): Promise<void> {
+  const { db } = await ctx.db();
+  const store = await removeStore(db, ref);
+  ctx.log.info(`Removed store ${store.merchant_id} (${store.name}) with its products, decisions and preorders.`);
+}
+
+export async function storeCheck(ctx: Context, o: { store?: string }): Promise<number> {
+  const { db } = await ctx.db();
+  const stores = await selectStores(db, o.store);
+  const mc = createMcClient(mcBaseUrl(ctx.config), ctx.log);
+  const results: CheckResult[] = [];
+  try {
+    const key = await ctx.secretKey();
+    for (const store of stores) results.push(await checkStore(db, key, mc, store, ctx.clock.now()));
+  } finally {
+    await mc.close();
+  }
+  ctx.out.list(results, [{ key: 'merchant_id' }, { key: 'name' }, { key: 'status' }, { key: 'detail' }]);
+  for (const r of results) if (r.status !== 'ok' && !ctx.out.json) ctx.log.warn(`${r.merchant_id}: ${r.detail}`);
+  return results.every((r) => r.status === 'ok') ? 0 : 1;
+}
+
+const storeColumns = [
+  { key: 'merchant_id', header: 'merchant' },
+  { key: 'name' },
+  { key: 'city_id', header: 'city' },
+  { key: 'session' },
+  { key: 'token' },
+  { key: 'session_valid', header: 'valid' },
+  { key: 'paused_until', header: 'paused until' },
+];

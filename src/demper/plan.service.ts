@@ -1,0 +1,107 @@
+// `mp demper plan`: for every enabled product (of one store or all, of one shard or all), read the
+// competitor offers and ask the strategy what to do. Writes nothing.
+import type { Kysely } from 'kysely';
+import pLimit from 'p-limit';
+import type { Database } from '../db/schema.js';
+import type { OffersFetcher } from './offers-source.js';
+import { type DemperProductRow, listProducts } from './products.repository.js';
+import type { StoreRow } from './stores.repository.js';
+import { type Decision, decide, type RunRules, type Strategy } from './strategy.js';
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+export interface PlanOptions {
+  stores: StoreRow[];
+  shard?: Shard;
+  /** Rules shared by every store (the own merchant id is each store's). */
+  rules: Omit<RunRules, 'ownMerchantId'>;
+  concurrency: number;
+  now: Date;
+  onProgress?: (failed: boolean) => void;
+}
+
+export interface PlanItem {
+  store: StoreRow;
+  product: DemperProductRow;
+  decision: Decision;
+  /** Why the offers are unknown, when they are. */
+  error?: string;
+}
+
+/** FNV-1a 32-bit: a stable hash, the same on every host and Node version. */
+export function stableHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Whether a product belongs to shard i of n (by its Kaspi product id). */
+export function inShard(productId: string, shard: Shard | undefined): boolean {
+  return !shard || stableHash(productId) % shard.count === shard.index;
+}
+
+/** Plans every enabled product of the given stores; returns one item per product. */
+export async function planRepricing(db: Kysely<Database>, fetchOffers: OffersFetcher, o: PlanOptions): Promise<PlanItem[]> {
+  const limit = pLimit(Math.max(1, o.concurrency));
+  const work: Promise<PlanItem>[] = [];
+  for (const store of o.stores) {
+    const products = (await listProducts(db, { storeId: store.id, enabled: true })).filter((p) => inShard(p.product_id, o.shard));
+    const rules: RunRules = { ...o.rules, ownMerchantId: store.merchant_id };
+    for (const product of products) {
+      work.push(
+        limit(async () => {
+          // `hold` never changes: no need to ask Kaspi.
+          const { offers, error } = product.strategy === 'hold' ? { offers: [], error: undefined } : await fetchOffers(product.product_id, store.city_id);
+          const decision =
+            product.strategy === 'hold'
+              ? {
+                  newPrice: product.price === null ? null : clampHold(product),
+                  change: false,
+                  reason: 'HOLD' as const,
+                  competitorPrice: null,
+                  competitor: null,
+                  capped: false,
+                }
+              : decide(offers, settingsOf(product), rules, o.now);
+          o.onProgress?.(Boolean(error));
+          return { store, product, decision, error };
+        }),
+      );
+    }
+  }
+  return Promise.all(work);
+}
+
+function clampHold(p: DemperProductRow): number {
+  return Math.min(Number(p.max_price), Math.max(Number(p.min_price), Number(p.price)));
+}
+
+export function settingsOf(p: DemperProductRow) {
+  return {
+    price: p.price === null ? null : Number(p.price),
+    minPrice: Number(p.min_price),
+    maxPrice: Number(p.max_price),
+    step: Number(p.step),
+    strategy: p.strategy as Strategy,
+    topN: p.top_n,
+    lastRaisedAt: p.last_raised_at,
+  };
+}
+
+/** The record `plan --json` prints per product. */
+export function planRecord(item: PlanItem) {
+  return {
+    sku: item.product.sku,
+    price: item.product.price === null ? null : Number(item.product.price),
+    competitor_price: item.decision.competitorPrice,
+    competitor: item.decision.competitor,
+    new_price: item.decision.newPrice,
+    reason: item.decision.reason,
+  };
+}

@@ -1,0 +1,205 @@
+// `mp demper run`: plan, then (with --apply) send each change through the cabinet's price endpoint
+// at ≤ 1.5 requests/s per merchant, or write the XML price list. A 429 pauses that merchant for 30
+// minutes, persisted so the next run does not call it. Every decision becomes a price_changes row.
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { UserError } from '../core/errors.js';
+import type { Database } from '../db/schema.js';
+import type { HttpClient } from '../http/client.js';
+import { pushPrice } from './mc-client.js';
+import type { OffersFetcher } from './offers-source.js';
+import { type PlanItem, type PlanOptions, planRepricing } from './plan.service.js';
+import { insertPriceChanges, type PriceChangeInsert } from './price-changes.repository.js';
+import { type PriceOutcome, recordOutcomes } from './products.repository.js';
+import { recordSessionCheck, type StoreRow, setPause } from './stores.repository.js';
+import { renewCommand, sessionCookie } from './stores.service.js';
+import { writeStoreFeed } from './xml-feed.service.js';
+
+export const PAUSE_MS = 30 * 60_000;
+/** Kaspi bans the account at ~3 writes/s; 1.5/s is the safe rate the reference bots settled on. */
+export const MAX_WRITE_RATE = 1.5;
+
+export type Mode = 'dry-run' | 'applied' | 'unchanged' | 'failed' | 'skipped' | 'xml';
+
+export interface RunItem extends PlanItem {
+  mode: Mode;
+  runError?: string;
+}
+
+export interface RunOptions extends PlanOptions {
+  apply: boolean;
+  via: 'api' | 'xml';
+  /** Price writes per second per merchant (≤ 1.5). */
+  writeRate: number;
+  exportDir: string;
+}
+
+export interface RunDeps {
+  offers: OffersFetcher;
+  mc?: HttpClient;
+  key: Buffer;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => Date;
+}
+
+export interface StoreReport {
+  merchant_id: string;
+  name: string;
+  planned: number;
+  changes: number;
+  applied: number;
+  failed: number;
+  skipped: number;
+  paused_until: Date | null;
+  note?: string;
+  xml?: string;
+}
+
+export interface RunReport {
+  runId: string;
+  items: RunItem[];
+  stores: StoreReport[];
+}
+
+/** Runs the repricer once; returns every decision with how it was handled, per store. */
+export async function runRepricing(db: Kysely<Database>, deps: RunDeps, o: RunOptions): Promise<RunReport> {
+  const runId = `${o.now.toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+  const planned = await planRepricing(db, deps.offers, o);
+  const now = deps.now ?? (() => new Date());
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const reports = await Promise.all(
+    o.stores.map(async (store) => {
+      const items = planned.filter((i) => i.store.id === store.id);
+      let run: { items: RunItem[]; note?: string; xml?: string; pausedUntil?: Date | null };
+      if (!o.apply) run = { items: items.map((i) => ({ ...i, mode: i.decision.change ? 'dry-run' : 'unchanged' })) };
+      else if (o.via === 'xml') run = await viaXml(db, store, items, o);
+      else run = await viaApi(db, deps, store, items, o.writeRate, now, sleep);
+      await db.transaction().execute(async (trx) => {
+        await insertPriceChanges(
+          trx,
+          run.items.map((i) => changeRow(runId, i)),
+        );
+        await recordOutcomes(trx, run.items.map(outcome), now());
+      });
+      return { items: run.items, report: storeReport(store, run) };
+    }),
+  );
+  return { runId, items: reports.flatMap((r) => r.items), stores: reports.map((r) => r.report) };
+}
+
+async function viaApi(
+  db: Kysely<Database>,
+  deps: RunDeps,
+  store: StoreRow,
+  items: PlanItem[],
+  writeRate: number,
+  now: () => Date,
+  sleep: (ms: number) => Promise<void>,
+): Promise<{ items: RunItem[]; note?: string; pausedUntil?: Date | null }> {
+  const out: RunItem[] = items.filter((i) => !i.decision.change).map((i) => ({ ...i, mode: 'unchanged' }));
+  const changes = items.filter((i) => i.decision.change);
+  if (changes.length === 0) return { items: out };
+  const skipAll = (why: string, mode: Mode = 'skipped') => [...out, ...changes.map((i) => ({ ...i, mode, runError: why }))];
+  if (store.paused_until && store.paused_until > now()) {
+    const why = `merchant paused until ${store.paused_until.toISOString()} after Kaspi answered 429`;
+    return { items: skipAll(why), note: why, pausedUntil: store.paused_until };
+  }
+  if (!deps.mc) throw new Error('runRepricing: the merchant-cabinet client is missing');
+  let cookie: string;
+  try {
+    cookie = sessionCookie(store, deps.key);
+  } catch (error) {
+    return { items: skipAll((error as Error).message, 'failed'), note: (error as Error).message };
+  }
+  const interval = 1000 / Math.min(MAX_WRITE_RATE, writeRate);
+  let nextAt = 0;
+  for (let n = 0; n < changes.length; n++) {
+    const item = changes[n]!;
+    const wait = nextAt - Date.now();
+    if (wait > 0) await sleep(wait);
+    nextAt = Date.now() + interval;
+    const result = await pushPrice(deps.mc, cookie, {
+      merchantUid: store.merchant_id,
+      sku: item.product.sku,
+      model: item.product.name,
+      brand: item.product.brand,
+      price: item.decision.newPrice!,
+      cityId: store.city_id,
+    });
+    if (result.kind === 'ok') {
+      out.push({ ...item, mode: 'applied' });
+      continue;
+    }
+    if (result.kind === 'rate-limited') {
+      const until = new Date(now().getTime() + Math.max(PAUSE_MS, result.retryAfterMs ?? 0));
+      await setPause(db, store.id, until, 'HTTP 429 from /pricefeed/upload/merchant/process');
+      const why = `Kaspi answered 429: merchant paused until ${until.toISOString()}`;
+      out.push({ ...item, mode: 'failed', runError: why });
+      for (const rest of changes.slice(n + 1)) out.push({ ...rest, mode: 'skipped', runError: why });
+      return { items: out, note: why, pausedUntil: until };
+    }
+    if (result.kind === 'expired') {
+      await recordSessionCheck(db, store.id, false, now());
+      const why = `session expired: renew it with \`${renewCommand(store)}\``;
+      for (const rest of changes.slice(n)) out.push({ ...rest, mode: 'failed', runError: why });
+      return { items: out, note: why };
+    }
+    out.push({ ...item, mode: 'failed', runError: result.message });
+  }
+  return { items: out };
+}
+
+async function viaXml(db: Kysely<Database>, store: StoreRow, items: PlanItem[], o: RunOptions): Promise<{ items: RunItem[]; xml?: string; note?: string }> {
+  try {
+    const path = await writeStoreFeed(db, store, items, o.exportDir, o.now);
+    return { items: items.map((i) => ({ ...i, mode: i.decision.change ? 'xml' : 'unchanged' })), xml: path };
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return { items: items.map((i) => ({ ...i, mode: i.decision.change ? 'failed' : 'unchanged', runError: error.message })), note: error.message };
+  }
+}
+
+function changeRow(runId: string, i: RunItem): PriceChangeInsert {
+  const d = i.decision;
+  return {
+    run_id: runId,
+    store_id: i.store.id,
+    demper_product_id: i.product.id,
+    sku: i.product.sku,
+    product_id: i.product.product_id,
+    old_price: i.product.price,
+    new_price: d.newPrice === null ? null : String(d.newPrice),
+    competitor_price: d.competitorPrice === null ? null : String(d.competitorPrice),
+    competitor_merchant: d.competitor,
+    reason: d.reason,
+    mode: i.mode,
+    error: i.runError ?? i.error ?? null,
+  };
+}
+
+function outcome(i: RunItem): PriceOutcome {
+  const sent = i.mode === 'applied' || i.mode === 'xml';
+  const old = i.product.price === null ? null : Number(i.product.price);
+  return {
+    id: i.product.id,
+    reason: i.decision.reason,
+    price: sent ? i.decision.newPrice! : undefined,
+    raised: sent && old !== null && i.decision.newPrice! > old,
+  };
+}
+
+function storeReport(store: StoreRow, run: { items: RunItem[]; note?: string; xml?: string; pausedUntil?: Date | null }): StoreReport {
+  const count = (m: Mode) => run.items.filter((i) => i.mode === m).length;
+  return {
+    merchant_id: store.merchant_id,
+    name: store.name,
+    planned: run.items.length,
+    changes: run.items.filter((i) => i.decision.change).length,
+    applied: count('applied') + count('xml'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+    paused_until: run.pausedUntil ?? (store.paused_until && store.paused_until > new Date() ? store.paused_until : null),
+    note: run.note,
+    xml: run.xml,
+  };
+}

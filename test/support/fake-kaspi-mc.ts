@@ -1,0 +1,208 @@
+// A fake Kaspi merchant cabinet (mc + idmc on one server) plus the public offers endpoint, for the
+// demper and preorder tests and the bench: login (phone/SMS, e-mail/password/MFA, flood errors,
+// OAuth2 redirects), /s/m, getMerchant, the cabinet offer list, the price endpoint (429 after a
+// burst, as Kaspi bans at ~3 writes/s), the price-list upload, and session expiry.
+import { randomBytes } from 'node:crypto';
+import { type FakeRequest, type FakeResponse, type FakeServer, startFakeServer } from './fake-server.js';
+
+export interface FakeMerchant {
+  uid: string;
+  name: string;
+  cityId?: string;
+  /** The cabinet's offer list (`/bff/offer-view/list`). */
+  offers?: { sku: string; masterSku: string; title: string; brand?: string; price: number }[];
+}
+
+export interface FakeRawOffer {
+  merchantId: string;
+  merchantName?: string;
+  price: number;
+  deliveryDuration?: string;
+  deliveryOptions?: Record<string, { interCity?: boolean }>;
+}
+
+export interface PriceUpdateSeen {
+  merchantUid: string;
+  sku: string;
+  price: number;
+  at: number;
+}
+
+export interface FakeMcOptions {
+  merchants?: FakeMerchant[];
+  /** Public offers per Kaspi product id. */
+  offers?: Record<string, FakeRawOffer[]>;
+  /** Price writes per merchant allowed in any 1-second window before 429 (Kaspi: ~2). */
+  burst?: number;
+  /** Phone (`+7 (701) 234-56-78`) or e-mail logins that work, with their code (and password). */
+  logins?: { phone?: string; email?: string; password?: string; code: string; merchants: string[] }[];
+}
+
+export class FakeKaspiMc {
+  readonly updates: PriceUpdateSeen[] = [];
+  readonly uploads: { merchantUid: string; filename: string; contentType: string; body: Buffer }[] = [];
+  /** Valid session cookie values (mc-session) → the merchants they see. */
+  readonly sessions = new Map<string, string[]>();
+  offers: Record<string, FakeRawOffer[]>;
+  merchants: FakeMerchant[];
+  burst: number;
+  /** What the upload endpoint answers next (status and text). */
+  uploadAnswer: { status: number; body: string } = { status: 200, body: '{"status":"OK","message":"File accepted"}' };
+  /** When set, the next login request answers this flood error. */
+  flood?: { error: string; breakTimeSeconds: number };
+  private readonly pending = new Map<string, { merchants: string[]; code: string; step: 'code' | 'done' }>();
+  private readonly codes = new Map<string, string[]>();
+
+  constructor(
+    readonly server: FakeServer,
+    private readonly options: FakeMcOptions,
+  ) {
+    this.offers = options.offers ?? {};
+    this.merchants = options.merchants ?? [];
+    this.burst = options.burst ?? 2;
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** A valid session cookie header for these merchants. */
+  newSession(merchants: string[]): string {
+    const session = randomBytes(8).toString('hex');
+    this.sessions.set(session, merchants);
+    return `mc-session=${session}; mc-sid=sid${session}`;
+  }
+
+  expire(cookie: string): void {
+    const m = /mc-session=([^;]+)/.exec(cookie);
+    if (m) this.sessions.delete(m[1]!);
+  }
+
+  requestsTo(path: string) {
+    return this.server.requestsTo(path);
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  merchantsOf(req: FakeRequest): string[] | undefined {
+    const m = /mc-session=([^;]+)/.exec(String(req.headers.cookie ?? ''));
+    return m ? this.sessions.get(m[1]!) : undefined;
+  }
+
+  offersRoute(req: FakeRequest): FakeResponse {
+    const body = JSON.parse(req.body || '{}') as { limit?: number; page?: number };
+    const limit = body.limit ?? 64;
+    const page = body.page ?? 0;
+    const all = this.offers[req.params.id!] ?? [];
+    const slice = all.slice(page * limit, page * limit + limit).map((o) => ({ merchantName: o.merchantId, ...o }));
+    return { body: { offers: slice, total: all.length, offersCount: all.length } };
+  }
+
+  processRoute(req: FakeRequest): FakeResponse {
+    const seen = this.merchantsOf(req);
+    if (!seen) return { status: 401, body: { error: 'unauthorized' } };
+    const body = JSON.parse(req.body) as { merchantUid: string; sku: string; price: number; cityPrices?: { value: number }[] };
+    if (!seen.includes(body.merchantUid)) return { status: 403, body: { error: 'forbidden' } };
+    const now = Date.now();
+    const recent = this.server
+      .requestsTo('/pricefeed/upload/merchant/process')
+      .filter((r) => now - r.at < 1000 && r.body.includes(`"merchantUid":"${body.merchantUid}"`));
+    if (recent.length > this.burst) return { status: 429, body: { error: 'Too many requests' } };
+    this.updates.push({ merchantUid: body.merchantUid, sku: body.sku, price: body.price, at: now });
+    return { body: { id: randomBytes(12).toString('hex') } };
+  }
+
+  uploadRoute(req: FakeRequest): FakeResponse {
+    const seen = this.merchantsOf(req);
+    const uid = req.query.get('merchantUid') ?? '';
+    if (!seen?.includes(uid)) return { status: 401, body: 'unauthorized' };
+    const raw = Buffer.from(req.body, 'latin1');
+    const type = String(req.headers['content-type'] ?? '');
+    const filename = /filename="([^"]+)"/.exec(req.body)?.[1] ?? '';
+    const partType = /\r\nContent-Type: ([^\r\n]+)\r\n/.exec(req.body)?.[1] ?? '';
+    this.uploads.push({ merchantUid: uid, filename, contentType: partType || type, body: raw });
+    return { status: this.uploadAnswer.status, body: this.uploadAnswer.body, headers: { 'content-type': 'application/json' } };
+  }
+
+  loginRoute(req: FakeRequest): FakeResponse {
+    if (this.flood) {
+      const f = this.flood;
+      this.flood = undefined;
+      return { status: 400, body: { error: f.error, errorData: { breakTimeSeconds: f.breakTimeSeconds } } };
+    }
+    const body = JSON.parse(req.body) as Record<string, unknown>;
+    const sso = /MS_AUTH_SSO=([^;]+)/.exec(String(req.headers.cookie ?? ''))?.[1];
+    const logins = this.options.logins ?? [];
+    if (typeof body._ph === 'string' || (typeof body._u === 'string' && typeof body._p === 'string')) {
+      const login = logins.find((l) => (body._ph ? l.phone === body._ph : l.email === body._u && l.password === body._p));
+      if (!login) return { status: 400, body: { error: 'BAD_CREDENTIALS' } };
+      const id = randomBytes(6).toString('hex');
+      this.pending.set(id, { merchants: login.merchants, code: login.code, step: 'code' });
+      return { body: {}, headers: { 'set-cookie': `MS_AUTH_SSO=${id}; Path=/; HttpOnly` } };
+    }
+    const code = body._c ?? body._m_c;
+    const p = sso ? this.pending.get(sso) : undefined;
+    if (!p || code !== p.code) return { status: 400, body: { error: 'WRONG_CODE' } };
+    p.step = 'done';
+    return { body: { redirectUrl: '/' } };
+  }
+
+  authorizeRoute(req: FakeRequest): FakeResponse {
+    // /oauth2/authorization/1 (cabinet) → /oauth2/authorize (idmc, needs the signed-in SSO cookie).
+    if (req.path === '/oauth2/authorization/1') {
+      return { status: 302, headers: { location: `${this.url}/oauth2/authorize?client_id=mc&state=s1`, 'set-cookie': 'MC_STATE=s1; Path=/' }, body: '' };
+    }
+    const sso = /MS_AUTH_SSO=([^;]+)/.exec(String(req.headers.cookie ?? ''))?.[1];
+    const p = sso ? this.pending.get(sso) : undefined;
+    if (!p || p.step !== 'done') return { status: 302, headers: { location: `${this.url}/login` }, body: '' };
+    const code = randomBytes(6).toString('hex');
+    this.codes.set(code, p.merchants);
+    return { status: 302, headers: { location: `${this.url}/login/oauth2/code/1?code=${code}&state=s1` }, body: '' };
+  }
+
+  callbackRoute(req: FakeRequest): FakeResponse {
+    const merchants = this.codes.get(req.query.get('code') ?? '');
+    if (!merchants || !String(req.headers.cookie ?? '').includes('MC_STATE=s1')) return { status: 400, body: 'bad state' };
+    const cookie = this.newSession(merchants);
+    const [session, sid] = cookie.split('; ');
+    return { status: 302, headers: { location: 'https://kaspi.kz/mc/', 'set-cookie': `${session}; Path=/; HttpOnly, ${sid}; Path=/; HttpOnly` }, body: '' };
+  }
+}
+
+/** Starts the fake cabinet + offers server. */
+export async function startFakeKaspiMc(options: FakeMcOptions = {}): Promise<FakeKaspiMc> {
+  let mc!: FakeKaspiMc;
+  const server = await startFakeServer((s) => {
+    s.route('POST', '/yml/offer-view/offers/:id', (req) => mc.offersRoute(req));
+    s.route('POST', '/pricefeed/upload/merchant/process', (req) => mc.processRoute(req));
+    s.route('POST', '/pricefeed/upload/merchant/upload', (req) => mc.uploadRoute(req));
+    s.route('POST', '/api/p/login', (req) => mc.loginRoute(req));
+    s.route('GET', '/oauth2/authorization/1', (req) => mc.authorizeRoute(req));
+    s.route('GET', '/oauth2/authorize', (req) => mc.authorizeRoute(req));
+    s.route('GET', '/login/oauth2/code/1', (req) => mc.callbackRoute(req));
+    s.route('GET', '/s/m', (req) => {
+      const seen = mc.merchantsOf(req);
+      return seen ? { body: { merchants: seen.map((uid) => ({ uid })) } } : { status: 401, body: { error: 'unauthorized' } };
+    });
+    s.route('POST', '/mc/facade/graphql', (req) => {
+      const seen = mc.merchantsOf(req);
+      if (!seen) return { status: 401, body: {} };
+      const id = (JSON.parse(req.body) as { variables: { id: string } }).variables.id;
+      const m = mc.merchants.find((x) => x.uid === id);
+      return { body: { data: { merchant: m ? { id, name: m.name, points: [{ id: `${id}_PP1`, city: { id: m.cityId ?? '750000000' } }] } : null } } };
+    });
+    s.route('GET', '/bff/offer-view/list', (req) => {
+      const seen = mc.merchantsOf(req);
+      const uid = req.query.get('m') ?? '';
+      if (!seen?.includes(uid)) return { status: 401, body: {} };
+      const size = Number(req.query.get('l') ?? 10);
+      const page = Number(req.query.get('p') ?? 0);
+      const all = mc.merchants.find((m) => m.uid === uid)?.offers ?? [];
+      return { body: { total: all.length, data: all.slice(page * size, page * size + size) } };
+    });
+  });
+  mc = new FakeKaspiMc(server, options);
+  return mc;
+}
