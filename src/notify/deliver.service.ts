@@ -11,7 +11,8 @@
 // can know whether Telegram got it, and resending risks the duplicate users hate most, so that part
 // is counted as sent and flagged `unconfirmed` (resolveInDoubt); remaining parts still go out.
 // Webhooks are resent instead: their receivers dedupe by the stable `id`. The doubt window is one
-// HTTP round trip, not a batch.
+// HTTP round trip, not a batch. Marking sent is buffered (≤ 100 ms or 200 rows): a crash loses only
+// marks, and rows whose mark was lost are in doubt, never resent to Telegram.
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { UserError } from '../core/errors.js';
@@ -78,6 +79,8 @@ class Delivery {
   private readonly blockedChats = new Set<string>();
   private readonly busy = new Set<string>();
   private fatal: unknown;
+  private sentMarks: { id: string; parts: number }[] = [];
+  private sentMarksSince = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -165,6 +168,7 @@ class Delivery {
       }
     });
     await Promise.all(workers);
+    if (!this.fatal) await this.flushSent();
   }
 
   private async sendTelegram(row: ClaimedRow): Promise<void> {
@@ -225,8 +229,7 @@ class Delivery {
       k++;
       if (k < parts.length) await outbox.markPartSent(this.db, row.id, k);
     }
-    await outbox.markSent(this.db, row.id, k, this.o.now());
-    this.stats.sent++;
+    await this.markSent(row.id, k);
   }
 
   private async sendWebhook(row: ClaimedRow): Promise<void> {
@@ -236,14 +239,26 @@ class Delivery {
     const result = await postWebhook(row.webhook_url!, body, secret, this.o.now());
     if (result.ok) {
       await this.o.afterSend?.(row, 0);
-      await outbox.markSent(this.db, row.id, 1, this.o.now());
-      this.stats.sent++;
+      await this.markSent(row.id, 1);
       return;
     }
     const attempts = row.attempts + 1;
     const dead = attempts >= (this.o.webhookMaxAttempts ?? 10);
     const delay = Math.max(result.retryAfterMs ?? 0, retryDelayMs(attempts));
     await this.fail(row, result.error, 0, dead, true, new Date(this.o.now().getTime() + delay));
+  }
+
+  private async markSent(id: string, parts: number): Promise<void> {
+    this.stats.sent++;
+    if (this.sentMarks.length === 0) this.sentMarksSince = Date.now();
+    this.sentMarks.push({ id, parts });
+    if (this.sentMarks.length >= 200 || Date.now() - this.sentMarksSince >= 100) await this.flushSent();
+  }
+
+  private async flushSent(): Promise<void> {
+    const marks = this.sentMarks;
+    this.sentMarks = [];
+    if (marks.length > 0) await outbox.markSentMany(this.db, marks, this.o.now());
   }
 
   private async fail(row: ClaimedRow, error: string, partsSent: number, dead: boolean, countAttempt: boolean, next = this.o.now()): Promise<void> {

@@ -118,6 +118,19 @@ export async function markSent(db: Kysely<Database>, id: string, partsSent: numb
     .execute();
 }
 
+/** Marks many rows sent in one statement per part count (delivery buffers its marks). */
+export async function markSentMany(db: Kysely<Database>, rows: { id: string; parts: number }[], at: Date): Promise<void> {
+  const byParts = new Map<number, string[]>();
+  for (const r of rows) byParts.set(r.parts, [...(byParts.get(r.parts) ?? []), r.id]);
+  for (const [parts, ids] of byParts) {
+    await db
+      .updateTable('notify_outbox')
+      .set({ status: 'sent', sent_at: at, parts_sent: parts, in_flight_at: null, locked_until: null, locked_by: null })
+      .where('id', 'in', ids)
+      .execute();
+  }
+}
+
 /** A send failed: try again at `next` (attempts counted when `countAttempt`), or give up (`dead`). */
 export async function markFailed(
   db: Kysely<Database>,

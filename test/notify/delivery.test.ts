@@ -1,0 +1,212 @@
+// Delivery against the fake Telegram server: exactly once across crashes and concurrent
+// deliverers, quiet hours, 429 and 403, photos, long texts, HTML escaping.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { deliverPending } from '../../src/notify/deliver.service.js';
+import { fanOut } from '../../src/notify/fanout.service.js';
+import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
+import { type FakeTelegram, parseTelegramHtml, startFakeTelegram } from '../support/fake-telegram.js';
+import { addCabinet, addChat, manualClock, outboxRows, resetNotify, secretKey, telegramFor, writeSyncEvents } from './helpers.js';
+
+class Crash extends Error {}
+
+describe('Telegram delivery', () => {
+  let h: TestDatabase;
+  let tg: FakeTelegram;
+  let cab: string;
+  beforeAll(async () => {
+    h = await createTestDatabase();
+    cab = await addCabinet(h, 'Main <shop> & co');
+  });
+  afterAll(async () => h?.close());
+  beforeEach(async () => {
+    await resetNotify(h);
+    tg = await startFakeTelegram();
+  });
+  afterEach(async () => tg.stop());
+
+  const deliver = (clock = manualClock(), extra: Partial<Parameters<typeof deliverPending>[1]> = {}) =>
+    deliverPending(h.db, { now: clock.now, secretKey, telegram: telegramFor(tg), ...extra });
+
+  it('sends each notification once, in valid HTML with every value escaped; a second run sends nothing', async () => {
+    await addChat(h, cab, '501');
+    await writeSyncEvents(h, cab, [
+      { type: 'new_order', key: 'o1', payload: { srid: 'o1', name: 'Кружка <b>"Best"</b> & Co', nmId: 42, price: '1 290', warehouse: 'Коледино' } },
+      { type: 'new_review', key: 'r1', payload: { rating: 1, text: '<script>alert(1)</script> ужас & кошмар' } },
+    ]);
+    const stats = await deliver();
+    expect(stats).toMatchObject({ events: 2, created: 2, sent: 2, dead: 0 });
+    expect(tg.sent).toHaveLength(2);
+    for (const m of tg.sent) expect(parseTelegramHtml(m.text).error).toBeUndefined();
+    expect(tg.sent[0]!.text).toContain('Кружка &lt;b&gt;&quot;Best&quot;&lt;/b&gt; &amp; Co');
+    expect(tg.sent[0]!.text).toContain('Main &lt;shop&gt; &amp; co');
+    expect(tg.sent[1]!.text).toContain('&lt;script&gt;');
+    expect(await deliver()).toMatchObject({ sent: 0 });
+    expect(tg.sent).toHaveLength(2);
+    expect((await outboxRows(h)).map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('a crash between send and mark, then a restart, sends nothing twice', async () => {
+    await addChat(h, cab, '502');
+    await writeSyncEvents(h, cab, [
+      { type: 'new_order', key: 'c1' },
+      { type: 'new_order', key: 'c2' },
+      { type: 'new_order', key: 'c3' },
+    ]);
+    const clock = manualClock();
+    let sends = 0;
+    await expect(
+      deliver(clock, {
+        concurrency: 1,
+        afterSend: () => {
+          // The second message reached Telegram; the process dies before marking it.
+          if (++sends === 2) throw new Crash('killed');
+        },
+      }),
+    ).rejects.toBeInstanceOf(Crash);
+    expect(tg.sent).toHaveLength(2);
+    const statuses = (await outboxRows(h)).map((r) => r.status);
+    // c1 was sent (its mark may still have been buffered), c2 sent and not marked, c3 claimed only.
+    expect(statuses.slice(1)).toEqual(['sending', 'sending']);
+    // Restart before the lease expired: nothing of the crashed worker's rows is touched.
+    expect(await deliver(clock)).toMatchObject({ sent: 0 });
+    clock.advance(11 * 60_000);
+    const after = await deliver(clock);
+    expect(after.sent).toBe(statuses[0] === 'sent' ? 2 : 3);
+    expect(after.unconfirmed).toBe(statuses[0] === 'sent' ? 1 : 2);
+    // c2 was not sent again (unconfirmed), c3 (claimed, never in flight) was sent once.
+    expect(tg.sent.map((m) => m.text.match(/Новый заказ/) !== null)).toEqual([true, true, true]);
+    expect(tg.sent).toHaveLength(3);
+    const rows = await outboxRows(h);
+    expect(rows.map((r) => [r.status, r.unconfirmed, r.parts_sent])).toEqual([
+      ['sent', statuses[0] !== 'sent', 1],
+      ['sent', true, 1],
+      ['sent', false, 1],
+    ]);
+  });
+
+  it('two deliverers at once never send one notification twice', async () => {
+    for (let c = 0; c < 20; c++) await addChat(h, cab, String(6000 + c));
+    await writeSyncEvents(
+      h,
+      cab,
+      Array.from({ length: 10 }, (_, i) => ({ type: 'buyout' as const, key: `S${i}`, payload: { saleID: `S${i}` } })),
+    );
+    const clock = manualClock();
+    // Grouping off so every event is its own message: 200 notifications.
+    await h.db.updateTable('notify_recipients').set({ group_threshold: 0 }).execute();
+    expect(await fanOut(h.db, clock.now())).toEqual({ events: 10, notifications: 200 });
+    const [a, b] = await Promise.all([deliver(clock, { batchSize: 10, worker: 'a' }), deliver(clock, { batchSize: 10, worker: 'b' })]);
+    expect(a.sent + b.sent).toBe(200);
+    expect(tg.sent).toHaveLength(200);
+    expect(new Set(tg.sent.map((m) => `${m.chatId}|${m.text}`)).size).toBe(200);
+    if (testEngine === 'postgres') expect(Math.min(a.sent, b.sent)).toBeGreaterThan(0);
+  });
+
+  it('quiet hours hold messages and release them when they end', async () => {
+    await addChat(h, cab, '503', { quiet_start: '22:00', quiet_end: '08:00', time_zone: 'Europe/Moscow' });
+    await writeSyncEvents(h, cab, [{ type: 'return', key: 'R9' }]);
+    // 23:00 Moscow.
+    const clock = manualClock(new Date('2026-11-21T20:00:00Z'));
+    await h.db.updateTable('wb_events').set({ created_at: clock.now() }).execute();
+    expect(await deliver(clock)).toMatchObject({ sent: 0 });
+    expect(tg.sent).toHaveLength(0);
+    clock.set(new Date('2026-11-22T04:59:00Z')); // 07:59 Moscow: still quiet
+    expect(await deliver(clock)).toMatchObject({ sent: 0 });
+    clock.set(new Date('2026-11-22T05:00:00Z')); // 08:00 Moscow
+    expect(await deliver(clock)).toMatchObject({ sent: 1 });
+    expect(tg.sentTo('503')).toHaveLength(1);
+  });
+
+  it('429 waits retry_after, then sends once', async () => {
+    await addChat(h, cab, '504');
+    await writeSyncEvents(h, cab, [{ type: 'buyout', key: 'S77' }]);
+    tg.rateLimit(1, 1, '504');
+    const started = Date.now();
+    expect(await deliver()).toMatchObject({ sent: 1 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    const calls = tg.server.requestsTo('/bot:token/sendMessage');
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(tg.sent).toHaveLength(1);
+  });
+
+  it('a long 429 reschedules the row for later instead of waiting', async () => {
+    await addChat(h, cab, '505');
+    await writeSyncEvents(h, cab, [{ type: 'buyout', key: 'S78' }]);
+    tg.rateLimit(35, 1, '505');
+    const clock = manualClock();
+    expect(await deliver(clock)).toMatchObject({ sent: 0, retried: 1 });
+    const [row] = await outboxRows(h);
+    expect(row!.status).toBe('failed');
+    expect(row!.attempts).toBe(0);
+    expect(row!.next_attempt_at.getTime() - clock.now().getTime()).toBe(35_000);
+    clock.advance(35_000);
+    expect(await deliver(clock)).toMatchObject({ sent: 1 });
+  });
+
+  it('403 "bot was blocked" disables the chat and stops retrying', async () => {
+    const r = await addChat(h, cab, '506');
+    await addChat(h, cab, '507');
+    tg.block('506');
+    await writeSyncEvents(h, cab, [
+      { type: 'new_order', key: 'b1' },
+      { type: 'new_order', key: 'b2' },
+    ]);
+    const clock = manualClock();
+    const stats = await deliver(clock, { concurrency: 1 });
+    expect(stats.sent).toBe(2);
+    expect(tg.sentTo('507')).toHaveLength(2);
+    expect(tg.server.requestsTo('/bot:token/sendMessage').filter((q) => JSON.parse(q.body).chat_id === '506')).toHaveLength(1);
+    const recipient = await h.db.selectFrom('notify_recipients').selectAll().where('id', '=', r).executeTakeFirstOrThrow();
+    expect(recipient.disabled_at).not.toBeNull();
+    expect(recipient.disabled_reason).toContain('blocked');
+    const dead = (await outboxRows(h)).filter((x) => x.recipient_id === r);
+    expect(dead.map((x) => x.status)).toEqual(['dead', 'dead']);
+    // Later events are not even queued for the blocked chat; nothing is retried.
+    await writeSyncEvents(h, cab, [{ type: 'new_order', key: 'b3' }]);
+    clock.advance(3_600_000);
+    await deliver(clock);
+    expect(tg.server.requestsTo('/bot:token/sendMessage').filter((q) => JSON.parse(q.body).chat_id === '506')).toHaveLength(1);
+  });
+
+  it('sends the product photo with a caption, photo + message when the caption is too long, and splits texts over 4096', async () => {
+    await addChat(h, cab, '508', { group_threshold: 0 });
+    const photo = 'https://basket-01.wbbasket.ru/vol1/part1/1/images/big/1.webp';
+    await writeSyncEvents(h, cab, [
+      { type: 'new_order', key: 'p1', payload: { name: 'Short', photo } },
+      { type: 'new_review', key: 'p2', payload: { name: 'Long', rating: 1, photo, text: 'очень плохо & ужасно. '.repeat(60) } },
+      { type: 'new_review', key: 'p3', payload: { name: 'Huge', rating: 2, text: Array.from({ length: 400 }, (_, i) => `строка ${i} <плохо>`).join('\n') } },
+    ]);
+    expect(await deliver()).toMatchObject({ sent: 3, dead: 0 });
+    const m = tg.sentTo('508');
+    expect(m[0]).toMatchObject({ method: 'sendPhoto', photo });
+    expect(m[1]).toMatchObject({ method: 'sendPhoto', photo });
+    expect(m[2]!.method).toBe('sendMessage');
+    expect(m[2]!.text).toContain('очень плохо &amp; ужасно');
+    const huge = m.slice(3);
+    expect(huge.length).toBeGreaterThan(1);
+    for (const part of huge) {
+      expect(part.method).toBe('sendMessage');
+      expect(parseTelegramHtml(part.text).visible.length).toBeLessThanOrEqual(4096);
+    }
+    expect(huge.map((p) => p.text).join('\n')).toContain('строка 399 &lt;плохо&gt;');
+  });
+
+  it('a failing send is retried with backoff and dead after the last attempt, never silently dropped', async () => {
+    await addChat(h, cab, '509');
+    await writeSyncEvents(h, cab, [{ type: 'buyout', key: 'S5' }]);
+    tg.server.fault('/bot:token/sendMessage', { status: 502, body: 'Bad Gateway', times: 3 });
+    const clock = manualClock();
+    expect(await deliver(clock, { telegramMaxAttempts: 3 })).toMatchObject({ sent: 0, retried: 1 });
+    let [row] = await outboxRows(h);
+    expect(row).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(row!.last_error).toMatch(/502|Bad Gateway|not JSON/i);
+    clock.advance(10 * 60_000);
+    await deliver(clock, { telegramMaxAttempts: 3 });
+    clock.advance(10 * 60_000);
+    expect(await deliver(clock, { telegramMaxAttempts: 3 })).toMatchObject({ dead: 1 });
+    [row] = await outboxRows(h);
+    expect(row).toMatchObject({ status: 'dead', attempts: 3 });
+    expect(tg.sent).toHaveLength(0);
+  });
+});
