@@ -1,0 +1,21 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Context } from '../core/context.js';
+import { runDemo } from '../demo/demo.service.js';
+
+interface Options {
+  out?: string;
+}
+
+/** `mp demo`: a full cycle against fake marketplaces in a throw-away home; keeps only the files it names. */
+export async function demo(ctx: Context, options: Options): Promise<void> {
+  const outDir = resolve(options.out ?? 'mp-demo');
+  mkdirSync(outDir, { recursive: true });
+  ctx.log.info('mp demo: fake Kaspi, Wildberries and Telegram servers on 127.0.0.1, a throw-away home, no network and no accounts needed.');
+  const result = await runDemo({ outDir, env: ctx.config.env, write: (t) => process.stdout.write(t), tty: ctx.out.isTTY });
+  process.stdout.write('\n');
+  if (result.files.length) ctx.log.info(`The demo wrote: ${result.files.join(', ')}`);
+  else ctx.log.info('The demo wrote no files.');
+  for (const gap of result.notIncluded) ctx.log.warn(`not included: ${gap}`);
+  ctx.log.info(`Done: ${result.steps} commands in ${(result.durationMs / 1000).toFixed(1)} s; the demo's home and servers are gone.`);
+}

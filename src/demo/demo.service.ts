@@ -1,0 +1,131 @@
+// `mp demo`: one full cycle against fake marketplaces in a throw-away home, each step a real `mp`
+// command (shown as a user would type it) with its output.
+import { UserError } from '../core/errors.js';
+import { DemoWorld } from './demo-world.js';
+import { demoSections } from './sections.js';
+
+export interface DemoOptions {
+  /** Where the files the demo keeps (the XLSX export, the chart) are written. */
+  outDir: string;
+  env: NodeJS.ProcessEnv;
+  /** Transcript: section titles, `$ mp …` lines and the commands' stdout. */
+  write(text: string): void;
+  /** Whether the transcript is a terminal (children then draw tables and colours). */
+  tty: boolean;
+}
+
+export interface DemoResult {
+  files: string[];
+  /** Parts of the cycle that could not be shown in this build, and why. */
+  notIncluded: string[];
+  steps: number;
+  durationMs: number;
+}
+
+/** What a section can do: run `mp` in the demo's world, and report files it kept. */
+export interface DemoRunner {
+  world: DemoWorld;
+  outDir: string;
+  /** Runs `mp <args>`; its stdout is shown (and returned when `capture`); a non-zero exit fails the demo. */
+  mp(title: string, args: string[], options?: { capture?: boolean; env?: NodeJS.ProcessEnv }): Promise<string>;
+  note(text: string): void;
+  wrote(file: string): void;
+  /** Whether this build has the command (e.g. `kaspi track`). */
+  has(command: string): Promise<boolean>;
+}
+
+export interface DemoSection {
+  title: string;
+  /** Runs the section, or returns a reason it cannot run in this build. */
+  run(r: DemoRunner): Promise<void | { skipped: string }>;
+}
+
+/** Runs the demo end to end and removes everything but the files it reports. */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const started = Date.now();
+  const world = new DemoWorld(options.env);
+  const files: string[] = [];
+  const notIncluded: string[] = [];
+  let steps = 0;
+  let commandNames: Set<string> | undefined;
+  const runner: DemoRunner = {
+    world,
+    outDir: options.outDir,
+    note: (text) => options.write(`  ${text}\n`),
+    wrote: (file) => files.push(file),
+    async has(command) {
+      if (!commandNames) {
+        const { buildProgram } = await import('../cli.js');
+        commandNames = new Set();
+        const walk = (c: import('commander').Command, prefix: string) => {
+          for (const sub of c.commands) {
+            const name = prefix ? `${prefix} ${sub.name()}` : sub.name();
+            commandNames!.add(name);
+            walk(sub, name);
+          }
+        };
+        walk(buildProgram(), '');
+      }
+      return commandNames.has(command);
+    },
+    async mp(title, args, o = {}) {
+      steps += 1;
+      options.write(`\n${title}\n$ mp ${args.map(shellQuote).join(' ')}\n`);
+      return runInProcess(args, { ...world.env, ...o.env }, o.capture ?? false);
+    },
+  };
+  try {
+    for (const section of demoSections()) {
+      options.write(`\n== ${section.title} ==\n`);
+      const result = await section.run(runner);
+      if (result && 'skipped' in result) {
+        notIncluded.push(`${section.title}: ${result.skipped}`);
+        options.write(`  (not in this build: ${result.skipped})\n`);
+      }
+    }
+  } finally {
+    await world.dispose();
+  }
+  return { files, notIncluded, steps, durationMs: Date.now() - started };
+}
+
+/**
+ * Runs `mp <args>` in this process with `env` as process.env: one PGlite open per command instead
+ * of a Node start-up, a WASM compile and an open per subprocess (several seconds each on a busy
+ * machine). The commands are the real ones, parsed by the real command tree.
+ */
+async function runInProcess(args: string[], env: NodeJS.ProcessEnv, capture: boolean): Promise<string> {
+  const { buildProgram } = await import('../cli.js');
+  const program = buildProgram();
+  const saved = process.env;
+  const write = process.stdout.write;
+  let out = '';
+  if (capture) {
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+      return (write as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
+    }) as typeof process.stdout.write;
+  }
+  process.env = env;
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(['node', 'mp', ...args]);
+  } catch (error) {
+    const { reportError } = await import('../core/report-error.js');
+    reportError(error, {});
+    throw new UserError('DEMO_STEP_FAILED', `the demo step \`mp ${args.join(' ')}\` failed: see its message above`);
+  } finally {
+    process.env = saved;
+    process.stdout.write = write;
+  }
+  const code = process.exitCode;
+  process.exitCode = undefined;
+  if (code !== undefined && code !== 0) {
+    throw new UserError('DEMO_STEP_FAILED', `the demo step \`mp ${args.join(' ')}\` exited ${code}: see its message above`);
+  }
+  return out;
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
