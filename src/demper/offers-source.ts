@@ -5,7 +5,7 @@ import type { Config } from '../core/config.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { HttpClient } from '../http/client.js';
-import { createKaspiClient, fetchAllOffers } from '../kaspi/kaspi.client.js';
+import { createKaspiClient, fetchAllOffers, kaspiBaseUrl } from '../kaspi/kaspi.client.js';
 import type { KaspiOffer } from '../kaspi/offers.parser.js';
 import { DELIVERY_DAYS, type StrategyOffer } from './strategy.js';
 
@@ -19,7 +19,7 @@ export type OffersFetcher = (productId: string, cityId: string) => Promise<Offer
 
 /** The offers client: MP_KASPI_URL, `perSecond` requests per second per exit IP (0 = unlimited). */
 export function createOffersClient(config: Config, perSecond: number, log?: Logger): HttpClient {
-  return createKaspiClient(config, { rateLimit: perSecond > 0 ? { perSecond, burst: Math.max(1, Math.ceil(perSecond)) } : null, log });
+  return createKaspiClient(kaspiBaseUrl(config), { rateLimit: perSecond > 0 ? { perSecond, burst: Math.max(1, Math.ceil(perSecond)) } : null, log });
 }
 
 /** Reads every page of a product's offers in a city; one read per product and city per run. */

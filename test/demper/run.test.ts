@@ -1,0 +1,199 @@
+// Plan and run against the fake merchant cabinet and offers server, on a real migrated database.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/core/config.js';
+import { createMcClient } from '../../src/demper/mc-client.js';
+import { createOffersClient, kaspiOffersFetcher } from '../../src/demper/offers-source.js';
+import { planRecord, planRepricing } from '../../src/demper/plan.service.js';
+import { priceChangesOfRun } from '../../src/demper/price-changes.repository.js';
+import { listProducts } from '../../src/demper/products.repository.js';
+import { importProductsFile } from '../../src/demper/products.service.js';
+import { type RunOptions, runRepricing } from '../../src/demper/run.service.js';
+import { findStore } from '../../src/demper/stores.repository.js';
+import { addStore } from '../../src/demper/stores.service.js';
+import type { HttpClient } from '../../src/http/client.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { type FakeKaspiMc, startFakeKaspiMc } from '../support/fake-kaspi-mc.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/demper/${name}`, import.meta.url));
+const NOW = new Date('2026-11-21T12:00:00Z');
+const key = randomBytes(32);
+
+let handle: TestDatabase;
+let fake: FakeKaspiMc;
+let offersClient: HttpClient;
+let mc: HttpClient;
+let exportDir: string;
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  fake = await startFakeKaspiMc({
+    merchants: [{ uid: 'M1', name: 'My Shop' }],
+    offers: {
+      '100001': [
+        { merchantId: 'M1', price: 1000 },
+        { merchantId: 'A', merchantName: 'Alpha', price: 990 },
+        { merchantId: 'B', price: 995 },
+      ],
+      '100002': [
+        { merchantId: 'M1', price: 500 },
+        { merchantId: 'A', merchantName: 'Alpha', price: 480 },
+      ],
+      '100003': [
+        { merchantId: 'M1', price: 2000 },
+        { merchantId: 'A', price: 1950 },
+        { merchantId: 'B', merchantName: 'Beta', price: 1990 },
+        { merchantId: 'C', price: 2100 },
+      ],
+      '100004': [{ merchantId: 'A', price: 100 }],
+    },
+  });
+  const config = resolveConfig({ home: mkdtempSync(join(tmpdir(), 'mp-demper-')) }, { MP_KASPI_URL: fake.url });
+  offersClient = createOffersClient(config, 0);
+  mc = createMcClient(fake.url);
+  exportDir = mkdtempSync(join(tmpdir(), 'mp-demper-export-'));
+});
+
+afterAll(async () => {
+  await offersClient?.close();
+  await mc?.close();
+  await fake?.stop();
+  await handle?.close();
+});
+
+function options(stores: RunOptions['stores'], extra: Partial<RunOptions> = {}): RunOptions {
+  return { stores, rules: {}, concurrency: 4, now: NOW, apply: false, via: 'api', writeRate: 1.5, exportDir, ...extra };
+}
+
+describe('demper plan and run', () => {
+  it('plans per product with reasons, and --apply sends exactly the planned changes at ≤ 1.5/s', async () => {
+    const store = await addStore(handle.db, key, { merchantId: 'M1', name: 'My Shop', session: fake.newSession(['M1']) });
+    await importProductsFile(handle.db, store, fixture('products.csv'));
+    const plan = await planRepricing(handle.db, kaspiOffersFetcher(offersClient), options([store]));
+    const records = plan.map(planRecord).sort((a, b) => a.sku.localeCompare(b.sku));
+    expect(records).toEqual([
+      { sku: 'P1', price: 1000, competitor_price: 990, competitor: 'Alpha', new_price: 985, reason: 'UNDERCUT' },
+      { sku: 'P2', price: 500, competitor_price: 480, competitor: 'Alpha', new_price: 480, reason: 'MATCH' },
+      { sku: 'P3', price: 2000, competitor_price: 1990, competitor: 'Beta', new_price: 1980, reason: 'TOP_N' },
+      { sku: 'P4', price: 300, competitor_price: null, competitor: null, new_price: 300, reason: 'HOLD' },
+    ]);
+    // plan writes nothing
+    expect(await handle.db.selectFrom('price_changes').selectAll().execute()).toEqual([]);
+
+    const before = fake.updates.length;
+    const report = await runRepricing(handle.db, { offers: kaspiOffersFetcher(offersClient), mc, key }, options([store], { apply: true }));
+    const sent = fake.updates.slice(before).map((u) => ({ sku: u.sku, price: u.price }));
+    const planned = records.filter((r) => r.new_price !== r.price).map((r) => ({ sku: r.sku, price: r.new_price }));
+    expect(sent.sort((a, b) => a.sku.localeCompare(b.sku))).toEqual(planned);
+    const times = fake.updates.slice(before).map((u) => u.at);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(600);
+    expect(report.stores[0]).toMatchObject({ applied: 3, failed: 0, skipped: 0 });
+
+    const rows = await priceChangesOfRun(handle.db, report.runId);
+    expect(rows).toHaveLength(4);
+    expect(rows.find((r) => r.sku === 'P1')).toMatchObject({
+      old_price: '1000',
+      new_price: '985',
+      competitor_price: '990.00',
+      competitor_merchant: 'Alpha',
+      reason: 'UNDERCUT',
+      mode: 'applied',
+      error: null,
+    });
+    expect(rows.find((r) => r.sku === 'P4')).toMatchObject({ mode: 'unchanged', reason: 'HOLD' });
+    const products = await listProducts(handle.db, { storeId: store.id });
+    expect(products.find((p) => p.sku === 'P1')).toMatchObject({ price: '985', last_reason: 'UNDERCUT' });
+
+    // The next plan starts from the applied prices: nothing left to change for P1.
+    const again = await planRepricing(handle.db, kaspiOffersFetcher(offersClient), options([(await findStore(handle.db, 'M1'))!]));
+    expect(again.find((i) => i.product.sku === 'P1')?.decision).toMatchObject({ reason: 'AT_TARGET', change: false });
+  });
+
+  it('a dry run records dry-run rows and sends nothing', async () => {
+    const store = (await findStore(handle.db, 'M1'))!;
+    await handle.db.updateTable('demper_products').set({ price: '1000' }).where('sku', '=', 'P1').execute();
+    const before = fake.requestsTo('/pricefeed/upload/merchant/process').length;
+    const report = await runRepricing(handle.db, { offers: kaspiOffersFetcher(offersClient), mc, key }, options([store]));
+    expect(fake.requestsTo('/pricefeed/upload/merchant/process').length).toBe(before);
+    const rows = await priceChangesOfRun(handle.db, report.runId);
+    expect(rows.find((r) => r.sku === 'P1')).toMatchObject({ mode: 'dry-run', new_price: '985' });
+  });
+
+  it('a 429 pauses the merchant for 30 minutes, persisted, and the next run does not call it', async () => {
+    const store = (await findStore(handle.db, 'M1'))!;
+    await handle.db.updateTable('demper_products').set({ price: '1000' }).where('sku', '=', 'P1').execute();
+    await handle.db.updateTable('demper_products').set({ price: '500' }).where('sku', '=', 'P2').execute();
+    fake.server.fault('/pricefeed/upload/merchant/process', { status: 429, body: { error: 'Too many requests' } }, 'POST');
+    const before = fake.requestsTo('/pricefeed/upload/merchant/process').length;
+    const first = await runRepricing(handle.db, { offers: kaspiOffersFetcher(offersClient), mc, key }, options([store], { apply: true }));
+    expect(fake.requestsTo('/pricefeed/upload/merchant/process').length).toBe(before + 1);
+    expect(first.stores[0]!.note).toMatch(/429/);
+    const paused = (await findStore(handle.db, 'M1'))!;
+    expect(paused.paused_until?.getTime()).toBeGreaterThanOrEqual(Date.now() + 29 * 60_000);
+    const rows = await priceChangesOfRun(handle.db, first.runId);
+    expect(rows.filter((r) => r.mode === 'failed')).toHaveLength(1);
+    expect(rows.filter((r) => r.mode === 'skipped').length).toBeGreaterThanOrEqual(1);
+
+    const second = await runRepricing(handle.db, { offers: kaspiOffersFetcher(offersClient), mc, key }, options([paused], { apply: true }));
+    expect(fake.requestsTo('/pricefeed/upload/merchant/process').length).toBe(before + 1);
+    expect(second.stores[0]!.note).toMatch(/paused until/);
+    await handle.db.updateTable('kaspi_stores').set({ paused_until: null }).execute();
+  });
+
+  it('an expired session fails the changes with the renew command', async () => {
+    const store = await addStore(handle.db, key, { merchantId: 'M1', name: 'My Shop', session: 'mc-session=gone; mc-sid=gone' });
+    await handle.db.updateTable('demper_products').set({ price: '1000' }).where('sku', '=', 'P1').execute();
+    const report = await runRepricing(handle.db, { offers: kaspiOffersFetcher(offersClient), mc, key }, options([store], { apply: true }));
+    expect(report.stores[0]!.note).toContain('mp demper store add --merchant-id M1');
+    expect((await findStore(handle.db, 'M1'))!.session_valid).toBe(false);
+    await addStore(handle.db, key, { merchantId: 'M1', name: 'My Shop', session: fake.newSession(['M1']) });
+  });
+
+  it('--shard 0/2 and 1/2 cover every product exactly once', async () => {
+    const store = await addStore(handle.db, key, { merchantId: 'M2', name: 'Shard Shop' });
+    const values = Array.from({ length: 60 }, (_, i) => ({
+      store_id: store.id,
+      sku: `S${i}`,
+      product_id: String(500000 + i),
+      min_price: '10',
+      max_price: '100',
+      strategy: 'hold',
+    }));
+    await handle.db.insertInto('demper_products').values(values).execute();
+    const fetcher = kaspiOffersFetcher(offersClient);
+    const a = await planRepricing(handle.db, fetcher, options([store], { shard: { index: 0, count: 2 } }));
+    const b = await planRepricing(handle.db, fetcher, options([store], { shard: { index: 1, count: 2 } }));
+    const skus = [...a, ...b].map((i) => i.product.sku).sort();
+    expect(a.length).toBeGreaterThan(10);
+    expect(b.length).toBeGreaterThan(10);
+    expect(skus).toEqual(values.map((v) => v.sku).sort());
+    expect(new Set(skus).size).toBe(60);
+  });
+
+  it('--via xml writes the kaspi_catalog price list and refuses one that dropped > 20%', async () => {
+    const store = (await findStore(handle.db, 'M1'))!;
+    await handle.db.updateTable('demper_products').set({ price: '1000' }).where('sku', '=', 'P1').execute();
+    const calls = fake.requestsTo('/pricefeed/upload/merchant/process').length;
+    const report = await runRepricing(handle.db, { offers: kaspiOffersFetcher(offersClient), key }, options([store], { apply: true, via: 'xml' }));
+    const path = report.stores[0]!.xml!;
+    const xml = readFileSync(path, 'utf8');
+    expect(xml).toMatch(/^<\?xml version='1.0' encoding='utf-8'\?>\n<kaspi_catalog date="2026-11-21T17:00:00\+05:00" xmlns="kaspiShopping"/);
+    expect(xml).toContain('<merchantid>M1</merchantid>');
+    expect(xml).toMatch(
+      /<offer sku="P1">\s*<model>Phone, black<\/model>\s*<brand><\/brand>\s*<availabilities>\s*<availability available="yes" storeId="PP1"\/>\s*<\/availabilities>\s*<price>985<\/price>\s*<cityprices>\s*<cityprice cityId="750000000">985<\/cityprice>/,
+    );
+    expect(xml.match(/<offer /g)).toHaveLength(4);
+    expect(fake.requestsTo('/pricefeed/upload/merchant/process')).toHaveLength(calls);
+
+    // Two of four products lose their price: 50% fewer offers than the previous list.
+    await handle.db.updateTable('demper_products').set({ price: null }).where('sku', 'in', ['P2', 'P4']).execute();
+    const refused = await runRepricing(handle.db, { offers: kaspiOffersFetcher(offersClient), key }, options([store], { apply: true, via: 'xml' }));
+    expect(refused.stores[0]!.xml).toBeUndefined();
+    expect(refused.stores[0]!.note).toMatch(/more than 20% dropped/);
+    expect(readFileSync(path, 'utf8')).toBe(xml);
+  });
+});
