@@ -33,10 +33,10 @@ export interface KaspiClientOptions {
   retries?: number;
 }
 
-/** An HTTP client for kaspi.kz (or MP_KASPI_URL) with browser headers and the default rate limit. */
-export function createKaspiClient(config: Config, options: KaspiClientOptions = {}): HttpClient {
+/** An HTTP client for kaspi.kz (or `kaspiBaseUrl(config)`) with browser headers and the default rate limit. */
+export function createKaspiClient(baseUrl: string, options: KaspiClientOptions = {}): HttpClient {
   return new HttpClient({
-    baseUrl: kaspiBaseUrl(config),
+    baseUrl,
     service: 'Kaspi',
     rateLimit: options.rateLimit === null ? undefined : (options.rateLimit ?? KASPI_DEFAULT_RATE),
     proxies: options.proxies,

@@ -1,0 +1,173 @@
+// A fake kaspi.kz on 127.0.0.1: product pages, the offers API (POST only, pages of ≤ 64, unknown
+// ids → 200 []), the reviews API — from fixtures/kaspi, plus generated products for the benchmark.
+// Tests change prices, remove sellers and inject faults (anti-bot pages, 403, 429, delays).
+import { readFileSync } from 'node:fs';
+import { FakeServer, type Fault } from './fake-server.js';
+import { FIXTURE_PRODUCTS, type FixtureProduct } from './kaspi-fixture-specs.js';
+import { buildOffers, type RawOffer } from './kaspi-offers-builder.js';
+import { buildProductPage } from './kaspi-page-builder.js';
+
+const fixtureDir = new URL('../../fixtures/kaspi/', import.meta.url);
+export const readKaspiFixture = (name: string): string => readFileSync(new URL(name, fixtureDir), 'utf8');
+
+export const KASPI_IDS = Object.fromEntries(FIXTURE_PRODUCTS.map((p) => [p.key, p.id])) as Record<FixtureProduct['key'], string>;
+
+/** Generated (benchmark) product ids start here: 9-digit ids no fixture uses. */
+export const GENERATED_ID_BASE = 900_000_000;
+
+interface Product {
+  page: Buffer;
+  offers: RawOffer[];
+  reviews: unknown;
+}
+
+export interface FakeKaspiOptions {
+  /** Serve generated products with ids GENERATED_ID_BASE … +count-1 (~400 KB pages, `generatedOffers` offers each). */
+  generated?: number;
+  generatedOffers?: number;
+}
+
+export class FakeKaspi {
+  readonly server = new FakeServer();
+  private readonly products = new Map<string, Product>();
+  private readonly notFound = Buffer.from(readKaspiFixture('not-found.html'));
+  private readonly antibot = readKaspiFixture('antibot.html');
+  private generatedTemplate?: { parts: Buffer[]; offers: RawOffer[] };
+
+  constructor(private readonly options: FakeKaspiOptions = {}) {
+    for (const p of FIXTURE_PRODUCTS) {
+      this.products.set(p.id, {
+        page: Buffer.from(readKaspiFixture(p.page)),
+        offers: JSON.parse(readKaspiFixture(`offers/${p.id}.json`)) as RawOffer[],
+        reviews: JSON.parse(readKaspiFixture(`reviews/${p.id}.json`)),
+      });
+    }
+    this.server.route('GET', '/shop/p/:slug', (req) => {
+      const id = /(?:^|-)(\d+[a-z]?)$/i.exec(req.params.slug ?? '')?.[1] ?? '';
+      const page = this.product(id)?.page;
+      if (!page) return { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: this.notFound };
+      return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: page };
+    });
+    this.server.route('POST', '/yml/offer-view/offers/:id', (req) => {
+      let body: { page?: number; limit?: number; cityId?: string };
+      try {
+        body = JSON.parse(req.body);
+      } catch {
+        return { status: 400, body: { error: 'bad body' } };
+      }
+      const limit = body.limit ?? 64;
+      if (limit > 64) return { status: 400, body: { error: 'limit must be at most 64' } };
+      const offers = this.product(req.params.id!)?.offers ?? [];
+      const page = body.page ?? 0;
+      return { body: { offers: offers.slice(page * limit, (page + 1) * limit), total: offers.length, offersCount: offers.length, pcmResponsePresent: false } };
+    });
+    this.server.route('GET', '/yml/review-view/api/v1/reviews/product/:id', (req) => {
+      const reviews = this.product(req.params.id!)?.reviews ?? { summary: { global: 0, statistic: [] }, groupSummary: [], data: [] };
+      return { body: reviews };
+    });
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  async start(): Promise<this> {
+    await this.server.start();
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  /** Sets one merchant's price (the offer list stays sorted as Kaspi's sortOption PRICE returns it). */
+  setPrice(productId: string, merchantId: string, price: number): void {
+    const offers = this.mutableOffers(productId);
+    for (const o of offers) if (o.merchantId === merchantId) o.price = price;
+    offers.sort((a, b) => a.price - b.price);
+  }
+
+  removeSeller(productId: string, merchantId: string): void {
+    const offers = this.mutableOffers(productId);
+    this.products.get(productId)!.offers = offers.filter((o) => o.merchantId !== merchantId);
+  }
+
+  /** The offers API answers [] for this product while its page still lists sellers. */
+  emptyOffers(productId: string): void {
+    this.mutableOffers(productId);
+    this.products.get(productId)!.offers = [];
+  }
+
+  offersOf(productId: string): RawOffer[] {
+    return this.product(productId)?.offers ?? [];
+  }
+
+  /** The next `times` requests to `path` get an anti-bot page with status 200. */
+  antiBot(path: string, times = 1, method?: string): void {
+    this.server.fault(path, { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: this.antibot, times }, method);
+  }
+
+  fault(path: string, fault: Fault, method?: string): void {
+    this.server.fault(path, fault, method);
+  }
+
+  private mutableOffers(productId: string): RawOffer[] {
+    const product = this.product(productId);
+    if (!product) throw new Error(`the fake Kaspi has no product ${productId}`);
+    if (!this.products.has(productId)) this.products.set(productId, product);
+    return product.offers;
+  }
+
+  private product(id: string): Product | undefined {
+    const known = this.products.get(id);
+    if (known) return known;
+    const n = Number(id) - GENERATED_ID_BASE;
+    if (!Number.isInteger(n) || n < 0 || n >= (this.options.generated ?? 0)) return undefined;
+    return this.generatedProduct(id, n);
+  }
+
+  /**
+   * Generated products share one page template split at the id, so serving 1,000 pages of ~400 KB
+   * costs the fake server a Buffer.concat each instead of building HTML.
+   */
+  private generatedProduct(id: string, n: number): Product {
+    if (!this.generatedTemplate) {
+      const phone = FIXTURE_PRODUCTS.find((p) => p.key === 'phone')!;
+      const html = buildProductPage({
+        id: '__ID__',
+        title: 'Смартфон Samsung Galaxy A55 8/256Gb синий',
+        brand: 'Samsung',
+        categoryPath: phone.categoryPath,
+        categoryCodes: phone.categoryCodes,
+        descriptionHtml: '<p>Galaxy A55 с камерой 50 Мп и защитой IP67.</p><ul><li>Экран 6.6"</li><li>Батарея 5000 мА·ч</li></ul>',
+        photos: [1, 2, 3, 4, 5].map((i) => `https://resources.cdn-kaspi.kz/img/m/p/h${i}c/h${i}d/__ID__${i}.jpg?format=gallery-large`),
+        price: 199_990,
+        rating: 4.8,
+        reviewCount: 2_310,
+        sellerCount: this.options.generatedOffers ?? 150,
+      });
+      this.generatedTemplate = {
+        parts: html.split('__ID__').map((s) => Buffer.from(s)),
+        offers: buildOffers('__ID__', 'Смартфон Samsung Galaxy A55 8/256Gb синий', 'Smartphones', this.options.generatedOffers ?? 150, 199_990, 7),
+      };
+    }
+    const { parts, offers } = this.generatedTemplate;
+    const idBuf = Buffer.from(id);
+    const page = Buffer.concat(parts.flatMap((p, i) => (i === 0 ? [p] : [idBuf, p])));
+    return {
+      page,
+      offers: offers.map((o, i) => ({ ...o, masterSku: id, merchantSku: `${id}_${o.merchantId}`, price: o.price + ((n * 31 + i) % 7) * 10 })),
+      reviews: {
+        summary: { global: 4.8 },
+        groupSummary: [
+          { id: 'ALL', total: 2_500 },
+          { id: 'COMMENT', total: 2_310 },
+        ],
+      },
+    };
+  }
+}
+
+export async function startFakeKaspi(options: FakeKaspiOptions = {}): Promise<FakeKaspi> {
+  return new FakeKaspi(options).start();
+}
