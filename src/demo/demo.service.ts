@@ -37,7 +37,7 @@ export interface DemoRunner {
 export interface DemoSection {
   title: string;
   /** Runs the section, or returns a reason it cannot run in this build. */
-  run(r: DemoRunner): Promise<void | { skipped: string }>;
+  run(r: DemoRunner): Promise<undefined | { skipped: string }>;
 }
 
 /** Runs the demo end to end and removes everything but the files it reports. */
