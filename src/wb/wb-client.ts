@@ -115,6 +115,13 @@ export function wrapWbError(error: HttpError, host: WbHost, cabinet: string): Us
   const detail = problemDetail(error.bodySnippet);
   const category = HOST_CATEGORY[host];
   const details = { host, status: error.status, url: error.url, detail };
+  if (error.status === 401 && host === 'common') {
+    return new UserError(
+      'WB_UNAUTHORIZED',
+      `Wildberries rejected the token of cabinet "${cabinet}" (401${detail ? `: ${detail}` : ''}): copy a valid token from the seller cabinet (Settings → API access) and run \`mp wb cabinet add\` again`,
+      { cause: error, details },
+    );
+  }
   if (error.status === 401) {
     return new UserError(
       'WB_UNAUTHORIZED',

@@ -3,14 +3,21 @@
 // Rows are generated deterministically from the templates in fixtures/wb/ (100,000 orders need no
 // 100,000-line fixture); statistics pages are capped like WB (~80,000 rows) and paged by
 // lastChangeDate; too-frequent calls get 429 with X-Ratelimit-* headers; a bad token gets 401.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { categoryMask } from '../../src/wb/token.js';
 import { type FakeRequest, type FakeResponse, type FakeServer, startFakeServer } from './fake-server.js';
 
-const fixturesDir = fileURLToPath(new URL('../../fixtures/wb/', import.meta.url));
+// From test/support (vitest) or dist/test/support (the built benchmark).
+const fixturesDir = ['../../fixtures/wb/', '../../../fixtures/wb/'].map((rel) => fileURLToPath(new URL(rel, import.meta.url))).find((dir) => existsSync(dir))!;
+const cache = new Map<string, string>();
 export function wbFixture(name: string): any {
-  return JSON.parse(readFileSync(`${fixturesDir}${name}`, 'utf8'));
+  let text = cache.get(name);
+  if (text === undefined) {
+    text = readFileSync(`${fixturesDir}${name}`, 'utf8');
+    cache.set(name, text);
+  }
+  return JSON.parse(text);
 }
 
 export interface FakeWbOptions {
@@ -99,7 +106,8 @@ export class FakeWb {
     this.salesCount = options.sales ?? 120;
     this.products = options.products ?? 20;
     this.reviewsCount = options.reviews ?? 40;
-    this.from = (options.from ?? new Date(Date.now() - 25 * 86_400_000)).getTime();
+    // Whole seconds: WB timestamps have no milliseconds, and paging compares them exactly.
+    this.from = Math.floor((options.from ?? new Date(Date.now() - 25 * 86_400_000)).getTime() / 1000) * 1000;
     this.orderStep = options.orderStepMs ?? 60_000;
     this.saleStep = options.saleStepMs ?? 120_000;
     this.pageCap = options.pageCap ?? 80_000;
@@ -150,9 +158,9 @@ export class FakeWb {
     return override ? { ...row, ...override.fields, lastChangeDate: msk(override.lastChange) } : row;
   }
 
-  /** Sale j buys out order 2j; every 10th sale is a return (R…, negative amounts). */
+  /** Sale j buys out order 2j + (j mod 2); every 10th sale is a return (R…, negative amounts). */
   sale(j: number): Record<string, unknown> {
-    const order = this.order((j * 2) % Math.max(1, this.ordersCount));
+    const order = this.order((j * 2 + (j % 2)) % Math.max(1, this.ordersCount));
     const at = this.from + j * this.saleStep;
     const ret = j % 10 === 9;
     const sign = ret ? -1 : 1;
@@ -218,6 +226,18 @@ export class FakeWb {
   /** Cancels order i at `at` (its lastChangeDate moves there). */
   cancelOrder(i: number, at: Date): void {
     this.orderOverrides.set(i, { lastChange: at.getTime(), fields: { isCancel: true, cancelDate: msk(at.getTime()) } });
+  }
+
+  /** Appends n orders placed around `at` (a second apart), as a live shop would get them. */
+  addOrders(n: number, at: Date): void {
+    for (let k = 0; k < n; k++) {
+      const i = this.ordersCount + k;
+      const t = at.getTime() + k * 1000;
+      const fields: Record<string, unknown> = { date: msk(t - 60_000) };
+      if (i % 10 === 9) fields.cancelDate = msk(t);
+      this.orderOverrides.set(i, { lastChange: t, fields });
+    }
+    this.ordersCount += n;
   }
 
   ordersSince(dateFrom: string): Record<string, unknown>[] {

@@ -14,7 +14,7 @@ describe('mp wb sync against the fake WB API', () => {
   beforeAll(async () => {
     handle = await createTestDatabase();
     // 2,500 orders and 900 sales a minute apart from Nov 1; pages capped at 1,000 rows.
-    wb = await startFakeWb({ orders: 2500, sales: 900, from: start, pageCap: 1000, products: 12, reviews: 30 });
+    wb = await startFakeWb({ orders: 2500, sales: 900, from: start, pageCap: 1000, products: 12, reviews: 30, statisticsBurst: 100 });
   });
   afterAll(async () => {
     await wb?.server.stop();
@@ -58,5 +58,92 @@ describe('mp wb sync against the fake WB API', () => {
     const ret = await handle.db.selectFrom('wb_sales').select(['for_pay', 'sale_id']).where('kind', '=', 'return').orderBy('sale_id').executeTakeFirstOrThrow();
     expect(ret.sale_id.startsWith('R')).toBe(true);
     expect(Number(ret.for_pay)).toBeLessThan(0);
+  });
+
+  it('stores WB Moscow times as UTC', async () => {
+    // Order 0 was placed at 02:59 Moscow time on Nov 1 (the fake writes MSK without an offset).
+    const o = await handle.db.selectFrom('wb_orders').select(['order_date', 'last_change_date']).where('srid', '=', wb.srid(0)).executeTakeFirstOrThrow();
+    expect(o.order_date.toISOString()).toBe('2026-10-31T23:59:00.000Z');
+    expect(o.last_change_date.toISOString()).toBe('2026-11-01T00:00:00.000Z');
+  });
+
+  it('an early second sync skips the statistics streams without a request', async () => {
+    const deps = wbDeps(handle, wb, clock);
+    const before = wb.server.requestsTo('/api/v1/supplier/orders').length;
+    clock.advance(10_000);
+    const outcomes = await sync(deps, { only: ['orders', 'sales'] });
+    expect(outcomes.map((o) => o.status)).toEqual(['skipped', 'skipped']);
+    expect(wb.server.requestsTo('/api/v1/supplier/orders')).toHaveLength(before);
+    expect(deps.log.lines.join('')).toMatch(/orders \(Flax Store\): skipped, Wildberries allows the next request at/);
+    const runs = await handle.db.selectFrom('wb_sync_runs').select(['stream', 'status']).where('status', '=', 'skipped').execute();
+    expect(runs).toHaveLength(2);
+  });
+
+  it('a later sync writes each event once: new orders, a late cancellation, buyouts, a return, reviews, stock', async () => {
+    const deps = wbDeps(handle, wb, clock);
+    const cabinetId = (await handle.db.selectFrom('wb_cabinets').select('id').executeTakeFirstOrThrow()).id;
+    clock.advance(120_000);
+    wb.cancelOrder(5, new Date('2026-11-20T11:00:00Z'));
+    wb.ordersCount += 10; // orders 2500..2509; 2509 arrives cancelled
+    wb.salesCount += 10; // sales 900..909; 909 is a return
+    wb.reviewsCount += 2;
+    const originalStock = wb.stockQuantity(0, 0, 0);
+    wb.setStock(0, 0, 0, 100);
+    const outcomes = await sync(deps);
+    expect(outcomes.every((o) => o.status === 'ok' && !o.initial)).toBe(true);
+    const order5 = await handle.db.selectFrom('wb_orders').select(['is_cancel', 'cancel_date']).where('srid', '=', wb.srid(5)).executeTakeFirstOrThrow();
+    expect(order5.is_cancel).toBe(true);
+    expect(order5.cancel_date?.toISOString()).toBe('2026-11-20T11:00:00.000Z');
+    const events = await listEvents(handle.db, cabinetId);
+    const byType = (t: string) => events.filter((e) => e.type === t);
+    expect(byType('new_order')).toHaveLength(10);
+    expect(
+      byType('cancellation')
+        .map((e) => e.event_key)
+        .sort(),
+    ).toEqual([wb.srid(2509), wb.srid(5)].sort());
+    expect(byType('buyout')).toHaveLength(9);
+    expect(byType('return').map((e) => e.event_key)).toEqual(['R9000000909']);
+    expect(byType('new_review')).toHaveLength(2);
+    expect(byType('stock_change')).toHaveLength(1);
+    const stock = byType('stock_change')[0]!.payload as { nmId: number; old_total: number; new_total: number };
+    expect(stock.nmId).toBe(wb.nmId(0));
+    expect(stock.new_total - stock.old_total).toBe(100 - originalStock);
+    const order = byType('new_order').find((e) => e.event_key === wb.srid(2501))!;
+    expect(order.dedup_key).toBe(`${cabinetId}:new_order:${wb.srid(2501)}`);
+    expect(order.payload).toMatchObject({
+      srid: wb.srid(2501),
+      nmId: wb.nmId(2501 % 12),
+      article: `ART-${2501 % 12}`,
+      name: `Товар ${2501 % 12}`,
+      warehouse: expect.any(String),
+      region: expect.any(String),
+    });
+    expect((order.payload as { photoUrl: string }).photoUrl).toMatch(/^https:\/\/basket-.*\.webp$/);
+    const review = byType('new_review')[0]!.payload as { rating: number; nmId: number };
+    expect(review.rating).toBeGreaterThanOrEqual(1);
+
+    // Nothing new: a re-run adds no event, and a cancellation is never written twice.
+    clock.advance(120_000);
+    await sync(deps);
+    expect(await listEvents(handle.db, cabinetId)).toHaveLength(events.length);
+  });
+
+  it('after more than 24 h without a sync, one sync_gap event replaces the burst', async () => {
+    const deps = wbDeps(handle, wb, clock);
+    const cabinetId = (await handle.db.selectFrom('wb_cabinets').select('id').executeTakeFirstOrThrow()).id;
+    const before = (await listEvents(handle.db, cabinetId)).length;
+    clock.advance(25 * 3_600_000);
+    wb.addOrders(20, new Date(clock.now().getTime() - 3_600_000));
+    await sync(deps, { only: ['orders'] });
+    const fresh = (await listEvents(handle.db, cabinetId)).slice(before);
+    expect(fresh.map((e) => e.type)).toEqual(['sync_gap']);
+    expect(fresh[0]!.payload).toMatchObject({ stream: 'orders', counts: { new_order: 20, cancellation: 2 } });
+    expect(
+      await handle.db
+        .selectFrom('wb_orders')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ n: '2530' });
   });
 });

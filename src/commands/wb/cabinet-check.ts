@@ -1,0 +1,30 @@
+import type { Context } from '../../core/context.js';
+import { checkCabinet } from '../../wb/cabinet.service.js';
+import { wbDeps } from './deps.js';
+
+/** `mp wb cabinet check [cabinet]`: re-validates stored tokens; exit 1 when one is rejected. */
+export async function wbCabinetCheck(ctx: Context, ref: string | undefined): Promise<number> {
+  const results = await checkCabinet(await wbDeps(ctx), ref);
+  for (const r of results) {
+    for (const w of r.check?.warnings ?? []) ctx.log.warn(`${r.cabinet.name}: ${w}`);
+    if (r.error) ctx.log.error(r.error.message, { code: r.error.code });
+  }
+  const rows = results.map((r) => ({
+    id: r.cabinet.id,
+    name: r.cabinet.name,
+    ok: !r.error,
+    expires: r.check?.expiresAt ?? r.cabinet.token_expires_at,
+    categories: r.check?.categories ?? [],
+    missing: r.check?.missing ?? [],
+    error: r.error?.message ?? null,
+  }));
+  ctx.out.list(rows, [
+    { key: 'id' },
+    { key: 'name' },
+    { key: 'ok' },
+    { key: 'expires', get: (r) => r.expires?.toISOString().slice(0, 10) },
+    { key: 'missing' },
+    { key: 'error' },
+  ]);
+  return results.some((r) => r.error) ? 1 : 0;
+}

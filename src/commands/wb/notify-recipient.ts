@@ -1,0 +1,55 @@
+import type { Context } from '../../core/context.js';
+import { maskSecret } from '../../core/secrets.js';
+import type { RecipientWithCabinet } from '../../notify/recipient.repository.js';
+import { addRecipient, describeSettings, recipientsOf, removeRecipient } from '../../notify/recipient.service.js';
+import { notifyDeps, readStdin } from './notify-deps.js';
+
+function toJson(r: RecipientWithCabinet) {
+  const { webhook_secret_sealed: _secret, ...rest } = r;
+  return { ...rest, has_secret: Boolean(r.webhook_secret_sealed) };
+}
+
+/** `mp wb notify recipient add --cabinet <c> (--telegram-chat <id> | --webhook <url> --secret-stdin)`. */
+export async function wbNotifyRecipientAdd(
+  ctx: Context,
+  o: { cabinet: string; telegramChat?: string; webhook?: string; secretStdin?: boolean },
+): Promise<number> {
+  const secret = o.webhook && o.secretStdin ? await readStdin() : undefined;
+  const deps = await notifyDeps(ctx);
+  const r = await addRecipient(deps.db, deps.secretKey, { cabinet: o.cabinet, telegramChat: o.telegramChat, webhook: o.webhook, secret });
+  ctx.log.info(`recipient ${r.id} subscribed to cabinet "${r.cabinet_name}"; \`mp wb notify test --recipient ${r.id}\` sends a sample`);
+  ctx.out.object(describeSettings(r), toJson(r));
+  return 0;
+}
+
+/** `mp wb notify recipient list [--cabinet]`. */
+export async function wbNotifyRecipientList(ctx: Context, o: { cabinet?: string }): Promise<number> {
+  const deps = await notifyDeps(ctx);
+  const rows = await recipientsOf(deps.db, o.cabinet);
+  ctx.out.list(
+    rows,
+    [
+      { key: 'id', align: 'right' },
+      { key: 'cabinet', get: (r) => r.cabinet_name },
+      { key: 'channel' },
+      { key: 'target', get: (r) => (r.channel === 'telegram' ? r.chat_id : r.webhook_url) },
+      { key: 'secret', get: (r) => (r.webhook_secret_sealed ? maskSecret('sealed-secret') : '') },
+      { key: 'status', get: (r) => (r.disabled_at ? `disabled: ${r.disabled_reason ?? ''}` : r.enabled ? 'on' : 'off') },
+      { key: 'types', get: (r) => r.types.join(',') },
+      { key: 'quiet', get: (r) => (r.quiet_start ? `${r.quiet_start}-${r.quiet_end} ${r.time_zone}` : '') },
+      { key: 'lang' },
+    ],
+    toJson,
+  );
+  if (rows.length === 0 && !ctx.out.json) ctx.log.info('No recipients. Add one with `mp wb notify recipient add --cabinet <c> --telegram-chat <id>`.');
+  return 0;
+}
+
+/** `mp wb notify recipient remove <id>`. */
+export async function wbNotifyRecipientRemove(ctx: Context, id: string): Promise<number> {
+  const deps = await notifyDeps(ctx);
+  const r = await removeRecipient(deps.db, id);
+  ctx.log.info(`recipient ${r.id} (${r.channel} ${r.channel === 'telegram' ? r.chat_id : r.webhook_url}) removed from cabinet "${r.cabinet_name}"`);
+  if (ctx.out.json) ctx.out.jsonDocument({ removed: r.id });
+  return 0;
+}

@@ -1,0 +1,41 @@
+import type { Context } from '../../core/context.js';
+import { UsageError } from '../../core/errors.js';
+import { cabinetFor } from '../../wb/cabinet.service.js';
+import { moscowWindow, ordersReport } from '../../wb/report.service.js';
+import { wbSince } from './deps.js';
+import { stateWindow } from './render.js';
+
+interface Options {
+  cabinet?: string;
+  since?: string;
+  status?: string;
+  nm?: string;
+}
+
+/** `mp wb orders`: orders since a Moscow day, newest first. */
+export async function wbOrders(ctx: Context, options: Options): Promise<number> {
+  if (options.status && !['active', 'cancelled'].includes(options.status))
+    throw new UsageError('WB_BAD_STATUS', `--status is active or cancelled, got "${options.status}"`);
+  if (options.nm && !/^\d+$/.test(options.nm)) throw new UsageError('WB_BAD_NM', `--nm takes a WB article number (nmId), got "${options.nm}"`);
+  const db = (await ctx.db()).db;
+  const cabinet = await cabinetFor(db, options.cabinet);
+  const window = moscowWindow(wbSince(options.since, ctx, '7d'), ctx.clock.now());
+  const rows = await ordersReport(db, cabinet.id, window, { status: options.status as 'active' | 'cancelled' | undefined, nmId: options.nm });
+  if (ctx.out.json) {
+    ctx.out.jsonDocument({ cabinet: cabinet.name, window, orders: rows });
+    return 0;
+  }
+  stateWindow(ctx, `${rows.length} orders`, window);
+  ctx.out.list(rows, [
+    { key: 'date_msk', header: 'date (MSK)' },
+    { key: 'srid' },
+    { key: 'nm_id', header: 'nmId' },
+    { key: 'supplier_article', header: 'article' },
+    { key: 'tech_size', header: 'size' },
+    { key: 'finished_price', header: 'price', align: 'right' },
+    { key: 'warehouse_name', header: 'warehouse' },
+    { key: 'region_name', header: 'region' },
+    { key: 'status' },
+  ]);
+  return 0;
+}

@@ -1,0 +1,40 @@
+import type { Context } from '../../core/context.js';
+import { UsageError } from '../../core/errors.js';
+import { cabinetFor } from '../../wb/cabinet.service.js';
+import { moscowWindow, salesReport } from '../../wb/report.service.js';
+import { stateWindow } from './render.js';
+
+/** `mp wb sales [--period 7d]`: per Moscow day and per product; today against yesterday. */
+export async function wbSales(ctx: Context, options: { cabinet?: string; period?: string }): Promise<number> {
+  const m = /^(\d+)d$/.exec(options.period ?? '7d');
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > 90)
+    throw new UsageError('WB_BAD_PERIOD', `--period is a number of days like 7d (1–90), got "${options.period}"`);
+  const db = (await ctx.db()).db;
+  const cabinet = await cabinetFor(db, options.cabinet);
+  const now = ctx.clock.now();
+  const window = moscowWindow(new Date(now.getTime() - (Number(m[1]) - 1) * 86_400_000), now);
+  const report = await salesReport(db, cabinet.id, window);
+  if (ctx.out.json) {
+    ctx.out.jsonDocument({ cabinet: cabinet.name, ...report });
+    return 0;
+  }
+  stateWindow(ctx, 'Orders, buyouts and returns per day', window);
+  const cols = [
+    { key: 'orders', align: 'right' as const },
+    { key: 'cancellations', header: 'cancelled', align: 'right' as const },
+    { key: 'buyouts', align: 'right' as const },
+    { key: 'returns', align: 'right' as const },
+    { key: 'ordersSum', header: 'orders sum', align: 'right' as const },
+    { key: 'buyoutsSum', header: 'buyouts sum', align: 'right' as const },
+    { key: 'returnsSum', header: 'returns sum', align: 'right' as const },
+  ];
+  ctx.out.list(report.days, [{ key: 'day' }, ...cols]);
+  if (ctx.out.isTTY) ctx.out.text('');
+  ctx.out.list(report.products, [{ key: 'nmId' }, { key: 'article' }, { key: 'name' }, ...cols]);
+  const t = report.today;
+  const y = report.yesterday;
+  ctx.log.info(
+    `today ${t.day}: ${t.orders} orders (yesterday ${y.orders}), ${t.buyouts} buyouts (yesterday ${y.buyouts}), ${t.returns} returns (yesterday ${y.returns}) — Moscow days`,
+  );
+  return 0;
+}
