@@ -1,0 +1,185 @@
+// Stores (encrypted secrets, login, check) and products (file and cabinet import, validation, set,
+// enable/disable) on a real migrated database, against the fake merchant cabinet.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decryptSecret } from '../../src/core/secrets.js';
+import { createMcClient, listCabinetOffers } from '../../src/demper/mc-client.js';
+import { listProducts } from '../../src/demper/products.repository.js';
+import { importCabinetOffers, importProductsFile, setProducts, toggleProducts } from '../../src/demper/products.service.js';
+import { findStore, listStores } from '../../src/demper/stores.repository.js';
+import { addStore, checkStore, loginStores, removeStore, sessionCookie } from '../../src/demper/stores.service.js';
+import type { HttpClient } from '../../src/http/client.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { type FakeKaspiMc, startFakeKaspiMc } from '../support/fake-kaspi-mc.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/demper/${name}`, import.meta.url));
+const key = randomBytes(32);
+const NOW = new Date('2026-11-21T12:00:00Z');
+let handle: TestDatabase;
+let fake: FakeKaspiMc;
+let mc: HttpClient;
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  fake = await startFakeKaspiMc({
+    merchants: [
+      {
+        uid: '30067228',
+        name: 'Tech Shop',
+        cityId: '710000000',
+        offers: Array.from({ length: 130 }, (_, i) => ({ sku: `T${i}`, masterSku: String(200000 + i), title: `Item ${i}`, price: 1000 + i })),
+      },
+      { uid: '30067229', name: 'Second Shop' },
+    ],
+    logins: [
+      { phone: '+7 (701) 234-56-78', code: '1234', merchants: ['30067228'] },
+      { email: 'owner@example.kz', password: 'pw', code: '9999', merchants: ['30067228', '30067229'] },
+    ],
+  });
+  mc = createMcClient(fake.url);
+});
+
+afterAll(async () => {
+  await mc?.close();
+  await fake?.stop();
+  await handle?.close();
+});
+
+const clients = () => ({ mc, idmc: mc, mcBase: fake.url, idmcBase: fake.url });
+
+describe('stores', () => {
+  it('stores the session and token encrypted, never in clear', async () => {
+    const cookie = fake.newSession(['M9']);
+    const store = await addStore(handle.db, key, { merchantId: 'M9', name: 'Nine', cityId: '710000000', session: cookie, token: 'shop-token-abcd' });
+    expect(store.session_encrypted).not.toContain(cookie.slice(11, 20));
+    expect(store.token_encrypted).not.toContain('shop-token');
+    expect(decryptSecret(store.session_encrypted!, key)).toBe(cookie);
+    expect(decryptSecret(store.token_encrypted!, key)).toBe('shop-token-abcd');
+    expect(store.city_id).toBe('710000000');
+  });
+
+  it('check reports a valid session, and an expired one with the command that renews it', async () => {
+    const store = (await findStore(handle.db, 'M9'))!;
+    expect(await checkStore(handle.db, key, mc, store, NOW)).toMatchObject({ status: 'ok' });
+    fake.expire(sessionCookie(store, key));
+    const expired = await checkStore(handle.db, key, mc, store, NOW);
+    expect(expired.status).toBe('expired');
+    expect(expired.detail).toContain('mp demper store add --merchant-id M9 --name "Nine" --session-stdin');
+    expect((await findStore(handle.db, 'M9'))!.session_valid).toBe(false);
+  });
+
+  it('logs in by phone + SMS code through idmc and the OAuth2 redirects, then saves the shop', async () => {
+    const asked: string[] = [];
+    const stores = await loginStores(
+      handle.db,
+      key,
+      clients(),
+      { kind: 'phone', phone: '8 701 234 5678' },
+      async (what) => {
+        asked.push(what);
+        return '1234';
+      },
+      {},
+    );
+    expect(asked).toHaveLength(1);
+    expect(stores.map((s) => [s.merchant_id, s.name, s.city_id, s.login])).toEqual([['30067228', 'Tech Shop', '710000000', '8 701 234 5678']]);
+    expect(JSON.parse(fake.requestsTo('/api/p/login')[0]!.body)).toEqual({ _ph: '+7 (701) 234-56-78' });
+    expect(await checkStore(handle.db, key, mc, stores[0]!, NOW)).toMatchObject({ status: 'ok' });
+  });
+
+  it('logs in by e-mail + password + MFA code and saves every shop the login sees', async () => {
+    const stores = await loginStores(handle.db, key, clients(), { kind: 'email', email: 'owner@example.kz', password: 'pw' }, async () => '9999', {});
+    expect(stores.map((s) => s.merchant_id)).toEqual(['30067228', '30067229']);
+    const expired = await checkStore(handle.db, key, mc, { ...stores[1]!, session_encrypted: stores[1]!.session_encrypted }, NOW);
+    expect(expired.status).toBe('ok');
+  });
+
+  it('reports a flood error with the wait time, and a wrong code', async () => {
+    fake.flood = { error: 'MFA_SEND_FLOOD', breakTimeSeconds: 300 };
+    await expect(loginStores(handle.db, key, clients(), { kind: 'phone', phone: '+77012345678' }, async () => '1234', {})).rejects.toThrow(
+      /MFA_SEND_FLOOD.*wait 5 min/,
+    );
+    await expect(loginStores(handle.db, key, clients(), { kind: 'phone', phone: '+77012345678' }, async () => '0000', {})).rejects.toMatchObject({
+      code: 'KASPI_LOGIN_REJECTED',
+    });
+  });
+
+  it('removes a store', async () => {
+    await removeStore(handle.db, 'Second Shop');
+    expect((await listStores(handle.db)).map((s) => s.merchant_id)).not.toContain('30067229');
+  });
+});
+
+describe('products', () => {
+  it('imports a CSV file with strategies and top-N', async () => {
+    const store = (await findStore(handle.db, '30067228'))!;
+    expect(await importProductsFile(handle.db, store, fixture('products.csv'))).toMatchObject({ imported: 4 });
+    const rows = await listProducts(handle.db, { storeId: store.id });
+    expect(rows.map((r) => [r.sku, r.product_id, r.name, r.price, r.min_price, r.max_price, r.step, r.strategy, r.top_n])).toEqual([
+      ['P1', '100001', 'Phone, black', '1000', '800', '1500', '5', 'undercut', null],
+      ['P2', '100002', 'Case', '500', '300', '700', '1', 'match', null],
+      ['P3', '100003', 'Charger', '2000', '1900', '2500', '10', 'top-n', 2],
+      ['P4', '100004', 'Cable', '300', '250', '400', '1', 'hold', null],
+    ]);
+  });
+
+  it('rejects a file with a bad row, naming each row, and applies nothing from it', async () => {
+    const store = (await findStore(handle.db, '30067228'))!;
+    const before = await listProducts(handle.db, { storeId: store.id });
+    const error = await importProductsFile(handle.db, store, fixture('products-bad.csv')).catch((e: unknown) => e as Error & { code: string });
+    expect(error.code).toBe('DEMPER_IMPORT_INVALID');
+    expect(error.message).toContain('row 3: min_price 900 is above max_price 700');
+    expect(error.message).toMatch(/row 4: product_id is empty; min_price must be whole tenge, got "1900.5"; step must be a whole number ≥ 1.*strategy must be/);
+    expect(error.message).not.toContain('row 2');
+    expect(await listProducts(handle.db, { storeId: store.id })).toEqual(before);
+  });
+
+  it('imports an XLSX file with columns in another order, matched by header', async () => {
+    const store = (await findStore(handle.db, '30067228'))!;
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('products');
+    sheet.addRow(['strategy', 'max_price', 'min_price', 'product_id', 'SKU', 'price', 'step', 'name']);
+    sheet.addRow(['undercut', 9000, 5000, '300001', 'X1', 7000, 50, 'Kettle']);
+    const path = join(mkdtempSync(join(tmpdir(), 'mp-xlsx-')), 'products.xlsx');
+    await workbook.xlsx.writeFile(path);
+    await importProductsFile(handle.db, store, path);
+    const [x1] = await listProducts(handle.db, { storeId: store.id, skus: ['X1'] });
+    expect(x1).toMatchObject({ product_id: '300001', name: 'Kettle', price: '7000', min_price: '5000', max_price: '9000', step: '50', strategy: 'undercut' });
+  });
+
+  it('rejects a file without the required header', async () => {
+    const store = (await findStore(handle.db, '30067228'))!;
+    const path = join(mkdtempSync(join(tmpdir(), 'mp-csv-')), 'p.csv');
+    writeFileSync(path, 'sku;name\nA;B\n');
+    await expect(importProductsFile(handle.db, store, path)).rejects.toMatchObject({ code: 'DEMPER_IMPORT_HEADER' });
+  });
+
+  it('imports the cabinet offer list (all pages) as hold products without touching existing ones', async () => {
+    const store = (await findStore(handle.db, '30067228'))!;
+    const offers = await listCabinetOffers(mc, sessionCookie(store, key), store.merchant_id, 'renew');
+    expect(offers).toHaveLength(130);
+    expect(fake.requestsTo('/bff/offer-view/list').length).toBe(3);
+    const result = await importCabinetOffers(handle.db, store, offers);
+    expect(result.imported).toBe(130);
+    const [t5] = await listProducts(handle.db, { storeId: store.id, skus: ['T5'] });
+    expect(t5).toMatchObject({ product_id: '200005', price: '1005', min_price: '1005', max_price: '1005', strategy: 'hold' });
+    expect((await importCabinetOffers(handle.db, store, offers)).imported).toBe(0);
+  });
+
+  it('set validates min ≤ max against stored values; enable/disable by filter', async () => {
+    const store = (await findStore(handle.db, '30067228'))!;
+    await expect(setProducts(handle.db, store.id, ['P1'], { min: '2000' })).rejects.toMatchObject({ code: 'DEMPER_MIN_ABOVE_MAX' });
+    await expect(setProducts(handle.db, store.id, ['P1'], { min: '9' })).rejects.toMatchObject({ code: 'DEMPER_BAD_PRICE' });
+    await expect(setProducts(handle.db, store.id, ['NOPE'], { min: '20' })).rejects.toMatchObject({ code: 'DEMPER_UNKNOWN_SKU' });
+    expect(await setProducts(handle.db, store.id, ['P1', 'P2'], { min: '100', max: '5000', step: '3', strategy: 'top-4' })).toBe(2);
+    const [p1] = await listProducts(handle.db, { storeId: store.id, skus: ['P1'] });
+    expect(p1).toMatchObject({ min_price: '100', max_price: '5000', step: '3', strategy: 'top-n', top_n: 4 });
+    expect(await toggleProducts(handle.db, { storeId: store.id, strategy: 'hold' }, false)).toBe(131);
+    expect(await listProducts(handle.db, { storeId: store.id, enabled: true })).toHaveLength(4);
+  });
+});
