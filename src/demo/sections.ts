@@ -26,6 +26,7 @@ const payouts: DemoSection = {
     }
     await r.mp('Process the queue once, the way cron or the daemon does (simulated gateway):', ['jobs', 'run', 'payouts.process']);
     await r.mp('The payouts now:', ['payouts', 'list']);
+    return undefined;
   },
 };
 
@@ -34,6 +35,7 @@ const jobs: DemoSection = {
   async run(r) {
     await r.mp('What ran, what failed and when each job runs next under `mp daemon`:', ['jobs', 'status']);
     r.note('`mp daemon` runs these on their schedules; crontab.example has the same schedule for cron.');
+    return undefined;
   },
 };
 

@@ -1,32 +1,7 @@
-// The built-in jobs, one per domain service that has landed. run() imports the service lazily, so
-// `mp jobs status` and `mp --help` load no domain code.
+// The built-in jobs, one per domain service that has landed. Each run() imports its service lazily,
+// so `mp jobs status` and `mp --help` load no domain code.
+import { demperRun } from './jobs/demper-run.js';
+import { payoutsProcess } from './jobs/payouts-process.js';
 import type { JobDefinition } from './registry.js';
 
-const payoutsProcess: JobDefinition = {
-  name: 'payouts.process',
-  description: 'send NEW payouts to the gateway until none is left (SKIP LOCKED claims: any number of hosts at once)',
-  defaultSchedule: 'continuous',
-  sharesWork: true,
-  idle: (summary) => summary.claimed === 0,
-  async run(ctx, { signal }) {
-    const [{ gatewayFromConfig }, { startWorker }] = await Promise.all([import('../payouts/gateways/index.js'), import('../payouts/worker.js')]);
-    const gateway = await gatewayFromConfig(ctx.config);
-    try {
-      const { db } = await ctx.db();
-      const worker = startWorker(db, { gateway, log: ctx.log, once: true });
-      // Shutdown: finish the payouts in hand, release the rest for the next worker.
-      const stop = () => worker.stop();
-      if (signal.aborted) stop();
-      signal.addEventListener('abort', stop, { once: true });
-      try {
-        return { ...(await worker.done) };
-      } finally {
-        signal.removeEventListener('abort', stop);
-      }
-    } finally {
-      await gateway.close();
-    }
-  },
-};
-
-export const builtinJobs: JobDefinition[] = [payoutsProcess];
+export const builtinJobs: JobDefinition[] = [demperRun, payoutsProcess];

@@ -1,6 +1,7 @@
 // The named jobs that `mp jobs run`, cron and `mp daemon` know. Each job's run() imports its domain
 // service lazily, so listing jobs (and `mp --help`) loads no domain code.
 import type { Context } from '../core/context.js';
+import { UserError } from '../core/errors.js';
 import { builtinJobs } from './builtin-jobs.js';
 
 /** What a job's run() gets besides the context. */
@@ -39,6 +40,16 @@ export interface JobDefinition {
 }
 
 export const CONTINUOUS = 'continuous';
+
+/** Thrown by a job that ran but left part of its work undone: the run is `failed`, its summary kept. */
+export class JobIncomplete extends UserError {
+  constructor(
+    message: string,
+    readonly summary: JobSummary,
+  ) {
+    super('JOB_INCOMPLETE', message);
+  }
+}
 
 const extra = new Map<string, JobDefinition>();
 

@@ -4,7 +4,7 @@ import type { Context } from '../core/context.js';
 import { errorMessage } from '../core/errors.js';
 import { withAdvisoryLock } from '../db/locks.js';
 import { deleteJobRun, finishJobRun, insertJobRun } from './job-runs.repository.js';
-import type { JobDefinition, JobRunOptions, JobSummary } from './registry.js';
+import { type JobDefinition, JobIncomplete, type JobRunOptions, type JobSummary } from './registry.js';
 
 export interface JobOutcome {
   job: string;
@@ -72,8 +72,9 @@ export async function runJobOnce(ctx: Context, job: JobDefinition, options: RunJ
       await finishJobRun(handle.db, runId, { status: 'succeeded', finishedAt: ctx.clock.now(), summary });
       return { job: job.name, scope, status: 'succeeded', runId, summary, durationMs: elapsed() };
     } catch (error) {
-      await finishJobRun(handle.db, runId, { status: 'failed', finishedAt: ctx.clock.now(), error: describeError(error) });
-      return { job: job.name, scope, status: 'failed', runId, error, durationMs: elapsed() };
+      const summary = error instanceof JobIncomplete ? error.summary : undefined;
+      await finishJobRun(handle.db, runId, { status: 'failed', finishedAt: ctx.clock.now(), summary, error: describeError(error) });
+      return { job: job.name, scope, status: 'failed', runId, summary, error, durationMs: elapsed() };
     }
   };
   if (job.sharesWork) return body();

@@ -1,12 +1,19 @@
 // The built-in jobs run their domain services through the scheduler: each test seeds work, runs
 // the job the way `mp jobs run` does, and checks both the domain rows and job_runs.
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importProductsFile } from '../../src/demper/products.service.js';
+import { addStore } from '../../src/demper/stores.service.js';
 import { createPayout, getPayout } from '../../src/payouts/payouts.service.js';
 import { recentRuns } from '../../src/schedule/job-runs.repository.js';
 import { findJob } from '../../src/schedule/registry.js';
 import { runJob } from '../../src/schedule/run-job.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { startFakeKaspiMc } from '../support/fake-kaspi-mc.js';
 import { testContext } from './helpers.js';
+
+const key = randomBytes(32);
 
 describe('built-in jobs', () => {
   let handle: TestDatabase;
@@ -34,5 +41,54 @@ describe('built-in jobs', () => {
     const [again] = await runJob(ctx, job, { dropIdle: true });
     expect(again!.status).toBe('idle');
     expect(await recentRuns(handle.db, 'payouts.process')).toHaveLength(1);
+  });
+
+  it('demper.run reprices per store, one run each, and changes prices only in stores listed in MP_DEMPER_APPLY', async () => {
+    const fake = await startFakeKaspiMc({
+      merchants: [
+        { uid: 'M1', name: 'Applied Shop' },
+        { uid: 'M2', name: 'Dry Shop' },
+      ],
+      offers: {
+        '100001': [
+          { merchantId: 'M1', price: 1000 },
+          { merchantId: 'A', merchantName: 'Alpha', price: 990 },
+        ],
+        '100002': [{ merchantId: 'A', merchantName: 'Alpha', price: 480 }],
+        '100003': [{ merchantId: 'B', merchantName: 'Beta', price: 1990 }],
+        '100004': [{ merchantId: 'A', price: 100 }],
+      },
+    });
+    try {
+      const ctx = testContext(handle, { MP_KASPI_URL: fake.url, MP_KASPI_MC_URL: fake.url, MP_DEMPER_APPLY: 'M1', MP_SECRET_KEY: key.toString('hex') });
+      const products = fileURLToPath(new URL('../../fixtures/demper/products.csv', import.meta.url));
+      for (const [merchantId, name] of [
+        ['M1', 'Applied Shop'],
+        ['M2', 'Dry Shop'],
+      ] as const) {
+        const store = await addStore(handle.db, key, { merchantId, name, session: fake.newSession([merchantId]) });
+        await importProductsFile(handle.db, store, products);
+      }
+      const job = (await findJob('demper.run', {}))!;
+      const outcomes = await runJob(ctx, job);
+      expect(outcomes.map((o) => [o.scope, o.status])).toEqual([
+        ['M1', 'succeeded'],
+        ['M2', 'succeeded'],
+      ]);
+      expect(outcomes[0]!.summary).toMatchObject({ merchant_id: 'M1', apply: true, planned: 4 });
+      expect(outcomes[1]!.summary).toMatchObject({ merchant_id: 'M2', apply: false, planned: 4, applied: 0 });
+      const applied = Number(outcomes[0]!.summary!.applied);
+      expect(applied).toBeGreaterThan(0);
+      // Only the applied store's prices were sent to the cabinet.
+      expect(fake.updates).toHaveLength(applied);
+      expect(new Set(fake.updates.map((u) => u.merchantUid))).toEqual(new Set(['M1']));
+      const runs = await recentRuns(handle.db, 'demper.run');
+      expect(runs.map((r) => [r.scope, r.status]).sort()).toEqual([
+        ['M1', 'succeeded'],
+        ['M2', 'succeeded'],
+      ]);
+    } finally {
+      await fake.stop();
+    }
   });
 });
