@@ -12,6 +12,8 @@ export function jsonValue(column: ExportColumn, value: unknown): unknown {
       return Number.isSafeInteger(n) ? n : String(value);
     }
     case 'decimal':
+      // PostgreSQL prints whole numerics canonically ("361788"): skip the regex work for them.
+      if (typeof value === 'string' && /^-?[1-9]\d*$|^0$/.test(value)) return value;
       return normalizeDecimal(typeof value === 'number' ? value : String(value));
     case 'timestamp':
       return toDate(value).toISOString();

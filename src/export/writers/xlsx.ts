@@ -63,12 +63,15 @@ export function createXlsxWriter(dataset: Dataset, sink: Writable): RowWriter {
   sheet.autoFilter = `A1:${last}1`;
   let started = false;
 
+  // One style object per column, shared by all its cells: exceljs caches a style's id by object
+  // identity, so a fresh object per cell would cost a style lookup (XML + hash) per cell.
+  const styles = dataset.columns.map((c) => {
+    const numFmt = numberFormat(c);
+    return numFmt ? { numFmt } : {};
+  });
   const start = (sample: readonly Row[]) => {
     const widths = columnWidths(dataset, sample);
-    sheet.columns = dataset.columns.map((c, i) => {
-      const numFmt = numberFormat(c);
-      return { key: c.name, width: widths[i], ...(numFmt ? { style: { numFmt } } : {}) };
-    });
+    sheet.columns = dataset.columns.map((c, i) => ({ key: c.name, width: widths[i], style: styles[i] }));
     const header = sheet.addRow(dataset.columns.map((c) => c.name));
     header.eachCell((cell) => {
       cell.style = { font: { bold: true } };
@@ -81,11 +84,14 @@ export function createXlsxWriter(dataset: Dataset, sink: Writable): RowWriter {
     async writePage(rows) {
       if (!started) start(rows);
       let row: ExcelJS.Row | undefined;
-      for (const record of rows) row = sheet.addRow(dataset.columns.map((c) => xlsxValue(c, record[c.name])));
+      const columns = dataset.columns;
+      for (const record of rows) {
+        row = sheet.addRow(columns.map((c) => xlsxValue(c, record[c.name])));
+        for (let i = 0; i < columns.length; i++) row.getCell(i + 1).style = styles[i]!;
+      }
       // Committing the last row flushes every row before it to the zip stream.
       row?.commit();
-      // Let the zip deflate what was written before the next page arrives (backpressure).
-      await new Promise((resolve) => setImmediate(resolve));
+      await zipBackpressure(sheet);
       if (sink.writableNeedDrain) await drained(sink);
     },
     async finish() {
@@ -94,4 +100,26 @@ export function createXlsxWriter(dataset: Dataset, sink: Writable): RowWriter {
       await workbook.commit();
     },
   };
+}
+
+const ZIP_BUFFER_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * exceljs's sheet stream (a StreamBuf) writes into the zip without honouring backpressure, so when
+ * rows come faster than they are deflated the zip's input buffer grows without bound. Wait for the
+ * zip's input to drain below a few MB before the next page.
+ */
+async function zipBackpressure(sheet: ExcelJS.Worksheet): Promise<void> {
+  // The zip's input is a readable-stream PassThrough: its buffered bytes are in _writableState.
+  type ZipInput = Writable & { _writableState?: { length: number } };
+  const pipes = (sheet as unknown as { stream?: { pipes?: ZipInput[] } }).stream?.pipes ?? [];
+  for (const pipe of pipes) {
+    while ((pipe._writableState?.length ?? 0) > ZIP_BUFFER_LIMIT && !pipe.destroyed) {
+      await new Promise<void>((resolve) => {
+        pipe.once('drain', resolve);
+        setTimeout(resolve, 50).unref();
+      });
+    }
+  }
+  await new Promise((resolve) => setImmediate(resolve));
 }
