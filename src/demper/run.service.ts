@@ -84,7 +84,10 @@ export async function runRepricing(db: Kysely<Database>, deps: RunDeps, o: RunOp
       return { items: run.items, report: storeReport(store, run) };
     }),
   );
-  return { runId, items: reports.flatMap((r) => r.items), stores: reports.map((r) => r.report) };
+  // Report decisions in plan order (store, sku), whatever order they were sent in.
+  const order = new Map(planned.map((p, i) => [p.product.id, i]));
+  const items = reports.flatMap((r) => r.items).sort((a, b) => order.get(a.product.id)! - order.get(b.product.id)!);
+  return { runId, items, stores: reports.map((r) => r.report) };
 }
 
 async function viaApi(

@@ -1,0 +1,90 @@
+// `mp demper …` as a subprocess against the fake cabinet and offers server: plan --json, then
+// run --apply makes exactly the planned updates; an expired session is reported with its renewal.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMp } from '../support/cli.js';
+import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
+import { type FakeKaspiMc, startFakeKaspiMc } from '../support/fake-kaspi-mc.js';
+
+let handle: TestDatabase;
+let fake: FakeKaspiMc;
+let home: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  home = mkdtempSync(join(tmpdir(), 'mp-demper-cli-'));
+  fake = await startFakeKaspiMc({
+    merchants: [{ uid: 'M1', name: 'Shop' }],
+    offers: {
+      '100001': [
+        { merchantId: 'M1', price: 1000 },
+        { merchantId: 'A', merchantName: 'Alpha', price: 990 },
+      ],
+      '100002': [{ merchantId: 'M1', price: 500 }],
+      '100003': [],
+    },
+  });
+  env = {
+    ...(testEngine === 'postgres' ? { DATABASE_URL: handle.url! } : {}),
+    MP_HOME: home,
+    MP_SECRET_KEY: 'a'.repeat(64),
+    MP_KASPI_URL: fake.url,
+    MP_KASPI_MC_URL: fake.url,
+  };
+});
+
+afterAll(async () => {
+  await fake?.stop();
+  await handle?.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('mp demper (subprocess)', () => {
+  it('plan --json prints the planned decisions and run --apply makes exactly those updates', async () => {
+    const cookie = fake.newSession(['M1']);
+    const add = await runMp(['demper', 'store', 'add', '--merchant-id', 'M1', '--name', 'Shop', '--session-stdin'], { env, input: cookie });
+    expect(add.stderr).toBe('');
+    expect(add.code).toBe(0);
+    expect(add.stdout).not.toContain(cookie);
+
+    const csv = join(home, 'p.csv');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      csv,
+      'sku,product_id,name,price,min_price,max_price,step,strategy\nP1,100001,Phone,1000,800,1500,5,undercut\nP2,100002,Case,500,300,700,1,match\nP3,100003,Cable,300,250,400,1,undercut\n',
+    );
+    const imp = await runMp(['demper', 'products', 'import', '--store', 'M1', '--file', csv], { env });
+    expect(imp.code).toBe(0);
+
+    const plan = await runMp(['--json', 'demper', 'plan'], { env });
+    expect(plan.code).toBe(0);
+    const planned = JSON.parse(plan.stdout) as Record<string, unknown>[];
+    expect(planned).toEqual([
+      { sku: 'P1', price: 1000, competitor_price: 990, competitor: 'Alpha', new_price: 985, reason: 'UNDERCUT' },
+      { sku: 'P2', price: 500, competitor_price: null, competitor: null, new_price: 700, reason: 'NO_COMPETITION' },
+      { sku: 'P3', price: 300, competitor_price: null, competitor: null, new_price: null, reason: 'UNKNOWN' },
+    ]);
+    expect(fake.updates).toEqual([]);
+
+    const run = await runMp(['--json', 'demper', 'run', '--apply'], { env });
+    expect(run.code).toBe(0);
+    const changes = planned.filter((p) => p.new_price !== null && p.new_price !== p.price).map((p) => ({ sku: p.sku, price: p.new_price }));
+    expect(fake.updates.map((u) => ({ sku: u.sku, price: u.price }))).toEqual(changes);
+    const doc = JSON.parse(run.stdout) as { stores: { applied: number }[]; decisions: { sku: string; mode: string }[] };
+    expect(doc.stores[0]!.applied).toBe(2);
+    expect(doc.decisions.map((d) => [d.sku, d.mode])).toEqual([
+      ['P1', 'applied'],
+      ['P2', 'applied'],
+      ['P3', 'unchanged'],
+    ]);
+
+    fake.expire(cookie);
+    const check = await runMp(['demper', 'store', 'check'], { env });
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('expired');
+    expect(check.stdout).toContain('mp demper store add --merchant-id M1');
+  }, 120_000);
+});
