@@ -36,19 +36,20 @@ export async function claimPayouts(db: Db, worker: string, limit: number, leaseM
       order by created_at limit ${limit}
       for update skip locked
     ), picked as (
-      select * from (select * from expired union all select * from fresh) p limit ${limit}
+      select id from expired union all select id from fresh limit ${limit}
     ), claimed as (
+      -- = any(array(…)) keeps the update on the primary key (a join here can turn into a seq scan).
       update payouts p set
         status = 'PROCESSING', attempts = p.attempts + 1, locked_by = ${worker},
         locked_until = now() + ${leaseMs} * interval '1 millisecond', updated_at = now()
-      from picked where p.id = picked.id
-      returning p.id, p.amount, p.currency, p.recipient, p.comment, p.attempts, p.last_error, picked.status as previous
+      where p.id = any(array(select id from picked))
+      returning p.id, p.amount, p.currency, p.recipient, p.comment, p.attempts, p.last_error
     ), ev as (
       insert into payout_events (payout_id, from_status, to_status, worker, detail)
-      select id, previous, 'PROCESSING', ${worker},
-        case when previous = 'NEW' then 'attempt ' || attempts
-             else 'attempt ' || attempts || ' (lease expired or retry due' || coalesce('; last error: ' || last_error, '') || ')' end
-      from claimed
+      select c.id, coalesce(e.status, 'NEW'), 'PROCESSING', ${worker},
+        case when e.id is null then 'attempt ' || c.attempts
+             else 'attempt ' || c.attempts || ' (lease expired or retry due' || coalesce('; last error: ' || c.last_error, '') || ')' end
+      from claimed c left join expired e on e.id = c.id
     )
     select id, amount, currency, recipient, comment, attempts, last_error from claimed`.execute(db);
   return rows;
@@ -84,14 +85,14 @@ export async function finishPayouts(db: Db, worker: string, outcomes: readonly O
         status = i.result, last_error = case when i.result = 'FAILED' then i.detail else null end,
         processed_at = now(), updated_at = now(), locked_by = null, locked_until = null
       from input i
-      where p.id = i.id and i.result <> 'RETRY' and p.status = 'PROCESSING' and p.locked_by = ${worker}
+      where p.id = any(${ids}::uuid[]) and p.id = i.id and i.result <> 'RETRY' and p.status = 'PROCESSING' and p.locked_by = ${worker}
       returning p.id, i.result, i.detail
     ), retry as (
       update payouts p set
         last_error = i.detail, locked_by = null, updated_at = now(),
         locked_until = now() + i.delay_ms * interval '1 millisecond'
       from input i
-      where p.id = i.id and i.result = 'RETRY' and p.status = 'PROCESSING' and p.locked_by = ${worker}
+      where p.id = any(${ids}::uuid[]) and p.id = i.id and i.result = 'RETRY' and p.status = 'PROCESSING' and p.locked_by = ${worker}
       returning p.id
     ), ev as (
       insert into payout_events (payout_id, from_status, to_status, worker, detail)

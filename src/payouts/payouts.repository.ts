@@ -18,7 +18,7 @@ export async function insertPayout(db: Db, input: PayoutInput, key: string | nul
     with ins as (
       insert into payouts (amount, currency, recipient, comment, idempotency_key, request_hash)
       values (${input.amount}, ${input.currency}, ${input.recipient}, ${input.comment}, ${key}, ${hash})
-      on conflict (idempotency_key) do nothing
+      on conflict (idempotency_key) where idempotency_key is not null do nothing
       returning *
     ), ev as (
       insert into payout_events (payout_id, from_status, to_status, detail)
@@ -30,6 +30,42 @@ export async function insertPayout(db: Db, input: PayoutInput, key: string | nul
   // The key's owner was deleted between the two statements: extremely unlikely, so report it plainly.
   if (!existing) throw new Error(`idempotency key ${key} vanished while creating a payout; retry`);
   return { row: existing, created: false };
+}
+
+/** One payout to insert with a pre-generated id (so a batch's rows map back to their requests). */
+export interface NewPayout {
+  id: string;
+  input: PayoutInput;
+  key: string | null;
+  hash: string | null;
+}
+
+/**
+ * Inserts many NEW payouts and their creation events in one statement. Returns the inserted rows
+ * and, for idempotency keys already taken (by earlier rows or earlier in the batch), the rows that own them.
+ */
+export async function insertPayouts(db: Db, payouts: readonly NewPayout[]): Promise<{ inserted: PayoutRow[]; existing: PayoutRow[] }> {
+  const col = <T>(f: (p: NewPayout) => T) => payouts.map(f);
+  const { rows } = await sql<PayoutRow>`
+    with input as (
+      select * from unnest(
+        ${col((p) => p.id)}::uuid[], ${col((p) => p.input.amount)}::numeric[], ${col((p) => p.input.currency)}::text[],
+        ${col((p) => p.input.recipient)}::text[], ${col((p) => p.input.comment)}::text[], ${col((p) => p.key)}::text[], ${col((p) => p.hash)}::text[]
+      ) with ordinality as u(id, amount, currency, recipient, comment, idempotency_key, request_hash, ord)
+    ), ins as (
+      insert into payouts (id, amount, currency, recipient, comment, idempotency_key, request_hash)
+      select id, amount, currency, recipient, comment, idempotency_key, request_hash from input order by ord
+      on conflict (idempotency_key) where idempotency_key is not null do nothing
+      returning *
+    ), ev as (
+      insert into payout_events (payout_id, from_status, to_status, detail)
+      select id, null, 'NEW', 'created' from ins
+    )
+    select * from ins`.execute(db);
+  const insertedIds = new Set(rows.map((r) => r.id));
+  const missingKeys = payouts.filter((p) => !insertedIds.has(p.id) && p.key !== null).map((p) => p.key!);
+  const existing = missingKeys.length ? await db.selectFrom('payouts').selectAll().where('idempotency_key', 'in', missingKeys).execute() : [];
+  return { inserted: rows, existing };
 }
 
 export function findPayout(db: Db, id: string): Promise<PayoutRow | undefined> {

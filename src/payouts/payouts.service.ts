@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import { UsageError, UserError } from '../core/errors.js';
 import type { Database } from '../db/schema.js';
+import type { PayoutInserter } from './insert-batcher.js';
 import {
   checkIdempotencyKey,
   type FieldErrors,
@@ -78,12 +79,17 @@ function notFound(id: string): UserError {
  * Creates a NEW payout (only enqueues it; workers process it). With an idempotency key: the same
  * key and the same body return the existing payout (`created: false`); another body is a conflict.
  */
-export async function createPayout(db: Db, body: Record<string, unknown>, idempotencyKey?: string | null): Promise<{ payout: PublicPayout; created: boolean }> {
+export async function createPayout(
+  db: Db,
+  body: Record<string, unknown>,
+  idempotencyKey?: string | null,
+  insert: PayoutInserter = (input, key, hash) => repo.insertPayout(db, input, key, hash),
+): Promise<{ payout: PublicPayout; created: boolean }> {
   const checked = validateCreate(body);
   const key = checkIdempotencyKey(idempotencyKey ?? null);
   if (!checked.ok || key.error) throw invalidPayout({ ...(checked.ok ? {} : checked.errors), ...(key.error ? { idempotency_key: key.error } : {}) });
   const hash = key.value ? requestHash(checked.value) : null;
-  const { row, created } = await repo.insertPayout(db, checked.value, key.value ?? null, hash);
+  const { row, created } = await insert(checked.value, key.value ?? null, hash);
   if (!created && row.request_hash !== hash) {
     throw new UserError(
       'PAYOUT_IDEMPOTENCY_CONFLICT',

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type Kysely, sql } from 'kysely';
 import { parseSince } from '../core/time.js';
 import type { Database } from '../db/schema.js';
+import { createInsertBatcher } from '../payouts/insert-batcher.js';
 import { validateUpdate } from '../payouts/payout.validation.js';
 import { cancelPayout, createPayout, deletePayout, getPayout, listPayouts, updatePayout } from '../payouts/payouts.service.js';
 import { HttpProblem, problemOf, readJsonObject, sendEmpty, sendJson } from './http-json.js';
@@ -27,12 +28,14 @@ export function createApiServer(db: Kysely<Database>, options: ApiOptions = {}):
   const log = options.accessLog === undefined ? process.stderr : options.accessLog;
   const now = options.now ?? (() => new Date());
   const openapi = JSON.stringify(openApiDocument());
+  // Concurrent POSTs share one INSERT and one commit per batch.
+  const insert = createInsertBatcher(db);
 
   const collection: Record<string, Route> = {
     async POST(req, res) {
       const body = await readJsonObject(req, limit);
       const key = req.headers['idempotency-key'];
-      const { payout, created } = await createPayout(db, body, Array.isArray(key) ? key[0] : key);
+      const { payout, created } = await createPayout(db, body, Array.isArray(key) ? key[0] : key, insert);
       sendJson(res, created ? 201 : 200, payout, created ? { location: `/api/payouts/${payout.id}` } : { 'idempotent-replayed': 'true' });
     },
     async GET(_req, res, url) {

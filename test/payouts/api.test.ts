@@ -80,6 +80,20 @@ describe('POST /api/payouts', () => {
     expect(conflict.body.error.code).toBe('PAYOUT_IDEMPOTENCY_CONFLICT');
   });
 
+  it('concurrent POSTs are batched into one insert: all created, and one key in one batch makes one payout', async () => {
+    const distinct = await Promise.all(Array.from({ length: 20 }, (_, i) => call('POST', '/api/payouts', { ...valid, amount: String(i + 1) })));
+    expect(distinct.map((r) => r.status)).toEqual(new Array(20).fill(201));
+    expect(new Set(distinct.map((r) => r.body.id)).size).toBe(20);
+    const same = await Promise.all(Array.from({ length: 10 }, () => call('POST', '/api/payouts', valid, { 'idempotency-key': 'burst' })));
+    expect(same.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(same.map((r) => r.body.id)).size).toBe(1);
+    const mixed = await Promise.all([
+      call('POST', '/api/payouts', valid, { 'idempotency-key': 'burst-2' }),
+      call('POST', '/api/payouts', { ...valid, amount: '3' }, { 'idempotency-key': 'burst-2' }),
+    ]);
+    expect(mixed.map((r) => r.status)).toEqual([201, 409]);
+  });
+
   it('422 with a field map at each boundary', async () => {
     const r = await call('POST', '/api/payouts', { amount: '0.00', currency: 'KZT', recipient: ' ', comment: 'x'.repeat(1001), extra: true });
     expect(r.status).toBe(422);
