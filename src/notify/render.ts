@@ -86,17 +86,19 @@ function eventLines(type: NotifyType, d: Data, occurredAt: string, lang: Lang): 
       break;
     case 'sync_gap':
       break;
-    default:
-      lines.push(line('order', pick(d, 'srid', 'saleID', 'sale_id'), lang));
+    default: {
+      const prices = (typeof d.prices === 'object' && d.prices !== null ? d.prices : d) as Data;
+      lines.push(line('order', pick(d, 'srid', 'saleId', 'saleID', 'sale_id'), lang));
       lines.push(
         line(
           'price',
-          pick(d, 'price', 'finished_price', 'finishedPrice', 'price_with_disc', 'priceWithDisc', 'total_price', 'totalPrice', 'for_pay', 'forPay'),
+          pick(prices, 'price', 'finishedPrice', 'finished_price', 'priceWithDisc', 'price_with_disc', 'totalPrice', 'total_price') ?? pick(d, 'forPay'),
           lang,
         ),
       );
       lines.push(line('warehouse', pick(d, 'warehouse', 'warehouse_name', 'warehouseName'), lang));
       lines.push(line('region', pick(d, 'region', 'region_name', 'regionName'), lang));
+    }
   }
   const at = new Date(occurredAt);
   if (!Number.isNaN(at.getTime())) lines.push(line('time', formatZoned(at, MOSCOW), lang));

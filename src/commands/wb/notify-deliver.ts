@@ -1,6 +1,6 @@
 import type { Context } from '../../core/context.js';
-import { countByStatus } from '../../notify/outbox.repository.js';
 import { deliverNow } from '../../notify/notify.service.js';
+import { countByStatus } from '../../notify/outbox.repository.js';
 import { notifyDeps } from './notify-deps.js';
 
 /** `mp wb notify deliver`: fan out new WB events and send what is due (cron and the daemon call it). */

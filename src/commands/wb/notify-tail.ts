@@ -1,5 +1,5 @@
-import type { Context } from '../../core/context.js';
 import { parseDurationMs } from '../../core/config.js';
+import type { Context } from '../../core/context.js';
 import { tailEvents } from '../../notify/notify.service.js';
 import { notifyDeps } from './notify-deps.js';
 
@@ -16,7 +16,15 @@ export async function wbNotifyTail(ctx: Context, o: { from?: string; interval?: 
       intervalMs: o.interval ? parseDurationMs(o.interval, '--interval') : 1000,
       signal: controller.signal,
       onEvent: (e) => {
-        const record = { id: e.id, cabinet: e.cabinet_name, cabinet_id: e.cabinet_id, type: e.type, key: e.event_key, occurred_at: e.occurred_at, data: e.payload };
+        const record = {
+          id: e.id,
+          cabinet: e.cabinet_name,
+          cabinet_id: e.cabinet_id,
+          type: e.type,
+          key: e.event_key,
+          occurred_at: e.occurred_at,
+          data: e.payload,
+        };
         if (ctx.out.json) ctx.out.ndjson(record);
         else ctx.out.text([e.id, e.occurred_at.toISOString(), e.cabinet_name, e.type, e.event_key, JSON.stringify(e.payload)].join('\t'));
       },

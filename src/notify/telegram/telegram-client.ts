@@ -73,7 +73,7 @@ export class TelegramClient {
   }
 
   /** Calls a Bot API method and returns its `result`; throws TelegramError (the token never appears in it). */
-  async call<T>(method: string, params: Record<string, unknown> = {}, timeoutMs?: number): Promise<T> {
+  async call<T>(method: string, params: Record<string, unknown> = {}, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
     let answer: TelegramAnswer<T>;
     let status: number;
     try {
@@ -83,7 +83,8 @@ export class TelegramClient {
         body: params,
         retry: false,
         acceptStatuses: [400, 401, 403, 404, 409, 429, 500, 502, 503, 504],
-        timeoutMs,
+        timeoutMs: opts.timeoutMs,
+        signal: opts.signal,
       });
       answer = res.body;
       status = res.status;

@@ -1,0 +1,180 @@
+// Recipients without the bot (scripts, ops) and everyone's settings.
+import type { Kysely } from 'kysely';
+import { UsageError, UserError } from '../core/errors.js';
+import { encryptSecret } from '../core/secrets.js';
+import type { Database } from '../db/schema.js';
+import { cabinetsFor } from '../wb/cabinet.service.js';
+import { checkTimeZone, parseQuietHours } from './quiet-hours.js';
+import {
+  deleteRecipient,
+  getRecipient,
+  insertRecipient,
+  listRecipients,
+  type RecipientWithCabinet,
+  type SettingsPatch,
+  updateRecipientSettings,
+} from './recipient.repository.js';
+import { NOTIFY_TYPES, type NotifyType } from './types.js';
+
+export interface AddRecipientInput {
+  cabinet: string;
+  telegramChat?: string;
+  webhook?: string;
+  secret?: string;
+}
+
+/** Subscribes a Telegram chat or a webhook to a cabinet; returns the new recipient. */
+export async function addRecipient(db: Kysely<Database>, key: Buffer, input: AddRecipientInput): Promise<RecipientWithCabinet> {
+  if (Boolean(input.telegramChat) === Boolean(input.webhook)) {
+    throw new UsageError('NOTIFY_RECIPIENT_KIND', 'give either --telegram-chat <chat id> or --webhook <url> --secret-stdin');
+  }
+  const [cabinet] = await cabinetsFor(db, input.cabinet);
+  let row: { id: string } | undefined;
+  if (input.telegramChat) {
+    if (!/^-?\d+$/.test(input.telegramChat)) throw new UsageError('NOTIFY_BAD_CHAT', `--telegram-chat must be a numeric chat id, got "${input.telegramChat}"`);
+    row = await insertRecipient(db, { cabinet_id: cabinet!.id, channel: 'telegram', chat_id: input.telegramChat });
+  } else {
+    let url: URL;
+    try {
+      url = new URL(input.webhook!);
+    } catch {
+      throw new UsageError('NOTIFY_BAD_URL', `--webhook must be an http(s) URL, got "${input.webhook}"`);
+    }
+    if (!/^https?:$/.test(url.protocol)) throw new UsageError('NOTIFY_BAD_URL', `--webhook must be an http(s) URL, got "${input.webhook}"`);
+    const secret = input.secret?.trim();
+    if (!secret)
+      throw new UsageError(
+        'NOTIFY_NO_SECRET',
+        'a webhook needs a signing secret: pipe it to --secret-stdin (e.g. `openssl rand -hex 32 | mp wb notify recipient add … --secret-stdin`)',
+      );
+    row = await insertRecipient(db, {
+      cabinet_id: cabinet!.id,
+      channel: 'webhook',
+      webhook_url: url.toString(),
+      webhook_secret_sealed: encryptSecret(secret, key),
+    });
+  }
+  if (!row)
+    throw new UserError('NOTIFY_RECIPIENT_EXISTS', `that recipient is already subscribed to cabinet "${cabinet!.name}": see \`mp wb notify recipient list\``);
+  return (await getRecipient(db, row.id))!;
+}
+
+export async function recipientsOf(db: Kysely<Database>, cabinet?: string): Promise<RecipientWithCabinet[]> {
+  const cabinetId = cabinet ? (await cabinetsFor(db, cabinet))[0]!.id : undefined;
+  return listRecipients(db, { cabinetId });
+}
+
+export async function requireRecipient(db: Kysely<Database>, id: string): Promise<RecipientWithCabinet> {
+  const row = await getRecipient(db, id);
+  if (!row) throw new UserError('NOTIFY_RECIPIENT_NOT_FOUND', `no recipient ${id}: see \`mp wb notify recipient list\``);
+  return row;
+}
+
+export async function removeRecipient(db: Kysely<Database>, id: string): Promise<RecipientWithCabinet> {
+  const row = await requireRecipient(db, id);
+  await deleteRecipient(db, id);
+  return row;
+}
+
+export interface SettingsFlags {
+  enable?: string;
+  disable?: string;
+  on?: boolean;
+  off?: boolean;
+  reviewThreshold?: string;
+  stockThreshold?: string;
+  group?: string;
+  quietHours?: string;
+  tz?: string;
+  lang?: string;
+}
+
+export function parseTypes(text: string, flag: string): NotifyType[] {
+  const list = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = list.filter((t) => !(NOTIFY_TYPES as readonly string[]).includes(t));
+  if (bad.length || list.length === 0) throw new UsageError('NOTIFY_BAD_TYPE', `${flag} takes ${NOTIFY_TYPES.join(',')}; got "${text}"`);
+  return list as NotifyType[];
+}
+
+function intFlag(text: string, flag: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError('NOTIFY_BAD_SETTING', `${flag} must be a whole number from ${min} to ${max}, got "${text}"`);
+  return n;
+}
+
+/** Pure: the settings change the flags ask for (an empty object when none were given). */
+export function settingsPatch(current: Pick<RecipientWithCabinet, 'types'>, f: SettingsFlags): SettingsPatch {
+  const patch: SettingsPatch = {};
+  if (f.on && f.off) throw new UsageError('NOTIFY_BAD_SETTING', 'give --on or --off, not both');
+  if (f.on) patch.enabled = true;
+  if (f.off) patch.enabled = false;
+  if (f.enable || f.disable) {
+    const types = new Set(current.types as NotifyType[]);
+    for (const t of f.enable ? parseTypes(f.enable, '--enable') : []) types.add(t);
+    for (const t of f.disable ? parseTypes(f.disable, '--disable') : []) types.delete(t);
+    patch.types = NOTIFY_TYPES.filter((t) => types.has(t));
+  }
+  if (f.reviewThreshold !== undefined) patch.review_threshold = intFlag(f.reviewThreshold, '--review-threshold', 0, 5);
+  if (f.stockThreshold !== undefined) patch.stock_threshold = intFlag(f.stockThreshold, '--stock-threshold', 0, 1_000_000);
+  if (f.group !== undefined) patch.group_threshold = intFlag(f.group, '--group', 0, 1000);
+  if (f.quietHours !== undefined) {
+    if (['off', 'none', ''].includes(f.quietHours)) {
+      patch.quiet_start = null;
+      patch.quiet_end = null;
+    } else {
+      const q = parseQuietHours(f.quietHours);
+      patch.quiet_start = q.start;
+      patch.quiet_end = q.end;
+    }
+  }
+  if (f.tz !== undefined) patch.time_zone = checkTimeZone(f.tz);
+  if (f.lang !== undefined) {
+    if (f.lang !== 'ru' && f.lang !== 'en') throw new UsageError('NOTIFY_BAD_SETTING', `--lang must be ru or en, got "${f.lang}"`);
+    patch.lang = f.lang;
+  }
+  return patch;
+}
+
+/** Applies a settings change to a recipient and returns the updated row. */
+export async function changeSettings(db: Kysely<Database>, id: string, patch: SettingsPatch): Promise<RecipientWithCabinet> {
+  await requireRecipient(db, id);
+  if (Object.keys(patch).length > 0) await updateRecipientSettings(db, id, patch);
+  return requireRecipient(db, id);
+}
+
+/** The recipient a settings command means: the one given, or the only one. */
+export async function settingsTarget(db: Kysely<Database>, id?: string): Promise<RecipientWithCabinet> {
+  if (id) return requireRecipient(db, id);
+  const all = await listRecipients(db);
+  if (all.length === 0)
+    throw new UserError('NOTIFY_NO_RECIPIENT', 'No notification recipient. Add one with `mp wb notify recipient add` or start the bot (`mp wb bot`).');
+  if (all.length > 1)
+    throw new UserError(
+      'NOTIFY_RECIPIENT_AMBIGUOUS',
+      `there are ${all.length} recipients: choose one with --recipient <id> (see \`mp wb notify recipient list\`)`,
+    );
+  return all[0]!;
+}
+
+/** A recipient's settings as a record for display and --json. */
+export function describeSettings(r: RecipientWithCabinet): Record<string, unknown> {
+  return {
+    recipient: r.id,
+    cabinet: r.cabinet_name,
+    channel: r.channel,
+    target: r.channel === 'telegram' ? r.chat_id : r.webhook_url,
+    enabled: r.enabled,
+    disabled: r.disabled_at ? `since ${r.disabled_at.toISOString()}: ${r.disabled_reason ?? ''}` : null,
+    types: r.types,
+    review_threshold: r.review_threshold,
+    stock_threshold: r.stock_threshold,
+    group_threshold: r.group_threshold,
+    quiet_hours: r.quiet_start ? `${r.quiet_start}-${r.quiet_end}` : null,
+    time_zone: r.time_zone,
+    lang: r.lang,
+  };
+}

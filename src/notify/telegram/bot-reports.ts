@@ -1,0 +1,73 @@
+// The bot's report screens, built from the WB report services (the same data as `mp wb orders`,
+// `order`, `stocks`, `reviews`, `sales`).
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { moscowWindow, orderCard, ordersReport, reviewsReport, salesReport, stocksReport } from '../../wb/report.service.js';
+import { backButton, type Keyboard, TEXT } from './bot-menu.js';
+import { escapeHtml as e } from './html.js';
+
+export interface Screen {
+  text: string;
+  keyboard: Keyboard;
+}
+
+export async function latestOrders(db: Kysely<Database>, cabinetId: string, now: Date): Promise<Screen> {
+  const window = moscowWindow(new Date(now.getTime() - 6 * 86_400_000), now);
+  const rows = (await ordersReport(db, cabinetId, window, { limit: 10 })).slice(0, 10);
+  const lines = [`🛒 <b>Последние заказы</b> (${e(window.text)})`];
+  if (rows.length === 0) lines.push(TEXT.noData);
+  for (const r of rows) lines.push(`${e(r.date_msk)} · ${e(r.supplier_article ?? r.nm_id)} · ${e(r.finished_price)} ₽${r.is_cancel ? ' · ❌ отмена' : ''}`);
+  const buttons = rows
+    .filter((r) => `oc:${r.srid}`.length <= 64)
+    .map((r) => [{ text: `🔎 ${r.date_msk} ${r.supplier_article ?? r.nm_id}`, callback_data: `oc:${r.srid}` }]);
+  return { text: lines.join('\n'), keyboard: { inline_keyboard: [...buttons, ...backButton().inline_keyboard] } };
+}
+
+export async function orderScreen(db: Kysely<Database>, cabinetId: string, srid: string, now: Date): Promise<Screen> {
+  const c = await orderCard(db, cabinetId, srid, now);
+  const lines = [
+    `🔎 <b>Заказ ${e(c.order.srid)}</b> (${e(c.order.dateMsk)} МСК) — ${c.order.status === 'cancelled' ? 'отменён' : 'активен'}`,
+    `<b>${e(c.product.name ?? '')}</b> · арт. ${e(c.product.article ?? '')} · nmId ${e(c.product.nmId)} · размер ${e(c.product.size ?? '-')}`,
+    `Цена: ${e(c.prices.totalPrice)} ₽, скидка ${e(c.prices.discountPercent)}%, СПП ${e(c.prices.spp)}%, покупатель заплатил ${e(c.prices.finishedPrice)} ₽`,
+    `Склад: ${e(c.logistics.warehouse ?? '-')} → ${e(c.logistics.region ?? '-')}`,
+    `Остаток: ${e(c.stockTotal)} шт.${c.stockBySize.length ? ` (${c.stockBySize.map((s) => `${e(s.size)}: ${e(s.total)}`).join(', ')})` : ''}`,
+  ];
+  for (const w of c.stats.windows)
+    lines.push(
+      `${e(w.days)} дн.: заказов ${e(w.orders)}, выкупов ${e(w.buyouts)}, возвратов ${e(w.returns)}${w.buyoutRate === null ? '' : `, выкуп ${e(w.buyoutRate)}%`}`,
+    );
+  lines.push(`Отзывы: ${e(c.reviews.count)}, средняя оценка ${e(c.reviews.averageRating ?? '-')}`);
+  return { text: lines.join('\n'), keyboard: { inline_keyboard: [[{ text: '« Заказы', callback_data: 'o' }], ...backButton().inline_keyboard] } };
+}
+
+export async function stocksScreen(db: Kysely<Database>, cabinetId: string, now: Date): Promise<Screen> {
+  const r = await stocksReport(db, cabinetId, now);
+  const lines = ['📦 <b>Остатки</b> (меньше всего сверху)'];
+  if (r.products.length === 0) lines.push(TEXT.noData);
+  for (const p of r.products.slice(0, 15)) {
+    lines.push(`${e(p.article ?? p.nmId)} ${e(p.name ?? '')}: <b>${e(p.total)}</b> шт.${p.daysLeft === null ? '' : ` · на ${e(p.daysLeft)} дн.`}`);
+  }
+  return { text: lines.join('\n'), keyboard: backButton() };
+}
+
+export async function reviewsScreen(db: Kysely<Database>, cabinetId: string): Promise<Screen> {
+  const rows = (await reviewsReport(db, cabinetId, {})).slice(0, 10);
+  const lines = ['⭐ <b>Последние отзывы</b>'];
+  if (rows.length === 0) lines.push(TEXT.noData);
+  for (const r of rows) {
+    lines.push(`${'★'.repeat(r.rating)}${'☆'.repeat(5 - r.rating)} ${e(r.date_msk)} · ${e(r.product_name ?? r.nm_id)}${r.is_answered ? '' : ' · без ответа'}`);
+    if (r.text) lines.push(e(r.text.length > 200 ? `${r.text.slice(0, 200)}…` : r.text));
+  }
+  return { text: lines.join('\n'), keyboard: backButton() };
+}
+
+export async function salesScreen(db: Kysely<Database>, cabinetId: string, now: Date): Promise<Screen> {
+  const window = moscowWindow(new Date(now.getTime() - 6 * 86_400_000), now);
+  const r = await salesReport(db, cabinetId, window);
+  const lines = [`📈 <b>Продажи за 7 дней</b> (${e(window.text)})`];
+  for (const d of r.days)
+    lines.push(`${e(d.day)}: заказов ${e(d.orders)} (${e(d.ordersSum)} ₽), выкупов ${e(d.buyouts)}, возвратов ${e(d.returns)}, отмен ${e(d.cancellations)}`);
+  if (r.days.length === 0) lines.push(TEXT.noData);
+  lines.push(`Сегодня: заказов ${e(r.today.orders)}, вчера: ${e(r.yesterday.orders)}`);
+  return { text: lines.join('\n'), keyboard: backButton() };
+}
