@@ -173,7 +173,8 @@ export function kaspiError(error: unknown, what: string): unknown {
     return new UserError('KASPI_BLOCKED', `Kaspi sent an HTML page instead of ${what} (an anti-bot check): ${BLOCKED_ADVICE}`, { cause: e });
   }
   if (e.code === 'HTTP_BAD_JSON') return new UserError('KASPI_BAD_RESPONSE', `Kaspi sent broken JSON for ${what}: try again later`, { cause: e });
-  return new UserError('KASPI_UNAVAILABLE', `Kaspi did not answer for ${what} (${e.message}): try again later`, { cause: e });
+  // The HTTP client's message already names the URL, the attempts and what to do.
+  return new UserError('KASPI_UNAVAILABLE', e.message, { cause: e });
 }
 
 /** A 200 page without a product: blocked, gone, or a layout mp no longer understands. */

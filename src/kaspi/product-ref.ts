@@ -1,5 +1,4 @@
 // What `mp kaspi scrape` accepts as a product: a product URL in any of its forms, or a bare id.
-import { UserError } from '../core/errors.js';
 import { isCityId } from './cities.js';
 
 export interface ProductRef {
@@ -31,16 +30,6 @@ export function parseProductRef(input: string): ProductRef | null {
   if (!match) return null;
   const city = url.searchParams.get('c') ?? undefined;
   return { id: match[1]!.toLowerCase(), ...(city && isCityId(city) ? { city } : {}) };
-}
-
-/** Like parseProductRef, but a bad input is a KASPI_BAD_INPUT error naming it. */
-export function requireProductRef(input: string): ProductRef {
-  const ref = parseProductRef(input);
-  if (!ref) {
-    const shown = input.length > 120 ? `${input.slice(0, 117)}...` : input;
-    throw new UserError('KASPI_BAD_INPUT', `"${shown}" is not a Kaspi product URL or id: use https://kaspi.kz/shop/p/<name>-<id>/ or the numeric id`);
-  }
-  return ref;
 }
 
 /** The canonical product page URL (the slug is optional for Kaspi). */

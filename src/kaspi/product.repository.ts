@@ -71,23 +71,7 @@ export async function insertProductHistory(db: Db, productId: string, f: Product
     .execute();
 }
 
-export interface ProductFilter {
-  refs?: { kaspiId: string; cityId: string }[];
-}
-
-/** Products ordered by id; `refs` narrows to those (kaspi_id, city_id) pairs. */
-export async function listProducts(db: Db, filter: ProductFilter = {}): Promise<ProductRow[]> {
-  let q = db.selectFrom('kaspi_products').selectAll().orderBy('id');
-  if (filter.refs) {
-    if (!filter.refs.length) return [];
-    const keys = filter.refs.map((r) => `${r.kaspiId}|${r.cityId}`);
-    q = q.where((eb) => eb(eb.fn<string>('concat', ['kaspi_id', eb.val('|'), 'city_id']), 'in', keys));
-  }
-  return q.execute();
-}
-
-export async function countProductHistory(db: Db, productId?: string): Promise<number> {
-  let q = db.selectFrom('kaspi_product_history').select((eb) => eb.fn.countAll<string>().as('n'));
-  if (productId) q = q.where('product_id', '=', productId);
-  return Number((await q.executeTakeFirstOrThrow()).n);
+/** Every stored product, in id order. */
+export async function listProducts(db: Db): Promise<ProductRow[]> {
+  return db.selectFrom('kaspi_products').selectAll().orderBy('id').execute();
 }

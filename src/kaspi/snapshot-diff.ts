@@ -68,7 +68,7 @@ export function diffOffers(stored: readonly OfferRow[], offers: readonly KaspiOf
   for (const offer of offers) {
     listed.add(offer.merchantId);
     const row = byMerchant.get(offer.merchantId);
-    if (!row || !row.active) {
+    if (!row?.active) {
       events.push({ event: 'appeared', merchantId: offer.merchantId, oldPrice: null, newPrice: offer.price });
       upsert.push(offer);
       continue;

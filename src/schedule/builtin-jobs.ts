@@ -2,6 +2,7 @@
 // so `mp jobs status` and `mp --help` load no domain code.
 import { demperRun } from './jobs/demper-run.js';
 import { payoutsProcess } from './jobs/payouts-process.js';
+import { wbSync } from './jobs/wb-sync.js';
 import type { JobDefinition } from './registry.js';
 
-export const builtinJobs: JobDefinition[] = [demperRun, payoutsProcess];
+export const builtinJobs: JobDefinition[] = [demperRun, payoutsProcess, wbSync];

@@ -3,14 +3,18 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/core/config.js';
+import { systemClock } from '../../src/core/time.js';
 import { importProductsFile } from '../../src/demper/products.service.js';
 import { addStore } from '../../src/demper/stores.service.js';
 import { createPayout, getPayout } from '../../src/payouts/payouts.service.js';
 import { recentRuns } from '../../src/schedule/job-runs.repository.js';
 import { findJob } from '../../src/schedule/registry.js';
 import { runJob } from '../../src/schedule/run-job.js';
+import { addCabinet } from '../../src/wb/cabinet.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { startFakeKaspiMc } from '../support/fake-kaspi-mc.js';
+import { startFakeWb } from '../support/fake-wb.js';
 import { testContext } from './helpers.js';
 
 const key = randomBytes(32);
@@ -89,6 +93,27 @@ describe('built-in jobs', () => {
       ]);
     } finally {
       await fake.stop();
+    }
+  });
+
+  it('wb.sync syncs each cabinet in its own run and counts rows and events', async () => {
+    const wb = await startFakeWb({ orders: 40, sales: 10, products: 3, reviews: 4, statisticsBurst: 100 });
+    try {
+      const env = { MP_WB_URL: wb.url, MP_SECRET_KEY: key.toString('hex') };
+      const ctx = testContext(handle, env);
+      const config = resolveConfig({ home: '/nonexistent-mp-home' }, env);
+      await addCabinet({ db: handle.db, config, log: ctx.log, clock: systemClock, secretKey: key, userName: 'tester' }, wb.token, 'shop-one');
+      const job = (await findJob('wb.sync', {}))!;
+      const [outcome, ...more] = await runJob(ctx, job);
+      expect(more).toHaveLength(0);
+      expect(outcome).toMatchObject({ scope: 'shop-one', status: 'succeeded', summary: { failed: 0, rows_new: expect.any(Number) } });
+      expect(outcome!.summary!.rows_new as number).toBeGreaterThanOrEqual(50);
+      expect(Object.keys(outcome!.summary!.streams as object).sort()).toEqual(['cards', 'orders', 'reviews', 'sales', 'stocks']);
+      expect(wb.server.requestsTo('/api/v1/supplier/orders').length).toBeGreaterThan(0);
+      const [row] = await recentRuns(handle.db, 'wb.sync');
+      expect(row).toMatchObject({ scope: 'shop-one', status: 'succeeded' });
+    } finally {
+      await wb.server.stop();
     }
   });
 });

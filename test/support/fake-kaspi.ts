@@ -1,13 +1,14 @@
 // A fake kaspi.kz on 127.0.0.1: product pages, the offers API (POST only, pages of ≤ 64, unknown
 // ids → 200 []), the reviews API — from fixtures/kaspi, plus generated products for the benchmark.
 // Tests change prices, remove sellers and inject faults (anti-bot pages, 403, 429, delays).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { FakeServer, type Fault } from './fake-server.js';
 import { FIXTURE_PRODUCTS, type FixtureProduct } from './kaspi-fixture-specs.js';
 import { buildOffers, type RawOffer } from './kaspi-offers-builder.js';
 import { buildProductPage } from './kaspi-page-builder.js';
 
-const fixtureDir = new URL('../../fixtures/kaspi/', import.meta.url);
+// From test/support (vitest) or dist/test/support (the compiled benchmark).
+const fixtureDir = ['../../fixtures/kaspi/', '../../../fixtures/kaspi/'].map((rel) => new URL(rel, import.meta.url)).find((u) => existsSync(u))!;
 export const readKaspiFixture = (name: string): string => readFileSync(new URL(name, fixtureDir), 'utf8');
 
 export const KASPI_IDS = Object.fromEntries(FIXTURE_PRODUCTS.map((p) => [p.key, p.id])) as Record<FixtureProduct['key'], string>;
