@@ -1,11 +1,12 @@
 // The only way mp talks to marketplaces: undici with keep-alive, a token-bucket rate limit per host and
 // exit (direct or proxy), bounded retries with backoff and full jitter, the waits services ask for,
 // per-attempt timeouts, a JSON check, and a round-robin proxy list.
-import { Agent, type Dispatcher, ProxyAgent, request as undiciRequest } from 'undici';
+import { Agent, type Dispatcher, type ProxyAgent, request as undiciRequest } from 'undici';
 import type { Logger } from '../core/log.js';
 import { humanDuration } from './http-error.js';
 import { badJsonError, type Failure, networkError, notJsonError, statusError, timeoutError } from './messages.js';
 import { ProxyPool } from './proxies.js';
+import { createProxyAgent } from './proxy-agent.js';
 import { type RateLimit, RateLimiter, realSleep, type Sleep } from './rate-limit.js';
 import { proxyLabel, safeHeaders, safeUrl } from './redact.js';
 import { decodeBody, decompress, type Expect } from './response-body.js';
@@ -189,7 +190,12 @@ export class HttpClient {
     const onAbort = () => controller.abort(signal!.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     let gotHeaders = false;
-    try {
+    // Settles when the attempt is aborted (timeout or caller) even if undici never settles the request
+    // (it has hung on broken proxies before, see proxy-agent.ts).
+    const aborted = new Promise<never>((_resolve, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    });
+    const work = (async (): Promise<Outcome> => {
       const res = await undiciRequest(url, {
         method: method as Dispatcher.HttpMethod,
         headers,
@@ -205,6 +211,11 @@ export class HttpClient {
       const resHeaders = flattenHeaders(res.headers);
       const decoded = await decompress(raw, resHeaders['content-encoding']);
       return { kind: 'response', status: res.statusCode, headers: resHeaders, body: decoded };
+    })();
+    aborted.catch(() => {});
+    work.catch(() => {});
+    try {
+      return await Promise.race([work, aborted]);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (timedOut) return { kind: 'timeout' };
@@ -237,7 +248,7 @@ export class HttpClient {
   private proxyAgent(proxy: string): ProxyAgent {
     let agent = this.proxyAgents.get(proxy);
     if (!agent) {
-      agent = new ProxyAgent({ uri: proxy, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
+      agent = createProxyAgent(proxy, { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
       this.proxyAgents.set(proxy, agent);
     }
     return agent;

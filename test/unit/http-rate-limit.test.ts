@@ -93,8 +93,15 @@ describe('HttpClient rate limit', () => {
   test('10/s burst 2: 26 concurrent requests plus 4 retries never exceed the limit at the server', async () => {
     // Backoff sleeps are instant, so retries race straight back to the bucket: they must still take a token.
     const client = new HttpClient({ baseUrl: server.url, service: 'Kaspi', rateLimit: { perSecond: 10, burst: 2 }, sleep: async () => {} });
-    server.fault('/yml/offer-view/offers/:id', { status: 503, times: 2 }).fault('/yml/offer-view/offers/:id', { drop: true, times: 2 });
     try {
+      // Warm two keep-alive connections first, so connection setup does not skew the burst's timestamps.
+      await Promise.all([
+        client.request({ method: 'POST', path: '/yml/offer-view/offers/warm' }),
+        client.request({ method: 'POST', path: '/yml/offer-view/offers/warm' }),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      server.requests.length = 0;
+      server.fault('/yml/offer-view/offers/:id', { status: 503, times: 2 }).fault('/yml/offer-view/offers/:id', { drop: true, times: 2 });
       const started = Date.now();
       const results = await Promise.all(Array.from({ length: 26 }, (_, i) => client.request({ method: 'POST', path: `/yml/offer-view/offers/${i}` })));
       expect(results.every((r) => r.status === 200)).toBe(true);
