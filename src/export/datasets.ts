@@ -18,8 +18,9 @@
 import { UsageError } from '../core/errors.js';
 import type { Dataset } from './dataset.js';
 import { kaspiDatasets } from './datasets/kaspi.js';
+import { payoutDatasets } from './datasets/payouts.js';
 
-export const DATASETS: readonly Dataset[] = [...kaspiDatasets];
+export const DATASETS: readonly Dataset[] = [...kaspiDatasets, ...payoutDatasets];
 
 /** The dataset called `name`; a usage error listing the known ones otherwise. */
 export function findDataset(name: string): Dataset {

@@ -13,6 +13,7 @@ import { openFileTarget, resolveFormat, stdoutTarget } from '../../src/export/ou
 import { FORMATS, type Format } from '../../src/export/writers/writer.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { seedKaspiHistory } from '../support/history-seed.js';
+import { seedPayouts } from '../support/payouts-seed.js';
 import { type JsonRow, readCsv, readJson, readNdjson, readXlsx } from '../support/read-export.js';
 
 const NOW = new Date('2026-11-21T06:00:00Z');
@@ -23,6 +24,7 @@ describe('mp export: datasets in every format', () => {
   beforeAll(async () => {
     handle = await createTestDatabase();
     await seedKaspiHistory(handle.db);
+    await seedPayouts(handle.db);
     dir = mkdtempSync(join(tmpdir(), 'mp-export-'));
   });
   afterAll(async () => {
