@@ -12,7 +12,7 @@ export interface Screen {
 }
 
 export async function latestOrders(db: Kysely<Database>, cabinetId: string, now: Date): Promise<Screen> {
-  const window = moscowWindow(new Date(now.getTime() - 6 * 86_400_000), now);
+  const window = moscowWindow(new Date(now.getTime() - 29 * 86_400_000), now);
   const rows = (await ordersReport(db, cabinetId, window, { limit: 10 })).slice(0, 10);
   const lines = [`🛒 <b>Последние заказы</b> (${e(window.text)})`];
   if (rows.length === 0) lines.push(TEXT.noData);
