@@ -140,21 +140,19 @@ export function startWorker(db: Kysely<Database>, options: WorkerOptions): Worke
 
   /** One claim-and-process round; true when a draining worker has nothing left to wait for. */
   async function step(): Promise<boolean> {
-    {
-      const claimed = await claimPayouts(db, id, batch, leaseMs);
-      if (claimed.length > 0) {
-        stats.claimed += claimed.length;
-        stats.batches++;
-        await processBatch(claimed);
-        return false;
-      }
-      if (options.once) {
-        const work = await pendingWork(db);
-        if (work.pending === 0) return true;
-        await sleep(Math.min(pollMs, (work.nextLeaseEndsInMs ?? pollMs) + 10));
-      } else await sleep(pollMs);
+    const claimed = await claimPayouts(db, id, batch, leaseMs);
+    if (claimed.length > 0) {
+      stats.claimed += claimed.length;
+      stats.batches++;
+      await processBatch(claimed);
       return false;
     }
+    if (options.once) {
+      const work = await pendingWork(db);
+      if (work.pending === 0) return true;
+      await sleep(Math.min(pollMs, (work.nextLeaseEndsInMs ?? pollMs) + 10));
+    } else await sleep(pollMs);
+    return false;
   }
 
   const loops = Array.from({ length: Math.max(1, options.concurrency ?? 1) }, loop);

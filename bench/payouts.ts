@@ -1,0 +1,142 @@
+// `npm run bench -- payouts [payouts=50000] [serveSeconds=5]`: on PostgreSQL (BENCH_DATABASE_URL or
+// TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test; a throwaway database is created):
+//  1. 4 `mp payouts process --once` processes, simulated gateway at zero latency: payouts/s, every
+//     payout with its events, each completed exactly once (target ≥ 10,000/s);
+//  2. a worker killed with SIGKILL mid-batch: time until a running worker has completed the dead
+//     worker's payouts (target ≤ lease + 10 s);
+//  3. `mp serve`, POST /api/payouts from 32 concurrent undici connections: req/s and p99 (targets
+//     ≥ 1,000 req/s, p99 ≤ 50 ms).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { Pool } from 'undici';
+import { openDatabase, openPostgres } from '../src/db/connect.js';
+import { figure } from './_util.js';
+
+const N = Number(process.argv[2] ?? 50_000);
+const SERVE_SECONDS = Number(process.argv[3] ?? 5);
+const LEASE_S = 5;
+const bin = fileURLToPath(new URL('../../bin/mp.js', import.meta.url));
+const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const name = `mp_bench_payouts_${randomBytes(3).toString('hex')}`;
+const url = (() => {
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+})();
+
+function mp(args: string[], extraEnv: NodeJS.ProcessEnv = {}): { child: ChildProcess; exited: Promise<number | null>; stdout: () => string } {
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, DATABASE_URL: url, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.resume();
+  return { child, exited: new Promise((resolve) => child.on('close', resolve)), stdout: () => out };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const admin = await openPostgres(adminUrl, { poolSize: 1 });
+await sql.raw(`create database ${name}`).execute(admin.db);
+const handle = await openDatabase({ databaseUrl: url, home: '/nonexistent', lockTimeoutMs: 0, file: {}, env: process.env });
+const db = handle.db;
+
+async function seed(n: number): Promise<void> {
+  await sql`truncate payouts, payout_events`.execute(db);
+  await sql`insert into payouts (amount, currency, recipient) select 1.00 + (g % 1000), 'RUB', 'acct-' || g from generate_series(1, ${n}) g`.execute(db);
+  await sql`vacuum analyze payouts`.execute(db);
+}
+
+try {
+  // 1. Throughput of 4 worker processes.
+  await seed(N);
+  const wallStart = Date.now();
+  const workers = Array.from({ length: 4 }, () => mp(['payouts', 'process', '--once', '--batch', '500']));
+  const codes = await Promise.all(workers.map((w) => w.exited));
+  const wallMs = Date.now() - wallStart;
+  if (codes.some((c) => c !== 0)) throw new Error(`a worker exited with ${codes.join(', ')}`);
+  const { rows } = await sql<{ completed: string; once: string; first: Date; last: Date }>`
+    select (select count(*) from payouts where status = 'COMPLETED') as completed,
+      (select count(*) from (select payout_id from payout_events where to_status = 'COMPLETED' group by 1 having count(*) = 1) x) as once,
+      (select min(at) from payout_events where to_status = 'PROCESSING') as first,
+      (select max(at) from payout_events where to_status = 'COMPLETED') as last`.execute(db);
+  const r = rows[0]!;
+  const busyMs = r.last.getTime() - r.first.getTime();
+  figure('payouts processed', Number(r.completed));
+  figure('completed exactly once (events)', Number(r.once));
+  figure('4 workers, first claim → last completion', (N / busyMs) * 1000, 'payouts/s (target ≥ 10000)');
+  figure('4 workers, wall time incl. process start-up', (N / wallMs) * 1000, 'payouts/s');
+
+  // 2. Recovery after SIGKILL: a victim and a rescuer share the queue; the victim dies mid-batch.
+  await seed(2000);
+  const slow = { MP_PAYOUTS_SIM_LATENCY_MS: '20' };
+  const victim = mp(['payouts', 'process', '--batch', '200', '--lease', `${LEASE_S}s`], slow);
+  let held: string[] = [];
+  for (let i = 0; i < 400 && held.length === 0; i++) {
+    await sleep(25);
+    const { rows: h } = await sql<{ id: string }>`select id from payouts where status = 'PROCESSING' and locked_by is not null`.execute(db);
+    held = h.map((x) => x.id);
+  }
+  const rescuer = mp(['payouts', 'process', '--batch', '200', '--lease', `${LEASE_S}s`], slow);
+  victim.child.kill('SIGKILL');
+  const killedAt = Date.now();
+  await victim.exited;
+  const { rows: orphans } = await sql<{
+    id: string;
+  }>`select id from payouts where status = 'PROCESSING' and locked_by is not null and id = any(${held}::uuid[])`.execute(db);
+  const ids = orphans.map((o) => o.id);
+  let recoveredMs = Number.NaN;
+  for (let i = 0; i < (LEASE_S + 20) * 20; i++) {
+    const { rows: left } = await sql<{ n: string }>`select count(*) as n from payouts where id = any(${ids}::uuid[]) and status <> 'COMPLETED'`.execute(db);
+    if (left[0]!.n === '0') {
+      recoveredMs = Date.now() - killedAt;
+      break;
+    }
+    await sleep(50);
+  }
+  rescuer.child.kill('SIGTERM');
+  await rescuer.exited;
+  figure('payouts held by the killed worker', ids.length);
+  figure('SIGKILL → all its payouts completed by another worker', recoveredMs / 1000, `s (lease ${LEASE_S} s; target ≤ ${LEASE_S + 10} s)`);
+
+  // 3. mp serve under 32 concurrent connections.
+  await sql`truncate payouts, payout_events`.execute(db);
+  const server = mp(['--json', 'serve', '--port', '0']);
+  let base = '';
+  for (let i = 0; i < 400 && !base; i++) {
+    await sleep(25);
+    const line = server.stdout().split('\n')[0];
+    if (line) base = JSON.parse(line).url;
+  }
+  if (!base) throw new Error('mp serve did not start');
+  const pool = new Pool(base, { connections: 32 });
+  const body = JSON.stringify({ amount: '1500.25', currency: 'RUB', recipient: '40817810099910004312', comment: 'bench' });
+  const latencies: number[] = [];
+  let errors = 0;
+  const run = async (until: number, record: boolean) => {
+    while (Date.now() < until) {
+      const t = process.hrtime.bigint();
+      const res = await pool.request({ method: 'POST', path: '/api/payouts', headers: { 'content-type': 'application/json' }, body });
+      await res.body.dump();
+      if (res.statusCode !== 201) errors++;
+      if (record) latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, () => run(Date.now() + 1000, false)));
+  const started = Date.now();
+  await Promise.all(Array.from({ length: 32 }, () => run(started + SERVE_SECONDS * 1000, true)));
+  const elapsed = (Date.now() - started) / 1000;
+  await pool.close();
+  server.child.kill('SIGTERM');
+  await server.exited;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!;
+  figure('mp serve POST /api/payouts, 32 connections', latencies.length / elapsed, 'req/s (target ≥ 1000)');
+  figure('mp serve POST p50', pct(0.5), 'ms');
+  figure('mp serve POST p99', pct(0.99), 'ms (target ≤ 50)');
+  figure('mp serve non-201 answers', errors);
+} finally {
+  await handle.close();
+  await sql.raw(`drop database if exists ${name} with (force)`).execute(admin.db);
+  await admin.close();
+}
