@@ -7,12 +7,14 @@ import { resolveConfig } from '../../src/core/config.js';
 import { systemClock } from '../../src/core/time.js';
 import { importProductsFile } from '../../src/demper/products.service.js';
 import { addStore } from '../../src/demper/stores.service.js';
+import { trackProducts } from '../../src/kaspi/tracked.service.js';
 import { createPayout, getPayout } from '../../src/payouts/payouts.service.js';
 import { recentRuns } from '../../src/schedule/job-runs.repository.js';
 import { findJob } from '../../src/schedule/registry.js';
 import { runJob } from '../../src/schedule/run-job.js';
 import { addCabinet } from '../../src/wb/cabinet.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { KASPI_IDS, startFakeKaspi } from '../support/fake-kaspi.js';
 import { startFakeKaspiMc } from '../support/fake-kaspi-mc.js';
 import { startFakeWb } from '../support/fake-wb.js';
 import { testContext } from './helpers.js';
@@ -114,6 +116,35 @@ describe('built-in jobs', () => {
       expect(row).toMatchObject({ scope: 'shop-one', status: 'succeeded' });
     } finally {
       await wb.server.stop();
+    }
+  });
+
+  it('kaspi.scrape scrapes every tracked product; shards split them; a blocked product fails the run with the summary kept', async () => {
+    const kaspi = await startFakeKaspi();
+    try {
+      const ctx = testContext(handle, { MP_KASPI_URL: kaspi.url, MP_KASPI_RATE: '0' });
+      const ids = Object.values(KASPI_IDS);
+      await trackProducts(handle.db, ids, undefined, new Date());
+      const job = (await findJob('kaspi.scrape', {}))!;
+      const [all] = await runJob(ctx, job);
+      expect(all).toMatchObject({ status: 'succeeded', summary: { tracked: ids.length, scraped: ids.length, failed: 0, changed: ids.length } });
+      // Two hosts with --shard 0/2 and 1/2 scrape every product exactly once between them.
+      const pagesBefore = kaspi.server.requestsTo('/shop/p/:slug').length;
+      const [a] = await runJob(ctx, job, { shard: { index: 0, count: 2 } });
+      const [b] = await runJob(ctx, job, { shard: { index: 1, count: 2 } });
+      expect(Number(a!.summary!.tracked) + Number(b!.summary!.tracked)).toBe(ids.length);
+      expect(kaspi.server.requestsTo('/shop/p/:slug').length - pagesBefore).toBe(ids.length);
+      // Nothing changed since the first run.
+      expect(Number(a!.summary!.changed) + Number(b!.summary!.changed)).toBe(0);
+      kaspi.fault('/shop/p/:slug', { status: 403, body: 'Forbidden', times: 100 }, 'GET');
+      const [blocked] = await runJob(ctx, job);
+      expect(blocked).toMatchObject({ status: 'failed', summary: { tracked: ids.length, failed: ids.length } });
+      expect((await recentRuns(handle.db, 'kaspi.scrape'))[0]).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(/^JOB_INCOMPLETE: .*KASPI_BLOCKED/),
+      });
+    } finally {
+      await kaspi.stop();
     }
   });
 });

@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trackProducts } from '../../src/kaspi/tracked.service.js';
 import { runMp } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
+import { KASPI_IDS, readKaspiFixture, startFakeKaspi } from '../support/fake-kaspi.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const testJobs = join(root, 'dist/test/support/test-jobs.js');
@@ -85,6 +87,34 @@ describe('mp jobs run / mp daemon as subprocesses', () => {
       expect(a.stderr + b.stderr).toContain('test.sleep is already running elsewhere: skipped');
       expect((await runsOf('test.sleep')).map((r) => r.status).sort()).toEqual(['skipped', 'succeeded']);
       await handle.db.deleteFrom('job_runs').execute();
+    },
+    60_000,
+  );
+
+  it.skipIf(testEngine !== 'postgres')(
+    'two `mp jobs run kaspi.scrape` started together: one scrapes, the other skips',
+    async () => {
+      const kaspi = await startFakeKaspi();
+      try {
+        await trackProducts(handle.db, [KASPI_IDS.single], undefined, new Date());
+        // The page answers after 4 s, so the first run still holds the lock when the second starts.
+        const page = readKaspiFixture('product-single-seller.html');
+        kaspi.fault('/shop/p/:slug', { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: page, delayMs: 4000, times: 1 }, 'GET');
+        const scrapeEnv = { ...env, MP_KASPI_URL: kaspi.url };
+        const [a, b] = await Promise.all([
+          runMp(['jobs', 'run', 'kaspi.scrape', '--json'], { env: scrapeEnv }),
+          runMp(['jobs', 'run', 'kaspi.scrape', '--json'], { env: scrapeEnv }),
+        ]);
+        expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+        const outcomes = [JSON.parse(a.stdout), JSON.parse(b.stdout)].sort((x, y) => x.status.localeCompare(y.status));
+        expect(outcomes.map((o) => o.status)).toEqual(['skipped', 'succeeded']);
+        expect(outcomes[1].summary).toMatchObject({ tracked: 1, scraped: 1, failed: 0 });
+        expect(kaspi.server.requestsTo('/shop/p/:slug')).toHaveLength(1);
+        expect(a.stderr + b.stderr).toContain('kaspi.scrape is already running elsewhere: skipped');
+        expect((await runsOf('kaspi.scrape')).map((r) => r.status).sort()).toEqual(['skipped', 'succeeded']);
+      } finally {
+        await kaspi.stop();
+      }
     },
     60_000,
   );
