@@ -1,0 +1,43 @@
+// The configured rate limit holds at the server: with 4 requests/s and a burst of 4, no 1 s window
+// sees more than 8 requests and no 2 s window more than 12, even with 4 products in flight.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createKaspiClient, KASPI_DEFAULT_RATE } from '../../src/kaspi/kaspi.client.js';
+import { scrapeProducts } from '../../src/kaspi/scrape.service.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { type FakeKaspi, KASPI_IDS, startFakeKaspi } from '../support/fake-kaspi.js';
+
+let handle: TestDatabase;
+let kaspi: FakeKaspi;
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  kaspi = await startFakeKaspi();
+});
+afterAll(async () => {
+  await kaspi?.stop();
+  await handle?.close();
+});
+
+it('never exceeds the default 4 requests/s (burst 4) measured at the fake server', async () => {
+  const client = createKaspiClient(kaspi.url);
+  const ids = [KASPI_IDS.phone, KASPI_IDS.single, KASPI_IDS.description, KASPI_IDS.none];
+  const targets = ids.map((id) => ({ input: id, id, city: '750000000' }));
+  try {
+    const results = await scrapeProducts({ db: handle.db, client, baseUrl: kaspi.url, now: () => new Date() }, targets, { concurrency: 4 });
+    expect(results.every((r) => r.ok)).toBe(true);
+  } finally {
+    await client.close();
+  }
+  const times = kaspi.server.requests.map((r) => r.at).sort((a, b) => a - b);
+  expect(times.length).toBe(14); // phone 1 + 3 + 1, the others 1 + 1 + 1 each
+  const { perSecond, burst } = KASPI_DEFAULT_RATE;
+  // Sliding windows of 1 and 2 seconds as the server sees them (arrival jitter of a few ms
+  // between client and server is why this is not checked for every tiny window).
+  for (const windowMs of [1000, 2000]) {
+    const allowed = burst + (perSecond * windowMs) / 1000;
+    const worst = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + windowMs).length));
+    expect(worst, `requests within ${windowMs} ms`).toBeLessThanOrEqual(allowed);
+  }
+  // And it is a limit, not a stall: 14 requests take about (14 - 4) / 4 = 2.5 s.
+  expect(times.at(-1)! - times[0]!).toBeLessThan(4_000);
+});
