@@ -31,6 +31,8 @@ export interface HttpClientOptions {
   /** Proxy URLs (`http://user:pass@host:port`), used round-robin; a failing one is benched. */
   proxies?: string[];
   log?: Logger;
+  /** Secrets that may appear in request paths (tokens in URLs): masked in errors, logs and `HttpResponse.url`. */
+  redact?: string[];
   /** How long a failing proxy is benched (default 60000). */
   proxyBenchMs?: number;
   /** Backoff base and cap (defaults 500 ms, 20 s). */
@@ -111,7 +113,7 @@ export class HttpClient {
     const retryStatuses = o.retryStatuses ?? DEFAULT_RETRY_STATUSES;
     const timeoutMs = o.timeoutMs ?? this.options.timeoutMs ?? 30_000;
     const maxRetryWaitMs = this.options.maxRetryWaitMs ?? 120_000;
-    const failure: Failure = { service: this.options.service, method, url: safeUrl(url), attempts: 0 };
+    const failure: Failure = { service: this.options.service, method, url: safeUrl(url, this.options.redact), attempts: 0, secrets: this.options.redact };
     let badJsonRetries = Math.min(BAD_JSON_RETRIES, retries);
 
     for (let attempt = 1; ; attempt++) {

@@ -1,7 +1,7 @@
 // Builds the HttpErrors people read: each names the service and says what to do next. Nothing here
 // may print a credential: URLs and headers arrive already redacted.
 import { HttpError, humanDuration } from './http-error.js';
-import { bodySnippet } from './redact.js';
+import { bodySnippet, scrub } from './redact.js';
 
 export interface Failure {
   service: string;
@@ -9,6 +9,13 @@ export interface Failure {
   /** Redacted URL. */
   url: string;
   attempts: number;
+  /** Secrets to mask in body snippets (servers echo paths, and tokens with them). */
+  secrets?: readonly string[];
+}
+
+/** Body snippets pass through here so a token echoed by the server is masked like the URL. */
+function snippetOf(f: Failure, body: Buffer | string): string {
+  return scrub(bodySnippet(body), f.secrets);
 }
 
 function target(f: Failure): string {
@@ -32,7 +39,7 @@ export interface StatusInit {
 
 /** A non-2xx answer we do not accept: HTTP_RATE_LIMITED for 429 or a too-long asked wait, else HTTP_STATUS. */
 export function statusError(f: Failure, s: StatusInit): HttpError {
-  const snippet = bodySnippet(s.body);
+  const snippet = snippetOf(f, s.body);
   const init = { url: f.url, status: s.status, retryAfterMs: s.retryAfterMs, bodySnippet: snippet, headers: s.headers, attempts: f.attempts };
   if (s.status === 429 || s.waitTooLong) {
     const when = s.retryAfterMs !== undefined ? `it asks to wait ${humanDuration(s.retryAfterMs)}` : `after ${tries(f.attempts)}`;
@@ -55,7 +62,7 @@ function advice(status: number, snippet: string): string {
 
 /** A 2xx answer that is an HTML page (or anything but JSON) where JSON was expected. */
 export function notJsonError(f: Failure, status: number, contentType: string, body: Buffer | string, headers: Record<string, string>): HttpError {
-  const snippet = bodySnippet(body);
+  const snippet = snippetOf(f, body);
   return new HttpError(
     'HTTP_NOT_JSON',
     `${f.service} answered ${status} with ${contentType} instead of JSON to ${target(f)} (an anti-bot or error page?): "${bodySnippet(snippet, 80)}"; slow down or change IP/proxy, then try again later`,
@@ -68,7 +75,7 @@ export function badJsonError(f: Failure, detail: string, body: Buffer | string, 
   return new HttpError('HTTP_BAD_JSON', `${f.service} sent broken JSON to ${target(f)} after ${tries(f.attempts)} (${detail}): try again later`, {
     url: f.url,
     status,
-    bodySnippet: bodySnippet(body),
+    bodySnippet: snippetOf(f, body),
     attempts: f.attempts,
     cause,
   });

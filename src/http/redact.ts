@@ -15,8 +15,16 @@ export function safeHeaders(headers: Record<string, string>): Record<string, str
   return out;
 }
 
-/** The URL with credentials removed: user:password, and secret-looking query values replaced by `***`. */
-export function safeUrl(url: string | URL): string {
+/** A Telegram bot token in a path segment: `/bot123456:AAH…/sendMessage`. */
+const BOT_TOKEN_SEGMENT = /\/bot\d+:[\w-]+/g;
+/** A bare bot token (`123456789:` and 35 more characters), e.g. echoed back in an error body. */
+const BARE_BOT_TOKEN = /\b\d{5,}:[\w-]{30,}/g;
+
+/**
+ * The URL with credentials removed: user:password, secret-looking query values, Telegram bot tokens
+ * in the path, and any of `secrets` (tokens a caller puts in paths) replaced by `***`.
+ */
+export function safeUrl(url: string | URL, secrets: readonly string[] = []): string {
   let parsed: URL;
   try {
     parsed = new URL(String(url));
@@ -26,7 +34,17 @@ export function safeUrl(url: string | URL): string {
   parsed.username = '';
   parsed.password = '';
   for (const name of [...parsed.searchParams.keys()]) if (isSecretName(name)) parsed.searchParams.set(name, '***');
-  return parsed.toString();
+  return scrub(parsed.toString(), secrets);
+}
+
+/** Masks Telegram bot tokens and each of `secrets` (also URL-encoded) in any text: URLs, body snippets. */
+export function scrub(text: string, secrets: readonly string[] = []): string {
+  let out = text.replace(BOT_TOKEN_SEGMENT, '/bot***').replace(BARE_BOT_TOKEN, '***');
+  for (const secret of secrets) {
+    if (secret.length < 4) continue;
+    out = out.split(secret).join('***').split(encodeURIComponent(secret)).join('***');
+  }
+  return out;
 }
 
 /** A proxy as `host:port` only: proxy URLs often embed a password. */

@@ -234,4 +234,14 @@ describe('credentials never reach messages, errors or logs', () => {
     // The request itself did carry the credentials.
     expect(server.requestsTo('/offers')[0]!.headers).toMatchObject({ authorization: 'Bearer SECRET-BEARER', 'x-auth-token': 'SECRET-TOKEN' });
   });
+
+  test('tokens in the path (Telegram bot tokens, and any given in `redact`) are masked', async () => {
+    const telegram = await failure(client({ service: 'Telegram' }).request({ method: 'POST', path: '/bot123456:AAH-SECRET_bot_token/getMe' }));
+    expect(telegram.message).toBe('Telegram answered 404 to POST /bot***/getMe after 1 attempt: not found, check the id or address');
+    expect(telegram.url).toBe(`${server.url}/bot***/getMe`);
+    const other = await failure(client({ redact: ['SECRET-PATH-KEY'] }).request({ path: '/api/SECRET-PATH-KEY/orders' }));
+    expect(other.message).toContain('GET /api/***/orders');
+    expect(JSON.stringify([telegram.details, other.details, other.url])).not.toContain('SECRET');
+    expect(server.requests.map((r) => r.path)).toEqual(['/bot123456:AAH-SECRET_bot_token/getMe', '/api/SECRET-PATH-KEY/orders']);
+  });
 });
