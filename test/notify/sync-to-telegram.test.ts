@@ -1,0 +1,89 @@
+// From the WB sync to the chat: the real sync against the fake WB API writes events, fan-out and
+// delivery send them to the fake Telegram — each event type exactly once across repeated syncs
+// and deliveries, nothing after the initial sync, a late cancellation once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverPending } from '../../src/notify/deliver.service.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js';
+import { type FakeWb, startFakeWb } from '../support/fake-wb.js';
+import { addFakeCabinet, sync, TestClock, wbDeps } from '../wb/helpers.js';
+import { addChat, secretKey, telegramFor } from './helpers.js';
+
+describe('WB sync → outbox → Telegram', () => {
+  let h: TestDatabase;
+  let wb: FakeWb;
+  let tg: FakeTelegram;
+  const clock = new TestClock(new Date('2026-11-20T12:00:00Z'));
+  const deliver = () => deliverPending(h.db, { now: () => clock.now(), secretKey, telegram: telegramFor(tg) });
+  const titles = (chat: string) => tg.sentTo(chat).map((m) => m.text.split('\n')[0]!.replace(/<\/?b>/g, ''));
+  const count = (list: string[]) => list.reduce<Record<string, number>>((acc, t) => ({ ...acc, [t]: (acc[t] ?? 0) + 1 }), {});
+
+  beforeAll(async () => {
+    h = await createTestDatabase();
+    wb = await startFakeWb({ orders: 120, sales: 40, products: 6, reviews: 10, from: new Date('2026-11-18T00:00:00Z'), statisticsBurst: 100 });
+    tg = await startFakeTelegram();
+  });
+  afterAll(async () => {
+    await tg?.stop();
+    await wb?.server.stop();
+    await h?.close();
+  });
+
+  it('sends each event exactly once, none for the initial sync', { timeout: 120_000 }, async () => {
+    const deps = wbDeps(h, wb, clock);
+    const { cabinet } = await addFakeCabinet(deps, wb.token);
+    await addChat(h, cabinet.id, '9001', { group_threshold: 0 });
+    await addChat(h, cabinet.id, '9002'); // default grouping: more than 5 of a type in one sync → a digest
+
+    const initial = await sync(deps);
+    expect(initial.every((o) => o.initial)).toBe(true);
+    expect(await deliver()).toMatchObject({ events: 0, sent: 0 });
+    expect(tg.sent).toHaveLength(0);
+
+    clock.advance(120_000);
+    wb.cancelOrder(5, new Date('2026-11-20T11:00:00Z'));
+    wb.ordersCount += 7; // orders 120..126, none arrives cancelled (every 10th: 129)
+    wb.salesCount += 10; // sales 40..49: 49 is a return
+    wb.reviewsCount += 2; // reviews 10 and 11: ratings 1 and 2 (negative)
+    for (let s = 0; s < 3; s++) for (let w = 0; w < 3; w++) wb.setStock(1, s, w, 0); // product 1 sold out: critical
+    await sync(deps);
+    await deliver();
+    // The same again: nothing new at WB, nothing new in the chat.
+    clock.advance(120_000);
+    await sync(deps);
+    await deliver();
+    await deliver();
+
+    expect(count(titles('9001'))).toEqual({
+      '🛒 Новый заказ': 7,
+      '❌ Отмена заказа': 1,
+      '✅ Выкуп': 9,
+      '↩️ Возврат': 1,
+      '⭐ Негативный отзыв': 2,
+      '📦 Критический остаток': 1,
+    });
+    const cancel = tg.sentTo('9001').find((m) => m.text.includes('Отмена'))!;
+    expect(cancel.text).toContain(wb.srid(5));
+    expect(count(titles('9002'))).toEqual({
+      '🛒 Новый заказ: 7 событий': 1,
+      '❌ Отмена заказа': 1,
+      '✅ Выкуп: 9 событий': 1,
+      '↩️ Возврат': 1,
+      '⭐ Негативный отзыв': 2,
+      '📦 Критический остаток': 1,
+    });
+    const outbox = await h.db.selectFrom('notify_outbox').select(['status']).execute();
+    expect(outbox.every((r) => r.status === 'sent')).toBe(true);
+
+    // The order's cancellation came in a later sync than the order: one cancellation, no second order.
+    clock.advance(120_000);
+    wb.cancelOrder(121, new Date('2026-11-20T12:03:00Z'));
+    await sync(deps);
+    await deliver();
+    clock.advance(120_000);
+    await sync(deps);
+    await deliver();
+    const late = tg.sentTo('9001').filter((m) => m.text.includes(wb.srid(121)));
+    expect(late.map((m) => m.text.split('\n')[0])).toEqual(['<b>🛒 Новый заказ</b>', '<b>❌ Отмена заказа</b>']);
+  });
+});
