@@ -1,4 +1,4 @@
-// `npm run bench -- payouts [payouts=50000] [serveSeconds=5]`: on PostgreSQL (BENCH_DATABASE_URL or
+// `npm run bench -- payouts [payouts=50000] [serveSeconds=5] [parts=workers,recovery,serve]`: on PostgreSQL (BENCH_DATABASE_URL or
 // TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test; a throwaway database is created):
 //  1. 4 `mp payouts process --once` processes, simulated gateway at zero latency: payouts/s, every
 //     payout with its events, each completed exactly once (target ≥ 10,000/s);
@@ -16,7 +16,10 @@ import { figure } from './_util.js';
 
 const N = Number(process.argv[2] ?? 50_000);
 const SERVE_SECONDS = Number(process.argv[3] ?? 5);
+/** Which parts to run: workers,recovery,serve (default all). */
+const PARTS = new Set((process.argv[4] ?? 'workers,recovery,serve').split(','));
 const LEASE_S = 5;
+const BATCH = Number(process.env.BENCH_PAYOUTS_BATCH ?? 500);
 const bin = fileURLToPath(new URL('../../bin/mp.js', import.meta.url));
 const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const name = `mp_bench_payouts_${randomBytes(3).toString('hex')}`;
@@ -49,9 +52,19 @@ async function seed(n: number): Promise<void> {
 
 try {
   // 1. Throughput of 4 worker processes.
+  if (PARTS.has('workers')) await measureWorkers();
+  if (PARTS.has('recovery')) await measureRecovery();
+  if (PARTS.has('serve')) await measureServe();
+} finally {
+  await handle.close();
+  await sql.raw(`drop database if exists ${name} with (force)`).execute(admin.db);
+  await admin.close();
+}
+
+async function measureWorkers(): Promise<void> {
   await seed(N);
   const wallStart = Date.now();
-  const workers = Array.from({ length: 4 }, () => mp(['payouts', 'process', '--once', '--batch', '500']));
+  const workers = Array.from({ length: 4 }, () => mp(['payouts', 'process', '--once', '--batch', String(BATCH)]));
   const codes = await Promise.all(workers.map((w) => w.exited));
   const wallMs = Date.now() - wallStart;
   if (codes.some((c) => c !== 0)) throw new Error(`a worker exited with ${codes.join(', ')}`);
@@ -66,7 +79,9 @@ try {
   figure('completed exactly once (events)', Number(r.once));
   figure('4 workers, first claim → last completion', (N / busyMs) * 1000, 'payouts/s (target ≥ 10000)');
   figure('4 workers, wall time incl. process start-up', (N / wallMs) * 1000, 'payouts/s');
+}
 
+async function measureRecovery(): Promise<void> {
   // 2. Recovery after SIGKILL: a victim and a rescuer share the queue; the victim dies mid-batch.
   await seed(2000);
   const slow = { MP_PAYOUTS_SIM_LATENCY_MS: '20' };
@@ -98,7 +113,9 @@ try {
   await rescuer.exited;
   figure('payouts held by the killed worker', ids.length);
   figure('SIGKILL → all its payouts completed by another worker', recoveredMs / 1000, `s (lease ${LEASE_S} s; target ≤ ${LEASE_S + 10} s)`);
+}
 
+async function measureServe(): Promise<void> {
   // 3. mp serve under 32 concurrent connections.
   await sql`truncate payouts, payout_events`.execute(db);
   const server = mp(['--json', 'serve', '--port', '0']);
@@ -135,8 +152,4 @@ try {
   figure('mp serve POST p50', pct(0.5), 'ms');
   figure('mp serve POST p99', pct(0.99), 'ms (target ≤ 50)');
   figure('mp serve non-201 answers', errors);
-} finally {
-  await handle.close();
-  await sql.raw(`drop database if exists ${name} with (force)`).execute(admin.db);
-  await admin.close();
 }
