@@ -17,10 +17,11 @@
 // temp-file-and-rename behaviour then come for free. test/export/ shows how to test one.
 import { UsageError } from '../core/errors.js';
 import type { Dataset } from './dataset.js';
+import { demperDatasets } from './datasets/demper.js';
 import { kaspiDatasets } from './datasets/kaspi.js';
 import { payoutDatasets } from './datasets/payouts.js';
 
-export const DATASETS: readonly Dataset[] = [...kaspiDatasets, ...payoutDatasets];
+export const DATASETS: readonly Dataset[] = [...kaspiDatasets, ...demperDatasets, ...payoutDatasets];
 
 /** The dataset called `name`; a usage error listing the known ones otherwise. */
 export function findDataset(name: string): Dataset {

@@ -12,6 +12,7 @@ import { buildConditions, type FilterInput } from '../../src/export/filters.js';
 import { openFileTarget, resolveFormat, stdoutTarget } from '../../src/export/output-target.js';
 import { FORMATS, type Format } from '../../src/export/writers/writer.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { seedDemper } from '../support/demper-seed.js';
 import { seedKaspiHistory } from '../support/history-seed.js';
 import { seedPayouts } from '../support/payouts-seed.js';
 import { type JsonRow, readCsv, readJson, readNdjson, readXlsx } from '../support/read-export.js';
@@ -25,6 +26,7 @@ describe('mp export: datasets in every format', () => {
     handle = await createTestDatabase();
     await seedKaspiHistory(handle.db);
     await seedPayouts(handle.db);
+    await seedDemper(handle.db);
     dir = mkdtempSync(join(tmpdir(), 'mp-export-'));
   });
   afterAll(async () => {
