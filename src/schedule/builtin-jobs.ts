@@ -3,7 +3,8 @@
 import { demperRun } from './jobs/demper-run.js';
 import { kaspiScrape } from './jobs/kaspi-scrape.js';
 import { payoutsProcess } from './jobs/payouts-process.js';
+import { wbNotify } from './jobs/wb-notify.js';
 import { wbSync } from './jobs/wb-sync.js';
 import type { JobDefinition } from './registry.js';
 
-export const builtinJobs: JobDefinition[] = [kaspiScrape, wbSync, demperRun, payoutsProcess];
+export const builtinJobs: JobDefinition[] = [kaspiScrape, wbSync, wbNotify, demperRun, payoutsProcess];

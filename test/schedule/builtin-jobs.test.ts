@@ -16,6 +16,7 @@ import { addCabinet } from '../../src/wb/cabinet.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { KASPI_IDS, startFakeKaspi } from '../support/fake-kaspi.js';
 import { startFakeKaspiMc } from '../support/fake-kaspi-mc.js';
+import { startFakeTelegram } from '../support/fake-telegram.js';
 import { startFakeWb } from '../support/fake-wb.js';
 import { testContext } from './helpers.js';
 
@@ -145,6 +146,45 @@ describe('built-in jobs', () => {
       });
     } finally {
       await kaspi.stop();
+    }
+  });
+
+  it('wb.notify turns new WB events into Telegram messages, once', async () => {
+    const tg = await startFakeTelegram();
+    try {
+      const ctx = testContext(handle, {
+        MP_TELEGRAM_URL: tg.url,
+        MP_TELEGRAM_BOT_TOKEN: tg.token,
+        MP_TELEGRAM_CHAT_INTERVAL_MS: '1',
+        MP_SECRET_KEY: key.toString('hex'),
+      });
+      const cabinet = await handle.db
+        .insertInto('wb_cabinets')
+        .values({ name: 'notify-shop', token_sealed: 'sealed', token_hash: 'h-notify', token_last4: 'abcd' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await handle.db.insertInto('notify_recipients').values({ cabinet_id: cabinet.id, channel: 'telegram', chat_id: '4242' }).execute();
+      await handle.db
+        .insertInto('wb_events')
+        .values({
+          cabinet_id: cabinet.id,
+          type: 'new_order',
+          event_key: 'srid-1',
+          dedup_key: `${cabinet.id}:new_order:srid-1`,
+          occurred_at: new Date(),
+          payload: JSON.stringify({ srid: 'srid-1', nmId: 123, name: 'Кружка', prices: { finishedPrice: '990' } }) as never,
+        })
+        .execute();
+      const job = (await findJob('wb.notify', {}))!;
+      const [first] = await runJob(ctx, job);
+      expect(first).toMatchObject({ status: 'succeeded', summary: { events: 1, created: 1, sent: 1, dead: 0, telegram: true } });
+      expect(tg.sentTo('4242')).toHaveLength(1);
+      expect(tg.sentTo('4242')[0]!.text).toContain('Кружка');
+      const [second] = await runJob(ctx, job);
+      expect(second).toMatchObject({ status: 'succeeded', summary: { events: 0, sent: 0 } });
+      expect(tg.sent).toHaveLength(1);
+    } finally {
+      await tg.stop();
     }
   });
 });
