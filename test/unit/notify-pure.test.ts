@@ -1,0 +1,125 @@
+// Pure parts of notifications: HTML escaping and splitting, captions, quiet hours, settings flags,
+// webhook signatures.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseQuietHours, quietUntil } from '../../src/notify/quiet-hours.js';
+import { settingsPatch } from '../../src/notify/recipient.service.js';
+import { escapeHtml, splitMessage, visibleLength } from '../../src/notify/telegram/html.js';
+import { telegramParts } from '../../src/notify/telegram/parts.js';
+import type { NotificationPayload } from '../../src/notify/types.js';
+import { signBody, verifySignature } from '../../src/notify/webhook.js';
+import { parseTelegramHtml } from '../support/fake-telegram.js';
+
+describe('Telegram HTML', () => {
+  it('escapes every character that could open a tag or an entity', () => {
+    expect(escapeHtml('<b>"A" & B</b>')).toBe('&lt;b&gt;&quot;A&quot; &amp; B&lt;/b&gt;');
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const parsed = parseTelegramHtml(`<b>${escapeHtml(s)}</b>`);
+        return parsed.error === undefined && parsed.visible.length === s.length;
+      }),
+    );
+  });
+
+  it('splits on line breaks into parts within the limit, losing nothing', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.string({ maxLength: 120 }).map((s) => escapeHtml(s.replace(/\n/g, ' '))),
+          { maxLength: 80 },
+        ),
+        fc.integer({ min: 20, max: 400 }),
+        (lines, limit) => {
+          const text = lines.join('\n');
+          const parts = splitMessage(text, limit);
+          for (const p of parts) {
+            expect(p.length).toBeLessThanOrEqual(limit);
+            expect(parseTelegramHtml(p).error).toBeUndefined();
+          }
+          expect(parts.join('').replace(/\s/g, '')).toBe(text.replace(/\s/g, ''));
+        },
+      ),
+    );
+  });
+
+  it('counts what the reader sees', () => {
+    expect(visibleLength('<b>a&amp;b</b>')).toBe(3);
+  });
+});
+
+describe('Telegram parts', () => {
+  const payload = (text: string, photo?: string): NotificationPayload => ({
+    type: 'negative_review',
+    cabinet: { id: '1', name: 'Shop' },
+    events: [{ id: '1', key: 'r', occurred_at: '2026-11-21T10:00:00Z', data: { name: 'Mug', rating: 1, text, photoUrl: photo } }],
+  });
+  it('a photo with the text as caption when it fits, photo + message when the caption is over 1024', () => {
+    const photo = 'https://example.test/1.webp';
+    expect(telegramParts(payload('short', photo), 'ru').map((p) => p.kind)).toEqual(['photo']);
+    const long = telegramParts(payload('x '.repeat(700), photo), 'en');
+    expect(long.map((p) => p.kind)).toEqual(['photo', 'message']);
+    expect(long[0]!.kind === 'photo' && visibleLength(long[0]!.caption)).toBeLessThanOrEqual(1024);
+    expect(telegramParts(payload('short'), 'ru').map((p) => p.kind)).toEqual(['message']);
+  });
+});
+
+describe('quiet hours', () => {
+  const q = { start: '22:00', end: '08:00', timeZone: 'Asia/Almaty' };
+  it('holds inside a window that wraps midnight, until its end in the recipient’s zone', () => {
+    // Almaty is UTC+5.
+    expect(quietUntil(new Date('2026-11-21T16:59:00Z'), q)).toBeNull(); // 21:59 local
+    expect(quietUntil(new Date('2026-11-21T17:00:00Z'), q)?.toISOString()).toBe('2026-11-22T03:00:00.000Z'); // 22:00 local
+  });
+  it('releases at 08:00 local', () => {
+    expect(quietUntil(new Date('2026-11-21T18:30:00Z'), q)?.toISOString()).toBe('2026-11-22T03:00:00.000Z');
+    expect(quietUntil(new Date('2026-11-22T01:00:00Z'), q)?.toISOString()).toBe('2026-11-22T03:00:00.000Z');
+    expect(quietUntil(new Date('2026-11-22T03:00:00Z'), q)).toBeNull();
+    expect(quietUntil(new Date('2026-11-22T10:00:00Z'), q)).toBeNull();
+  });
+  it('handles a window within one day', () => {
+    expect(quietUntil(new Date('2026-11-21T10:30:00Z'), { start: '13:00', end: '15:00', timeZone: 'Europe/Moscow' })?.toISOString()).toBe(
+      '2026-11-21T12:00:00.000Z',
+    );
+  });
+  it('rejects malformed windows', () => {
+    expect(() => parseQuietHours('22-08')).toThrow(/22:00-08:00/);
+    expect(() => parseQuietHours('10:00-10:00')).toThrow();
+    expect(parseQuietHours('9:05-18:00')).toEqual({ start: '09:05', end: '18:00' });
+  });
+});
+
+describe('settings flags', () => {
+  it('turns flags into a settings change', () => {
+    expect(
+      settingsPatch(
+        { types: ['new_order', 'buyout'] },
+        { enable: 'return', disable: 'buyout', reviewThreshold: '2', stockThreshold: '5', quietHours: '22:00-08:00', tz: 'Asia/Almaty', lang: 'en' },
+      ),
+    ).toEqual({
+      types: ['new_order', 'return'],
+      review_threshold: 2,
+      stock_threshold: 5,
+      quiet_start: '22:00',
+      quiet_end: '08:00',
+      time_zone: 'Asia/Almaty',
+      lang: 'en',
+    });
+    expect(settingsPatch({ types: [] }, {})).toEqual({});
+    expect(() => settingsPatch({ types: [] }, { enable: 'orders' })).toThrow(/--enable takes/);
+    expect(() => settingsPatch({ types: [] }, { reviewThreshold: '6' })).toThrow(/0 to 5/);
+    expect(() => settingsPatch({ types: [] }, { tz: 'Mars/Base' })).toThrow(/IANA/);
+    expect(() => settingsPatch({ types: [] }, { lang: 'de' })).toThrow(/ru or en/);
+  });
+});
+
+describe('webhook signatures', () => {
+  it('are HMAC-SHA256 of the exact body', () => {
+    const body = '{"id":"1:new_order:5"}';
+    const sig = signBody(body, 'k');
+    expect(sig).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(verifySignature(body, sig, 'k')).toBe(true);
+    expect(verifySignature(body, sig, 'other')).toBe(false);
+    expect(verifySignature(`${body}\n`, sig, 'k')).toBe(false);
+    expect(verifySignature(body, undefined, 'k')).toBe(false);
+  });
+});
