@@ -1,15 +1,17 @@
 // The only way mp talks to marketplaces: undici with keep-alive, a token-bucket rate limit per host and
 // exit (direct or proxy), bounded retries with backoff and full jitter, the waits services ask for,
 // per-attempt timeouts, a JSON check, and a round-robin proxy list.
-import { Agent, type Dispatcher, type ProxyAgent, request as undiciRequest } from 'undici';
+import { Agent, type Dispatcher, type ProxyAgent } from 'undici';
 import type { Logger } from '../core/log.js';
+import { attempt as sendOnce } from './attempt.js';
+import { buildUrl, encodeBody, lowerKeys, type Query } from './build-request.js';
 import { humanDuration } from './http-error.js';
 import { badJsonError, type Failure, networkError, notJsonError, statusError, timeoutError } from './messages.js';
 import { ProxyPool } from './proxies.js';
 import { createProxyAgent } from './proxy-agent.js';
 import { type RateLimit, RateLimiter, realSleep, type Sleep } from './rate-limit.js';
 import { proxyLabel, safeHeaders, safeUrl } from './redact.js';
-import { decodeBody, decompress, type Expect } from './response-body.js';
+import { decodeBody, type Expect } from './response-body.js';
 import { type BackoffOptions, backoffDelayMs, DEFAULT_RETRY_STATUSES, serverRetryDelayMs } from './retry.js';
 
 export { HttpError, type HttpErrorCode, isHttpError } from './http-error.js';
@@ -49,13 +51,13 @@ export interface RequestOptions {
   method?: string;
   /** Relative to baseUrl (its path prefix kept) or absolute. */
   path: string;
-  query?: Record<string, string | number | boolean | undefined>;
+  query?: Query;
   headers?: Record<string, string>;
   /** An object (not a Buffer) is sent as JSON with a JSON content type. */
   body?: string | Buffer | object;
   /** Default 'json': non-JSON content type ⇒ HTTP_NOT_JSON; unparsable or cut-off ⇒ HTTP_BAD_JSON. */
   expect?: Expect;
-  /** Default true. */
+  /** Default true. Set false when a repeat would do harm: a retried request may have reached the server already. */
   retry?: boolean;
   /** Default [429, 500, 502, 503, 504]. */
   retryStatuses?: number[];
@@ -73,11 +75,6 @@ export interface HttpResponse<T> {
   url: string;
   attempts: number;
 }
-
-type Outcome =
-  | { kind: 'response'; status: number; headers: Record<string, string>; body: Buffer }
-  | { kind: 'timeout' }
-  | { kind: 'network' | 'truncated'; error: unknown };
 
 /** How many times unparsable JSON is retried: it is usually a transient cut, but not worth a full budget. */
 const BAD_JSON_RETRIES = 2;
@@ -105,10 +102,12 @@ export class HttpClient {
   }
 
   async request<T>(o: RequestOptions): Promise<HttpResponse<T>> {
-    const url = this.buildUrl(o.path, o.query);
+    const url = buildUrl(this.options.baseUrl, o.path, o.query);
     const method = (o.method ?? 'GET').toUpperCase();
     const expect = o.expect ?? 'json';
-    const { headers, body } = this.prepare(o, expect);
+    const headers = { ...this.defaultHeaders, ...lowerKeys(o.headers ?? {}) };
+    if (expect === 'json') headers.accept ??= 'application/json';
+    const body = encodeBody(o.body, headers);
     const retries = o.retry === false ? 0 : Math.max(0, this.options.retries ?? 3);
     const retryStatuses = o.retryStatuses ?? DEFAULT_RETRY_STATUSES;
     const timeoutMs = o.timeoutMs ?? this.options.timeoutMs ?? 30_000;
@@ -123,7 +122,8 @@ export class HttpClient {
       const canRetry = attempt <= retries;
       const proxy = this.pool?.next();
       await this.limiter?.take(`${url.host}|${proxy ?? 'direct'}`, o.signal);
-      const outcome = await this.attempt(url, method, headers, body, proxy, timeoutMs, o.signal);
+      const dispatcher = proxy ? this.proxyAgent(proxy) : this.agent;
+      const outcome = await sendOnce({ url, method, headers, body, dispatcher, timeoutMs, signal: o.signal });
 
       if (outcome.kind !== 'response') {
         if (proxy) this.benchProxy(proxy, outcome.kind);
@@ -173,63 +173,6 @@ export class HttpClient {
     await Promise.all(agents.map((a) => a.destroy().catch(() => {})));
   }
 
-  private async attempt(
-    url: URL,
-    method: string,
-    headers: Record<string, string>,
-    body: string | Buffer | undefined,
-    proxy: string | undefined,
-    timeoutMs: number,
-    signal: AbortSignal | undefined,
-  ): Promise<Outcome> {
-    signal?.throwIfAborted();
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new Error(`timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    const onAbort = () => controller.abort(signal!.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let gotHeaders = false;
-    // Settles when the attempt is aborted (timeout or caller) even if undici never settles the request
-    // (it has hung on broken proxies before, see proxy-agent.ts).
-    const aborted = new Promise<never>((_resolve, reject) => {
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-    });
-    const work = (async (): Promise<Outcome> => {
-      const res = await undiciRequest(url, {
-        method: method as Dispatcher.HttpMethod,
-        headers,
-        body,
-        dispatcher: proxy ? this.proxyAgent(proxy) : this.agent,
-        signal: controller.signal,
-        // Our own timer covers headers and body together; undici's must never fire first.
-        headersTimeout: timeoutMs + 1000,
-        bodyTimeout: timeoutMs + 1000,
-      });
-      gotHeaders = true;
-      const raw = Buffer.from(await res.body.arrayBuffer());
-      const resHeaders = flattenHeaders(res.headers);
-      const decoded = await decompress(raw, resHeaders['content-encoding']);
-      return { kind: 'response', status: res.statusCode, headers: resHeaders, body: decoded };
-    })();
-    aborted.catch(() => {});
-    work.catch(() => {});
-    try {
-      return await Promise.race([work, aborted]);
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (timedOut) return { kind: 'timeout' };
-      if ((error as { code?: string })?.code === 'UND_ERR_INVALID_ARG') throw error;
-      // Headers arrived but the body did not finish: the connection closed early (a "premature close").
-      return { kind: gotHeaders ? 'truncated' : 'network', error };
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
   private async retryAfter(ms: number, why: string, f: Failure, signal: AbortSignal | undefined): Promise<void> {
     this.options.log?.debug(`${f.service} ${why}; retrying in ${humanDuration(ms)} (attempt ${f.attempts + 1})`, {
       url: f.url,
@@ -255,37 +198,4 @@ export class HttpClient {
     }
     return agent;
   }
-
-  private buildUrl(path: string, query: RequestOptions['query']): URL {
-    const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(`${this.options.baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
-    for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.append(key, String(value));
-    return url;
-  }
-
-  private prepare(o: RequestOptions, expect: Expect): { headers: Record<string, string>; body: string | Buffer | undefined } {
-    const headers = { ...this.defaultHeaders, ...lowerKeys(o.headers ?? {}) };
-    if (expect === 'json') headers.accept ??= 'application/json';
-    let body: string | Buffer | undefined;
-    if (o.body === undefined || typeof o.body === 'string' || Buffer.isBuffer(o.body)) body = o.body;
-    else if (o.body instanceof URLSearchParams) {
-      body = o.body.toString();
-      headers['content-type'] ??= 'application/x-www-form-urlencoded';
-    } else {
-      body = JSON.stringify(o.body);
-      headers['content-type'] ??= 'application/json';
-    }
-    return { headers, body };
-  }
-}
-
-function lowerKeys(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
-  return out;
-}
-
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
 }
