@@ -280,11 +280,11 @@ export function buildProgram(): Command {
   const history = program.command('history').description('stored Kaspi product history: tables, terminal charts, offer events');
   history
     .command('show <url-or-id>')
-    .description('a product\'s history (checked at, min, max, sellers, rating, reviews) and, on a terminal, a price chart')
-    .option('--city <city>', 'city id or name (default: the URL\'s city, the only stored city, or Almaty)')
+    .description("a product's history (checked at, min, max, sellers, rating, reviews) and, on a terminal, a price chart")
+    .option('--city <city>', "city id or name (default: the URL's city, the only stored city, or Almaty)")
     .option('--since <when>', 'only since an age (7d, 12h) or a date (2026-11-01, Almaty time)')
     .option('--offers', 'offer events per seller instead: appeared, price changes, disappeared')
-    .option('--seller <name-or-id>', 'only this seller\'s offer events, with a chart of its price (implies --offers)')
+    .option('--seller <name-or-id>', "only this seller's offer events, with a chart of its price (implies --offers)")
     .action(run(async () => (await import('./commands/history/show.js')).historyShow));
   history
     .command('list')
