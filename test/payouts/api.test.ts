@@ -29,7 +29,7 @@ beforeAll(async () => {
   close = () => new Promise((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   const res = await fetch(`${base}/openapi.json`);
-  const doc = await res.json();
+  const doc = (await res.json()) as Record<string, any>;
   spec = openApiChecker(doc);
   expect(spec.check('GET', '/openapi.json', res.status, doc)).toEqual([]);
 });
@@ -190,7 +190,7 @@ describe('the rest', () => {
     expect(await call('GET', '/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
     const missing = await fetch(`${base}/api/nothing`);
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.code).toBe('NOT_FOUND');
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
     const wrong = await fetch(`${base}/api/payouts`, { method: 'PUT' });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('POST, GET');
