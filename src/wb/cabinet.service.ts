@@ -54,7 +54,7 @@ export async function checkToken(deps: Pick<CabinetDeps, 'config' | 'log' | 'clo
   }
   const warnings: string[] = [];
   if (info.expiresAt && info.expiresAt.getTime() - now.getTime() < 14 * 86_400_000) {
-    const days = Math.ceil((info.expiresAt.getTime() - now.getTime()) / 86_400_000);
+    const days = Math.floor((info.expiresAt.getTime() - now.getTime()) / 86_400_000);
     warnings.push(`the token expires in ${days} day(s) (${info.expiresAt.toISOString().slice(0, 10)}): create a new one soon and run \`mp wb cabinet add\``);
   }
   const client = new WbClient({ hosts: wbHosts(deps.config), token, cabinet, log: deps.log, retries: 1 });

@@ -1,6 +1,6 @@
 // All SQL for wb_orders (identity: cabinet + srid).
 
-import { type Db, selectExisting, upsertRecordset } from './recordset.js';
+import { type Db, selectExisting, type UpsertResult, upsertRecordset } from './recordset.js';
 import type { ParsedOrder } from './statistics-parser.js';
 
 const STAT_COLUMNS = [
@@ -40,8 +40,8 @@ export async function existingOrders(db: Db, cabinetId: string, srids: readonly 
 }
 
 /** Upserts orders by srid; an older row never overwrites a newer one. */
-export async function upsertOrders(db: Db, cabinetId: string, rows: readonly ParsedOrder[]): Promise<void> {
-  await upsertRecordset(
+export async function upsertOrders(db: Db, cabinetId: string, rows: readonly ParsedOrder[]): Promise<UpsertResult> {
+  return upsertRecordset(
     db,
     { table: 'wb_orders', cabinetId, columns: ORDER_COLUMNS, key: ['srid'], updateWhere: 'wb_orders.last_change_date <= excluded.last_change_date' },
     rows,

@@ -1,6 +1,6 @@
 // All SQL for wb_sales (identity: cabinet + saleID).
 import { STAT_COLUMNS } from './order.repository.js';
-import { type Db, selectExisting, upsertRecordset } from './recordset.js';
+import { type Db, type UpsertResult, upsertRecordset } from './recordset.js';
 import type { ParsedSale } from './statistics-parser.js';
 
 const SALE_COLUMNS = [
@@ -13,13 +13,9 @@ const SALE_COLUMNS = [
   ...STAT_COLUMNS,
 ] as const;
 
-export async function existingSaleIds(db: Db, cabinetId: string, saleIds: readonly string[]): Promise<Set<string>> {
-  const rows = await selectExisting<{ sale_id: string }>(db, 'wb_sales', cabinetId, 'sale_id', 'sale_id', saleIds);
-  return new Set(rows.map((r) => r.sale_id));
-}
-
-export async function upsertSales(db: Db, cabinetId: string, rows: readonly ParsedSale[]): Promise<void> {
-  await upsertRecordset(
+/** Upserts sales by saleID; returns which were new. */
+export async function upsertSales(db: Db, cabinetId: string, rows: readonly ParsedSale[]): Promise<UpsertResult> {
+  return upsertRecordset(
     db,
     { table: 'wb_sales', cabinetId, columns: SALE_COLUMNS, key: ['sale_id'], updateWhere: 'wb_sales.last_change_date <= excluded.last_change_date' },
     rows,

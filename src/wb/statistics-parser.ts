@@ -51,41 +51,45 @@ export interface StatisticsPage<T> {
   nextDateFrom?: string;
 }
 
-/** Parses an orders page. Rows without `srid` cannot be identified and are rejected. */
+/** Parses an orders page (a JSON array). */
 export function parseOrdersPage(body: unknown): StatisticsPage<ParsedOrder> {
   const items = asArray(body, 'orders');
-  const rows = items.map((item) => {
-    const r = item as Record<string, unknown>;
-    const srid = str(r.srid);
-    if (!srid) throw new UserError('WB_BAD_RESPONSE', `a Wildberries order row has no srid (nmId ${String(r.nmId)}): cannot identify it`);
-    return {
-      ...common(r),
-      srid,
-      order_date: parseWbTime(String(r.date)),
-      is_cancel: r.isCancel === true,
-      cancel_date: r.isCancel === true ? parseWbTimeOrNull(r.cancelDate) : null,
-    };
-  });
-  return { rows, nextDateFrom: lastChange(items) };
+  return { rows: items.map(parseOrderRow), nextDateFrom: lastChange(items) };
 }
 
-/** Parses a sales page: `saleID` S… is a buyout, R… a return, anything else `other`. */
+/** One order row. Rows without `srid` cannot be identified and are rejected. */
+export function parseOrderRow(item: unknown): ParsedOrder {
+  const r = item as Record<string, unknown>;
+  const srid = str(r.srid);
+  if (!srid) throw new UserError('WB_BAD_RESPONSE', `a Wildberries order row has no srid (nmId ${String(r.nmId)}): cannot identify it`);
+  return {
+    ...common(r),
+    srid,
+    order_date: parseWbTime(String(r.date)),
+    is_cancel: r.isCancel === true,
+    cancel_date: r.isCancel === true ? parseWbTimeOrNull(r.cancelDate) : null,
+  };
+}
+
+/** Parses a sales page (a JSON array). */
 export function parseSalesPage(body: unknown): StatisticsPage<ParsedSale> {
   const items = asArray(body, 'sales');
-  const rows = items.map((item) => {
-    const r = item as Record<string, unknown>;
-    const saleId = str(r.saleID);
-    if (!saleId) throw new UserError('WB_BAD_RESPONSE', `a Wildberries sales row has no saleID (srid ${String(r.srid)}): cannot identify it`);
-    return {
-      ...common(r),
-      sale_id: saleId,
-      kind: saleKind(saleId),
-      sale_date: parseWbTime(String(r.date)),
-      payment_sale_amount: decimal(r.paymentSaleAmount),
-      for_pay: decimal(r.forPay),
-    };
-  });
-  return { rows, nextDateFrom: lastChange(items) };
+  return { rows: items.map(parseSaleRow), nextDateFrom: lastChange(items) };
+}
+
+/** One sales row: `saleID` S… is a buyout, R… a return, anything else `other`. */
+export function parseSaleRow(item: unknown): ParsedSale {
+  const r = item as Record<string, unknown>;
+  const saleId = str(r.saleID);
+  if (!saleId) throw new UserError('WB_BAD_RESPONSE', `a Wildberries sales row has no saleID (srid ${String(r.srid)}): cannot identify it`);
+  return {
+    ...common(r),
+    sale_id: saleId,
+    kind: saleKind(saleId),
+    sale_date: parseWbTime(String(r.date)),
+    payment_sale_amount: decimal(r.paymentSaleAmount),
+    for_pay: decimal(r.forPay),
+  };
 }
 
 export function saleKind(saleId: string): 'buyout' | 'return' | 'other' {

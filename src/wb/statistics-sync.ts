@@ -4,13 +4,14 @@
 import { cardsByNm } from './card.repository.js';
 import type { NewEvent } from './event.repository.js';
 import { cancellationEvent, newOrderEvent, saleEvent } from './event-payloads.js';
+import { isEmptyJsonArray, jsonArrayItems } from './json-array.js';
 import { existingOrders, upsertOrders } from './order.repository.js';
 import type { Db } from './recordset.js';
-import { existingSaleIds, upsertSales } from './sale.repository.js';
-import { type ParsedOrder, type ParsedSale, parseOrdersPage, parseSalesPage, type StatisticsPage } from './statistics-parser.js';
+import { upsertSales } from './sale.repository.js';
+import { type ParsedOrder, type ParsedSale, parseOrderRow, parseSaleRow } from './statistics-parser.js';
 import { saveStreamState } from './sync-state.repository.js';
 import type { StreamCounts, StreamRun } from './sync-stream.js';
-import { writeEvents } from './sync-stream.js';
+import { EventSink } from './sync-stream.js';
 import { toWbDateFrom } from './wb-time.js';
 
 /** WB statistics allows one request a minute per method. */
@@ -18,24 +19,34 @@ export const STATISTICS_INTERVAL_MS = 60_000;
 
 interface PageStore<T> {
   path: string;
-  parse(body: unknown): StatisticsPage<T>;
+  what: string;
+  parseRow(item: unknown): T;
   key(row: T): string;
-  /** Stores a page and returns its counts and events (detected against what was stored before). */
+  /** Stores a chunk and returns its counts and events (detected against what was stored before). */
   store(trx: Db, run: StreamRun, rows: T[]): Promise<{ rowsNew: number; rowsUpdated: number; events: NewEvent[] }>;
 }
 
+/** Rows are parsed and written in chunks of this size, all inside the page's one transaction. */
+const CHUNK = 5000;
+
 const orders: PageStore<ParsedOrder> = {
   path: '/api/v1/supplier/orders',
-  parse: parseOrdersPage,
+  what: 'orders',
+  parseRow: parseOrderRow,
   key: (o) => o.srid,
   async store(trx, run, rows) {
+    if (run.initial) {
+      // No events on an initial sync, so no need to read the previous state first.
+      const result = await upsertOrders(trx, run.cabinetId, rows);
+      return { rowsNew: result.inserted, rowsUpdated: result.updated, events: [] };
+    }
     const before = await existingOrders(
       trx,
       run.cabinetId,
       rows.map((r) => r.srid),
     );
     await upsertOrders(trx, run.cabinetId, rows);
-    const candidates = run.initial ? [] : rows.filter((r) => !before.has(r.srid) || (r.is_cancel && before.get(r.srid) === false));
+    const candidates = rows.filter((r) => !before.has(r.srid) || (r.is_cancel && before.get(r.srid) === false));
     const cards = candidates.length
       ? await cardsByNm(
           trx,
@@ -55,16 +66,13 @@ const orders: PageStore<ParsedOrder> = {
 
 const sales: PageStore<ParsedSale> = {
   path: '/api/v1/supplier/sales',
-  parse: parseSalesPage,
+  what: 'sales',
+  parseRow: parseSaleRow,
   key: (s) => s.sale_id,
   async store(trx, run, rows) {
-    const before = await existingSaleIds(
-      trx,
-      run.cabinetId,
-      rows.map((r) => r.sale_id),
-    );
-    await upsertSales(trx, run.cabinetId, rows);
-    const fresh = run.initial ? [] : rows.filter((r) => !before.has(r.sale_id));
+    const result = await upsertSales(trx, run.cabinetId, rows);
+    const isNew = new Set(result.insertedKeys);
+    const fresh = run.initial ? [] : rows.filter((r) => isNew.has(r.sale_id));
     const cards = fresh.length
       ? await cardsByNm(
           trx,
@@ -73,7 +81,7 @@ const sales: PageStore<ParsedSale> = {
         )
       : new Map();
     const events = fresh.map((r) => saleEvent(r, cards.get(r.nm_id))).filter((e): e is NewEvent => e !== undefined);
-    return { rowsNew: rows.length - before.size, rowsUpdated: before.size, events };
+    return { rowsNew: result.inserted, rowsUpdated: result.updated, events };
   },
 };
 
@@ -88,28 +96,23 @@ export function syncSales(run: StreamRun): Promise<StreamCounts> {
 async function syncStatistics<T>(run: StreamRun, store: PageStore<T>): Promise<StreamCounts> {
   const counts: StreamCounts = { rowsNew: 0, rowsUpdated: 0, events: 0 };
   let cursor = run.state?.cursor ?? toWbDateFrom(run.since);
+  let pending = fetchPage(run, store, cursor);
   for (let page = 0; ; page++) {
-    const requestedAt = run.clock.now();
-    const nextAllowed = new Date(requestedAt.getTime() + STATISTICS_INTERVAL_MS);
-    const response = await run.client.request<unknown>('statistics', { path: store.path, query: { dateFrom: cursor, flag: 0 } });
-    const parsed = store.parse(response.body);
-    if (parsed.rows.length === 0 || !parsed.nextDateFrom) {
+    const { body, nextAllowed } = await pending;
+    run.log.debug(`wb ${run.stream}: page ${page + 1} fetched`, { bytes: body.length });
+    const next = isEmptyJsonArray(body) ? undefined : lastChangeDate(body);
+    if (next === undefined) {
       await saveStreamState(run.db, run.cabinetId, run.stream, { next_allowed_at: nextAllowed, last_success_at: run.clock.now() });
       return counts;
     }
-    // Within one page a later row for the same key wins (an upsert cannot touch a row twice).
-    const byKey = new Map<string, T>();
-    for (const row of parsed.rows) byKey.set(store.key(row), row);
-    const rows = [...byKey.values()];
-    const next = parsed.nextDateFrom;
-    await run.db.transaction().execute(async (trx) => {
-      const result = await store.store(trx, run, rows);
-      counts.events += await writeEvents(trx, run, result.events, String(page));
-      counts.rowsNew += result.rowsNew;
-      counts.rowsUpdated += result.rowsUpdated;
-      await saveStreamState(trx, run.cabinetId, run.stream, { cursor: next, next_allowed_at: nextAllowed });
-    });
-    run.log.debug(`wb ${run.stream}: page ${page + 1} stored`, { rows: rows.length, cursor: next });
+    // The next page starts at this page's last row, known before this one is stored: fetch it
+    // meanwhile (it is only used once this page has committed).
+    if (next !== cursor) {
+      pending = fetchPage(run, store, next);
+      pending.catch(() => {});
+    }
+    const rows = await storePage(run, store, body, page, next, nextAllowed, counts);
+    run.log.debug(`wb ${run.stream}: page ${page + 1} stored`, { rows, cursor: next });
     if (next === cursor) {
       // No progress (WB repeated the cursor row): the end, whatever the next answer would be.
       await saveStreamState(run.db, run.cabinetId, run.stream, { last_success_at: run.clock.now() });
@@ -117,4 +120,68 @@ async function syncStatistics<T>(run: StreamRun, store: PageStore<T>): Promise<S
     }
     cursor = next;
   }
+}
+
+async function fetchPage<T>(run: StreamRun, store: PageStore<T>, dateFrom: string): Promise<{ body: Buffer; nextAllowed: Date }> {
+  const nextAllowed = new Date(run.clock.now().getTime() + STATISTICS_INTERVAL_MS);
+  // The body stays a Buffer: rows are parsed chunk by chunk (see json-array.ts).
+  const response = await run.client.request<Buffer>('statistics', { path: store.path, query: { dateFrom, flag: 0 }, expect: 'buffer' });
+  return { body: response.body, nextAllowed };
+}
+
+const LAST_CHANGE = Buffer.from('"lastChangeDate":"');
+
+/** The raw lastChangeDate of the last row (rows are flat objects, so its last occurrence). */
+function lastChangeDate(body: Buffer): string | undefined {
+  const at = body.lastIndexOf(LAST_CHANGE);
+  if (at < 0) return undefined;
+  const start = at + LAST_CHANGE.length;
+  return body.toString('utf8', start, body.indexOf(0x22, start));
+}
+
+/**
+ * One page in one transaction: rows in chunks, their events, the cursor. Parsing the next chunk
+ * overlaps with the database writing the previous one.
+ */
+async function storePage<T>(
+  run: StreamRun,
+  store: PageStore<T>,
+  body: Buffer,
+  page: number,
+  next: string,
+  nextAllowed: Date,
+  counts: StreamCounts,
+): Promise<number> {
+  let rows = 0;
+  await run.db.transaction().execute(async (trx) => {
+    const sink = new EventSink(run);
+    let writing: Promise<void> = Promise.resolve();
+    const write = async (chunk: T[]) => {
+      const result = await store.store(trx, run, chunk);
+      await sink.add(trx, result.events);
+      counts.rowsNew += result.rowsNew;
+      counts.rowsUpdated += result.rowsUpdated;
+    };
+    // Within one chunk a later row for the same key wins (an upsert cannot touch a row twice).
+    let chunk = new Map<string, T>();
+    for (const item of jsonArrayItems(body, store.what)) {
+      const row = store.parseRow(item);
+      chunk.set(store.key(row), row);
+      rows++;
+      if (chunk.size >= CHUNK) {
+        await writing;
+        writing = write([...chunk.values()]);
+        writing.catch(() => {}); // awaited below; this only avoids an unhandled rejection meanwhile
+        chunk = new Map();
+        // Let the query go out before parsing the next chunk synchronously.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    await writing;
+    if (chunk.size) await write([...chunk.values()]);
+    await sink.flush(trx, String(page));
+    counts.events += sink.written;
+    await saveStreamState(trx, run.cabinetId, run.stream, { cursor: next, next_allowed_at: nextAllowed });
+  });
+  return rows;
 }

@@ -34,6 +34,35 @@ export interface StreamCounts {
 }
 
 /**
+ * Collects the events of one unit of work that is written in several chunks (one transaction):
+ * each chunk's events are inserted at once, except after a gap, when only their counts are kept
+ * and `flush` writes the one sync_gap summary.
+ */
+export class EventSink {
+  private readonly held: NewEvent[] = [];
+  written = 0;
+  constructor(private readonly run: StreamRun) {}
+
+  private get gap(): boolean {
+    const last = this.run.state?.last_success_at;
+    return Boolean(last && this.run.clock.now().getTime() - last.getTime() > GAP_MS);
+  }
+
+  async add(trx: Db, events: readonly NewEvent[]): Promise<void> {
+    if (this.run.initial || events.length === 0) return;
+    // Only type counts are needed for the summary: keep tiny stand-ins, not the payloads.
+    if (this.gap) for (const e of events) this.held.push({ type: e.type, eventKey: '', occurredAt: e.occurredAt, payload: {} });
+    else this.written += await insertEvents(trx, this.run.cabinetId, events);
+  }
+
+  async flush(trx: Db, unitKey: string): Promise<void> {
+    if (this.held.length === 0) return;
+    this.written += await writeEvents(trx, this.run, this.held, unitKey);
+    this.held.length = 0;
+  }
+}
+
+/**
  * Writes the events of one unit of work inside its transaction: none on an initial sync, one
  * sync_gap summary after a gap of more than 24 h, else each event (deduplicated by key).
  */

@@ -108,8 +108,10 @@ export class FakeWb {
     this.reviewsCount = options.reviews ?? 40;
     // Whole seconds: WB timestamps have no milliseconds, and paging compares them exactly.
     this.from = Math.floor((options.from ?? new Date(Date.now() - 25 * 86_400_000)).getTime() / 1000) * 1000;
-    this.orderStep = options.orderStepMs ?? 60_000;
-    this.saleStep = options.saleStepMs ?? 120_000;
+    // Whole seconds, like WB's timestamps: paging by lastChangeDate compares them exactly.
+    const seconds = (ms: number) => Math.max(1000, Math.round(ms / 1000) * 1000);
+    this.orderStep = seconds(options.orderStepMs ?? 60_000);
+    this.saleStep = seconds(options.saleStepMs ?? 120_000);
     this.pageCap = options.pageCap ?? 80_000;
   }
 

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addCabinet, checkCabinet } from '../../src/wb/cabinet.service.js';
+import { getStreamState } from '../../src/wb/sync-state.repository.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { type FakeWb, makeWbToken, startFakeWb, wbFixture } from '../support/fake-wb.js';
+import { sync, TestClock, wbDeps } from './helpers.js';
+
+describe('mp wb sync: rate limits and rejected tokens', () => {
+  let handle: TestDatabase;
+  let wb: FakeWb;
+  const clock = new TestClock(new Date());
+
+  beforeAll(async () => {
+    handle = await createTestDatabase();
+    wb = await startFakeWb({ orders: 50, sales: 20, products: 4, reviews: 5, statisticsBurst: 100 });
+  });
+  afterAll(async () => {
+    await wb?.server.stop();
+    await handle?.close();
+  });
+
+  it('a bad token is refused at add with a message naming the token', async () => {
+    const deps = wbDeps(handle, wb, clock);
+    const bad = makeWbToken().replace(/\.fake$/, '.forged');
+    await expect(addCabinet(deps, bad)).rejects.toMatchObject({ code: 'WB_UNAUTHORIZED', message: expect.stringMatching(/rejected the token .*401: token problem/) });
+    await expect(addCabinet(deps, 'not-a-jwt')).rejects.toMatchObject({ code: 'WB_TOKEN_MALFORMED' });
+    const expired = makeWbToken({ expiresAt: new Date(Date.now() - 86_400_000) });
+    await expect(addCabinet(deps, expired)).rejects.toMatchObject({ code: 'WB_TOKEN_EXPIRED' });
+  });
+
+  it('names missing categories and warns about expiry within 14 days', async () => {
+    const deps = wbDeps(handle, wb, clock);
+    const token = makeWbToken({ categories: ['statistics', 'content', 'analytics'], expiresAt: new Date(Date.now() + 5 * 86_400_000) });
+    const added = await addCabinet(deps, token, 'no-feedbacks');
+    expect(added.check?.missing).toEqual(['feedbacks']);
+    expect(added.check?.warnings.join('\n')).toMatch(/expires in 5 day/);
+    expect(added.check?.warnings.join('\n')).toMatch(/no Feedbacks & Questions access: reviews will fail/);
+  });
+
+  it('401 on one stream fails that stream with the token and category named; the others commit', async () => {
+    const deps = wbDeps(handle, wb, clock);
+    const outcomes = await sync(deps, { cabinet: 'no-feedbacks' });
+    const reviews = outcomes.find((o) => o.stream === 'reviews')!;
+    expect(reviews.status).toBe('failed');
+    expect(reviews.errorCode).toBe('WB_UNAUTHORIZED');
+    expect(reviews.error).toMatch(/rejected the token of cabinet "no-feedbacks" for Feedbacks & Questions \(401: token scope not allowed/);
+    expect(outcomes.filter((o) => o.stream !== 'reviews').every((o) => o.status === 'ok')).toBe(true);
+    expect(await handle.db.selectFrom('wb_orders').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).toEqual({ n: '50' });
+    const cabinet = await handle.db.selectFrom('wb_cabinets').select(['status', 'status_detail']).where('name', '=', 'no-feedbacks').executeTakeFirstOrThrow();
+    expect(cabinet.status).toBe('unauthorized');
+    const run = await handle.db.selectFrom('wb_sync_runs').select(['status', 'error_code']).where('stream', '=', 'reviews').executeTakeFirstOrThrow();
+    expect(run).toEqual({ status: 'failed', error_code: 'WB_UNAUTHORIZED' });
+    const [checked] = await checkCabinet(deps, 'no-feedbacks');
+    expect(checked!.check?.missing).toEqual(['feedbacks']);
+  });
+
+  it('honours X-Ratelimit-Retry: waits the seconds WB asks for, then retries', async () => {
+    const deps = wbDeps(handle, wb, clock);
+    clock.advance(120_000);
+    wb.server.fault('/api/v1/supplier/orders', { status: 429, headers: { 'x-ratelimit-retry': '1', 'x-ratelimit-limit': '10', 'x-ratelimit-reset': '60' }, body: wbFixture('error-429.json') });
+    const before = wb.server.requestsTo('/api/v1/supplier/orders').length;
+    const [orders] = await sync(deps, { cabinet: 'no-feedbacks', only: ['orders'] });
+    expect(orders!.status).toBe('ok');
+    const reqs = wb.server.requestsTo('/api/v1/supplier/orders').slice(before);
+    expect(reqs.map((r) => r.query.get('dateFrom'))).toHaveLength(2); // the 429, then the same request again ([]: nothing new)
+    expect(reqs[1]!.query.get('dateFrom')).toBe(reqs[0]!.query.get('dateFrom'));
+    expect(reqs[1]!.at - reqs[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('a long X-Ratelimit-Retry fails only that stream and is stored as its next allowed time', async () => {
+    const deps = wbDeps(handle, wb, clock);
+    clock.advance(120_000);
+    wb.server.fault('/api/v1/supplier/orders', { status: 429, headers: { 'x-ratelimit-retry': '600', 'x-ratelimit-limit': '1', 'x-ratelimit-reset': '600' }, body: wbFixture('error-429.json'), times: 5 });
+    const outcomes = await sync(deps, { cabinet: 'no-feedbacks', only: ['orders', 'sales'] });
+    expect(outcomes.map((o) => [o.stream, o.status, o.errorCode])).toEqual([
+      ['orders', 'failed', 'WB_RATE_LIMITED'],
+      ['sales', 'ok', undefined],
+    ]);
+    const cabinetId = (await handle.db.selectFrom('wb_cabinets').select('id').where('name', '=', 'no-feedbacks').executeTakeFirstOrThrow()).id;
+    const state = await getStreamState(handle.db, cabinetId, 'orders');
+    expect(state!.next_allowed_at!.getTime() - clock.now().getTime()).toBeGreaterThan(590_000);
+    wb.server.clearFaults();
+    const count = wb.server.requestsTo('/api/v1/supplier/orders').length;
+    clock.advance(60_000);
+    const [again] = await sync(deps, { cabinet: 'no-feedbacks', only: ['orders'] });
+    expect(again!.status).toBe('skipped');
+    expect(wb.server.requestsTo('/api/v1/supplier/orders')).toHaveLength(count);
+  });
+});
