@@ -34,6 +34,16 @@ async function seed(n: number): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+/** Waits until the worker has claimed at least `n` payouts (timing-independent under load). */
+async function untilProcessing(n: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const { rows } = await sql<{ n: string }>`select count(*) as n from payouts where status = 'PROCESSING'`.execute(h.db);
+    if (Number(rows[0]!.n) >= n) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('the worker never claimed anything');
+}
+
 async function eventCounts(): Promise<Record<string, number>> {
   const { rows } = await sql<{ to_status: string; n: string }>`select to_status, count(*) as n from payout_events group by 1`.execute(h.db);
   return Object.fromEntries(rows.map((r) => [r.to_status, Number(r.n)]));
@@ -91,8 +101,8 @@ describe('processing', () => {
 
   it('graceful stop finishes calls in flight and releases payouts not yet sent', async () => {
     await seed(10);
-    const worker = startWorker(h.db, { gateway: simulatedGateway({ latencyMs: 150 }), log, batch: 10, callsInFlight: 2, pollMs: 20 });
-    await new Promise((r) => setTimeout(r, 100));
+    const worker = startWorker(h.db, { gateway: simulatedGateway({ latencyMs: 300 }), log, batch: 10, callsInFlight: 2, pollMs: 20 });
+    await untilProcessing(1);
     worker.stop();
     const stats = await worker.done;
     expect(stats.completed).toBeGreaterThanOrEqual(2);
@@ -111,8 +121,9 @@ describe('processing', () => {
 
   it('renews the lease while the gateway is slow', async () => {
     const [id] = await seed(1);
-    const worker = startWorker(h.db, { gateway: simulatedGateway({ latencyMs: 700 }), log, leaseMs: 300, once: true, pollMs: 20 });
-    await new Promise((r) => setTimeout(r, 450));
+    const worker = startWorker(h.db, { gateway: simulatedGateway({ latencyMs: 1200 }), log, leaseMs: 300, once: true, pollMs: 20 });
+    await untilProcessing(1);
+    await new Promise((r) => setTimeout(r, 600));
     // Without renewal the 300 ms lease would have ended; another worker must not get the payout.
     expect(await claimPayouts(h.db, 'thief', 10, 1000)).toEqual([]);
     await worker.done;
