@@ -54,7 +54,8 @@ export function decodeBody(body: Buffer, contentType: string | undefined, expect
   const text = decodeText(body, contentType);
   if (expect === 'text') return { ok: true, value: text };
   if (text.trim() === '') return { ok: true, value: null };
-  if (contentType ? !isJsonContentType(contentType) : text.trimStart().startsWith('<')) {
+  // Anti-bot pages sometimes come labelled as JSON: a body that opens with a tag is a page either way.
+  if ((contentType && !isJsonContentType(contentType)) || text.trimStart().startsWith('<')) {
     return { ok: false, problem: 'not-json', detail: contentType ?? 'no content type' };
   }
   try {

@@ -63,6 +63,17 @@ describe('JSON answers', () => {
     expect(server.requestsTo('/page')).toHaveLength(1);
   });
 
+  test('an HTML page labelled as JSON, or with no content type, is HTTP_NOT_JSON too', async () => {
+    server.fault('/offers', { headers: { 'content-type': 'application/json' }, body: '<html><title>Access denied</title></html>' });
+    await expect(client().request({ path: '/offers' })).rejects.toMatchObject({
+      code: 'HTTP_NOT_JSON',
+      bodySnippet: '<html><title>Access denied</title></html>',
+    });
+    server.fault('/offers', { body: Buffer.from('  <!doctype html><p>captcha</p>'), headers: { 'content-type': '' } });
+    await expect(client().request({ path: '/offers' })).rejects.toMatchObject({ code: 'HTTP_NOT_JSON' });
+    expect(server.requestsTo('/offers')).toHaveLength(2);
+  });
+
   test('unparsable JSON is retried twice, then HTTP_BAD_JSON', async () => {
     server.fault('/offers', { headers: { 'content-type': 'application/json' }, body: '{"offers": [', times: Infinity });
     const error = await failure(client().request({ path: '/offers' }));
