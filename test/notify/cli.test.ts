@@ -1,0 +1,111 @@
+// `mp wb notify …` and `mp wb bot setup` as a user and cron run them (subprocesses of the built CLI).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifySignature } from '../../src/notify/webhook.js';
+import { runMp } from '../support/cli.js';
+import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
+import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js';
+import { type FakeWb, startFakeWb } from '../support/fake-wb.js';
+
+describe('mp wb notify (CLI)', () => {
+  let home: string;
+  let db: TestDatabase | undefined;
+  let wb: FakeWb;
+  let tg: FakeTelegram;
+  let hook: FakeServer;
+  let env: NodeJS.ProcessEnv;
+  const mp = (args: string[], input?: string) => runMp(args, { env, input, timeoutMs: 90_000 });
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'mp-notify-cli-'));
+    wb = await startFakeWb({ orders: 20, sales: 5, products: 3, reviews: 3 });
+    tg = await startFakeTelegram();
+    hook = await startFakeServer((s) => s.route('POST', '/hook', () => ({ status: 200, body: 'ok' })));
+    env = { MP_HOME: home, MP_WB_URL: wb.url, MP_TELEGRAM_URL: tg.url, MP_SECRET_KEY: 'ab'.repeat(32), MP_USER: 'tester' };
+    if (testEngine === 'postgres') {
+      db = await createTestDatabase();
+      env.DATABASE_URL = db.url;
+    }
+  });
+  afterAll(async () => {
+    await tg?.stop();
+    await hook?.stop();
+    await wb?.server.stop();
+    await db?.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('adds recipients, changes settings, stores the bot token, sends samples, delivers', { timeout: 300_000 }, async () => {
+    expect((await mp(['wb', 'cabinet', 'add', '--token-stdin', '--name', 'Shop'], wb.token)).code).toBe(0);
+
+    const chat = await mp(['wb', 'notify', 'recipient', 'add', '--cabinet', 'Shop', '--telegram-chat', '4242', '--json']);
+    expect(chat.code).toBe(0);
+    const chatId = JSON.parse(chat.stdout).id;
+    const webhook = await mp(
+      ['wb', 'notify', 'recipient', 'add', '--cabinet', 'Shop', '--webhook', `${hook.url}/hook`, '--secret-stdin', '--json'],
+      'whsec-123\n',
+    );
+    expect(webhook.code).toBe(0);
+    expect(webhook.stdout).not.toContain('whsec-123');
+    const hookId = JSON.parse(webhook.stdout).id;
+
+    const settings = await mp([
+      'wb',
+      'notify',
+      'settings',
+      '--recipient',
+      chatId,
+      '--disable',
+      'sync_gap,return',
+      '--review-threshold',
+      '2',
+      '--lang',
+      'en',
+      '--json',
+    ]);
+    expect(settings.code).toBe(0);
+    expect(JSON.parse(settings.stdout)).toMatchObject({
+      types: ['new_order', 'cancellation', 'buyout', 'negative_review', 'critical_stock'],
+      review_threshold: 2,
+      lang: 'en',
+    });
+    const bad = await mp(['wb', 'notify', 'settings', '--recipient', chatId, '--quiet-hours', '25:00-01:00']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('22:00-08:00');
+    expect((await mp(['wb', 'notify', 'settings', '--recipient', '999'])).code).toBe(1);
+
+    // No bot token yet: the webhook samples go, the Telegram ones wait.
+    const setup = await mp(['wb', 'bot', 'setup', '--token-stdin', '--json'], `${tg.token}\n`);
+    expect(setup.code).toBe(0);
+    expect(JSON.parse(setup.stdout)).toEqual({ bot: 'mp_test_bot', token: `****${tg.token.slice(-4)}` });
+
+    const test = await mp(['wb', 'notify', 'test', '--json']);
+    expect(test.code).toBe(0);
+    expect(JSON.parse(test.stdout)).toMatchObject({ queued: 12, sent: 12, dead: 0 });
+    expect(tg.sentTo('4242').map((m) => m.text.split('\n')[0])).toEqual([
+      '<b>🛒 New order</b> (test message)',
+      '<b>❌ Order cancelled</b> (test message)',
+      '<b>✅ Buyout</b> (test message)',
+      '<b>⭐ Negative review</b> (test message)',
+      '<b>📦 Critical stock</b> (test message)',
+    ]);
+    const posts = hook.requestsTo('/hook');
+    expect(posts).toHaveLength(7);
+    for (const p of posts) expect(verifySignature(p.body, p.headers['x-mp-signature'] as string, 'whsec-123')).toBe(true);
+
+    const deliver = await mp(['wb', 'notify', 'deliver', '--json']);
+    expect(deliver.code).toBe(0);
+    expect(JSON.parse(deliver.stdout)).toMatchObject({ sent: 0, outbox: { sent: 12 } });
+
+    const list = await mp(['wb', 'notify', 'recipient', 'list', '--json']);
+    expect(list.stderr).toBe('');
+    const rows = JSON.parse(list.stdout);
+    expect(rows.map((r: { channel: string }) => r.channel)).toEqual(['telegram', 'webhook']);
+    expect(list.stdout).not.toMatch(/whsec|webhook_secret_sealed/);
+    expect((await mp(['wb', 'notify', 'recipient', 'remove', hookId])).code).toBe(0);
+    expect(JSON.parse((await mp(['wb', 'notify', 'recipient', 'list', '--json'])).stdout)).toHaveLength(1);
+  });
+});
