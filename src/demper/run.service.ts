@@ -11,8 +11,9 @@ import type { OffersFetcher } from './offers-source.js';
 import { type PlanItem, type PlanOptions, planRepricing } from './plan.service.js';
 import { insertPriceChanges, type PriceChangeInsert } from './price-changes.repository.js';
 import { type PriceOutcome, recordOutcomes } from './products.repository.js';
-import { recordSessionCheck, type StoreRow, setPause } from './stores.repository.js';
+import { findStore, recordSessionCheck, type StoreRow, setPause } from './stores.repository.js';
 import { renewCommand, sessionCookie } from './stores.service.js';
+import type { WriteLock } from './write-lock.js';
 import { writeStoreFeed } from './xml-feed.service.js';
 
 export const PAUSE_MS = 30 * 60_000;
@@ -40,6 +41,8 @@ export interface RunDeps {
   key: Buffer;
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
+  /** Serialises a merchant's price writes across processes (default: none). */
+  writeLock?: WriteLock;
 }
 
 export interface StoreReport {
@@ -73,7 +76,11 @@ export async function runRepricing(db: Kysely<Database>, deps: RunDeps, o: RunOp
       let run: { items: RunItem[]; note?: string; xml?: string; pausedUntil?: Date | null };
       if (!o.apply) run = { items: items.map((i) => ({ ...i, mode: i.decision.change ? 'dry-run' : 'unchanged' })) };
       else if (o.via === 'xml') run = await viaXml(db, store, items, o);
-      else run = await viaApi(db, deps, store, items, o.writeRate, now, sleep);
+      else {
+        const lock: WriteLock = deps.writeLock ?? ((_m, fn) => fn());
+        // Another host may have hit a 429 while we waited for the lock: re-read the pause.
+        run = await lock(store.merchant_id, async () => viaApi(db, deps, (await findStore(db, store.merchant_id)) ?? store, items, o.writeRate, now, sleep));
+      }
       await db.transaction().execute(async (trx) => {
         await insertPriceChanges(
           trx,
@@ -107,21 +114,44 @@ async function viaApi(
     const why = `merchant paused until ${store.paused_until.toISOString()} after Kaspi answered 429`;
     return { items: skipAll(why), note: why, pausedUntil: store.paused_until };
   }
-  if (!deps.mc) throw new Error('runRepricing: the merchant-cabinet client is missing');
+  const mc = deps.mc;
+  if (!mc) throw new Error('runRepricing: the merchant-cabinet client is missing');
   let cookie: string;
   try {
     cookie = sessionCookie(store, deps.key);
   } catch (error) {
     return { items: skipAll((error as Error).message, 'failed'), note: (error as Error).message };
   }
-  const interval = 1000 / Math.min(MAX_WRITE_RATE, writeRate);
-  let nextAt = 0;
+  const pacer = { interval: 1000 / Math.min(MAX_WRITE_RATE, writeRate), nextAt: 0 };
+  try {
+    return await sendChanges({ db, store, mc, cookie, now, sleep, pacer }, changes, out);
+  } finally {
+    // Keep the merchant's write lock one interval past the last write, so the next holder (another
+    // shard, another host) cannot write sooner than the rate allows.
+    const rest = pacer.nextAt - Date.now();
+    if (rest > 0) await sleep(rest);
+  }
+}
+
+interface SendContext {
+  db: Kysely<Database>;
+  store: StoreRow;
+  mc: HttpClient;
+  cookie: string;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  pacer: { interval: number; nextAt: number };
+}
+
+/** Sends the changes one by one at the pacer's rate; stops at a 429 (pause) or an expired session. */
+async function sendChanges(c: SendContext, changes: PlanItem[], out: RunItem[]): Promise<{ items: RunItem[]; note?: string; pausedUntil?: Date | null }> {
+  const { db, store, now } = c;
   for (let n = 0; n < changes.length; n++) {
     const item = changes[n]!;
-    const wait = nextAt - Date.now();
-    if (wait > 0) await sleep(wait);
-    nextAt = Date.now() + interval;
-    const result = await pushPrice(deps.mc, cookie, {
+    const wait = c.pacer.nextAt - Date.now();
+    if (wait > 0) await c.sleep(wait);
+    c.pacer.nextAt = Date.now() + c.pacer.interval;
+    const result = await pushPrice(c.mc, c.cookie, {
       merchantUid: store.merchant_id,
       sku: item.product.sku,
       model: item.product.name,

@@ -15,6 +15,7 @@ import { importProductsFile } from '../../src/demper/products.service.js';
 import { type RunOptions, runRepricing } from '../../src/demper/run.service.js';
 import { findStore } from '../../src/demper/stores.repository.js';
 import { addStore } from '../../src/demper/stores.service.js';
+import { merchantWriteLock } from '../../src/demper/write-lock.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { type FakeKaspiMc, startFakeKaspiMc } from '../support/fake-kaspi-mc.js';
@@ -195,5 +196,63 @@ describe('demper plan and run', () => {
     expect(refused.stores[0]!.xml).toBeUndefined();
     expect(refused.stores[0]!.note).toMatch(/more than 20% dropped/);
     expect(readFileSync(path, 'utf8')).toBe(xml);
+  });
+
+  it('raises toward the next competitor, then holds raises within the cooldown', async () => {
+    const store = await addStore(handle.db, key, { merchantId: 'M3', name: 'Raise Shop', session: fake.newSession(['M3']) });
+    await handle.db
+      .insertInto('demper_products')
+      .values({ store_id: store.id, sku: 'R1', product_id: '100010', price: '900', min_price: '500', max_price: '2000', step: '5' })
+      .execute();
+    fake.offers['100010'] = [
+      { merchantId: 'M3', price: 900 },
+      { merchantId: 'A', price: 1100 },
+    ];
+    const deps = { offers: kaspiOffersFetcher(offersClient), mc, key };
+    const first = await runRepricing(handle.db, deps, options([store], { apply: true, now: new Date() }));
+    expect(first.items[0]!.decision).toMatchObject({ reason: 'RAISE_GAP', newPrice: 1095 });
+    expect(first.items[0]!.mode).toBe('applied');
+    const [r1] = await listProducts(handle.db, { storeId: store.id });
+    expect(r1!.last_raised_at).not.toBeNull();
+
+    fake.offers['100010'] = [{ merchantId: 'A', price: 1300 }];
+    const calls = fake.requestsTo('/pricefeed/upload/merchant/process').length;
+    const second = await runRepricing(handle.db, { ...deps, offers: kaspiOffersFetcher(offersClient) }, options([store], { apply: true, now: new Date() }));
+    expect(second.items[0]!.decision).toMatchObject({ reason: 'RAISE_COOLDOWN', newPrice: 1095, change: false });
+    expect(fake.requestsTo('/pricefeed/upload/merchant/process')).toHaveLength(calls);
+    const later = await runRepricing(
+      handle.db,
+      { ...deps, offers: kaspiOffersFetcher(offersClient) },
+      options([store], { now: new Date(Date.now() + 121 * 60_000) }),
+    );
+    expect(later.items[0]!.decision).toMatchObject({ reason: 'RAISE_GAP', newPrice: 1295 });
+  });
+
+  it('two shards running at once on one merchant share its write rate (≤ 1.5/s together)', async () => {
+    const store = await addStore(handle.db, key, { merchantId: 'M4', name: 'Busy Shop', session: fake.newSession(['M4']) });
+    const rows = Array.from({ length: 6 }, (_, i) => ({
+      store_id: store.id,
+      sku: `B${i}`,
+      product_id: String(100100 + i),
+      price: '1000',
+      min_price: '500',
+      max_price: '2000',
+      step: '1',
+    }));
+    await handle.db.insertInto('demper_products').values(rows).execute();
+    for (const r of rows) fake.offers[r.product_id] = [{ merchantId: 'A', price: 900 }];
+    const deps = { offers: kaspiOffersFetcher(offersClient), mc, key, writeLock: merchantWriteLock(handle, 50) };
+    const before = fake.updates.length;
+    const [a, b] = await Promise.all([
+      runRepricing(handle.db, deps, options([store], { apply: true, shard: { index: 0, count: 2 } })),
+      runRepricing(handle.db, deps, options([store], { apply: true, shard: { index: 1, count: 2 } })),
+    ]);
+    expect(a.items.length + b.items.length).toBe(6);
+    const times = fake.updates
+      .slice(before)
+      .map((u) => u.at)
+      .sort((x, y) => x - y);
+    expect(times).toHaveLength(6);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(600);
   });
 });

@@ -8,6 +8,7 @@ import { createOffersClient, kaspiOffersFetcher } from '../../demper/offers-sour
 import { type PlanItem, planRecord, planRepricing } from '../../demper/plan.service.js';
 import { MAX_WRITE_RATE, type RunItem, runRepricing } from '../../demper/run.service.js';
 import { selectStores } from '../../demper/stores.service.js';
+import { merchantWriteLock } from '../../demper/write-lock.js';
 import { number, parseRules, parseShard, type RuleOptions } from './options.js';
 
 const planColumns = [
@@ -78,7 +79,7 @@ export async function demperRun(ctx: Context, o: RunOptions): Promise<number> {
     const report = await withProgress(ctx, o.apply ? 'Repricing' : 'Dry run', async (tick) =>
       runRepricing(
         db,
-        { offers: kaspiOffersFetcher(client), mc, key: await ctx.secretKey() },
+        { offers: kaspiOffersFetcher(client), mc, key: await ctx.secretKey(), writeLock: merchantWriteLock(await ctx.db()) },
         {
           stores,
           shard,
