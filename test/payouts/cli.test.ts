@@ -40,7 +40,7 @@ describe('mp payouts (both engines)', () => {
       '--currency: must be one of RUB, USD, EUR',
       '--recipient: is required',
       '--comment: must be at most 1000 characters (got 1001)',
-      'invalid payout: 4 field(s) above need fixing (see --help)',
+      '4 invalid option(s) (fix the lines above; see --help)',
     ]);
 
     const created = await runMp(

@@ -28,7 +28,7 @@ export async function withFieldErrors<T>(ctx: Context, fn: () => Promise<T>): Pr
         const flag = field === 'body' ? 'options' : `--${field.replace(/_/g, '-')}`;
         ctx.log.error(`${flag}: ${message}`, { code: error.code, field });
       }
-      throw new UsageError(error.code, `invalid payout: ${Object.keys(fields).length} field(s) above need fixing`, { hint: 'see --help' });
+      throw new UsageError(error.code, `${Object.keys(fields).length} invalid option(s)`, { hint: 'fix the lines above; see --help' });
     }
     throw error;
   }
