@@ -32,12 +32,14 @@ export interface DemoRunner {
   wrote(file: string): void;
   /** Whether this build has the command (e.g. `kaspi track`). */
   has(command: string): Promise<boolean>;
+  /** Lifts WB's one-request-a-minute wait of the statistics streams, so a second sync can follow at once. */
+  allowWbRequestsNow(): Promise<void>;
 }
 
 export interface DemoSection {
   title: string;
   /** Runs the section, or returns a reason it cannot run in this build. */
-  run(r: DemoRunner): Promise<undefined | { skipped: string }>;
+  run(r: DemoRunner): Promise<{ skipped: string } | undefined>;
 }
 
 /** Runs the demo end to end and removes everything but the files it reports. */
@@ -68,9 +70,26 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       }
       return commandNames.has(command);
     },
+    async allowWbRequestsNow() {
+      const [{ resolveConfig }, { openDatabase }, { listCabinets }, { saveStreamState }] = await Promise.all([
+        import('../core/config.js'),
+        import('../db/connect.js'),
+        import('../wb/cabinet.repository.js'),
+        import('../wb/sync-state.repository.js'),
+      ]);
+      const handle = await openDatabase(resolveConfig({}, world.env));
+      try {
+        for (const cabinet of await listCabinets(handle.db)) {
+          for (const stream of ['orders', 'sales', 'stocks'] as const) await saveStreamState(handle.db, cabinet.id, stream, { next_allowed_at: null });
+        }
+      } finally {
+        await handle.close();
+      }
+      options.write('  (the demo skips the wait WB wants between two statistics or stock-report requests)\n');
+    },
     async mp(title, args, o = {}) {
       steps += 1;
-      options.write(`\n${title}\n$ mp ${args.map(shellQuote).join(' ')}\n`);
+      options.write(`${title ? `\n${title}\n` : ''}$ mp ${args.map(shellQuote).join(' ')}\n`);
       return runInProcess(args, { ...world.env, ...o.env }, o.capture ?? false);
     },
   };
