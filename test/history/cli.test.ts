@@ -1,0 +1,143 @@
+// `mp history` and `mp export` as a user or cron runs them: piped output, --json, exit codes, files.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/core/config.js';
+import { openDatabase } from '../../src/db/connect.js';
+import { findDataset } from '../../src/export/datasets.js';
+import { runMp } from '../support/cli.js';
+import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
+import { seedKaspiHistory } from '../support/history-seed.js';
+import { readNdjson, readXlsx } from '../support/read-export.js';
+
+describe('mp history and mp export as subprocesses', () => {
+  let handle: TestDatabase | undefined;
+  let home: string;
+  let work: string;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'mp-history-home-'));
+    work = mkdtempSync(join(tmpdir(), 'mp-history-cwd-'));
+    if (testEngine === 'postgres') {
+      handle = await createTestDatabase();
+      await seedKaspiHistory(handle.db);
+      env = { DATABASE_URL: handle.url, MP_HOME: home };
+    } else {
+      // The embedded database in MP_HOME, seeded here and then opened by each subprocess.
+      const db = await openDatabase(resolveConfig({ home }, {}));
+      await seedKaspiHistory(db.db);
+      await db.close();
+      env = { MP_HOME: home };
+    }
+  });
+  afterAll(async () => {
+    await handle?.close();
+    rmSync(home, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  });
+  const mp = (...args: string[]) => runMp(args, { env, cwd: work });
+
+  it('history show: tab-separated rows when piped, no chart; --json is the series only', async () => {
+    const r = await mp('history', 'show', 'https://kaspi.kz/shop/p/apple-iphone-15-128gb-102298404/?c=750000000');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        '2026-11-01T06:00:00Z\t379990\t420000\t3\t4.9\t1200',
+        '2026-11-08T06:00:00Z\t369990\t420000\t3\t4.9\t1210',
+        '2026-11-15T06:00:00Z\t361788\t420000\t3\t4.9\t1220',
+        '2026-11-20T06:00:00Z\t361788\t389990\t2\t4.9\t1234',
+        '',
+      ].join('\n'),
+    );
+    const json = await mp('history', 'show', '102298404', '--city', 'almaty', '--since', '2026-11-10', '--json');
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.product).toMatchObject({ kaspi_id: '102298404', city_id: '750000000' });
+    expect(doc.series.map((p: { min_price: string }) => p.min_price)).toEqual(['361788', '361788']);
+    expect(json.stdout).not.toMatch(/[┤└─]/);
+  });
+
+  it('history show --offers --seller: the seller events as rows; errors are one line with an exit code', async () => {
+    const r = await mp('history', 'show', '102298404', '--seller', 'm1');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      '2026-11-01T06:00:00Z\tm1\tТОО "Рога, и копыта"\tappeared\t\t379990',
+      '2026-11-08T06:00:00Z\tm1\tТОО "Рога, и копыта"\tprice_changed\t379990\t369990',
+      '2026-11-15T06:00:00Z\tm1\tТОО "Рога, и копыта"\tprice_changed\t369990\t361788',
+    ]);
+    const missing = await mp('history', 'show', '555555555');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toContain('mp kaspi scrape 555555555');
+    const badSort = await mp('history', 'list', '--sort', 'price');
+    expect(badSort.code).toBe(2);
+    expect(badSort.stderr).toContain('--sort must be one of');
+  });
+
+  it('history list: one line per stored product; --json an array', async () => {
+    const r = await mp('history', 'list', '--sort', 'name');
+    expect(r.code).toBe(0);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t').slice(0, 2)),
+    ).toEqual([
+      ['102298404', '710000000'], // same name: then by id and city
+      ['102298404', '750000000'],
+      ['11636226b', '750000000'],
+    ]);
+    const json = JSON.parse((await mp('history', 'list', '--city', 'astana', '--json')).stdout);
+    expect(json).toEqual([expect.objectContaining({ kaspi_id: '102298404', city_id: '710000000', history_rows: 1, offers: 1 })]);
+  });
+
+  it('export: lists datasets, writes to stdout, to the default export/ path and to --out by extension', async () => {
+    const list = await mp('export');
+    expect(list.stdout.split('\n').map((l) => l.split('\t')[0])).toEqual(
+      expect.arrayContaining(['kaspi-products', 'kaspi-offers', 'kaspi-product-history', 'kaspi-offer-history']),
+    );
+
+    const out = await mp('export', 'kaspi-offer-history', '--out', '-', '--format', 'ndjson', '--since', '2026-11-10', '--city', 'almaty');
+    expect(out.code).toBe(0);
+    expect(
+      out.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).created_at),
+    ).toEqual(['2026-11-15T06:00:00.000Z', '2026-11-20T06:00:00.000Z']);
+
+    const def = await mp('export', 'kaspi-offers', '--json');
+    expect(def.code).toBe(0);
+    const summary = JSON.parse(def.stdout);
+    expect(summary).toMatchObject({ dataset: 'kaspi-offers', format: 'csv', rows: 4 });
+    expect(summary.file).toMatch(/^export\/kaspi-offers-\d{8}T\d{6}Z\.csv$/);
+    expect(readdirSync(join(work, 'export'))).toEqual([summary.file.slice('export/'.length)]);
+    expect(readFileSync(join(work, summary.file), 'utf8').split('\r\n')).toHaveLength(6); // header, 4 rows, ''
+
+    const xlsx = await mp('export', 'kaspi-offer-history', '--out', 'files/history.xlsx', '--filter', 'event=price_changed');
+    expect(xlsx.code).toBe(0);
+    const { rows } = await readXlsx(findDataset('kaspi-offer-history'), join(work, 'files/history.xlsx'));
+    expect(rows.map((r) => r.new_price)).toEqual(['369990', '361788']);
+
+    const nd = await mp('export', 'kaspi-products', '--out', 'files/products.jsonl');
+    expect(nd.code).toBe(0);
+    expect(readNdjson(join(work, 'files/products.jsonl'))).toHaveLength(3);
+  });
+
+  it('export: usage errors exit 2 before anything is written', async () => {
+    for (const args of [
+      ['export', 'wb-nothing'],
+      ['export', 'kaspi-offers', '--filter', 'price=cheap', '--out', 'bad.csv'],
+      ['export', 'kaspi-offers', '--out', 'bad.txt'],
+      ['export', 'kaspi-offers', '--format', 'xlsx', '--excel', '--out', 'bad.xlsx'],
+    ]) {
+      const r = await mp(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(existsSync(join(work, 'bad.csv'))).toBe(false);
+    expect(existsSync(join(work, 'bad.xlsx'))).toBe(false);
+  });
+});
