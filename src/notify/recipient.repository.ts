@@ -102,6 +102,17 @@ export async function disableChat(db: Kysely<Database>, chatId: string, reason: 
   return rows.map((r) => r.id);
 }
 
+/** The user started the bot again: every subscription of this chat is enabled again. */
+export async function enableChat(db: Kysely<Database>, chatId: string, at: Date): Promise<void> {
+  await db
+    .updateTable('notify_recipients')
+    .set({ disabled_at: null, disabled_reason: null, updated_at: at })
+    .where('channel', '=', 'telegram')
+    .where('chat_id', '=', chatId)
+    .where('disabled_at', 'is not', null)
+    .execute();
+}
+
 /** Recipients of these cabinets that may receive anything (not disabled, notifications on). */
 export async function activeRecipients(db: Kysely<Database>, cabinetIds: string[]): Promise<RecipientRow[]> {
   if (cabinetIds.length === 0) return [];

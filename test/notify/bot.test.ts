@@ -126,6 +126,20 @@ describe('the Telegram bot', () => {
     expect(tg.sentTo(chat).at(-1)!.text).toContain('Выберите раздел');
   });
 
+  it('a chat that blocked the bot and sends /start again gets its notifications back', async () => {
+    await h.db
+      .updateTable('notify_recipients')
+      .set({ disabled_at: new Date(), disabled_reason: 'Forbidden: bot was blocked by the user' })
+      .where('chat_id', '=', chat)
+      .execute();
+    tg.userSends(chat, '/start');
+    await poll();
+    const rows = await h.db.selectFrom('notify_recipients').select('disabled_at').where('chat_id', '=', chat).execute();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.disabled_at === null)).toBe(true);
+    expect(tg.sentTo(chat).at(-1)!.text).toContain('Выберите раздел');
+  });
+
   it('allows one poller per bot token', async () => {
     const controller = new AbortController();
     const first = runBot(h, deps, { tokenHash: hash, client, signal: controller.signal, pollSeconds: 1, deliverEveryMs: 0 });

@@ -11,7 +11,7 @@ import type { NotifyDeps } from '../notify.service.js';
 import { deliverNow } from '../notify.service.js';
 import type { Pacer } from '../pacer.js';
 import { sleep } from '../pacer.js';
-import { listRecipients, type RecipientWithCabinet, updateRecipientSettings, upsertTelegramRecipient } from '../recipient.repository.js';
+import { enableChat, listRecipients, type RecipientWithCabinet, updateRecipientSettings, upsertTelegramRecipient } from '../recipient.repository.js';
 import { NOTIFY_TYPES, type NotifyType } from '../types.js';
 import { cabinetsKeyboard, type Keyboard, mainMenu, STREAM_NAMES, settingsKeyboard, settingsText, TEXT } from './bot-menu.js';
 import { latestOrders, orderScreen, reviewsScreen, salesScreen, stocksScreen } from './bot-reports.js';
@@ -116,6 +116,7 @@ class Bot {
     const user = await ensureTelegramUser(this.deps.db, chat);
     const state = await getChat(this.deps.db, chat);
     if (text === '/start' || text === '/menu') {
+      if (text === '/start') await enableChat(this.deps.db, chat, this.deps.clock.now());
       if (state?.state === 'syncing' && state.cabinet_id) return this.initialSync(chat, state.cabinet_id);
       const cabinets = await userCabinets(this.deps.db, user.id);
       if (cabinets.length === 0) {
