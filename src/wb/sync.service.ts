@@ -12,7 +12,7 @@ import { cabinetsFor, openCabinetToken } from './cabinet.service.js';
 import { syncCards, syncReviews, syncStocks } from './catalog-sync.js';
 import type { Db } from './recordset.js';
 import { syncOrders, syncSales } from './statistics-sync.js';
-import { finishRun, getStreamState, saveStreamState, startRun } from './sync-state.repository.js';
+import { finishRun, getStreamState, latestRuns, saveStreamState, startRun } from './sync-state.repository.js';
 import type { StreamCounts, StreamRun } from './sync-stream.js';
 import { WbClient, wbHosts } from './wb-client.js';
 
@@ -121,4 +121,10 @@ async function syncStream(deps: SyncDeps, cabinet: WbCabinet, client: WbClient, 
     log.error(`wb ${stream} (${cabinet.name}): ${message}`, { code });
     return { ...base, requests, status: 'failed', errorCode: code, error: message };
   }
+}
+
+/** The latest run of every stream (of one cabinet, or all), with its next allowed time. */
+export async function syncStatus(db: Db, cabinet?: string) {
+  const cabinetId = cabinet ? (await cabinetsFor(db, cabinet))[0]!.id : undefined;
+  return latestRuns(db, cabinetId);
 }

@@ -22,7 +22,10 @@ describe('mp wb sync: rate limits and rejected tokens', () => {
   it('a bad token is refused at add with a message naming the token', async () => {
     const deps = wbDeps(handle, wb, clock);
     const bad = makeWbToken().replace(/\.fake$/, '.forged');
-    await expect(addCabinet(deps, bad)).rejects.toMatchObject({ code: 'WB_UNAUTHORIZED', message: expect.stringMatching(/rejected the token .*401: token problem/) });
+    await expect(addCabinet(deps, bad)).rejects.toMatchObject({
+      code: 'WB_UNAUTHORIZED',
+      message: expect.stringMatching(/rejected the token .*401: token problem/),
+    });
     await expect(addCabinet(deps, 'not-a-jwt')).rejects.toMatchObject({ code: 'WB_TOKEN_MALFORMED' });
     const expired = makeWbToken({ expiresAt: new Date(Date.now() - 86_400_000) });
     await expect(addCabinet(deps, expired)).rejects.toMatchObject({ code: 'WB_TOKEN_EXPIRED' });
@@ -45,7 +48,12 @@ describe('mp wb sync: rate limits and rejected tokens', () => {
     expect(reviews.errorCode).toBe('WB_UNAUTHORIZED');
     expect(reviews.error).toMatch(/rejected the token of cabinet "no-feedbacks" for Feedbacks & Questions \(401: token scope not allowed/);
     expect(outcomes.filter((o) => o.stream !== 'reviews').every((o) => o.status === 'ok')).toBe(true);
-    expect(await handle.db.selectFrom('wb_orders').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).toEqual({ n: '50' });
+    expect(
+      await handle.db
+        .selectFrom('wb_orders')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ n: '50' });
     const cabinet = await handle.db.selectFrom('wb_cabinets').select(['status', 'status_detail']).where('name', '=', 'no-feedbacks').executeTakeFirstOrThrow();
     expect(cabinet.status).toBe('unauthorized');
     const run = await handle.db.selectFrom('wb_sync_runs').select(['status', 'error_code']).where('stream', '=', 'reviews').executeTakeFirstOrThrow();
@@ -57,7 +65,11 @@ describe('mp wb sync: rate limits and rejected tokens', () => {
   it('honours X-Ratelimit-Retry: waits the seconds WB asks for, then retries', async () => {
     const deps = wbDeps(handle, wb, clock);
     clock.advance(120_000);
-    wb.server.fault('/api/v1/supplier/orders', { status: 429, headers: { 'x-ratelimit-retry': '1', 'x-ratelimit-limit': '10', 'x-ratelimit-reset': '60' }, body: wbFixture('error-429.json') });
+    wb.server.fault('/api/v1/supplier/orders', {
+      status: 429,
+      headers: { 'x-ratelimit-retry': '1', 'x-ratelimit-limit': '10', 'x-ratelimit-reset': '60' },
+      body: wbFixture('error-429.json'),
+    });
     const before = wb.server.requestsTo('/api/v1/supplier/orders').length;
     const [orders] = await sync(deps, { cabinet: 'no-feedbacks', only: ['orders'] });
     expect(orders!.status).toBe('ok');
@@ -70,7 +82,12 @@ describe('mp wb sync: rate limits and rejected tokens', () => {
   it('a long X-Ratelimit-Retry fails only that stream and is stored as its next allowed time', async () => {
     const deps = wbDeps(handle, wb, clock);
     clock.advance(120_000);
-    wb.server.fault('/api/v1/supplier/orders', { status: 429, headers: { 'x-ratelimit-retry': '600', 'x-ratelimit-limit': '1', 'x-ratelimit-reset': '600' }, body: wbFixture('error-429.json'), times: 5 });
+    wb.server.fault('/api/v1/supplier/orders', {
+      status: 429,
+      headers: { 'x-ratelimit-retry': '600', 'x-ratelimit-limit': '1', 'x-ratelimit-reset': '600' },
+      body: wbFixture('error-429.json'),
+      times: 5,
+    });
     const outcomes = await sync(deps, { cabinet: 'no-feedbacks', only: ['orders', 'sales'] });
     expect(outcomes.map((o) => [o.stream, o.status, o.errorCode])).toEqual([
       ['orders', 'failed', 'WB_RATE_LIMITED'],

@@ -1,8 +1,6 @@
 import type { Context } from '../../core/context.js';
 import { formatZoned, MOSCOW } from '../../core/time.js';
-import { cabinetsFor } from '../../wb/cabinet.service.js';
-import { syncWb } from '../../wb/sync.service.js';
-import { latestRuns } from '../../wb/sync-state.repository.js';
+import { syncStatus, syncWb } from '../../wb/sync.service.js';
 import { parseStreams, wbDeps, wbSince } from './deps.js';
 
 interface Options {
@@ -16,8 +14,7 @@ interface Options {
 export async function wbSync(ctx: Context, options: Options): Promise<number> {
   const deps = await wbDeps(ctx);
   if (options.status) {
-    const cabinetId = options.cabinet ? (await cabinetsFor(deps.db, options.cabinet))[0]!.id : undefined;
-    const runs = await latestRuns(deps.db, cabinetId);
+    const runs = await syncStatus(deps.db, options.cabinet);
     ctx.out.list(runs, [
       { key: 'cabinet' },
       { key: 'stream' },

@@ -1,0 +1,105 @@
+// `mp wb` as users and cron run it: a subprocess against the fake WB API.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMp } from '../support/cli.js';
+import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
+import { type FakeWb, makeWbToken, startFakeWb } from '../support/fake-wb.js';
+
+describe('mp wb as a subprocess', () => {
+  let handle: TestDatabase;
+  let home: string;
+  let wb: FakeWb;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    handle = await createTestDatabase();
+    home = mkdtempSync(join(tmpdir(), 'mp-wb-home-'));
+    wb = await startFakeWb({
+      orders: 400,
+      sales: 150,
+      products: 8,
+      reviews: 20,
+      from: new Date(Date.now() - 10 * 86_400_000),
+      orderStepMs: 2_000_000,
+      saleStepMs: 5_000_000,
+    });
+    env = { MP_HOME: home, MP_WB_URL: wb.url, WB_TOKEN: wb.token, MP_USER: 'alice', ...(testEngine === 'postgres' ? { DATABASE_URL: handle.url } : {}) };
+  });
+  afterAll(async () => {
+    await wb?.server.stop();
+    await handle?.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('cabinet add --token-stdin, sync, then order <srid> --json returns the full card', async () => {
+    const add = await runMp(['wb', 'cabinet', 'add', '--token-stdin'], { env });
+    expect(add.stderr).toMatch(/cabinet ."Flax Store." \(id 1\) added/);
+    expect(add.code).toBe(0);
+    expect(add.stdout).toContain('Flax Store');
+    expect(add.stdout + add.stderr).not.toContain(wb.token);
+
+    const sync = await runMp(['--json', 'wb', 'sync'], { env, timeoutMs: 120_000 });
+    expect(sync.code).toBe(0);
+    const outcomes = JSON.parse(sync.stdout) as { stream: string; status: string; rowsNew: number }[];
+    expect(outcomes.map((o) => [o.stream, o.status, o.rowsNew])).toEqual([
+      ['cards', 'ok', 8],
+      ['orders', 'ok', 400],
+      ['sales', 'ok', 150],
+      ['stocks', 'ok', 72],
+      ['reviews', 'ok', 20],
+    ]);
+
+    const orders = await runMp(['--json', 'wb', 'orders', '--since', '30d', '--status', 'active'], { env });
+    expect(orders.code).toBe(0);
+    const list = JSON.parse(orders.stdout) as { window: { timeZone: string }; orders: { srid: string; status: string }[] };
+    expect(list.window.timeZone).toBe('Europe/Moscow');
+    expect(list.orders.length).toBe(360);
+    // Order 1 has a photo, a buyout (sale 0 is order 0; sale 1 is order 3): pick order 3.
+    const card = await runMp(['--json', 'wb', 'order', wb.srid(3)], { env });
+    expect(card.code).toBe(0);
+    const c = JSON.parse(card.stdout);
+    expect(Object.keys(c)).toEqual(['cabinet', 'order', 'product', 'prices', 'logistics', 'stockBySize', 'stockTotal', 'stats', 'reviews']);
+    expect(c.order).toMatchObject({ srid: wb.srid(3), status: 'active', gNumber: 'cart-1' });
+    expect(c.order.sales).toHaveLength(1);
+    expect(c.product).toMatchObject({ nmId: wb.nmId(3), article: 'ART-3', name: 'Товар 3', photoUrl: expect.stringContaining('.webp') });
+    expect(c.prices).toEqual({ totalPrice: '1030', discountPercent: '20', spp: '25', finishedPrice: '618', priceWithDisc: '824' });
+    expect(c.logistics).toMatchObject({ warehouse: expect.any(String), region: expect.any(String), country: 'Россия' });
+    expect(c.stockBySize.map((s: { size: string }) => s.size).sort()).toEqual(['L', 'M', 'S']);
+    expect(c.stats.timeZone).toBe('Europe/Moscow');
+    expect(c.stats.windows.map((w: { days: number }) => w.days)).toEqual([7, 14, 30, 60, 90]);
+    expect(c.stats.windows[4]).toMatchObject({ orders: 50, buyouts: expect.any(Number), returns: expect.any(Number), buyoutRate: expect.any(Number) });
+    expect(Object.keys(c.reviews.distribution)).toEqual(['1', '2', '3', '4', '5']);
+    expect(c.reviews.count).toBeGreaterThan(0);
+
+    const missing = await runMp(['wb', 'order', 'no-such-srid'], { env });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no order with srid ."no-such-srid."/);
+  }, 240_000);
+
+  it('lists cabinets masked, shows sync status, skips an early second sync', async () => {
+    const list = await runMp(['wb', 'cabinet', 'list'], { env: { ...env, MP_USER: 'bob' } });
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^1\tFlax Store\t\*\*\*\*fake\t/);
+    expect(list.stdout).not.toContain(wb.token);
+
+    const again = await runMp(['--json', 'wb', 'sync', '--only', 'orders'], { env });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)[0]).toMatchObject({ stream: 'orders', status: 'skipped' });
+    expect(again.stderr).toMatch(/orders \(Flax Store\): skipped, Wildberries allows the next request at .* MSK/);
+
+    const status = await runMp(['--json', 'wb', 'sync', '--status'], { env });
+    const runs = JSON.parse(status.stdout) as { stream: string; status: string }[];
+    expect(runs.find((r) => r.stream === 'orders')?.status).toBe('skipped');
+    expect(runs.find((r) => r.stream === 'sales')?.status).toBe('ok');
+  }, 120_000);
+
+  it('never takes a token as an argument; a rejected token exits 1 naming it', async () => {
+    const positional = await runMp(['wb', 'cabinet', 'add', wb.token], { env });
+    expect(positional.code).toBe(2);
+    const bad = await runMp(['wb', 'cabinet', 'add', '--token-stdin'], { env: { ...env, WB_TOKEN: makeWbToken().replace(/fake$/, 'forged') } });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/Wildberries rejected the token of cabinet .*401: token problem/);
+  }, 120_000);
+});
