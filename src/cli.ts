@@ -350,7 +350,7 @@ export function buildProgram(): Command {
     .description('import products from the cabinet offer list, or --file products.csv|xlsx')
     .option('--store <store>', 'merchant id or name')
     .option('--file <path>', 'sku,product_id,name,price,min_price,max_price,step,strategy (a bad row rejects the file)')
-    .action(run(async () => (await import('./commands/demper/products.js')).productsImport));
+    .action(run(async () => (await import('./commands/demper/products-import.js')).productsImport));
   products
     .command('list')
     .description('products with their settings and last decision')
@@ -457,7 +457,7 @@ export function buildProgram(): Command {
     .description('upload the template to the merchant cabinet and print Kaspi’s answer')
     .option('--store <store>', 'merchant id or name')
     .option('--file <path>', 'upload this file instead of a fresh export')
-    .action(run(async () => (await import('./commands/preorders/preorders.js')).preordersUpload));
+    .action(run(async () => (await import('./commands/preorders/upload.js')).preordersUpload));
 
   for (const command of allCommands(program)) command.exitOverride();
   return program;
