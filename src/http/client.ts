@@ -11,7 +11,7 @@ import { ProxyPool } from './proxies.js';
 import { createProxyAgent } from './proxy-agent.js';
 import { type RateLimit, RateLimiter, realSleep, type Sleep } from './rate-limit.js';
 import { proxyLabel, safeHeaders, safeUrl } from './redact.js';
-import { decodeBody, type Expect } from './response-body.js';
+import { decodeBody, decodeText, type Expect } from './response-body.js';
 import { type BackoffOptions, backoffDelayMs, DEFAULT_RETRY_STATUSES, serverRetryDelayMs } from './retry.js';
 
 export { HttpError, type HttpErrorCode, isHttpError } from './http-error.js';
@@ -61,7 +61,7 @@ export interface RequestOptions {
   retry?: boolean;
   /** Default [429, 500, 502, 503, 504]. */
   retryStatuses?: number[];
-  /** Non-2xx statuses returned instead of thrown. */
+  /** Non-2xx statuses returned instead of thrown; a body that is not what `expect` says comes back as text. */
   acceptStatuses?: number[];
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -144,6 +144,10 @@ export class HttpClient {
       if ((status >= 200 && status < 300) || o.acceptStatuses?.includes(status)) {
         const decoded = decodeBody(resBody, resHeaders['content-type'], expect);
         if (decoded.ok) return { status, headers: resHeaders, body: decoded.value as T, url: failure.url, attempts: attempt };
+        // An accepted error status is for the caller to handle: its body (often an HTML page) must not hide it.
+        if (status < 200 || status >= 300) {
+          return { status, headers: resHeaders, body: decodeText(resBody, resHeaders['content-type']) as T, url: failure.url, attempts: attempt };
+        }
         if (decoded.problem === 'not-json') throw notJsonError(failure, status, decoded.detail, resBody, safeHeaders(resHeaders));
         if (canRetry && badJsonRetries-- > 0) {
           await this.retryAfter(this.backoff(attempt), 'sent broken JSON', failure, o.signal);

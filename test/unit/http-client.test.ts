@@ -216,6 +216,10 @@ describe('requests', () => {
 
     const res = await client().request({ path: '/missing', acceptStatuses: [404] });
     expect(res).toMatchObject({ status: 404, body: { error: 'no such product' } });
+    // An accepted status with an HTML page comes back as text instead of hiding the status behind HTTP_NOT_JSON.
+    server.fault('/missing', { status: 401, headers: { 'content-type': 'text/html' }, body: '<html>Log in again</html>' });
+    const page = await client().request({ path: '/missing', acceptStatuses: [401, 404] });
+    expect(page).toMatchObject({ status: 401, body: '<html>Log in again</html>' });
   });
 });
 
