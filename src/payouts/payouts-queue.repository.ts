@@ -73,26 +73,24 @@ export interface Outcome {
  */
 export async function finishPayouts(db: Db, worker: string, outcomes: readonly Outcome[]): Promise<number> {
   if (outcomes.length === 0) return 0;
-  const ids = outcomes.map((o) => o.id);
-  const results = outcomes.map((o) => o.result);
-  const details = outcomes.map((o) => o.detail);
-  const delays = outcomes.map((o) => Math.round(o.retryInMs ?? 0));
+  // Final outcomes and retries travel as separate arrays: each update then joins only its own rows
+  // (one mixed input made the retry update a nested loop over the whole batch).
+  const final = outcomes.filter((o) => o.result !== 'RETRY');
+  const retry = outcomes.filter((o) => o.result === 'RETRY');
   const { rows } = await sql<{ n: string }>`
-    with input as (
-      select * from unnest(${ids}::uuid[], ${results}::text[], ${details}::text[], ${delays}::int[]) as u(id, result, detail, delay_ms)
-    ), final as (
+    with final as (
       update payouts p set
         status = i.result, last_error = case when i.result = 'FAILED' then i.detail else null end,
         processed_at = now(), updated_at = now(), locked_by = null, locked_until = null
-      from input i
-      where p.id = any(${ids}::uuid[]) and p.id = i.id and i.result <> 'RETRY' and p.status = 'PROCESSING' and p.locked_by = ${worker}
+      from unnest(${final.map((o) => o.id)}::uuid[], ${final.map((o) => o.result)}::text[], ${final.map((o) => o.detail)}::text[]) as i(id, result, detail)
+      where p.id = i.id and p.status = 'PROCESSING' and p.locked_by = ${worker}
       returning p.id, i.result, i.detail
     ), retry as (
       update payouts p set
         last_error = i.detail, locked_by = null, updated_at = now(),
         locked_until = now() + i.delay_ms * interval '1 millisecond'
-      from input i
-      where p.id = any(${ids}::uuid[]) and p.id = i.id and i.result = 'RETRY' and p.status = 'PROCESSING' and p.locked_by = ${worker}
+      from unnest(${retry.map((o) => o.id)}::uuid[], ${retry.map((o) => o.detail)}::text[], ${retry.map((o) => Math.round(o.retryInMs ?? 0))}::int[]) as i(id, detail, delay_ms)
+      where p.id = i.id and p.status = 'PROCESSING' and p.locked_by = ${worker}
       returning p.id
     ), ev as (
       insert into payout_events (payout_id, from_status, to_status, worker, detail)

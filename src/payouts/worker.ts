@@ -49,6 +49,7 @@ export interface Worker {
 }
 
 const MAX_BACKOFF_MS = 300_000;
+const round = (ms: number) => Math.round(ms * 10) / 10;
 
 /** Starts the worker loops; see Worker. */
 export function startWorker(db: Kysely<Database>, options: WorkerOptions): Worker {
@@ -140,11 +141,14 @@ export function startWorker(db: Kysely<Database>, options: WorkerOptions): Worke
 
   /** One claim-and-process round; true when a draining worker has nothing left to wait for. */
   async function step(): Promise<boolean> {
+    const t0 = performance.now();
     const claimed = await claimPayouts(db, id, batch, leaseMs);
     if (claimed.length > 0) {
       stats.claimed += claimed.length;
       stats.batches++;
+      const t1 = performance.now();
       await processBatch(claimed);
+      options.log.debug('payout batch', { size: claimed.length, claimMs: round(t1 - t0), processMs: round(performance.now() - t1) });
       return false;
     }
     if (options.once) {
