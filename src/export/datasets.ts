@@ -20,8 +20,9 @@ import type { Dataset } from './dataset.js';
 import { demperDatasets } from './datasets/demper.js';
 import { kaspiDatasets } from './datasets/kaspi.js';
 import { payoutDatasets } from './datasets/payouts.js';
+import { wbDatasets } from './datasets/wb.js';
 
-export const DATASETS: readonly Dataset[] = [...kaspiDatasets, ...demperDatasets, ...payoutDatasets];
+export const DATASETS: readonly Dataset[] = [...kaspiDatasets, ...demperDatasets, ...payoutDatasets, ...wbDatasets];
 
 /** The dataset called `name`; a usage error listing the known ones otherwise. */
 export function findDataset(name: string): Dataset {

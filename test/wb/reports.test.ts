@@ -1,4 +1,11 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findDataset } from '../../src/export/datasets.js';
+import { exportDataset } from '../../src/export/export.service.js';
+import { buildConditions } from '../../src/export/filters.js';
+import { openFileTarget } from '../../src/export/output-target.js';
 import { moscowWindow, ordersReport, reviewsReport, salesReport, stocksReport } from '../../src/wb/report.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { type FakeWb, startFakeWb } from '../support/fake-wb.js';
@@ -85,5 +92,37 @@ describe('WB reports: Moscow-day windows', () => {
     const unanswered = await reviewsReport(handle.db, cabinetId, { unanswered: true });
     expect(unanswered.length).toBe(20 - 7); // every third review (k % 3 = 0) is answered
     expect(unanswered.every((r) => !r.is_answered)).toBe(true);
+  });
+
+  it('exports every wb-* dataset completely across keyset pages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mp-wb-export-'));
+    try {
+      const expected: Record<string, number> = { 'wb-orders': 240, 'wb-sales': 100, 'wb-stocks': 54, 'wb-reviews': 20, 'wb-cards': 6 };
+      for (const [name, count] of Object.entries(expected)) {
+        const dataset = findDataset(name);
+        const path = join(dir, `${name}.json`);
+        const result = await exportDataset(handle.db, { dataset, format: 'json', target: openFileTarget(path), conditions: [], pageSize: 7 });
+        expect(result.rows, name).toBe(count);
+        const rows = JSON.parse(readFileSync(path, 'utf8')) as { key: string; cabinet: string }[];
+        expect(new Set(rows.map((r) => r.key)).size, name).toBe(count);
+        expect(rows[0]!.cabinet).toBe('Flax Store');
+      }
+      // --since is read in Moscow time: Nov 19 00:00 MSK = Nov 18 21:00 UTC.
+      const orders = findDataset('wb-orders');
+      const path = join(dir, 'since.json');
+      await exportDataset(handle.db, {
+        dataset: orders,
+        format: 'json',
+        target: openFileTarget(path),
+        conditions: buildConditions(orders, { since: '2026-11-19' }, clock.now()),
+      });
+      const rows = JSON.parse(readFileSync(path, 'utf8')) as { order_date: string; nm_id: number; finished_price: string }[];
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.order_date >= '2026-11-18T21:00:00')).toBe(true);
+      expect(typeof rows[0]!.nm_id).toBe('number');
+      expect(typeof rows[0]!.finished_price).toBe('string');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
