@@ -1,17 +1,26 @@
+import { decodeEntities } from './html-text.js';
+
 // Finds JSON embedded in a big HTML page without building a DOM (a DOM of a 400 KB page costs
 // 30–60 ms of CPU; these scans cost well under 1 ms).
 
+/** A page as fetched (bytes) or as text. Bytes let the fast path decode only the JSON it needs. */
+export type PageSource = string | Buffer;
+
 /**
- * Given `text[start] === '{'`, returns the index just past the matching `}`, or -1. String-aware:
+ * Given an open `{` at `start`, returns the index just past the matching `}`, or -1. String-aware:
  * braces, `};` and `</script>` inside double- or single-quoted strings do not count, and escaped
- * quotes (`\"`) do not end a string.
+ * quotes (`\"`) do not end a string. Works on UTF-8 bytes too: every byte it looks for is ASCII,
+ * and no byte of a multi-byte UTF-8 sequence is.
  */
-export function matchBraces(text: string, start: number): number {
+export function matchBraces(text: PageSource, start: number): number {
+  return typeof text === 'string' ? matchWith(text.length, (i) => text.charCodeAt(i), text, start) : matchWith(text.length, (i) => text[i]!, text, start);
+}
+
+function matchWith(n: number, at: (i: number) => number, text: PageSource, start: number): number {
   let depth = 0;
   let quote = 0; // the char code of the open quote, 0 outside strings
-  const n = text.length;
   for (let i = start; i < n; i++) {
-    const c = text.charCodeAt(i);
+    const c = at(i);
     if (quote) {
       if (c === 92 /* \ */) i++;
       else if (c === quote) quote = 0;
@@ -22,7 +31,7 @@ export function matchBraces(text: string, start: number): number {
     else if (c === 125 /* } */) {
       depth--;
       if (depth === 0) return i + 1;
-    } else if (c === 60 /* < */ && text.startsWith('</script', i)) {
+    } else if (c === 60 /* < */ && text.indexOf('</script', i) === i) {
       // A real end of the script element outside any string: the object was cut short.
       return -1;
     }
@@ -30,27 +39,35 @@ export function matchBraces(text: string, start: number): number {
   return -1;
 }
 
+function codeAt(text: PageSource, i: number): number {
+  return typeof text === 'string' ? text.charCodeAt(i) : (text[i] ?? Number.NaN);
+}
+
+export function sliceText(text: PageSource, start: number, end: number): string {
+  return typeof text === 'string' ? text.slice(start, end) : text.toString('utf8', start, end);
+}
+
 /**
  * The object literal assigned as `<name> = {…}` (e.g. `BACKEND.components.item`), parsed as JSON.
  * Skips mentions that are not assignments (`if (BACKEND.components.item)`, `==`). Returns
  * undefined when there is no such assignment or it does not parse.
  */
-export function extractAssignedJson(html: string, name: string): unknown {
+export function extractAssignedJson(html: PageSource, name: string): unknown {
   let from = 0;
   for (;;) {
     const at = html.indexOf(name, from);
     if (at < 0) return undefined;
     from = at + name.length;
     let i = from;
-    while (isSpace(html.charCodeAt(i))) i++;
-    if (html.charCodeAt(i) !== 61 /* = */ || html.charCodeAt(i + 1) === 61) continue;
+    while (isSpace(codeAt(html, i))) i++;
+    if (codeAt(html, i) !== 61 /* = */ || codeAt(html, i + 1) === 61) continue;
     i++;
-    while (isSpace(html.charCodeAt(i))) i++;
-    if (html.charCodeAt(i) !== 123 /* { */) continue;
+    while (isSpace(codeAt(html, i))) i++;
+    if (codeAt(html, i) !== 123 /* { */) continue;
     const end = matchBraces(html, i);
     if (end < 0) continue;
     try {
-      return JSON.parse(html.slice(i, end));
+      return JSON.parse(sliceText(html, i, end));
     } catch {
       // Not JSON (a JS literal or a cut blob): look for a later assignment.
     }
@@ -58,16 +75,19 @@ export function extractAssignedJson(html: string, name: string): unknown {
 }
 
 /** Every `<script type="application/ld+json">` block that parses, flattened (arrays and @graph). */
-export function extractJsonLd(html: string): Record<string, unknown>[] {
+export function extractJsonLd(html: PageSource): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
-  const open = /<script[^>]*type\s*=\s*["']?application\/ld\+json["']?[^>]*>/gi;
-  for (let m = open.exec(html); m; m = open.exec(html)) {
-    const start = m.index + m[0].length;
-    const end = html.indexOf('</script', start);
+  // indexOf instead of a regex so bytes work too; a mention of the type inside other script code
+  // leads to a slice that does not parse and is skipped.
+  for (let from = 0; ; ) {
+    const at = html.indexOf('application/ld+json', from);
+    if (at < 0) break;
+    const start = html.indexOf('>', at) + 1;
+    const end = start > 0 ? html.indexOf('</script', start) : -1;
     if (end < 0) break;
-    open.lastIndex = end;
+    from = end;
     try {
-      flatten(JSON.parse(html.slice(start, end)), out);
+      flatten(JSON.parse(sliceText(html, start, end)), out);
     } catch {
       // A broken block among good ones: ignore it.
     }
@@ -84,22 +104,13 @@ function flatten(value: unknown, out: Record<string, unknown>[]): void {
   }
 }
 
-/** The `content` of `<meta property|name="<key>" content="…">`, entity-decoded minimally. */
+/** The `content` of `<meta property|name="<key>" content="…">`, entities decoded. */
 export function metaContent(html: string, key: string): string | undefined {
   const re = new RegExp(`<meta[^>]+(?:property|name)\\s*=\\s*["']${key.replace(/[.:]/g, '\\$&')}["'][^>]*>`, 'i');
   const tag = re.exec(html)?.[0];
   const content = tag && /content\s*=\s*"([^"]*)"|content\s*=\s*'([^']*)'/i.exec(tag);
   const value = content ? (content[1] ?? content[2]) : undefined;
-  return value === undefined ? undefined : decodeBasicEntities(value);
-}
-
-export function decodeBasicEntities(text: string): string {
-  return text
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&apos;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+  return value === undefined ? undefined : decodeEntities(value);
 }
 
 function isSpace(c: number): boolean {

@@ -5,6 +5,7 @@ import { type Config, setting } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { HttpClient, type HttpError, isHttpError, type RateLimit } from '../http/client.js';
+import type { PageSource } from './embedded-json.js';
 import { dedupeOffers, type KaspiOffer, parseOffersPage } from './offers.parser.js';
 import { classifyNonProductPage } from './product-page.parser.js';
 import { parseReviews, type ReviewsSummary } from './reviews.parser.js';
@@ -54,13 +55,16 @@ function referer(productId: string, cityId: string): string {
   return `${ORIGIN}/shop/p/-${productId}/?c=${cityId}`;
 }
 
-/** The product page HTML. 404 → KASPI_NOT_FOUND; 403/429/anti-bot → KASPI_BLOCKED. */
-export async function fetchProductPage(client: HttpClient, productId: string, cityId: string): Promise<string> {
+/**
+ * The product page as UTF-8 bytes (the parser decodes only the JSON it needs: decoding a whole
+ * 400 KB page costs more than parsing it). 404 → KASPI_NOT_FOUND; 403/429 → KASPI_BLOCKED.
+ */
+export async function fetchProductPage(client: HttpClient, productId: string, cityId: string): Promise<Buffer> {
   try {
-    const res = await client.request<string>({
+    const res = await client.request<Buffer>({
       path: `/shop/p/-${encodeURIComponent(productId)}/`,
       query: { c: cityId },
-      expect: 'text',
+      expect: 'buffer',
       headers: {
         accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8',
         cookie: `kaspi.storefront.cookie.city=${cityId}`,
@@ -178,7 +182,7 @@ export function kaspiError(error: unknown, what: string): unknown {
 }
 
 /** A 200 page without a product: blocked, gone, or a layout mp no longer understands. */
-export function pageWithoutProductError(html: string, productId: string): UserError {
+export function pageWithoutProductError(html: PageSource, productId: string): UserError {
   const kind = classifyNonProductPage(html);
   if (kind === 'blocked') return new UserError('KASPI_BLOCKED', `Kaspi sent an anti-bot page instead of product ${productId}: ${BLOCKED_ADVICE}`);
   if (kind === 'not-found') return new UserError('KASPI_NOT_FOUND', `Kaspi has no product ${productId}: check the id and the city`);

@@ -1,14 +1,11 @@
 // All SQL for kaspi_offers and kaspi_offer_history. Writes are batched: one statement per kind of
 // change per product, never one per offer.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { KaspiOffer } from './offers.parser.js';
 import type { OfferEvent, OfferRow } from './snapshot-diff.js';
 
 type Db = Kysely<Database>;
-
-// PostgreSQL binds at most 65535 parameters per statement: 13 columns × 4000 rows stays under it.
-const CHUNK = 4000;
 
 export async function offersOfProduct(db: Db, productId: string): Promise<OfferRow[]> {
   return db.selectFrom('kaspi_offers').selectAll().where('product_id', '=', productId).execute();
@@ -33,47 +30,30 @@ export async function touchActiveOffers(db: Db, productId: string, now: Date): P
   await db.updateTable('kaspi_offers').set({ last_seen_at: now }).where('product_id', '=', productId).where('active', '=', true).execute();
 }
 
-/** Inserts or updates offers (re-activating returning merchants); returns their ids by merchant. */
+/**
+ * Inserts or updates offers (re-activating returning merchants) in one statement: the columns go
+ * as arrays through `unnest`, so the statement has 12 parameters whatever the number of offers
+ * (no 65,535-parameter limit, and far less to bind than a multi-row VALUES). Returns ids by merchant.
+ */
 export async function upsertOffers(db: Db, productId: string, offers: readonly KaspiOffer[], now: Date): Promise<Map<string, string>> {
-  const ids = new Map<string, string>();
-  for (let i = 0; i < offers.length; i += CHUNK) {
-    const rows = offers.slice(i, i + CHUNK).map((o) => ({
-      product_id: productId,
-      merchant_id: o.merchantId,
-      merchant_name: o.merchantName,
-      price: o.price,
-      merchant_rating: o.merchantRating === null ? null : String(o.merchantRating),
-      merchant_review_count: o.merchantReviewCount,
-      delivery_type: o.deliveryType,
-      delivery_duration: o.deliveryDuration,
-      kaspi_delivery: o.kaspiDelivery,
-      preorder_days: o.preorderDays,
-      first_seen_at: now,
-      last_seen_at: now,
-      active: true,
-    }));
-    const returned = await db
-      .insertInto('kaspi_offers')
-      .values(rows)
-      .onConflict((oc) =>
-        oc.columns(['product_id', 'merchant_id']).doUpdateSet((eb) => ({
-          merchant_name: eb.ref('excluded.merchant_name'),
-          price: eb.ref('excluded.price'),
-          merchant_rating: eb.ref('excluded.merchant_rating'),
-          merchant_review_count: eb.ref('excluded.merchant_review_count'),
-          delivery_type: eb.ref('excluded.delivery_type'),
-          delivery_duration: eb.ref('excluded.delivery_duration'),
-          kaspi_delivery: eb.ref('excluded.kaspi_delivery'),
-          preorder_days: eb.ref('excluded.preorder_days'),
-          last_seen_at: eb.ref('excluded.last_seen_at'),
-          active: true,
-        })),
-      )
-      .returning(['id', 'merchant_id'])
-      .execute();
-    for (const r of returned) ids.set(r.merchant_id, r.id);
-  }
-  return ids;
+  const col = <T>(get: (o: KaspiOffer) => T) => offers.map(get);
+  const str = (v: number | boolean | null) => (v === null ? null : String(v));
+  const { rows } = await sql<{ id: string; merchant_id: string }>`
+    insert into kaspi_offers (product_id, merchant_id, merchant_name, price, merchant_rating, merchant_review_count,
+      delivery_type, delivery_duration, kaspi_delivery, preorder_days, first_seen_at, last_seen_at, active)
+    select ${productId}::bigint, u.merchant_id, u.merchant_name, u.price::numeric, u.rating::numeric, u.reviews::integer,
+      u.delivery_type, u.delivery_duration, u.kaspi_delivery::boolean, u.preorder::integer, ${now}::timestamptz, ${now}::timestamptz, true
+    from unnest(${col((o) => o.merchantId)}::text[], ${col((o) => o.merchantName)}::text[], ${col((o) => o.price)}::text[],
+      ${col((o) => str(o.merchantRating))}::text[], ${col((o) => str(o.merchantReviewCount))}::text[], ${col((o) => o.deliveryType)}::text[],
+      ${col((o) => o.deliveryDuration)}::text[], ${col((o) => str(o.kaspiDelivery))}::text[], ${col((o) => str(o.preorderDays))}::text[])
+      as u(merchant_id, merchant_name, price, rating, reviews, delivery_type, delivery_duration, kaspi_delivery, preorder)
+    on conflict (product_id, merchant_id) do update set
+      merchant_name = excluded.merchant_name, price = excluded.price, merchant_rating = excluded.merchant_rating,
+      merchant_review_count = excluded.merchant_review_count, delivery_type = excluded.delivery_type,
+      delivery_duration = excluded.delivery_duration, kaspi_delivery = excluded.kaspi_delivery,
+      preorder_days = excluded.preorder_days, last_seen_at = excluded.last_seen_at, active = true
+    returning id, merchant_id`.execute(db);
+  return new Map(rows.map((r) => [r.merchant_id, String(r.id)]));
 }
 
 export async function deactivateOffers(db: Db, ids: readonly string[]): Promise<void> {
@@ -85,24 +65,17 @@ export async function deactivateOffers(db: Db, ids: readonly string[]): Promise<
     .execute();
 }
 
-/** One history row per event; `offerIds` maps merchant → offer id. */
+/** One history row per event, in one `unnest` statement; `offerIds` maps merchant → offer id. */
 export async function insertOfferHistory(db: Db, productId: string, events: readonly OfferEvent[], offerIds: Map<string, string>, now: Date): Promise<void> {
-  const rows = events.map((e) => {
+  if (!events.length) return;
+  const ids = events.map((e) => {
     const offerId = offerIds.get(e.merchantId);
     if (!offerId) throw new Error(`no offer id for merchant ${e.merchantId} of product ${productId}`);
-    return {
-      product_id: productId,
-      offer_id: offerId,
-      merchant_id: e.merchantId,
-      event: e.event,
-      old_price: e.oldPrice,
-      new_price: e.newPrice,
-      created_at: now,
-    };
+    return offerId;
   });
-  for (let i = 0; i < rows.length; i += CHUNK)
-    await db
-      .insertInto('kaspi_offer_history')
-      .values(rows.slice(i, i + CHUNK))
-      .execute();
+  await sql`
+    insert into kaspi_offer_history (product_id, offer_id, merchant_id, event, old_price, new_price, created_at)
+    select ${productId}::bigint, u.offer_id, u.merchant_id, u.event, u.old_price::numeric, u.new_price::numeric, ${now}::timestamptz
+    from unnest(${ids}::bigint[], ${events.map((e) => e.merchantId)}::text[], ${events.map((e) => e.event)}::text[],
+      ${events.map((e) => e.oldPrice)}::text[], ${events.map((e) => e.newPrice)}::text[]) as u(offer_id, merchant_id, event, old_price, new_price)`.execute(db);
 }

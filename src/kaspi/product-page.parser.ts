@@ -1,7 +1,7 @@
 // The product page → typed fields. Order of sources (reference/kaspi.md §1): the embedded
 // `BACKEND.components.item = {…}` state (richest; found by a string-aware brace matcher, no DOM),
 // then the JSON-LD Product, then DOM selectors (cheerio, only when both fast paths fail).
-import { extractAssignedJson, extractJsonLd, metaContent } from './embedded-json.js';
+import { extractAssignedJson, extractJsonLd, metaContent, type PageSource } from './embedded-json.js';
 import { htmlToText } from './html-text.js';
 import { parseProductDom } from './product-page-dom.js';
 
@@ -28,8 +28,14 @@ export interface ParsedProductPage {
 type Obj = Record<string, unknown>;
 type Partial2 = Partial<ParsedProductPage>;
 
-/** Parses a product page; null when no source yields a product name (the layout changed). */
-export function parseProductPage(html: string): ParsedProductPage | null {
+/**
+ * Parses a product page; null when no source yields a product name (the layout changed). Given the
+ * raw bytes, the fast paths decode only the JSON they parse; the whole page is decoded only for
+ * the DOM fallback.
+ */
+export function parseProductPage(html: PageSource): ParsedProductPage | null {
+  let decoded: string | undefined;
+  const text = () => (typeof html === 'string' ? html : (decoded ??= html.toString('utf8')));
   const item = extractAssignedJson(html, 'BACKEND.components.item');
   const fromItem = isObj(item) ? fromBackendItem(item) : {};
   const ld = extractJsonLd(html).find((o) => typeIs(o, 'Product'));
@@ -38,7 +44,7 @@ export function parseProductPage(html: string): ParsedProductPage | null {
   let merged = merge(fromItem, fromLd);
   if (!merged.name) {
     source = 'dom';
-    merged = merge(merged, parseProductDom(html));
+    merged = merge(merged, parseProductDom(text()));
   }
   if (!merged.name) return null;
   const descriptionHtml = merged.descriptionHtml ?? null;
@@ -52,7 +58,7 @@ export function parseProductPage(html: string): ParsedProductPage | null {
     category: path.at(-1) ?? merged.category ?? null,
     categoryPath: path.length ? path : merged.category ? [merged.category] : [],
     brand: merged.brand ?? null,
-    photos: merged.photos?.length ? merged.photos : photoList([metaContent(html, 'og:image')]),
+    photos: merged.photos?.length ? merged.photos : photoList([metaContent(text(), 'og:image')]),
     url: merged.url ?? null,
     pagePrice: merged.pagePrice ?? null,
     pageRating: merged.pageRating ?? null,
@@ -153,8 +159,8 @@ function num(v: unknown): number | undefined {
 }
 
 /** For a 200 page with no product: an anti-bot interstitial, a "not found" page, or neither. */
-export function classifyNonProductPage(html: string): 'blocked' | 'not-found' | 'unknown' {
-  const head = html.length > 200_000 ? html.slice(0, 200_000) : html;
+export function classifyNonProductPage(html: PageSource): 'blocked' | 'not-found' | 'unknown' {
+  const head = typeof html === 'string' ? html.slice(0, 200_000) : html.toString('utf8', 0, 200_000);
   if (/captcha|не робот|not a robot|проверка браузера|checking your browser|access denied|доступ ограничен/i.test(head)) return 'blocked';
   if (/страница не найдена|товар не найден|page not found|<title>[^<]*404/i.test(head)) return 'not-found';
   return 'unknown';

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { extractAssignedJson, matchBraces } from '../../src/kaspi/embedded-json.js';
+import { htmlToText } from '../../src/kaspi/html-text.js';
 import { dedupeOffers, parseOffersPage } from '../../src/kaspi/offers.parser.js';
 import { classifyNonProductPage, parseProductPage } from '../../src/kaspi/product-page.parser.js';
 import { parseReviews } from '../../src/kaspi/reviews.parser.js';
@@ -41,6 +42,14 @@ describe('product page parser', () => {
     expect(page.descriptionText).toBe('iPhone 15 с Dynamic Island и камерой 48 Мп.\nЧип A16 Bionic, USB-C.');
     expect(page.pageSellerCount).toBe(150);
     expect(page.pagePrice).toBe(379_990);
+  });
+
+  it('gives the same result from the raw bytes (the fast path decodes only the JSON)', () => {
+    for (const name of ['product-phone.html', 'product-description-html.html', 'product-jsonld-only.html', 'product-dom-only.html']) {
+      const bytes = readFileSync(new URL(`../../fixtures/kaspi/${name}`, import.meta.url));
+      expect(parseProductPage(bytes)).toEqual(parseProductPage(bytes.toString('utf8')));
+    }
+    expect(classifyNonProductPage(Buffer.from(fixture('antibot.html')))).toBe('blocked');
   });
 
   it('keeps description HTML with braces, `};`, quotes and a script tag intact', () => {
@@ -104,6 +113,18 @@ describe('product page parser', () => {
     expect(parseProductPage(fixture('not-found.html'))).toBeNull();
     expect(classifyNonProductPage(fixture('not-found.html'))).toBe('not-found');
     expect(classifyNonProductPage('<html><body><div id="app"></div></body></html>')).toBe('unknown');
+  });
+});
+
+describe('description HTML to text', () => {
+  it('keeps "a < b", decodes entities, drops scripts and comments, ignores > inside attributes', () => {
+    expect(
+      htmlToText(
+        '<p class="x>y">a < b &amp; c&nbsp;d &laquo;e&raquo; &#8470;1 &#x20AC; &unknown;</p><script>var x = "<p>";</script><!-- <p>hidden</p> --><br/>end',
+      ),
+    ).toBe('a < b & c d «e» №1 € &unknown;\nend');
+    expect(htmlToText('plain text,   no markup ')).toBe('plain text, no markup');
+    expect(htmlToText('<ul><li>one</li><li></li><li>two</li></ul>')).toBe('• one\n• two');
   });
 });
 

@@ -1,0 +1,139 @@
+// `npm run bench -- kaspi [products] [pglite|postgres|both]`: scrapes 1,000 generated products
+// (~400 KB pages, 150 offers = 3 offer pages, reviews) from the fake Kaspi with no rate limit, at the
+// default concurrency of 4, into PGlite and into PostgreSQL, storing everything and writing the JSON
+// export. The fake server runs in this process; each scrape runs in a child process so its CPU time
+// and peak RSS are its own. Prints products/s, CPU ms per product and peak RSS.
+// Targets (PostgreSQL, 2 cores): ≥ 150 products/s, peak RSS ≤ 300 MB.
+// PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test);
+// a fresh database mp_bench_kaspi_<pid> is created and dropped.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { type DbHandle, openPglite, openPostgres } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { exportScrape } from '../src/kaspi/json-export.js';
+import { createKaspiClient } from '../src/kaspi/kaspi.client.js';
+import type { ScrapeSuccess } from '../src/kaspi/scrape.service.js';
+import { scrapeProducts } from '../src/kaspi/scrape.service.js';
+import { GENERATED_ID_BASE, startFakeKaspi } from '../test/support/fake-kaspi.js';
+import { figure, peakRssMb } from './_util.js';
+
+interface ChildResult {
+  products: number;
+  failed: number;
+  wallMs: number;
+  cpuMs: number;
+  userMs: number;
+  systemMs: number;
+  peakRssMb: number;
+  offers: number;
+}
+
+const CONCURRENCY = 4;
+
+async function child(engine: string, kaspiUrl: string, dbUrl: string, count: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'mp-bench-kaspi-'));
+  let handle: DbHandle | undefined;
+  try {
+    handle = engine === 'pglite' ? await openPglite(join(dir, 'db'), 10_000) : await openPostgres(dbUrl);
+    await migrateToLatest(handle.db);
+    const client = createKaspiClient(kaspiUrl, { rateLimit: null });
+    const targets = Array.from({ length: count }, (_, i) => {
+      const id = String(GENERATED_ID_BASE + i);
+      return { input: id, id, city: '750000000' };
+    });
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    const results = await scrapeProducts({ db: handle.db, client, baseUrl: kaspiUrl, now: () => new Date() }, targets, { concurrency: CONCURRENCY });
+    const ok = results.filter((r): r is ScrapeSuccess => r.ok);
+    await exportScrape(handle.db, join(dir, 'export'), ok);
+    const wallMs = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    await client.close();
+    const failures = results.filter((r) => !r.ok);
+    if (failures.length) process.stderr.write(`first failure: ${JSON.stringify(failures[0])}\n`);
+    const result: ChildResult = {
+      products: ok.length,
+      failed: failures.length,
+      wallMs,
+      cpuMs: (used.user + used.system) / 1000,
+      userMs: used.user / 1000,
+      systemMs: used.system / 1000,
+      peakRssMb: peakRssMb(),
+      offers: ok.reduce((n, r) => n + (r.offers?.length ?? 0), 0),
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await handle?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runChild(engine: string, kaspiUrl: string, dbUrl: string, count: number): Promise<ChildResult> {
+  const self = fileURLToPath(import.meta.url);
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [self, '--child', engine, kaspiUrl, dbUrl, String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (d) => (out += d));
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`the ${engine} child exited with ${code}`));
+      resolve(JSON.parse(out.trim().split('\n').at(-1)!) as ChildResult);
+    });
+  });
+}
+
+async function withPostgres<T>(fn: (url: string) => Promise<T>): Promise<T | undefined> {
+  const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+  const name = `mp_bench_kaspi_${process.pid}`;
+  let admin: DbHandle;
+  try {
+    admin = await openPostgres(adminUrl, { poolSize: 1 });
+    await sql.raw(`create database ${name}`).execute(admin.db);
+  } catch (error) {
+    process.stderr.write(`PostgreSQL skipped: ${(error as Error).message}\n`);
+    return undefined;
+  }
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  try {
+    return await fn(u.toString());
+  } finally {
+    await sql.raw(`drop database if exists ${name} with (force)`).execute(admin.db);
+    await admin.close();
+  }
+}
+
+function report(engine: string, r: ChildResult): void {
+  figure(`${engine} products`, r.products, r.failed ? `(${r.failed} failed)` : '');
+  figure(`${engine} offers stored`, r.offers);
+  figure(`${engine} wall`, r.wallMs / 1000, 's');
+  figure(`${engine} throughput`, (r.products * 1000) / r.wallMs, engine === 'postgres' ? 'products/s (target ≥ 150)' : 'products/s');
+  figure(`${engine} CPU`, r.cpuMs / Math.max(1, r.products), 'ms/product (scraper process)');
+  figure(`${engine} CPU user/system`, `${(r.userMs / Math.max(1, r.products)).toFixed(2)}/${(r.systemMs / Math.max(1, r.products)).toFixed(2)}`, 'ms/product');
+  figure(`${engine} peak RSS`, r.peakRssMb, engine === 'postgres' ? 'MB (target ≤ 300)' : 'MB');
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') return child(args[1]!, args[2]!, args[3]!, Number(args[4]));
+  const count = Number(args.find((a) => /^\d+$/.test(a)) ?? 1000);
+  const which = args.find((a) => /^(pglite|postgres|both)$/.test(a)) ?? 'both';
+  const kaspi = await startFakeKaspi({ generated: count, generatedOffers: 150 });
+  try {
+    figure('products', count);
+    figure('concurrency', CONCURRENCY);
+    if (which !== 'postgres') report('pglite', await runChild('pglite', kaspi.url, '', count));
+    if (which !== 'pglite') {
+      const r = await withPostgres((url) => runChild('postgres', kaspi.url, url, count));
+      if (r) report('postgres', r);
+    }
+  } finally {
+    await kaspi.stop();
+  }
+}
+
+await main();
