@@ -43,6 +43,8 @@ export async function runJob(ctx: Context, job: JobDefinition, options: RunJobOp
       // Not even the list of stores/cabinets could be read: that is a failed run too.
       return [await recordFailure(ctx, job, error)];
     }
+    // No store/cabinet yet: a successful run with nothing to do, so status shows the job is alive.
+    if (scopes.length === 0) return [await recordNothingToDo(ctx, job)];
     const outcomes: JobOutcome[] = [];
     for (const scope of scopes) {
       if (options.signal?.aborted) break;
@@ -83,6 +85,15 @@ export async function runJobOnce(ctx: Context, job: JobDefinition, options: RunJ
   // Someone else (cron, the daemon, another host) is running it right now: record the skip.
   const runId = await insertJobRun(handle.db, { ...where, startedAt: started, finishedAt: ctx.clock.now(), status: 'skipped' });
   return { job: job.name, scope, status: 'skipped', runId, durationMs: elapsed() };
+}
+
+async function recordNothingToDo(ctx: Context, job: JobDefinition): Promise<JobOutcome> {
+  const handle = await ctx.db();
+  const now = ctx.clock.now();
+  const summary = { [`${job.scopeKind ?? 'scope'}s`]: 0 };
+  const runId = await insertJobRun(handle.db, { job: job.name, scope: null, host: hostname(), pid: process.pid, startedAt: now, status: 'running' });
+  await finishJobRun(handle.db, runId, { status: 'succeeded', finishedAt: now, summary });
+  return { job: job.name, scope: null, status: 'succeeded', runId, summary, durationMs: 0 };
 }
 
 async function recordFailure(ctx: Context, job: JobDefinition, error: unknown): Promise<JobOutcome> {

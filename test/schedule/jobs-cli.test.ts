@@ -74,6 +74,24 @@ describe('mp jobs run / mp daemon as subprocesses', () => {
     }
   }
 
+  it('rejects unknown jobs, scopes a job does not have and bad shards with exit 2 before opening the database', async () => {
+    const noDb = { ...env, MP_HOME: join(home, 'not-created'), DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
+    const unknown = await runMp(['jobs', 'run', 'kaspi.scrap'], { env: noDb });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown job \\"kaspi.scrap\\"');
+    expect(unknown.stderr).toMatch(/known jobs: .*kaspi\.scrape.*wb\.sync/);
+    const scope = await runMp(['jobs', 'run', 'kaspi.scrape', '--store', 'main'], { env: noDb });
+    expect(scope.code).toBe(2);
+    expect(scope.stderr).toContain('kaspi.scrape does not run per store');
+    const shard = await runMp(['jobs', 'run', 'kaspi.scrape', '--shard', '2/2'], { env: noDb });
+    expect(shard.code).toBe(2);
+    expect(shard.stderr).toContain('--shard must be i/n');
+    const schedule = await runMp(['daemon'], { env: { ...noDb, MP_SCHEDULE_WB_SYNC: '*/5 * *' } });
+    expect(schedule.code).toBe(2);
+    expect(schedule.stderr).toContain('the schedule of wb.sync is not a valid cron expression');
+    expect(existsSync(join(home, 'not-created'))).toBe(false);
+  });
+
   it.skipIf(testEngine !== 'postgres')(
     'two `mp jobs run` started together: one runs, the other skips with a notice',
     async () => {

@@ -100,6 +100,23 @@ describe('runJob: one run under the job lock, recorded in job_runs', () => {
     expect(only.map((o) => [o.scope, o.status])).toEqual([['a', 'succeeded']]);
   });
 
+  it('records a successful run with nothing to do when there is no store yet', async () => {
+    const ctx = testContext(handle);
+    let called = false;
+    const perStore = job(
+      't.nostore',
+      async () => {
+        called = true;
+        return {};
+      },
+      { scopeKind: 'store', scopes: async () => [] },
+    );
+    const outcomes = await runJob(ctx, perStore);
+    expect(outcomes).toMatchObject([{ status: 'succeeded', scope: null, summary: { stores: 0 } }]);
+    expect(called).toBe(false);
+    expect((await recentRuns(handle.db, 't.nostore'))[0]).toMatchObject({ status: 'succeeded', summary: { stores: 0 } });
+  });
+
   it('records a failed run when the list of scopes cannot be read', async () => {
     const ctx = testContext(handle);
     const broken = job('t.scopes', async () => ({}), {

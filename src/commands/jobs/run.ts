@@ -43,7 +43,8 @@ export async function jobsRun(ctx: Context, name: string, options: Options): Pro
     else if (o.status === 'failed') ctx.log.error(`${label(o)} failed: ${describeError(o.error)} (run ${o.runId})`);
     else ctx.log.info(`${label(o)} ${o.status} in ${(o.durationMs / 1000).toFixed(1)} s (run ${o.runId})`);
   }
-  if (outcomes.length === 0 && job.scopeKind) ctx.log.warn(`${job.name}: no ${job.scopeKind} to run for`);
+  if (job.scopeKind && outcomes.length === 1 && outcomes[0]!.summary?.[`${job.scopeKind}s`] === 0)
+    ctx.log.warn(`${job.name}: no ${job.scopeKind} yet, nothing to do`);
   const json = outcomes.map((o) => ({
     job: o.job,
     scope: o.scope,

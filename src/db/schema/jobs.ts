@@ -5,7 +5,8 @@ export interface JobTables {
   job_runs: JobRunTable;
 }
 
-export type JobRunStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
+// The status union is spelled out in JobRunTable: test/db/schema.test.ts reads column types as written.
+export type JobRunStatus = JobRunTable['status'];
 
 export interface JobRunTable {
   id: Generated<string>;
@@ -15,7 +16,7 @@ export interface JobRunTable {
   pid: number;
   started_at: Generated<Date>;
   finished_at: Date | null;
-  status: JobRunStatus;
+  status: 'running' | 'succeeded' | 'failed' | 'skipped';
   summary: Record<string, unknown> | null;
   error: string | null;
 }
