@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config.js';
-import { createMcClient } from '../../src/demper/mc-client.js';
+import { createMcClient, pushPrice } from '../../src/demper/mc-client.js';
 import { createOffersClient, kaspiOffersFetcher } from '../../src/demper/offers-source.js';
 import { planRecord, planRepricing } from '../../src/demper/plan.service.js';
 import { priceChangesOfRun } from '../../src/demper/price-changes.repository.js';
@@ -254,5 +254,34 @@ describe('demper plan and run', () => {
       .sort((x, y) => x - y);
     expect(times).toHaveLength(6);
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(600);
+  });
+
+  it('an anti-bot HTML page instead of offers is UNKNOWN: recorded with the reason, nothing sent', async () => {
+    const store = (await findStore(handle.db, 'M1'))!;
+    await handle.db.updateTable('demper_products').set({ price: '1000' }).where('sku', '=', 'P1').execute();
+    fake.server.fault(
+      '/yml/offer-view/offers/100001',
+      { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>captcha</html>', times: 10 },
+      'POST',
+    );
+    const calls = fake.requestsTo('/pricefeed/upload/merchant/process').length;
+    const report = await runRepricing(handle.db, { offers: kaspiOffersFetcher(offersClient), mc, key }, options([store], { apply: true }));
+    fake.server.clearFaults();
+    const p1 = report.items.find((i) => i.product.sku === 'P1')!;
+    expect(p1.decision).toMatchObject({ reason: 'UNKNOWN', newPrice: null, change: false });
+    expect(p1.error).toMatch(/HTML|blocked|captcha/i);
+    const sent = fake.requestsTo('/pricefeed/upload/merchant/process').slice(calls);
+    expect(sent.some((r) => r.body.includes('"sku":"P1"'))).toBe(false);
+    const row = (await priceChangesOfRun(handle.db, report.runId)).find((r) => r.sku === 'P1');
+    expect(row).toMatchObject({ reason: 'UNKNOWN', mode: 'unchanged', new_price: null });
+    expect(row!.error).toBeTruthy();
+  });
+
+  it('the fake cabinet answers 429 to a burst, as Kaspi does above ~2 writes/s', async () => {
+    const cookie = fake.newSession(['M5']);
+    const update = { merchantUid: 'M5', sku: 'Z', model: 'z', brand: '', price: 100, cityId: '750000000' };
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await pushPrice(mc, cookie, update));
+    expect(results.map((r) => r.kind)).toEqual(['ok', 'ok', 'rate-limited']);
   });
 });

@@ -30,6 +30,12 @@ async function prepare(ctx: Context, o: RuleOptions) {
   const { db } = await ctx.db();
   const stores = await selectStores(db, o.store);
   if (stores.length === 0) throw new UsageError('STORE_NONE', 'no Kaspi store yet: add one with `mp demper store login` or `mp demper store add`');
+  const now = ctx.clock.now();
+  for (const s of stores) {
+    if (s.paused_until && s.paused_until > now) {
+      ctx.log.warn(`${s.merchant_id}: price writes paused until ${s.paused_until.toISOString()} (Kaspi answered 429); run --apply skips it until then`);
+    }
+  }
   const client = createOffersClient(ctx.config, rate, ctx.log);
   return { db, rules, shard, concurrency, stores, client };
 }
