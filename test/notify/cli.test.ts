@@ -17,7 +17,7 @@ describe('mp wb notify (CLI)', () => {
   let tg: FakeTelegram;
   let hook: FakeServer;
   let env: NodeJS.ProcessEnv;
-  const mp = (args: string[], input?: string) => runMp(args, { env, input, timeoutMs: 90_000 });
+  const mp = (args: string[], input?: string) => runMp(args, { env, input, timeoutMs: 180_000 });
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'mp-notify-cli-'));
@@ -38,7 +38,7 @@ describe('mp wb notify (CLI)', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  it('adds recipients, changes settings, stores the bot token, sends samples, delivers', { timeout: 300_000 }, async () => {
+  it('adds recipients, changes settings, stores the bot token, sends samples, delivers', { timeout: 600_000 }, async () => {
     expect((await mp(['wb', 'cabinet', 'add', '--token-stdin', '--name', 'Shop'], wb.token)).code).toBe(0);
 
     const chat = await mp(['wb', 'notify', 'recipient', 'add', '--cabinet', 'Shop', '--telegram-chat', '4242', '--json']);

@@ -33,7 +33,7 @@ describe('delivery rate', () => {
   });
   afterAll(async () => h?.close());
 
-  it('delivers 10,000 notifications at the configured rate without a duplicate', { timeout: 240_000 }, async () => {
+  it('delivers 10,000 notifications at the configured rate without a duplicate', { timeout: 600_000 }, async () => {
     await resetNotify(h);
     await seedOutbox(h, cab, 2000, 5);
     const tg = await startFakeTelegram();
