@@ -5,8 +5,8 @@
 // PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test);
 // the data goes to its own database mp_bench_export, kept between runs when it already holds the rows.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -68,16 +68,25 @@ async function prepare(): Promise<string> {
 
 interface Run {
   ms: number;
+  /** CPU time of the mp process (user + system), when /usr/bin/time is there to tell. */
+  cpuS?: number;
   peakMb: number;
   code: number | null;
   stderr: string;
 }
 
-/** Runs mp in a child process and polls its peak RSS (VmHWM) until it exits. */
+const TIME = '/usr/bin/time';
+
+/**
+ * Runs mp in a child process. Peak RSS: /usr/bin/time's maximum resident set size (getrusage) when
+ * available, else VmHWM polled from /proc every 20 ms until the process exits.
+ */
 function runExport(url: string, args: string[]): Promise<Run> {
+  const timed = existsSync(TIME);
+  const [command, argv] = timed ? [TIME, ['-f', 'MPTIME %e %U %S %M', process.execPath, mp, ...args]] : [process.execPath, [mp, ...args]];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [mp, ...args], { env: { ...process.env, DATABASE_URL: url, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(command, argv, { env: { ...process.env, DATABASE_URL: url, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     let peakKb = 0;
@@ -89,16 +98,21 @@ function runExport(url: string, args: string[]): Promise<Run> {
         // exited between polls
       }
     };
-    const timer = setInterval(poll, 20);
+    const timer = timed ? undefined : setInterval(poll, 20);
     child.on('error', reject);
     child.on('exit', (code) => {
       clearInterval(timer);
-      resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, peakMb: peakKb / 1024, code, stderr });
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const m = /MPTIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
+      if (m) resolve({ ms, cpuS: Number(m[2]) + Number(m[3]), peakMb: Number(m[4]) / 1024, code, stderr });
+      else resolve({ ms, peakMb: peakKb / 1024, code, stderr });
     });
   });
 }
 
 const url = await prepare();
+// Wall times on a shared machine depend on what else runs: say how busy it was.
+figure('load average (1 min)', loadavg()[0]!);
 const dir = mkdtempSync(join(tmpdir(), 'mp-bench-export-'));
 let failed = false;
 try {
@@ -108,7 +122,7 @@ try {
   ] as const) {
     const out = join(dir, `offer-history.${format}`);
     const run = await runExport(url, ['export', 'kaspi-offer-history', '--out', out, '--quiet']);
-    if (run.code !== 0) {
+    if (run.code !== 0 || run.stderr.includes('Command exited with non-zero status')) {
       process.stderr.write(run.stderr);
       throw new Error(`mp export --format ${format} exited with ${run.code}`);
     }
@@ -116,6 +130,7 @@ try {
     figure(`${format} rows`, ROWS);
     figure(`${format} wall time`, s, `s (target ≤ ${limitS} s)`);
     figure(`${format} rows/s`, Math.round(ROWS / s));
+    if (run.cpuS !== undefined) figure(`${format} mp CPU time`, run.cpuS, 's (user + system; the rest is waiting for PostgreSQL or the CPU)');
     figure(`${format} file size`, statSync(out).size / 1024 / 1024, 'MB');
     figure(`${format} peak RSS`, run.peakMb, 'MB (target ≤ 250 MB)');
     if (format === 'csv') {

@@ -8,7 +8,7 @@ import type { Condition } from './filters.js';
 
 export type Row = Record<string, unknown>;
 
-export const DEFAULT_PAGE_SIZE = 10_000;
+export const DEFAULT_PAGE_SIZE = 5000;
 
 const CAST: Record<ColumnType, string> = {
   text: 'text',

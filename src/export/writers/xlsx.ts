@@ -11,6 +11,7 @@ import { drained, type RowWriter } from './writer.js';
 
 const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 const MAX_WIDTH = 60;
+const COMMIT_EVERY = 500;
 
 export function numberFormat(column: ExportColumn): string | undefined {
   if (column.type === 'decimal') {
@@ -85,11 +86,14 @@ export function createXlsxWriter(dataset: Dataset, sink: Writable): RowWriter {
       if (!started) start(rows);
       let row: ExcelJS.Row | undefined;
       const columns = dataset.columns;
-      for (const record of rows) {
+      for (let r = 0; r < rows.length; r++) {
+        const record = rows[r]!;
         row = sheet.addRow(columns.map((c) => xlsxValue(c, record[c.name])));
         for (let i = 0; i < columns.length; i++) row.getCell(i + 1).style = styles[i]!;
+        // Committing a row writes it (and every row before it) as XML and frees its cell objects:
+        // done every few hundred rows, the uncommitted rows never add up to much memory.
+        if (r % COMMIT_EVERY === COMMIT_EVERY - 1) row.commit();
       }
-      // Committing the last row flushes every row before it to the zip stream.
       row?.commit();
       await zipBackpressure(sheet);
       if (sink.writableNeedDrain) await drained(sink);
@@ -116,8 +120,14 @@ async function zipBackpressure(sheet: ExcelJS.Worksheet): Promise<void> {
   for (const pipe of pipes) {
     while ((pipe._writableState?.length ?? 0) > ZIP_BUFFER_LIMIT && !pipe.destroyed) {
       await new Promise<void>((resolve) => {
-        pipe.once('drain', resolve);
-        setTimeout(resolve, 50).unref();
+        const done = () => {
+          clearTimeout(timer);
+          pipe.off('drain', done);
+          resolve();
+        };
+        // The zip's input may not emit 'drain' (nobody asked it to): check again shortly either way.
+        const timer = setTimeout(done, 20);
+        pipe.once('drain', done);
       });
     }
   }
