@@ -66,8 +66,10 @@ async function measureWorkers(): Promise<void> {
   await seed(N);
   const wallStart = Date.now();
   const workers = Array.from({ length: 4 }, () => mp(['payouts', 'process', '--once', '--batch', String(BATCH)]));
+  const sampler = sampleCpu(async () => [...workers.map((w) => w.child.pid!), ...(await backendPids())]);
   const codes = await Promise.all(workers.map((w) => w.exited));
   const wallMs = Date.now() - wallStart;
+  const cpuSpent = await sampler.stop();
   if (codes.some((c) => c !== 0)) throw new Error(`a worker exited with ${codes.join(', ')}`);
   const { rows } = await sql<{ completed: string; once: string; reattempted: string; first: Date; last: Date }>`
     select (select count(*) from payouts where status = 'COMPLETED') as completed,
@@ -82,6 +84,43 @@ async function measureWorkers(): Promise<void> {
   figure('payouts with attempts ≠ 1 (double claims)', Number(r.reattempted));
   figure('4 workers, first claim → last completion', (N / busyMs) * 1000, 'payouts/s (target ≥ 10000)');
   figure('4 workers, wall time incl. process start-up', (N / wallMs) * 1000, 'payouts/s');
+  figure('worker CPU per payout (workers + their PostgreSQL backends)', cpuSpent / N, `ms (2 idle cores ≈ ${Math.round(2000 / (cpuSpent / N))} payouts/s)`);
+}
+
+/** Backends of the bench database other than the sampler's own query. */
+async function backendPids(): Promise<number[]> {
+  const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`.execute(db);
+  return rows.map((r) => r.pid);
+}
+
+/**
+ * Samples the CPU time of a changing set of processes every 50 ms; stop() returns the CPU they
+ * spent (ms) between the first and last time each was seen.
+ */
+function sampleCpu(pids: () => Promise<number[]>): { stop(): Promise<number> } {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      for (const pid of await pids()) {
+        const now = cpuMs([pid]);
+        if (now === 0) continue;
+        if (!first.has(pid)) first.set(pid, now);
+        last.set(pid, now);
+      }
+      await sleep(50);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      let total = 0;
+      for (const [pid, value] of last) total += value - (first.get(pid) ?? value);
+      return total;
+    },
+  };
 }
 
 async function measureRecovery(): Promise<void> {
