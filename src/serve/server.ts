@@ -99,7 +99,7 @@ export function createApiServer(db: Kysely<Database>, options: ApiOptions = {}):
     }
     if (path === '/api/payouts') return dispatch(collection, req, res, url);
     const m = /^\/api\/payouts\/([^/]+)$/.exec(path);
-    if (m) return dispatch(item, req, res, url, decodeURIComponent(m[1]!));
+    if (m) return dispatch(item, req, res, url, safeDecode(m[1]!));
     throw new HttpProblem(404, 'NOT_FOUND', `no route ${method} ${path}; see /openapi.json`);
   }
 
@@ -148,4 +148,13 @@ class MethodNotAllowed extends HttpProblem {
 
 function notAllowed(allow: string[]): MethodNotAllowed {
   return new MethodNotAllowed(allow);
+}
+
+/** A path segment decoded; malformed escapes stay as they are (and then match no payout: 404). */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

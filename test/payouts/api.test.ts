@@ -149,6 +149,7 @@ describe('/api/payouts/{id}', () => {
     expect(r.body.events).toEqual([expect.objectContaining({ from: null, to: 'NEW', detail: 'created' })]);
     expect((await call('GET', '/api/payouts/00000000-0000-0000-0000-000000000000')).status).toBe(404);
     expect((await call('GET', '/api/payouts/not-a-uuid')).body.error.code).toBe('PAYOUT_NOT_FOUND');
+    expect((await call('GET', '/api/payouts/%E0%A4%A')).status).toBe(404);
   });
 
   it('PATCH changes a NEW payout, cancels with status CANCELLED, 409 after a worker took it', async () => {
