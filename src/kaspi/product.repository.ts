@@ -1,13 +1,30 @@
-// All SQL for kaspi_products and kaspi_product_history.
-import type { Kysely } from 'kysely';
+// All SQL for kaspi_products and kaspi_product_history (and the read of a product's offers that
+// goes with locking it, to save a round trip per product).
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { ProductFields, ProductRow, TrackedField } from './snapshot-diff.js';
+import type { ProductFields, ProductRow, StoredOffer, TrackedField } from './snapshot-diff.js';
 
 type Db = Kysely<Database>;
 
-/** The stored product, row-locked until the transaction ends (concurrent scrapes of it queue). */
-export async function lockProduct(db: Db, kaspiId: string, cityId: string): Promise<ProductRow | undefined> {
-  return db.selectFrom('kaspi_products').selectAll().where('kaspi_id', '=', kaspiId).where('city_id', '=', cityId).forUpdate().executeTakeFirst();
+/**
+ * The stored product with its offers (active and inactive), the product row locked until the
+ * transaction ends so concurrent scrapes of it queue. One round trip: the offers come as JSON
+ * (prices as text, so decimals stay exact).
+ */
+export async function lockProductWithOffers(db: Db, kaspiId: string, cityId: string): Promise<{ product: ProductRow; offers: StoredOffer[] } | undefined> {
+  const { rows } = await sql<ProductRow & { stored_offers: StoredOffer[] }>`
+    select p.*, coalesce((
+      select json_agg(json_build_object('id', o.id::text, 'merchant_id', o.merchant_id, 'merchant_name', o.merchant_name,
+        'price', o.price::text, 'merchant_rating', o.merchant_rating::text, 'merchant_review_count', o.merchant_review_count,
+        'delivery_type', o.delivery_type, 'delivery_duration', o.delivery_duration, 'kaspi_delivery', o.kaspi_delivery,
+        'preorder_days', o.preorder_days, 'active', o.active))
+      from kaspi_offers o where o.product_id = p.id), '[]') as stored_offers
+    from kaspi_products p where p.kaspi_id = ${kaspiId} and p.city_id = ${cityId}
+    for update of p`.execute(db);
+  const row = rows[0];
+  if (!row) return undefined;
+  const { stored_offers: offers, ...product } = row;
+  return { product: { ...product, id: String(product.id) }, offers };
 }
 
 function columns(f: ProductFields) {

@@ -7,6 +7,21 @@ import type { KaspiOffer } from './offers.parser.js';
 
 export type ProductRow = Selectable<KaspiProductsTable>;
 export type OfferRow = Selectable<KaspiOffersTable>;
+/** What the diff needs of a stored offer. */
+export type StoredOffer = Pick<
+  OfferRow,
+  | 'id'
+  | 'merchant_id'
+  | 'merchant_name'
+  | 'price'
+  | 'merchant_rating'
+  | 'merchant_review_count'
+  | 'delivery_type'
+  | 'delivery_duration'
+  | 'kaspi_delivery'
+  | 'preorder_days'
+  | 'active'
+>;
 
 /** The stored fields of a product as one scrape resolved them. */
 export interface ProductFields {
@@ -57,10 +72,12 @@ export interface OffersDiff {
   upsert: KaspiOffer[];
   /** Ids of active offers whose merchant is no longer listed. */
   disappearedIds: string[];
+  /** Stored offer ids by merchant (for the history rows of offers that are not upserted). */
+  storedIds: Map<string, string>;
 }
 
 /** Compares the stored offers (active and inactive) with the de-duplicated offers just read. */
-export function diffOffers(stored: readonly OfferRow[], offers: readonly KaspiOffer[]): OffersDiff {
+export function diffOffers(stored: readonly StoredOffer[], offers: readonly KaspiOffer[]): OffersDiff {
   const byMerchant = new Map(stored.map((o) => [o.merchant_id, o]));
   const events: OfferEvent[] = [];
   const upsert: KaspiOffer[] = [];
@@ -85,10 +102,10 @@ export function diffOffers(stored: readonly OfferRow[], offers: readonly KaspiOf
       events.push({ event: 'disappeared', merchantId: row.merchant_id, oldPrice: normalizeDecimal(row.price), newPrice: null });
     }
   }
-  return { events, upsert, disappearedIds };
+  return { events, upsert, disappearedIds, storedIds: new Map(stored.map((o) => [o.merchant_id, o.id])) };
 }
 
-function sameOfferDetails(row: OfferRow, o: KaspiOffer): boolean {
+function sameOfferDetails(row: StoredOffer, o: KaspiOffer): boolean {
   return (
     row.merchant_name === o.merchantName &&
     sameDecimal(row.merchant_rating, o.merchantRating === null ? null : String(o.merchantRating)) &&

@@ -4,9 +4,9 @@
 import type { Kysely } from 'kysely';
 import { normalizeDecimal } from '../core/money.js';
 import type { Database } from '../db/schema.js';
-import { deactivateOffers, insertOfferHistory, offersOfProduct, touchActiveOffers, upsertOffers } from './offer.repository.js';
+import { writeOffers } from './offer.repository.js';
 import type { KaspiOffer } from './offers.parser.js';
-import { insertProduct, insertProductHistory, lockProduct, updateProduct } from './product.repository.js';
+import { insertProduct, insertProductHistory, lockProductWithOffers, updateProduct } from './product.repository.js';
 import { changedProductFields, diffOffers, type OfferEvent, type ProductFields, type ProductRow, TRACKED_FIELDS, type TrackedField } from './snapshot-diff.js';
 
 export interface ProductObservation {
@@ -41,12 +41,12 @@ export interface SavedSnapshot {
 /** Resolves the observation against the stored row and writes it; returns what changed. */
 export async function saveProductSnapshot(db: Kysely<Database>, obs: ProductObservation, now: Date): Promise<SavedSnapshot> {
   return db.transaction().execute(async (trx) => {
-    let prev = await lockProduct(trx, obs.kaspiId, obs.cityId);
+    let stored = await lockProductWithOffers(trx, obs.kaspiId, obs.cityId);
     let created = false;
-    let fields = resolveFields(obs, prev);
-    let productId: string;
-    let changed: TrackedField[];
-    if (!prev) {
+    let productId = '';
+    let changed: TrackedField[] = [];
+    let fields = resolveFields(obs, stored?.product);
+    if (!stored) {
       const inserted = await insertProduct(trx, obs.kaspiId, obs.cityId, fields, now);
       if (inserted) {
         created = true;
@@ -54,29 +54,25 @@ export async function saveProductSnapshot(db: Kysely<Database>, obs: ProductObse
         changed = [...TRACKED_FIELDS];
       } else {
         // Another process inserted it between our select and insert: continue as an update.
-        prev = (await lockProduct(trx, obs.kaspiId, obs.cityId))!;
-        fields = resolveFields(obs, prev);
+        stored = (await lockProductWithOffers(trx, obs.kaspiId, obs.cityId))!;
+        fields = resolveFields(obs, stored.product);
       }
     }
-    if (prev) {
-      productId = prev.id;
-      changed = changedProductFields(prev, fields);
-      await updateProduct(trx, prev.id, fields, now, changed.length > 0);
+    if (stored) {
+      productId = stored.product.id;
+      changed = changedProductFields(stored.product, fields);
+      await updateProduct(trx, productId, fields, now, changed.length > 0);
     }
-    if (changed!.length) await insertProductHistory(trx, productId!, fields, changed!, now);
+    if (changed.length) await insertProductHistory(trx, productId, fields, changed, now);
 
     let offerEvents: OfferEvent[] = [];
     if (obs.offers) {
-      const stored = created ? [] : await offersOfProduct(trx, productId!);
-      const diff = diffOffers(stored, obs.offers);
+      const storedOffers = stored?.offers ?? [];
+      const diff = diffOffers(storedOffers, obs.offers);
       offerEvents = diff.events;
-      if (stored.length) await touchActiveOffers(trx, productId!, now);
-      const ids = diff.upsert.length ? await upsertOffers(trx, productId!, diff.upsert, now) : new Map<string, string>();
-      for (const row of stored) if (!ids.has(row.merchant_id)) ids.set(row.merchant_id, row.id);
-      await deactivateOffers(trx, diff.disappearedIds);
-      if (offerEvents.length) await insertOfferHistory(trx, productId!, offerEvents, ids, now);
+      if (storedOffers.length || diff.upsert.length) await writeOffers(trx, productId, diff, now);
     }
-    return { productId: productId!, created, changed: changed!, offerEvents, fields, checkedAt: now };
+    return { productId, created, changed, offerEvents, fields, checkedAt: now };
   });
 }
 
