@@ -110,19 +110,23 @@ export async function renewLeases(db: Db, worker: string, ids: readonly string[]
 }
 
 /**
- * Gives claimed payouts that never reached the gateway back to the queue (graceful stop):
- * PROCESSING → NEW, the attempt uncounted.
+ * Gives claimed payouts that this worker has not sent yet back to the queue (graceful stop), the
+ * attempt uncounted: a first attempt goes back to NEW; a retry stays PROCESSING (an earlier attempt
+ * may have reached the provider, so it must not become cancellable) with its lease ended.
  */
 export async function releasePayouts(db: Db, worker: string, ids: readonly string[]): Promise<number> {
   if (ids.length === 0) return 0;
   const { rows } = await sql<{ id: string }>`
     with rel as (
-      update payouts set status = 'NEW', attempts = greatest(attempts - 1, 0), locked_by = null, locked_until = null, updated_at = now()
+      update payouts set
+        status = case when attempts <= 1 then 'NEW' else 'PROCESSING' end,
+        attempts = greatest(attempts - 1, 0), locked_by = null, updated_at = now(),
+        locked_until = case when attempts <= 1 then null else now() end
       where id = any(${[...ids]}::uuid[]) and status = 'PROCESSING' and locked_by = ${worker}
-      returning id
+      returning id, status
     ), ev as (
       insert into payout_events (payout_id, from_status, to_status, worker, detail)
-      select id, 'PROCESSING', 'NEW', ${worker}, 'released on shutdown before the gateway call' from rel
+      select id, 'PROCESSING', status, ${worker}, 'released on shutdown before the gateway call' from rel
     )
     select id from rel`.execute(db);
   return rows.length;

@@ -8,7 +8,7 @@ import { createLogger } from '../../src/core/log.js';
 import { httpGateway } from '../../src/payouts/gateways/http.js';
 import { simulatedGateway } from '../../src/payouts/gateways/simulated.js';
 import { createPayout, getPayout } from '../../src/payouts/payouts.service.js';
-import { claimPayouts, finishPayouts } from '../../src/payouts/payouts-queue.repository.js';
+import { claimPayouts, finishPayouts, releasePayouts } from '../../src/payouts/payouts-queue.repository.js';
 import { startWorker } from '../../src/payouts/worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { startFakePayoutGateway } from '../support/fake-payout-gateway.js';
@@ -117,6 +117,20 @@ describe('processing', () => {
       { status: 'NEW', attempts: 0, n: String(stats.released) },
     ]);
     expect((await eventCounts()).NEW).toBe(stats.released);
+  });
+
+  it('a payout released on shutdown during a retry stays PROCESSING (it may have reached the provider)', async () => {
+    const [id] = await seed(1);
+    await claimPayouts(h.db, 'w-a', 1, 60_000);
+    await finishPayouts(h.db, 'w-a', [{ id: id!, result: 'RETRY', detail: 'provider unavailable', retryInMs: 0 }]);
+    const [again] = await claimPayouts(h.db, 'w-b', 1, 60_000);
+    expect(again).toMatchObject({ id, attempts: 2 });
+    expect(await releasePayouts(h.db, 'w-b', [id!])).toBe(1);
+    const { payout, events } = await getPayout(h.db, id!);
+    expect(payout).toMatchObject({ status: 'PROCESSING', attempts: 1 });
+    expect(events.at(-1)).toMatchObject({ from: 'PROCESSING', to: 'PROCESSING', detail: 'released on shutdown before the gateway call' });
+    // Claimable again at once.
+    expect(await claimPayouts(h.db, 'w-c', 1, 60_000)).toMatchObject([{ id, attempts: 2 }]);
   });
 
   it('renews the lease while the gateway is slow', async () => {
