@@ -11,7 +11,8 @@
 // can know whether Telegram got it, and resending risks the duplicate users hate most, so that part
 // is counted as sent and flagged `unconfirmed` (resolveInDoubt); remaining parts still go out.
 // Webhooks are resent instead: their receivers dedupe by the stable `id`. The doubt window is one
-// HTTP round trip, not a batch. Marking sent is buffered (≤ 100 ms or 200 rows): a crash loses only
+// HTTP round trip, not a batch. Workers that are about to send in the same tick share one
+// in-flight UPDATE (each still waits for its commit before its request leaves). Marking sent is buffered (≤ 100 ms or 200 rows): a crash loses only
 // marks, and rows whose mark was lost are in doubt, never resent to Telegram.
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -80,6 +81,7 @@ class Delivery {
   private readonly busy = new Set<string>();
   private fatal: unknown;
   private sentMarks: { id: string; parts: number }[] = [];
+  private inFlightWaiters: { id: string; resolve: (held: boolean) => void; reject: (error: unknown) => void }[] = [];
   private sentMarksSince = 0;
 
   constructor(
@@ -185,7 +187,7 @@ class Delivery {
       }
       await pacer.acquire(chat);
       const part = parts[k]!;
-      if (!(await outbox.markInFlight(this.db, row.id, this.worker, this.o.now()))) return; // the lease was lost to another worker
+      if (!(await this.markInFlight(row.id))) return; // the lease was lost to another worker
       try {
         if (part.kind === 'photo') await client.sendPhoto(chat, part.photo, part.caption);
         else await client.sendMessage(chat, part.text);
@@ -235,7 +237,7 @@ class Delivery {
   private async sendWebhook(row: ClaimedRow): Promise<void> {
     const secret = decryptSecret(row.webhook_secret_sealed!, this.o.secretKey);
     const body = webhookBody(row.dedup_key, row.payload as unknown as NotificationPayload);
-    if (!(await outbox.markInFlight(this.db, row.id, this.worker, this.o.now()))) return;
+    if (!(await this.markInFlight(row.id))) return;
     const result = await postWebhook(row.webhook_url!, body, secret, this.o.now());
     if (result.ok) {
       await this.o.afterSend?.(row, 0);
@@ -246,6 +248,30 @@ class Delivery {
     const dead = attempts >= (this.o.webhookMaxAttempts ?? 10);
     const delay = Math.max(result.retryAfterMs ?? 0, retryDelayMs(attempts));
     await this.fail(row, result.error, 0, dead, true, new Date(this.o.now().getTime() + delay));
+  }
+
+  /** Resolves once this row's in_flight_at is committed (batched with the other workers of this tick). */
+  private markInFlight(id: string): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.inFlightWaiters.push({ id, resolve, reject });
+      if (this.inFlightWaiters.length === 1) setImmediate(() => void this.flushInFlight());
+    });
+  }
+
+  private async flushInFlight(): Promise<void> {
+    const waiters = this.inFlightWaiters;
+    this.inFlightWaiters = [];
+    try {
+      const held = await outbox.markInFlightMany(
+        this.db,
+        waiters.map((w) => w.id),
+        this.worker,
+        this.o.now(),
+      );
+      for (const w of waiters) w.resolve(held.has(w.id));
+    } catch (error) {
+      for (const w of waiters) w.reject(error);
+    }
   }
 
   private async markSent(id: string, parts: number): Promise<void> {

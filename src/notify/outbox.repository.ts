@@ -93,16 +93,17 @@ export async function resolveInDoubt(db: Kysely<Database>, now: Date): Promise<n
   return Number(res.numAffectedRows ?? 0);
 }
 
-/** Written just before a request leaves: from here on a crash leaves the row "in doubt". */
-export async function markInFlight(db: Kysely<Database>, id: string, worker: string, at: Date): Promise<boolean> {
-  const res = await db
+/** Written just before requests leave (one statement for the rows about to be sent): from here on a crash leaves a row "in doubt". Returns the ids still held by `worker`. */
+export async function markInFlightMany(db: Kysely<Database>, ids: string[], worker: string, at: Date): Promise<Set<string>> {
+  const rows = await db
     .updateTable('notify_outbox')
     .set({ in_flight_at: at })
-    .where('id', '=', id)
+    .where('id', 'in', ids)
     .where('locked_by', '=', worker)
     .where('status', '=', 'sending')
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) > 0;
+    .returning('id')
+    .execute();
+  return new Set(rows.map((r) => r.id));
 }
 
 /** One part of a multi-part message went out. */
