@@ -317,7 +317,7 @@ export function buildProgram(): Command {
     .option('--phone <phone>', 'the cabinet login phone, e.g. +77012345678')
     .option('--email <email>', 'the cabinet login e-mail (password from a prompt or MP_KASPI_PASSWORD)')
     .option('--name <name>', 'a name for the store (default: the shop name)')
-    .option('--city <id>', 'city id the prices are for (default: the shop’s first point, else 750000000)')
+    .option('--city <id|name>', 'city the prices are for (default: the shop’s first point, else Almaty 750000000)')
     .option('--code-stdin', 'read the SMS/MFA code from stdin instead of a prompt')
     .action(run(async () => (await import('./commands/demper/store.js')).storeLogin));
   store
@@ -325,7 +325,7 @@ export function buildProgram(): Command {
     .description('add a store with existing cabinet cookies or a Shop API token')
     .option('--merchant-id <id>', 'Kaspi merchant id (uid)')
     .option('--name <name>', 'a name for the store')
-    .option('--city <id>', 'city id the prices are for (default 750000000)')
+    .option('--city <id|name>', 'city the prices are for: id or name (default Almaty 750000000)')
     .option('--session-stdin', 'read the cabinet cookies (mc-session=…; mc-sid=…) from stdin')
     .option('--token-stdin', 'read a Shop API token from stdin')
     .option('--session', 'ask for the cabinet cookies with a hidden prompt')

@@ -48,7 +48,7 @@ export interface AddStoreInput {
 /** Adds or updates a store; the session cookies and token are encrypted with the secret key. */
 export async function addStore(db: Kysely<Database>, key: Buffer, input: AddStoreInput): Promise<StoreRow> {
   if (!/^[\w-]{1,64}$/.test(input.merchantId)) throw new UsageError('STORE_BAD_MERCHANT', `--merchant-id "${input.merchantId}" is not a Kaspi merchant id`);
-  if (input.cityId !== undefined && !/^\d{9}$/.test(input.cityId))
+  if (input.cityId !== undefined && !/^\d{6,12}$/.test(input.cityId))
     throw new UsageError('STORE_BAD_CITY', `--city must be a Kaspi city id like 750000000, got "${input.cityId}"`);
   const session = input.session?.trim();
   if (session !== undefined && !/mc-session=|mc-sid=|=/.test(session)) {

@@ -68,7 +68,7 @@ export function parseShard(text: string | undefined): Shard | undefined {
 }
 
 /** Reads a secret from stdin (`--…-stdin`) or a hidden prompt on a terminal. */
-export async function readSecret(ctx: Context, fromStdin: boolean | undefined, what: string, flag: string): Promise<string> {
+export async function readSecret(ctx: Context, fromStdin: boolean | undefined, what: string, flag: string, optional = false): Promise<string> {
   if (fromStdin) {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -78,7 +78,9 @@ export async function readSecret(ctx: Context, fromStdin: boolean | undefined, w
   }
   if (!ctx.interactive) throw new UsageError('SECRET_NEEDED', `${what} is needed: pipe it with ${flag} (no prompts without a terminal)`);
   const { password } = await import('@inquirer/prompts');
-  return password({ message: `${what}:`, mask: '*' }, { output: process.stderr });
+  const text = (await password({ message: `${what}:`, mask: '*' }, { output: process.stderr })).trim();
+  if (!text && !optional) throw new UserError('SECRET_EMPTY', `${what}: nothing was entered`);
+  return text;
 }
 
 /** Asks a question on the terminal (input visible), or fails when prompts are not allowed. */

@@ -5,6 +5,7 @@ import { createMcClient, idmcBaseUrl, mcBaseUrl } from '../../demper/mc-client.j
 import type { LoginMethod } from '../../demper/mc-login.js';
 import { listStores } from '../../demper/stores.repository.js';
 import { addStore, type CheckResult, checkStore, loginStores, removeStore, selectStores, storeView } from '../../demper/stores.service.js';
+import { resolveCity } from '../../kaspi/cities.js';
 import { ask, readSecret } from './options.js';
 
 interface LoginOptions {
@@ -35,7 +36,10 @@ export async function storeLogin(ctx: Context, o: LoginOptions): Promise<void> {
   const idmc = createMcClient(idmcBase, ctx.log);
   try {
     const { db } = await ctx.db();
-    const stores = await loginStores(db, await ctx.secretKey(), { mc, idmc, mcBase, idmcBase }, method, askCode, { name: o.name, cityId: o.city });
+    const stores = await loginStores(db, await ctx.secretKey(), { mc, idmc, mcBase, idmcBase }, method, askCode, {
+      name: o.name,
+      cityId: o.city === undefined ? undefined : resolveCity(o.city),
+    });
     ctx.out.list(stores.map(storeView), storeColumns);
     ctx.log.info(
       `Signed in: ${stores.length} store(s) saved with the session (encrypted). Next: \`mp demper products import --store ${stores[0]!.merchant_id}\``,
@@ -62,8 +66,14 @@ export async function storeAdd(ctx: Context, o: AddOptions): Promise<void> {
   let token: string | undefined;
   if (o.sessionStdin || o.session) session = await readSecret(ctx, o.sessionStdin, 'Cabinet cookies (mc-session=…; mc-sid=…)', '--session-stdin');
   if (o.tokenStdin || o.token) token = await readSecret(ctx, o.tokenStdin, 'Kaspi Shop API token', '--token-stdin');
+  if (!session && !token && ctx.interactive) {
+    // On a terminal with neither flag: hidden prompts (Enter skips one).
+    session = (await readSecret(ctx, false, 'Cabinet cookies mc-session=…; mc-sid=… (Enter to skip)', '--session-stdin', true)) || undefined;
+    if (!session) token = (await readSecret(ctx, false, 'Kaspi Shop API token (Enter to skip)', '--token-stdin', true)) || undefined;
+  }
+  const city = o.city === undefined ? undefined : resolveCity(o.city);
   const { db } = await ctx.db();
-  const store = await addStore(db, await ctx.secretKey(), { merchantId: o.merchantId, name: o.name, cityId: o.city, session, token });
+  const store = await addStore(db, await ctx.secretKey(), { merchantId: o.merchantId, name: o.name, cityId: city, session, token });
   ctx.out.object({ ...storeView(store) });
   if (!session && !token && !store.session_encrypted) ctx.log.warn('No session stored: repricing needs one (`--session-stdin` or `mp demper store login`).');
 }
