@@ -4,8 +4,9 @@ import type { CoreTables } from './schema/core.js';
 import type { DemperTables } from './schema/demper.js';
 import type { JobTables } from './schema/jobs.js';
 import type { KaspiTables } from './schema/kaspi.js';
+import type { KaspiOrderTables } from './schema/kaspi-orders.js';
 import type { NotifyTables } from './schema/notify.js';
 import type { PayoutTables } from './schema/payouts.js';
 import type { WbTables } from './schema/wb.js';
 
-export interface Database extends CoreTables, KaspiTables, PayoutTables, DemperTables, JobTables, WbTables, NotifyTables {}
+export interface Database extends CoreTables, KaspiTables, PayoutTables, DemperTables, JobTables, WbTables, NotifyTables, KaspiOrderTables {}

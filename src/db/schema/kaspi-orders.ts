@@ -1,0 +1,50 @@
+import type { Generated } from 'kysely';
+
+/** Tables of sql/0008_kaspi_orders.sql: Shop API orders, their entries, the sync cursor. */
+export interface KaspiOrderTables {
+  kaspi_orders: KaspiOrdersTable;
+  kaspi_order_entries: KaspiOrderEntriesTable;
+  kaspi_order_sync: KaspiOrderSyncTable;
+}
+
+export interface KaspiOrdersTable {
+  id: Generated<string>;
+  store_id: string;
+  kaspi_order_id: string;
+  code: string;
+  state: string;
+  status: string;
+  total_price: string;
+  delivery_cost: string | null;
+  payment_mode: string | null;
+  delivery_mode: string | null;
+  kaspi_delivery: boolean | null;
+  planned_delivery_date: Date | null;
+  created_at: Date;
+  approved_at: Date | null;
+  pre_order: Generated<boolean>;
+  pickup_point_id: string | null;
+  city: string | null;
+  customer_name: string | null;
+  customer_phone: string | null;
+  first_synced_at: Generated<Date>;
+  synced_at: Generated<Date>;
+}
+
+export interface KaspiOrderEntriesTable {
+  id: Generated<string>;
+  order_id: string;
+  entry_number: number;
+  product_code: string;
+  product_name: string;
+  quantity: number;
+  base_price: string;
+  total_price: string;
+}
+
+export interface KaspiOrderSyncTable {
+  store_id: string;
+  synced_until: Date;
+  last_run_at: Date;
+  orders_total: Generated<string>;
+}

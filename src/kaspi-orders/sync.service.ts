@@ -1,0 +1,144 @@
+// `mp kaspi orders sync`: walks the creation-date range in ≤ 14-day windows, every state, every page;
+// reads the entries of new and changed orders; writes each window in one transaction and only then
+// moves the store's cursor, so an interrupted run leaves nothing half-written and resumes there.
+import type { Kysely } from 'kysely';
+import { UserError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { decryptSecret } from '../core/secrets.js';
+import type { Database } from '../db/schema.js';
+import type { StoreRow } from '../demper/stores.repository.js';
+import { resolveStore } from '../demper/stores.service.js';
+import { advanceSyncState, type EntryRow, getSyncState, replaceEntries, storedStatuses, upsertOrders } from './order.repository.js';
+import { ShopApi } from './shop-api.client.js';
+import { ORDER_STATES, type ShopEntry, type ShopOrder } from './shop-api.parser.js';
+import { type CreationWindow, creationWindows } from './windows.js';
+
+export const DEFAULT_SINCE_MS = 30 * 86_400_000;
+/** Orders change status for days after creation (delivery, returns): re-read this much before the cursor. */
+export const DEFAULT_OVERLAP_MS = 14 * 86_400_000;
+
+export interface SyncDeps {
+  db: Kysely<Database>;
+  secretKey: Buffer;
+  baseUrl: string;
+  now: () => Date;
+  log?: Logger;
+  /** Requests in flight for entries (default 8). */
+  concurrency?: number;
+  onWindow?: (done: number, total: number) => void;
+}
+
+export interface SyncOptions {
+  store?: string;
+  since?: Date;
+  overlapMs?: number;
+  withCustomers?: boolean;
+}
+
+export interface SyncSummary {
+  store: string;
+  from: Date;
+  to: Date;
+  windows: number;
+  orders: number;
+  inserted: number;
+  updated: number;
+  entriesRead: number;
+  customers: boolean;
+}
+
+/** The store's Shop API token, decrypted; an error saying how to add one. */
+export function storeToken(store: StoreRow, key: Buffer): string {
+  if (!store.token_encrypted) {
+    throw new UserError(
+      'KASPI_SHOP_NO_TOKEN',
+      `store ${store.merchant_id} has no Shop API token: add one with \`mp demper store add --merchant-id ${store.merchant_id} --name ${JSON.stringify(store.name)} --token-stdin\``,
+    );
+  }
+  return decryptSecret(store.token_encrypted, key);
+}
+
+/** Syncs one store's orders since the cursor (or `since`) until now; returns what was written. */
+export async function syncOrders(deps: SyncDeps, options: SyncOptions): Promise<SyncSummary> {
+  const store = await resolveStore(deps.db, options.store);
+  const api = new ShopApi({ baseUrl: deps.baseUrl, token: storeToken(store, deps.secretKey), log: deps.log });
+  const now = deps.now();
+  const state = await getSyncState(deps.db, store.id);
+  const from =
+    options.since ?? (state ? new Date(state.synced_until.getTime() - (options.overlapMs ?? DEFAULT_OVERLAP_MS)) : new Date(now.getTime() - DEFAULT_SINCE_MS));
+  const windows = creationWindows(from, now);
+  const summary: SyncSummary = {
+    store: store.name,
+    from,
+    to: now,
+    windows: windows.length,
+    orders: 0,
+    inserted: 0,
+    updated: 0,
+    entriesRead: 0,
+    customers: !!options.withCustomers,
+  };
+  try {
+    for (const [i, window] of windows.entries()) {
+      const orders = await readWindow(api, window);
+      const known = await storedStatuses(
+        deps.db,
+        store.id,
+        orders.map((o) => o.id),
+      );
+      const stale = orders.filter((o) => known.get(o.id) !== o.status);
+      const entries = await mapLimit(stale, deps.concurrency ?? 8, (o) => api.entries(o.id));
+      const written = await deps.db.transaction().execute(async (trx) => {
+        const { ids, inserted } = await upsertOrders(trx, store.id, orders, !!options.withCustomers, now);
+        const rows: EntryRow[] = [];
+        stale.forEach((o, k) => {
+          for (const entry of entries[k] as ShopEntry[]) rows.push({ orderRowId: ids.get(o.id)!, entry });
+        });
+        await replaceEntries(
+          trx,
+          stale.map((o) => ids.get(o.id)!),
+          rows,
+        );
+        await advanceSyncState(trx, store.id, new Date(window.to + 1), now, inserted);
+        return inserted;
+      });
+      summary.orders += orders.length;
+      summary.inserted += written;
+      summary.updated += orders.length - written;
+      summary.entriesRead += stale.length;
+      deps.log?.debug(
+        `kaspi orders: window ${new Date(window.from).toISOString()} – ${new Date(window.to).toISOString()}: ${orders.length} orders, ${stale.length} entry reads`,
+      );
+      deps.onWindow?.(i + 1, windows.length);
+    }
+  } finally {
+    await api.close();
+  }
+  return summary;
+}
+
+/** Every order created in the window, all states, all pages (an order that moved state mid-read is kept once). */
+async function readWindow(api: ShopApi, window: CreationWindow): Promise<ShopOrder[]> {
+  const byId = new Map<string, ShopOrder>();
+  for (const state of ORDER_STATES) {
+    for (let page = 0; ; page++) {
+      const result = await api.ordersPage(state, window, page);
+      for (const o of result.orders) byId.set(o.id, o);
+      if (result.orders.length === 0 || page + 1 >= result.pageCount) break;
+    }
+  }
+  return [...byId.values()];
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

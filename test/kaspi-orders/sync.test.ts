@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addStore } from '../../src/demper/stores.service.js';
+import { listOrders } from '../../src/kaspi-orders/order.repository.js';
+import { syncOrders } from '../../src/kaspi-orders/sync.service.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { type FakeKaspiShop, generateOrders, startFakeKaspiShop } from '../support/fake-kaspi-shop.js';
+
+const DAY = 86_400_000;
+
+describe('kaspi orders sync against the fake Shop API', () => {
+  let handle: TestDatabase;
+  let shop: FakeKaspiShop;
+  const key = randomBytes(32);
+  let now = new Date('2026-11-20T12:00:00Z');
+  let storeId: string;
+  // 450 orders, one every 2 hours from Oct 24: 37.5 days, so several windows and several pages per state.
+  const orders = generateOrders(450, new Date('2026-10-13T00:00:00Z'), 2 * 3_600_000);
+  orders[3]!.productNotIncluded = true;
+  const deps = () => ({ db: handle.db, secretKey: key, baseUrl: shop.url, now: () => now, concurrency: 4 });
+
+  beforeAll(async () => {
+    handle = await createTestDatabase();
+    shop = await startFakeKaspiShop(orders);
+    storeId = (await addStore(handle.db, key, { merchantId: 'M1', name: 'Shop One', token: shop.token })).id;
+  });
+  afterAll(async () => {
+    await shop?.stop();
+    await handle?.close();
+  });
+
+  it('reads every window (≤ 14 days), state and page to the end, with entries and products', async () => {
+    const summary = await syncOrders(deps(), { since: new Date('2026-10-13T00:00:00Z'), withCustomers: false });
+    expect(summary.orders).toBe(450);
+    expect(summary.inserted).toBe(450);
+    expect(summary.windows).toBe(3);
+    const lists = shop.server.requestsTo('/orders');
+    for (const r of lists) {
+      const ge = Number(r.query.get('filter[orders][creationDate][$ge]'));
+      const le = Number(r.query.get('filter[orders][creationDate][$le]'));
+      expect(le - ge).toBeLessThanOrEqual(14 * DAY);
+      expect(Number(r.query.get('page[size]'))).toBe(100);
+    }
+    // At most 168 orders a window spread over 6 states: one page each (the next test needs several).
+    const pagesSeen = new Set(lists.map((r) => r.query.get('page[number]')));
+    expect(pagesSeen).toEqual(new Set(['0']));
+    expect(new Set(lists.map((r) => r.query.get('filter[orders][state]')))).toEqual(
+      new Set(['NEW', 'SIGN_REQUIRED', 'PICKUP', 'DELIVERY', 'KASPI_DELIVERY', 'ARCHIVE']),
+    );
+    const counts = await handle.db
+      .selectFrom('kaspi_order_entries')
+      .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.sum<string>('quantity').as('units')])
+      .executeTakeFirstOrThrow();
+    expect(Number(counts.n)).toBe(900);
+    expect(Number(counts.units)).toBe(orders.reduce((s, o) => s + o.entries.reduce((t, e) => t + e.quantity, 0), 0));
+    const fetched = await handle.db
+      .selectFrom('kaspi_order_entries')
+      .select(['product_code', 'product_name'])
+      .where('order_id', 'in', (eb) => eb.selectFrom('kaspi_orders').select('id').where('kaspi_order_id', '=', 'ord3'))
+      .orderBy('entry_number')
+      .execute();
+    expect(fetched).toEqual(orders[3]!.entries.map((e) => ({ product_code: e.product.code, product_name: e.product.name })));
+  });
+
+  it('sends Accept: application/vnd.api+json and the token on every request', () => {
+    expect(shop.server.requests.length).toBeGreaterThan(450);
+    for (const r of shop.server.requests) {
+      expect(r.headers.accept).toBe('application/vnd.api+json');
+      expect(r.headers['x-auth-token']).toBe(shop.token);
+    }
+  });
+
+  it('pages to the end when a state has more than 100 orders in a window', async () => {
+    const many = generateOrders(250, new Date('2026-11-01T00:00:00Z'), 60_000).map((o, i) => ({
+      ...o,
+      id: `big${i}`,
+      code: `9${i}`,
+      state: 'ARCHIVE',
+      status: 'COMPLETED',
+    }));
+    const big = await startFakeKaspiShop(many, 'big-token');
+    try {
+      await addStore(handle.db, key, { merchantId: 'M2', name: 'Big', token: 'big-token' });
+      const s = await syncOrders({ ...deps(), baseUrl: big.url }, { store: 'M2', since: new Date('2026-11-01T00:00:00Z') });
+      expect(s.orders).toBe(250);
+      const archivePages = big.server
+        .requestsTo('/orders')
+        .filter((r) => r.query.get('filter[orders][state]') === 'ARCHIVE')
+        .map((r) => r.query.get('page[number]'));
+      // 250 in the first window: pages 0–2 (page 2 holds 50); the second window (Nov 15–20) is empty: page 0 only.
+      expect(archivePages).toEqual(['0', '1', '2', '0']);
+    } finally {
+      await big.stop();
+    }
+  });
+
+  it('a later sync starts from the cursor minus the overlap and updates changed orders', async () => {
+    const before = shop.server.requests.length;
+    shop.update('ord440', { state: 'ARCHIVE', status: 'RETURNED' });
+    now = new Date(now.getTime() + DAY);
+    const summary = await syncOrders(deps(), { store: 'Shop One' });
+    expect(summary.from.toISOString()).toBe(new Date(new Date('2026-11-20T12:00:00Z').getTime() + 1 - 14 * DAY).toISOString());
+    expect(summary.inserted).toBe(0);
+    // Only the changed order's entries are read again.
+    expect(summary.entriesRead).toBe(1);
+    expect(
+      shop.server.requests
+        .slice(before)
+        .filter((r) => r.path.endsWith('/entries'))
+        .map((r) => r.path),
+    ).toEqual(['/orders/ord440/entries']);
+    const rows = await listOrders(handle.db, storeId, { since: new Date('2026-10-01T00:00:00Z'), status: 'RETURNED' });
+    expect(rows.map((r) => r.code)).toEqual([orders[440]!.code]);
+    expect(rows[0]!.state).toBe('ARCHIVE');
+  });
+
+  it('stores customers only with --with-customers', async () => {
+    const none = await handle.db.selectFrom('kaspi_orders').select('id').where('customer_phone', 'is not', null).execute();
+    expect(none).toHaveLength(0);
+    await syncOrders(deps(), { store: 'M1', withCustomers: true });
+    const some = await handle.db
+      .selectFrom('kaspi_orders')
+      .select(['customer_name', 'customer_phone'])
+      .where('kaspi_order_id', '=', 'ord440')
+      .executeTakeFirstOrThrow();
+    expect(some.customer_phone).toBe(orders[440]!.customer!.cellPhone);
+  });
+
+  it('a bad token is KASPI_SHOP_UNAUTHORIZED and writes nothing', async () => {
+    await addStore(handle.db, key, { merchantId: 'M3', name: 'Bad', token: 'wrong' });
+    await expect(syncOrders(deps(), { store: 'M3', since: new Date('2026-11-01T00:00:00Z') })).rejects.toMatchObject({ code: 'KASPI_SHOP_UNAUTHORIZED' });
+    const state = await handle.db
+      .selectFrom('kaspi_order_sync')
+      .innerJoin('kaspi_stores', 'kaspi_stores.id', 'kaspi_order_sync.store_id')
+      .select('merchant_id')
+      .execute();
+    expect(state.map((s) => s.merchant_id).sort()).toEqual(['M1', 'M2']);
+  });
+});
