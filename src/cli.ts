@@ -123,6 +123,7 @@ export function buildProgram(): Command {
     .description('the payouts REST API (/api/payouts, /openapi.json, /healthz) until SIGINT/SIGTERM')
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--port <port>', 'port (default 8080; 0 picks a free one)')
+    .option('--worker', 'also process payouts in this process (the way to run both on the embedded database)')
     .action(run(async () => (await import('./commands/serve.js')).serve));
 
   // --- wb -------------------------------------------------------------------------------------

@@ -1,12 +1,15 @@
 import type { AddressInfo } from 'node:net';
+import type { Kysely } from 'kysely';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
+import type { Database } from '../db/schema.js';
 import { createApiServer } from '../serve/server.js';
 import { intOption } from './payouts/options.js';
 
 interface Options {
   host?: string;
   port?: string;
+  worker?: boolean;
 }
 
 /** `mp serve`: the payouts REST API until SIGINT/SIGTERM. */
@@ -27,10 +30,13 @@ export async function serve(ctx: Context, options: Options): Promise<void> {
   const address = server.address() as AddressInfo;
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
   ctx.log.info(`mp serve listening on ${url} (API docs at ${url}/openapi.json)`, { url, engine: handle.engine });
+  // The embedded database admits one process: there the API and the worker must share this one.
+  const worker = options.worker ? await startInProcessWorker(ctx, handle.db) : undefined;
   if (ctx.out.json) ctx.out.ndjson({ url });
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       ctx.log.info(`${signal}: closing the server after the requests in flight`);
+      worker?.stop();
       server.close(() => resolve());
       server.closeIdleConnections();
       setTimeout(() => server.closeAllConnections(), 5000).unref();
@@ -38,4 +44,19 @@ export async function serve(ctx: Context, options: Options): Promise<void> {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+  await worker?.done;
+}
+
+async function startInProcessWorker(ctx: Context, db: Kysely<Database>): Promise<{ stop(): void; done: Promise<void> }> {
+  const [{ gatewayFromConfig }, { startWorker }] = await Promise.all([import('../payouts/gateways/index.js'), import('../payouts/worker.js')]);
+  const gateway = await gatewayFromConfig(ctx.config);
+  const worker = startWorker(db, { gateway, log: ctx.log });
+  ctx.log.info(`payout worker ${worker.id} running inside mp serve`, { gateway: gateway.name });
+  const done = worker.done.then(
+    (stats) => {
+      ctx.log.info(`payout worker stopped: ${stats.completed} completed, ${stats.failed} failed`, { ...stats });
+    },
+    (error) => ctx.log.error(`payout worker failed: ${(error as Error).message}`),
+  );
+  return { stop: () => worker.stop(), done: done.finally(() => gateway.close()) };
 }

@@ -60,6 +60,42 @@ describe('mp payouts (both engines)', () => {
   }, 120_000);
 });
 
+describe('mp serve --worker (both engines)', () => {
+  it('serves the API and processes what it enqueues in the same process, then stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [bin, '--json', 'serve', '--port', '0', '--worker'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      for (let i = 0; i < 600 && !stdout.includes('\n'); i++) await new Promise((r) => setTimeout(r, 50));
+      const { url } = JSON.parse(stdout.split('\n')[0]!);
+      const res = await fetch(`${url}/api/payouts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ amount: '42', currency: 'EUR', recipient: 'FR7630006000011234567890189' }),
+      });
+      expect(res.status).toBe(201);
+      const { id } = (await res.json()) as { id: string };
+      let status = '';
+      for (let i = 0; i < 200 && status !== 'COMPLETED'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = ((await (await fetch(`${url}/api/payouts/${id}`)).json()) as { status: string }).status;
+      }
+      expect(status).toBe('COMPLETED');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('running inside mp serve');
+    expect(stderr).toContain('payout worker stopped: 1 completed');
+  }, 120_000);
+});
+
 describe.runIf(testEngine === 'postgres')('mp payouts on PostgreSQL (subprocesses)', () => {
   it('conflicting idempotency key exits 1; cancel, update refused after cancel, delete', async () => {
     const created = await runMp(
