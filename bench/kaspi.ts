@@ -8,7 +8,7 @@
 // a fresh database mp_bench_kaspi_<pid> is created and dropped.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -126,6 +126,8 @@ async function main(): Promise<void> {
   try {
     figure('products', count);
     figure('concurrency', CONCURRENCY);
+    // Other work on the machine slows everything here; the CPU per product is the steadier figure.
+    figure('load average (1 min) at start', loadavg()[0]!);
     if (which !== 'postgres') report('pglite', await runChild('pglite', kaspi.url, '', count));
     if (which !== 'pglite') {
       const r = await withPostgres((url) => runChild('postgres', kaspi.url, url, count));
