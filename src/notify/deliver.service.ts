@@ -170,7 +170,16 @@ class Delivery {
       }
     });
     await Promise.all(workers);
-    if (!this.fatal) await this.flushSent();
+    if (!this.fatal || this.fatal instanceof UserError) await this.flushSent();
+    if (this.fatal instanceof UserError && queue.length > 0) {
+      // An expected stop (the bot token was rejected): give the rows nobody got to back at once
+      // instead of leaving them leased for ten minutes. (Anything else is treated like a crash.)
+      await outbox.holdUntil(
+        this.db,
+        queue.map((r) => r.id),
+        this.o.now(),
+      );
+    }
   }
 
   private async sendTelegram(row: ClaimedRow): Promise<void> {

@@ -6,12 +6,15 @@ import type { WbEvent } from './types.js';
 /**
  * Locks up to `limit` events not yet fanned out, oldest first. SKIP LOCKED: a second fan-out
  * running at the same moment takes other events (and the outbox's dedup key would absorb overlap anyway).
+ * Only ids above (highest fanned-out id − 10,000) are looked at, so the anti-join is an index range
+ * scan instead of the whole history; the margin covers sync transactions that commit out of id order.
  */
 export async function lockUnfannedEvents(db: Kysely<Database>, limit: number): Promise<(WbEvent & { cabinet_name: string })[]> {
   const { rows } = await sql<WbEvent & { cabinet_name: string }>`
     select e.id, e.cabinet_id, e.type, e.event_key, e.occurred_at, e.payload, e.created_at, c.name as cabinet_name
     from wb_events e join wb_cabinets c on c.id = e.cabinet_id
-    where not exists (select 1 from notify_fanned_events f where f.event_id = e.id)
+    where e.id > coalesce((select max(event_id) from notify_fanned_events), 0) - 10000
+      and not exists (select 1 from notify_fanned_events f where f.event_id = e.id)
     order by e.id
     limit ${limit}
     for update of e skip locked`.execute(db);

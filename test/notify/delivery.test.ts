@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliverPending } from '../../src/notify/deliver.service.js';
 import { fanOut } from '../../src/notify/fanout.service.js';
+import { TelegramClient } from '../../src/notify/telegram/telegram-client.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
 import { type FakeTelegram, parseTelegramHtml, startFakeTelegram } from '../support/fake-telegram.js';
 import { addCabinet, addChat, manualClock, outboxRows, resetNotify, secretKey, telegramFor, writeSyncEvents } from './helpers.js';
@@ -190,6 +191,22 @@ describe('Telegram delivery', () => {
       expect(parseTelegramHtml(part.text).visible.length).toBeLessThanOrEqual(4096);
     }
     expect(huge.map((p) => p.text).join('\n')).toContain('строка 399 &lt;плохо&gt;');
+  });
+
+  it('a rejected bot token stops delivery with a clear error and leaves every row ready for the next run', async () => {
+    await addChat(h, cab, '510');
+    await addChat(h, cab, '511');
+    await writeSyncEvents(h, cab, [{ type: 'buyout', key: 'S9' }]);
+    const clock = manualClock();
+    const wrong = { ...telegramFor(tg), client: new TelegramClient({ baseUrl: tg.url, token: '999:WRONG-token-xyz' }) };
+    const error = await deliverPending(h.db, { now: clock.now, secretKey, telegram: wrong, concurrency: 1 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'TELEGRAM_UNAUTHORIZED' });
+    expect((error as Error).message).not.toContain('WRONG');
+    const rows = await outboxRows(h);
+    expect(rows.map((r) => r.status).sort()).toEqual(['failed', 'pending']);
+    expect(rows.every((r) => r.attempts === 0 && r.locked_by === null)).toBe(true);
+    clock.advance(61_000);
+    expect(await deliver(clock)).toMatchObject({ sent: 2 });
   });
 
   it('a failing send is retried with backoff and dead after the last attempt, never silently dropped', async () => {
