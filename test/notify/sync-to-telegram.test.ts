@@ -16,7 +16,11 @@ describe('WB sync → outbox → Telegram', () => {
   const clock = new TestClock(new Date('2026-11-20T12:00:00Z'));
   const deliver = () => deliverPending(h.db, { now: () => clock.now(), secretKey, telegram: telegramFor(tg) });
   const titles = (chat: string) => tg.sentTo(chat).map((m) => m.text.split('\n')[0]!.replace(/<\/?b>/g, ''));
-  const count = (list: string[]) => list.reduce<Record<string, number>>((acc, t) => ({ ...acc, [t]: (acc[t] ?? 0) + 1 }), {});
+  const count = (list: string[]) => {
+    const out: Record<string, number> = {};
+    for (const t of list) out[t] = (out[t] ?? 0) + 1;
+    return out;
+  };
 
   beforeAll(async () => {
     h = await createTestDatabase();
