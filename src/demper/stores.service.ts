@@ -2,7 +2,7 @@
 // rest. Secrets never leave this module in clear except to the HTTP calls that need them.
 import type { Kysely } from 'kysely';
 import { UsageError, UserError } from '../core/errors.js';
-import { decryptSecret, encryptSecret, maskSecret } from '../core/secrets.js';
+import { decryptSecret, encryptSecret } from '../core/secrets.js';
 import type { Database } from '../db/schema.js';
 import type { HttpClient } from '../http/client.js';
 import { getMerchant, listMerchants } from './mc-client.js';
@@ -107,7 +107,7 @@ export interface CheckResult {
 export async function checkStore(db: Kysely<Database>, key: Buffer, mc: HttpClient, store: StoreRow, now: Date): Promise<CheckResult> {
   const base = { merchant_id: store.merchant_id, name: store.name };
   if (!store.session_encrypted) {
-    const detail = store.token_encrypted ? `Shop API token ${maskSecret('token')} stored; no cabinet session (repricing needs one)` : 'no session';
+    const detail = store.token_encrypted ? 'a Shop API token is stored but no cabinet session (repricing needs one)' : 'no cabinet session';
     return { ...base, status: 'no-session', detail: `${detail}: add one with \`${renewCommand(store)}\`` };
   }
   const merchants = await listMerchants(mc, sessionCookie(store, key));
