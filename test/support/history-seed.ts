@@ -42,7 +42,8 @@ export async function seedKaspiHistory(db: Kysely<Database>): Promise<Seeded> {
         kaspi_id: '102298404',
         city_id: ASTANA,
         name: 'Apple iPhone 15 128Gb черный',
-        description_text: null,
+        // A line break with nothing else that needs quoting: it must still be quoted in CSV.
+        description_text: 'строка 1\nстрока 2',
         category: 'Смартфоны',
         category_path: ['Телефоны и гаджеты', 'Смартфоны'],
         brand: 'Apple',
