@@ -3,6 +3,8 @@
 // postgres://postgres@127.0.0.1:5432/test; a throwaway database is created). Prints the sync's
 // wall time and the mp process's peak RSS. Targets: ≤ 20 s and ≤ 400 MB for 100,000 + 50,000.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -29,25 +31,39 @@ const u = new URL(adminUrl);
 u.pathname = `/${name}`;
 const env = { ...process.env, DATABASE_URL: u.toString(), MP_WB_URL: wbUrl, WB_TOKEN: token, MP_SECRET_KEY: 'a'.repeat(64), NO_COLOR: '1' };
 
-/** Runs mp, polling its peak RSS (VmHWM) until it exits. */
-function mp(args: string[]): Promise<{ ms: number; peakMb: number; stdout: string }> {
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; 0 elsewhere). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs mp, polling its peak RSS (VmHWM) and CPU time until it exits. */
+function mp(args: string[]): Promise<{ ms: number; peakMb: number; cpu: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child: ChildProcess = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let peak = 0;
+    let cpu = 0;
     child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => (stderr += d));
     const timer = setInterval(() => {
-      if (child.pid) peak = Math.max(peak, peakRssMb(child.pid));
+      if (child.pid) {
+        peak = Math.max(peak, peakRssMb(child.pid));
+        cpu = Math.max(cpu, cpuSeconds(child.pid));
+      }
     }, 20);
     child.on('error', reject);
     child.on('exit', (code) => {
       clearInterval(timer);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (code !== 0) reject(new Error(`mp ${args.join(' ')} exited with ${code}: ${stderr.slice(-2000)}`));
-      else resolve({ ms, peakMb: peak, stdout });
+      else resolve({ ms, peakMb: peak, cpu, stdout });
     });
   });
 }
@@ -62,6 +78,9 @@ try {
   figure('sales synced', rows('sales'));
   figure('mp wb sync wall time', run.ms / 1000, 's (target ≤ 20)');
   figure('mp wb sync peak RSS', run.peakMb, 'MB (target ≤ 400)');
+  // The wall time includes the fake server and PostgreSQL; on a shared machine read it with these.
+  figure('mp wb sync CPU time (mp process, user+system)', run.cpu, 's');
+  figure('load average (1 min) at the end', loadavg()[0]!, `on ${cpus().length} CPUs`);
 } finally {
   fake.kill('SIGTERM');
   await sql.raw(`drop database if exists ${name} with (force)`).execute(admin.db);
