@@ -57,7 +57,8 @@ export function planNotifications(events: (WbEvent & { cabinet_name: string })[]
       g.events.push(e);
       groups.set(key, g);
     }
-    const due = quietUntil(now, { start: r.quiet_start, end: r.quiet_end, timeZone: r.time_zone }) ?? now;
+    // Quiet hours are for people: webhooks are never held.
+    const due = (r.channel === 'telegram' ? quietUntil(now, { start: r.quiet_start, end: r.quiet_end, timeZone: r.time_zone }) : null) ?? now;
     for (const { type, events: list } of groups.values()) {
       const digest = type !== 'sync_gap' && r.group_threshold > 0 && list.length > r.group_threshold;
       const batches = digest ? [list] : list.map((e) => [e]);
