@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCabinet, checkCabinet } from '../../src/wb/cabinet.service.js';
+import { addCabinet, checkCabinet, listCabinetRows, removeCabinet } from '../../src/wb/cabinet.service.js';
 import { getStreamState } from '../../src/wb/sync-state.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { type FakeWb, makeWbToken, startFakeWb, wbFixture } from '../support/fake-wb.js';
@@ -102,5 +102,37 @@ describe('mp wb sync: rate limits and rejected tokens', () => {
     const [again] = await sync(deps, { cabinet: 'no-feedbacks', only: ['orders'] });
     expect(again!.status).toBe('skipped');
     expect(wb.server.requestsTo('/api/v1/supplier/orders')).toHaveLength(count);
+  });
+
+  it('adding a stored token attaches the current user; remove takes the synced data with it', async () => {
+    const alice = { ...wbDeps(handle, wb, clock), userName: 'alice' };
+    const bob = { ...wbDeps(handle, wb, clock), userName: 'bob' };
+    const first = await addCabinet(alice, wb.token, 'shared');
+    expect(first).toMatchObject({ created: true, attached: true });
+    const pings = wb.server.requestsTo('/ping').length;
+    const second = await addCabinet(bob, wb.token);
+    expect(second).toMatchObject({ created: false, attached: true });
+    expect(second.cabinet.id).toBe(first.cabinet.id);
+    expect(wb.server.requestsTo('/ping')).toHaveLength(pings); // nothing to validate again
+    expect((await addCabinet(bob, `  ${wb.token}\n`)).attached).toBe(false);
+    const users = await handle.db
+      .selectFrom('wb_cabinet_users as cu')
+      .innerJoin('mp_users as u', 'u.id', 'cu.user_id')
+      .select('u.name')
+      .where('cu.cabinet_id', '=', first.cabinet.id)
+      .orderBy('u.name')
+      .execute();
+    expect(users.map((u) => u.name)).toEqual(['alice', 'bob']);
+    const rows = await listCabinetRows(handle.db);
+    const shared = rows.find((r) => r.name === 'shared')!;
+    expect(shared.token).toBe(`****${wb.token.slice(-4)}`);
+    expect(JSON.stringify(rows)).not.toContain(wb.token);
+
+    clock.advance(120_000);
+    await sync(alice, { cabinet: 'shared', only: ['cards', 'orders'] });
+    await removeCabinet(handle.db, 'shared');
+    const left = await handle.db.selectFrom('wb_orders').select('srid').where('cabinet_id', '=', first.cabinet.id).execute();
+    expect(left).toEqual([]);
+    expect(await handle.db.selectFrom('wb_cabinet_users').selectAll().where('cabinet_id', '=', first.cabinet.id).execute()).toEqual([]);
   });
 });
