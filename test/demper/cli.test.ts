@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMp } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
@@ -87,4 +88,60 @@ describe('mp demper (subprocess)', () => {
     expect(check.stdout).toContain('expired');
     expect(check.stdout).toContain('mp demper store add --merchant-id M1');
   }, 120_000);
+
+  // Each PGlite subprocess opens the embedded database anew (~5–10 s): this flow runs on PostgreSQL only;
+  // the same round trip is covered in-process on both engines by test/preorders.
+  it.runIf(testEngine === 'postgres')(
+    'preorders: add, export the template, import it back',
+    async () => {
+      const add = await runMp(
+        [
+          'preorders',
+          'add',
+          'PRE-1',
+          '--store',
+          'M1',
+          '--model',
+          'Lamp',
+          '--brand',
+          'Без бренда',
+          '--price',
+          '1500',
+          '--pp1',
+          '3',
+          '--pp2',
+          'yes',
+          '--preorder',
+          '10',
+        ],
+        { env },
+      );
+      expect(add.code).toBe(0);
+      const file = join(home, 'pre.xlsx');
+      const exp = await runMp(['preorders', 'export', '--store', 'M1', '--out', file], { env });
+      expect(exp.code).toBe(0);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile(file);
+      expect((workbook.worksheets[0]!.getRow(1).values as unknown[]).slice(1)).toEqual([
+        'SKU',
+        'model',
+        'brand',
+        'price',
+        'PP1',
+        'PP2',
+        'PP3',
+        'PP4',
+        'PP5',
+        'preorder',
+      ]);
+      const imp = await runMp(['--json', 'preorders', 'import', file, '--store', 'M1'], { env });
+      expect(imp.code).toBe(0);
+      expect(JSON.parse(imp.stdout)).toMatchObject({ imported: 1 });
+      const list = await runMp(['--json', 'preorders', 'list', '--store', 'M1'], { env });
+      expect(JSON.parse(list.stdout)).toEqual([
+        { sku: 'PRE-1', model: 'Lamp', brand: 'Без бренда', price: 1500, pp1: '3', pp2: 'yes', pp3: null, pp4: null, pp5: null, preorder: 10 },
+      ]);
+    },
+    120_000,
+  );
 });
