@@ -117,6 +117,12 @@ export async function demperRun(ctx: Context, o: RunOptions): Promise<number> {
       ctx.log.info(s.xml ? `${line}; price list written to ${s.xml}` : line);
       if (s.note) ctx.log.warn(`${s.merchant_id}: ${s.note}`);
     }
+    const unknown = report.items.filter((i) => i.error);
+    if (unknown.length > 0) {
+      ctx.log.warn(
+        `${unknown.length} product(s) left unchanged because their offers could not be read (UNKNOWN), e.g. ${unknown[0]!.product.sku}: ${unknown[0]!.error}`,
+      );
+    }
     if (!o.apply) ctx.log.info(`Dry run (run ${report.runId}): nothing was sent. Add --apply to change prices.`);
     return report.stores.some((s) => s.failed > 0 || s.skipped > 0) ? 1 : 0;
   } finally {
