@@ -28,7 +28,7 @@ afterAll(async () => {
 
 describe('mp payouts (both engines)', () => {
   it('bad input: one stderr line per invalid field, exit 2 (before opening the database); create and show', async () => {
-    const bad = await runMp(['payouts', 'create', '--amount', '0.001', '--currency', 'kzt', '--comment', 'x'.repeat(1001)], { env });
+    const bad = await runMp(['payouts', 'create', '--amount', '0.001', '--currency', 'kzt', '--comment', 'x'.repeat(1001)], { env, timeoutMs: 150_000 });
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
     const lines = bad.stderr
@@ -45,19 +45,19 @@ describe('mp payouts (both engines)', () => {
 
     const created = await runMp(
       ['--json', 'payouts', 'create', '--amount', '100.5', '--currency', 'rub', '--recipient', '40817810099910004312', '--idempotency-key', 'cli-1'],
-      { env },
+      { env, timeoutMs: 150_000 },
     );
     expect(created.code).toBe(0);
     const payout = JSON.parse(created.stdout);
     expect(payout).toMatchObject({ amount: '100.50', currency: 'RUB', recipient: '****4312', status: 'NEW' });
     expect(created.stdout).not.toContain('40817810099910004312');
-    const show = await runMp(['--json', 'payouts', 'show', payout.id], { env });
+    const show = await runMp(['--json', 'payouts', 'show', payout.id], { env, timeoutMs: 150_000 });
     expect(JSON.parse(show.stdout).events.map((e: { to: string }) => e.to)).toEqual(['NEW']);
     // --concurrency works on both engines (on PGlite the loops share its one connection).
-    const processed = await runMp(['--json', 'payouts', 'process', '--once', '--concurrency', '4', '--batch', '10'], { env });
+    const processed = await runMp(['--json', 'payouts', 'process', '--once', '--concurrency', '4', '--batch', '10'], { env, timeoutMs: 150_000 });
     expect(processed.code).toBe(0);
     expect(JSON.parse(processed.stdout)).toMatchObject({ claimed: 1, completed: 1, failed: 0 });
-  }, 120_000);
+  }, 400_000);
 });
 
 describe('mp serve --worker (both engines)', () => {
@@ -72,7 +72,7 @@ describe('mp serve --worker (both engines)', () => {
     child.stderr!.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
-      for (let i = 0; i < 600 && !stdout.includes('\n'); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 2400 && !stdout.includes('\n'); i++) await new Promise((r) => setTimeout(r, 50));
       const { url } = JSON.parse(stdout.split('\n')[0]!);
       const res = await fetch(`${url}/api/payouts`, {
         method: 'POST',
@@ -93,30 +93,33 @@ describe('mp serve --worker (both engines)', () => {
     expect(await exited).toBe(0);
     expect(stderr).toContain('running inside mp serve');
     expect(stderr).toContain('payout worker stopped: 1 completed');
-  }, 120_000);
+  }, 300_000);
 });
 
 describe.runIf(testEngine === 'postgres')('mp payouts on PostgreSQL (subprocesses)', () => {
   it('conflicting idempotency key exits 1; cancel, update refused after cancel, delete', async () => {
     const created = await runMp(
       ['--json', 'payouts', 'create', '--amount', '7', '--currency', 'EUR', '--recipient', 'DE89370400440532013000', '--idempotency-key', 'cli-2'],
-      { env },
+      { env, timeoutMs: 150_000 },
     );
     const payout = JSON.parse(created.stdout);
 
-    const conflict = await runMp(['payouts', 'create', '--amount', '1', '--currency', 'RUB', '--recipient', 'x', '--idempotency-key', 'cli-2'], { env });
+    const conflict = await runMp(['payouts', 'create', '--amount', '1', '--currency', 'RUB', '--recipient', 'x', '--idempotency-key', 'cli-2'], {
+      env,
+      timeoutMs: 150_000,
+    });
     expect(conflict.code).toBe(1);
     expect(conflict.stderr).toContain('PAYOUT_IDEMPOTENCY_CONFLICT');
 
-    const cancelled = await runMp(['payouts', 'cancel', payout.id], { env });
+    const cancelled = await runMp(['payouts', 'cancel', payout.id], { env, timeoutMs: 150_000 });
     expect(cancelled.stdout).toContain('status\tCANCELLED');
-    const shown = await runMp(['--json', 'payouts', 'show', payout.id], { env });
+    const shown = await runMp(['--json', 'payouts', 'show', payout.id], { env, timeoutMs: 150_000 });
     expect(JSON.parse(shown.stdout).events.map((e: { to: string }) => e.to)).toEqual(['NEW', 'CANCELLED']);
-    const update = await runMp(['payouts', 'update', payout.id, '--amount', '5'], { env });
+    const update = await runMp(['payouts', 'update', payout.id, '--amount', '5'], { env, timeoutMs: 150_000 });
     expect(update.code).toBe(1);
     expect(update.stderr).toContain('only NEW payouts can be changed');
     expect((await runMp(['payouts', 'delete', payout.id], { env })).code).toBe(0);
-    const gone = await runMp(['payouts', 'show', payout.id], { env });
+    const gone = await runMp(['payouts', 'show', payout.id], { env, timeoutMs: 150_000 });
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain('PAYOUT_NOT_FOUND');
   }, 60_000);
