@@ -1,5 +1,6 @@
 // `mp demo`: one full cycle against fake marketplaces in a throw-away home, each step a real `mp`
 // command (shown as a user would type it) with its output.
+import { rmSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
 import { DemoWorld } from './demo-world.js';
 import { demoSections } from './sections.js';
@@ -93,6 +94,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       return runInProcess(args, { ...world.env, ...o.env }, o.capture ?? false);
     },
   };
+  // Ctrl-C: the servers die with the process, but the throw-away home must not stay behind.
+  const interrupted = () => {
+    rmSync(world.home, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     for (const section of demoSections()) {
       options.write(`\n== ${section.title} ==\n`);
@@ -103,6 +111,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       }
     }
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     await world.dispose();
   }
   return { files, notIncluded, steps, durationMs: Date.now() - started };

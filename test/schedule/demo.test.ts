@@ -1,6 +1,6 @@
 // `mp demo` end to end, as a user runs it after `npm install`: exit 0 within two minutes, every
 // section shown, the XLSX files it names written, and its throw-away home gone.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,9 @@ import { testEngine } from '../support/db.js';
 describe.skipIf(testEngine !== 'pglite')('mp demo', () => {
   it('runs a full cycle against the fake servers, keeps only the files it names, exits 0', async () => {
     const out = mkdtempSync(join(tmpdir(), 'mp-demo-test-out-'));
+    // A home left by a demo that was killed: the next demo removes it (its process is gone).
+    const abandoned = mkdtempSync(join(tmpdir(), 'mp-demo-'));
+    writeFileSync(join(abandoned, 'demo.pid'), '999999999');
     const homesBefore = new Set(readdirSync(tmpdir()).filter((d) => d.startsWith('mp-demo-') && !d.startsWith('mp-demo-test-')));
     try {
       const started = Date.now();
@@ -37,6 +40,7 @@ describe.skipIf(testEngine !== 'pglite')('mp demo', () => {
       // Its throw-away home is gone.
       const homesAfter = readdirSync(tmpdir()).filter((d) => d.startsWith('mp-demo-') && !d.startsWith('mp-demo-test-') && !homesBefore.has(d));
       expect(homesAfter).toEqual([]);
+      expect(existsSync(abandoned)).toBe(false);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
