@@ -1,9 +1,11 @@
 // `mp history` and `mp export` as a user or cron runs them: piped output, --json, exit codes, files.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config.js';
+import { displayWidth } from '../../src/core/terminal.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { findDataset } from '../../src/export/datasets.js';
 import { runMp } from '../support/cli.js';
@@ -57,6 +59,29 @@ describe('mp history and mp export as subprocesses', () => {
     expect(doc.product).toMatchObject({ kaspi_id: '102298404', city_id: '750000000' });
     expect(doc.series.map((p: { min_price: string }) => p.min_price)).toEqual(['361788', '361788']);
     expect(json.stdout).not.toMatch(/[┤└─]/);
+  });
+
+  // A real pseudo-terminal (util-linux `script`), sized with stty: the table and the chart.
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  it.skipIf(!hasScript)('history show on a terminal: the table, then a chart as wide as the terminal with a legend', () => {
+    const bin = join(process.cwd(), 'bin/mp.js');
+    for (const cols of [80, 120]) {
+      const r = spawnSync('script', ['-q', '-e', '-c', `stty cols ${cols}; ${process.execPath} ${bin} history show 102298404`, '/dev/null'], {
+        env: { ...process.env, ...env, NO_COLOR: '1', FORCE_COLOR: undefined, DATABASE_URL: env.DATABASE_URL ?? '' },
+        cwd: work,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(r.status).toBe(0);
+      const lines = r.stdout.replace(/\r/g, '').split('\n');
+      expect(lines[0]).toBe('Apple iPhone 15 128Gb черный · 102298404 · Almaty');
+      expect(lines[1]).toMatch(/^CHECKED AT +MIN +MAX +SELLERS +RATING +REVIEWS$/);
+      expect(lines[2]).toMatch(/^2026-11-01 11:00 +379 990 ₸ +420 000 ₸ +3 +4\.9 +1200$/);
+      expect(lines).toContain('420 000 ₸ ┤' + '─'.repeat(lines.find((l) => l.startsWith('420 000 ₸ ┤'))!.length - 12) + '╮');
+      const axis = lines.find((l) => l.includes('└'))!;
+      expect(displayWidth(axis)).toBe(cols);
+      expect(lines.some((l) => l.includes('── max price') && l.includes('══ min price'))).toBe(true);
+    }
   });
 
   it('history show --offers --seller: the seller events as rows; errors are one line with an exit code', async () => {
