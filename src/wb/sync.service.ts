@@ -75,7 +75,13 @@ export async function syncWb(deps: SyncDeps, options: SyncOptions = {}): Promise
     };
     // One after another, cards first (the other streams' events take names and photos from them).
     // Side by side was tried: two 60 MB statistics pages in flight at once cost ~110 MB of peak RSS.
-    for (const stream of selected) outcomes.push(await run(stream));
+    const mine: StreamOutcome[] = [];
+    for (const stream of selected) mine.push(await run(stream));
+    outcomes.push(...mine);
+    // A token fixed (or re-added) since a 401: every stream went through, so the cabinet is fine again.
+    if (cabinet.status === 'unauthorized' && mine.every((o) => o.status !== 'failed') && mine.some((o) => o.status === 'ok')) {
+      await updateCabinet(deps.db, cabinet.id, { status: 'active', status_detail: null });
+    }
   }
   return outcomes;
 }

@@ -7,6 +7,9 @@ import { runMp } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
 import { type FakeWb, makeWbToken, startFakeWb } from '../support/fake-wb.js';
 
+// Each run opens the database (a fresh PGlite takes seconds); a busy CI box needs room.
+const SLOW = 180_000;
+
 describe('mp wb as a subprocess', () => {
   let handle: TestDatabase;
   let home: string;
@@ -34,13 +37,13 @@ describe('mp wb as a subprocess', () => {
   });
 
   it('cabinet add --token-stdin, sync, then order <srid> --json returns the full card', async () => {
-    const add = await runMp(['wb', 'cabinet', 'add', '--token-stdin'], { env });
+    const add = await runMp(['wb', 'cabinet', 'add', '--token-stdin'], { env, timeoutMs: SLOW });
     expect(add.stderr).toMatch(/cabinet ."Flax Store." \(id 1\) added/);
     expect(add.code).toBe(0);
     expect(add.stdout).toContain('Flax Store');
     expect(add.stdout + add.stderr).not.toContain(wb.token);
 
-    const sync = await runMp(['--json', 'wb', 'sync'], { env, timeoutMs: 120_000 });
+    const sync = await runMp(['--json', 'wb', 'sync'], { env, timeoutMs: SLOW });
     expect(sync.code).toBe(0);
     const outcomes = JSON.parse(sync.stdout) as { stream: string; status: string; rowsNew: number }[];
     expect(outcomes.map((o) => [o.stream, o.status, o.rowsNew])).toEqual([
@@ -51,13 +54,13 @@ describe('mp wb as a subprocess', () => {
       ['reviews', 'ok', 20],
     ]);
 
-    const orders = await runMp(['--json', 'wb', 'orders', '--since', '30d', '--status', 'active'], { env });
+    const orders = await runMp(['--json', 'wb', 'orders', '--since', '30d', '--status', 'active'], { env, timeoutMs: SLOW });
     expect(orders.code).toBe(0);
     const list = JSON.parse(orders.stdout) as { window: { timeZone: string }; orders: { srid: string; status: string }[] };
     expect(list.window.timeZone).toBe('Europe/Moscow');
     expect(list.orders.length).toBe(360);
     // Order 1 has a photo, a buyout (sale 0 is order 0; sale 1 is order 3): pick order 3.
-    const card = await runMp(['--json', 'wb', 'order', wb.srid(3)], { env });
+    const card = await runMp(['--json', 'wb', 'order', wb.srid(3)], { env, timeoutMs: SLOW });
     expect(card.code).toBe(0);
     const c = JSON.parse(card.stdout);
     expect(Object.keys(c)).toEqual(['cabinet', 'order', 'product', 'prices', 'logistics', 'stockBySize', 'stockTotal', 'stats', 'reviews']);
@@ -73,33 +76,36 @@ describe('mp wb as a subprocess', () => {
     expect(Object.keys(c.reviews.distribution)).toEqual(['1', '2', '3', '4', '5']);
     expect(c.reviews.count).toBeGreaterThan(0);
 
-    const missing = await runMp(['wb', 'order', 'no-such-srid'], { env });
+    const missing = await runMp(['wb', 'order', 'no-such-srid'], { env, timeoutMs: SLOW });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no order with srid ."no-such-srid."/);
-  }, 240_000);
+  }, 600_000);
 
   it('lists cabinets masked, shows sync status, skips an early second sync', async () => {
-    const list = await runMp(['wb', 'cabinet', 'list'], { env: { ...env, MP_USER: 'bob' } });
+    const list = await runMp(['wb', 'cabinet', 'list'], { env: { ...env, MP_USER: 'bob' }, timeoutMs: SLOW });
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^1\tFlax Store\t\*\*\*\*fake\t/);
     expect(list.stdout).not.toContain(wb.token);
 
-    const again = await runMp(['--json', 'wb', 'sync', '--only', 'orders'], { env });
+    const again = await runMp(['--json', 'wb', 'sync', '--only', 'orders'], { env, timeoutMs: SLOW });
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)[0]).toMatchObject({ stream: 'orders', status: 'skipped' });
     expect(again.stderr).toMatch(/orders \(Flax Store\): skipped, Wildberries allows the next request at .* MSK/);
 
-    const status = await runMp(['--json', 'wb', 'sync', '--status'], { env });
+    const status = await runMp(['--json', 'wb', 'sync', '--status'], { env, timeoutMs: SLOW });
     const runs = JSON.parse(status.stdout) as { stream: string; status: string }[];
     expect(runs.find((r) => r.stream === 'orders')?.status).toBe('skipped');
     expect(runs.find((r) => r.stream === 'sales')?.status).toBe('ok');
-  }, 120_000);
+  }, 300_000);
 
   it('never takes a token as an argument; a rejected token exits 1 naming it', async () => {
-    const positional = await runMp(['wb', 'cabinet', 'add', wb.token], { env });
+    const positional = await runMp(['wb', 'cabinet', 'add', wb.token], { env, timeoutMs: SLOW });
     expect(positional.code).toBe(2);
-    const bad = await runMp(['wb', 'cabinet', 'add', '--token-stdin'], { env: { ...env, WB_TOKEN: makeWbToken().replace(/fake$/, 'forged') } });
+    const bad = await runMp(['wb', 'cabinet', 'add', '--token-stdin'], {
+      env: { ...env, WB_TOKEN: makeWbToken().replace(/fake$/, 'forged') },
+      timeoutMs: SLOW,
+    });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/Wildberries rejected the token of cabinet .*401: token problem/);
-  }, 120_000);
+  }, 300_000);
 });
