@@ -81,6 +81,10 @@ export async function startDaemon(ctx: Context, jobs: ScheduledJob[], options: D
       task.on('execution:overlap', () => {
         ctx.log.warn(`${job.name} is still running: this fire is skipped`, { event: 'job.overlap', job: job.name });
       });
+      task.on('execution:missed', (c) => {
+        // The process was too busy (or asleep) at the fire time: the next fire catches up.
+        ctx.log.warn(`${job.name} missed its ${c.date.toISOString()} fire`, { event: 'job.missed', job: job.name, at: c.date.toISOString() });
+      });
       tasks.push(task);
       await task.start();
       ctx.log.info(`scheduled ${job.name} at "${schedule.expression}" (${options.timezone})`, {
