@@ -1,0 +1,51 @@
+// The README promises every environment variable and config key. This reads every
+// `setting(config, 'key', 'ENV', …)` call in src/ and checks that both names appear in README.md,
+// so a new setting without documentation fails here.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(path);
+    return e.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Config key and env variable of every `setting(…)` / `numberSetting(…)` call with literal names. */
+function settingsInSource(): Array<{ key: string; env?: string; file: string }> {
+  const found: Array<{ key: string; env?: string; file: string }> = [];
+  const call = /\b(?:setting|numberSetting)\(\s*[\w.]+\s*,\s*'([^']+)'\s*(?:,\s*'([A-Z0-9_]+)')?/g;
+  for (const file of sourceFiles(join(root, 'src'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(call)) found.push({ key: m[1]!, env: m[2], file: file.slice(root.length + 1) });
+  }
+  return found;
+}
+
+describe('README documents the configuration', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const settings = settingsInSource();
+
+  it('finds the settings in the source (the scan itself works)', () => {
+    expect(settings.length).toBeGreaterThan(20);
+    expect(settings).toContainEqual(expect.objectContaining({ key: 'kaspi.baseUrl', env: 'MP_KASPI_URL' }));
+  });
+
+  it('names every environment variable and config key read through setting()', () => {
+    const missing = settings.flatMap((s) => [
+      ...(s.env && !readme.includes(`\`${s.env}\``) ? [`${s.env} (${s.file})`] : []),
+      ...(!readme.includes(`\`${s.key}\``) ? [`config key ${s.key} (${s.file})`] : []),
+    ]);
+    expect([...new Set(missing)]).toEqual([]);
+  });
+
+  it('names the patterned settings (one per WB host, one per scheduled job)', () => {
+    expect(readme).toContain('MP_WB_<HOST>_URL');
+    expect(readme).toContain('`wb.hosts.<host>`');
+    expect(readme).toContain('`schedule.<job>`');
+  });
+});
