@@ -92,6 +92,8 @@ export class FakeWb {
   private readonly stockOverrides = new Map<string, number>();
   private readonly answered = new Set<number>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  /** Every 429 this fake's own limiter answered: the request and the X-Ratelimit-Retry it sent (seconds). */
+  readonly rateLimited: { request: FakeRequest; retrySeconds: number }[] = [];
   private readonly orderTemplate = wbFixture('orders.json')[0];
   private readonly saleTemplate = wbFixture('sales.json')[0];
   private readonly reviewTemplate = wbFixture('feedbacks.json').data.feedbacks[0];
@@ -293,6 +295,7 @@ export class FakeWb {
     this.buckets.set(bucket.key, state);
     if (state.tokens < 1) {
       const retry = Math.ceil(((1 - state.tokens) * bucket.intervalMs) / 1000);
+      this.rateLimited.push({ request: req, retrySeconds: retry });
       return {
         status: 429,
         headers: {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCabinet, checkCabinet, listCabinetRows, removeCabinet } from '../../src/wb/cabinet.service.js';
 import { getStreamState } from '../../src/wb/sync-state.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type FakeWb, makeWbToken, startFakeWb, wbFixture } from '../support/fake-wb.js';
+import { type FakeWb, makeWbToken, msk, startFakeWb, wbFixture } from '../support/fake-wb.js';
 import { sync, TestClock, wbDeps } from './helpers.js';
 
 describe('mp wb sync: rate limits and rejected tokens', () => {
@@ -134,5 +134,43 @@ describe('mp wb sync: rate limits and rejected tokens', () => {
     const left = await handle.db.selectFrom('wb_orders').select('srid').where('cabinet_id', '=', first.cabinet.id).execute();
     expect(left).toEqual([]);
     expect(await handle.db.selectFrom('wb_cabinet_users').selectAll().where('cabinet_id', '=', first.cabinet.id).execute()).toEqual([]);
+  });
+
+  it("the fake's own limiter: pages beyond the burst get 429 + X-Ratelimit-Retry, and the sync waits it out", async () => {
+    // Burst 1, one request a second: the prefetch of every next page comes too early.
+    const limited = await startFakeWb({ orders: 30, sales: 5, products: 2, reviews: 1, pageCap: 10, statisticsBurst: 1, statisticsIntervalMs: 1000 });
+    try {
+      const deps = wbDeps(handle, limited, clock);
+      await addCabinet(deps, makeWbToken({ sid: 'other-seller' }), 'limited');
+      const [orders] = await sync(deps, { cabinet: 'limited', only: ['orders'] });
+      expect(orders).toMatchObject({ status: 'ok', initial: true, rowsNew: 30, rowsUpdated: 0 });
+      const reqs = limited.server.requestsTo('/api/v1/supplier/orders');
+      const refused = limited.rateLimited.filter((r) => r.request.path === '/api/v1/supplier/orders');
+      expect(refused.length).toBeGreaterThan(0);
+      // Every request was either refused with a 429 or answered once: the backfill start, then the
+      // lastChangeDate of rows 10, 20 and 30 (pages of 10), the last one answered [].
+      const answeredDateFroms = reqs.filter((r) => !refused.some((x) => x.request === r)).map((r) => r.query.get('dateFrom'));
+      const lastChange = (i: number) => msk(limited.from + i * limited.orderStep);
+      expect(answeredDateFroms.slice(1)).toEqual([lastChange(9), lastChange(19), lastChange(29)]);
+      expect(orders!.requests).toBe(reqs.length);
+      // Each refused request was sent again with the same dateFrom, no sooner than X-Ratelimit-Retry
+      // said and not much later either.
+      for (const { request, retrySeconds } of refused) {
+        expect(retrySeconds).toBeGreaterThanOrEqual(1);
+        const again = reqs[reqs.indexOf(request) + 1]!;
+        expect(again.query.get('dateFrom')).toBe(request.query.get('dateFrom'));
+        expect(again.at - request.at).toBeGreaterThanOrEqual(retrySeconds * 1000 - 50);
+        expect(again.at - request.at).toBeLessThan(retrySeconds * 1000 + 3000);
+      }
+      const run = await handle.db
+        .selectFrom('wb_sync_runs as r')
+        .innerJoin('wb_cabinets as c', 'c.id', 'r.cabinet_id')
+        .select(['r.status', 'r.requests'])
+        .where('c.name', '=', 'limited')
+        .executeTakeFirstOrThrow();
+      expect(run).toEqual({ status: 'ok', requests: reqs.length });
+    } finally {
+      await limited.server.stop();
+    }
   });
 });
