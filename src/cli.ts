@@ -1,5 +1,6 @@
 // The whole mp command tree. Each action lazy-imports one module under src/commands/ and calls one
 // function, so `mp --help` loads nothing but commander.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { loadDotEnv } from './core/config.js';
 import type { Context } from './core/context.js';
@@ -22,10 +23,23 @@ function run(load: () => Promise<Handler>) {
   };
 }
 
+/** mp's own version from its package.json (dist/src/cli.js and src/cli.ts both find it). */
+function packageVersion(): string {
+  for (const path of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'mp' && pkg.version) return pkg.version;
+    } catch {
+      // not there: try the next level
+    }
+  }
+  return 'unknown';
+}
+
 export function buildProgram(): Command {
   const program = new Command('mp')
     .description('Kaspi.kz and Wildberries seller operations from the terminal, cron and a daemon')
-    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .option('--json', 'print data as JSON (one document, or NDJSON for streams)')
     .option('-q, --quiet', 'print only warnings and errors to stderr')
     .option('-v, --verbose', 'print debug messages and stack traces')

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,13 @@ describe('mp as a subprocess', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: mp');
     expect(r.stdout).toContain('db');
+  });
+
+  it('prints its own package version, not that of the npm project it is run from', async () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const r = await runMp(['--version'], { env: { npm_package_version: '9.9.9' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
   });
 
   it('exits 2 on an unknown command and suggests one', async () => {
