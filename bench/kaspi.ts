@@ -14,10 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { type DbHandle, openPglite, openPostgres } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { exportScrape } from '../src/kaspi/json-export.js';
+import { exportAllProducts, exportProduct, kaspiExportDir } from '../src/kaspi/json-export.js';
 import { createKaspiClient } from '../src/kaspi/kaspi.client.js';
-import type { ScrapeSuccess } from '../src/kaspi/scrape.service.js';
 import { scrapeProducts } from '../src/kaspi/scrape.service.js';
+import { summarize } from '../src/kaspi/scrape-summary.js';
 import { GENERATED_ID_BASE, startFakeKaspi } from '../test/support/fake-kaspi.js';
 import { figure, peakRssMb } from './_util.js';
 
@@ -47,13 +47,25 @@ async function child(engine: string, kaspiUrl: string, dbUrl: string, count: num
     });
     const cpu = process.cpuUsage();
     const started = performance.now();
-    const results = await scrapeProducts({ db: handle.db, client, baseUrl: kaspiUrl, now: () => new Date() }, targets, { concurrency: CONCURRENCY });
-    const ok = results.filter((r): r is ScrapeSuccess => r.ok);
-    await exportScrape(handle.db, join(dir, 'export'), ok);
+    // The same per-product work as `mp kaspi scrape`: store, export file, keep a small summary.
+    const exportDir = kaspiExportDir(join(dir, 'export'));
+    let offers = 0;
+    const results = await scrapeProducts({ db: handle.db, client, baseUrl: kaspiUrl, now: () => new Date() }, targets, {
+      concurrency: CONCURRENCY,
+      onResult(r) {
+        if (r.ok) {
+          exportProduct(exportDir, r);
+          offers += r.offers?.length ?? 0;
+        }
+        return summarize(r);
+      },
+    });
+    await exportAllProducts(handle.db, exportDir);
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
     await client.close();
     const failures = results.filter((r) => !r.ok);
+    const ok = results.filter((r) => r.ok);
     if (failures.length) process.stderr.write(`first failure: ${JSON.stringify(failures[0])}\n`);
     const result: ChildResult = {
       products: ok.length,
@@ -63,7 +75,7 @@ async function child(engine: string, kaspiUrl: string, dbUrl: string, count: num
       userMs: used.user / 1000,
       systemMs: used.system / 1000,
       peakRssMb: peakRssMb(),
-      offers: ok.reduce((n, r) => n + (r.offers?.length ?? 0), 0),
+      offers,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

@@ -24,14 +24,21 @@ export function writeJsonAtomic(path: string, value: unknown): void {
   }
 }
 
-/** Writes the per-product files of this run and the full products.json; returns the folder. */
-export async function exportScrape(db: Kysely<Database>, exportDir: string, successes: readonly ScrapeSuccess[]): Promise<string> {
+/** Creates `<exportDir>/kaspi` and returns it. */
+export function kaspiExportDir(exportDir: string): string {
   const dir = join(exportDir, 'kaspi');
   mkdirSync(dir, { recursive: true });
-  for (const r of successes) writeJsonAtomic(join(dir, `${safeName(r.target.id)}-${safeName(r.target.city)}.json`), productExport(r));
-  const all = await listProducts(db);
-  writeJsonAtomic(join(dir, 'products.json'), all.map(storedProductJson));
   return dir;
+}
+
+/** `<dir>/<id>-<city>.json`: the product as scraped, with its offers. */
+export function exportProduct(dir: string, r: ScrapeSuccess): void {
+  writeJsonAtomic(join(dir, `${safeName(r.target.id)}-${safeName(r.target.city)}.json`), productExport(r));
+}
+
+/** `<dir>/products.json`: every stored product (without offers). */
+export async function exportAllProducts(db: Kysely<Database>, dir: string): Promise<void> {
+  writeJsonAtomic(join(dir, 'products.json'), (await listProducts(db)).map(storedProductJson));
 }
 
 function safeName(text: string): string {

@@ -97,24 +97,21 @@ export async function scrapeProduct(deps: ScrapeDeps, target: ScrapeTarget): Pro
   }
 }
 
-export interface ScrapeManyOptions {
+export interface ScrapeManyOptions<T = ScrapeResult> {
   concurrency: number;
-  /** Called as each product finishes (for progress and streaming output). */
-  onResult?: (result: ScrapeResult) => void;
+  /**
+   * Called as each product finishes (progress, streaming output, its export file); what it returns
+   * is what the run keeps. Returning a small summary keeps a long run's memory flat: a product's
+   * offers are not held once they are written. Without it the full results are kept.
+   */
+  onResult?: (result: ScrapeResult) => T;
 }
 
-/** Scrapes targets with bounded concurrency; results come back in input order. */
-export async function scrapeProducts(deps: ScrapeDeps, targets: readonly ScrapeTarget[], options: ScrapeManyOptions): Promise<ScrapeResult[]> {
+/** Scrapes targets with bounded concurrency; returns what `onResult` made of each, in input order. */
+export async function scrapeProducts<T = ScrapeResult>(deps: ScrapeDeps, targets: readonly ScrapeTarget[], options: ScrapeManyOptions<T>): Promise<T[]> {
   const limit = pLimit(Math.max(1, options.concurrency));
-  return Promise.all(
-    targets.map((t) =>
-      limit(async () => {
-        const result = await scrapeProduct(deps, t);
-        options.onResult?.(result);
-        return result;
-      }),
-    ),
-  );
+  const keep = options.onResult ?? ((r: ScrapeResult) => r as T);
+  return Promise.all(targets.map((t) => limit(async () => keep(await scrapeProduct(deps, t)))));
 }
 
 /** The page's own link (`/shop/p/<slug>-<id>/`) made absolute, with the city. */

@@ -36,7 +36,7 @@ const lines = (stdout: string) =>
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, any>);
 
-describe('mp kaspi scrape (subprocess)', { timeout: 120_000 }, () => {
+describe('mp kaspi scrape (subprocess)', { timeout: 240_000 }, () => {
   const exportDir = () => join(home, 'out');
   const scrape = (...args: string[]) => runMp(['kaspi', 'scrape', ...args, '--json', '--export-dir', exportDir()], { env });
 

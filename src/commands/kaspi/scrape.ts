@@ -2,12 +2,13 @@
 import { readFileSync } from 'node:fs';
 import type { Context } from '../../core/context.js';
 import { UsageError, UserError } from '../../core/errors.js';
-import { exportScrape } from '../../kaspi/json-export.js';
+import { exportAllProducts, exportProduct, kaspiExportDir } from '../../kaspi/json-export.js';
 import { createKaspiClient, kaspiBaseUrl } from '../../kaspi/kaspi.client.js';
 import { refsFromText } from '../../kaspi/product-ref.js';
-import { type ScrapeFailure, type ScrapeResult, type ScrapeSuccess, scrapeProducts } from '../../kaspi/scrape.service.js';
+import { scrapeProducts } from '../../kaspi/scrape.service.js';
 import { resolveTargets } from '../../kaspi/scrape-inputs.js';
 import { failureRecord, successRecord } from '../../kaspi/scrape-record.js';
+import { type ScrapeSummary, summarize } from '../../kaspi/scrape-summary.js';
 import { listTracked } from '../../kaspi/tracked.repository.js';
 import { cityOption, intOption, rateOption } from './options.js';
 import { renderScrapeResults } from './render.js';
@@ -45,26 +46,28 @@ export async function kaspiScrape(ctx: Context, inputs: string[], o: ScrapeOptio
 
   const baseUrl = kaspiBaseUrl(ctx.config);
   const client = createKaspiClient(baseUrl, { rateLimit, proxies: o.proxy?.length ? o.proxy : undefined, log: ctx.log });
+  const dir = kaspiExportDir(o.exportDir ?? 'export');
   const progress = await ctx.progress('Scraping Kaspi', targets.length);
   for (const f of invalid) if (ctx.out.json) ctx.out.ndjson(failureRecord(f));
-  let results: ScrapeResult[];
+  let rows: ScrapeSummary[];
   try {
-    results = await scrapeProducts({ db, client, baseUrl, now: () => ctx.clock.now() }, targets, {
+    rows = await scrapeProducts({ db, client, baseUrl, now: () => ctx.clock.now() }, targets, {
       concurrency,
       onResult(r) {
         progress.tick(!r.ok);
         if (ctx.out.json) ctx.out.ndjson(r.ok ? successRecord(r) : failureRecord(r));
+        if (r.ok) exportProduct(dir, r);
+        return summarize(r);
       },
     });
   } finally {
     progress.stop();
     await client.close();
   }
-  const ok = results.filter((r): r is ScrapeSuccess => r.ok);
-  const failed: ScrapeFailure[] = [...invalid, ...results.filter((r): r is ScrapeFailure => !r.ok)];
-  const dir = await exportScrape(db, o.exportDir ?? 'export', ok);
-  renderScrapeResults(ctx, ok, failed, dir);
-  return failed.length ? 1 : 0;
+  await exportAllProducts(db, dir);
+  const summaries = [...invalid.map(summarize), ...rows];
+  renderScrapeResults(ctx, summaries, dir);
+  return summaries.some((r) => !r.ok) ? 1 : 0;
 }
 
 function readInputFile(path: string): string {

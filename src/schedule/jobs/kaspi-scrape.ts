@@ -1,6 +1,7 @@
 // kaspi.scrape: scrape every tracked Kaspi product (page + all offers) and record what changed.
 // `--shard i/n` splits the tracked list between hosts by the same product-id hash the repricer uses.
 import { setting } from '../../core/config.js';
+import type { ScrapeResult } from '../../kaspi/scrape.service.js';
 import { type JobDefinition, JobIncomplete } from '../registry.js';
 
 export const kaspiScrape: JobDefinition = {
@@ -27,7 +28,7 @@ export const kaspiScrape: JobDefinition = {
     });
     // On shutdown the products not started yet are left for the next run.
     const targets = tracked.map((t) => ({ input: t.kaspi_id, id: t.kaspi_id, city: t.city_id }));
-    let results: Awaited<ReturnType<typeof scrapeProducts>>;
+    let results: ScrapeResult[];
     try {
       results = await scrapeProducts(
         { db, client: http, baseUrl, now: () => ctx.clock.now() },
