@@ -41,6 +41,8 @@ export interface RunDeps {
   key: Buffer;
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
+  /** The write pacer's clock: monotonic milliseconds (default performance.now). */
+  clock?: () => number;
   /** Serialises a merchant's price writes across processes (default: none). */
   writeLock?: WriteLock;
 }
@@ -70,6 +72,7 @@ export async function runRepricing(db: Kysely<Database>, deps: RunDeps, o: RunOp
   const planned = await planRepricing(db, deps.offers, o);
   const now = deps.now ?? (() => new Date());
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const clock = deps.clock ?? (() => performance.now());
   const reports = await Promise.all(
     o.stores.map(async (store) => {
       const items = planned.filter((i) => i.store.id === store.id);
@@ -79,7 +82,9 @@ export async function runRepricing(db: Kysely<Database>, deps: RunDeps, o: RunOp
       else {
         const lock: WriteLock = deps.writeLock ?? ((_m, fn) => fn());
         // Another host may have hit a 429 while we waited for the lock: re-read the pause.
-        run = await lock(store.merchant_id, async () => viaApi(db, deps, (await findStore(db, store.merchant_id)) ?? store, items, o.writeRate, now, sleep));
+        run = await lock(store.merchant_id, async () =>
+          viaApi(db, deps, (await findStore(db, store.merchant_id)) ?? store, items, o.writeRate, { now, sleep, clock }),
+        );
       }
       await db.transaction().execute(async (trx) => {
         await insertPriceChanges(
@@ -103,9 +108,9 @@ async function viaApi(
   store: StoreRow,
   items: PlanItem[],
   writeRate: number,
-  now: () => Date,
-  sleep: (ms: number) => Promise<void>,
+  time: { now: () => Date; sleep: (ms: number) => Promise<void>; clock: () => number },
 ): Promise<{ items: RunItem[]; note?: string; pausedUntil?: Date | null }> {
+  const { now } = time;
   const out: RunItem[] = items.filter((i) => !i.decision.change).map((i) => ({ ...i, mode: 'unchanged' }));
   const changes = items.filter((i) => i.decision.change);
   if (changes.length === 0) return { items: out };
@@ -122,14 +127,35 @@ async function viaApi(
   } catch (error) {
     return { items: skipAll((error as Error).message, 'failed'), note: (error as Error).message };
   }
-  const pacer = { interval: 1000 / Math.min(MAX_WRITE_RATE, writeRate), nextAt: 0 };
+  const pacer = new Pacer(1000 / Math.min(MAX_WRITE_RATE, writeRate), time.clock, time.sleep);
   try {
-    return await sendChanges({ db, store, mc, cookie, now, sleep, pacer }, changes, out);
+    return await sendChanges({ db, store, mc, cookie, now, pacer }, changes, out);
   } finally {
     // Keep the merchant's write lock one interval past the last write, so the next holder (another
     // shard, another host) cannot write sooner than the rate allows.
-    const rest = pacer.nextAt - Date.now();
-    if (rest > 0) await sleep(rest);
+    await pacer.idle();
+  }
+}
+
+/** Spaces writes at least `interval` ms apart on its clock. */
+class Pacer {
+  private nextAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly interval: number,
+    private readonly clock: () => number,
+    private readonly sleep: (ms: number) => Promise<void>,
+  ) {}
+
+  /** Resolves when the next write may leave, and books the one after it. */
+  async take(): Promise<void> {
+    await this.idle();
+    this.nextAt = this.clock() + this.interval;
+  }
+
+  /** Waits until a write would be allowed. A timer may fire a little early: check the clock again. */
+  async idle(): Promise<void> {
+    for (let wait = this.nextAt - this.clock(); wait > 0; wait = this.nextAt - this.clock()) await this.sleep(wait);
   }
 }
 
@@ -139,8 +165,7 @@ interface SendContext {
   mc: HttpClient;
   cookie: string;
   now: () => Date;
-  sleep: (ms: number) => Promise<void>;
-  pacer: { interval: number; nextAt: number };
+  pacer: Pacer;
 }
 
 /** Sends the changes one by one at the pacer's rate; stops at a 429 (pause) or an expired session. */
@@ -148,9 +173,7 @@ async function sendChanges(c: SendContext, changes: PlanItem[], out: RunItem[]):
   const { db, store, now } = c;
   for (let n = 0; n < changes.length; n++) {
     const item = changes[n]!;
-    const wait = c.pacer.nextAt - Date.now();
-    if (wait > 0) await c.sleep(wait);
-    c.pacer.nextAt = Date.now() + c.pacer.interval;
+    await c.pacer.take();
     const result = await pushPrice(c.mc, c.cookie, {
       merchantUid: store.merchant_id,
       sku: item.product.sku,

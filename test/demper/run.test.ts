@@ -66,6 +66,31 @@ afterAll(async () => {
   await handle?.close();
 });
 
+/** 1.5 writes per second. */
+const INTERVAL = 1000 / 1.5;
+
+/**
+ * A virtual clock for the write pacer and the fake cabinet: sleeping advances it, and like Node's
+ * whole-millisecond timers a sleep may end up to 1 ms early, so a pacer that trusts its timer
+ * instead of re-reading the clock writes too soon. Pacing asserted on this clock does not depend on
+ * how busy the machine is.
+ */
+function virtualClock() {
+  let t = 1_000_000;
+  return {
+    clock: () => t,
+    sleep: async (ms: number) => {
+      const until = t + Math.max(1, Math.floor(ms));
+      await new Promise((r) => setImmediate(r));
+      t = Math.max(t, until);
+    },
+  };
+}
+
+function gaps(times: number[]): number[] {
+  return times.slice(1).map((t, i) => t - times[i]!);
+}
+
 function options(stores: RunOptions['stores'], extra: Partial<RunOptions> = {}): RunOptions {
   return { stores, rules: {}, concurrency: 4, now: NOW, apply: false, via: 'api', writeRate: 1.5, exportDir, ...extra };
 }
@@ -86,12 +111,21 @@ describe('demper plan and run', () => {
     expect(await handle.db.selectFrom('price_changes').selectAll().execute()).toEqual([]);
 
     const before = fake.updates.length;
-    const report = await runRepricing(handle.db, { offers: kaspiOffersFetcher(offersClient), mc, key }, options([store], { apply: true }));
+    // The pacer and the fake cabinet share a virtual clock: the gaps below are the pacer's own spacing,
+    // not the scheduling of a loaded machine (the fake would also answer 429 to a faster burst).
+    const time = virtualClock();
+    fake.clock = time.clock;
+    const report = await runRepricing(handle.db, { offers: kaspiOffersFetcher(offersClient), mc, key, ...time }, options([store], { apply: true })).finally(
+      () => {
+        fake.clock = Date.now;
+      },
+    );
     const sent = fake.updates.slice(before).map((u) => ({ sku: u.sku, price: u.price }));
     const planned = records.filter((r) => r.new_price !== r.price).map((r) => ({ sku: r.sku, price: r.new_price }));
     expect(sent.sort((a, b) => a.sku.localeCompare(b.sku))).toEqual(planned);
-    const times = fake.updates.slice(before).map((u) => u.at);
-    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(600);
+    const spacing = gaps(fake.updates.slice(before).map((u) => u.at));
+    expect(spacing).toHaveLength(2);
+    for (const gap of spacing) expect(gap).toBeGreaterThanOrEqual(INTERVAL);
     expect(report.stores[0]).toMatchObject({ applied: 3, failed: 0, skipped: 0 });
 
     const rows = await priceChangesOfRun(handle.db, report.runId);
@@ -241,19 +275,55 @@ describe('demper plan and run', () => {
     }));
     await handle.db.insertInto('demper_products').values(rows).execute();
     for (const r of rows) fake.offers[r.product_id] = [{ merchantId: 'A', price: 900 }];
-    const deps = { offers: kaspiOffersFetcher(offersClient), mc, key, writeLock: merchantWriteLock(handle, 50) };
+    // One virtual clock for both runs and the fake: without the shared lock (or if the holder let it
+    // go before its last interval ran out) two writes would land less than an interval apart.
+    const time = virtualClock();
+    fake.clock = time.clock;
+    const deps = { offers: kaspiOffersFetcher(offersClient), mc, key, writeLock: merchantWriteLock(handle, 50), ...time };
     const before = fake.updates.length;
     const [a, b] = await Promise.all([
       runRepricing(handle.db, deps, options([store], { apply: true, shard: { index: 0, count: 2 } })),
       runRepricing(handle.db, deps, options([store], { apply: true, shard: { index: 1, count: 2 } })),
-    ]);
+    ]).finally(() => {
+      fake.clock = Date.now;
+    });
     expect(a.items.length + b.items.length).toBe(6);
+    expect(a.items.length).toBeGreaterThan(0);
+    expect(b.items.length).toBeGreaterThan(0);
     const times = fake.updates
       .slice(before)
       .map((u) => u.at)
       .sort((x, y) => x - y);
     expect(times).toHaveLength(6);
-    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(600);
+    for (const gap of gaps(times)) expect(gap).toBeGreaterThanOrEqual(INTERVAL);
+  });
+
+  it('on the real clock, writes leave the client at least an interval apart', async () => {
+    const store = await addStore(handle.db, key, { merchantId: 'M6', name: 'Clock Shop', session: fake.newSession(['M6']) });
+    const rows = Array.from({ length: 3 }, (_, i) => ({
+      store_id: store.id,
+      sku: `T${i}`,
+      product_id: String(100200 + i),
+      price: '1000',
+      min_price: '500',
+      max_price: '2000',
+      step: '1',
+    }));
+    await handle.db.insertInto('demper_products').values(rows).execute();
+    for (const r of rows) fake.offers[r.product_id] = [{ merchantId: 'A', price: 900 }];
+    // Timed where the request is handed to the HTTP client, on the pacer's default clock
+    // (performance.now), not where the in-process server happens to get round to it.
+    const departures: number[] = [];
+    const timed = Object.create(mc) as HttpClient;
+    timed.request = ((req: Parameters<HttpClient['request']>[0]) => {
+      if (req.path === '/pricefeed/upload/merchant/process') departures.push(performance.now());
+      return mc.request(req);
+    }) as HttpClient['request'];
+    const report = await runRepricing(handle.db, { offers: kaspiOffersFetcher(offersClient), mc: timed, key }, options([store], { apply: true }));
+    expect(report.stores[0]).toMatchObject({ applied: 3, failed: 0 });
+    expect(departures).toHaveLength(3);
+    // The pacer reads the same clock just before the call: only a few synchronous statements apart.
+    for (const gap of gaps(departures)) expect(gap).toBeGreaterThanOrEqual(INTERVAL - 5);
   });
 
   it('an anti-bot HTML page instead of offers is UNKNOWN: recorded with the reason, nothing sent', async () => {

@@ -48,10 +48,14 @@ export class FakeKaspiMc {
   burst: number;
   /** What the upload endpoint answers next (status and text). */
   uploadAnswer: { status: number; body: string } = { status: 200, body: '{"status":"OK","message":"File accepted"}' };
+  /** The clock price writes are timed by (`updates[].at`, the burst window); tests may give a virtual one. */
+  clock: () => number = Date.now;
   /** When set, the next login request answers this flood error. */
   flood?: { error: string; breakTimeSeconds: number };
   private readonly pending = new Map<string, { merchants: string[]; code: string; step: 'code' | 'done' }>();
   private readonly codes = new Map<string, string[]>();
+  /** Every price write attempt (429s too: Kaspi counts them), by merchant, on `clock`. */
+  private readonly writes = new Map<string, number[]>();
 
   constructor(
     readonly server: FakeServer,
@@ -105,10 +109,11 @@ export class FakeKaspiMc {
     if (!seen) return { status: 401, body: { error: 'unauthorized' } };
     const body = JSON.parse(req.body) as { merchantUid: string; sku: string; price: number; cityPrices?: { value: number }[] };
     if (!seen.includes(body.merchantUid)) return { status: 403, body: { error: 'forbidden' } };
-    const now = Date.now();
-    const recent = this.server
-      .requestsTo('/pricefeed/upload/merchant/process')
-      .filter((r) => now - r.at < 1000 && r.body.includes(`"merchantUid":"${body.merchantUid}"`));
+    const now = this.clock();
+    const writes = this.writes.get(body.merchantUid) ?? [];
+    writes.push(now);
+    this.writes.set(body.merchantUid, writes);
+    const recent = writes.filter((at) => now - at < 1000);
     if (recent.length > this.burst) return { status: 429, body: { error: 'Too many requests' } };
     this.updates.push({ merchantUid: body.merchantUid, sku: body.sku, price: body.price, at: now });
     return { body: { id: randomBytes(12).toString('hex') } };
