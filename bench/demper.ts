@@ -1,16 +1,19 @@
 // `npm run bench -- demper [products]`: `mp --json demper plan --rate 0` for 10,000 products on
 // PostgreSQL against the fake offers server (in this process, no rate limit); prints wall time,
-// products/s, the child's peak RSS and the reasons. Target: ≤ 30 s.
+// products/s, the child's peak RSS and the reasons. Target: ≤ 30 s. On a shared machine the wall time
+// follows the load: the CPU time of mp, of its PostgreSQL backends and of the fake server (this
+// process) is printed beside it, with the load average.
 // PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test);
 // the data goes to its own database mp_bench_demper, recreated on every run.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { openPostgres } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import type { Database } from '../src/db/schema.js';
 import { type FakeRawOffer, startFakeKaspiMc } from '../test/support/fake-kaspi-mc.js';
 import { figure } from './_util.js';
 
@@ -65,7 +68,12 @@ const offers: Record<string, FakeRawOffer[]> = {};
 for (let i = 1; i <= PRODUCTS; i++) offers[String(100000000 + i)] = offersFor(i);
 const fake = await startFakeKaspiMc({ offers });
 const home = mkdtempSync(join(tmpdir(), 'mp-bench-demper-'));
+const monitor = await openPostgres(url, { poolSize: 1 });
 try {
+  const load = loadavg()[0]!;
+  const childCpuBefore = reapedChildrenCpuMs();
+  const serverCpuBefore = process.cpuUsage();
+  const backends = sampleBackendsCpu(monitor.db);
   const started = Date.now();
   const child = spawn(process.execPath, [mp, '--json', 'demper', 'plan', '--rate', '0', '--concurrency', '16'], {
     env: { ...process.env, DATABASE_URL: url, MP_HOME: home, MP_KASPI_URL: fake.url, MP_SECRET_KEY: 'b'.repeat(64) },
@@ -87,6 +95,9 @@ try {
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearInterval(poll);
   const seconds = (Date.now() - started) / 1000;
+  const backendsCpu = await backends.stop();
+  const serverCpu = process.cpuUsage(serverCpuBefore);
+  const childCpu = reapedChildrenCpuMs() - childCpuBefore;
   if (code !== 0) throw new Error(`mp demper plan exited with ${code}: ${stderr.slice(0, 500)}`);
   const records = JSON.parse(stdout) as { reason: string }[];
   const reasons = new Map<string, number>();
@@ -95,9 +106,58 @@ try {
   figure('offer requests', fake.requestsTo('/yml/offer-view/offers/:id').length);
   figure('plan wall time', seconds, 's (target ≤ 30)');
   figure('products/s', records.length / seconds);
+  figure('mp CPU time', childCpu / 1000, 's');
+  figure('PostgreSQL backends CPU time', backendsCpu / 1000, 's');
+  figure('fake offers server CPU time', (serverCpu.user + serverCpu.system) / 1e6, 's');
+  figure('load average (1 min) at start', load);
   figure('mp peak RSS', peak, 'MB');
   figure('reasons', [...reasons].map(([r, n]) => `${r} ${n}`).join(', '));
 } finally {
+  await monitor.close();
   await fake.stop();
   rmSync(home, { recursive: true, force: true });
+}
+
+/** CPU time (ms) of this process's children that have exited and been waited for (Linux /proc). */
+function reapedChildrenCpuMs(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/** utime + stime of one process in ms, or undefined when it is gone. */
+function processCpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples the CPU of the other backends of the bench database every 100 ms until stop(). */
+function sampleBackendsCpu(db: Kysely<Database>) {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`.execute(db);
+      for (const { pid } of rows) {
+        const ms = processCpuMs(pid);
+        if (ms === undefined) continue;
+        if (!first.has(pid)) first.set(pid, ms);
+        last.set(pid, ms);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    async stop(): Promise<number> {
+      running = false;
+      await loop;
+      let total = 0;
+      for (const [pid, ms] of last) total += ms - (first.get(pid) ?? ms);
+      return total;
+    },
+  };
 }
