@@ -4,7 +4,7 @@
 //  1. claim: rows become `sending` with a lease (FOR UPDATE SKIP LOCKED), so two processes never
 //     hold the same row;
 //  2. just before each HTTP call, `in_flight_at` is committed — the durable record that a request
-//     may have left;
+//     may have left — and the lease renewed (MP_NOTIFY_LEASE, default 10 min, from that moment);
 //  3. after the call, the part is marked sent (or the row failed) and `in_flight_at` cleared.
 // A crash between 1 and 2 leaves `sending` without in_flight_at: once the lease expires the row is
 // simply claimed again (nothing was sent). A crash between 2 and 3 leaves in_flight_at set: nobody

@@ -23,8 +23,12 @@ export function retryDelayMs(attempts: number, random = Math.random): number {
   return Math.round(base * (0.8 + random() * 0.4));
 }
 
+/** How long claimed rows stay with their worker (MP_NOTIFY_LEASE); renewed when a request leaves. */
+export const DEFAULT_LEASE_MS = 600_000;
+
 export class Delivery {
   private readonly worker: string;
+  private readonly leaseMs: number;
   private readonly blockedChats = new Set<string>();
   private readonly busy = new Set<string>();
   private fatal: unknown;
@@ -38,6 +42,7 @@ export class Delivery {
     private readonly stats: DeliverStats,
   ) {
     this.worker = o.worker ?? `${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.leaseMs = o.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
   async run(): Promise<void> {
@@ -46,7 +51,7 @@ export class Delivery {
       this.stats.unconfirmed += await outbox.resolveInDoubt(this.db, now);
       const rows = await outbox.claimDue(this.db, {
         now,
-        leaseUntil: new Date(now.getTime() + (this.o.leaseMs ?? 600_000)),
+        leaseUntil: new Date(now.getTime() + this.leaseMs),
         worker: this.worker,
         limit: this.o.batchSize ?? 100,
         channel: this.o.telegram ? undefined : 'webhook',
@@ -121,7 +126,7 @@ export class Delivery {
     if (!this.fatal || this.fatal instanceof UserError) await this.flushSent();
     if (this.fatal instanceof UserError && queue.length > 0) {
       // An expected stop (the bot token was rejected): give the rows nobody got to back at once
-      // instead of leaving them leased for ten minutes. (Anything else is treated like a crash.)
+      // instead of leaving them leased until the lease ends. (Anything else is treated like a crash.)
       await outbox.holdUntil(
         this.db,
         queue.map((r) => r.id),
@@ -219,11 +224,13 @@ export class Delivery {
     const waiters = this.inFlightWaiters;
     this.inFlightWaiters = [];
     try {
+      const now = this.o.now();
       const held = await outbox.markInFlightMany(
         this.db,
         waiters.map((w) => w.id),
         this.worker,
-        this.o.now(),
+        now,
+        new Date(now.getTime() + this.leaseMs),
       );
       for (const w of waiters) w.resolve(held.has(w.id));
     } catch (error) {

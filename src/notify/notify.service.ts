@@ -46,6 +46,7 @@ export async function deliverNow(deps: NotifyDeps, telegram?: Awaited<ReturnType
       log: deps.log,
       webhookMaxAttempts: nc.webhookMaxAttempts,
       telegramMaxAttempts: nc.telegramMaxAttempts,
+      leaseMs: nc.leaseMs,
     });
     return { ...stats, telegram: Boolean(channel) };
   } finally {

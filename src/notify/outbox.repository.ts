@@ -93,11 +93,16 @@ export async function resolveInDoubt(db: Kysely<Database>, now: Date): Promise<n
   return Number(res.numAffectedRows ?? 0);
 }
 
-/** Written just before requests leave (one statement for the rows about to be sent): from here on a crash leaves a row "in doubt". Returns the ids still held by `worker`. */
-export async function markInFlightMany(db: Kysely<Database>, ids: string[], worker: string, at: Date): Promise<Set<string>> {
+/**
+ * Written just before requests leave (one statement for the rows about to be sent): from here on a
+ * crash leaves a row "in doubt". The lease is renewed to `leaseUntil`, so a row whose request starts
+ * late in a long run (pacing, 429 waits) is not taken for a dead worker's while the request is out.
+ * Returns the ids still held by `worker`.
+ */
+export async function markInFlightMany(db: Kysely<Database>, ids: string[], worker: string, at: Date, leaseUntil: Date): Promise<Set<string>> {
   const rows = await db
     .updateTable('notify_outbox')
-    .set({ in_flight_at: at })
+    .set({ in_flight_at: at, locked_until: leaseUntil })
     .where('id', 'in', ids)
     .where('locked_by', '=', worker)
     .where('status', '=', 'sending')

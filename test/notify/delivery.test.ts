@@ -1,8 +1,9 @@
 // Delivery against the fake Telegram server: exactly once across crashes and concurrent
 // deliverers, quiet hours, 429 and 403, photos, long texts, HTML escaping.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { deliverPending } from '../../src/notify/deliver.service.js';
+import { type DeliverStats, deliverPending } from '../../src/notify/deliver.service.js';
 import { fanOut } from '../../src/notify/fanout.service.js';
+import type { Pacer } from '../../src/notify/pacer.js';
 import { TelegramClient } from '../../src/notify/telegram/telegram-client.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
 import { type FakeTelegram, parseTelegramHtml, startFakeTelegram } from '../support/fake-telegram.js';
@@ -85,7 +86,32 @@ describe('Telegram delivery', () => {
     ]);
   });
 
-  it('two deliverers at once never send one notification twice', async () => {
+  it('the lease is renewed when a request leaves: a run slower than the lease is not taken for a dead one', async () => {
+    await addChat(h, cab, '509');
+    await writeSyncEvents(h, cab, [{ type: 'new_order', key: 'L1' }]);
+    const clock = manualClock();
+    const { client } = telegramFor(tg);
+    // Waiting for its turn (pacing, 429 waits) takes 50 s of the 60 s lease taken at the claim.
+    const slowPacer = { chatReadyAt: () => 0, pauseChat: () => {}, acquire: async () => clock.advance(50_000) } as unknown as Pacer;
+    let other: DeliverStats | undefined;
+    const first = await deliver(clock, {
+      leaseMs: 60_000,
+      telegram: { client, pacer: slowPacer },
+      afterSend: async () => {
+        // The request took 20 s: 70 s after the claim another process delivers.
+        clock.advance(20_000);
+        other = await deliver(clock, { leaseMs: 60_000, worker: 'other' });
+      },
+    });
+    expect(other).toMatchObject({ sent: 0, unconfirmed: 0 });
+    expect(first).toMatchObject({ sent: 1, unconfirmed: 0 });
+    expect(tg.sent).toHaveLength(1);
+    const [row] = await outboxRows(h);
+    expect([row!.status, row!.unconfirmed]).toEqual(['sent', false]);
+    await client.close();
+  });
+
+  it('two deliverers at once never send one notification twice', { timeout: 120_000 }, async () => {
     for (let c = 0; c < 20; c++) await addChat(h, cab, String(6000 + c));
     await writeSyncEvents(
       h,
