@@ -89,6 +89,55 @@ describe('mp demper (subprocess)', () => {
     expect(check.stdout).toContain('mp demper store add --merchant-id M1');
   }, 120_000);
 
+  // Each PGlite subprocess opens the embedded database anew (~5–10 s): PostgreSQL only; the same
+  // behaviour is covered in-process on both engines by test/demper/run.test.ts.
+  it.runIf(testEngine === 'postgres')(
+    'run --apply: a 429 pauses the merchant and the next run does not call it; --shard 0/2 and 1/2 plan every product once',
+    async () => {
+      const cookie = fake.newSession(['M1']);
+      const add = await runMp(['demper', 'store', 'add', '--merchant-id', 'M1', '--name', 'Shop', '--session-stdin'], { env, input: cookie });
+      expect(add.code).toBe(0);
+      fake.offers['100001'] = [
+        { merchantId: 'M1', price: 985 },
+        { merchantId: 'A', merchantName: 'Alpha', price: 950 },
+      ];
+      fake.offers['100002'] = [
+        { merchantId: 'M1', price: 700 },
+        { merchantId: 'B', price: 600 },
+      ];
+      const calls = () => fake.requestsTo('/pricefeed/upload/merchant/process').length;
+      const before = calls();
+      fake.server.fault('/pricefeed/upload/merchant/process', { status: 429, body: { error: 'Too many requests' } }, 'POST');
+      const first = await runMp(['--json', 'demper', 'run', '--apply'], { env });
+      expect(first.code).toBe(1);
+      expect(calls()).toBe(before + 1);
+      expect(first.stderr).toMatch(/429.*paused until/);
+      const doc = JSON.parse(first.stdout) as { stores: { failed: number; skipped: number; paused_until: string }[] };
+      expect(doc.stores[0]).toMatchObject({ failed: 1, skipped: 1 });
+      expect(new Date(doc.stores[0]!.paused_until).getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
+
+      const second = await runMp(['--json', 'demper', 'run', '--apply'], { env });
+      expect(second.code).toBe(1);
+      expect(calls()).toBe(before + 1);
+      expect(second.stderr).toMatch(/paused until/);
+
+      const csv = join(home, 'more.csv');
+      const { writeFileSync } = await import('node:fs');
+      const extra = Array.from({ length: 20 }, (_, i) => `H${i},${200000 + i},Item ${i},100,50,150,1,hold`);
+      writeFileSync(csv, `sku,product_id,name,price,min_price,max_price,step,strategy\n${extra.join('\n')}\n`);
+      expect((await runMp(['demper', 'products', 'import', '--store', 'M1', '--file', csv], { env })).code).toBe(0);
+      const shards = await Promise.all(['0/2', '1/2'].map((s) => runMp(['--json', 'demper', 'plan', '--shard', s], { env })));
+      const skus = shards.map((r) => {
+        expect(r.code).toBe(0);
+        return (JSON.parse(r.stdout) as { sku: string }[]).map((x) => x.sku);
+      });
+      expect(skus[0]!.length).toBeGreaterThan(0);
+      expect(skus[1]!.length).toBeGreaterThan(0);
+      expect([...skus[0]!, ...skus[1]!].sort()).toEqual(['P1', 'P2', 'P3', ...extra.map((l) => l.split(',')[0]!)].sort());
+    },
+    180_000,
+  );
+
   // Each PGlite subprocess opens the embedded database anew (~5–10 s): this flow runs on PostgreSQL only;
   // the same round trip is covered in-process on both engines by test/preorders.
   it.runIf(testEngine === 'postgres')(
