@@ -34,6 +34,12 @@ export interface FakeWbOptions {
   /** Statistics token bucket: `burst` requests, one more every `intervalMs` (WB: 1/min). */
   statisticsBurst?: number;
   statisticsIntervalMs?: number;
+  /**
+   * Answer rows whose lastChangeDate is at or after a full `dateFrom` too, as the flag parameter's
+   * text in the spec reads ("больше или равно"): paging by the last row's lastChangeDate then gets
+   * that row back and never `[]`. Default: strictly after, so paging ends with `[]`.
+   */
+  dateFromInclusive?: boolean;
 }
 
 /** An unsigned JWT shaped like a WB token; the fake accepts signature "fake" only. */
@@ -255,7 +261,7 @@ export class FakeWb {
   /** Rows with lastChangeDate after `dateFrom` (at or after, for a bare date), sorted, capped. */
   private statisticsSince(dateFrom: string, count: number, step: number, row: (i: number) => Record<string, unknown>, overrides: Map<number, Override>) {
     const t = parseMsk(dateFrom);
-    const inclusive = !dateFrom.includes('T');
+    const inclusive = this.options.dateFromInclusive === true || !dateFrom.includes('T');
     const after = (ms: number) => (inclusive ? ms >= t : ms > t);
     const picked: { at: number; i: number }[] = [];
     let i = Math.max(0, Math.floor((t - this.from) / step) - 1);

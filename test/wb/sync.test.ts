@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEvents } from '../../src/wb/event.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type FakeWb, startFakeWb } from '../support/fake-wb.js';
+import { type FakeWb, msk, startFakeWb } from '../support/fake-wb.js';
 import { addFakeCabinet, sync, TestClock, wbDeps } from './helpers.js';
 
 describe('mp wb sync against the fake WB API', () => {
@@ -145,5 +145,54 @@ describe('mp wb sync against the fake WB API', () => {
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .executeTakeFirstOrThrow(),
     ).toEqual({ n: '2530' });
+  });
+});
+
+describe("mp wb sync when WB answers lastChangeDate >= dateFrom (the spec's wording)", () => {
+  let handle: TestDatabase;
+  let wb: FakeWb;
+  const clock = new TestClock(new Date());
+
+  beforeAll(async () => {
+    handle = await createTestDatabase();
+    wb = await startFakeWb({ orders: 25, sales: 12, products: 3, reviews: 2, pageCap: 10, statisticsBurst: 100, dateFromInclusive: true });
+  });
+  afterAll(async () => {
+    await wb?.server.stop();
+    await handle?.close();
+  });
+
+  it('pages on from the repeated last row, stops when only that row comes back, and writes no event twice', async () => {
+    const deps = wbDeps(handle, wb, clock);
+    const added = await addFakeCabinet(deps, wb.token);
+    const first = await sync(deps, { only: ['cards', 'orders', 'sales'] });
+    expect(first.map((o) => [o.stream, o.status, o.rowsNew])).toEqual([
+      ['cards', 'ok', 3],
+      ['orders', 'ok', 25],
+      ['sales', 'ok', 12],
+    ]);
+    const lastChange = (i: number) => msk(wb.from + i * wb.orderStep);
+    // Each page starts with the previous page's last row; the fourth answer is that row alone.
+    const dateFroms = wb.server.requestsTo('/api/v1/supplier/orders').map((r) => r.query.get('dateFrom'));
+    expect(dateFroms.slice(1)).toEqual([lastChange(9), lastChange(18), lastChange(24)]);
+    expect(await listEvents(handle.db, added.cabinet.id)).toEqual([]);
+
+    clock.advance(120_000);
+    const placed = Date.now() - 60_000;
+    wb.addOrders(3, new Date(placed));
+    const before = wb.server.requestsTo('/api/v1/supplier/orders').length;
+    const [orders] = await sync(deps, { only: ['orders'] });
+    expect(orders).toMatchObject({ status: 'ok', initial: false, rowsNew: 3 });
+    const next = wb.server.requestsTo('/api/v1/supplier/orders').slice(before);
+    // From the stored cursor (order 24's lastChangeDate): order 24 again plus the 3 new, then the last new one alone.
+    expect(next.map((r) => r.query.get('dateFrom'))).toEqual([lastChange(24), msk(placed + 2000)]);
+    const events = await listEvents(handle.db, added.cabinet.id);
+    expect(events.filter((e) => e.type === 'new_order').map((e) => e.event_key)).toEqual([wb.srid(25), wb.srid(26), wb.srid(27)]);
+    expect(
+      await handle.db
+        .selectFrom('wb_orders')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ n: '28' });
   });
 });
