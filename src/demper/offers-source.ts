@@ -40,13 +40,11 @@ export function kaspiOffersFetcher(client: HttpClient): OffersFetcher {
 }
 
 function toStrategyOffer(o: KaspiOffer): StrategyOffer {
-  // `interCity` (deliveryOptions.*.interCity) is used when the offers parser provides it.
-  const interCity = (o as KaspiOffer & { interCity?: boolean | null }).interCity;
   return {
     merchantId: o.merchantId,
     merchantName: o.merchantName,
     price: Number(o.price),
     deliveryDays: o.deliveryDuration ? (DELIVERY_DAYS[o.deliveryDuration] ?? DELIVERY_DAYS.OTHER) : undefined,
-    interCity: typeof interCity === 'boolean' ? interCity : undefined,
+    interCity: o.interCity,
   };
 }

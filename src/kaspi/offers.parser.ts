@@ -14,6 +14,11 @@ export interface KaspiOffer {
   deliveryDuration: string | null;
   kaspiDelivery: boolean | null;
   preorderDays: number | null;
+  /**
+   * Ships to the buyer's city only from another city (every `deliveryOptions.*.interCity` that is
+   * stated is true); false when some option is local; absent when Kaspi does not say.
+   */
+  interCity?: boolean;
 }
 
 export interface OffersPage {
@@ -62,7 +67,16 @@ function parseOffer(o: Obj): KaspiOffer | null {
     deliveryDuration: text(o.deliveryDuration) ?? null,
     kaspiDelivery: typeof o.kaspiDelivery === 'boolean' ? o.kaspiDelivery : null,
     preorderDays: int(o.preorder),
+    ...interCityOf(o.deliveryOptions),
   };
+}
+
+function interCityOf(options: unknown): { interCity?: boolean } {
+  if (!options || typeof options !== 'object') return {};
+  const stated = Object.values(options as Obj)
+    .map((v) => (v && typeof v === 'object' ? (v as Obj).interCity : undefined))
+    .filter((v): v is boolean => typeof v === 'boolean');
+  return stated.length === 0 ? {} : { interCity: stated.every(Boolean) };
 }
 
 /** Keeps one offer per merchant, the lowest price (prices can move between pages); sorted by price. */

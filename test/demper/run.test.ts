@@ -148,6 +148,24 @@ describe('demper plan and run', () => {
     expect(again.find((i) => i.product.sku === 'P1')?.decision).toMatchObject({ reason: 'AT_TARGET', change: false });
   });
 
+  it('the same-city and delivery filters apply to the offers Kaspi returns', async () => {
+    const store = await addStore(handle.db, key, { merchantId: 'M7', name: 'City Shop' });
+    await handle.db
+      .insertInto('demper_products')
+      .values({ store_id: store.id, sku: 'C1', product_id: '100300', price: '1000', min_price: '500', max_price: '2000', step: '5' })
+      .execute();
+    fake.offers['100300'] = [
+      { merchantId: 'M7', price: 1000 },
+      { merchantId: 'FAR', merchantName: 'Far away', price: 800, deliveryOptions: { TO_DOOR: { interCity: true } } },
+      { merchantId: 'SLOW', merchantName: 'Slow', price: 850, deliveryDuration: 'TILL_7_DAYS', deliveryOptions: { PICKUP: { interCity: false } } },
+      { merchantId: 'NEAR', merchantName: 'Near', price: 950, deliveryDuration: 'TOMORROW', deliveryOptions: { PICKUP: { interCity: false } } },
+    ];
+    const plan = (rules: RunOptions['rules']) => planRepricing(handle.db, kaspiOffersFetcher(offersClient), options([store], { rules }));
+    expect((await plan({}))[0]!.decision).toMatchObject({ competitor: 'Far away', newPrice: 795 });
+    expect((await plan({ sameCityOnly: true }))[0]!.decision).toMatchObject({ competitor: 'Slow', newPrice: 845 });
+    expect((await plan({ sameCityOnly: true, maxDeliveryDays: 3 }))[0]!.decision).toMatchObject({ competitor: 'Near', newPrice: 945 });
+  });
+
   it('a dry run records dry-run rows and sends nothing', async () => {
     const store = (await findStore(handle.db, 'M1'))!;
     await handle.db.updateTable('demper_products').set({ price: '1000' }).where('sku', '=', 'P1').execute();

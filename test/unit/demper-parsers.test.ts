@@ -5,6 +5,7 @@ import { inShard, stableHash } from '../../src/demper/plan.service.js';
 import { parseProductRecord, parseStrategy } from '../../src/demper/product-settings.js';
 import { parseCsv, toTable } from '../../src/demper/table-file.js';
 import { buildKaspiFeed, feedGuard } from '../../src/demper/xml-feed.js';
+import { parseOffersPage } from '../../src/kaspi/offers.parser.js';
 import { parsePreorderRecord } from '../../src/preorders/preorder-file.js';
 
 describe('kaspi_catalog XML', () => {
@@ -159,5 +160,24 @@ describe('shards', () => {
     const counts = [0, 1, 2].map((index) => ids.filter((id) => inShard(id, { index, count: 3 })).length);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(1000);
     for (const c of counts) expect(c).toBeGreaterThan(250);
+  });
+});
+
+describe('offers for the same-city filter', () => {
+  it('reads deliveryOptions.*.interCity: intercity only when every stated option is', () => {
+    const page = parseOffersPage({
+      offers: [
+        { merchantId: 'A', price: 100, deliveryOptions: { TO_DOOR: { deliveryDays: 3, interCity: true }, PICKUP: { interCity: true } } },
+        { merchantId: 'B', price: 100, deliveryOptions: { TO_DOOR: { interCity: true }, PICKUP: { interCity: false } } },
+        { merchantId: 'C', price: 100, deliveryOptions: { TO_DOOR: { deliveryDays: 1 } } },
+        { merchantId: 'D', price: 100 },
+      ],
+    });
+    expect(page.offers.map((o) => [o.merchantId, o.interCity])).toEqual([
+      ['A', true],
+      ['B', false],
+      ['C', undefined],
+      ['D', undefined],
+    ]);
   });
 });
