@@ -25,6 +25,7 @@ export interface SyncDeps {
   log?: Logger;
   /** Requests in flight for entries (default 8). */
   concurrency?: number;
+  /** Called with (0, total) before the first window, then after each window written. */
   onWindow?: (done: number, total: number) => void;
 }
 
@@ -42,7 +43,10 @@ export interface SyncSummary {
   windows: number;
   orders: number;
   inserted: number;
+  /** Orders already stored, read again (the overlap). */
   updated: number;
+  /** Of those, orders whose status changed since the last sync (their entries are read again too). */
+  statusChanged: number;
   entriesRead: number;
   customers: boolean;
 }
@@ -75,9 +79,11 @@ export async function syncOrders(deps: SyncDeps, options: SyncOptions): Promise<
     orders: 0,
     inserted: 0,
     updated: 0,
+    statusChanged: 0,
     entriesRead: 0,
     customers: !!options.withCustomers,
   };
+  deps.onWindow?.(0, windows.length);
   try {
     for (const [i, window] of windows.entries()) {
       const orders = await readWindow(api, window);
@@ -105,6 +111,7 @@ export async function syncOrders(deps: SyncDeps, options: SyncOptions): Promise<
       summary.orders += orders.length;
       summary.inserted += written;
       summary.updated += orders.length - written;
+      summary.statusChanged += stale.filter((o) => known.has(o.id)).length;
       summary.entriesRead += stale.length;
       deps.log?.debug(
         `kaspi orders: window ${new Date(window.from).toISOString()} – ${new Date(window.to).toISOString()}: ${orders.length} orders, ${stale.length} entry reads`,

@@ -101,6 +101,7 @@ describe('kaspi orders sync against the fake Shop API', () => {
     const summary = await syncOrders(deps(), { store: 'Shop One' });
     expect(summary.from.toISOString()).toBe(new Date(new Date('2026-11-20T12:00:00Z').getTime() + 1 - 14 * DAY).toISOString());
     expect(summary.inserted).toBe(0);
+    expect(summary.statusChanged).toBe(1);
     // Only the changed order's entries are read again.
     expect(summary.entriesRead).toBe(1);
     expect(

@@ -1,0 +1,54 @@
+import { setting } from '../../core/config.js';
+import type { Context } from '../../core/context.js';
+import { UsageError } from '../../core/errors.js';
+import { selectStores } from '../../demper/stores.service.js';
+import { resolveCity } from '../../kaspi/cities.js';
+import { DEFAULT_REVIEW_RATE, productInsights } from '../../kaspi-orders/insights.service.js';
+
+interface Options {
+  city?: string;
+  reviewRate?: string;
+  days?: string;
+  store?: string;
+}
+
+/** `mp kaspi insights <url-or-id>`: review-velocity sales estimate and price position. */
+export async function kaspiInsights(ctx: Context, input: string, options: Options): Promise<number> {
+  const rateText = options.reviewRate ?? setting(ctx.config, 'kaspi.reviewRate', 'MP_KASPI_REVIEW_RATE', String(DEFAULT_REVIEW_RATE));
+  const reviewRate = Number(rateText);
+  if (!Number.isFinite(reviewRate) || reviewRate <= 0 || reviewRate > 1) {
+    throw new UsageError('KASPI_BAD_REVIEW_RATE', `--review-rate is a fraction of buyers who review, like 0.1 (0 < rate ≤ 1), got "${rateText}"`);
+  }
+  const days = options.days === undefined ? 90 : Number(options.days);
+  if (!Number.isInteger(days) || days < 1) throw new UsageError('KASPI_BAD_DAYS', `--days is a positive whole number, got "${options.days}"`);
+  const city = options.city ? resolveCity(options.city) : undefined;
+  const db = (await ctx.db()).db;
+  const stores = await selectStores(db, options.store);
+  const merchantId = stores.length === 1 ? stores[0]!.merchant_id : undefined;
+  const result = await productInsights(db, { input, city, reviewRate, days, now: ctx.clock.now(), merchantId });
+  if (ctx.out.json) {
+    ctx.out.jsonDocument(result);
+    return 0;
+  }
+  const e = result.estimate as Record<string, any>;
+  const p = result.price as Record<string, any>;
+  const lines = [
+    `${result.product.name} (${result.product.kaspiId}, ${result.product.city}): ${result.product.reviews ?? '?'} reviews, rating ${result.product.rating ?? '?'}`,
+  ];
+  if (e.available) {
+    lines.push(
+      `ESTIMATE: ~${e.monthlySales} sales/month (all sellers), ~${e.monthlyRevenueAtMinPrice ?? '?'} ₸/month at the min price`,
+      `  from ${e.reviewsPerMonth} new reviews/month (${e.basis.reviewsFrom} → ${e.basis.reviewsTo} over ${e.basis.days} days) ÷ review rate ${e.reviewRate}`,
+    );
+    if (e.warning) lines.push(`  warning: ${e.warning}`);
+  } else {
+    lines.push(`ESTIMATE: not available — ${e.reason}`);
+  }
+  lines.push('Assumptions:', ...e.assumptions.map((a: string) => `  - ${a}`));
+  if (p.offers) {
+    lines.push(`Price: ${p.offers} offers, min ${p.min}, median ${p.median}, max ${p.max} ₸`);
+    if (p.ours) lines.push(`  our offer (${p.ours.merchantId}): ${p.ours.price} ₸, rank ${p.ours.rank} of ${p.offers}, ${p.ours.aboveMin} ₸ above the min`);
+  } else lines.push(`Price: ${p.note}`);
+  ctx.out.text(lines.join('\n'));
+  return 0;
+}

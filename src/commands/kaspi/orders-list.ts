@@ -1,0 +1,46 @@
+import type { Context } from '../../core/context.js';
+import { UsageError } from '../../core/errors.js';
+import { resolveStore } from '../../demper/stores.service.js';
+import { ordersReport } from '../../kaspi-orders/orders.service.js';
+import { almatyWindow } from '../../kaspi-orders/sales.service.js';
+import { ORDER_STATES } from '../../kaspi-orders/shop-api.parser.js';
+import { almatySince, stateAlmatyWindow } from './orders-common.js';
+
+interface Options {
+  store?: string;
+  since?: string;
+  state?: string;
+  status?: string;
+  limit?: string;
+}
+
+/** `mp kaspi orders`: stored orders, newest first, Almaty time, customers masked. */
+export async function kaspiOrders(ctx: Context, options: Options): Promise<number> {
+  const state = options.state?.toUpperCase();
+  if (state && !(ORDER_STATES as readonly string[]).includes(state))
+    throw new UsageError('KASPI_BAD_STATE', `--state is one of ${ORDER_STATES.join(', ')}, got "${options.state}"`);
+  const limit = options.limit === undefined ? 1000 : Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError('KASPI_BAD_LIMIT', `--limit is a positive whole number, got "${options.limit}"`);
+  const window = almatyWindow(almatySince(options.since ?? '7d', ctx), ctx.clock.now());
+  const db = (await ctx.db()).db;
+  const store = await resolveStore(db, options.store);
+  const rows = await ordersReport(db, store.id, { since: window.from, state, status: options.status?.toUpperCase(), limit });
+  if (ctx.out.json) {
+    ctx.out.jsonDocument({ store: store.name, timeZone: window.timeZone, window, orders: rows });
+    return 0;
+  }
+  stateAlmatyWindow(ctx, `${rows.length} orders of ${store.name}`, window);
+  ctx.out.list(rows, [
+    { key: 'createdAlmaty', header: 'created (Almaty)' },
+    { key: 'code' },
+    { key: 'state' },
+    { key: 'status' },
+    { key: 'totalPrice', header: 'total', align: 'right' },
+    { key: 'units', align: 'right' },
+    { key: 'products' },
+    { key: 'city' },
+    { key: 'customer' },
+    { key: 'phone' },
+  ]);
+  return 0;
+}
