@@ -19,10 +19,11 @@ import { UsageError } from '../core/errors.js';
 import type { Dataset } from './dataset.js';
 import { demperDatasets } from './datasets/demper.js';
 import { kaspiDatasets } from './datasets/kaspi.js';
+import { kaspiOrderDatasets } from './datasets/kaspi-orders.js';
 import { payoutDatasets } from './datasets/payouts.js';
 import { wbDatasets } from './datasets/wb.js';
 
-export const DATASETS: readonly Dataset[] = [...kaspiDatasets, ...demperDatasets, ...payoutDatasets, ...wbDatasets];
+export const DATASETS: readonly Dataset[] = [...kaspiDatasets, ...kaspiOrderDatasets, ...demperDatasets, ...payoutDatasets, ...wbDatasets];
 
 /** The dataset called `name`; a usage error listing the known ones otherwise. */
 export function findDataset(name: string): Dataset {
