@@ -187,13 +187,17 @@ async function measureServe(): Promise<void> {
   const backends = (
     await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`.execute(db)
   ).rows.map((r) => r.pid);
-  const cpuBefore = cpuMs([server.child.pid!, ...backends]);
+  const serverBefore = cpuMs([server.child.pid!]);
+  const backendsBefore = cpuMs(backends);
   const clientBefore = process.cpuUsage();
   const started = Date.now();
   await Promise.all(Array.from({ length: 32 }, () => run(started + SERVE_SECONDS * 1000, true)));
   const elapsed = (Date.now() - started) / 1000;
   const client = process.cpuUsage(clientBefore);
-  const cpuSpent = cpuMs([server.child.pid!, ...backends]) - cpuBefore + (client.user + client.system) / 1000;
+  const serverCpu = cpuMs([server.child.pid!]) - serverBefore;
+  const backendsCpu = cpuMs(backends) - backendsBefore;
+  const clientCpu = (client.user + client.system) / 1000;
+  const cpuSpent = serverCpu + backendsCpu + clientCpu;
   await pool.close();
   server.child.kill('SIGTERM');
   await server.exited;
@@ -208,6 +212,8 @@ async function measureServe(): Promise<void> {
     cpuSpent / latencies.length,
     `ms (2 idle cores ≈ ${Math.round(2000 / (cpuSpent / latencies.length))} req/s)`,
   );
+  const per = (ms: number) => (ms / latencies.length).toFixed(3);
+  figure('mp serve CPU per request, split', `server ${per(serverCpu)} / PostgreSQL ${per(backendsCpu)} / client ${per(clientCpu)}`, 'ms');
   const { rows: load } = await sql<{ n: string }>`select count(*) as n from payouts`.execute(db);
   figure('mp serve payouts stored', Number(load[0]!.n));
 }
