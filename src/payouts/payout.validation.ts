@@ -47,6 +47,8 @@ export function checkAmount(value: unknown): { value?: string; error?: string } 
     text = String(value);
   } else if (typeof value === 'string') text = value.trim();
   else return { error: 'must be a decimal number such as 100.50' };
+  // Leading zeros do not count against the 13 integer digits ("00000000000001.00" is 1.00).
+  text = text.replace(/^0+(?=\d)/, '');
   if (!AMOUNT.test(text)) {
     if (/^-/.test(text)) return { error: `must be at least ${MIN_AMOUNT}` };
     if (/^\d{14,}(\.\d+)?$/.test(text)) return { error: `must be at most ${MAX_AMOUNT}` };

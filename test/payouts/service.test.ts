@@ -73,6 +73,40 @@ describe('SQL constraints hold without the code', () => {
   it('1000 characters and 0.01 are allowed', async () => {
     await sql.raw(`insert into payouts (amount, currency, recipient, comment) values (0.01, 'EUR', 'a', repeat('x', 1000))`).execute(h.db);
   });
+  it.each([
+    ['amount 0.001 (numeric(15,2) would round it to 0.00)', `insert into payouts (amount, currency, recipient) values (0.001, 'RUB', 'a')`],
+    ['recipient of 256', `insert into payouts (amount, currency, recipient) values (1, 'RUB', repeat('a', 256))`],
+    [
+      'idempotency key of 256',
+      `insert into payouts (amount, currency, recipient, idempotency_key, request_hash) values (1, 'RUB', 'a', repeat('k', 256), 'h')`,
+    ],
+    ['PROCESSING without a lease', `insert into payouts (amount, currency, recipient, status) values (1, 'RUB', 'a', 'PROCESSING')`],
+  ])('%s is refused', async (_name, statement) => {
+    await expect(sql.raw(statement).execute(h.db)).rejects.toThrow(/check constraint/);
+  });
+});
+
+describe('boundaries through createPayout (this engine stores exactly what was checked)', () => {
+  it('largest amount, longest recipient, key and comment (in characters, not bytes) are stored as given', async () => {
+    const comment = '💸'.repeat(1000);
+    const { payout } = await createPayout(h.db, { amount: '1000000000000', currency: 'usd', recipient: 'r'.repeat(255), comment }, 'k'.repeat(255));
+    expect(payout).toMatchObject({ amount: '1000000000000.00', currency: 'USD', recipient: '****rrrr', comment, idempotency_key: 'k'.repeat(255) });
+    const stored = await h.db.selectFrom('payouts').select(['amount', 'recipient', 'comment']).where('id', '=', payout.id).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ amount: '1000000000000.00', recipient: 'r'.repeat(255), comment });
+  });
+
+  it('one past each boundary is refused by the code, every field named', async () => {
+    const e = await errorOf(
+      createPayout(h.db, { amount: '1000000000000.01', currency: 'RUB', recipient: 'r'.repeat(256), comment: '💸'.repeat(1001) }, 'k'.repeat(256)),
+    );
+    expect(e.code).toBe('PAYOUT_INVALID');
+    expect(e.details?.fields).toEqual({
+      amount: 'must be at most 1000000000000',
+      recipient: 'must be at most 255 characters',
+      comment: 'must be at most 1000 characters (got 1001)',
+      idempotency_key: 'must be at most 255 characters',
+    });
+  });
 });
 
 describe('state machine', () => {
