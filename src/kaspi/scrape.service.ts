@@ -105,13 +105,33 @@ export interface ScrapeManyOptions<T = ScrapeResult> {
    * offers are not held once they are written. Without it the full results are kept.
    */
   onResult?: (result: ScrapeResult) => T;
+  /** Once aborted, products not started yet are skipped (left for the next run); those in flight finish. */
+  signal?: AbortSignal;
 }
 
-/** Scrapes targets with bounded concurrency; returns what `onResult` made of each, in input order. */
+/**
+ * Scrapes targets with bounded concurrency; returns what `onResult` made of each product that ran,
+ * in input order. A thrown error (a database failure, a bug, `onResult` failing) rejects the run
+ * and no further product is started.
+ */
 export async function scrapeProducts<T = ScrapeResult>(deps: ScrapeDeps, targets: readonly ScrapeTarget[], options: ScrapeManyOptions<T>): Promise<T[]> {
   const limit = pLimit(Math.max(1, options.concurrency));
   const keep = options.onResult ?? ((r: ScrapeResult) => r as T);
-  return Promise.all(targets.map((t) => limit(async () => keep(await scrapeProduct(deps, t)))));
+  let broken = false;
+  const results = await Promise.all(
+    targets.map((t) =>
+      limit(async (): Promise<{ kept: T } | null> => {
+        if (broken || options.signal?.aborted) return null; // skipped
+        try {
+          return { kept: keep(await scrapeProduct(deps, t)) };
+        } catch (error) {
+          broken = true;
+          throw error;
+        }
+      }),
+    ),
+  );
+  return results.flatMap((r) => (r ? [r.kept] : []));
 }
 
 /** The page's own link (`/shop/p/<slug>-<id>/`) made absolute, with the city. */

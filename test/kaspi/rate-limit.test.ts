@@ -38,6 +38,8 @@ it('never exceeds the default 4 requests/s (burst 4) measured at the fake server
     const worst = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + windowMs).length));
     expect(worst, `requests within ${windowMs} ms`).toBeLessThanOrEqual(allowed);
   }
-  // And it is a limit, not a stall: 14 requests take about (14 - 4) / 4 = 2.5 s.
-  expect(times.at(-1)! - times[0]!).toBeLessThan(4_000);
+  // And it is a limit, not a stall: 14 requests take about (14 - 4) / 4 = 2.5 s on an idle machine
+  // (5.8 s seen with a load average of 22 on 2 cores); a limiter that let through 1 request/s
+  // instead of 4 would need (14 - 4) / 1 = 10 s.
+  expect(times.at(-1)! - times[0]!).toBeLessThan(9_000);
 });

@@ -1,52 +1,71 @@
 // kaspi.scrape: scrape every tracked Kaspi product (page + all offers) and record what changed.
 // `--shard i/n` splits the tracked list between hosts by the same product-id hash the repricer uses.
+// Like `mp kaspi scrape`, each product's export file is written as it finishes and only a few counts
+// are kept per product, so a long tracked list needs no more memory than a short one.
+import { join } from 'node:path';
 import { setting } from '../../core/config.js';
-import type { ScrapeResult } from '../../kaspi/scrape.service.js';
 import { type JobDefinition, JobIncomplete } from '../registry.js';
+
+interface Outcome {
+  ok: boolean;
+  changed: boolean;
+  offerEvents: number;
+  error?: string;
+}
 
 export const kaspiScrape: JobDefinition = {
   name: 'kaspi.scrape',
-  description: 'scrape every tracked Kaspi product and its offers; history and offer events on change',
+  description: 'scrape every tracked Kaspi product and its offers; history and offer events on change; JSON export',
   defaultSchedule: '*/15 * * * *',
   sharded: true,
   async run(ctx, { shard, signal }) {
-    const [{ listTracked }, client, { scrapeProducts }, { inShard }] = await Promise.all([
+    const [{ listTracked }, client, { scrapeProducts }, { inShard }, exporter] = await Promise.all([
       import('../../kaspi/tracked.repository.js'),
       import('../../kaspi/kaspi.client.js'),
       import('../../kaspi/scrape.service.js'),
       import('../../demper/plan.service.js'),
+      import('../../kaspi/json-export.js'),
     ]);
     const { db } = await ctx.db();
     const tracked = (await listTracked(db)).filter((t) => inShard(t.kaspi_id, shard));
     if (tracked.length === 0) return { tracked: 0, scraped: 0, failed: 0 };
     const perSecond = Number(setting(ctx.config, 'kaspi.rate', 'MP_KASPI_RATE', String(client.KASPI_DEFAULT_RATE.perSecond)));
     const concurrency = Number(setting(ctx.config, 'kaspi.concurrency', 'MP_KASPI_CONCURRENCY', '4'));
+    // The daemon's working folder is arbitrary, so the default is under mp's home (as demper.run's feed).
+    const exportDir = exporter.kaspiExportDir(setting(ctx.config, 'kaspi.exportDir', 'MP_KASPI_EXPORT_DIR', join(ctx.config.home, 'export')));
     const baseUrl = client.kaspiBaseUrl(ctx.config);
     const http = client.createKaspiClient(baseUrl, {
       rateLimit: perSecond > 0 ? { perSecond, burst: Math.max(1, Math.ceil(perSecond)) } : null,
       log: ctx.log,
     });
-    // On shutdown the products not started yet are left for the next run.
     const targets = tracked.map((t) => ({ input: t.kaspi_id, id: t.kaspi_id, city: t.city_id }));
-    let results: ScrapeResult[];
+    let results: Outcome[];
     try {
-      results = await scrapeProducts(
-        { db, client: http, baseUrl, now: () => ctx.clock.now() },
-        targets.filter(() => !signal.aborted),
-        { concurrency: Math.max(1, concurrency) },
-      );
+      // On shutdown (signal) the products not started yet are left for the next run.
+      results = await scrapeProducts({ db, client: http, baseUrl, now: () => ctx.clock.now() }, targets, {
+        concurrency: Math.max(1, concurrency),
+        signal,
+        onResult(r): Outcome {
+          if (!r.ok) return { ok: false, changed: false, offerEvents: 0, error: `${r.target.input}: ${r.code}` };
+          exporter.exportProduct(exportDir, r);
+          return { ok: true, changed: r.saved.changed.length > 0, offerEvents: r.saved.offerEvents.length };
+        },
+      });
     } finally {
       await http.close();
     }
+    await exporter.exportAllProducts(db, exportDir);
     const ok = results.filter((r) => r.ok);
     const failures = results.filter((r) => !r.ok);
     const summary = {
       tracked: tracked.length,
       scraped: ok.length,
-      changed: ok.filter((r) => r.ok && r.saved.changed.length > 0).length,
-      offer_events: ok.reduce((n, r) => n + (r.ok ? r.saved.offerEvents.length : 0), 0),
+      changed: ok.filter((r) => r.changed).length,
+      offer_events: ok.reduce((n, r) => n + r.offerEvents, 0),
       failed: failures.length,
-      errors: failures.slice(0, 5).map((r) => (r.ok ? '' : `${r.target.input}: ${r.code}`)),
+      not_started: tracked.length - results.length,
+      errors: failures.slice(0, 5).map((r) => r.error ?? ''),
+      export_dir: exportDir,
     };
     if (failures.length > 0) throw new JobIncomplete(`${failures.length} of ${tracked.length} product(s) failed, e.g. ${summary.errors[0]}`, summary);
     return summary;
