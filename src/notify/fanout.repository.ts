@@ -4,16 +4,18 @@ import type { Database } from '../db/schema.js';
 import type { WbEvent } from './types.js';
 
 /**
- * Locks up to `limit` events not yet fanned out, oldest first. SKIP LOCKED: a second fan-out
+ * Locks up to `limit` events not yet fanned out, oldest first, with ids above `afterId` (fan-out
+ * steps over the events it leaves for later). SKIP LOCKED: a second fan-out
  * running at the same moment takes other events (and the outbox's dedup key would absorb overlap anyway).
  * Only ids above (highest fanned-out id − 10,000) are looked at, so the anti-join is an index range
  * scan instead of the whole history; the margin covers sync transactions that commit out of id order.
  */
-export async function lockUnfannedEvents(db: Kysely<Database>, limit: number): Promise<(WbEvent & { cabinet_name: string })[]> {
+export async function lockUnfannedEvents(db: Kysely<Database>, limit: number, afterId = '0'): Promise<(WbEvent & { cabinet_name: string })[]> {
   const { rows } = await sql<WbEvent & { cabinet_name: string }>`
     select e.id, e.cabinet_id, e.type, e.event_key, e.occurred_at, e.payload, e.created_at, c.name as cabinet_name
     from wb_events e join wb_cabinets c on c.id = e.cabinet_id
     where e.id > coalesce((select max(event_id) from notify_fanned_events), 0) - 10000
+      and e.id > ${afterId}
       and not exists (select 1 from notify_fanned_events f where f.event_id = e.id)
     order by e.id
     limit ${limit}
@@ -48,4 +50,21 @@ export async function lastEventId(db: Kysely<Database>): Promise<string> {
     .select((eb) => eb.fn.max('id').as('id'))
     .executeTakeFirst();
   return String(row?.id ?? '0');
+}
+
+/**
+ * Cabinets among `cabinetIds` whose WB sync is under way: a stream run still `running` (started in
+ * the last 6 hours: an older one belongs to a process that was killed).
+ */
+export async function cabinetsSyncing(db: Kysely<Database>, cabinetIds: string[], now: Date): Promise<Set<string>> {
+  if (cabinetIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('wb_sync_runs')
+    .select('cabinet_id')
+    .distinct()
+    .where('cabinet_id', 'in', cabinetIds)
+    .where('status', '=', 'running')
+    .where('started_at', '>', new Date(now.getTime() - 6 * 3_600_000))
+    .execute();
+  return new Set(rows.map((r) => r.cabinet_id));
 }

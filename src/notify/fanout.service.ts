@@ -3,7 +3,7 @@
 // transaction, and the outbox's (recipient, dedup key) is unique.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { lockUnfannedEvents, markFanned } from './fanout.repository.js';
+import { cabinetsSyncing, lockUnfannedEvents, markFanned } from './fanout.repository.js';
 import { insertNotifications, type NewNotification } from './outbox.repository.js';
 import { quietUntil } from './quiet-hours.js';
 import { activeRecipients, type RecipientRow } from './recipient.repository.js';
@@ -52,7 +52,9 @@ export function planNotifications(events: (WbEvent & { cabinet_name: string })[]
       if (e.cabinet_id !== r.cabinet_id) continue;
       const type = notifyTypeFor(e, r);
       if (!type || !r.types.includes(type)) continue;
-      const key = `${type}|${e.created_at.toISOString()}`;
+      // One sync's events of a type may become a digest; a gap sync's summaries (one per stream and
+      // page) always become one message.
+      const key = type === 'sync_gap' ? type : `${type}|${e.created_at.toISOString()}`;
       const g = groups.get(key) ?? { type, events: [] };
       g.events.push(e);
       groups.set(key, g);
@@ -61,7 +63,7 @@ export function planNotifications(events: (WbEvent & { cabinet_name: string })[]
     const due = (r.channel === 'telegram' ? quietUntil(now, { start: r.quiet_start, end: r.quiet_end, timeZone: r.time_zone }) : null) ?? now;
     for (const { type, events: list } of groups.values()) {
       const digest = type !== 'sync_gap' && r.group_threshold > 0 && list.length > r.group_threshold;
-      const batches = digest ? [list] : list.map((e) => [e]);
+      const batches = digest || type === 'sync_gap' ? [list] : list.map((e) => [e]);
       for (const batch of batches) {
         const first = batch[0]!;
         const payload: NotificationPayload = {
@@ -84,30 +86,52 @@ export function planNotifications(events: (WbEvent & { cabinet_name: string })[]
   return out;
 }
 
+/**
+ * A gap sync writes one sync_gap summary per stream (and per page of a long stream), in separate
+ * transactions. They wait while that cabinet's sync runs and for this long after the newest of
+ * them, then become one message.
+ */
+export const GAP_SETTLE_MS = 60_000;
+
+/** The sync_gap events to leave for a later fan-out: their cabinet's gap sync is not over yet. */
+async function gapEventsToHold(db: Kysely<Database>, batch: WbEvent[], now: Date): Promise<Set<string>> {
+  const gaps = batch.filter((e) => e.type === 'sync_gap');
+  if (gaps.length === 0) return new Set();
+  const syncing = await cabinetsSyncing(db, [...new Set(gaps.map((e) => e.cabinet_id))], now);
+  const newest = new Map<string, number>();
+  for (const e of gaps) newest.set(e.cabinet_id, Math.max(newest.get(e.cabinet_id) ?? 0, e.occurred_at.getTime()));
+  const settling = (cabinet: string) => now.getTime() - newest.get(cabinet)! < GAP_SETTLE_MS;
+  return new Set(gaps.filter((e) => syncing.has(e.cabinet_id) || settling(e.cabinet_id)).map((e) => e.id));
+}
+
 /** Turns every event not yet fanned out into outbox rows. Returns how many events and rows. */
 export async function fanOut(db: Kysely<Database>, now: Date, batchSize = 5000): Promise<{ events: number; notifications: number }> {
   let events = 0;
   let notifications = 0;
+  let after = '0';
   for (;;) {
     const done = await db.transaction().execute(async (trx) => {
-      let batch = await lockUnfannedEvents(trx, batchSize);
-      if (batch.length === 0) return 0;
+      let batch = await lockUnfannedEvents(trx, batchSize, after);
+      if (batch.length === 0) return null;
       if (batch.length === batchSize) {
         // Keep one sync's events together (grouping): leave the last transaction's events for the next round.
         const last = batch.at(-1)!.created_at.getTime();
         const cut = batch.filter((e) => e.created_at.getTime() !== last);
         if (cut.length > 0) batch = cut;
       }
-      const recipients = await activeRecipients(trx, [...new Set(batch.map((e) => e.cabinet_id))]);
-      notifications += await insertNotifications(trx, planNotifications(batch, recipients, now));
+      after = batch.at(-1)!.id;
+      const held = await gapEventsToHold(trx, batch, now);
+      const ready = batch.filter((e) => !held.has(e.id));
+      const recipients = await activeRecipients(trx, [...new Set(ready.map((e) => e.cabinet_id))]);
+      notifications += await insertNotifications(trx, planNotifications(ready, recipients, now));
       await markFanned(
         trx,
-        batch.map((e) => e.id),
+        ready.map((e) => e.id),
       );
-      return batch.length;
+      return ready.length;
     });
+    if (done === null) break;
     events += done;
-    if (done === 0) break;
   }
   return { events, notifications };
 }

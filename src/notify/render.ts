@@ -105,13 +105,16 @@ function eventLines(type: NotifyType, d: Data, occurredAt: string, lang: Lang): 
   return lines.filter((l): l is string => l !== undefined);
 }
 
-function gapLines(d: Data, lang: Lang): string[] {
-  const counts = (typeof d.counts === 'object' && d.counts !== null ? d.counts : d) as Data;
-  const lines = [e(label('gap', lang))];
-  for (const [k, v] of Object.entries(counts)) {
-    if (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v))) lines.push(`• ${e(k)}: ${e(v)}`);
+/** One summary for all the gap sync's streams: their counts added up per event type. */
+function gapLines(events: Data[], lang: Lang): string[] {
+  const total = new Map<string, number>();
+  for (const d of events) {
+    const counts = (typeof d.counts === 'object' && d.counts !== null ? d.counts : d) as Data;
+    for (const [k, v] of Object.entries(counts)) {
+      if (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v))) total.set(k, (total.get(k) ?? 0) + Number(v));
+    }
   }
-  return lines;
+  return [e(label('gap', lang)), ...[...total].map(([k, v]) => `• ${e(k)}: ${e(v)}`)];
 }
 
 /** The Telegram HTML text of a notification and the photo to send with it (single events only). */
@@ -119,7 +122,15 @@ export function renderTelegram(p: NotificationPayload, lang: Lang): { text: stri
   const head = [`<b>${e(title(p.type, lang))}</b>${p.sample ? ` ${e(label('sample', lang))}` : ''}`];
   if (p.cabinet.name) head.push(`${e(label('cabinet', lang))}: ${e(p.cabinet.name)}`);
   if (p.type === 'sync_gap') {
-    return { text: [...head, ...gapLines(p.events[0]?.data ?? {}, lang)].join('\n') };
+    return {
+      text: [
+        ...head,
+        ...gapLines(
+          p.events.map((ev) => ev.data),
+          lang,
+        ),
+      ].join('\n'),
+    };
   }
   if (p.digest || p.events.length > 1) {
     head[0] = `<b>${e(title(p.type, lang))}: ${p.events.length} ${e(label('events', lang))}</b>`;

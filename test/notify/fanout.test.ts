@@ -1,6 +1,8 @@
 // Fan-out: each event type once per recipient across repeated fan-outs, thresholds, grouping.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fanOut } from '../../src/notify/fanout.service.js';
+import { renderTelegram } from '../../src/notify/render.js';
+import type { NotificationPayload } from '../../src/notify/types.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { addCabinet, addChat, outboxRows, resetNotify, writeSyncEvents } from './helpers.js';
 
@@ -24,7 +26,8 @@ describe('fan-out of wb_events into the outbox', () => {
       { type: 'return' as const, key: 'R1', payload: { saleID: 'R1' } },
       { type: 'new_review' as const, key: 'rv1', payload: { rating: 2, text: 'плохо' } },
       { type: 'stock_change' as const, key: 'nm1:t1', payload: { nmId: 1, old_total: 5, new_total: 1 } },
-      { type: 'sync_gap' as const, key: 'gap1', payload: { counts: { orders: 10 } } },
+      // A gap summary written two minutes ago (it settles for a minute before it is sent).
+      { type: 'sync_gap' as const, key: 'gap1', payload: { counts: { orders: 10 } }, occurredAt: new Date(Date.now() - 120_000) },
     ];
     await writeSyncEvents(h, cab, sync);
     const first = await fanOut(h.db, new Date());
@@ -39,6 +42,29 @@ describe('fan-out of wb_events into the outbox', () => {
     }
     expect(new Set(rows.map((r) => `${r.recipient_id}|${r.dedup_key}`)).size).toBe(14);
     expect(rows[0]!.dedup_key).toMatch(new RegExp(`^${cab}:new_order:\\d+$`));
+  });
+
+  it('a gap sync’s summaries (one per stream) wait while the sync runs and become one message', async () => {
+    const r = await addChat(h, cab, '1003');
+    const t0 = new Date('2026-11-21T10:00:00Z');
+    const run = await h.db.insertInto('wb_sync_runs').values({ cabinet_id: cab, stream: 'orders', started_at: t0 }).returning('id').executeTakeFirstOrThrow();
+    await writeSyncEvents(h, cab, [
+      { type: 'sync_gap', key: 'orders:1:0', payload: { stream: 'orders', counts: { new_order: 12, cancellation: 1 } }, occurredAt: t0 },
+    ]);
+    await writeSyncEvents(h, cab, [{ type: 'new_order', key: 'other-cabinet-style-event' }]);
+    // Five minutes later the orders stream is still running: nothing for the gap yet, the order goes.
+    expect(await fanOut(h.db, new Date(t0.getTime() + 300_000))).toEqual({ events: 1, notifications: 1 });
+    await h.db.updateTable('wb_sync_runs').set({ status: 'ok', finished_at: t0 }).where('id', '=', run.id).execute();
+    const t1 = new Date(t0.getTime() + 310_000);
+    await writeSyncEvents(h, cab, [{ type: 'sync_gap', key: 'sales:2:0', payload: { stream: 'sales', counts: { buyout: 7, return: 2 } }, occurredAt: t1 }]);
+    // No run is going, but the last summary is younger than a minute: the sync may be between streams.
+    expect(await fanOut(h.db, new Date(t1.getTime() + 30_000))).toEqual({ events: 0, notifications: 0 });
+    expect(await fanOut(h.db, new Date(t1.getTime() + 61_000))).toEqual({ events: 2, notifications: 1 });
+    expect(await fanOut(h.db, new Date(t1.getTime() + 600_000))).toEqual({ events: 0, notifications: 0 });
+    const gaps = (await outboxRows(h)).filter((x) => x.recipient_id === r && x.type === 'sync_gap');
+    expect(gaps).toHaveLength(1);
+    const text = renderTelegram(gaps[0]!.payload as unknown as NotificationPayload, 'ru').text;
+    for (const line of ['new_order: 12', 'cancellation: 1', 'buyout: 7', 'return: 2']) expect(text).toContain(line);
   });
 
   it('a cancellation arriving after the order is one cancellation (and one order)', async () => {

@@ -1,6 +1,6 @@
 // From the WB sync to the chat: the real sync against the fake WB API writes events, fan-out and
 // delivery send them to the fake Telegram — each event type exactly once across repeated syncs
-// and deliveries, nothing after the initial sync, a late cancellation once.
+// and deliveries, nothing after the initial sync, a late cancellation once, one summary after a gap.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverPending } from '../../src/notify/deliver.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -89,5 +89,27 @@ describe('WB sync → outbox → Telegram', () => {
     await deliver();
     const late = tg.sentTo('9001').filter((m) => m.text.includes(wb.srid(121)));
     expect(late.map((m) => m.text.split('\n')[0])).toEqual(['<b>🛒 Новый заказ</b>', '<b>❌ Отмена заказа</b>']);
+
+    // More than 24 h without a sync: every stream writes a summary instead of its events (one per
+    // stream, separate transactions); each chat gets one message for the whole gap.
+    const seen = { a: tg.sentTo('9001').length, b: tg.sentTo('9002').length };
+    clock.advance(25 * 3_600_000);
+    wb.addOrders(4, new Date(clock.now().getTime() - 3_600_000)); // 127..130: 129 arrives cancelled
+    wb.salesCount += 3; // 50..52: buyouts
+    wb.reviewsCount += 1;
+    const gapSync = await sync(deps);
+    expect(gapSync.filter((o) => o.events > 0).map((o) => o.stream)).toEqual(['orders', 'sales', 'reviews']);
+    await deliver(); // the summaries settle for a minute after the last one
+    clock.advance(120_000);
+    await deliver();
+    await deliver();
+    for (const [chat, before] of [
+      ['9001', seen.a],
+      ['9002', seen.b],
+    ] as const) {
+      const gap = tg.sentTo(chat).slice(before);
+      expect(gap.map((m) => m.text.split('\n')[0])).toEqual(['<b>⏸ Перерыв синхронизации</b>']);
+      for (const line of ['new_order: 4', 'cancellation: 1', 'buyout: 3', 'new_review: 1']) expect(gap[0]!.text).toContain(line);
+    }
   });
 });
