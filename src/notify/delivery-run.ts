@@ -180,6 +180,15 @@ export class Delivery {
           parts = [...parts.slice(0, k), ...telegramParts(payload, row.lang, false)];
           continue;
         }
+        if (error.kind === 'timeout') {
+          // Like a crash during the call: Telegram may have got it and has no idempotency key, so
+          // this part counts as sent (flagged unconfirmed) rather than risk a duplicate.
+          this.stats.unconfirmed++;
+          this.o.log?.warn(`Telegram did not answer in time; not sent again to avoid a duplicate (notification ${row.id})`, { chat });
+          await outbox.markUnconfirmedPart(this.db, row.id, k + 1, error.message);
+          k++;
+          continue;
+        }
         if (error.kind === 'unauthorized') {
           await this.fail(row, error.message, k, false, false, new Date(this.o.now().getTime() + 60_000));
           throw new UserError('TELEGRAM_UNAUTHORIZED', 'Telegram rejected the bot token: set MP_TELEGRAM_BOT_TOKEN or run `mp wb bot setup` again');

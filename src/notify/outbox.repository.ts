@@ -116,6 +116,15 @@ export async function markPartSent(db: Kysely<Database>, id: string, partsSent: 
   await db.updateTable('notify_outbox').set({ parts_sent: partsSent, in_flight_at: null }).where('id', '=', id).execute();
 }
 
+/** A part whose request timed out: counted as sent, never repeated, the row flagged `unconfirmed`. */
+export async function markUnconfirmedPart(db: Kysely<Database>, id: string, partsSent: number, error: string): Promise<void> {
+  await db
+    .updateTable('notify_outbox')
+    .set({ parts_sent: partsSent, in_flight_at: null, unconfirmed: true, last_error: `${error.slice(0, 900)}; not sent again to avoid a duplicate` })
+    .where('id', '=', id)
+    .execute();
+}
+
 export async function markSent(db: Kysely<Database>, id: string, partsSent: number, at: Date): Promise<void> {
   await db
     .updateTable('notify_outbox')

@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type DeliverStats, deliverPending } from '../../src/notify/deliver.service.js';
 import { fanOut } from '../../src/notify/fanout.service.js';
-import type { Pacer } from '../../src/notify/pacer.js';
+import { Pacer } from '../../src/notify/pacer.js';
 import { TelegramClient } from '../../src/notify/telegram/telegram-client.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
 import { type FakeTelegram, parseTelegramHtml, startFakeTelegram } from '../support/fake-telegram.js';
@@ -108,6 +108,30 @@ describe('Telegram delivery', () => {
     expect(tg.sent).toHaveLength(1);
     const [row] = await outboxRows(h);
     expect([row!.status, row!.unconfirmed]).toEqual(['sent', false]);
+    await client.close();
+  });
+
+  it('a send that times out is not sent again (Telegram may have got it): counted once, flagged unconfirmed', async () => {
+    await addChat(h, cab, '510', { group_threshold: 0 });
+    await writeSyncEvents(h, cab, [
+      { type: 'new_order', key: 'T1' },
+      { type: 'new_order', key: 'T2' },
+    ]);
+    // The first message reaches Telegram, whose answer comes after the client gave up.
+    tg.server.fault('/bot:token/sendMessage', { delayMs: 1500, body: { ok: true, result: { message_id: 1, chat: { id: 510 } } }, times: 1 });
+    const client = new TelegramClient({ baseUrl: tg.url, token: tg.token, timeoutMs: 300 });
+    const clock = manualClock();
+    const telegram = { client, pacer: new Pacer({ perSecond: 1000, perChatMs: 0 }) };
+    expect(await deliver(clock, { telegram, concurrency: 1 })).toMatchObject({ sent: 2, unconfirmed: 1, retried: 0 });
+    clock.advance(3_600_000);
+    expect(await deliver(clock, { telegram })).toMatchObject({ sent: 0, retried: 0 });
+    expect(tg.server.requestsTo('/bot:token/sendMessage')).toHaveLength(2);
+    const rows = await outboxRows(h);
+    expect(rows.map((r) => [r.status, r.unconfirmed])).toEqual([
+      ['sent', true],
+      ['sent', false],
+    ]);
+    expect(rows[0]!.last_error).toContain('not sent again');
     await client.close();
   });
 

@@ -15,7 +15,8 @@ export type TelegramErrorKind =
   | 'bad_request' // 400: the request itself is wrong (too long, bad HTML, bad photo URL)
   | 'unauthorized' // 401/404 on the token: the bot token is wrong
   | 'conflict' // 409: another getUpdates poller or a webhook
-  | 'transient'; // 5xx, timeouts, network: try again later
+  | 'timeout' // no answer in time: the request may well have reached Telegram (sent or not is unknown)
+  | 'transient'; // 5xx, network: try again later
 
 export class TelegramError extends UserError {
   constructor(
@@ -91,7 +92,8 @@ export class TelegramClient {
     } catch (error) {
       const text = this.redact(error instanceof Error ? error.message : String(error));
       const st = isHttpError(error) ? error.status : undefined;
-      throw new TelegramError(st === 401 || st === 404 ? 'unauthorized' : 'transient', `Telegram ${method} failed: ${text}`, st, undefined, error);
+      const kind = st === 401 || st === 404 ? 'unauthorized' : isHttpError(error, 'HTTP_TIMEOUT') ? 'timeout' : 'transient';
+      throw new TelegramError(kind, `Telegram ${method} failed: ${text}`, st, undefined, error);
     }
     if (answer?.ok) return answer.result as T;
     const code = answer?.error_code ?? status;
