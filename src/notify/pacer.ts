@@ -30,15 +30,24 @@ export class Pacer {
   /** Waits until a message may go to `chat`, then takes that slot. */
   async acquire(chat: string): Promise<void> {
     for (;;) {
-      const t = this.now();
-      const wait = Math.max(this.globalNext - t, this.chatReadyAt(chat) - t);
-      if (wait <= 0) {
-        this.globalNext = Math.max(this.globalNext, t) + this.interval;
-        this.chatNext.set(chat, t + this.perChatMs);
-        return;
-      }
+      const wait = this.tryTake(chat, this.now());
+      if (wait <= 0) return;
       await sleep(wait);
     }
+  }
+
+  /**
+   * At time `t`: takes the next slot for `chat` and returns 0, or returns how long to wait. Overall
+   * slots sit on a fixed grid: a sender that wakes up late (timers, a busy machine) still gets the
+   * slot it waited for, so lateness does not add up to a rate below the configured one; after an
+   * idle spell (more than one slot missed) the grid restarts at `t`. Per chat the gap is strict.
+   */
+  tryTake(chat: string, t: number): number {
+    const wait = Math.max(this.globalNext - t, this.chatReadyAt(chat) - t);
+    if (wait > 0) return wait;
+    this.globalNext = (this.globalNext > t - this.interval ? this.globalNext : t) + this.interval;
+    this.chatNext.set(chat, t + this.perChatMs);
+    return 0;
   }
 
   /** Telegram said 429 for this chat: nothing goes to it for `ms`. */

@@ -2,6 +2,7 @@
 // webhook signatures.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Pacer } from '../../src/notify/pacer.js';
 import { parseQuietHours, quietUntil } from '../../src/notify/quiet-hours.js';
 import { settingsPatch } from '../../src/notify/recipient.service.js';
 import { escapeHtml, splitMessage, visibleLength } from '../../src/notify/telegram/html.js';
@@ -121,5 +122,35 @@ describe('webhook signatures', () => {
     expect(verifySignature(body, sig, 'other')).toBe(false);
     expect(verifySignature(`${body}\n`, sig, 'k')).toBe(false);
     expect(verifySignature(body, undefined, 'k')).toBe(false);
+  });
+});
+
+describe('Telegram pacer', () => {
+  it('keeps the configured rate when senders wake up late, and never exceeds it', () => {
+    // 25/s: a slot every 40 ms. Every sender wakes up 15 ms after its slot (a busy machine).
+    const pacer = new Pacer({ perSecond: 25, perChatMs: 1000, now: () => 0 });
+    const sends: number[] = [];
+    let t = 0;
+    for (let i = 0; i < 250; i++) {
+      const chat = `c${i}`;
+      for (;;) {
+        const wait = pacer.tryTake(chat, t);
+        if (wait <= 0) break;
+        t += wait + 15;
+      }
+      sends.push(t);
+    }
+    const rate = (sends.length - 1) / ((sends.at(-1)! - sends[0]!) / 1000);
+    expect(rate).toBeGreaterThan(24.5);
+    for (const at of sends) expect(sends.filter((s) => s >= at && s < at + 1000).length).toBeLessThanOrEqual(26);
+  });
+
+  it('restarts its grid after an idle spell (no burst for the time nobody sent) and keeps the per-chat gap', () => {
+    const pacer = new Pacer({ perSecond: 10, perChatMs: 1000, now: () => 0 });
+    expect(pacer.tryTake('a', 0)).toBe(0);
+    expect(pacer.tryTake('b', 5000)).toBe(0);
+    expect(pacer.tryTake('c', 5000)).toBe(100);
+    expect(pacer.tryTake('a', 5100)).toBe(0);
+    expect(pacer.tryTake('a', 5200)).toBe(900);
   });
 });
