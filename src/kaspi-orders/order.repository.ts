@@ -5,8 +5,12 @@ import type { ShopEntry, ShopOrder } from './shop-api.parser.js';
 
 type Db = Kysely<Database>;
 
-const ORDER_BATCH = 1000; // 19 columns: well under 65535 parameters
-const ENTRY_BATCH = 4000; // 7 columns
+// Rows travel as one text[] per column through `unnest` (cast in SQL): a few parameters per
+// statement instead of one per value, so no 65,535-parameter limit and little work per row.
+const ORDER_BATCH = 5000;
+const ENTRY_BATCH = 10000;
+
+const text = (v: string | number | boolean | Date | null): string | null => (v === null ? null : v instanceof Date ? v.toISOString() : String(v));
 
 /** Status of the orders already stored, by Kaspi order id (to skip re-reading unchanged entries). */
 export async function storedStatuses(db: Db, storeId: string, orderIds: string[]): Promise<Map<string, string>> {
@@ -16,7 +20,7 @@ export async function storedStatuses(db: Db, storeId: string, orderIds: string[]
       .selectFrom('kaspi_orders as o')
       .select(['o.kaspi_order_id', 'o.status', sql<boolean>`exists (select 1 from kaspi_order_entries e where e.order_id = o.id)`.as('has_entries')])
       .where('o.store_id', '=', storeId)
-      .where('o.kaspi_order_id', 'in', orderIds.slice(i, i + 5000))
+      .where(sql<boolean>`o.kaspi_order_id = any(${orderIds.slice(i, i + 5000)}::text[])`)
       .execute();
     for (const r of rows) if (r.has_entries) out.set(r.kaspi_order_id, r.status);
   }
@@ -31,56 +35,37 @@ export async function upsertOrders(db: Db, storeId: string, orders: ShopOrder[],
   const ids = new Map<string, string>();
   let inserted = 0;
   for (let i = 0; i < orders.length; i += ORDER_BATCH) {
-    const rows = orders.slice(i, i + ORDER_BATCH).map((o) => ({
-      store_id: storeId,
-      kaspi_order_id: o.id,
-      code: o.code,
-      state: o.state,
-      status: o.status,
-      total_price: o.totalPrice,
-      delivery_cost: o.deliveryCost,
-      payment_mode: o.paymentMode,
-      delivery_mode: o.deliveryMode,
-      kaspi_delivery: o.kaspiDelivery,
-      planned_delivery_date: o.plannedDeliveryDate,
-      created_at: o.createdAt,
-      approved_at: o.approvedAt,
-      pre_order: o.preOrder,
-      pickup_point_id: o.pickupPointId,
-      city: o.city,
-      customer_name: withCustomers ? o.customerName : null,
-      customer_phone: withCustomers ? o.customerPhone : null,
-      synced_at: now,
-    }));
-    const result = await db
-      .insertInto('kaspi_orders')
-      .values(rows)
-      .onConflict((oc) =>
-        oc.columns(['store_id', 'kaspi_order_id']).doUpdateSet((eb) => ({
-          code: eb.ref('excluded.code'),
-          state: eb.ref('excluded.state'),
-          status: eb.ref('excluded.status'),
-          total_price: eb.ref('excluded.total_price'),
-          delivery_cost: eb.ref('excluded.delivery_cost'),
-          payment_mode: eb.ref('excluded.payment_mode'),
-          delivery_mode: eb.ref('excluded.delivery_mode'),
-          kaspi_delivery: eb.ref('excluded.kaspi_delivery'),
-          planned_delivery_date: eb.ref('excluded.planned_delivery_date'),
-          created_at: eb.ref('excluded.created_at'),
-          approved_at: eb.ref('excluded.approved_at'),
-          pre_order: eb.ref('excluded.pre_order'),
-          pickup_point_id: eb.ref('excluded.pickup_point_id'),
-          city: eb.ref('excluded.city'),
-          customer_name: sql<string | null>`coalesce(excluded.customer_name, kaspi_orders.customer_name)`,
-          customer_phone: sql<string | null>`coalesce(excluded.customer_phone, kaspi_orders.customer_phone)`,
-          synced_at: eb.ref('excluded.synced_at'),
-        })),
-      )
-      // xmax = 0 only on a freshly inserted row: tells new from updated without a second query.
-      .returning(['id', 'kaspi_order_id', sql<boolean>`(xmax = 0)`.as('inserted')])
-      .execute();
-    for (const r of result) {
-      ids.set(r.kaspi_order_id, r.id);
+    const chunk = orders.slice(i, i + ORDER_BATCH);
+    const col = (f: (o: ShopOrder) => string | number | boolean | Date | null) => chunk.map((o) => text(f(o)));
+    const result = await sql<{ id: string; kaspi_order_id: string; inserted: boolean }>`
+      insert into kaspi_orders (store_id, kaspi_order_id, code, state, status, total_price, delivery_cost, payment_mode,
+        delivery_mode, kaspi_delivery, planned_delivery_date, created_at, approved_at, pre_order, pickup_point_id, city,
+        customer_name, customer_phone, synced_at)
+      select ${storeId}::bigint, u.id, u.code, u.state, u.status, u.total::numeric, u.delivery_cost::numeric, u.payment_mode,
+        u.delivery_mode, u.kaspi_delivery::boolean, u.planned::timestamptz, u.created::timestamptz, u.approved::timestamptz,
+        u.pre_order::boolean, u.pickup_point_id, u.city, u.customer_name, u.customer_phone, ${now}::timestamptz
+      from unnest(${col((o) => o.id)}::text[], ${col((o) => o.code)}::text[], ${col((o) => o.state)}::text[], ${col((o) => o.status)}::text[],
+        ${col((o) => o.totalPrice)}::text[], ${col((o) => o.deliveryCost)}::text[], ${col((o) => o.paymentMode)}::text[],
+        ${col((o) => o.deliveryMode)}::text[], ${col((o) => o.kaspiDelivery)}::text[], ${col((o) => o.plannedDeliveryDate)}::text[],
+        ${col((o) => o.createdAt)}::text[], ${col((o) => o.approvedAt)}::text[], ${col((o) => o.preOrder)}::text[],
+        ${col((o) => o.pickupPointId)}::text[], ${col((o) => o.city)}::text[],
+        ${col((o) => (withCustomers ? o.customerName : null))}::text[], ${col((o) => (withCustomers ? o.customerPhone : null))}::text[])
+        as u(id, code, state, status, total, delivery_cost, payment_mode, delivery_mode, kaspi_delivery, planned, created, approved,
+          pre_order, pickup_point_id, city, customer_name, customer_phone)
+      on conflict (store_id, kaspi_order_id) do update set
+        code = excluded.code, state = excluded.state, status = excluded.status, total_price = excluded.total_price,
+        delivery_cost = excluded.delivery_cost, payment_mode = excluded.payment_mode, delivery_mode = excluded.delivery_mode,
+        kaspi_delivery = excluded.kaspi_delivery, planned_delivery_date = excluded.planned_delivery_date,
+        created_at = excluded.created_at, approved_at = excluded.approved_at, pre_order = excluded.pre_order,
+        pickup_point_id = excluded.pickup_point_id, city = excluded.city,
+        -- Without --with-customers the stored customer (from an earlier run with it) is kept.
+        customer_name = coalesce(excluded.customer_name, kaspi_orders.customer_name),
+        customer_phone = coalesce(excluded.customer_phone, kaspi_orders.customer_phone),
+        synced_at = excluded.synced_at
+      -- xmax = 0 only on a freshly inserted row: tells new from updated without a second query.
+      returning id, kaspi_order_id, (xmax = 0) as inserted`.execute(db);
+    for (const r of result.rows) {
+      ids.set(r.kaspi_order_id, String(r.id));
       if (r.inserted) inserted++;
     }
   }
@@ -94,27 +79,19 @@ export interface EntryRow {
 
 /** Replaces the entries of the given orders (Kaspi may renumber or drop entries of an edited order). */
 export async function replaceEntries(db: Db, orderRowIds: string[], rows: EntryRow[]): Promise<void> {
-  for (let i = 0; i < orderRowIds.length; i += 10000) {
-    await db
-      .deleteFrom('kaspi_order_entries')
-      .where('order_id', 'in', orderRowIds.slice(i, i + 10000))
-      .execute();
+  for (let i = 0; i < orderRowIds.length; i += ENTRY_BATCH) {
+    await sql`delete from kaspi_order_entries where order_id = any(${orderRowIds.slice(i, i + ENTRY_BATCH)}::bigint[])`.execute(db);
   }
   for (let i = 0; i < rows.length; i += ENTRY_BATCH) {
-    await db
-      .insertInto('kaspi_order_entries')
-      .values(
-        rows.slice(i, i + ENTRY_BATCH).map(({ orderRowId, entry: e }) => ({
-          order_id: orderRowId,
-          entry_number: e.entryNumber,
-          product_code: e.productCode ?? e.productId ?? '',
-          product_name: e.productName ?? '',
-          quantity: e.quantity,
-          base_price: e.basePrice,
-          total_price: e.totalPrice,
-        })),
-      )
-      .execute();
+    const chunk = rows.slice(i, i + ENTRY_BATCH);
+    const col = (f: (r: EntryRow) => string | number | null) => chunk.map((r) => text(f(r)));
+    await sql`
+      insert into kaspi_order_entries (order_id, entry_number, product_code, product_name, quantity, base_price, total_price)
+      select u.order_id::bigint, u.entry_number::integer, u.product_code, u.product_name, u.quantity::integer, u.base_price::numeric, u.total_price::numeric
+      from unnest(${col((r) => r.orderRowId)}::text[], ${col((r) => r.entry.entryNumber)}::text[],
+        ${col((r) => r.entry.productCode ?? r.entry.productId ?? '')}::text[], ${col((r) => r.entry.productName ?? '')}::text[],
+        ${col((r) => r.entry.quantity)}::text[], ${col((r) => r.entry.basePrice)}::text[], ${col((r) => r.entry.totalPrice)}::text[])
+        as u(order_id, entry_number, product_code, product_name, quantity, base_price, total_price)`.execute(db);
   }
 }
 

@@ -48,7 +48,9 @@ type Json = Record<string, unknown>;
 
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
-const money = (v: unknown): string | null => (typeof v === 'number' || (typeof v === 'string' && v !== '') ? normalizeDecimal(v as string | number, 2) : null);
+// Whole tenge (nearly every price) skip the general decimal path: same text as normalizeDecimal(v, 2).
+const money = (v: unknown): string | null =>
+  Number.isSafeInteger(v) ? `${v}.00` : typeof v === 'number' || (typeof v === 'string' && v !== '') ? normalizeDecimal(v as string | number, 2) : null;
 const ms = (v: unknown): Date | null => (typeof v === 'number' && Number.isFinite(v) ? new Date(v) : null);
 const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
 

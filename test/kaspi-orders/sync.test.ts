@@ -17,6 +17,8 @@ describe('kaspi orders sync against the fake Shop API', () => {
   // 450 orders, one every 2 hours from Oct 24: 37.5 days, so several windows and several pages per state.
   const orders = generateOrders(450, new Date('2026-10-13T00:00:00Z'), 2 * 3_600_000);
   orders[3]!.productNotIncluded = true;
+  // Text that an array literal must escape (rows travel to the database as text[] through unnest).
+  orders[5]!.entries[0]!.product = { code: 'SKU-odd', name: 'Кабель "USB-C", {2 м} \\ NULL' };
   const deps = () => ({ db: handle.db, secretKey: key, baseUrl: shop.url, now: () => now, concurrency: 4 });
 
   beforeAll(async () => {
@@ -60,6 +62,8 @@ describe('kaspi orders sync against the fake Shop API', () => {
       .orderBy('entry_number')
       .execute();
     expect(fetched).toEqual(orders[3]!.entries.map((e) => ({ product_code: e.product.code, product_name: e.product.name })));
+    const odd = await handle.db.selectFrom('kaspi_order_entries').select('product_name').where('product_code', '=', 'SKU-odd').execute();
+    expect(odd).toEqual([{ product_name: 'Кабель "USB-C", {2 м} \\ NULL' }]);
   });
 
   it('sends Accept: application/vnd.api+json and the token on every request', () => {
