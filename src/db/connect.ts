@@ -32,8 +32,28 @@ export interface OpenOptions {
 const INT8 = 20;
 const DATE = 1082;
 
+/** An embedded database kept open for the commands this process runs one after another (`mp demo`). */
+let shared: { dataDir: string; handle: DbHandle } | undefined;
+
+/**
+ * Keeps the embedded database at `dataDir` open (opened and migrated now): until the returned
+ * function closes it, openDatabase() for that directory hands out this handle, and their close()
+ * leaves it open. For `mp demo`, which runs many commands in one process: an open of PGlite costs
+ * about half a second of CPU, and only one holder of the directory is allowed anyway.
+ */
+export async function keepEmbeddedDatabaseOpen(config: Config): Promise<() => Promise<void>> {
+  if (config.databaseUrl) throw new Error('keepEmbeddedDatabaseOpen is for the embedded database');
+  const handle = await openDatabase(config);
+  shared = { dataDir: join(config.home, 'db'), handle };
+  return async () => {
+    if (shared?.handle === handle) shared = undefined;
+    await handle.close();
+  };
+}
+
 /** Opens (and by default migrates) the database named by the config: PostgreSQL or embedded PGlite. */
 export async function openDatabase(config: Config, options: OpenOptions = {}): Promise<DbHandle> {
+  if (shared && !config.databaseUrl && shared.dataDir === join(config.home, 'db')) return { ...shared.handle, close: async () => {} };
   const handle = config.databaseUrl ? await openPostgres(config.databaseUrl, options) : await openPglite(join(config.home, 'db'), config.lockTimeoutMs);
   if (options.migrate !== false) {
     try {

@@ -1,6 +1,7 @@
 // `mp demo`: one full cycle against fake marketplaces in a throw-away home, each step a real `mp`
 // command (shown as a user would type it) with its output.
 import { rmSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { UserError } from '../core/errors.js';
 import { DemoWorld } from './demo-world.js';
 import { demoSections } from './sections.js';
@@ -27,12 +28,17 @@ export interface DemoResult {
 export interface DemoRunner {
   world: DemoWorld;
   outDir: string;
-  /** Runs `mp <args>`; its stdout is shown (and returned when `capture`); a non-zero exit fails the demo. */
-  mp(title: string, args: string[], options?: { capture?: boolean; env?: NodeJS.ProcessEnv }): Promise<string>;
+  /**
+   * Runs `mp <args>`; its stdout is shown (and returned when `capture`); a non-zero exit fails the
+   * demo. `input` is the command's stdin (for `--…-stdin` secrets); without it stdin is empty.
+   */
+  mp(title: string, args: string[], options?: { capture?: boolean; env?: NodeJS.ProcessEnv; input?: string }): Promise<string>;
   note(text: string): void;
   wrote(file: string): void;
   /** Whether this build has the command (e.g. `kaspi track`). */
   has(command: string): Promise<boolean>;
+  /** Whether this build has the scheduled job (e.g. `kaspi.orders`). */
+  hasJob(name: string): Promise<boolean>;
   /** Lifts WB's one-request-a-minute wait of the statistics streams, so a second sync can follow at once. */
   allowWbRequestsNow(): Promise<void>;
 }
@@ -71,6 +77,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       }
       return commandNames.has(command);
     },
+    async hasJob(name) {
+      const { findJob } = await import('../schedule/registry.js');
+      return (await findJob(name, world.env)) !== undefined;
+    },
     async allowWbRequestsNow() {
       const [{ resolveConfig }, { openDatabase }, { listCabinets }, { saveStreamState }] = await Promise.all([
         import('../core/config.js'),
@@ -91,7 +101,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     async mp(title, args, o = {}) {
       steps += 1;
       options.write(`${title ? `\n${title}\n` : ''}$ mp ${args.map(shellQuote).join(' ')}\n`);
-      return runInProcess(args, { ...world.env, ...o.env }, o.capture ?? false);
+      return runInProcess(args, { ...world.env, ...o.env }, o.capture ?? false, o.input ?? '');
     },
   };
   // Ctrl-C: the servers die with the process, but the throw-away home must not stay behind.
@@ -101,7 +111,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
+  let closeDatabase: (() => Promise<void>) | undefined;
   try {
+    // One embedded database open for every step (each step's own open and close would cost about
+    // half a second of CPU); creating it is the demo's slowest moment, so say so.
+    options.write("\n(creating the demo's embedded database in its throw-away home)\n");
+    const [{ resolveConfig }, { keepEmbeddedDatabaseOpen }] = await Promise.all([import('../core/config.js'), import('../db/connect.js')]);
+    closeDatabase = await keepEmbeddedDatabaseOpen(resolveConfig({}, world.env));
     for (const section of demoSections()) {
       options.write(`\n== ${section.title} ==\n`);
       const result = await section.run(runner);
@@ -113,6 +129,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   } finally {
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
+    await closeDatabase?.().catch(() => {});
     await world.dispose();
   }
   return { files, notIncluded, steps, durationMs: Date.now() - started };
@@ -122,11 +139,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
  * Runs `mp <args>` in this process with `env` as process.env: one PGlite open per command instead
  * of a Node start-up, a WASM compile and an open per subprocess (several seconds each on a busy
  * machine). The commands are the real ones, parsed by the real command tree.
+ *
+ * stdin is `input` (not the terminal): nobody is there to answer a prompt, so a command that would
+ * ask (e.g. `demper store add` on a terminal) takes its `--…-stdin` input or fails with its message.
  */
-async function runInProcess(args: string[], env: NodeJS.ProcessEnv, capture: boolean): Promise<string> {
+async function runInProcess(args: string[], env: NodeJS.ProcessEnv, capture: boolean, input: string): Promise<string> {
   const { buildProgram } = await import('../cli.js');
   const program = buildProgram();
   const saved = process.env;
+  const stdin = Object.getOwnPropertyDescriptor(process, 'stdin')!;
+  Object.defineProperty(process, 'stdin', { value: Readable.from(input ? [Buffer.from(input)] : []), configurable: true, writable: true });
   const write = process.stdout.write;
   let out = '';
   if (capture) {
@@ -144,6 +166,7 @@ async function runInProcess(args: string[], env: NodeJS.ProcessEnv, capture: boo
     reportError(error, {});
     throw new UserError('DEMO_STEP_FAILED', `the demo step \`mp ${args.join(' ')}\` failed: see its message above`);
   } finally {
+    Object.defineProperty(process, 'stdin', stdin);
     process.env = saved;
     process.stdout.write = write;
   }

@@ -15,7 +15,7 @@ describe('startDaemon: continuous workers', () => {
     await handle?.close();
   });
 
-  it('runs a continuous job back to back while it has work, naps when idle, and stops it on shutdown', async () => {
+  it('runs a continuous job back to back while it has work, naps when idle, and stops it (and its nap) on shutdown', async () => {
     const ctx = testContext(handle);
     let queue = 3;
     let calls = 0;
@@ -33,12 +33,20 @@ describe('startDaemon: continuous workers', () => {
         return { processed: 1 };
       },
     };
-    const daemon = await startDaemon(ctx, [{ job: worker, schedule: { kind: 'continuous' } }], { timezone: 'UTC', idleMs: 200 });
+    // A long nap: a busy run followed by a nap would stall the test for a minute.
+    const daemon = await startDaemon(ctx, [{ job: worker, schedule: { kind: 'continuous' } }], { timezone: 'UTC', idleMs: 60_000 });
+    // Three busy runs back to back, then one idle run (however slow a loaded machine is) …
+    const deadline = Date.now() + 30_000;
+    while (calls < 4 && Date.now() < deadline) await sleep(20);
+    expect(calls).toBe(4);
+    expect(queue).toBe(0);
+    // … after which it naps instead of polling again.
     await sleep(1000);
-    // Three busy runs straight away, then idle polls every 200 ms (about 4 in the remaining time).
-    expect(calls).toBeGreaterThanOrEqual(5);
-    expect(calls).toBeLessThanOrEqual(12);
+    expect(calls).toBe(4);
+    // Shutdown cuts the nap short.
+    const stopping = Date.now();
     await daemon.stop();
+    expect(Date.now() - stopping).toBeLessThan(10_000);
     expect(sawAbort).toBe(true);
     const callsAtStop = calls;
     await sleep(400);
@@ -47,5 +55,5 @@ describe('startDaemon: continuous workers', () => {
     const rows = await recentRuns(handle.db, 't.worker');
     expect(rows.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
     expect(ctx.logLines().some((l) => l.event === 'daemon.stopped')).toBe(true);
-  });
+  }, 60_000);
 });
