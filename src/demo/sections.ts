@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FakeKaspi } from '../../test/support/fake-kaspi.js';
+import type { FakeKaspiShop } from '../../test/support/fake-kaspi-shop.js';
 import type { FakeTelegram } from '../../test/support/fake-telegram.js';
 import type { FakeWb } from '../../test/support/fake-wb.js';
 import type { DemoRunner, DemoSection } from './demo.service.js';
@@ -11,6 +12,7 @@ import { loadFake } from './demo-world.js';
 type KaspiModule = typeof import('../../test/support/fake-kaspi.js');
 type WbModule = typeof import('../../test/support/fake-wb.js');
 type TelegramModule = typeof import('../../test/support/fake-telegram.js');
+type ShopModule = typeof import('../../test/support/fake-kaspi-shop.js');
 
 /** What sections hand to later ones. */
 interface Shared {
@@ -18,6 +20,8 @@ interface Shared {
   kaspiIds?: string[];
   wb?: FakeWb;
   telegram?: FakeTelegram;
+  /** The fake Kaspi Shop API (orders), started before the store is added so it gets the token. */
+  shop?: FakeKaspiShop;
 }
 
 async function missing(r: DemoRunner, commands: string[]): Promise<string | undefined> {
@@ -143,20 +147,61 @@ function demperSection(shared: Shared): DemoSection {
         const o = shared.kaspi.offersOf(id)[0];
         if (o) rows.push([`SKU-${id}`, id, o.title ?? id, String(o.price + 500), String(o.price - 200), String(o.price + 2000), '10', 'match']);
       }
+      // The store's Shop API token (for its orders, next section) is the fake Shop API's.
+      const shopMod = await loadFake<ShopModule>('fake-kaspi-shop');
+      if (shopMod && (await r.has('kaspi orders sync'))) {
+        const day = 86_400_000;
+        // 29 days of orders, about 5 a day, over 40 products in every state Kaspi has.
+        const shop = r.world.own(await shopMod.startFakeKaspiShop(shopMod.generateOrders(160, new Date(Date.now() - 29 * day), Math.floor((29 * day) / 160))));
+        shared.shop = shop;
+        r.world.env.MP_KASPI_SHOP_API_URL = shop.url;
+      }
       const csv = join(r.world.home, 'products.csv');
       writeFileSync(csv, `${rows.map((row) => row.map((c) => (/[",]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\n')}\n`);
-      await r.mp('Add our store (repricing needs its cabinet session later; planning does not):', [
-        'demper',
-        'store',
-        'add',
-        '--merchant-id',
-        us.merchantId,
-        '--name',
-        'demo-store',
-      ]);
+      const add = ['demper', 'store', 'add', '--merchant-id', us.merchantId, '--name', 'demo-store'];
+      if (shared.shop) {
+        await r.mp(
+          'Add our store with its Shop API token, from stdin (repricing needs its cabinet session later; planning does not):',
+          [...add, '--token-stdin'],
+          { input: shared.shop.token },
+        );
+      } else {
+        await r.mp('Add our store (repricing needs its cabinet session later; planning does not):', add);
+      }
       await r.mp('Put products under price management, with floors and ceilings:', ['demper', 'products', 'import', '--store', 'demo-store', '--file', csv]);
       await r.mp('What a run would change, and why (nothing is sent):', ['demper', 'plan']);
       await r.mp('The scheduled job, per store: a dry run unless the store is listed in MP_DEMPER_APPLY:', ['jobs', 'run', 'demper.run']);
+      return undefined;
+    },
+  };
+}
+
+function kaspiOrdersSection(shared: Shared): DemoSection {
+  return {
+    title: 'Kaspi orders and sales: the Shop API, sales by day, best sellers, a niche estimate',
+    async run(r) {
+      const gap = await missing(r, ['kaspi orders sync', 'kaspi orders list', 'kaspi sales', 'kaspi top', 'kaspi insights']);
+      if (gap) return { skipped: gap };
+      if (!(await r.hasJob('kaspi.orders'))) return { skipped: 'the kaspi.orders job is not in this build' };
+      const shop = shared.shop;
+      if (!shop) return { skipped: 'the fake Kaspi Shop API (dist/test/support/fake-kaspi-shop.js) is missing, or the repricing section did not run' };
+      await r.mp('Pull the store’s orders from the Shop API (14-day windows, every state, with their entries):', ['kaspi', 'orders', 'sync']);
+      // The shop moves on: an order is cancelled, a new one comes in.
+      const latest = [...shop.orders.values()].filter((o) => o.state !== 'ARCHIVE').sort((a, b) => b.creationDate - a.creationDate);
+      const cancelled = latest[0]!;
+      const template = latest[1] ?? cancelled;
+      const fresh = { ...template, id: 'demo-new', code: '700000001', state: 'NEW', status: 'APPROVED_BY_BANK', creationDate: Date.now() - 60_000 };
+      delete fresh.approvedByBankDate;
+      shop.orders.set(fresh.id, fresh);
+      shop.update(cancelled.id, { state: 'ARCHIVE', status: 'CANCELLED' });
+      r.note(`(fake Shop API: order ${cancelled.code} is cancelled, order ${fresh.code} comes in)`);
+      await r.mp('Sync again, the way cron and the daemon do it (recent windows are read again, so the cancellation lands):', ['jobs', 'run', 'kaspi.orders']);
+      await r.mp('Today’s orders (Almaty time; customers are masked, and stored only with --with-customers):', ['kaspi', 'orders', '--since', '1d']);
+      await r.mp('Sales per Almaty day, with today against yesterday and this week against last:', ['kaspi', 'sales', '--period', '7d']);
+      await r.mp('Best sellers of the month:', ['kaspi', 'top', '--period', '30d', '--limit', '5']);
+      if (shared.kaspiIds) {
+        await r.mp('Any tracked product: an ESTIMATE of its sales from review growth, and where our price stands:', ['kaspi', 'insights', shared.kaspiIds[0]!]);
+      }
       return undefined;
     },
   };
@@ -192,19 +237,24 @@ const payouts: DemoSection = {
   },
 };
 
-const exports: DemoSection = {
-  title: 'Export to Excel',
-  async run(r) {
-    const gap = await missing(r, ['export']);
-    if (gap) return { skipped: gap };
-    for (const dataset of ['kaspi-offers', 'payouts']) {
-      const file = join(r.outDir, `${dataset}.xlsx`);
-      await r.mp(`Export ${dataset} to XLSX:`, ['export', dataset, '--out', file]);
-      r.wrote(file);
-    }
-    return undefined;
-  },
-};
+function exportsSection(shared: Shared): DemoSection {
+  return {
+    title: 'Export to Excel',
+    async run(r) {
+      const gap = await missing(r, ['export']);
+      if (gap) return { skipped: gap };
+      const datasets = ['kaspi-offers', 'payouts'];
+      // What the orders section synced, when this build has it.
+      if (shared.shop && (await r.has('kaspi orders sync'))) datasets.splice(1, 0, 'kaspi-orders');
+      for (const dataset of datasets) {
+        const file = join(r.outDir, `${dataset}.xlsx`);
+        await r.mp(`Export ${dataset} to XLSX:`, ['export', dataset, '--out', file]);
+        r.wrote(file);
+      }
+      return undefined;
+    },
+  };
+}
 
 const jobs: DemoSection = {
   title: 'Scheduled jobs',
@@ -217,5 +267,5 @@ const jobs: DemoSection = {
 
 export function demoSections(): DemoSection[] {
   const shared: Shared = {};
-  return [kaspiSection(shared), wbSection(shared), demperSection(shared), payouts, exports, jobs];
+  return [kaspiSection(shared), wbSection(shared), demperSection(shared), kaspiOrdersSection(shared), payouts, exportsSection(shared), jobs];
 }

@@ -16,6 +16,7 @@ import { addCabinet } from '../../src/wb/cabinet.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { KASPI_IDS, startFakeKaspi } from '../support/fake-kaspi.js';
 import { startFakeKaspiMc } from '../support/fake-kaspi-mc.js';
+import { generateOrders, startFakeKaspiShop } from '../support/fake-kaspi-shop.js';
 import { startFakeTelegram } from '../support/fake-telegram.js';
 import { startFakeWb } from '../support/fake-wb.js';
 import { testContext } from './helpers.js';
@@ -146,6 +147,46 @@ describe('built-in jobs', () => {
       });
     } finally {
       await kaspi.stop();
+    }
+  });
+
+  it('kaspi.orders syncs each store with a Shop API token in its own run; the next run picks up a status change', async () => {
+    const day = 86_400_000;
+    const shop = await startFakeKaspiShop(generateOrders(24, new Date(Date.now() - 20 * day), day / 2, 1), 'shop-token-jobs');
+    try {
+      const ctx = testContext(handle, { MP_KASPI_SHOP_API_URL: shop.url, MP_SECRET_KEY: key.toString('hex') });
+      // A store without a token (the demper test's stores have sessions only) is not a scope.
+      await addStore(handle.db, key, { merchantId: 'SHOP1', name: 'Orders Shop', token: shop.token });
+      const job = (await findJob('kaspi.orders', {}))!;
+      expect(job.scopeKind).toBe('store');
+      const [first, ...more] = await runJob(ctx, job);
+      expect(more).toHaveLength(0);
+      expect(first).toMatchObject({ scope: 'SHOP1', status: 'succeeded', summary: { store: 'Orders Shop', orders: 24, new: 24, status_changed: 0 } });
+      expect(
+        Number(
+          (
+            await handle.db
+              .selectFrom('kaspi_orders')
+              .select((e) => e.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
+      ).toBe(24);
+      // The newest order is cancelled at Kaspi: the next scheduled run records it.
+      const newest = [...shop.orders.values()].sort((a, b) => b.creationDate - a.creationDate)[0]!;
+      shop.update(newest.id, { state: 'ARCHIVE', status: 'CANCELLED' });
+      const [second] = await runJob(ctx, job, { scope: 'SHOP1' });
+      expect(second).toMatchObject({ status: 'succeeded', summary: { new: 0, status_changed: 1 } });
+      const row = await handle.db.selectFrom('kaspi_orders').select(['status']).where('code', '=', newest.code).executeTakeFirstOrThrow();
+      expect(row.status).toBe('CANCELLED');
+      expect((await recentRuns(handle.db, 'kaspi.orders')).map((r) => [r.scope, r.status])).toEqual([
+        ['SHOP1', 'succeeded'],
+        ['SHOP1', 'succeeded'],
+      ]);
+      // Every request carried the JSON:API Accept header and the token (the fake refuses others).
+      expect(shop.server.requestsTo('/orders').length).toBeGreaterThan(0);
+    } finally {
+      await shop.stop();
     }
   });
 
