@@ -7,14 +7,17 @@ import type { WbEvent } from './types.js';
  * Locks up to `limit` events not yet fanned out, oldest first, with ids above `afterId` (fan-out
  * steps over the events it leaves for later). SKIP LOCKED: a second fan-out
  * running at the same moment takes other events (and the outbox's dedup key would absorb overlap anyway).
- * Only ids above (highest fanned-out id − 10,000) are looked at, so the anti-join is an index range
- * scan instead of the whole history; the margin covers sync transactions that commit out of id order.
+ * Only ids above (highest fanned-out id − 10,000) and events created in the last 6 hours are looked
+ * at, so the anti-join covers index ranges instead of the whole history; the time window finds a
+ * transaction that committed out of id order (or a gap summary held back while its sync ran) however
+ * many newer events were fanned out meanwhile.
  */
 export async function lockUnfannedEvents(db: Kysely<Database>, limit: number, afterId = '0'): Promise<(WbEvent & { cabinet_name: string })[]> {
   const { rows } = await sql<WbEvent & { cabinet_name: string }>`
     select e.id, e.cabinet_id, e.type, e.event_key, e.occurred_at, e.payload, e.created_at, c.name as cabinet_name
     from wb_events e join wb_cabinets c on c.id = e.cabinet_id
-    where e.id > coalesce((select max(event_id) from notify_fanned_events), 0) - 10000
+    where (e.id > coalesce((select max(event_id) from notify_fanned_events), 0) - 10000
+        or e.created_at > now() - interval '6 hours')
       and e.id > ${afterId}
       and not exists (select 1 from notify_fanned_events f where f.event_id = e.id)
     order by e.id

@@ -1,4 +1,5 @@
 // Fan-out: each event type once per recipient across repeated fan-outs, thresholds, grouping.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fanOut } from '../../src/notify/fanout.service.js';
 import { renderTelegram } from '../../src/notify/render.js';
@@ -65,6 +66,19 @@ describe('fan-out of wb_events into the outbox', () => {
     expect(gaps).toHaveLength(1);
     const text = renderTelegram(gaps[0]!.payload as unknown as NotificationPayload, 'ru').text;
     for (const line of ['new_order: 12', 'cancellation: 1', 'buyout: 7', 'return: 2']) expect(text).toContain(line);
+  });
+
+  it('finds an event that committed late however many newer events were fanned out meanwhile', async () => {
+    await addChat(h, cab, '1004');
+    await writeSyncEvents(h, cab, [{ type: 'new_order', key: 'slow-transaction' }]);
+    const late = await h.db.selectFrom('wb_events').select('id').where('event_key', '=', 'slow-transaction').executeTakeFirstOrThrow();
+    // 20,000 newer ids were fanned out before the slow transaction's event became visible.
+    const { rows } = await sql<{ id: string }>`insert into wb_events (id, cabinet_id, type, event_key, dedup_key, occurred_at)
+      overriding system value values (${Number(late.id) + 20_000}, ${cab}, 'new_order', 'newer', ${`${cab}:new_order:newer`}, now())
+      returning id`.execute(h.db);
+    await h.db.insertInto('notify_fanned_events').values({ event_id: rows[0]!.id }).execute();
+    expect(await fanOut(h.db, new Date())).toEqual({ events: 1, notifications: 1 });
+    expect((await outboxRows(h)).map((r) => (r.payload as any).events[0].key)).toEqual(['slow-transaction']);
   });
 
   it('a cancellation arriving after the order is one cancellation (and one order)', async () => {
