@@ -115,27 +115,29 @@ export interface ListOptions {
   cursor?: string;
 }
 
-/** A page of payouts, newest first, and the cursor of the next page (null at the end). */
-export async function listPayouts(db: Db, options: ListOptions): Promise<{ items: PublicPayout[]; next_cursor: string | null }> {
+/** What is wrong with a list query, per field (empty when it is fine). */
+export function listQueryErrors(options: ListOptions): FieldErrors {
   const errors: FieldErrors = {};
-  let status: Status | undefined;
-  if (options.status !== undefined) {
-    const upper = options.status.toUpperCase();
-    if (isStatus(upper)) status = upper;
-    else errors.status = 'must be one of NEW, PROCESSING, COMPLETED, FAILED, CANCELLED';
-  }
+  if (options.status !== undefined && !isStatus(options.status.toUpperCase())) errors.status = 'must be one of NEW, PROCESSING, COMPLETED, FAILED, CANCELLED';
   const limit = options.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) errors.limit = 'must be a whole number from 1 to 1000';
+  if (options.cursor && !decodeCursor(options.cursor)) errors.cursor = 'is not a cursor returned by this API';
+  return errors;
+}
+
+/** A bad list query: one message per field (exit 2 on the CLI, 400 over HTTP). */
+export function badListQuery(errors: FieldErrors): UsageError {
+  const list = Object.entries(errors).map(([f, m]) => `${f} ${m}`);
+  return new UsageError('PAYOUT_BAD_QUERY', `bad payout list query: ${list.join('; ')}`, { details: { fields: errors } });
+}
+
+/** A page of payouts, newest first, and the cursor of the next page (null at the end). */
+export async function listPayouts(db: Db, options: ListOptions): Promise<{ items: PublicPayout[]; next_cursor: string | null }> {
+  const errors = listQueryErrors(options);
+  if (Object.keys(errors).length) throw badListQuery(errors);
+  const status = options.status?.toUpperCase() as Status | undefined;
+  const limit = options.limit ?? 50;
   const beforeSeq = options.cursor ? decodeCursor(options.cursor) : undefined;
-  if (options.cursor && !beforeSeq) errors.cursor = 'is not a cursor returned by this API';
-  if (Object.keys(errors).length)
-    throw new UsageError(
-      'PAYOUT_BAD_QUERY',
-      `bad payout list query: ${Object.entries(errors)
-        .map(([f, m]) => `${f} ${m}`)
-        .join('; ')}`,
-      { details: { fields: errors } },
-    );
   const rows = await repo.listPayouts(db, { status, since: options.since, beforeSeq, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];

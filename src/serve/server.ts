@@ -6,7 +6,7 @@ import { parseSince } from '../core/time.js';
 import type { Database } from '../db/schema.js';
 import { createInsertBatcher } from '../payouts/insert-batcher.js';
 import { validateUpdate } from '../payouts/payout.validation.js';
-import { cancelPayout, createPayout, deletePayout, getPayout, listPayouts, updatePayout } from '../payouts/payouts.service.js';
+import { badListQuery, cancelPayout, createPayout, deletePayout, getPayout, listPayouts, listQueryErrors, updatePayout } from '../payouts/payouts.service.js';
 import { HttpProblem, problemOf, readJsonObject, sendEmpty, sendJson } from './http-json.js';
 import { openApiDocument } from './openapi.js';
 
@@ -52,8 +52,11 @@ export function createApiServer(db: Kysely<Database>, options: ApiOptions = {}):
       }
       const limitText = q.get('limit');
       const pageSize = limitText === null ? undefined : /^\d{1,4}$/.test(limitText) ? Number(limitText) : Number.NaN;
-      if (Object.keys(fields).length) throw new HttpProblem(400, 'PAYOUT_BAD_QUERY', 'bad payout list query', fields);
-      sendJson(res, 200, await listPayouts(db, { status: q.get('status') ?? undefined, since, limit: pageSize, cursor: q.get('cursor') ?? undefined }));
+      const query = { status: q.get('status') ?? undefined, since, limit: pageSize, cursor: q.get('cursor') ?? undefined };
+      // Every bad parameter is named at once.
+      const all = { ...fields, ...listQueryErrors(query) };
+      if (Object.keys(all).length) throw badListQuery(all);
+      sendJson(res, 200, await listPayouts(db, query));
     },
   };
 

@@ -137,7 +137,18 @@ describe('GET /api/payouts', () => {
     const bad = await call('GET', '/api/payouts?status=PAID&limit=5000');
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.fields).sort()).toEqual(['limit', 'status']);
-    expect((await call('GET', '/api/payouts?since=yesterday')).body.error.fields).toHaveProperty('since');
+    // Every bad parameter is named at once.
+    const worse = await call('GET', '/api/payouts?since=yesterday&status=PAID&limit=0&cursor=zz');
+    expect(worse.body.error).toMatchObject({
+      code: 'PAYOUT_BAD_QUERY',
+      fields: {
+        since: 'must be a duration like 7d or 12h, or a date like 2026-11-01',
+        status: 'must be one of NEW, PROCESSING, COMPLETED, FAILED, CANCELLED',
+        limit: 'must be a whole number from 1 to 1000',
+        cursor: 'is not a cursor returned by this API',
+      },
+    });
+    expect((await call('GET', '/api/payouts?cursor=&limit=1')).status).toBe(200);
   });
 });
 

@@ -60,6 +60,29 @@ describe('mp payouts (both engines)', () => {
   }, 400_000);
 });
 
+describe('mp payouts list (both engines)', () => {
+  it('every bad option is one stderr line, exit 2, before the database is opened', async () => {
+    const bad = await runMp(['payouts', 'list', '--status', 'paid', '--limit', '0', '--since', 'yesterday', '--cursor', 'zz'], {
+      env: { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+      timeoutMs: 60_000,
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(
+      bad.stderr
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).msg),
+    ).toEqual([
+      '--since: must be a duration like 7d or 12h, or a date like 2026-11-01',
+      '--status: must be one of NEW, PROCESSING, COMPLETED, FAILED, CANCELLED',
+      '--limit: must be a whole number from 1 to 1000',
+      '--cursor: is not a cursor returned by this API',
+      '4 invalid option(s) (fix the lines above; see --help)',
+    ]);
+  }, 120_000);
+});
+
 describe('mp serve --worker (both engines)', () => {
   it('serves the API and processes what it enqueues in the same process, then stops on SIGTERM', async () => {
     const child = spawn(process.execPath, [bin, '--json', 'serve', '--port', '0', '--worker'], {

@@ -1,8 +1,8 @@
 import type { Context } from '../../core/context.js';
-import { UsageError } from '../../core/errors.js';
 import { parseSince } from '../../core/time.js';
-import { listPayouts } from '../../payouts/payouts.service.js';
-import { intOption, payoutColumns, withFieldErrors } from './options.js';
+import type { FieldErrors } from '../../payouts/payout.validation.js';
+import { badListQuery, type ListOptions, listPayouts, listQueryErrors } from '../../payouts/payouts.service.js';
+import { payoutColumns, withFieldErrors } from './options.js';
 
 interface Options {
   status?: string;
@@ -12,17 +12,24 @@ interface Options {
 }
 
 export async function payoutsList(ctx: Context, options: Options): Promise<void> {
-  const limit = intOption(options.limit, '--limit', 50, 1, 1000);
+  // Every bad option is reported (one line each) before the database is opened.
+  const fields: FieldErrors = {};
   let since: Date | undefined;
   if (options.since !== undefined) {
     try {
       since = parseSince(options.since, ctx.clock.now());
-    } catch (error) {
-      throw new UsageError('BAD_OPTION', `--since: ${(error as Error).message}`);
+    } catch {
+      fields.since = 'must be a duration like 7d or 12h, or a date like 2026-11-01';
     }
   }
+  const limit = options.limit === undefined ? undefined : /^\d{1,4}$/.test(options.limit.trim()) ? Number(options.limit) : Number.NaN;
+  const query: ListOptions = { status: options.status, since, limit, cursor: options.cursor };
+  await withFieldErrors(ctx, async () => {
+    const errors = { ...fields, ...listQueryErrors(query) };
+    if (Object.keys(errors).length) throw badListQuery(errors);
+  });
   const { db } = await ctx.db();
-  const page = await withFieldErrors(ctx, () => listPayouts(db, { status: options.status, since, limit, cursor: options.cursor }));
+  const page = await listPayouts(db, query);
   if (ctx.out.json) {
     ctx.out.jsonDocument(page);
     return;
