@@ -4,7 +4,7 @@
 import { cardsByNm } from './card.repository.js';
 import type { NewEvent } from './event.repository.js';
 import { cancellationEvent, newOrderEvent, saleEvent } from './event-payloads.js';
-import { isEmptyJsonArray, jsonArrayItems } from './json-array.js';
+import { isEmptyJsonArray, jsonArrayChunks } from './json-array.js';
 import { existingOrders, upsertOrders } from './order.repository.js';
 import type { Db } from './recordset.js';
 import { upsertSales } from './sale.repository.js';
@@ -28,6 +28,8 @@ interface PageStore<T> {
 
 /** Rows are parsed and written in chunks of this size, all inside the page's one transaction. */
 const CHUNK = 5000;
+/** Items parsed per JSON.parse call (one call per item costs more; the whole page, far more memory). */
+const PARSE_CHUNK = 1000;
 
 const orders: PageStore<ParsedOrder> = {
   path: '/api/v1/supplier/orders',
@@ -164,10 +166,12 @@ async function storePage<T>(
     };
     // Within one chunk a later row for the same key wins (an upsert cannot touch a row twice).
     let chunk = new Map<string, T>();
-    for (const item of jsonArrayItems(body, store.what)) {
-      const row = store.parseRow(item);
-      chunk.set(store.key(row), row);
-      rows++;
+    for (const items of jsonArrayChunks(body, store.what, PARSE_CHUNK)) {
+      for (const item of items) {
+        const row = store.parseRow(item);
+        chunk.set(store.key(row), row);
+      }
+      rows += items.length;
       if (chunk.size >= CHUNK) {
         await writing;
         writing = write([...chunk.values()]);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config.js';
 import { parseCardsPage, parseFeedbacksPage, parseStocksReport } from '../../src/wb/content-parser.js';
-import { isEmptyJsonArray, jsonArrayItems } from '../../src/wb/json-array.js';
+import { isEmptyJsonArray, jsonArrayChunks, jsonArrayItems } from '../../src/wb/json-array.js';
 import { parseOrdersPage, parseSalesPage } from '../../src/wb/statistics-parser.js';
 import { categoryMask, decodeWbToken } from '../../src/wb/token.js';
 import { wbHosts } from '../../src/wb/wb-client.js';
@@ -47,6 +47,8 @@ describe('WB time', () => {
   it('reads offset-less timestamps as Moscow time and keeps explicit offsets', () => {
     expect(parseWbTime('2026-11-01T00:00:00').toISOString()).toBe('2026-10-31T21:00:00.000Z');
     expect(parseWbTime('2026-11-01T00:00:00.5').toISOString()).toBe('2026-10-31T21:00:00.500Z');
+    expect(parseWbTime('2026-03-01 02:59:59').toISOString()).toBe('2026-02-28T23:59:59.000Z');
+    expect(parseWbTime('2026-11-01T00:00:00+05:00').toISOString()).toBe('2026-10-31T19:00:00.000Z');
     expect(parseWbTime('2024-09-26T10:20:48+03:00').toISOString()).toBe('2024-09-26T07:20:48.000Z');
     expect(parseWbTime('2023-12-06T11:17:00.96577Z').toISOString()).toBe('2023-12-06T11:17:00.965Z');
     expect(toWbDateFrom(new Date('2026-10-31T21:00:00Z'))).toBe('2026-11-01T00:00:00');
@@ -99,6 +101,16 @@ describe('JSON array items from a Buffer', () => {
     expect([...jsonArrayItems(buf, 'test')]).toEqual([{ a: '}]"{', b: [1, { c: 2 }] }, { a: 'ж' }]);
     expect(isEmptyJsonArray(Buffer.from(' [ ]\n'))).toBe(true);
     expect(isEmptyJsonArray(buf)).toBe(false);
+  });
+
+  it('parses chunks of items with one JSON.parse each; a string ending in an escaped backslash ends there', () => {
+    const items = Array.from({ length: 7 }, (_, i) => ({ i, s: i % 2 ? 'a\\' : '"}{]', t: [i, { u: 'ж\\"' }] }));
+    const buf = Buffer.from(`[\n${items.map((x) => JSON.stringify(x)).join(' ,\n')}\n]`);
+    const chunks = [...jsonArrayChunks(buf, 'test', 3)];
+    expect(chunks.map((c) => c.length)).toEqual([3, 3, 1]);
+    expect(chunks.flat()).toEqual(items);
+    expect([...jsonArrayChunks(Buffer.from('[]'), 'test', 3)]).toEqual([]);
+    expect(() => [...jsonArrayChunks(Buffer.from('[{"a":"b\\"}]'), 'test', 3)]).toThrow(/cut off/);
   });
 
   it('reports a cut-off body', () => {
