@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import { UsageError } from '../core/errors.js';
 import { fromMinor, normalizeDecimal, toMinor } from '../core/money.js';
-import { ALMATY, formatZoned, fromZoned, startOfZonedDay, zonedParts, zoneOffsetMinutes } from '../core/time.js';
+import { ALMATY, formatZoned, fromZoned, startOfZonedDay, zonedDate, zonedParts, zoneOffsetMinutes } from '../core/time.js';
 import type { Database } from '../db/schema.js';
 import { CANCELLED_STATUSES, type OrderGrouping, orderBuckets, productTotals, type RawBucket, RETURNED_STATUSES } from './sales.repository.js';
 
@@ -46,9 +46,22 @@ export function periodWindow(period: string | undefined, now: Date, fallback = '
   return almatyWindow(new Date(now.getTime() - (days - 1) * DAY), now);
 }
 
+/** From the Almaty midnight of `from`'s day to `to`: whole Almaty days (sales periods). */
 export function almatyWindow(from: Date, to: Date): AlmatyWindow {
-  const start = startOfZonedDay(from, ALMATY);
-  return { from: start, to, timeZone: ALMATY, text: `${formatZoned(start, ALMATY)} – ${formatZoned(to, ALMATY)} Almaty time` };
+  return sinceWindow(startOfZonedDay(from, ALMATY), to);
+}
+
+/** Exactly [from, to], stated in Almaty time (`mp kaspi orders --since 12h` means the last 12 hours). */
+export function sinceWindow(from: Date, to: Date): AlmatyWindow {
+  return { from, to, timeZone: ALMATY, text: `${formatZoned(from, ALMATY)} – ${formatZoned(to, ALMATY)} Almaty time` };
+}
+
+/** Every Almaty day of the window as YYYY-MM-DD, oldest first. */
+export function almatyDays(window: AlmatyWindow): string[] {
+  const days: string[] = [];
+  // Kazakhstan keeps one offset all year: stepping 24 h from a midnight lands on the next midnight.
+  for (let t = startOfZonedDay(window.from, ALMATY).getTime(); t < window.to.getTime(); t += DAY) days.push(zonedDate(new Date(t), ALMATY));
+  return days;
 }
 
 function bucket(raw: RawBucket | undefined): Bucket {
@@ -83,10 +96,16 @@ export async function salesReport(db: Kysely<Database>, storeId: string, window:
   const mondayParts = zonedParts(new Date(today.getTime() - weekday * DAY + DAY / 2), ALMATY);
   const thisWeek = fromZoned({ year: mondayParts.year, month: mondayParts.month, day: mondayParts.day }, ALMATY);
   const lastWeek = startOfZonedDay(new Date(thisWeek.getTime() - 7 * DAY + DAY / 2), ALMATY);
-  const rows =
-    by === 'product'
-      ? (await productTotals(db, storeId, window.from, window.to)).map(productRow)
-      : (await orderBuckets(db, storeId, window.from, window.to, by as OrderGrouping, offset)).map((r) => ({ [by]: r.key, ...bucket(r) }));
+  let rows: Array<Record<string, unknown>>;
+  if (by === 'product') rows = (await productTotals(db, storeId, window.from, window.to)).map(productRow);
+  else {
+    const buckets = await orderBuckets(db, storeId, window.from, window.to, by as OrderGrouping, offset);
+    if (by === 'day') {
+      // Every day of the period, a day without orders as zeros (a gap in a daily report is a figure too).
+      const byDay = new Map(buckets.map((b) => [b.key, b]));
+      rows = almatyDays(window).map((day) => ({ day, ...bucket(byDay.get(day)) }));
+    } else rows = buckets.map((r) => ({ [by]: r.key, ...bucket(r) }));
+  }
   return {
     timeZone: ALMATY,
     window,

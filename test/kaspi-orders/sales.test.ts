@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ordersReport } from '../../src/kaspi-orders/orders.service.js';
-import { periodWindow, salesReport, topProducts } from '../../src/kaspi-orders/sales.service.js';
+import { periodWindow, salesReport, sinceWindow, topProducts } from '../../src/kaspi-orders/sales.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import type { FakeKaspiShop } from '../support/fake-kaspi-shop.js';
 import { FIXTURE_NOW, loadFixture } from './fixture.js';
@@ -35,12 +35,17 @@ describe('kaspi sales and top: Almaty days, hand-computed totals', () => {
       returned: 1,
       returnedSum: '5000',
     });
+    // Every Almaty day of the period, days without orders as zeros.
     expect((r.rows as Array<Record<string, unknown>>).map((d) => [d.day, d.orders, d.revenue])).toEqual([
+      ['2026-11-14', 0, '0'],
+      ['2026-11-15', 0, '0'],
       ['2026-11-16', 1, '1500'],
       ['2026-11-17', 1, '0'],
+      ['2026-11-18', 0, '0'],
       ['2026-11-19', 2, '4500'],
       ['2026-11-20', 2, '19000'],
     ]);
+    expect(r.rows[3]).toMatchObject({ orders: 1, sold: 0, returned: 1, returnedSum: '5000', aov: '0' });
     expect(r.today).toMatchObject({ orders: 2, sold: 2, revenue: '19000', aov: '9500', units: 5 });
     expect(r.yesterday).toMatchObject({ orders: 2, sold: 1, revenue: '4500', cancelled: 1, cancelledSum: '5000' });
     // G (19:30 UTC Sunday Nov 15) is Monday 00:30 in Almaty: this week, not last.
@@ -77,6 +82,13 @@ describe('kaspi sales and top: Almaty days, hand-computed totals', () => {
       [1, 'SKU-C', 4, 3],
       [2, 'SKU-B', 3, 2],
     ]);
+  });
+
+  it('`orders --since 12h` is exactly 12 hours; a sales period is whole Almaty days', () => {
+    const twelve = sinceWindow(new Date(now.getTime() - 12 * 3_600_000), now);
+    expect(twelve.from.toISOString()).toBe('2026-11-20T00:00:00.000Z');
+    expect(twelve.text).toBe('2026-11-20 05:00 – 2026-11-20 17:00 Almaty time');
+    expect(periodWindow('1d', now).from.toISOString()).toBe('2026-11-19T19:00:00.000Z');
   });
 
   it('lists orders in Almaty time with the customer masked', async () => {

@@ -2,7 +2,7 @@ import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
 import { resolveStore } from '../../demper/stores.service.js';
 import { ordersReport } from '../../kaspi-orders/orders.service.js';
-import { almatyWindow } from '../../kaspi-orders/sales.service.js';
+import { sinceWindow } from '../../kaspi-orders/sales.service.js';
 import { ORDER_STATES } from '../../kaspi-orders/shop-api.parser.js';
 import { almatySince, stateAlmatyWindow } from './orders-common.js';
 
@@ -21,7 +21,7 @@ export async function kaspiOrders(ctx: Context, options: Options): Promise<numbe
     throw new UsageError('KASPI_BAD_STATE', `--state is one of ${ORDER_STATES.join(', ')}, got "${options.state}"`);
   const limit = options.limit === undefined ? 1000 : Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError('KASPI_BAD_LIMIT', `--limit is a positive whole number, got "${options.limit}"`);
-  const window = almatyWindow(almatySince(options.since ?? '7d', ctx), ctx.clock.now());
+  const window = sinceWindow(almatySince(options.since ?? '7d', ctx), ctx.clock.now());
   const db = (await ctx.db()).db;
   const store = await resolveStore(db, options.store);
   const rows = await ordersReport(db, store.id, { since: window.from, state, status: options.status?.toUpperCase(), limit });
