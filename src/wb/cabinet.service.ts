@@ -16,7 +16,7 @@ import {
   type WbCabinet,
 } from './cabinet.repository.js';
 import type { Db } from './recordset.js';
-import { decodeWbToken, REQUIRED_CATEGORIES, tokenHash } from './token.js';
+import { decodeWbToken, REQUIRED_CATEGORIES, type RequiredCategory, tokenHash } from './token.js';
 import { attachUser, cabinetUserNames, findOrCreateUser } from './user.repository.js';
 import { HOST_CATEGORY, WbClient, type WbHost, wbHosts } from './wb-client.js';
 
@@ -34,7 +34,7 @@ export interface TokenCheck {
   seller?: { name?: string; sid?: string; tradeMark?: string };
   expiresAt?: Date;
   categories: string[];
-  /** Required categories the token lacks (by its claims or because the host's /ping said 401). */
+  /** Required categories the token lacks: the ones whose host answered /ping with 401 or 403. */
   missing: string[];
   warnings: string[];
 }
@@ -58,21 +58,23 @@ export async function checkToken(deps: Pick<CabinetDeps, 'config' | 'log' | 'clo
     warnings.push(`the token expires in ${days} day(s) (${info.expiresAt.toISOString().slice(0, 10)}): create a new one soon and run \`mp wb cabinet add\``);
   }
   const client = new WbClient({ hosts: wbHosts(deps.config), token, cabinet, log: deps.log, retries: 1 });
-  const missing = new Set(REQUIRED_CATEGORIES.filter((c) => !info.categories.includes(c)));
+  // The hosts' /ping decides, not the `s` claim: WB documents its bits by "position" without saying
+  // whether position 1 is 1<<0 or 1<<1 (and public decoders differ), while /ping checks that the
+  // token's category matches the host. The decoded claim is shown as is.
+  const missing = new Set<RequiredCategory>();
   try {
     const seller = (await client.request<{ name?: string; sid?: string; tradeMark?: string }>('common', { path: '/api/v1/seller-info' })).body;
     for (const host of PING_HOSTS) {
       try {
         await client.request(host, { path: '/ping' });
       } catch (error) {
-        if ((error as UserError).code === 'WB_UNAUTHORIZED' || (error as UserError).code === 'WB_FORBIDDEN')
-          missing.add(host as (typeof REQUIRED_CATEGORIES)[number]);
+        if ((error as UserError).code === 'WB_UNAUTHORIZED' || (error as UserError).code === 'WB_FORBIDDEN') missing.add(host as RequiredCategory);
         else throw error;
       }
     }
     for (const c of missing)
       warnings.push(`the token has no ${HOST_CATEGORY[CATEGORY_HOST[c]!]} access: ${syncWhat(c)} will fail until a token with it is added`);
-    return { seller, expiresAt: info.expiresAt, categories: info.categories, missing: [...missing], warnings };
+    return { seller, expiresAt: info.expiresAt, categories: info.categories, missing: REQUIRED_CATEGORIES.filter((c) => missing.has(c)), warnings };
   } finally {
     await client.close();
   }

@@ -322,12 +322,31 @@ export class FakeWb {
   }
 }
 
+const PING_CATEGORY: Record<string, string> = { statistics: 'statistics', feedbacks: 'feedbacks', content: 'content', analytics: 'analytics' };
+
+/**
+ * Settings that give each category host its own path on the fake (`<url>/statistics`, …), so that
+ * each host's /ping checks its category. Only /ping and seller-info answer on such paths.
+ */
+export function wbHostsByPath(wb: FakeWb): Record<string, string> {
+  const env: Record<string, string> = { MP_WB_COMMON_URL: wb.url };
+  for (const host of Object.keys(PING_CATEGORY)) env[`MP_WB_${host.toUpperCase()}_URL`] = `${wb.url}/${host}`;
+  return env;
+}
+
 /** Starts the fake WB API; all hosts are served from one origin (use it as MP_WB_URL). */
 export async function startFakeWb(options: FakeWbOptions = {}): Promise<FakeWb> {
   let wb!: FakeWb;
   const server = await startFakeServer((s) => {
     const ok = (body: unknown): FakeResponse => ({ status: 200, body });
+    // One origin serves every host, so a plain /ping cannot know which host it stands for: it checks
+    // the token only. `/<host>/ping` (see wbHostsByPath) checks the host's category, as WB's does.
     s.route('GET', '/ping', (req) => wb.guard(req, undefined) ?? ok(wbFixture('ping.json')));
+    s.route('GET', '/:host/ping', (req) => {
+      const category = PING_CATEGORY[req.params.host!];
+      if (!category) return { status: 404, body: { title: 'not found' } };
+      return wb.guard(req, category) ?? ok(wbFixture('ping.json'));
+    });
     s.route('GET', '/api/v1/seller-info', (req) => wb.guard(req, undefined) ?? ok(wbFixture('seller-info.json')));
     s.route('GET', '/api/v1/supplier/orders', (req) => {
       const denied = wb.guard(req, 'statistics', wb.statisticsBucket(req.path));

@@ -6,7 +6,7 @@ import type { Clock } from '../../src/core/time.js';
 import { addCabinet } from '../../src/wb/cabinet.service.js';
 import { type SyncOptions, syncWb } from '../../src/wb/sync.service.js';
 import type { TestDatabase } from '../support/db.js';
-import type { FakeWb } from '../support/fake-wb.js';
+import { type FakeWb, wbHostsByPath } from '../support/fake-wb.js';
 
 export class TestClock implements Clock {
   constructor(public at: Date) {}
@@ -30,6 +30,11 @@ export function wbDeps(handle: TestDatabase, wb: FakeWb, clock: Clock, log = mem
   return { db: handle.db, config, log, clock, secretKey: key, userName: 'tester', client: { retries: 3, maxRetryWaitMs: 5000 } };
 }
 const key = randomBytes(32);
+
+/** Like wbDeps, but each category host has its own path on the fake, so its /ping checks the category. */
+export function wbDepsByHostPath(handle: TestDatabase, wb: FakeWb, clock: Clock, log = memoryLogger()) {
+  return { ...wbDeps(handle, wb, clock, log), config: resolveConfig({ home: '/nonexistent-mp-home' }, wbHostsByPath(wb)) };
+}
 
 export async function addFakeCabinet(deps: ReturnType<typeof wbDeps>, token: string) {
   return addCabinet(deps, token);

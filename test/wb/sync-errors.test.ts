@@ -3,7 +3,7 @@ import { addCabinet, checkCabinet, listCabinetRows, removeCabinet } from '../../
 import { getStreamState } from '../../src/wb/sync-state.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { type FakeWb, makeWbToken, msk, startFakeWb, wbFixture } from '../support/fake-wb.js';
-import { sync, TestClock, wbDeps } from './helpers.js';
+import { sync, TestClock, wbDeps, wbDepsByHostPath } from './helpers.js';
 
 describe('mp wb sync: rate limits and rejected tokens', () => {
   let handle: TestDatabase;
@@ -31,13 +31,34 @@ describe('mp wb sync: rate limits and rejected tokens', () => {
     await expect(addCabinet(deps, expired)).rejects.toMatchObject({ code: 'WB_TOKEN_EXPIRED' });
   });
 
-  it('names missing categories and warns about expiry within 14 days', async () => {
-    const deps = wbDeps(handle, wb, clock);
+  it('names the categories whose host /ping refuses the token and warns about expiry within 14 days', async () => {
+    const deps = wbDepsByHostPath(handle, wb, clock);
     const token = makeWbToken({ categories: ['statistics', 'content', 'analytics'], expiresAt: new Date(Date.now() + 5 * 86_400_000) });
+    const pings = wb.server.requestsTo('/:host/ping').length;
     const added = await addCabinet(deps, token, 'no-feedbacks');
+    expect(
+      wb.server
+        .requestsTo('/:host/ping')
+        .slice(pings)
+        .map((r) => r.path),
+    ).toEqual(['/statistics/ping', '/feedbacks/ping', '/content/ping', '/analytics/ping']);
     expect(added.check?.missing).toEqual(['feedbacks']);
+    expect(added.check?.categories).toEqual(['content', 'analytics', 'statistics']);
     expect(added.check?.warnings.join('\n')).toMatch(/expires in 5 day/);
     expect(added.check?.warnings.join('\n')).toMatch(/no Feedbacks & Questions access: reviews will fail/);
+    const stored = await handle.db.selectFrom('wb_cabinets').select('status_detail').where('name', '=', 'no-feedbacks').executeTakeFirstOrThrow();
+    expect(stored.status_detail).toBe('missing: feedbacks');
+  });
+
+  it("the token's `s` claim alone names nothing missing: WB does not say how its bit positions count, /ping decides", async () => {
+    // On the fake's single origin /ping checks the token but cannot know the host, so it accepts.
+    const deps = wbDeps(handle, wb, clock);
+    const token = makeWbToken({ categories: ['statistics', 'content', 'analytics'], sid: 'claims-only' });
+    const added = await addCabinet(deps, token, 'claims-only');
+    expect(added.check?.categories).not.toContain('feedbacks');
+    expect(added.check?.missing).toEqual([]);
+    expect(added.check?.warnings).toEqual([]);
+    await removeCabinet(handle.db, 'claims-only');
   });
 
   it('401 on one stream fails that stream with the token and category named; the others commit', async () => {
@@ -58,7 +79,7 @@ describe('mp wb sync: rate limits and rejected tokens', () => {
     expect(cabinet.status).toBe('unauthorized');
     const run = await handle.db.selectFrom('wb_sync_runs').select(['status', 'error_code']).where('stream', '=', 'reviews').executeTakeFirstOrThrow();
     expect(run).toEqual({ status: 'failed', error_code: 'WB_UNAUTHORIZED' });
-    const [checked] = await checkCabinet(deps, 'no-feedbacks');
+    const [checked] = await checkCabinet(wbDepsByHostPath(handle, wb, clock), 'no-feedbacks');
     expect(checked!.check?.missing).toEqual(['feedbacks']);
   });
 
