@@ -207,8 +207,12 @@ async function sendChanges(c: SendContext, changes: PlanItem[], out: RunItem[]):
 
 async function viaXml(db: Kysely<Database>, store: StoreRow, items: PlanItem[], o: RunOptions): Promise<{ items: RunItem[]; xml?: string; note?: string }> {
   try {
-    const path = await writeStoreFeed(db, store, items, o.exportDir, o.now);
-    return { items: items.map((i) => ({ ...i, mode: i.decision.change ? 'xml' : 'unchanged' })), xml: path };
+    const feed = await writeStoreFeed(db, store, items, o.exportDir, o.now);
+    const note =
+      feed.assumedPP1 > 0
+        ? `${feed.assumedPP1} of ${feed.offers} offers have no preorder row naming their points (PP1–PP5): listed as available at PP1; set them with \`mp preorders add\``
+        : undefined;
+    return { items: items.map((i) => ({ ...i, mode: i.decision.change ? 'xml' : 'unchanged' })), xml: feed.path, note };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return { items: items.map((i) => ({ ...i, mode: i.decision.change ? 'failed' : 'unchanged', runError: error.message })), note: error.message };

@@ -17,6 +17,7 @@ import { findStore } from '../../src/demper/stores.repository.js';
 import { addStore } from '../../src/demper/stores.service.js';
 import { merchantWriteLock } from '../../src/demper/write-lock.js';
 import type { HttpClient } from '../../src/http/client.js';
+import { upsertPreorders } from '../../src/preorders/preorders.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { type FakeKaspiMc, startFakeKaspiMc } from '../support/fake-kaspi-mc.js';
 
@@ -231,9 +232,15 @@ describe('demper plan and run', () => {
     const store = (await findStore(handle.db, 'M1'))!;
     await handle.db.updateTable('demper_products').set({ price: '1000' }).where('sku', '=', 'P1').execute();
     const calls = fake.requestsTo('/pricefeed/upload/merchant/process').length;
+    // P2's points come from its preorder row: stock 5 at PP1 with 3 days of preorder, none at PP2, PP3 as yes.
+    await upsertPreorders(handle.db, store.id, [{ sku: 'P2', model: 'Case', brand: '', price: 500, pp: ['5', 'no', 'yes', null, null], preorderDays: 3 }]);
     const report = await runRepricing(handle.db, { offers: kaspiOffersFetcher(offersClient), key }, options([store], { apply: true, via: 'xml' }));
     const path = report.stores[0]!.xml!;
     const xml = readFileSync(path, 'utf8');
+    expect(xml).toMatch(
+      /<offer sku="P2">\s*<model>[^<]*<\/model>\s*<brand><\/brand>\s*<availabilities>\s*<availability available="yes" storeId="PP1" preOrder="3" stockCount="5"\/>\s*<availability available="no" storeId="PP2"\/>\s*<availability available="yes" storeId="PP3" preOrder="3"\/>\s*<\/availabilities>/,
+    );
+    expect(report.stores[0]!.note).toMatch(/^3 of 4 offers have no preorder row naming their points.*available at PP1/);
     expect(xml).toMatch(/^<\?xml version='1.0' encoding='utf-8'\?>\n<kaspi_catalog date="2026-11-21T17:00:00\+05:00" xmlns="kaspiShopping"/);
     expect(xml).toContain('<merchantid>M1</merchantid>');
     expect(xml).toMatch(
