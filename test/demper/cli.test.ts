@@ -9,6 +9,9 @@ import { runMp } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
 import { type FakeKaspiMc, startFakeKaspiMc } from '../support/fake-kaspi-mc.js';
 
+// Each subprocess opens the database anew; on a busy shared machine one PGlite start alone has taken over a minute.
+const SUBPROCESS_MS = 180_000;
+
 let handle: TestDatabase;
 let fake: FakeKaspiMc;
 let home: string;
@@ -46,7 +49,11 @@ afterAll(async () => {
 describe('mp demper (subprocess)', () => {
   it('plan --json prints the planned decisions and run --apply makes exactly those updates', async () => {
     const cookie = fake.newSession(['M1']);
-    const add = await runMp(['demper', 'store', 'add', '--merchant-id', 'M1', '--name', 'Shop', '--session-stdin'], { env, input: cookie });
+    const add = await runMp(['demper', 'store', 'add', '--merchant-id', 'M1', '--name', 'Shop', '--session-stdin'], {
+      env,
+      input: cookie,
+      timeoutMs: SUBPROCESS_MS,
+    });
     expect(add.stderr).toBe('');
     expect(add.code).toBe(0);
     expect(add.stdout).not.toContain(cookie);
@@ -57,10 +64,10 @@ describe('mp demper (subprocess)', () => {
       csv,
       'sku,product_id,name,price,min_price,max_price,step,strategy\nP1,100001,Phone,1000,800,1500,5,undercut\nP2,100002,Case,500,300,700,1,match\nP3,100003,Cable,300,250,400,1,undercut\n',
     );
-    const imp = await runMp(['demper', 'products', 'import', '--store', 'M1', '--file', csv], { env });
+    const imp = await runMp(['demper', 'products', 'import', '--store', 'M1', '--file', csv], { env, timeoutMs: SUBPROCESS_MS });
     expect(imp.code).toBe(0);
 
-    const plan = await runMp(['--json', 'demper', 'plan'], { env });
+    const plan = await runMp(['--json', 'demper', 'plan'], { env, timeoutMs: SUBPROCESS_MS });
     expect(plan.code).toBe(0);
     const planned = JSON.parse(plan.stdout) as Record<string, unknown>[];
     expect(planned).toEqual([
@@ -70,7 +77,7 @@ describe('mp demper (subprocess)', () => {
     ]);
     expect(fake.updates).toEqual([]);
 
-    const run = await runMp(['--json', 'demper', 'run', '--apply'], { env });
+    const run = await runMp(['--json', 'demper', 'run', '--apply'], { env, timeoutMs: SUBPROCESS_MS });
     expect(run.code).toBe(0);
     const changes = planned.filter((p) => p.new_price !== null && p.new_price !== p.price).map((p) => ({ sku: p.sku, price: p.new_price }));
     expect(fake.updates.map((u) => ({ sku: u.sku, price: u.price }))).toEqual(changes);
@@ -83,11 +90,11 @@ describe('mp demper (subprocess)', () => {
     ]);
 
     fake.expire(cookie);
-    const check = await runMp(['demper', 'store', 'check'], { env });
+    const check = await runMp(['demper', 'store', 'check'], { env, timeoutMs: SUBPROCESS_MS });
     expect(check.code).toBe(1);
     expect(check.stdout).toContain('expired');
     expect(check.stdout).toContain('mp demper store add --merchant-id M1');
-  }, 120_000);
+  }, 600_000);
 
   // Each PGlite subprocess opens the embedded database anew (~5–10 s): PostgreSQL only; the same
   // behaviour is covered in-process on both engines by test/demper/run.test.ts.
@@ -95,7 +102,11 @@ describe('mp demper (subprocess)', () => {
     'run --apply: a 429 pauses the merchant and the next run does not call it; --shard 0/2 and 1/2 plan every product once',
     async () => {
       const cookie = fake.newSession(['M1']);
-      const add = await runMp(['demper', 'store', 'add', '--merchant-id', 'M1', '--name', 'Shop', '--session-stdin'], { env, input: cookie });
+      const add = await runMp(['demper', 'store', 'add', '--merchant-id', 'M1', '--name', 'Shop', '--session-stdin'], {
+        env,
+        input: cookie,
+        timeoutMs: SUBPROCESS_MS,
+      });
       expect(add.code).toBe(0);
       fake.offers['100001'] = [
         { merchantId: 'M1', price: 985 },
@@ -108,7 +119,7 @@ describe('mp demper (subprocess)', () => {
       const calls = () => fake.requestsTo('/pricefeed/upload/merchant/process').length;
       const before = calls();
       fake.server.fault('/pricefeed/upload/merchant/process', { status: 429, body: { error: 'Too many requests' } }, 'POST');
-      const first = await runMp(['--json', 'demper', 'run', '--apply'], { env });
+      const first = await runMp(['--json', 'demper', 'run', '--apply'], { env, timeoutMs: SUBPROCESS_MS });
       expect(first.code).toBe(1);
       expect(calls()).toBe(before + 1);
       expect(first.stderr).toMatch(/429.*paused until/);
@@ -116,7 +127,7 @@ describe('mp demper (subprocess)', () => {
       expect(doc.stores[0]).toMatchObject({ failed: 1, skipped: 1 });
       expect(new Date(doc.stores[0]!.paused_until).getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
 
-      const second = await runMp(['--json', 'demper', 'run', '--apply'], { env });
+      const second = await runMp(['--json', 'demper', 'run', '--apply'], { env, timeoutMs: SUBPROCESS_MS });
       expect(second.code).toBe(1);
       expect(calls()).toBe(before + 1);
       expect(second.stderr).toMatch(/paused until/);
@@ -125,8 +136,8 @@ describe('mp demper (subprocess)', () => {
       const { writeFileSync } = await import('node:fs');
       const extra = Array.from({ length: 20 }, (_, i) => `H${i},${200000 + i},Item ${i},100,50,150,1,hold`);
       writeFileSync(csv, `sku,product_id,name,price,min_price,max_price,step,strategy\n${extra.join('\n')}\n`);
-      expect((await runMp(['demper', 'products', 'import', '--store', 'M1', '--file', csv], { env })).code).toBe(0);
-      const shards = await Promise.all(['0/2', '1/2'].map((s) => runMp(['--json', 'demper', 'plan', '--shard', s], { env })));
+      expect((await runMp(['demper', 'products', 'import', '--store', 'M1', '--file', csv], { env, timeoutMs: SUBPROCESS_MS })).code).toBe(0);
+      const shards = await Promise.all(['0/2', '1/2'].map((s) => runMp(['--json', 'demper', 'plan', '--shard', s], { env, timeoutMs: SUBPROCESS_MS })));
       const skus = shards.map((r) => {
         expect(r.code).toBe(0);
         return (JSON.parse(r.stdout) as { sku: string }[]).map((x) => x.sku);
@@ -135,7 +146,7 @@ describe('mp demper (subprocess)', () => {
       expect(skus[1]!.length).toBeGreaterThan(0);
       expect([...skus[0]!, ...skus[1]!].sort()).toEqual(['P1', 'P2', 'P3', ...extra.map((l) => l.split(',')[0]!)].sort());
     },
-    180_000,
+    600_000,
   );
 
   // Each PGlite subprocess opens the embedded database anew (~5–10 s): this flow runs on PostgreSQL only;
@@ -163,11 +174,11 @@ describe('mp demper (subprocess)', () => {
           '--preorder',
           '10',
         ],
-        { env },
+        { env, timeoutMs: SUBPROCESS_MS },
       );
       expect(add.code).toBe(0);
       const file = join(home, 'pre.xlsx');
-      const exp = await runMp(['preorders', 'export', '--store', 'M1', '--out', file], { env });
+      const exp = await runMp(['preorders', 'export', '--store', 'M1', '--out', file], { env, timeoutMs: SUBPROCESS_MS });
       expect(exp.code).toBe(0);
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.readFile(file);
@@ -183,14 +194,14 @@ describe('mp demper (subprocess)', () => {
         'PP5',
         'preorder',
       ]);
-      const imp = await runMp(['--json', 'preorders', 'import', file, '--store', 'M1'], { env });
+      const imp = await runMp(['--json', 'preorders', 'import', file, '--store', 'M1'], { env, timeoutMs: SUBPROCESS_MS });
       expect(imp.code).toBe(0);
       expect(JSON.parse(imp.stdout)).toMatchObject({ imported: 1 });
-      const list = await runMp(['--json', 'preorders', 'list', '--store', 'M1'], { env });
+      const list = await runMp(['--json', 'preorders', 'list', '--store', 'M1'], { env, timeoutMs: SUBPROCESS_MS });
       expect(JSON.parse(list.stdout)).toEqual([
         { sku: 'PRE-1', model: 'Lamp', brand: 'Без бренда', price: 1500, pp1: '3', pp2: 'yes', pp3: null, pp4: null, pp5: null, preorder: 10 },
       ]);
     },
-    120_000,
+    600_000,
   );
 });
