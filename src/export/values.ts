@@ -1,4 +1,5 @@
 // How a database value of each column type is written in each format.
+import { UserError } from '../core/errors.js';
 import { normalizeDecimal } from '../core/money.js';
 import type { ExportColumn } from './dataset.js';
 
@@ -16,7 +17,7 @@ export function jsonValue(column: ExportColumn, value: unknown): unknown {
       if (typeof value === 'string' && /^-?[1-9]\d*$|^0$/.test(value)) return value;
       return normalizeDecimal(typeof value === 'number' ? value : String(value));
     case 'timestamp':
-      return toDate(value).toISOString();
+      return isoUtc(value);
     case 'boolean':
       return Boolean(value);
     case 'json':
@@ -40,7 +41,7 @@ export function csvValue(column: ExportColumn, value: unknown, style: CsvStyle):
       return style.excel ? text.replace('.', ',') : text;
     }
     case 'timestamp': {
-      const iso = toDate(value).toISOString();
+      const iso = isoUtc(value);
       return style.excel ? iso.slice(0, 19).replace('T', ' ') : iso;
     }
     case 'json':
@@ -63,7 +64,7 @@ export function xlsxValue(column: ExportColumn, value: unknown): string | number
     case 'decimal':
       return Number(value);
     case 'timestamp':
-      return toDate(value);
+      return new Date(isoUtc(value));
     case 'boolean':
       return Boolean(value);
     case 'json':
@@ -75,6 +76,18 @@ export function xlsxValue(column: ExportColumn, value: unknown): string | number
 
 function truncate(text: string): string {
   return text.length > XLSX_MAX_TEXT ? `${text.slice(0, XLSX_MAX_TEXT - 1)}…` : text;
+}
+
+const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/** ISO 8601 UTC with milliseconds. Export pages bring timestamps in that form already (pages.ts). */
+function isoUtc(value: unknown): string {
+  if (typeof value === 'string' && ISO_UTC.test(value)) return value;
+  const date = toDate(value);
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999) {
+    throw new UserError('EXPORT_BAD_TIME', `cannot export the time "${String(value)}": only years 1 to 9999 are written`);
+  }
+  return date.toISOString();
 }
 
 function toDate(value: unknown): Date {

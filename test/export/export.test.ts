@@ -185,6 +185,47 @@ describe('mp export: datasets in every format', () => {
     expect(readdirSync(sub)).toEqual([]);
   });
 
+  it('times: ISO 8601 UTC with milliseconds in every format (microseconds cut, as a JS Date would); infinity refused, no file', async () => {
+    const ids = (await handle.db.selectFrom('kaspi_offer_history').select('id').orderBy('id').execute()).map((r) => r.id);
+    const timed = (odd: string | null) =>
+      defineDataset({
+        name: 'timed',
+        description: 'times with microseconds',
+        key: 'id',
+        columns: [
+          { name: 'id', type: 'integer' },
+          { name: 'at', type: 'timestamp' },
+        ],
+        query: (db) =>
+          db
+            .selectFrom('kaspi_offer_history')
+            .where('id', 'in', ids.slice(0, 2))
+            .select([
+              'id',
+              sql<string>`case when id = ${ids[0]} then timestamptz '2026-11-21 23:59:59.999987+05' else coalesce(${odd}::timestamptz, timestamptz '2026-01-02 03:04:05+00') end`.as(
+                'at',
+              ),
+            ]),
+      });
+    const dataset = timed(null);
+    const want = [
+      { id: Number(ids[0]), at: '2026-11-21T18:59:59.999Z' },
+      { id: Number(ids[1]), at: '2026-01-02T03:04:05.000Z' },
+    ];
+    for (const format of FORMATS) {
+      const { path } = await exportTo(dataset, format);
+      expect(await readBack(dataset, format, path), format).toEqual(want);
+    }
+    const sub = mkdtempSync(join(dir, 'time-'));
+    for (const odd of ['infinity', '-infinity', '0044-03-15 12:00:00+00 BC']) {
+      for (const format of FORMATS) {
+        const request = { dataset: timed(odd), format, target: openFileTarget(join(sub, `out.${format}`)), conditions: [] };
+        await expect(exportDataset(handle.db, request), `${odd} ${format}`).rejects.toThrow(/cannot export the time ".+": only years 1 to 9999/);
+      }
+    }
+    expect(readdirSync(sub)).toEqual([]);
+  });
+
   it('CSV is RFC 4180; --excel adds a BOM, semicolons, decimal commas and keeps formulas as text', async () => {
     const offers = findDataset('kaspi-offers');
     const plain = readFileSync((await exportTo(offers, 'csv')).path, 'utf8');
