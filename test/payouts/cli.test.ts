@@ -81,6 +81,33 @@ describe('mp payouts list (both engines)', () => {
       '4 invalid option(s) (fix the lines above; see --help)',
     ]);
   }, 120_000);
+
+  it('update and process: every bad flag is one stderr line, exit 2, before the database is opened', async () => {
+    const noDb = { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
+    const msgs = (stderr: string) =>
+      stderr
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).msg);
+    const update = await runMp(['payouts', 'update', '00000000-0000-0000-0000-000000000000', '--amount', '0.00', '--recipient', ' '], {
+      env: noDb,
+      timeoutMs: 60_000,
+    });
+    expect(update.code).toBe(2);
+    expect(msgs(update.stderr)).toEqual([
+      '--amount: must be at least 0.01',
+      '--recipient: is required',
+      '2 invalid option(s) (fix the lines above; see --help)',
+    ]);
+    const worker = await runMp(['payouts', 'process', '--once', '--concurrency', '0', '--batch', 'x', '--lease', '10ms'], { env: noDb, timeoutMs: 60_000 });
+    expect(worker.code).toBe(2);
+    expect(msgs(worker.stderr)).toEqual([
+      '--concurrency must be a whole number from 1 to 8, got "0"',
+      '--batch must be a whole number from 1 to 5000, got "x"',
+      '--lease must be a duration of at least 100ms like 30s or 2m, got "10ms"',
+      '3 invalid options (fix the lines above; see --help)',
+    ]);
+  }, 120_000);
 });
 
 describe('mp serve --worker (both engines)', () => {

@@ -27,11 +27,26 @@ function duration(text: string | undefined, flag: string, fallback: number): num
 }
 
 export async function payoutsProcess(ctx: Context, options: Options): Promise<void> {
-  const concurrency = intOption(options.concurrency, '--concurrency', 1, 1, 8);
-  const batch = intOption(options.batch, '--batch', 100, 1, 5000);
-  const maxAttempts = intOption(options.maxAttempts, '--max-attempts', 5, 1, 100);
-  const leaseMs = duration(options.lease, '--lease', 60_000);
-  const retryBaseMs = duration(options.retryDelay, '--retry-delay', 1000);
+  // Every bad flag is one stderr line, then exit 2 (before the gateway or the database is touched).
+  const errors: string[] = [];
+  const check = <T>(fn: () => T, fallback: T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      errors.push((error as Error).message);
+      return fallback;
+    }
+  };
+  const concurrency = check(() => intOption(options.concurrency, '--concurrency', 1, 1, 8), 1);
+  const batch = check(() => intOption(options.batch, '--batch', 100, 1, 5000), 100);
+  const maxAttempts = check(() => intOption(options.maxAttempts, '--max-attempts', 5, 1, 100), 5);
+  const leaseMs = check(() => duration(options.lease, '--lease', 60_000), 60_000);
+  const retryBaseMs = check(() => duration(options.retryDelay, '--retry-delay', 1000), 1000);
+  if (errors.length === 1) throw new UsageError('BAD_OPTION', errors[0]!);
+  if (errors.length > 1) {
+    for (const message of errors) ctx.log.error(message, { code: 'BAD_OPTION' });
+    throw new UsageError('BAD_OPTION', `${errors.length} invalid options`, { hint: 'fix the lines above; see --help' });
+  }
   const gateway = await gatewayFromConfig(ctx.config, options.gateway);
   const handle = await ctx.db();
   const worker = startWorker(handle.db, { gateway, log: ctx.log, concurrency, batch, leaseMs, maxAttempts, retryBaseMs, once: options.once });

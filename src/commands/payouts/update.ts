@@ -1,5 +1,6 @@
 import type { Context } from '../../core/context.js';
-import { updatePayout } from '../../payouts/payouts.service.js';
+import { validateUpdate } from '../../payouts/payout.validation.js';
+import { invalidPayout, updatePayout } from '../../payouts/payouts.service.js';
 import { renderPayout, withFieldErrors } from './options.js';
 
 interface Options {
@@ -11,6 +12,12 @@ interface Options {
 export async function payoutsUpdate(ctx: Context, id: string, options: Options): Promise<void> {
   const body: Record<string, unknown> = {};
   for (const key of ['amount', 'recipient', 'comment'] as const) if (options[key] !== undefined) body[key] = options[key];
-  const { db } = await ctx.db();
-  renderPayout(ctx, await withFieldErrors(ctx, () => updatePayout(db, id, body)));
+  const payout = await withFieldErrors(ctx, async () => {
+    // Bad flags fail before the database is opened.
+    const checked = validateUpdate(body);
+    if (!checked.ok) throw invalidPayout(checked.errors);
+    const { db } = await ctx.db();
+    return updatePayout(db, id, body);
+  });
+  renderPayout(ctx, payout);
 }
