@@ -7,7 +7,7 @@ import { systemClock } from '../../src/core/time.js';
 import type { NotifyDeps } from '../../src/notify/notify.service.js';
 import { runBot } from '../../src/notify/telegram/bot.service.js';
 import { botTokenHash } from '../../src/notify/telegram/bot-token.js';
-import { saveBotToken } from '../../src/notify/telegram/bot-token.repository.js';
+import { getChat, saveBotToken, saveChat } from '../../src/notify/telegram/bot-token.repository.js';
 import { TelegramClient } from '../../src/notify/telegram/telegram-client.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { type FakeTelegram, parseTelegramHtml, startFakeTelegram } from '../support/fake-telegram.js';
@@ -138,6 +138,57 @@ describe('the Telegram bot', () => {
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.disabled_at === null)).toBe(true);
     expect(tg.sentTo(chat).at(-1)!.text).toContain('Выберите раздел');
+  });
+
+  it('an initial sync that a stop interrupted goes on when the bot starts again', { timeout: 120_000 }, async () => {
+    await saveChat(h.db, chat, { state: 'syncing' });
+    const before = tg.sentTo(chat).length;
+    expect(await poll()).toEqual({ updates: 0 });
+    const sent = tg.sentTo(chat).slice(before);
+    expect(sent.some((m) => m.text.includes('Загружаю данные'))).toBe(true);
+    expect(sent.at(-1)!.text).toContain('Выберите раздел');
+    expect((await getChat(h.db, chat))!.state).toBe('menu');
+  });
+
+  it('serves other chats while one chat’s initial sync runs; that chat gets “still loading” until its menu', { timeout: 180_000 }, async () => {
+    const wb2 = await startFakeWb({ orders: 20, sales: 5, products: 2, reviews: 2, from: new Date(Date.now() - 86_400_000) });
+    const deps2 = { ...deps, config: resolveConfig({ home: '/nonexistent-mp-home' }, { MP_WB_URL: wb2.url, MP_TELEGRAM_URL: tg.url }) };
+    // The first request of the initial sync (cards) takes 4 s to answer.
+    const cards = [wb2.card(0), wb2.card(1)];
+    wb2.server.fault('/content/v2/get/cards/list', {
+      delayMs: 4000,
+      body: { cards, cursor: { updatedAt: cards[1]!.updatedAt, nmID: cards[1]!.nmID, total: 2 } },
+    });
+    const [syncing, other] = ['777002', '777003'];
+    const has = (c: string, text: string) => tg.sentTo(c).some((m) => m.text.includes(text));
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 1200 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(ok()).toBe(true);
+    };
+    const controller = new AbortController();
+    const running = runBot(h, deps2, { tokenHash: hash, client, signal: controller.signal, pollSeconds: 1, deliverEveryMs: 0 });
+    try {
+      tg.userSends(syncing, '/start');
+      await until(() => has(syncing, 'API-токен WB'));
+      tg.userSends(syncing, wb2.token);
+      await until(() => has(syncing, 'Загружаю данные'));
+      tg.userSends(other, '/start');
+      tg.userPresses(syncing, 'o');
+      await until(() => has(other, 'API-токен WB') && has(syncing, 'Идёт первая загрузка'));
+      // Both were answered while the sync was still running: no menu yet for that chat.
+      expect(has(syncing, 'Выберите раздел')).toBe(false);
+      await until(() => has(syncing, 'Выберите раздел'));
+      expect(
+        tg
+          .sentTo(syncing)
+          .filter((m) => m.method === 'editMessageText')
+          .at(-1)!.text,
+      ).toContain('✅ отзывы');
+    } finally {
+      controller.abort();
+      await running;
+      await wb2.server.stop();
+    }
   });
 
   it('allows one poller per bot token', async () => {

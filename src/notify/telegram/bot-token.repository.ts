@@ -59,3 +59,15 @@ export async function saveChat(
     .onConflict((oc) => oc.column('chat_id').doUpdateSet({ ...values, updated_at: new Date() }))
     .execute();
 }
+
+/** Chats whose initial sync has not finished (a restart resumes them). */
+export async function chatsSyncing(db: Kysely<Database>): Promise<{ chat_id: string; cabinet_id: string }[]> {
+  const rows = await db
+    .selectFrom('notify_bot_chats')
+    .select(['chat_id', 'cabinet_id'])
+    .where('state', '=', 'syncing')
+    .where('cabinet_id', 'is not', null)
+    .orderBy('chat_id')
+    .execute();
+  return rows.map((r) => ({ chat_id: r.chat_id, cabinet_id: r.cabinet_id! }));
+}

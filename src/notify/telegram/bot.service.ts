@@ -1,7 +1,8 @@
 // The Telegram bot: long polling with getUpdates, the offset kept in the database (saved after each
 // update, so a restart repeats at most the one update it was handling and loses none), one poller
 // per token (advisory lock), and the seed's journey: /start → WB token (message deleted) →
-// validation → initial sync with progress → menu.
+// validation → initial sync with progress → menu. An initial sync runs beside the polling (other
+// chats are served meanwhile; that chat gets "still loading" until its menu) and resumes after a restart.
 import { UserError } from '../../core/errors.js';
 import type { DbHandle } from '../../db/connect.js';
 import { withAdvisoryLock } from '../../db/locks.js';
@@ -15,7 +16,7 @@ import { enableChat, listRecipients, type RecipientWithCabinet, updateRecipientS
 import { NOTIFY_TYPES, type NotifyType } from '../types.js';
 import { cabinetsKeyboard, type Keyboard, mainMenu, STREAM_NAMES, settingsKeyboard, settingsText, TEXT } from './bot-menu.js';
 import { latestOrders, orderScreen, reviewsScreen, salesScreen, stocksScreen } from './bot-reports.js';
-import { getChat, saveChat, saveOffset, updateOffset } from './bot-token.repository.js';
+import { chatsSyncing, getChat, saveChat, saveOffset, updateOffset } from './bot-token.repository.js';
 import { ensureTelegramUser, userCabinets } from './bot-user.repository.js';
 import { escapeHtml } from './html.js';
 import { type TelegramClient, TelegramError, type TelegramUpdate } from './telegram-client.js';
@@ -47,6 +48,17 @@ export async function runBot(handle: DbHandle, deps: NotifyDeps, o: BotOptions):
 
 async function pollLoop(deps: NotifyDeps, o: BotOptions): Promise<{ updates: number }> {
   const bot = new Bot(deps, o.client);
+  // Initial syncs a previous run left unfinished go on (each page it committed stays committed).
+  for (const c of await chatsSyncing(deps.db)) bot.startSync(c.chat_id, c.cabinet_id);
+  try {
+    return await pollUpdates(deps, o, bot);
+  } finally {
+    // Initial syncs run beside the polling; stop only when they are done.
+    await bot.syncsDone(deps.log);
+  }
+}
+
+async function pollUpdates(deps: NotifyDeps, o: BotOptions, bot: Bot): Promise<{ updates: number }> {
   let handled = 0;
   let lastDelivery = 0;
   while (!o.signal?.aborted) {
@@ -94,10 +106,27 @@ async function pollLoop(deps: NotifyDeps, o: BotOptions): Promise<{ updates: num
 }
 
 class Bot {
+  /** Initial syncs under way, by chat: they run beside the polling, so other chats are served meanwhile. */
+  private readonly syncs = new Map<string, Promise<void>>();
+
   constructor(
     private readonly deps: NotifyDeps,
     private readonly tg: TelegramClient,
   ) {}
+
+  /** Starts a chat's initial sync in the background (once per chat). */
+  startSync(chat: string, cabinetId: string): void {
+    if (this.syncs.has(chat)) return;
+    const run = this.initialSync(chat, cabinetId)
+      .catch((error: unknown) => this.deps.log.error(`initial sync for chat ${chat} failed: ${(error as Error).message}; it resumes on /start`))
+      .finally(() => this.syncs.delete(chat));
+    this.syncs.set(chat, run);
+  }
+
+  async syncsDone(log: NotifyDeps['log']): Promise<void> {
+    if (this.syncs.size > 0) log.info(`waiting for ${this.syncs.size} initial sync(s) to finish`);
+    while (this.syncs.size > 0) await Promise.all([...this.syncs.values()]);
+  }
 
   async handle(u: TelegramUpdate): Promise<void> {
     if (u.message?.text !== undefined && u.message.chat) return this.onMessage(String(u.message.chat.id), u.message.message_id, u.message.text.trim());
@@ -117,7 +146,12 @@ class Bot {
     const state = await getChat(this.deps.db, chat);
     if (text === '/start' || text === '/menu') {
       if (text === '/start') await enableChat(this.deps.db, chat, this.deps.clock.now());
-      if (state?.state === 'syncing' && state.cabinet_id) return this.initialSync(chat, state.cabinet_id);
+      if (state?.state === 'syncing' && state.cabinet_id) {
+        // Not reachable while the initial sync runs; after a restart that lost it, /start resumes it.
+        if (this.syncs.has(chat)) await this.send(chat, TEXT.syncBusy);
+        else this.startSync(chat, state.cabinet_id);
+        return;
+      }
       const cabinets = await userCabinets(this.deps.db, user.id);
       if (cabinets.length === 0) {
         await saveChat(this.deps.db, chat, { user_id: user.id, state: 'await_token' });
@@ -152,7 +186,7 @@ class Bot {
     }
     await upsertTelegramRecipient(this.deps.db, cabinetId, chat, user.id);
     await saveChat(this.deps.db, chat, { user_id: user.id, state: 'syncing', cabinet_id: cabinetId });
-    await this.initialSync(chat, cabinetId);
+    this.startSync(chat, cabinetId);
   }
 
   /** The first sync, stream by stream, with a progress message edited as it goes; then the menu. */
