@@ -100,7 +100,7 @@ async function syncStatistics<T>(run: StreamRun, store: PageStore<T>): Promise<S
   let cursor = run.state?.cursor ?? toWbDateFrom(run.since);
   let pending = fetchPage(run, store, cursor);
   for (let page = 0; ; page++) {
-    const { body, nextAllowed } = await pending;
+    const { body, nextAllowed, burstLeft, answeredAt } = await pending;
     run.log.debug(`wb ${run.stream}: page ${page + 1} fetched`, { bytes: body.length });
     const next = isEmptyJsonArray(body) ? undefined : lastChangeDate(body);
     if (next === undefined) {
@@ -110,7 +110,7 @@ async function syncStatistics<T>(run: StreamRun, store: PageStore<T>): Promise<S
     // The next page starts at this page's last row, known before this one is stored: fetch it
     // meanwhile (it is only used once this page has committed).
     if (next !== cursor) {
-      pending = fetchPage(run, store, next);
+      pending = burstLeft === 0 ? fetchPageAfterInterval(run, store, next, answeredAt) : fetchPage(run, store, next);
       pending.catch(() => {});
     }
     const rows = await storePage(run, store, body, page, next, nextAllowed, counts);
@@ -124,11 +124,36 @@ async function syncStatistics<T>(run: StreamRun, store: PageStore<T>): Promise<S
   }
 }
 
-async function fetchPage<T>(run: StreamRun, store: PageStore<T>, dateFrom: string): Promise<{ body: Buffer; nextAllowed: Date }> {
+interface FetchedPage {
+  body: Buffer;
+  /** When the stream may ask again (recorded for the next run): one statistics interval on. */
+  nextAllowed: Date;
+  /** WB's X-Ratelimit-Remaining: requests left in the burst (undefined when not sent). */
+  burstLeft?: number;
+  /** When the answer came (wall clock): WB counted the request before it, so the next is paced from here. */
+  answeredAt: number;
+}
+
+async function fetchPage<T>(run: StreamRun, store: PageStore<T>, dateFrom: string): Promise<FetchedPage> {
   const nextAllowed = new Date(run.clock.now().getTime() + STATISTICS_INTERVAL_MS);
   // The body stays a Buffer: rows are parsed chunk by chunk (see json-array.ts).
   const response = await run.client.request<Buffer>('statistics', { path: store.path, query: { dateFrom, flag: 0 }, expect: 'buffer' });
-  return { body: response.body, nextAllowed };
+  const remaining = Number.parseInt(response.headers['x-ratelimit-remaining'] ?? '', 10);
+  return { body: response.body, nextAllowed, burstLeft: Number.isNaN(remaining) ? undefined : remaining, answeredAt: Date.now() };
+}
+
+/**
+ * The burst is spent (X-Ratelimit-Remaining: 0): wait one statistics interval from the last
+ * request before the next, rather than earn a 429 (WB may count a 4xx as several requests).
+ */
+async function fetchPageAfterInterval<T>(run: StreamRun, store: PageStore<T>, dateFrom: string, lastAnsweredAt: number): Promise<FetchedPage> {
+  const until = lastAnsweredAt + run.statisticsIntervalMs;
+  if (until > Date.now()) {
+    run.log.info(`wb ${run.stream}: Wildberries allows the next statistics request in ${Math.ceil((until - Date.now()) / 1000)} s; waiting`);
+  }
+  // A timer may fire a little early by the wall clock (the event loop's time is cached): wait on.
+  for (let left = until - Date.now(); left > 0; left = until - Date.now()) await new Promise((resolve) => setTimeout(resolve, left));
+  return fetchPage(run, store, dateFrom);
 }
 
 const LAST_CHANGE = Buffer.from('"lastChangeDate":"');

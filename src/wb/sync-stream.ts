@@ -25,6 +25,8 @@ export interface StreamRun {
   initial: boolean;
   /** Backfill start for an initial sync. */
   since: Date;
+  /** The wait between statistics requests once WB says the burst is spent (WB: 60 s). */
+  statisticsIntervalMs: number;
 }
 
 export interface StreamCounts {

@@ -11,7 +11,7 @@ import { updateCabinet, type WbCabinet } from './cabinet.repository.js';
 import { cabinetsFor, openCabinetToken } from './cabinet.service.js';
 import { syncCards, syncReviews, syncStocks } from './catalog-sync.js';
 import type { Db } from './recordset.js';
-import { syncOrders, syncSales } from './statistics-sync.js';
+import { STATISTICS_INTERVAL_MS, syncOrders, syncSales } from './statistics-sync.js';
 import { finishRun, getStreamState, latestRuns, saveStreamState, startRun } from './sync-state.repository.js';
 import type { StreamCounts, StreamRun } from './sync-stream.js';
 import { WbClient, wbHosts } from './wb-client.js';
@@ -33,8 +33,8 @@ export interface SyncDeps {
   log: Logger;
   clock: Clock;
   secretKey: Buffer;
-  /** Overrides for tests (retries, inline retry wait). */
-  client?: { retries?: number; maxRetryWaitMs?: number };
+  /** Overrides for tests (retries, inline retry wait, the statistics interval once the burst is spent). */
+  client?: { retries?: number; maxRetryWaitMs?: number; statisticsIntervalMs?: number };
 }
 
 export interface SyncOptions {
@@ -66,7 +66,14 @@ export async function syncWb(deps: SyncDeps, options: SyncOptions = {}): Promise
     const selected = WB_STREAMS.filter((s) => !options.only || options.only.includes(s));
     // One client per stream: its request count is the stream's.
     const run = async (stream: WbStream) => {
-      const client = new WbClient({ hosts: wbHosts(deps.config), token, cabinet: cabinet.name, log: deps.log, ...deps.client });
+      const client = new WbClient({
+        hosts: wbHosts(deps.config),
+        token,
+        cabinet: cabinet.name,
+        log: deps.log,
+        retries: deps.client?.retries,
+        maxRetryWaitMs: deps.client?.maxRetryWaitMs,
+      });
       try {
         return await syncStream(deps, cabinet, client, stream, since);
       } finally {
@@ -109,7 +116,8 @@ async function syncStream(deps: SyncDeps, cabinet: WbCabinet, client: WbClient, 
   const runId = await startRun(db, cabinet.id, stream, initial, now);
   const requestsBefore = client.requests;
   try {
-    const counts = await STREAMS[stream]({ db, cabinetId: cabinet.id, stream, runId, client, clock, log, state, initial, since });
+    const statisticsIntervalMs = deps.client?.statisticsIntervalMs ?? STATISTICS_INTERVAL_MS;
+    const counts = await STREAMS[stream]({ db, cabinetId: cabinet.id, stream, runId, client, clock, log, state, initial, since, statisticsIntervalMs });
     const requests = client.requests - requestsBefore;
     await finishRun(db, runId, { status: 'ok', rowsNew: counts.rowsNew, rowsUpdated: counts.rowsUpdated, requests }, clock.now());
     log.info(

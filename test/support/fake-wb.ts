@@ -100,6 +100,7 @@ export class FakeWb {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   /** Every 429 this fake's own limiter answered: the request and the X-Ratelimit-Retry it sent (seconds). */
   readonly rateLimited: { request: FakeRequest; retrySeconds: number }[] = [];
+  private readonly remaining = new WeakMap<FakeRequest, number>();
   private readonly orderTemplate = wbFixture('orders.json')[0];
   private readonly saleTemplate = wbFixture('sales.json')[0];
   private readonly reviewTemplate = wbFixture('feedbacks.json').data.feedbacks[0];
@@ -314,7 +315,14 @@ export class FakeWb {
       };
     }
     state.tokens -= 1;
+    this.remaining.set(req, Math.floor(state.tokens));
     return undefined;
+  }
+
+  /** A successful answer to a rate-limited request carries X-Ratelimit-Remaining, as WB's do. */
+  answer(req: FakeRequest, response: FakeResponse): FakeResponse {
+    const left = this.remaining.get(req);
+    return left === undefined ? response : { ...response, headers: { ...response.headers, 'x-ratelimit-remaining': String(left) } };
   }
 
   statisticsBucket(path: string) {
@@ -353,14 +361,14 @@ export async function startFakeWb(options: FakeWbOptions = {}): Promise<FakeWb> 
       if (denied) return denied;
       const dateFrom = req.query.get('dateFrom');
       if (!dateFrom) return { status: 400, body: { errors: ['dateFrom is required'] } };
-      return ok(wb.ordersSince(dateFrom));
+      return wb.answer(req, ok(wb.ordersSince(dateFrom)));
     });
     s.route('GET', '/api/v1/supplier/sales', (req) => {
       const denied = wb.guard(req, 'statistics', wb.statisticsBucket(req.path));
       if (denied) return denied;
       const dateFrom = req.query.get('dateFrom');
       if (!dateFrom) return { status: 400, body: { errors: ['dateFrom is required'] } };
-      return ok(wb.salesSince(dateFrom));
+      return wb.answer(req, ok(wb.salesSince(dateFrom)));
     });
     s.route('POST', '/api/analytics/v1/stocks-report/wb-warehouses', (req) => {
       const denied = wb.guard(req, 'analytics', { key: req.path, burst: 3, intervalMs: 20_000 });
@@ -384,7 +392,7 @@ export async function startFakeWb(options: FakeWbOptions = {}): Promise<FakeWb> 
             });
           }
       const offset = body.offset ?? 0;
-      return ok({ data: { items: items.slice(offset, offset + (body.limit ?? 250_000)) } });
+      return wb.answer(req, ok({ data: { items: items.slice(offset, offset + (body.limit ?? 250_000)) } }));
     });
     s.route('GET', '/api/v1/feedbacks', (req) => {
       const denied = wb.guard(req, 'feedbacks', { key: req.path, burst: 6, intervalMs: 333 });
@@ -401,12 +409,15 @@ export async function startFakeWb(options: FakeWbOptions = {}): Promise<FakeWb> 
         .filter((r) => new Date(String(r.createdDate)).getTime() >= dateFrom)
         .reverse();
       const unanswered = Array.from({ length: wb.reviewsCount }, (_, k) => wb.review(k)).filter((r) => r.answer === null).length;
-      return ok({
-        data: { countUnanswered: unanswered, countArchive: 0, feedbacks: all.slice(skip, skip + take) },
-        error: false,
-        errorText: '',
-        additionalErrors: null,
-      });
+      return wb.answer(
+        req,
+        ok({
+          data: { countUnanswered: unanswered, countArchive: 0, feedbacks: all.slice(skip, skip + take) },
+          error: false,
+          errorText: '',
+          additionalErrors: null,
+        }),
+      );
     });
     s.route('POST', '/content/v2/get/cards/list', (req) => {
       const denied = wb.guard(req, 'content', { key: req.path, burst: 5, intervalMs: 600 });
@@ -416,7 +427,7 @@ export async function startFakeWb(options: FakeWbOptions = {}): Promise<FakeWb> 
       const cards = Array.from({ length: wb.products }, (_, p) => wb.card(p)).filter((c) => !cursor.nmID || Number(c.nmID) > cursor.nmID);
       const page = cards.slice(0, limit);
       const last = page[page.length - 1];
-      return ok({ cards: page, cursor: { updatedAt: last?.updatedAt, nmID: last?.nmID, total: page.length } });
+      return wb.answer(req, ok({ cards: page, cursor: { updatedAt: last?.updatedAt, nmID: last?.nmID, total: page.length } }));
     });
   });
   wb = new FakeWb(server, options);

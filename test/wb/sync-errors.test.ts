@@ -157,11 +157,32 @@ describe('mp wb sync: rate limits and rejected tokens', () => {
     expect(await handle.db.selectFrom('wb_cabinet_users').selectAll().where('cabinet_id', '=', first.cabinet.id).execute()).toEqual([]);
   });
 
-  it("the fake's own limiter: pages beyond the burst get 429 + X-Ratelimit-Retry, and the sync waits it out", async () => {
-    // Burst 1, one request a second: the prefetch of every next page comes too early.
+  it('X-Ratelimit-Remaining 0: the next page waits one statistics interval instead of earning a 429', async () => {
+    // Burst 1, one request a second, and the client told so.
     const limited = await startFakeWb({ orders: 30, sales: 5, products: 2, reviews: 1, pageCap: 10, statisticsBurst: 1, statisticsIntervalMs: 1000 });
     try {
-      const deps = wbDeps(handle, limited, clock);
+      const base = wbDeps(handle, limited, clock);
+      const deps = { ...base, client: { ...base.client, statisticsIntervalMs: 1000 } };
+      await addCabinet(deps, makeWbToken({ sid: 'paced-seller' }), 'paced');
+      const [orders] = await sync(deps, { cabinet: 'paced', only: ['orders'] });
+      expect(orders).toMatchObject({ status: 'ok', initial: true, rowsNew: 30, requests: 4 });
+      expect(limited.rateLimited).toEqual([]);
+      const reqs = limited.server.requestsTo('/api/v1/supplier/orders');
+      const lastChange = (i: number) => msk(limited.from + i * limited.orderStep);
+      expect(reqs.slice(1).map((r) => r.query.get('dateFrom'))).toEqual([lastChange(9), lastChange(19), lastChange(29)]);
+      for (let k = 1; k < reqs.length; k++) expect(reqs[k]!.at - reqs[k - 1]!.at).toBeGreaterThanOrEqual(990);
+      expect(deps.log.lines.join('')).toMatch(/wb orders: Wildberries allows the next statistics request in 1 s; waiting/);
+    } finally {
+      await limited.server.stop();
+    }
+  });
+
+  it("WB's limiter stricter than the client thinks: pages beyond the burst get 429 + X-Ratelimit-Retry, and the sync waits it out", async () => {
+    // Burst 1, one request a second; the client waits only 100 ms after the burst is spent.
+    const limited = await startFakeWb({ orders: 30, sales: 5, products: 2, reviews: 1, pageCap: 10, statisticsBurst: 1, statisticsIntervalMs: 1000 });
+    try {
+      const base = wbDeps(handle, limited, clock);
+      const deps = { ...base, client: { ...base.client, statisticsIntervalMs: 100 } };
       await addCabinet(deps, makeWbToken({ sid: 'other-seller' }), 'limited');
       const [orders] = await sync(deps, { cabinet: 'limited', only: ['orders'] });
       expect(orders).toMatchObject({ status: 'ok', initial: true, rowsNew: 30, rowsUpdated: 0 });
