@@ -66,10 +66,12 @@ async function measureWorkers(): Promise<void> {
   await seed(N);
   const wallStart = Date.now();
   const workers = Array.from({ length: 4 }, () => mp(['payouts', 'process', '--once', '--batch', String(BATCH)]));
-  const sampler = sampleCpu(async () => [...workers.map((w) => w.child.pid!), ...(await backendPids())]);
+  const workerCpu = sampleCpu(async () => workers.map((w) => w.child.pid!));
+  const backendCpu = sampleCpu(backendPids);
   const codes = await Promise.all(workers.map((w) => w.exited));
   const wallMs = Date.now() - wallStart;
-  const cpuSpent = await sampler.stop();
+  const [workersSpent, backendsSpent] = [await workerCpu.stop(), await backendCpu.stop()];
+  const cpuSpent = workersSpent + backendsSpent;
   if (codes.some((c) => c !== 0)) throw new Error(`a worker exited with ${codes.join(', ')}`);
   const { rows } = await sql<{ completed: string; once: string; reattempted: string; first: Date; last: Date }>`
     select (select count(*) from payouts where status = 'COMPLETED') as completed,
@@ -85,6 +87,7 @@ async function measureWorkers(): Promise<void> {
   figure('4 workers, first claim → last completion', (N / busyMs) * 1000, 'payouts/s (target ≥ 10000)');
   figure('4 workers, wall time incl. process start-up', (N / wallMs) * 1000, 'payouts/s');
   figure('worker CPU per payout (workers + their PostgreSQL backends)', cpuSpent / N, `ms (2 idle cores ≈ ${Math.round(2000 / (cpuSpent / N))} payouts/s)`);
+  figure('worker CPU per payout, split', `workers ${((workersSpent / N) * 1000).toFixed(0)} µs / PostgreSQL ${((backendsSpent / N) * 1000).toFixed(0)} µs`);
 }
 
 /** Backends of the bench database other than the sampler's own query. */
