@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMp } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
 
-describe('mp as a subprocess', () => {
+// Each test starts mp processes; a fresh embedded database migrates on first use (slow on a loaded machine).
+describe('mp as a subprocess', { timeout: 180_000 }, () => {
   let handle: TestDatabase;
   let home: string;
   beforeAll(async () => {
