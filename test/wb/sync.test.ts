@@ -35,6 +35,15 @@ describe('mp wb sync against the fake WB API', () => {
     ]);
     // 2,500 rows at 1,000 a page: 3 pages, then [].
     expect(wb.server.requestsTo('/api/v1/supplier/orders')).toHaveLength(4);
+    // The backfill starts 30 days before now (2026-10-21 12:00 UTC), in Moscow time, and is marked initial.
+    for (const path of ['/api/v1/supplier/orders', '/api/v1/supplier/sales']) {
+      expect(wb.server.requestsTo(path)[0]!.query.get('dateFrom')).toBe('2026-10-21T15:00:00');
+      expect(wb.server.requestsTo(path)[0]!.query.get('flag')).toBe('0');
+    }
+    expect(outcomes.every((o) => o.initial)).toBe(true);
+    const runs = await handle.db.selectFrom('wb_sync_runs').select(['stream', 'initial', 'status', 'rows_new', 'finished_at']).orderBy('id').execute();
+    expect(runs.map((r) => [r.stream, r.initial, r.status])).toEqual(outcomes.map((o) => [o.stream, true, 'ok']));
+    expect(runs.find((r) => r.stream === 'orders')).toMatchObject({ rows_new: 2500, finished_at: expect.any(Date) });
     const count = async (table: string) => Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(handle.db)).rows[0]!.n);
     expect(await count('wb_orders')).toBe(2500);
     expect(await count('wb_sales')).toBe(900);
