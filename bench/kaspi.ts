@@ -7,7 +7,7 @@
 // PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test);
 // a fresh database mp_bench_kaspi_<pid> is created and dropped.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,8 @@ interface ChildResult {
   systemMs: number;
   peakRssMb: number;
   offers: number;
+  /** CPU time of the PostgreSQL backends serving the child during the run (0 on PGlite: it runs in-process). */
+  dbCpuMs: number;
 }
 
 const CONCURRENCY = 4;
@@ -40,6 +42,7 @@ async function child(engine: string, kaspiUrl: string, dbUrl: string, count: num
   try {
     handle = engine === 'pglite' ? await openPglite(join(dir, 'db'), 10_000) : await openPostgres(dbUrl);
     await migrateToLatest(handle.db);
+    const backendsBefore = engine === 'postgres' ? await backendCpu(handle) : new Map<number, number>();
     const client = createKaspiClient(kaspiUrl, { rateLimit: null });
     const targets = Array.from({ length: count }, (_, i) => {
       const id = String(GENERATED_ID_BASE + i);
@@ -63,6 +66,8 @@ async function child(engine: string, kaspiUrl: string, dbUrl: string, count: num
     await exportAllProducts(handle.db, exportDir);
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
+    let dbCpuMs = 0;
+    if (engine === 'postgres') for (const [pid, ms] of await backendCpu(handle)) dbCpuMs += ms - (backendsBefore.get(pid) ?? 0);
     await client.close();
     const failures = results.filter((r) => !r.ok);
     const ok = results.filter((r) => r.ok);
@@ -76,12 +81,28 @@ async function child(engine: string, kaspiUrl: string, dbUrl: string, count: num
       systemMs: used.system / 1000,
       peakRssMb: peakRssMb(),
       offers,
+      dbCpuMs,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await handle?.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** CPU ms so far of each PostgreSQL backend connected to this database (same machine: /proc). */
+async function backendCpu(handle: DbHandle): Promise<Map<number, number>> {
+  const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(handle.db);
+  const out = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) * 10); // utime + stime, in clock ticks of 10 ms
+    } catch {
+      // not on this machine, or gone
+    }
+  }
+  return out;
 }
 
 function runChild(engine: string, kaspiUrl: string, dbUrl: string, count: number): Promise<ChildResult> {
@@ -119,13 +140,21 @@ async function withPostgres<T>(fn: (url: string) => Promise<T>): Promise<T | und
   }
 }
 
-function report(engine: string, r: ChildResult): void {
+function report(engine: string, r: ChildResult, fakeCpuMs: number): void {
   figure(`${engine} products`, r.products, r.failed ? `(${r.failed} failed)` : '');
   figure(`${engine} offers stored`, r.offers);
   figure(`${engine} wall`, r.wallMs / 1000, 's');
   figure(`${engine} throughput`, (r.products * 1000) / r.wallMs, engine === 'postgres' ? 'products/s (target ≥ 150)' : 'products/s');
   figure(`${engine} CPU`, r.cpuMs / Math.max(1, r.products), 'ms/product (scraper process)');
   figure(`${engine} CPU user/system`, `${(r.userMs / Math.max(1, r.products)).toFixed(2)}/${(r.systemMs / Math.max(1, r.products)).toFixed(2)}`, 'ms/product');
+  // What 2 idle cores allow: every process of the run shares them (scraper, PostgreSQL backends, the
+  // fake Kaspi), and the scraper's JavaScript runs on one core, so it can use at most one of them.
+  const per = (ms: number) => ms / Math.max(1, r.products);
+  const all = per(r.cpuMs + r.dbCpuMs + fakeCpuMs);
+  if (engine === 'postgres') figure(`${engine} PostgreSQL backends CPU`, per(r.dbCpuMs), 'ms/product');
+  figure(`${engine} fake Kaspi CPU`, per(fakeCpuMs), 'ms/product (serving pages, offers, reviews)');
+  figure(`${engine} CPU, all processes`, all, 'ms/product');
+  figure(`${engine} 2 idle cores allow`, Math.min(2000 / all, 1000 / per(r.userMs)), 'products/s (min of 2 cores / all CPU, 1 core / scraper user CPU)');
   figure(`${engine} peak RSS`, r.peakRssMb, engine === 'postgres' ? 'MB (target ≤ 300)' : 'MB');
 }
 
@@ -140,10 +169,20 @@ async function main(): Promise<void> {
     figure('concurrency', CONCURRENCY);
     // Other work on the machine slows everything here; the CPU per product is the steadier figure.
     figure('load average (1 min) at start', loadavg()[0]!);
-    if (which !== 'postgres') report('pglite', await runChild('pglite', kaspi.url, '', count));
+    // The fake Kaspi runs in this process, which does nothing else meanwhile: its CPU is the server's.
+    const measured = async (run: () => Promise<ChildResult | undefined>) => {
+      const before = process.cpuUsage();
+      const r = await run();
+      const used = process.cpuUsage(before);
+      return r && { r, fakeCpuMs: (used.user + used.system) / 1000 };
+    };
+    if (which !== 'postgres') {
+      const m = (await measured(() => runChild('pglite', kaspi.url, '', count)))!;
+      report('pglite', m.r, m.fakeCpuMs);
+    }
     if (which !== 'pglite') {
-      const r = await withPostgres((url) => runChild('postgres', kaspi.url, url, count));
-      if (r) report('postgres', r);
+      const m = await measured(() => withPostgres((url) => runChild('postgres', kaspi.url, url, count)));
+      if (m) report('postgres', m.r, m.fakeCpuMs);
     }
   } finally {
     await kaspi.stop();

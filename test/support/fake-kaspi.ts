@@ -34,6 +34,7 @@ export class FakeKaspi {
   private readonly notFound = Buffer.from(readKaspiFixture('not-found.html'));
   private readonly antibot = readKaspiFixture('antibot.html');
   private generatedTemplate?: { parts: Buffer[]; offers: RawOffer[] };
+  private readonly generatedCache = new Map<string, Product>();
 
   constructor(private readonly options: FakeKaspiOptions = {}) {
     for (const p of FIXTURE_PRODUCTS) {
@@ -152,11 +153,16 @@ export class FakeKaspi {
         offers: buildOffers('__ID__', 'Смартфон Samsung Galaxy A55 8/256Gb синий', 'Smartphones', this.options.generatedOffers ?? 150, 199_990, 7),
       };
     }
+    // A product's five requests (page, three offer pages, reviews) come close together: its offers
+    // are built once and kept for a while; the page is built only when the page itself is asked for.
+    const cached = this.generatedCache.get(id);
+    if (cached) return cached;
     const { parts, offers } = this.generatedTemplate;
-    const idBuf = Buffer.from(id);
-    const page = Buffer.concat(parts.flatMap((p, i) => (i === 0 ? [p] : [idBuf, p])));
-    return {
-      page,
+    const product: Product = {
+      get page() {
+        const idBuf = Buffer.from(id);
+        return Buffer.concat(parts.flatMap((p, i) => (i === 0 ? [p] : [idBuf, p])));
+      },
       offers: offers.map((o, i) => ({ ...o, masterSku: id, merchantSku: `${id}_${o.merchantId}`, price: o.price + ((n * 31 + i) % 7) * 10 })),
       reviews: {
         summary: { global: 4.8 },
@@ -166,6 +172,9 @@ export class FakeKaspi {
         ],
       },
     };
+    this.generatedCache.set(id, product);
+    if (this.generatedCache.size > 256) this.generatedCache.delete(this.generatedCache.keys().next().value!);
+    return product;
   }
 }
 
