@@ -11,7 +11,7 @@
 // can know whether Telegram got it, and resending risks the duplicate users hate most, so that part
 // is counted as sent and flagged `unconfirmed` (resolveInDoubt); remaining parts still go out.
 // Webhooks are resent instead: their receivers dedupe by the stable `id`. The doubt window is one
-// HTTP round trip, not a batch. Workers that are about to send in the same tick share one
+// HTTP round trip plus the wait for the overall pace (a few slots), not a batch. Workers that are about to send in the same tick share one
 // in-flight UPDATE (each still waits for its commit before its request leaves). Marking sent is buffered (≤ 100 ms or 200 rows): a crash loses only
 // marks, and rows whose mark was lost are in doubt, never resent to Telegram.
 import type { Kysely } from 'kysely';

@@ -147,9 +147,13 @@ export class Delivery {
         await this.fail(row, 'Telegram: the chat is disabled (the bot was blocked)', k, true, false);
         return;
       }
-      await pacer.acquire(chat);
+      // The chat's own gap (or a 429 pause) is waited out first, with nothing in flight; the overall
+      // pace is taken after the in-flight mark, right before the request leaves, so a slow commit
+      // cannot bunch requests up at Telegram.
+      await pacer.chatReady(chat);
       const part = parts[k]!;
       if (!(await this.markInFlight(row.id))) return; // the lease was lost to another worker
+      await pacer.acquire(chat);
       try {
         if (part.kind === 'photo') await client.sendPhoto(chat, part.photo, part.caption);
         else await client.sendMessage(chat, part.text);

@@ -14,17 +14,29 @@ export class Pacer {
   private readonly now: () => number;
   private globalNext = 0;
   private readonly chatNext = new Map<string, number>();
+  /** The last `windowCount` send times (a ring): never more than that many within `windowMs`. */
+  private readonly recent: number[];
+  private recentAt = 0;
+  private readonly windowMs: number;
 
   constructor(options: PacerOptions) {
     if (!(options.perSecond > 0)) throw new Error('perSecond must be positive');
     this.interval = 1000 / options.perSecond;
     this.perChatMs = Math.max(0, options.perChatMs);
     this.now = options.now ?? (() => performance.now() + performance.timeOrigin);
+    const windowCount = Math.max(1, Math.floor(options.perSecond));
+    this.windowMs = windowCount * this.interval;
+    this.recent = new Array<number>(windowCount).fill(Number.NEGATIVE_INFINITY);
   }
 
   /** When `chat` may next receive a message (ms since epoch). */
   chatReadyAt(chat: string): number {
     return this.chatNext.get(chat) ?? 0;
+  }
+
+  /** Waits until `chat` may receive a message again, without taking a slot. */
+  async chatReady(chat: string): Promise<void> {
+    for (let wait = this.chatReadyAt(chat) - this.now(); wait > 0; wait = this.chatReadyAt(chat) - this.now()) await sleep(wait);
   }
 
   /** Waits until a message may go to `chat`, then takes that slot. */
@@ -40,13 +52,17 @@ export class Pacer {
    * At time `t`: takes the next slot for `chat` and returns 0, or returns how long to wait. Overall
    * slots sit on a fixed grid: a sender that wakes up late (timers, a busy machine) still gets the
    * slot it waited for, so lateness does not add up to a rate below the configured one; after an
-   * idle spell (more than one slot missed) the grid restarts at `t`. Per chat the gap is strict.
+   * idle spell (more than one slot missed) the grid restarts at `t`. Catching up never puts more
+   * than the configured number of messages into any one second. Per chat the gap is strict.
    */
   tryTake(chat: string, t: number): number {
-    const wait = Math.max(this.globalNext - t, this.chatReadyAt(chat) - t);
+    const oldest = this.recent[this.recentAt]!;
+    const wait = Math.max(this.globalNext - t, this.chatReadyAt(chat) - t, oldest + this.windowMs - t);
     if (wait > 0) return wait;
     this.globalNext = (this.globalNext > t - this.interval ? this.globalNext : t) + this.interval;
     this.chatNext.set(chat, t + this.perChatMs);
+    this.recent[this.recentAt] = t;
+    this.recentAt = (this.recentAt + 1) % this.recent.length;
     return 0;
   }
 
