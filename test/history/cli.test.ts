@@ -63,7 +63,7 @@ describe('mp history and mp export as subprocesses', () => {
 
   // A real pseudo-terminal (util-linux `script`), sized with stty: the table and the chart.
   const hasScript = spawnSync('script', ['--version']).status === 0;
-  it.skipIf(!hasScript)('history show on a terminal: the table, then a chart as wide as the terminal with a legend', () => {
+  it.skipIf(!hasScript)('history show on a terminal: the table, then a chart as wide as the terminal with a legend', { timeout: 180_000 }, () => {
     const bin = join(process.cwd(), 'bin/mp.js');
     for (const cols of [80, 120]) {
       const r = spawnSync('script', ['-q', '-e', '-c', `stty cols ${cols}; ${process.execPath} ${bin} history show 102298404`, '/dev/null'], {
@@ -82,6 +82,45 @@ describe('mp history and mp export as subprocesses', () => {
       expect(displayWidth(axis)).toBe(cols);
       expect(lines.some((l) => l.includes('── max price') && l.includes('══ min price'))).toBe(true);
     }
+  });
+
+  /** Runs mp on a pseudo-terminal `cols` wide; its output lines (CR removed). */
+  const onTerminal = (cols: number, args: string) => {
+    const bin = join(process.cwd(), 'bin/mp.js');
+    const r = spawnSync('script', ['-q', '-e', '-c', `stty cols ${cols}; ${process.execPath} ${bin} ${args}`, '/dev/null'], {
+      env: { ...process.env, ...env, NO_COLOR: '1', FORCE_COLOR: undefined, DATABASE_URL: env.DATABASE_URL ?? '' },
+      cwd: work,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { status: r.status, lines: r.stdout.replace(/\r/g, '').split('\n') };
+  };
+
+  it.skipIf(!hasScript)(
+    'history show --seller on a terminal: the events, then that seller price chart with its name as the legend',
+    { timeout: 180_000 },
+    () => {
+      const { status, lines } = onTerminal(90, 'history show 102298404 --seller m1');
+      expect(status).toBe(0);
+      expect(lines[0]).toBe('Apple iPhone 15 128Gb черный · 102298404 · Almaty · offers');
+      expect(lines[2]).toMatch(/^2026-11-01 11:00 +m1 +ТОО "Рога, и копыта" +appeared +- +379 990 ₸$/);
+      expect(lines).toContain('ТОО "Рога, и копыта" (m1)');
+      expect(lines.some((l) => l.startsWith('379 990 ₸ ┤─'))).toBe(true);
+      expect(lines.some((l) => l.startsWith('361 788 ₸ ┤'))).toBe(true);
+      expect(displayWidth(lines.find((l) => l.includes('└'))!)).toBe(90);
+      expect(lines.some((l) => l.trim() === '── ТОО "Рога, и копыта"')).toBe(true);
+    },
+  );
+
+  it.skipIf(!hasScript)('export --out - refuses XLSX to a terminal (exit 2, one line, no bytes), but writes CSV there', { timeout: 180_000 }, () => {
+    const xlsx = onTerminal(80, 'export kaspi-offers --format xlsx --out -');
+    expect(xlsx.status).toBe(2);
+    expect(xlsx.lines.filter((l) => l !== '')).toEqual(['error: refusing to write an XLSX file to the terminal (use --out <file>.xlsx or redirect stdout)']);
+    // CSV is text: it goes to the terminal, with no spinner drawn over the rows.
+    const csv = onTerminal(80, 'export kaspi-offers --out -');
+    expect(csv.status).toBe(0);
+    expect(csv.lines[0]).toMatch(/^id,kaspi_id,/);
+    expect(csv.lines.join('\n')).not.toContain('\u001b');
   });
 
   it('history show --offers --seller: the seller events as rows; errors are one line with an exit code', async () => {
@@ -118,7 +157,8 @@ describe('mp history and mp export as subprocesses', () => {
     expect(json).toEqual([expect.objectContaining({ kaspi_id: '102298404', city_id: '710000000', history_rows: 1, offers: 1 })]);
   });
 
-  it('export: lists datasets, writes to stdout, to the default export/ path and to --out by extension', async () => {
+  // Five subprocesses: up to a minute and more on a loaded 2-core machine.
+  it('export: lists datasets, writes to stdout, to the default export/ path and to --out by extension', { timeout: 180_000 }, async () => {
     const list = await mp('export');
     expect(list.stdout.split('\n').map((l) => l.split('\t')[0])).toEqual(
       expect.arrayContaining(['kaspi-products', 'kaspi-offers', 'kaspi-product-history', 'kaspi-offer-history']),

@@ -41,7 +41,8 @@ export async function exportRun(ctx: Context, name: string | undefined, options:
     ? null
     : (options.out ?? defaultOutputPath(setting(ctx.config, 'export.dir', 'MP_EXPORT_DIR', 'export'), dataset.name, format, ctx.clock.now()));
   const target = path === null ? stdoutTarget() : openFileTarget(path);
-  const progress = await ctx.progress(`exporting ${dataset.name}`);
+  // Rows printed on the terminal itself: a spinner redrawing between them would garble them.
+  const progress = toStdout && process.stdout.isTTY ? { label() {}, stop() {} } : await ctx.progress(`exporting ${dataset.name}`);
   let result: Awaited<ReturnType<typeof exportDataset>>;
   try {
     result = await exportDataset(handle.db, {
