@@ -194,10 +194,16 @@ describe('mp jobs run / mp daemon as subprocesses', () => {
     expect((await runsOf('test.fail')).every((r) => r.status === 'failed' && r.error === 'TEST_FAILED: the test job failed on purpose')).toBe(true);
   }, 90_000);
 
-  it('a second SIGTERM exits at once without waiting for the job', async () => {
+  it('holds the embedded database while it runs; a second SIGTERM exits at once without waiting for the job', async () => {
     const daemon = startMp(['daemon', '--jobs', 'test.sleep'], { ...env, MP_TEST_JOB_MS: '60000', MP_SCHEDULE_TEST_SLEEP: '*/1 * * * * *' });
     const pid = daemon.child.pid!;
     await waitFor('a run in flight', () => markersIn(markers, `started-${pid}-`).length > 0, 45_000);
+    if (testEngine === 'pglite') {
+      // The embedded database is the daemon's alone while it runs: another mp waits, then says who holds it.
+      const other = await runMp(['jobs', 'status'], { env: { ...env, MP_LOCK_TIMEOUT: '1s' } });
+      expect(other.code).toBe(1);
+      expect(other.stderr).toContain(`in use by another mp process (pid ${pid} `);
+    }
     daemon.child.kill('SIGTERM');
     await waitFor('the first signal to be handled', () => daemon.stderr().includes('daemon.draining'));
     const t0 = Date.now();
