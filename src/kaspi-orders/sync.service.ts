@@ -2,6 +2,7 @@
 // reads the entries of new and changed orders; writes each window in one transaction and only then
 // moves the store's cursor, so an interrupted run leaves nothing half-written and resumes there.
 import type { Kysely } from 'kysely';
+import pLimit from 'p-limit';
 import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { decryptSecret } from '../core/secrets.js';
@@ -84,66 +85,110 @@ export async function syncOrders(deps: SyncDeps, options: SyncOptions): Promise<
     customers: !!options.withCustomers,
   };
   deps.onWindow?.(0, windows.length);
+  const concurrency = deps.concurrency ?? 8;
+
+  /** Writes one window in one transaction, then moves the cursor past it. */
+  const writeWindow = async (
+    i: number,
+    window: CreationWindow,
+    orders: ShopOrder[],
+    known: Map<string, string>,
+    stale: ShopOrder[],
+    entries: ShopEntry[][],
+  ) => {
+    const written = await deps.db.transaction().execute(async (trx) => {
+      const { ids, inserted } = await upsertOrders(trx, store.id, orders, !!options.withCustomers, now);
+      const rows: EntryRow[] = [];
+      stale.forEach((o, k) => {
+        for (const entry of entries[k]!) rows.push({ orderRowId: ids.get(o.id)!, entry });
+      });
+      await replaceEntries(
+        trx,
+        stale.map((o) => ids.get(o.id)!),
+        rows,
+      );
+      await advanceSyncState(trx, store.id, new Date(window.to + 1), now, inserted);
+      return inserted;
+    });
+    summary.orders += orders.length;
+    summary.inserted += written;
+    summary.updated += orders.length - written;
+    summary.statusChanged += stale.filter((o) => known.has(o.id)).length;
+    summary.entriesRead += stale.length;
+    deps.log?.debug(
+      `kaspi orders: window ${new Date(window.from).toISOString()} – ${new Date(window.to).toISOString()}: ${orders.length} orders, ${stale.length} entry reads`,
+    );
+    deps.onWindow?.(i + 1, windows.length);
+  };
+
+  // Window N is written while window N+1 is read; windows still land in order (the cursor never
+  // passes a window that is not written), and a failed write stops the run at the next window.
+  let writing: Promise<void> | undefined;
   try {
     for (const [i, window] of windows.entries()) {
-      const orders = await readWindow(api, window);
+      const orders = await readWindow(api, window, concurrency);
       const known = await storedStatuses(
         deps.db,
         store.id,
         orders.map((o) => o.id),
       );
       const stale = orders.filter((o) => known.get(o.id) !== o.status);
-      const entries = await mapLimit(stale, deps.concurrency ?? 8, (o) => api.entries(o.id));
-      const written = await deps.db.transaction().execute(async (trx) => {
-        const { ids, inserted } = await upsertOrders(trx, store.id, orders, !!options.withCustomers, now);
-        const rows: EntryRow[] = [];
-        stale.forEach((o, k) => {
-          for (const entry of entries[k] as ShopEntry[]) rows.push({ orderRowId: ids.get(o.id)!, entry });
-        });
-        await replaceEntries(
-          trx,
-          stale.map((o) => ids.get(o.id)!),
-          rows,
-        );
-        await advanceSyncState(trx, store.id, new Date(window.to + 1), now, inserted);
-        return inserted;
-      });
-      summary.orders += orders.length;
-      summary.inserted += written;
-      summary.updated += orders.length - written;
-      summary.statusChanged += stale.filter((o) => known.has(o.id)).length;
-      summary.entriesRead += stale.length;
-      deps.log?.debug(
-        `kaspi orders: window ${new Date(window.from).toISOString()} – ${new Date(window.to).toISOString()}: ${orders.length} orders, ${stale.length} entry reads`,
-      );
-      deps.onWindow?.(i + 1, windows.length);
+      const entries = await mapLimit(stale, concurrency, (o) => api.entries(o.id));
+      if (writing) await writing;
+      writing = writeWindow(i, window, orders, known, stale, entries);
+      // Handled where it is awaited; this only keeps a failure during the next read from being "unhandled".
+      writing.catch(() => {});
     }
+    if (writing) await writing;
   } finally {
+    // A read failed while a window was being written: let that write finish before closing.
+    if (writing) await writing.catch(() => {});
     await api.close();
   }
   return summary;
 }
 
-/** Every order created in the window, all states, all pages (an order that moved state mid-read is kept once). */
-async function readWindow(api: ShopApi, window: CreationWindow): Promise<ShopOrder[]> {
-  const byId = new Map<string, ShopOrder>();
-  for (const state of ORDER_STATES) {
-    for (let page = 0; ; page++) {
-      const result = await api.ordersPage(state, window, page);
-      for (const o of result.orders) byId.set(o.id, o);
-      if (result.orders.length === 0 || page + 1 >= result.pageCount) break;
-    }
+/**
+ * Every order created in the window, all states, all pages. NEW's first page goes alone (a bad token
+ * costs one request); then the states side by side, each state's first page and then its other pages,
+ * `concurrency` requests in flight at most. An order that moved state between two reads is kept
+ * once, in the later state of NEW … ARCHIVE.
+ */
+async function readWindow(api: ShopApi, window: CreationWindow, concurrency: number): Promise<ShopOrder[]> {
+  const limit = pLimit(concurrency);
+  const opening = await api.ordersPage(ORDER_STATES[0], window, 0);
+  let perState: ShopOrder[][];
+  try {
+    perState = await Promise.all(
+      ORDER_STATES.map(async (state, i) => {
+        const first = i === 0 ? opening : await limit(() => api.ordersPage(state, window, 0));
+        const rest = await Promise.all(Array.from({ length: Math.max(0, first.pageCount - 1) }, (_, k) => limit(() => api.ordersPage(state, window, k + 1))));
+        return [first, ...rest].flatMap((p) => p.orders);
+      }),
+    );
+  } catch (error) {
+    limit.clearQueue(); // nothing more starts once one page failed
+    throw error;
   }
+  const byId = new Map<string, ShopOrder>();
+  for (const orders of perState) for (const o of orders) byId.set(o.id, o);
   return [...byId.values()];
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    // After one failure the other workers take nothing new (the run is over).
+    while (next < items.length && !failed) {
       const i = next++;
-      out[i] = await fn(items[i]!);
+      try {
+        out[i] = await fn(items[i]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));

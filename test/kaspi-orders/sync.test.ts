@@ -90,9 +90,10 @@ describe('kaspi orders sync against the fake Shop API', () => {
       const archivePages = big.server
         .requestsTo('/orders')
         .filter((r) => r.query.get('filter[orders][state]') === 'ARCHIVE')
-        .map((r) => r.query.get('page[number]'));
+        .map((r) => `${new Date(Number(r.query.get('filter[orders][creationDate][$ge]'))).toISOString().slice(0, 10)}#${r.query.get('page[number]')}`);
       // 250 in the first window: pages 0–2 (page 2 holds 50); the second window (Nov 15–20) is empty: page 0 only.
-      expect(archivePages).toEqual(['0', '1', '2', '0']);
+      expect(archivePages.sort()).toEqual(['2026-11-01#0', '2026-11-01#1', '2026-11-01#2', '2026-11-15#0']);
+      expect(await handle.db.selectFrom('kaspi_orders').select('code').where('code', 'like', '9%').execute()).toHaveLength(250);
     } finally {
       await big.stop();
     }
@@ -140,5 +141,31 @@ describe('kaspi orders sync against the fake Shop API', () => {
       .select('merchant_id')
       .execute();
     expect(state.map((s) => s.merchant_id).sort()).toEqual(['M1', 'M2']);
+  });
+  it('a failure in a later window keeps the windows before it (written while the next was read) and the cursor after the last written', async () => {
+    const from = new Date('2026-10-20T00:00:00Z');
+    const list = generateOrders(60, from, 12 * 3_600_000).map((o, i) => ({ ...o, id: `f${i}`, code: `8${i}` }));
+    const shop4 = await startFakeKaspiShop(list, 'token-4');
+    try {
+      const id = (await addStore(handle.db, key, { merchantId: 'M4', name: 'Four', token: 'token-4' })).id;
+      // Windows from Oct 20: [Oct 20, Nov 3), [Nov 3, Nov 17), [Nov 17, now]; f57 is in the third.
+      shop4.server.fault('/orders/f57/entries', {
+        status: 404,
+        body: { errors: [{ title: 'gone' }] },
+        headers: { 'content-type': 'application/vnd.api+json' },
+        times: Infinity,
+      });
+      await expect(syncOrders({ ...deps(), baseUrl: shop4.url }, { store: 'M4', since: from })).rejects.toThrow();
+      const cursor = await handle.db.selectFrom('kaspi_order_sync').select('synced_until').where('store_id', '=', id).executeTakeFirstOrThrow();
+      expect(cursor.synced_until.toISOString()).toBe('2026-11-17T00:00:00.000Z');
+      const stored = await handle.db.selectFrom('kaspi_orders').select('code').where('store_id', '=', id).execute();
+      expect(stored).toHaveLength(56);
+      shop4.server.clearFaults();
+      const rest = await syncOrders({ ...deps(), baseUrl: shop4.url }, { store: 'M4', overlapMs: 0 });
+      expect(rest).toMatchObject({ windows: 1, orders: 4, inserted: 4 });
+      expect(rest.from.toISOString()).toBe('2026-11-17T00:00:00.000Z');
+    } finally {
+      await shop4.stop();
+    }
   });
 });
