@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Context } from '../core/context.js';
+import { UsageError } from '../core/errors.js';
 import { runDemo } from '../demo/demo.service.js';
 
 interface Options {
@@ -9,6 +10,12 @@ interface Options {
 
 /** `mp demo`: a full cycle against fake marketplaces in a throw-away home; keeps only the files it names. */
 export async function demo(ctx: Context, options: Options): Promise<void> {
+  // Its stdout is a transcript for people, not data: say so instead of printing text under --json.
+  if (ctx.out.json) {
+    throw new UsageError('DEMO_NO_JSON', 'mp demo prints a transcript for people and has no --json output', {
+      hint: 'run it without --json; each step it shows takes --json when you run it yourself',
+    });
+  }
   const outDir = resolve(options.out ?? 'mp-demo');
   mkdirSync(outDir, { recursive: true });
   ctx.log.info('mp demo: fake Kaspi, Wildberries and Telegram servers on 127.0.0.1, a throw-away home, no network and no accounts needed.');

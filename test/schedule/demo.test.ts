@@ -99,3 +99,16 @@ describe.skipIf(testEngine !== 'pglite')('mp demo', () => {
     }
   }, 180_000);
 });
+
+describe('mp demo --json', () => {
+  it('is a usage error (its stdout is a transcript, not data) before anything starts', async () => {
+    const before = readdirSync(tmpdir()).filter((d) => d.startsWith('mp-demo-')).length;
+    const out = join(tmpdir(), `mp-demo-json-${process.pid}`);
+    const r = await runMp(['--json', 'demo', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('mp demo prints a transcript for people and has no --json output');
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(tmpdir()).filter((d) => d.startsWith('mp-demo-')).length).toBeLessThanOrEqual(before);
+  });
+});
