@@ -74,6 +74,26 @@ describe('kaspi orders sync against the fake Shop API', () => {
     }
   });
 
+  it('the fake refuses like Kaspi: 404 HTML without Accept, 401 for a wrong token, 400 for a window over 14 days', async () => {
+    const q = (ge: number, le: number) =>
+      `${shop.url}/orders?page[number]=0&page[size]=100&filter[orders][state]=NEW&filter[orders][creationDate][$ge]=${ge}&filter[orders][creationDate][$le]=${le}`;
+    const t0 = Date.parse('2026-11-01T00:00:00Z');
+    const api = { accept: 'application/vnd.api+json', 'x-auth-token': shop.token };
+    const noAccept = await fetch(q(t0, t0 + DAY), { headers: { 'x-auth-token': shop.token, accept: '*/*' } });
+    expect(noAccept.status).toBe(404);
+    expect(noAccept.headers.get('content-type')).toContain('text/html');
+    await noAccept.text();
+    const badToken = await fetch(q(t0, t0 + DAY), { headers: { ...api, 'x-auth-token': 'nope' } });
+    expect(badToken.status).toBe(401);
+    await badToken.text();
+    const wide = await fetch(q(t0, t0 + 14 * DAY + 1), { headers: api });
+    expect(wide.status).toBe(400);
+    await wide.text();
+    const ok = await fetch(q(t0, t0 + 14 * DAY), { headers: api });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { meta: { pageCount: number } }).meta.pageCount).toBeGreaterThan(0);
+  });
+
   it('pages to the end when a state has more than 100 orders in a window', async () => {
     const many = generateOrders(250, new Date('2026-11-01T00:00:00Z'), 60_000).map((o, i) => ({
       ...o,
