@@ -1,8 +1,9 @@
 // A Context for in-process scheduler tests whose db() is the test database.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { onTestFinished } from 'vitest';
 import { type Context, createContext } from '../../src/core/context.js';
 import type { DbHandle } from '../../src/db/connect.js';
 
@@ -11,8 +12,10 @@ export interface TestContext extends Context {
   logLines(): Record<string, unknown>[];
 }
 
+/** A context for the running test; its throw-away home is removed when the test finishes. */
 export function testContext(handle: DbHandle, env: NodeJS.ProcessEnv = {}): TestContext {
   const home = mkdtempSync(join(tmpdir(), 'mp-sched-'));
+  onTestFinished(() => rmSync(home, { recursive: true, force: true }));
   const stderr = new PassThrough() as unknown as NodeJS.WriteStream;
   const stdout = new PassThrough() as unknown as NodeJS.WriteStream;
   let text = '';
