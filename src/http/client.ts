@@ -83,7 +83,7 @@ export class HttpClient {
   private readonly agent: Agent;
   private readonly proxyAgents = new Map<string, ProxyAgent>();
   private readonly pool?: ProxyPool;
-  private readonly limiter?: RateLimiter;
+  private readonly limiter: RateLimiter;
   private readonly defaultHeaders: Record<string, string>;
   private readonly now: () => number;
   private readonly sleep: Sleep;
@@ -97,7 +97,8 @@ export class HttpClient {
     this.agent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
     if (options.proxies?.length) this.pool = new ProxyPool(options.proxies, { benchMs: options.proxyBenchMs, now: this.now });
     // The limiter waits in real time even when `sleep` is faked for backoff tests, unless one is passed in.
-    this.limiter = options.limiter ?? (options.rateLimit ? new RateLimiter(options.rateLimit) : undefined);
+    // Without a rate limit it still holds the pauses a 429 asks for.
+    this.limiter = options.limiter ?? new RateLimiter(options.rateLimit);
     this.defaultHeaders = lowerKeys({ 'user-agent': 'mp/0.1', ...options.headers });
   }
 
@@ -121,7 +122,8 @@ export class HttpClient {
       failure.attempts = attempt;
       const canRetry = attempt <= retries;
       const proxy = this.pool?.next();
-      await this.limiter?.take(`${url.host}|${proxy ?? 'direct'}`, o.signal);
+      const bucketKey = `${url.host}|${proxy ?? 'direct'}`;
+      await this.limiter.take(bucketKey, o.signal);
       const dispatcher = proxy ? this.proxyAgent(proxy) : this.agent;
       const outcome = await sendOnce({ url, method, headers, body, dispatcher, timeoutMs, signal: o.signal });
 
@@ -159,6 +161,9 @@ export class HttpClient {
       const asked = serverRetryDelayMs(resHeaders, this.now());
       const statusInit = { status, body: resBody, headers: safeHeaders(resHeaders), retryAfterMs: asked };
       if (retries > 0 && retryStatuses.includes(status)) {
+        // The wait is for the host (or this exit to it), not just this request: the requests queued
+        // behind it would earn 429s too. Those already sent are not held back.
+        if (status === 429 && asked !== undefined) this.pauseBucket(bucketKey, Math.min(asked, maxRetryWaitMs));
         if (asked !== undefined && asked > maxRetryWaitMs) throw statusError(failure, { ...statusInit, waitTooLong: true });
         if (canRetry) {
           await this.retryAfter(asked ?? this.backoff(attempt), `answered ${status}`, failure, o.signal);
@@ -183,6 +188,16 @@ export class HttpClient {
       method: f.method,
     });
     await this.sleep(ms, signal);
+  }
+
+  private pauseBucket(key: string, ms: number): void {
+    const left = this.limiter.pausedFor(key);
+    const until = this.limiter.pause(key, ms);
+    if (left < ms) {
+      this.options.log?.debug(`${this.options.service} asked to wait: requests to ${key.split('|')[0]} paused for ${humanDuration(ms)}`, {
+        until: new Date(until).toISOString(),
+      });
+    }
   }
 
   private backoff(attempt: number): number {

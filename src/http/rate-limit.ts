@@ -40,6 +40,8 @@ export interface ClockOptions {
 export class TokenBucket {
   private tokens: number;
   private updatedAt: number;
+  /** Waiting callers queued so far (the newest one's number). */
+  private issued = 0;
   private readonly now: () => number;
   private readonly sleep: Sleep;
 
@@ -61,11 +63,14 @@ export class TokenBucket {
     this.refill();
     this.tokens -= 1;
     if (this.tokens >= 0) return;
+    const ticket = ++this.issued;
     const waitMs = Math.ceil((-this.tokens / this.limit.perSecond) * 1000);
     try {
       await this.sleep(waitMs, signal);
     } catch (error) {
-      this.tokens += 1;
+      // Only the last caller in the queue may give its token back: those behind it sleep until slots
+      // counted with its token spent, so a returned token would let a newcomer share one of their slots.
+      if (ticket === this.issued) this.tokens += 1;
       throw error;
     }
   }
@@ -84,16 +89,28 @@ export class TokenBucket {
   }
 }
 
-/** Buckets by key (host + exit), created on first use with the same limit. */
+/**
+ * Buckets by key (host + exit), created on first use with the same limit, and pauses by key: when a
+ * service answers 429 with a wait, every request through that key waits until then, not just the one
+ * that was refused. Without a limit there are no buckets, only pauses.
+ */
 export class RateLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
+  /** Key → end of its pause (ms on the limiter's clock). */
+  private readonly pauses = new Map<string, number>();
+  private readonly now: () => number;
+  private readonly sleep: Sleep;
 
   constructor(
-    readonly limit: RateLimit,
+    readonly limit: RateLimit | undefined,
     private readonly clock: ClockOptions = {},
-  ) {}
+  ) {
+    this.now = clock.now ?? Date.now;
+    this.sleep = clock.sleep ?? realSleep;
+  }
 
   bucket(key: string): TokenBucket {
+    if (!this.limit) throw new Error('this rate limiter has no limit, so no buckets');
     let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = new TokenBucket(this.limit, this.clock);
@@ -102,7 +119,39 @@ export class RateLimiter {
     return bucket;
   }
 
-  take(key: string, signal?: AbortSignal): Promise<void> {
-    return this.bucket(key).take(signal);
+  /**
+   * Holds every later `take(key)` for `ms` from now. A pause only grows: a shorter one asked later
+   * never ends an existing pause early. Requests already sent are not affected. Returns the pause's end.
+   */
+  pause(key: string, ms: number): number {
+    const until = this.now() + Math.max(0, ms);
+    const current = this.pauses.get(key);
+    if (current !== undefined && current >= until) return current;
+    this.pauses.set(key, until);
+    return until;
+  }
+
+  /** Ms left of the pause on `key` (0 when none). */
+  pausedFor(key: string): number {
+    const until = this.pauses.get(key);
+    if (until === undefined) return 0;
+    const left = until - this.now();
+    if (left > 0) return left;
+    this.pauses.delete(key);
+    return 0;
+  }
+
+  /** Resolves when a request through `key` may go: after any pause, with a token from its bucket. */
+  async take(key: string, signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      for (let left = this.pausedFor(key); left > 0; left = this.pausedFor(key)) await this.sleep(left, signal);
+      if (!this.limit) return;
+      const bucket = this.bucket(key);
+      await bucket.take(signal);
+      // A pause that began while this caller waited for its token holds it too, and it takes a new
+      // token after the pause. The unused one is not given back: the callers behind it sleep until
+      // slots counted with it spent, so a token returned now would let a later caller share a slot.
+      if (this.pausedFor(key) === 0) return;
+    }
   }
 }

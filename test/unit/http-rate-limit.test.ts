@@ -67,7 +67,7 @@ describe('TokenBucket', () => {
     );
   });
 
-  test('an aborted wait gives its token back', async () => {
+  test('an aborted wait (the last in the queue) gives its token back', async () => {
     const bucket = new TokenBucket({ perSecond: 1, burst: 1 });
     await bucket.take();
     const controller = new AbortController();
@@ -80,6 +80,26 @@ describe('TokenBucket', () => {
   test('bad limits are refused', () => {
     expect(() => new TokenBucket({ perSecond: 0, burst: 1 })).toThrow(RangeError);
     expect(() => new TokenBucket({ perSecond: 1, burst: 0 })).toThrow(RangeError);
+  });
+
+  test('a caller that aborts its wait does not hand its slot to a newcomer (no two callers share a slot)', async () => {
+    let now = 0;
+    const wakes: number[] = [];
+    const sleep = (ms: number, signal?: AbortSignal) =>
+      new Promise<void>((_resolve, reject) => {
+        wakes.push(now + ms);
+        signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+    const bucket = new TokenBucket({ perSecond: 1, burst: 1 }, { now: () => now, sleep });
+    await bucket.take(); // goes at 0
+    const controller = new AbortController();
+    const aborted = bucket.take(controller.signal).catch((e: unknown) => e); // slot 1000
+    void bucket.take(); // slot 2000
+    now = 100;
+    controller.abort(new Error('stop'));
+    expect(await aborted).toMatchObject({ message: 'stop' });
+    void bucket.take(); // must not be 2000 as well
+    expect(wakes).toEqual([1000, 2000, 3000]);
   });
 
   test('RateLimiter keeps one bucket per key (host + exit)', () => {
