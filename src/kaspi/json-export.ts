@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
+import { UserError } from '../core/errors.js';
 import type { Database } from '../db/schema.js';
 import { listProducts } from './product.repository.js';
 import type { ScrapeSuccess } from './scrape.service.js';
@@ -27,18 +28,45 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 /** Creates `<exportDir>/kaspi` and returns it. */
 export function kaspiExportDir(exportDir: string): string {
   const dir = join(exportDir, 'kaspi');
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw exportFailed(dir, error);
+  }
   return dir;
 }
 
 /** `<dir>/<id>-<city>.json`: the product as scraped, with its offers. */
 export function exportProduct(dir: string, r: ScrapeSuccess): void {
-  writeJsonAtomic(join(dir, `${safeName(r.target.id)}-${safeName(r.target.city)}.json`), productExport(r));
+  const path = join(dir, `${safeName(r.target.id)}-${safeName(r.target.city)}.json`);
+  try {
+    writeJsonAtomic(path, productExport(r));
+  } catch (error) {
+    throw exportFailed(path, error);
+  }
 }
 
 /** `<dir>/products.json`: every stored product (without offers). */
 export async function exportAllProducts(db: Kysely<Database>, dir: string): Promise<void> {
-  writeJsonAtomic(join(dir, 'products.json'), (await listProducts(db)).map(storedProductJson));
+  const products = (await listProducts(db)).map(storedProductJson);
+  const path = join(dir, 'products.json');
+  try {
+    writeJsonAtomic(path, products);
+  } catch (error) {
+    throw exportFailed(path, error);
+  }
+}
+
+/** A folder or file that cannot be written is the user's to fix, not a bug: one line, exit 1. */
+function exportFailed(path: string, error: unknown): UserError {
+  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return new UserError(
+    'KASPI_EXPORT_FAILED',
+    `cannot write the export ${path} (${reason}): check --export-dir (MP_KASPI_EXPORT_DIR for the job), its permissions and free space`,
+    {
+      cause: error,
+    },
+  );
 }
 
 function safeName(text: string): string {

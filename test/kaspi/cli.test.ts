@@ -1,7 +1,7 @@
 // `mp kaspi …` as a subprocess against the fake Kaspi: NDJSON with every field, no history on an
 // unchanged re-run, exactly the expected changes after a price moves, the export files, the
 // tracked list, and a bad input failing with one line.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +143,19 @@ describe('mp kaspi scrape (subprocess)', { timeout: 240_000 }, () => {
     expect(tracked.map((x) => [x.id, x.city_id, x.ok])).toEqual([[KASPI_IDS.description, '710000000', true]]);
     const list = await runMp(['kaspi', 'track', 'list'], { env });
     expect(list.stdout.trim().split('\t').slice(0, 3)).toEqual([KASPI_IDS.description, 'Astana', tracked[0]!.name]);
+  });
+
+  it('an export folder that cannot be written: exit 1, one line naming it, nothing fetched', async () => {
+    const file = join(home, 'not-a-folder');
+    writeFileSync(file, '');
+    const pagesBefore = kaspi.server.requestsTo('/shop/p/:slug').length;
+    const r = await runMp(['kaspi', 'scrape', KASPI_IDS.single, '--export-dir', join(file, 'out')], { env });
+    expect(r.code).toBe(1);
+    const stderr = r.stderr.trim().split('\n');
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toContain('KASPI_EXPORT_FAILED');
+    expect(stderr[0]).toContain(join(file, 'out', 'kaspi'));
+    expect(kaspi.server.requestsTo('/shop/p/:slug').length).toBe(pagesBefore);
   });
 
   it('a bad input: exit 1 and one line naming it', async () => {

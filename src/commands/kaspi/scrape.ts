@@ -34,6 +34,8 @@ export async function kaspiScrape(ctx: Context, inputs: string[], o: ScrapeOptio
   if (!o.tracked && !targets.length) {
     throw new UserError('KASPI_BAD_INPUT', invalid.map((f) => f.message).join('; '));
   }
+  // An export folder that cannot be written fails the run before anything is fetched.
+  const dir = kaspiExportDir(o.exportDir ?? 'export');
   const { db } = await ctx.db();
   if (o.tracked) {
     const tracked = await listTracked(db);
@@ -46,7 +48,6 @@ export async function kaspiScrape(ctx: Context, inputs: string[], o: ScrapeOptio
 
   const baseUrl = kaspiBaseUrl(ctx.config);
   const client = createKaspiClient(baseUrl, { rateLimit, proxies: o.proxy?.length ? o.proxy : undefined, log: ctx.log });
-  const dir = kaspiExportDir(o.exportDir ?? 'export');
   const progress = await ctx.progress('Scraping Kaspi', targets.length);
   for (const f of invalid) if (ctx.out.json) ctx.out.ndjson(failureRecord(f));
   let rows: ScrapeSummary[];
