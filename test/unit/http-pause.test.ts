@@ -53,9 +53,10 @@ describe('a 429 with a wait pauses the host', () => {
     expect(rest).toHaveLength(4);
     // Without the pause, /items/2 would arrive 0.5 s after the 429 (its token) and earn one too.
     for (const r of rest) expect(r.at - refused!.at, `${r.path} arrived ${r.at - refused!.at} ms after the 429`).toBeGreaterThanOrEqual(990);
-    // After the pause the rate still holds (2/s, burst 1): no two requests closer than ~0.5 s...
+    // After the pause the rate still holds (2/s, burst 1): no two requests closer than 0.5 s, less
+    // 0.1 s for a timer that fires late on a loaded machine (callers re-queued badly share a slot: ~0 ms)...
     const times = rest.map((r) => r.at).sort((a, b) => a - b);
-    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(450);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(400);
     // ...and it is a pause, not a stall: 4 requests at 2/s after a 1 s pause take about 2.5 s.
     expect(times.at(-1)! - refused!.at).toBeLessThan(6000);
   });
