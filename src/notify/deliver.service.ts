@@ -35,6 +35,7 @@ export interface DeliverOptions {
   worker?: string;
   batchSize?: number;
   leaseMs?: number;
+  /** Requests in flight at once (default 8; one per chat at a time). */
   concurrency?: number;
   telegramMaxAttempts?: number;
   webhookMaxAttempts?: number;

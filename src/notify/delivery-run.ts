@@ -155,8 +155,12 @@ export class Delivery {
       if (!(await this.markInFlight(row.id))) return; // the lease was lost to another worker
       await pacer.acquire(chat);
       try {
-        if (part.kind === 'photo') await client.sendPhoto(chat, part.photo, part.caption);
-        else await client.sendMessage(chat, part.text);
+        try {
+          if (part.kind === 'photo') await client.sendPhoto(chat, part.photo, part.caption);
+          else await client.sendMessage(chat, part.text);
+        } finally {
+          pacer.answered(chat);
+        }
       } catch (error) {
         if (!(error instanceof TelegramError)) throw error;
         const wait = (error.retryAfterSec ?? 1) * 1000;

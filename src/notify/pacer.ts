@@ -14,9 +14,16 @@ export class Pacer {
   private readonly now: () => number;
   private globalNext = 0;
   private readonly chatNext = new Map<string, number>();
-  /** The last `windowCount` send times (a ring): never more than that many within `windowMs`. */
+  /**
+   * The last `windowCount` messages (a ring): when each was answered (when it was sent, until it
+   * is). A message may go only once the one `windowCount` back was answered `windowMs` ago: it
+   * reached Telegram before its answer, so no `windowMs` holds more than `windowCount` arrivals,
+   * however late requests leave after their slot (a busy event loop, a slow commit).
+   */
   private readonly recent: number[];
   private recentAt = 0;
+  /** The ring slot of the message in flight to each chat (one at a time per chat). */
+  private readonly slotOf = new Map<string, number>();
   private readonly windowMs: number;
 
   constructor(options: PacerOptions) {
@@ -50,20 +57,36 @@ export class Pacer {
 
   /**
    * At time `t`: takes the next slot for `chat` and returns 0, or returns how long to wait. Overall
-   * slots sit on a fixed grid: a sender that wakes up late (timers, a busy machine) still gets the
-   * slot it waited for, so lateness does not add up to a rate below the configured one; after an
-   * idle spell (more than one slot missed) the grid restarts at `t`. Catching up never puts more
-   * than the configured number of messages into any one second. Per chat the gap is strict.
+   * slots sit on a fixed grid: a sender whose timer fired a little late (up to a quarter of a slot)
+   * still gets the slot it waited for, so timer lateness does not add up to a rate below the
+   * configured one; later than that (an idle spell, a blocked event loop) the grid restarts at `t`,
+   * so nothing bursts to make up for lost time. Never more than the configured number of messages
+   * in any one second. Per chat the gap is strict.
    */
   tryTake(chat: string, t: number): number {
     const oldest = this.recent[this.recentAt]!;
     const wait = Math.max(this.globalNext - t, this.chatReadyAt(chat) - t, oldest + this.windowMs - t);
     if (wait > 0) return wait;
-    this.globalNext = (this.globalNext > t - this.interval ? this.globalNext : t) + this.interval;
+    this.globalNext = (this.globalNext > t - this.interval / 4 ? this.globalNext : t) + this.interval;
     this.chatNext.set(chat, t + this.perChatMs);
     this.recent[this.recentAt] = t;
+    this.slotOf.set(chat, this.recentAt);
     this.recentAt = (this.recentAt + 1) % this.recent.length;
     return 0;
+  }
+
+  /**
+   * The request to `chat` was answered (or failed): the per-chat gap and the overall window count
+   * from now as well, so both hold where Telegram counts them (arrival) however late it left.
+   */
+  answered(chat: string): void {
+    const t = this.now();
+    this.chatNext.set(chat, Math.max(this.chatReadyAt(chat), t + this.perChatMs));
+    const slot = this.slotOf.get(chat);
+    if (slot !== undefined) {
+      this.recent[slot] = Math.max(this.recent[slot]!, t);
+      this.slotOf.delete(chat);
+    }
   }
 
   /** Telegram said 429 for this chat: nothing goes to it for `ms`. */

@@ -92,7 +92,13 @@ describe('Telegram delivery', () => {
     const clock = manualClock();
     const { client } = telegramFor(tg);
     // Waiting for its turn (pacing, 429 waits) takes 50 s of the 60 s lease taken at the claim.
-    const slowPacer = { chatReadyAt: () => 0, pauseChat: () => {}, chatReady: async () => clock.advance(50_000), acquire: async () => {} } as unknown as Pacer;
+    const slowPacer = {
+      chatReadyAt: () => 0,
+      pauseChat: () => {},
+      answered: () => {},
+      chatReady: async () => clock.advance(50_000),
+      acquire: async () => {},
+    } as unknown as Pacer;
     let other: DeliverStats | undefined;
     const first = await deliver(clock, {
       leaseMs: 60_000,

@@ -126,8 +126,8 @@ describe('webhook signatures', () => {
 });
 
 describe('Telegram pacer', () => {
-  it('keeps the configured rate when senders wake up late, and never exceeds it', () => {
-    // 25/s: a slot every 40 ms. Every sender wakes up 15 ms after its slot (a busy machine).
+  it('keeps the configured rate when timers fire a little late, and never exceeds it', () => {
+    // 25/s: a slot every 40 ms. Every sender wakes up 8 ms after its slot (timer lateness).
     const pacer = new Pacer({ perSecond: 25, perChatMs: 1000, now: () => 0 });
     const sends: number[] = [];
     let t = 0;
@@ -136,30 +136,51 @@ describe('Telegram pacer', () => {
       for (;;) {
         const wait = pacer.tryTake(chat, t);
         if (wait <= 0) break;
-        t += wait + 15;
+        t += wait + 8;
       }
       sends.push(t);
     }
     const rate = (sends.length - 1) / ((sends.at(-1)! - sends[0]!) / 1000);
-    expect(rate).toBeGreaterThan(24);
+    expect(rate).toBeGreaterThan(24.5);
     for (const at of sends) expect(sends.filter((s) => s >= at && s < at + 1000).length).toBeLessThanOrEqual(25);
   });
 
-  it('catching up after a stall never puts more than the configured number into one second', () => {
+  it('does not burst to make up for a stall (a blocked event loop): the grid restarts', () => {
     const pacer = new Pacer({ perSecond: 25, perChatMs: 0, now: () => 0 });
     const sends: number[] = [];
     let t = 0;
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 100; i++) {
       for (;;) {
         const wait = pacer.tryTake(`c${i}`, t);
         if (wait <= 0) break;
-        // Every 10th wake-up comes 39 ms late (just under one slot): the grid is kept, not reset.
-        t += wait + (i % 10 === 0 ? 39 : 0);
+        t += wait + (i % 20 === 0 ? 500 : 0);
       }
       sends.push(t);
     }
+    for (let i = 1; i < sends.length; i++) expect(sends[i]! - sends[i - 1]!).toBeGreaterThanOrEqual(30);
     for (const at of sends) expect(sends.filter((s) => s >= at && s < at + 1000).length).toBeLessThanOrEqual(25);
-    expect((sends.length - 1) / ((sends.at(-1)! - sends[0]!) / 1000)).toBeGreaterThan(24);
+  });
+
+  it('counts a message in the overall window until it was answered: late requests cannot bunch up at Telegram', () => {
+    let clock = 0;
+    const pacer = new Pacer({ perSecond: 25, perChatMs: 0, now: () => clock });
+    const arrivals: number[] = [];
+    let t = 0;
+    for (let i = 0; i < 300; i++) {
+      const chat = `c${i}`;
+      for (;;) {
+        const wait = pacer.tryTake(chat, t);
+        if (wait <= 0) break;
+        t += wait;
+      }
+      // Some requests leave (and are answered) up to 400 ms after their slot; Telegram sees them
+      // anywhere between the slot and the answer: here at the worst end for each.
+      const answer = t + (i % 7 === 0 ? 400 : 5);
+      arrivals.push(i % 2 === 0 ? answer : t);
+      clock = answer;
+      pacer.answered(chat);
+    }
+    for (const at of arrivals) expect(arrivals.filter((a) => a >= at && a < at + 1000).length).toBeLessThanOrEqual(25);
   });
 
   it('restarts its grid after an idle spell (no burst for the time nobody sent) and keeps the per-chat gap', () => {
