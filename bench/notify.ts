@@ -4,6 +4,7 @@
 // server at `rate` messages/s (1 per second per chat): achieved rate, duplicates (must be 0), and
 // the default pace (100 messages at 25/s) measured at the server.
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { openDatabase, openPostgres } from '../src/db/connect.js';
 import { deliverPending } from '../src/notify/deliver.service.js';
@@ -49,6 +50,7 @@ const client = new TelegramClient({ baseUrl: tg.url, token: tg.token });
 try {
   await seed(handle.db, N, CHATS, 1_000_000);
   let t = Date.now();
+  const cpu = process.cpuUsage();
   const stats = await deliverPending(handle.db, {
     now: () => new Date(),
     secretKey: Buffer.alloc(32),
@@ -57,12 +59,22 @@ try {
     concurrency: 32,
   });
   let seconds = (Date.now() - t) / 1000;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
   const unique = new Set(tg.sent.map((m) => `${m.chatId}|${m.text}`)).size;
   figure('notify.sent', stats.sent);
   figure('notify.seconds', seconds, 's');
   figure('notify.rate', N / seconds, `msg/s (configured ${RATE})`);
   figure('notify.duplicates', tg.sent.length - unique);
   figure('notify.peak_rss', peakRssMb(), 'MB');
+  // This process (delivery and the fake Telegram server); PostgreSQL's own CPU is not included.
+  figure('notify.cpu', cpuSeconds, `s CPU (${((cpuSeconds / N) * 1000).toFixed(2)} ms per message, delivery + fake server)`);
+  figure(
+    'notify.load_average',
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
+  );
 
   tg.sent.length = 0;
   await seed(handle.db, 100, 100, 2_000_000);
