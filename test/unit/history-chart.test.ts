@@ -90,6 +90,8 @@ describe('terminal chart', () => {
   it('labels times as dates over days and as times within a day', () => {
     expect(chartTime(T0, 3 * DAY)).toBe('2026-11-01');
     expect(chartTime(T0, 3_600_000)).toBe('11-01 11:00'); // Almaty is UTC+5
+    // A span of seconds (two scrapes in a row) tells its points apart by the second.
+    expect(chartTime(T0 + 7_000, 20_000)).toBe('11:00:07');
     expect(tenge(1234567.4)).toBe('1 234 567 ₸');
   });
 });

@@ -20,5 +20,8 @@ export function tenge(value: number): string {
 /** Chart time labels: dates for spans of days, times within a day or two. */
 export function chartTime(t: number, spanMs: number): string {
   const text = formatZoned(new Date(t), ALMATY);
-  return spanMs >= 2 * 86_400_000 ? text.slice(0, 10) : text.slice(5);
+  if (spanMs >= 2 * 86_400_000) return text.slice(0, 10);
+  // Checks minutes apart (a demo, a re-run by hand) would all read the same minute: add seconds.
+  if (spanMs < 10 * 60_000) return `${text.slice(11)}:${String(new Date(t).getUTCSeconds()).padStart(2, '0')}`;
+  return text.slice(5);
 }
