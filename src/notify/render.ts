@@ -114,8 +114,18 @@ function gapLines(events: Data[], lang: Lang): string[] {
       if (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v))) total.set(k, (total.get(k) ?? 0) + Number(v));
     }
   }
-  return [e(label('gap', lang)), ...[...total].map(([k, v]) => `• ${e(k)}: ${e(v)}`)];
+  return [e(label('gap', lang)), ...[...total].map(([k, v]) => `• ${e(GAP_COUNTS[k]?.[lang] ?? k)}: ${e(v)}`)];
 }
+
+/** What a gap summary counts, by WB event type. */
+const GAP_COUNTS: Record<string, Record<Lang, string>> = {
+  new_order: { ru: 'новые заказы', en: 'new orders' },
+  cancellation: { ru: 'отмены', en: 'cancellations' },
+  buyout: { ru: 'выкупы', en: 'buyouts' },
+  return: { ru: 'возвраты', en: 'returns' },
+  new_review: { ru: 'новые отзывы', en: 'new reviews' },
+  stock_change: { ru: 'изменения остатков', en: 'stock changes' },
+};
 
 /** The Telegram HTML text of a notification and the photo to send with it (single events only). */
 export function renderTelegram(p: NotificationPayload, lang: Lang): { text: string; photo?: string } {

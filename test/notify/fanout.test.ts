@@ -65,7 +65,8 @@ describe('fan-out of wb_events into the outbox', () => {
     const gaps = (await outboxRows(h)).filter((x) => x.recipient_id === r && x.type === 'sync_gap');
     expect(gaps).toHaveLength(1);
     const text = renderTelegram(gaps[0]!.payload as unknown as NotificationPayload, 'ru').text;
-    for (const line of ['new_order: 12', 'cancellation: 1', 'buyout: 7', 'return: 2']) expect(text).toContain(line);
+    for (const line of ['новые заказы: 12', 'отмены: 1', 'выкупы: 7', 'возвраты: 2']) expect(text).toContain(`• ${line}`);
+    expect(renderTelegram(gaps[0]!.payload as unknown as NotificationPayload, 'en').text).toContain('• new orders: 12');
   });
 
   it('finds an event that committed late however many newer events were fanned out meanwhile', async () => {

@@ -109,7 +109,7 @@ describe('WB sync → outbox → Telegram', () => {
     ] as const) {
       const gap = tg.sentTo(chat).slice(before);
       expect(gap.map((m) => m.text.split('\n')[0])).toEqual(['<b>⏸ Перерыв синхронизации</b>']);
-      for (const line of ['new_order: 4', 'cancellation: 1', 'buyout: 3', 'new_review: 1']) expect(gap[0]!.text).toContain(line);
+      for (const line of ['новые заказы: 4', 'отмены: 1', 'выкупы: 3', 'новые отзывы: 1']) expect(gap[0]!.text).toContain(line);
     }
   });
 });
