@@ -124,7 +124,9 @@ class Bot {
   }
 
   async syncsDone(log: NotifyDeps['log']): Promise<void> {
-    if (this.syncs.size > 0) log.info(`waiting for ${this.syncs.size} initial sync(s) to finish`);
+    if (this.syncs.size > 0) {
+      log.info(`waiting for ${this.syncs.size} initial sync(s) to finish (Ctrl-C again stops now; they go on when the bot starts again)`);
+    }
     while (this.syncs.size > 0) await Promise.all([...this.syncs.values()]);
   }
 
