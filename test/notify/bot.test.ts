@@ -4,11 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/log.js';
 import { systemClock } from '../../src/core/time.js';
+import { withAdvisoryLock } from '../../src/db/locks.js';
 import type { NotifyDeps } from '../../src/notify/notify.service.js';
+import { Pacer } from '../../src/notify/pacer.js';
 import { runBot } from '../../src/notify/telegram/bot.service.js';
 import { botTokenHash } from '../../src/notify/telegram/bot-token.js';
 import { getChat, saveBotToken, saveChat } from '../../src/notify/telegram/bot-token.repository.js';
 import { TelegramClient } from '../../src/notify/telegram/telegram-client.js';
+import { jobLockName } from '../../src/schedule/run-job.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { type FakeTelegram, parseTelegramHtml, startFakeTelegram } from '../support/fake-telegram.js';
 import { type FakeWb, startFakeWb } from '../support/fake-wb.js';
@@ -189,6 +192,47 @@ describe('the Telegram bot', () => {
       await running;
       await wb2.server.stop();
     }
+  });
+
+  it('leaves delivery to the wb.notify job while it runs, so two paces never add up at Telegram', { timeout: 60_000 }, async () => {
+    const r = await h.db.selectFrom('notify_recipients').select(['id', 'cabinet_id']).where('chat_id', '=', chat).executeTakeFirstOrThrow();
+    await h.db.updateTable('notify_recipients').set({ enabled: true }).where('id', '=', r.id).execute(); // switched off in the journey
+    const payload = {
+      type: 'new_order',
+      cabinet: { id: r.cabinet_id },
+      events: [{ id: '1', key: 'lock-k', occurred_at: new Date().toISOString(), data: { srid: 'lock-srid' } }],
+    };
+    await h.db
+      .insertInto('notify_outbox')
+      .values({
+        recipient_id: r.id,
+        cabinet_id: r.cabinet_id,
+        type: 'new_order',
+        dedup_key: 'lock-test',
+        payload: JSON.stringify(payload) as never,
+        next_attempt_at: new Date(),
+      })
+      .execute();
+    const runFor = async (ms: number) => {
+      const controller = new AbortController();
+      const running = runBot(h, deps, {
+        tokenHash: hash,
+        client,
+        signal: controller.signal,
+        pollSeconds: 1,
+        deliverEveryMs: 1,
+        pacer: new Pacer({ perSecond: 100, perChatMs: 0 }),
+      });
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      controller.abort();
+      await running;
+    };
+    const sent = () => tg.sentTo(chat).filter((m) => m.text.includes('lock-srid')).length;
+    const held = await withAdvisoryLock(h, jobLockName('wb.notify', null), () => runFor(2500));
+    expect(held.acquired).toBe(true);
+    expect(sent()).toBe(0);
+    await runFor(2500);
+    expect(sent()).toBe(1);
   });
 
   it('allows one poller per bot token', async () => {

@@ -6,6 +6,7 @@
 import { UserError } from '../../core/errors.js';
 import type { DbHandle } from '../../db/connect.js';
 import { withAdvisoryLock } from '../../db/locks.js';
+import { jobLockName } from '../../schedule/run-job.js';
 import { addCabinet } from '../../wb/cabinet.service.js';
 import { syncWb, WB_STREAMS } from '../../wb/sync.service.js';
 import type { NotifyDeps } from '../notify.service.js';
@@ -36,7 +37,7 @@ export interface BotOptions {
 
 /** Runs the bot until the signal aborts (or, with `once`, until no update is waiting). */
 export async function runBot(handle: DbHandle, deps: NotifyDeps, o: BotOptions): Promise<{ updates: number }> {
-  const result = await withAdvisoryLock(handle, `telegram-bot:${o.tokenHash}`, () => pollLoop(deps, o));
+  const result = await withAdvisoryLock(handle, `telegram-bot:${o.tokenHash}`, () => pollLoop(handle, deps, o));
   if (!result.acquired) {
     throw new UserError(
       'TELEGRAM_BOT_RUNNING',
@@ -46,19 +47,19 @@ export async function runBot(handle: DbHandle, deps: NotifyDeps, o: BotOptions):
   return result.value;
 }
 
-async function pollLoop(deps: NotifyDeps, o: BotOptions): Promise<{ updates: number }> {
+async function pollLoop(handle: DbHandle, deps: NotifyDeps, o: BotOptions): Promise<{ updates: number }> {
   const bot = new Bot(deps, o.client);
   // Initial syncs a previous run left unfinished go on (each page it committed stays committed).
   for (const c of await chatsSyncing(deps.db)) bot.startSync(c.chat_id, c.cabinet_id);
   try {
-    return await pollUpdates(deps, o, bot);
+    return await pollUpdates(handle, deps, o, bot);
   } finally {
     // Initial syncs run beside the polling; stop only when they are done.
     await bot.syncsDone(deps.log);
   }
 }
 
-async function pollUpdates(deps: NotifyDeps, o: BotOptions, bot: Bot): Promise<{ updates: number }> {
+async function pollUpdates(handle: DbHandle, deps: NotifyDeps, o: BotOptions, bot: Bot): Promise<{ updates: number }> {
   let handled = 0;
   let lastDelivery = 0;
   while (!o.signal?.aborted) {
@@ -96,8 +97,10 @@ async function pollUpdates(deps: NotifyDeps, o: BotOptions, bot: Bot): Promise<{
     const every = o.deliverEveryMs ?? 30_000;
     if (every > 0 && Date.now() - lastDelivery >= every && !o.once) {
       lastDelivery = Date.now();
-      await deliverNow(deps, o.pacer ? { client: o.client, pacer: o.pacer } : undefined).catch((error: unknown) =>
-        deps.log.warn(`delivery failed: ${(error as Error).message}`),
+      // Under the wb.notify job's lock: while the daemon (or cron) delivers, the bot leaves it to
+      // it, so two paces never add up at Telegram.
+      await withAdvisoryLock(handle, jobLockName('wb.notify', null), () => deliverNow(deps, o.pacer ? { client: o.client, pacer: o.pacer } : undefined)).catch(
+        (error: unknown) => deps.log.warn(`delivery failed: ${(error as Error).message}`),
       );
     }
     if (o.once && updates.length === 0) break;
