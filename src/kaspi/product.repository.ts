@@ -46,45 +46,95 @@ function columns(f: ProductFields) {
   };
 }
 
-/** Inserts a first-seen product; undefined when another process inserted it first. */
-export async function insertProduct(db: Db, kaspiId: string, cityId: string, f: ProductFields, now: Date): Promise<ProductRow | undefined> {
-  return db
-    .insertInto('kaspi_products')
-    .values({ kaspi_id: kaspiId, city_id: cityId, ...columns(f), first_seen_at: now, last_checked_at: now, last_changed_at: now })
-    .onConflict((oc) => oc.columns(['kaspi_id', 'city_id']).doNothing())
-    .returningAll()
+/** The history row's copy of the tracked fields (`changed_fields` names what moved). */
+function historyColumns(f: ProductFields) {
+  return {
+    name: f.name,
+    description_text: f.descriptionText,
+    category: f.category,
+    category_path: f.categoryPath,
+    brand: f.brand,
+    min_price: f.minPrice,
+    max_price: f.maxPrice,
+    rating: f.rating,
+    review_count: f.reviewCount,
+    seller_count: f.sellerCount,
+    offers_status: f.offersStatus,
+    photos: f.photos,
+  };
+}
+
+const HISTORY_FIELDS = [
+  'name',
+  'description_text',
+  'category',
+  'category_path',
+  'brand',
+  'min_price',
+  'max_price',
+  'rating',
+  'review_count',
+  'seller_count',
+  'offers_status',
+  'photos',
+] as const satisfies readonly (keyof ReturnType<typeof historyColumns>)[];
+
+/**
+ * Inserts a first-seen product and its first history row (the tracked fields copied from the row
+ * just inserted) in one statement; returns its id, or undefined when another process inserted it
+ * first (then neither row is written).
+ */
+export async function insertProduct(
+  db: Db,
+  kaspiId: string,
+  cityId: string,
+  f: ProductFields,
+  changed: readonly TrackedField[],
+  now: Date,
+): Promise<string | undefined> {
+  const row = await db
+    .with('p', (qb) =>
+      qb
+        .insertInto('kaspi_products')
+        .values({ kaspi_id: kaspiId, city_id: cityId, ...columns(f), first_seen_at: now, last_checked_at: now, last_changed_at: now })
+        .onConflict((oc) => oc.columns(['kaspi_id', 'city_id']).doNothing())
+        .returning(['id', ...HISTORY_FIELDS]),
+    )
+    .with('h', (qb) =>
+      qb
+        .insertInto('kaspi_product_history')
+        .columns(['product_id', 'checked_at', 'changed_fields', ...HISTORY_FIELDS])
+        .expression((eb) =>
+          eb
+            .selectFrom('p')
+            .select(['p.id', sql<Date>`${now}::timestamptz`.as('checked_at'), sql<string[]>`${[...changed]}::text[]`.as('changed_fields'), ...HISTORY_FIELDS]),
+        ),
+    )
+    .selectFrom('p')
+    .select('p.id')
     .executeTakeFirst();
+  return row ? String(row.id) : undefined;
 }
 
-/** Stores the new state; `last_checked_at` always moves, `last_changed_at` only on a change. */
-export async function updateProduct(db: Db, id: string, f: ProductFields, now: Date, changed: boolean): Promise<void> {
+/**
+ * Stores the new state; `last_checked_at` always moves, `last_changed_at` only on a change. When
+ * tracked fields changed, the history row goes in the same statement (one round trip).
+ */
+export async function updateProduct(db: Db, id: string, f: ProductFields, now: Date, changed: readonly TrackedField[]): Promise<void> {
+  const update = (qb: Db) =>
+    qb
+      .updateTable('kaspi_products')
+      .set({ ...columns(f), last_checked_at: now, ...(changed.length ? { last_changed_at: now } : {}) })
+      .where('id', '=', id);
+  if (!changed.length) {
+    await update(db).execute();
+    return;
+  }
+  // A data-modifying WITH runs to completion whether or not the main statement reads it.
   await db
-    .updateTable('kaspi_products')
-    .set({ ...columns(f), last_checked_at: now, ...(changed ? { last_changed_at: now } : {}) })
-    .where('id', '=', id)
-    .execute();
-}
-
-export async function insertProductHistory(db: Db, productId: string, f: ProductFields, changed: readonly TrackedField[], now: Date): Promise<void> {
-  await db
+    .with('u', (qb) => update(qb as unknown as Db))
     .insertInto('kaspi_product_history')
-    .values({
-      product_id: productId,
-      checked_at: now,
-      changed_fields: [...changed],
-      name: f.name,
-      description_text: f.descriptionText,
-      category: f.category,
-      category_path: f.categoryPath,
-      brand: f.brand,
-      min_price: f.minPrice,
-      max_price: f.maxPrice,
-      rating: f.rating,
-      review_count: f.reviewCount,
-      seller_count: f.sellerCount,
-      offers_status: f.offersStatus,
-      photos: f.photos,
-    })
+    .values({ product_id: id, checked_at: now, changed_fields: [...changed], ...historyColumns(f) })
     .execute();
 }
 

@@ -6,7 +6,7 @@ import { normalizeDecimal } from '../core/money.js';
 import type { Database } from '../db/schema.js';
 import { writeOffers } from './offer.repository.js';
 import type { KaspiOffer } from './offers.parser.js';
-import { insertProduct, insertProductHistory, lockProductWithOffers, updateProduct } from './product.repository.js';
+import { insertProduct, lockProductWithOffers, updateProduct } from './product.repository.js';
 import { changedProductFields, diffOffers, type OfferEvent, type ProductFields, type ProductRow, TRACKED_FIELDS, type TrackedField } from './snapshot-diff.js';
 
 export interface ProductObservation {
@@ -47,10 +47,11 @@ export async function saveProductSnapshot(db: Kysely<Database>, obs: ProductObse
     let changed: TrackedField[] = [];
     let fields = resolveFields(obs, stored?.product);
     if (!stored) {
-      const inserted = await insertProduct(trx, obs.kaspiId, obs.cityId, fields, now);
-      if (inserted) {
+      // The product and its first history row (every tracked field counts as changed) in one statement.
+      const insertedId = await insertProduct(trx, obs.kaspiId, obs.cityId, fields, TRACKED_FIELDS, now);
+      if (insertedId !== undefined) {
         created = true;
-        productId = inserted.id;
+        productId = insertedId;
         changed = [...TRACKED_FIELDS];
       } else {
         // Another process inserted it between our select and insert: continue as an update.
@@ -61,9 +62,9 @@ export async function saveProductSnapshot(db: Kysely<Database>, obs: ProductObse
     if (stored) {
       productId = stored.product.id;
       changed = changedProductFields(stored.product, fields);
-      await updateProduct(trx, productId, fields, now, changed.length > 0);
+      // With its history row when a tracked field changed, in the same statement.
+      await updateProduct(trx, productId, fields, now, changed);
     }
-    if (changed.length) await insertProductHistory(trx, productId, fields, changed, now);
 
     let offerEvents: OfferEvent[] = [];
     if (obs.offers) {

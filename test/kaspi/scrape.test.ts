@@ -84,6 +84,24 @@ describe('kaspi scrape: the phone with 150 offers over three pages', () => {
     expect(result.saved.created).toBe(true);
     expect(await count('kaspi_offers', KASPI_IDS.phone)).toBe(148);
     expect(await count('kaspi_product_history', KASPI_IDS.phone)).toBe(1);
+    // The first history row (written by the same statement as the product) holds the tracked fields.
+    const first = await handle.db.selectFrom('kaspi_product_history').selectAll().where('product_id', '=', row.id).executeTakeFirstOrThrow();
+    expect(first).toMatchObject({
+      checked_at: clock,
+      name: row.name,
+      description_text: row.description_text,
+      category: row.category,
+      category_path: row.category_path,
+      brand: row.brand,
+      min_price: row.min_price,
+      max_price: row.max_price,
+      rating: row.rating,
+      review_count: row.review_count,
+      seller_count: 148,
+      offers_status: 'ok',
+      photos: row.photos,
+    });
+    expect([...first.changed_fields].sort()).toEqual([...result.saved.changed].sort());
     expect(await count('kaspi_offer_history', KASPI_IDS.phone)).toBe(148);
     const satel = await handle.db.selectFrom('kaspi_offers').selectAll().where('merchant_id', '=', 'Satel').executeTakeFirstOrThrow();
     expect(satel.merchant_name).toBe(raw.find((o) => o.merchantId === 'Satel')!.merchantName);
@@ -114,6 +132,14 @@ describe('kaspi scrape: the phone with 150 offers over three pages', () => {
       { event: 'price_changed', merchantId: cheapest.merchant_id, oldPrice: oldMin, newPrice: String(Number(oldMin) - 5_000) },
     ]);
     expect(await count('kaspi_product_history', KASPI_IDS.phone)).toBe(2);
+    const latest = await handle.db
+      .selectFrom('kaspi_product_history as h')
+      .innerJoin('kaspi_products as p', 'p.id', 'h.product_id')
+      .select(['h.changed_fields', 'h.min_price', 'h.max_price', 'h.checked_at', 'h.name'])
+      .where('p.kaspi_id', '=', KASPI_IDS.phone)
+      .orderBy('h.id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(latest).toMatchObject({ changed_fields: ['min_price'], min_price: String(Number(oldMin) - 5_000), checked_at: clock });
     const history = await handle.db.selectFrom('kaspi_offer_history').selectAll().where('event', '=', 'price_changed').execute();
     expect(history).toHaveLength(1);
     expect(history[0]).toMatchObject({ merchant_id: cheapest.merchant_id, old_price: oldMin, new_price: String(Number(oldMin) - 5_000) });
