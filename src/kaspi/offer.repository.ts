@@ -1,17 +1,24 @@
 // All SQL for kaspi_offers and kaspi_offer_history. A product's offers are written by one
 // statement whatever changed (touch, deactivate, insert, update, history): columns travel as arrays
 // through `unnest`, so there is no query per offer and no 65,535-parameter limit.
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { KaspiOffer } from './offers.parser.js';
 import type { OffersDiff } from './snapshot-diff.js';
 
 type Db = Kysely<Database>;
 
+/** Applies an offers diff to a stored product in one statement (see `offersCtes`). */
+export async function writeOffers(db: Db, productId: string, diff: OffersDiff, now: Date): Promise<void> {
+  await sql`with p as (select ${productId}::bigint as id), ${offersCtes(diff, now)} select id from p`.execute(db);
+}
+
 /**
- * Applies an offers diff in one statement: unchanged active offers get `last_seen_at`, vanished
- * ones go inactive, merchants never stored for the product are inserted, stored ones that changed
- * or return are updated by id (re-activated), and one history row is written per event.
+ * The WITH items that apply an offers diff to the product whose id the item `p` (one row, column
+ * `id`) holds — a constant, or the product just inserted by the same statement (when that insert
+ * wrote nothing, neither do these). Unchanged active offers get `last_seen_at`, vanished ones go
+ * inactive, merchants never stored for the product are inserted, stored ones that changed or return
+ * are updated by id (re-activated), and one history row is written per event.
  *
  * The caller holds the product row locked (or inserted it) in the same transaction, and this is
  * the only writer of kaspi_offers, so a merchant missing from `diff.storedIds` has no row: a plain
@@ -19,7 +26,7 @@ type Db = Kysely<Database>;
  * product's first scrape). Should that ever not hold, the unique (product_id, merchant_id) index
  * fails the statement and its transaction, rather than writing twice.
  */
-export async function writeOffers(db: Db, productId: string, diff: OffersDiff, now: Date): Promise<void> {
+export function offersCtes(diff: OffersDiff, now: Date): RawBuilder<unknown> {
   const fresh: KaspiOffer[] = [];
   const known: KaspiOffer[] = [];
   const knownIds: string[] = [];
@@ -41,10 +48,11 @@ export async function writeOffers(db: Db, productId: string, diff: OffersDiff, n
   const ev = diff.events;
   // Every event's offer id is known here except those of inserted offers, which come from the insert.
   const eventOfferIds = ev.map((e) => diff.storedIds.get(e.merchantId) ?? null);
-  await sql`
-    with touched as (
+  // Nothing stored for the product (its first scrape): nothing to touch, deactivate or update.
+  const stored = diff.storedIds.size
+    ? sql`touched as (
       update kaspi_offers set last_seen_at = ${now}::timestamptz
-      where product_id = ${productId}::bigint and active
+      where product_id = (select id from p) and active
         and not (merchant_id = any(${diff.upsert.map((o) => o.merchantId)}::text[])) and not (id = any(${diff.disappearedIds}::bigint[]))
     ), gone as (
       update kaspi_offers set active = false where id = any(${diff.disappearedIds}::bigint[])
@@ -55,18 +63,21 @@ export async function writeOffers(db: Db, productId: string, diff: OffersDiff, n
       from unnest(${knownIds}::bigint[], ${columns(known)})
         as u(id, merchant_id, merchant_name, price, rating, reviews, delivery_type, delivery_duration, kaspi_delivery, preorder)
       where o.id = u.id
-    ), added as (
+    ), `
+    : sql``;
+  return sql`${stored}added as (
       insert into kaspi_offers (product_id, merchant_id, merchant_name, price, merchant_rating, merchant_review_count,
         delivery_type, delivery_duration, kaspi_delivery, preorder_days, first_seen_at, last_seen_at, active)
-      select ${productId}::bigint, u.merchant_id, u.merchant_name, u.price::numeric, u.rating::numeric, u.reviews::integer,
+      select p.id, u.merchant_id, u.merchant_name, u.price::numeric, u.rating::numeric, u.reviews::integer,
         u.delivery_type, u.delivery_duration, u.kaspi_delivery::boolean, u.preorder::integer, ${now}::timestamptz, ${now}::timestamptz, true
-      from unnest(${columns(fresh)})
+      from p cross join unnest(${columns(fresh)})
         as u(merchant_id, merchant_name, price, rating, reviews, delivery_type, delivery_duration, kaspi_delivery, preorder)
       returning id, merchant_id
-    )
-    insert into kaspi_offer_history (product_id, offer_id, merchant_id, event, old_price, new_price, created_at)
-    select ${productId}::bigint, coalesce(e.offer_id, added.id), e.merchant_id, e.event, e.old_price::numeric, e.new_price::numeric, ${now}::timestamptz
-    from unnest(${eventOfferIds}::bigint[], ${ev.map((e) => e.merchantId)}::text[], ${ev.map((e) => e.event)}::text[],
-      ${ev.map((e) => e.oldPrice)}::text[], ${ev.map((e) => e.newPrice)}::text[]) as e(offer_id, merchant_id, event, old_price, new_price)
-    left join added on added.merchant_id = e.merchant_id`.execute(db);
+    ), logged as (
+      insert into kaspi_offer_history (product_id, offer_id, merchant_id, event, old_price, new_price, created_at)
+      select p.id, coalesce(e.offer_id, added.id), e.merchant_id, e.event, e.old_price::numeric, e.new_price::numeric, ${now}::timestamptz
+      from p cross join unnest(${eventOfferIds}::bigint[], ${ev.map((e) => e.merchantId)}::text[], ${ev.map((e) => e.event)}::text[],
+        ${ev.map((e) => e.oldPrice)}::text[], ${ev.map((e) => e.newPrice)}::text[]) as e(offer_id, merchant_id, event, old_price, new_price)
+      left join added on added.merchant_id = e.merchant_id
+    )`;
 }

@@ -1,6 +1,6 @@
 // All SQL for kaspi_products and kaspi_product_history (and the read of a product's offers that
 // goes with locking it, to save a round trip per product).
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { ProductFields, ProductRow, StoredOffer, TrackedField } from './snapshot-diff.js';
 
@@ -64,25 +64,15 @@ function historyColumns(f: ProductFields) {
   };
 }
 
-const HISTORY_FIELDS = [
-  'name',
-  'description_text',
-  'category',
-  'category_path',
-  'brand',
-  'min_price',
-  'max_price',
-  'rating',
-  'review_count',
-  'seller_count',
-  'offers_status',
-  'photos',
-] as const satisfies readonly (keyof ReturnType<typeof historyColumns>)[];
+const HISTORY_FIELDS = sql.raw(
+  'name, description_text, category, category_path, brand, min_price, max_price, rating, review_count, seller_count, offers_status, photos',
+);
 
 /**
- * Inserts a first-seen product and its first history row (the tracked fields copied from the row
- * just inserted) in one statement; returns its id, or undefined when another process inserted it
- * first (then neither row is written).
+ * Inserts a first-seen product, its first history row (the tracked fields copied from the row just
+ * inserted) and, given `offers` (the WITH items of `offersCtes`, which read the product id from
+ * `p`), its offers and their history: one statement, one round trip. Returns the product id, or
+ * undefined when another process inserted the product first (then nothing is written).
  */
 export async function insertProduct(
   db: Db,
@@ -91,29 +81,23 @@ export async function insertProduct(
   f: ProductFields,
   changed: readonly TrackedField[],
   now: Date,
+  offers?: RawBuilder<unknown>,
 ): Promise<string | undefined> {
-  const row = await db
-    .with('p', (qb) =>
-      qb
-        .insertInto('kaspi_products')
-        .values({ kaspi_id: kaspiId, city_id: cityId, ...columns(f), first_seen_at: now, last_checked_at: now, last_changed_at: now })
-        .onConflict((oc) => oc.columns(['kaspi_id', 'city_id']).doNothing())
-        .returning(['id', ...HISTORY_FIELDS]),
-    )
-    .with('h', (qb) =>
-      qb
-        .insertInto('kaspi_product_history')
-        .columns(['product_id', 'checked_at', 'changed_fields', ...HISTORY_FIELDS])
-        .expression((eb) =>
-          eb
-            .selectFrom('p')
-            .select(['p.id', sql<Date>`${now}::timestamptz`.as('checked_at'), sql<string[]>`${[...changed]}::text[]`.as('changed_fields'), ...HISTORY_FIELDS]),
-        ),
-    )
-    .selectFrom('p')
-    .select('p.id')
-    .executeTakeFirst();
-  return row ? String(row.id) : undefined;
+  const { rows } = await sql<{ id: string | number }>`
+    with p as (
+      insert into kaspi_products (kaspi_id, city_id, name, description_text, description_html, category, category_path, brand,
+        min_price, max_price, rating, review_count, seller_count, offers_status, photos, url, first_seen_at, last_checked_at, last_changed_at)
+      values (${kaspiId}, ${cityId}, ${f.name}, ${f.descriptionText}, ${f.descriptionHtml}, ${f.category}, ${f.categoryPath}::text[], ${f.brand},
+        ${f.minPrice}::numeric, ${f.maxPrice}::numeric, ${f.rating}::numeric, ${f.reviewCount}::integer, ${f.sellerCount}::integer,
+        ${f.offersStatus}, ${f.photos}::text[], ${f.url}, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz)
+      on conflict (kaspi_id, city_id) do nothing
+      returning id, ${HISTORY_FIELDS}
+    ), h as (
+      insert into kaspi_product_history (product_id, checked_at, changed_fields, ${HISTORY_FIELDS})
+      select id, ${now}::timestamptz, ${[...changed]}::text[], ${HISTORY_FIELDS} from p
+    )${offers ? sql`, ${offers}` : sql``}
+    select id from p`.execute(db);
+  return rows[0] ? String(rows[0].id) : undefined;
 }
 
 /**

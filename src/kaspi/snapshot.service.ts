@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import { normalizeDecimal } from '../core/money.js';
 import type { Database } from '../db/schema.js';
-import { writeOffers } from './offer.repository.js';
+import { offersCtes, writeOffers } from './offer.repository.js';
 import type { KaspiOffer } from './offers.parser.js';
 import { insertProduct, lockProductWithOffers, updateProduct } from './product.repository.js';
 import { changedProductFields, diffOffers, type OfferEvent, type ProductFields, type ProductRow, TRACKED_FIELDS, type TrackedField } from './snapshot-diff.js';
@@ -46,15 +46,21 @@ export async function saveProductSnapshot(db: Kysely<Database>, obs: ProductObse
     let productId = '';
     let changed: TrackedField[] = [];
     let fields = resolveFields(obs, stored?.product);
+    let offerEvents: OfferEvent[] = [];
     if (!stored) {
-      // The product and its first history row (every tracked field counts as changed) in one statement.
-      const insertedId = await insertProduct(trx, obs.kaspiId, obs.cityId, fields, TRACKED_FIELDS, now);
+      // First sight: the product, its first history row (every tracked field counts as changed),
+      // its offers and their `appeared` rows in one statement.
+      const diff = obs.offers ? diffOffers([], obs.offers) : undefined;
+      const offers = diff?.upsert.length ? offersCtes(diff, now) : undefined;
+      const insertedId = await insertProduct(trx, obs.kaspiId, obs.cityId, fields, TRACKED_FIELDS, now, offers);
       if (insertedId !== undefined) {
         created = true;
         productId = insertedId;
         changed = [...TRACKED_FIELDS];
+        offerEvents = diff?.events ?? [];
       } else {
-        // Another process inserted it between our select and insert: continue as an update.
+        // Another process inserted it between our select and insert (and nothing was written):
+        // continue as an update.
         stored = (await lockProductWithOffers(trx, obs.kaspiId, obs.cityId))!;
         fields = resolveFields(obs, stored.product);
       }
@@ -64,14 +70,11 @@ export async function saveProductSnapshot(db: Kysely<Database>, obs: ProductObse
       changed = changedProductFields(stored.product, fields);
       // With its history row when a tracked field changed, in the same statement.
       await updateProduct(trx, productId, fields, now, changed);
-    }
-
-    let offerEvents: OfferEvent[] = [];
-    if (obs.offers) {
-      const storedOffers = stored?.offers ?? [];
-      const diff = diffOffers(storedOffers, obs.offers);
-      offerEvents = diff.events;
-      if (storedOffers.length || diff.upsert.length) await writeOffers(trx, productId, diff, now);
+      if (obs.offers) {
+        const diff = diffOffers(stored.offers, obs.offers);
+        offerEvents = diff.events;
+        if (stored.offers.length || diff.upsert.length) await writeOffers(trx, productId, diff, now);
+      }
     }
     return { productId, created, changed, offerEvents, fields, checkedAt: now };
   });

@@ -251,3 +251,26 @@ describe('kaspi scrape: failures write nothing', () => {
     expect(reviews[1]!.at - reviews[0]!.at).toBeGreaterThanOrEqual(950);
   });
 });
+
+describe('kaspi scrape: the same new product scraped twice at once', () => {
+  it('is stored once: one writer inserts product, history and offers in one statement, the other finds it and changes nothing', async () => {
+    const SHYMKENT = '511010000'; // a city no other test here scrapes: the product is new
+    const kaspiId = KASPI_IDS.phone;
+    const [a, b] = await Promise.all([scrape(kaspiId, SHYMKENT), scrape(kaspiId, SHYMKENT)]);
+    if (!a.ok || !b.ok) throw new Error('both scrapes should succeed');
+    expect([a.saved.created, b.saved.created].sort()).toEqual([false, true]);
+    const [first, second] = a.saved.created ? [a, b] : [b, a];
+    const offers = first.offers!.length; // the fake's phone lost a seller in an earlier test
+    expect(offers).toBeGreaterThan(100);
+    expect(second.saved.changed).toEqual([]);
+    expect(second.saved.offerEvents).toEqual([]);
+    const productIds = await handle.db.selectFrom('kaspi_products').select('id').where('kaspi_id', '=', kaspiId).where('city_id', '=', SHYMKENT).execute();
+    expect(productIds).toHaveLength(1);
+    const id = productIds[0]!.id;
+    const n = async (table: 'kaspi_product_history' | 'kaspi_offers' | 'kaspi_offer_history') =>
+      Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)} where product_id = ${id}`.execute(handle.db)).rows[0]!.n);
+    expect(await n('kaspi_product_history')).toBe(1);
+    expect(await n('kaspi_offers')).toBe(offers);
+    expect(await n('kaspi_offer_history')).toBe(offers);
+  });
+});
