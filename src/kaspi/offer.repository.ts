@@ -1,22 +1,15 @@
-// All SQL for kaspi_offers and kaspi_offer_history. A product's offers are written by one
-// statement whatever changed (touch, deactivate, insert, update, history): columns travel as arrays
-// through `unnest`, so there is no query per offer and no 65,535-parameter limit.
-import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { Database } from '../db/schema.js';
+// All SQL for kaspi_offers and kaspi_offer_history. A product's offers are written by the same
+// statement as the product itself (product.repository.ts), whatever changed (touch, deactivate,
+// insert, update, history): columns travel as arrays through `unnest`, so there is no query per
+// offer and no 65,535-parameter limit.
+import { type RawBuilder, sql } from 'kysely';
 import type { KaspiOffer } from './offers.parser.js';
 import type { OffersDiff } from './snapshot-diff.js';
 
-type Db = Kysely<Database>;
-
-/** Applies an offers diff to a stored product in one statement (see `offersCtes`). */
-export async function writeOffers(db: Db, productId: string, diff: OffersDiff, now: Date): Promise<void> {
-  await sql`with p as (select ${productId}::bigint as id), ${offersCtes(diff, now)} select id from p`.execute(db);
-}
-
 /**
  * The WITH items that apply an offers diff to the product whose id the item `p` (one row, column
- * `id`) holds — a constant, or the product just inserted by the same statement (when that insert
- * wrote nothing, neither do these). Unchanged active offers get `last_seen_at`, vanished ones go
+ * `id`) holds: the product inserted or updated by the same statement (when that wrote nothing,
+ * neither do these). Unchanged active offers get `last_seen_at`, vanished ones go
  * inactive, merchants never stored for the product are inserted, stored ones that changed or return
  * are updated by id (re-activated), and one history row is written per event.
  *

@@ -27,43 +27,6 @@ export async function lockProductWithOffers(db: Db, kaspiId: string, cityId: str
   return { product: { ...product, id: String(product.id) }, offers };
 }
 
-function columns(f: ProductFields) {
-  return {
-    name: f.name,
-    description_text: f.descriptionText,
-    description_html: f.descriptionHtml,
-    category: f.category,
-    category_path: f.categoryPath,
-    brand: f.brand,
-    min_price: f.minPrice,
-    max_price: f.maxPrice,
-    rating: f.rating,
-    review_count: f.reviewCount,
-    seller_count: f.sellerCount,
-    offers_status: f.offersStatus,
-    photos: f.photos,
-    url: f.url,
-  };
-}
-
-/** The history row's copy of the tracked fields (`changed_fields` names what moved). */
-function historyColumns(f: ProductFields) {
-  return {
-    name: f.name,
-    description_text: f.descriptionText,
-    category: f.category,
-    category_path: f.categoryPath,
-    brand: f.brand,
-    min_price: f.minPrice,
-    max_price: f.maxPrice,
-    rating: f.rating,
-    review_count: f.reviewCount,
-    seller_count: f.sellerCount,
-    offers_status: f.offersStatus,
-    photos: f.photos,
-  };
-}
-
 const HISTORY_FIELDS = sql.raw(
   'name, description_text, category, category_path, brand, min_price, max_price, rating, review_count, seller_count, offers_status, photos',
 );
@@ -101,25 +64,36 @@ export async function insertProduct(
 }
 
 /**
- * Stores the new state; `last_checked_at` always moves, `last_changed_at` only on a change. When
- * tracked fields changed, the history row goes in the same statement (one round trip).
+ * Stores the new state; `last_checked_at` always moves, `last_changed_at` only on a change. In the
+ * same statement: the history row when tracked fields changed (copied from the updated row), and
+ * given `offers` (the WITH items of `offersCtes`, which read the product id from `p`), the offers
+ * and their history. One round trip.
  */
-export async function updateProduct(db: Db, id: string, f: ProductFields, now: Date, changed: readonly TrackedField[]): Promise<void> {
-  const update = (qb: Db) =>
-    qb
-      .updateTable('kaspi_products')
-      .set({ ...columns(f), last_checked_at: now, ...(changed.length ? { last_changed_at: now } : {}) })
-      .where('id', '=', id);
-  if (!changed.length) {
-    await update(db).execute();
-    return;
-  }
-  // A data-modifying WITH runs to completion whether or not the main statement reads it.
-  await db
-    .with('u', (qb) => update(qb as unknown as Db))
-    .insertInto('kaspi_product_history')
-    .values({ product_id: id, checked_at: now, changed_fields: [...changed], ...historyColumns(f) })
-    .execute();
+export async function updateProduct(
+  db: Db,
+  id: string,
+  f: ProductFields,
+  now: Date,
+  changed: readonly TrackedField[],
+  offers?: RawBuilder<unknown>,
+): Promise<void> {
+  const history = changed.length
+    ? sql`, h as (
+      insert into kaspi_product_history (product_id, checked_at, changed_fields, ${HISTORY_FIELDS})
+      select id, ${now}::timestamptz, ${[...changed]}::text[], ${HISTORY_FIELDS} from p
+    )`
+    : sql``;
+  await sql`
+    with p as (
+      update kaspi_products set name = ${f.name}, description_text = ${f.descriptionText}, description_html = ${f.descriptionHtml},
+        category = ${f.category}, category_path = ${f.categoryPath}::text[], brand = ${f.brand}, min_price = ${f.minPrice}::numeric,
+        max_price = ${f.maxPrice}::numeric, rating = ${f.rating}::numeric, review_count = ${f.reviewCount}::integer,
+        seller_count = ${f.sellerCount}::integer, offers_status = ${f.offersStatus}, photos = ${f.photos}::text[], url = ${f.url},
+        last_checked_at = ${now}::timestamptz${changed.length ? sql`, last_changed_at = ${now}::timestamptz` : sql``}
+      where id = ${id}::bigint
+      returning id, ${HISTORY_FIELDS}
+    )${history}${offers ? sql`, ${offers}` : sql``}
+    select id from p`.execute(db);
 }
 
 /** Every stored product, in id order. */

@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import { normalizeDecimal } from '../core/money.js';
 import type { Database } from '../db/schema.js';
-import { offersCtes, writeOffers } from './offer.repository.js';
+import { offersCtes } from './offer.repository.js';
 import type { KaspiOffer } from './offers.parser.js';
 import { insertProduct, lockProductWithOffers, updateProduct } from './product.repository.js';
 import { changedProductFields, diffOffers, type OfferEvent, type ProductFields, type ProductRow, TRACKED_FIELDS, type TrackedField } from './snapshot-diff.js';
@@ -68,13 +68,11 @@ export async function saveProductSnapshot(db: Kysely<Database>, obs: ProductObse
     if (stored) {
       productId = stored.product.id;
       changed = changedProductFields(stored.product, fields);
-      // With its history row when a tracked field changed, in the same statement.
-      await updateProduct(trx, productId, fields, now, changed);
-      if (obs.offers) {
-        const diff = diffOffers(stored.offers, obs.offers);
-        offerEvents = diff.events;
-        if (stored.offers.length || diff.upsert.length) await writeOffers(trx, productId, diff, now);
-      }
+      const diff = obs.offers ? diffOffers(stored.offers, obs.offers) : undefined;
+      offerEvents = diff?.events ?? [];
+      // With its history row when a tracked field changed, and its offers, in the same statement.
+      const offers = diff && (stored.offers.length || diff.upsert.length) ? offersCtes(diff, now) : undefined;
+      await updateProduct(trx, productId, fields, now, changed, offers);
     }
     return { productId, created, changed, offerEvents, fields, checkedAt: now };
   });
