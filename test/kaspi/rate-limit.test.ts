@@ -31,11 +31,14 @@ it('never exceeds the default 4 requests/s (burst 4) measured at the fake server
   const times = kaspi.server.requests.map((r) => r.at).sort((a, b) => a - b);
   expect(times.length).toBe(14); // phone 1 + 3 + 1, the others 1 + 1 + 1 each
   const { perSecond, burst } = KASPI_DEFAULT_RATE;
-  // Sliding windows of 1 and 2 seconds as the server sees them (arrival jitter of a few ms
-  // between client and server is why this is not checked for every tiny window).
+  // Sliding windows of 1 and 2 seconds as the server sees them. The server runs in this process
+  // beside the embedded database, so an arrival can be stamped up to ~100 ms after the request left
+  // (a busy event loop on a loaded machine): the windows are measured 100 ms short, which still
+  // catches a limiter that lets a second burst or twice the rate through.
+  const jitterMs = 100;
   for (const windowMs of [1000, 2000]) {
     const allowed = burst + (perSecond * windowMs) / 1000;
-    const worst = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + windowMs).length));
+    const worst = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + windowMs - jitterMs).length));
     expect(worst, `requests within ${windowMs} ms`).toBeLessThanOrEqual(allowed);
   }
   // And it is a limit, not a stall: 14 requests take about (14 - 4) / 4 = 2.5 s on an idle machine
