@@ -1,6 +1,9 @@
 // Shared helpers for the benchmarks in bench/ (one line per figure on stdout).
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { type Kysely, sql } from 'kysely';
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -33,4 +36,112 @@ export function peakRssMb(pid: number | 'self' = 'self'): number {
     // Not Linux: fall back to the current RSS.
   }
   return process.memoryUsage().rss / 1024 / 1024;
+}
+
+/** PostgreSQL the benches use: BENCH_DATABASE_URL or TEST_DATABASE_URL, default the local `test` database. */
+export const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+/** `url` with its database replaced by `name`. */
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** utime + stime of one process in ms, from /proc/<pid>/stat (Linux), or undefined when it is gone. */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; 0 elsewhere or when gone). */
+export function cpuSeconds(pid: number): number {
+  return (processCpuMs(pid) ?? 0) / 1000;
+}
+
+/**
+ * Samples the CPU time of a changing set of processes every `everyMs` until stop(), which returns
+ * the CPU seconds they spent: `from: 'zero'` counts each process's whole CPU time (highest figure
+ * seen; for processes that started with the measurement), `from: 'first-seen'` only what it spent
+ * between the first and the last time it was seen.
+ */
+export function sampleCpu(pids: () => Promise<number[]>, everyMs: number, from: 'zero' | 'first-seen'): { stop(): Promise<number> } {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      for (const pid of await pids()) {
+        const ms = processCpuMs(pid);
+        if (ms === undefined) continue;
+        if (!first.has(pid)) first.set(pid, ms);
+        last.set(pid, Math.max(last.get(pid) ?? 0, ms));
+      }
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      let totalMs = 0;
+      for (const [pid, ms] of last) totalMs += from === 'zero' ? ms : ms - first.get(pid)!;
+      return totalMs / 1000;
+    },
+  };
+}
+
+/** PostgreSQL backends serving database `datname` (same machine), other than the asking connection's own. */
+export async function backendPids(db: Kysely<any>, datname: string): Promise<number[]> {
+  const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = ${datname} and pid <> pg_backend_pid()`.execute(db);
+  return rows.map((r) => r.pid);
+}
+
+/** sampleCpu() over the PostgreSQL backends of database `datname`, listed through `db`. */
+export function sampleBackendsCpu(db: Kysely<any>, datname: string, everyMs: number, from: 'zero' | 'first-seen'): { stop(): Promise<number> } {
+  return sampleCpu(() => backendPids(db, datname), everyMs, from);
+}
+
+/** Prints the 1-minute load average: `load average (1 min)[ when]: value[ on N CPUs]`. */
+export function figureLoadAverage(options: { when?: string; value?: number; cpus?: boolean } = {}): void {
+  const name = `load average (1 min)${options.when ? ` ${options.when}` : ''}`;
+  figure(name, options.value ?? loadavg()[0]!, options.cpus ? `on ${cpus().length} CPUs` : '');
+}
+
+/** bin/mp.js of this checkout (the benches run from dist/bench/). */
+export const mpBin = fileURLToPath(new URL('../../bin/mp.js', import.meta.url));
+
+/**
+ * Runs mp with `env` (stdin = `input`, or none), polling its peak RSS (VmHWM) and CPU time every
+ * 20 ms until it exits; rejects with the end of its stderr when it exits non-zero.
+ */
+export function runMp(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ ms: number; peakMb: number; cpu: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child: ChildProcess = spawn(process.execPath, [mpBin, ...args], { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let peak = 0;
+    let cpu = 0;
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    if (input !== undefined) child.stdin!.end(input);
+    const timer = setInterval(() => {
+      if (child.pid) {
+        peak = Math.max(peak, peakRssMb(child.pid));
+        cpu = Math.max(cpu, cpuSeconds(child.pid));
+      }
+    }, 20);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (code !== 0) reject(new Error(`mp ${args.join(' ')} exited with ${code}: ${stderr.slice(-2000)}`));
+      else resolve({ ms, peakMb: peak, cpu, stdout });
+    });
+  });
 }

@@ -4,19 +4,15 @@
 // created). 50,000 orders over 28 days: 3 windows of ≤ 14 days × 6 states × pages of 100, and one
 // entries request per order. Prints the sync's wall time, mp's CPU time and peak RSS, and checks the
 // rows landed. Target: ≤ 30 s for 50,000 orders × 2 entries.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { openPostgres } from '../src/db/connect.js';
-import { figure, peakRssMb } from './_util.js';
+import { adminUrl, cpuSeconds, figure, figureLoadAverage, runMp, sampleBackendsCpu, withDatabase } from './_util.js';
 
 const orders = Number(process.argv[2] ?? 50_000);
 const entries = Number(process.argv[3] ?? 2);
-const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-const bin = fileURLToPath(new URL('../../bin/mp.js', import.meta.url));
 const fakeScript = fileURLToPath(new URL('./_kaspi-shop-fake.js', import.meta.url));
 
 const fake = spawn(process.execPath, [fakeScript, String(orders), String(entries)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -29,67 +25,17 @@ const { url: shopUrl, token } = JSON.parse(first) as { url: string; token: strin
 const name = `mp_bench_kaspi_orders_${process.pid}`;
 const admin = await openPostgres(adminUrl, { poolSize: 1 });
 await sql.raw(`create database ${name}`).execute(admin.db);
-const u = new URL(adminUrl);
-u.pathname = `/${name}`;
-const env = { ...process.env, DATABASE_URL: u.toString(), MP_KASPI_SHOP_API_URL: shopUrl, MP_SECRET_KEY: 'a'.repeat(64), NO_COLOR: '1' };
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux; 0 elsewhere). */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/** Runs mp (stdin = `input`), polling its peak RSS (VmHWM) and CPU time until it exits. */
-function mp(args: string[], input = ''): Promise<{ ms: number; peakMb: number; cpu: number; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child: ChildProcess = spawn(process.execPath, [bin, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let peak = 0;
-    let cpu = 0;
-    child.stdout!.on('data', (d) => (stdout += d));
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.stdin!.end(input);
-    const timer = setInterval(() => {
-      if (child.pid) {
-        peak = Math.max(peak, peakRssMb(child.pid));
-        cpu = Math.max(cpu, cpuSeconds(child.pid));
-      }
-    }, 20);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearInterval(timer);
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code !== 0) reject(new Error(`mp ${args.join(' ')} exited with ${code}: ${stderr.slice(-2000)}`));
-      else resolve({ ms, peakMb: peak, cpu, stdout });
-    });
-  });
-}
+const env = { ...process.env, DATABASE_URL: withDatabase(adminUrl, name), MP_KASPI_SHOP_API_URL: shopUrl, MP_SECRET_KEY: 'a'.repeat(64), NO_COLOR: '1' };
 
 try {
-  await mp(['db', 'migrate']);
-  await mp(['demper', 'store', 'add', '--merchant-id', 'BENCH', '--name', 'Bench', '--token-stdin'], `${token}\n`);
+  await runMp(['db', 'migrate'], env, '');
+  await runMp(['demper', 'store', 'add', '--merchant-id', 'BENCH', '--name', 'Bench', '--token-stdin'], env, `${token}\n`);
   const fakeCpuBefore = cpuSeconds(fake.pid!);
   // mp's PostgreSQL backends (same machine): their CPU, sampled from /proc while the sync runs.
-  const backendCpu = new Map<number, number>();
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling) {
-      const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = ${name}`.execute(admin.db);
-      for (const { pid } of rows) backendCpu.set(pid, Math.max(backendCpu.get(pid) ?? 0, cpuSeconds(pid)));
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  const run = await mp(['--json', 'kaspi', 'orders', 'sync', '--since', '30d']);
-  sampling = false;
-  await sampler;
+  const backends = sampleBackendsCpu(admin.db, name, 100, 'zero');
+  const run = await runMp(['--json', 'kaspi', 'orders', 'sync', '--since', '30d'], env, '');
+  const pgCpu = await backends.stop();
   const fakeCpu = cpuSeconds(fake.pid!) - fakeCpuBefore;
-  const pgCpu = [...backendCpu.values()].reduce((a, b) => a + b, 0);
   const summary = JSON.parse(run.stdout) as { orders: number; new: number; windows: number; entries_read: number };
   const db = await openPostgres(env.DATABASE_URL, { poolSize: 1 });
   try {
@@ -112,7 +58,7 @@ try {
   figure('mp kaspi orders sync CPU time (mp process, user+system)', run.cpu, 's');
   figure("PostgreSQL CPU time (mp's backends, sampled every 100 ms)", pgCpu, 's');
   figure('fake Shop API CPU time (its own process)', fakeCpu, 's');
-  figure('load average (1 min) at the end', loadavg()[0]!, `on ${cpus().length} CPUs`);
+  figureLoadAverage({ when: 'at the end', cpus: true });
 } finally {
   fake.kill('SIGTERM');
   await sql.raw(`drop database if exists ${name} with (force)`).execute(admin.db);

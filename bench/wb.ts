@@ -2,19 +2,15 @@
 // WB API (its own process) into PostgreSQL (BENCH_DATABASE_URL or TEST_DATABASE_URL, default
 // postgres://postgres@127.0.0.1:5432/test; a throwaway database is created). Prints the sync's
 // wall time and the mp process's peak RSS. Targets: ≤ 20 s and ≤ 400 MB for 100,000 + 50,000.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { openPostgres } from '../src/db/connect.js';
-import { figure, peakRssMb } from './_util.js';
+import { adminUrl, cpuSeconds, figure, figureLoadAverage, runMp, sampleBackendsCpu, withDatabase } from './_util.js';
 
 const orders = Number(process.argv[2] ?? 100_000);
 const sales = Number(process.argv[3] ?? 50_000);
-const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-const bin = fileURLToPath(new URL('../../bin/mp.js', import.meta.url));
 const fakeScript = fileURLToPath(new URL('./_wb-fake.js', import.meta.url));
 
 const fake = spawn(process.execPath, [fakeScript, String(orders), String(sales)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -27,75 +23,15 @@ const { url: wbUrl, token } = JSON.parse(first) as { url: string; token: string 
 const name = `mp_bench_wb_${process.pid}`;
 const admin = await openPostgres(adminUrl, { poolSize: 1 });
 await sql.raw(`create database ${name}`).execute(admin.db);
-const u = new URL(adminUrl);
-u.pathname = `/${name}`;
-const env = { ...process.env, DATABASE_URL: u.toString(), MP_WB_URL: wbUrl, WB_TOKEN: token, MP_SECRET_KEY: 'a'.repeat(64), NO_COLOR: '1' };
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux; 0 elsewhere). */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/** Runs mp, polling its peak RSS (VmHWM) and CPU time until it exits. */
-function mp(args: string[]): Promise<{ ms: number; peakMb: number; cpu: number; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child: ChildProcess = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let peak = 0;
-    let cpu = 0;
-    child.stdout!.on('data', (d) => (stdout += d));
-    child.stderr!.on('data', (d) => (stderr += d));
-    const timer = setInterval(() => {
-      if (child.pid) {
-        peak = Math.max(peak, peakRssMb(child.pid));
-        cpu = Math.max(cpu, cpuSeconds(child.pid));
-      }
-    }, 20);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearInterval(timer);
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code !== 0) reject(new Error(`mp ${args.join(' ')} exited with ${code}: ${stderr.slice(-2000)}`));
-      else resolve({ ms, peakMb: peak, cpu, stdout });
-    });
-  });
-}
-
-/**
- * CPU seconds spent by the PostgreSQL backends serving the bench database (all new with it, so
- * counted from zero): the highest figure seen for each backend, sampled every 50 ms until stop().
- */
-function sampleBackendsCpu(): { stop(): Promise<number> } {
-  const seen = new Map<number, number>();
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = ${name}`.execute(admin.db);
-      for (const { pid } of rows) seen.set(pid, Math.max(seen.get(pid) ?? 0, cpuSeconds(pid)));
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      return [...seen.values()].reduce((a, b) => a + b, 0);
-    },
-  };
-}
+const env = { ...process.env, DATABASE_URL: withDatabase(adminUrl, name), MP_WB_URL: wbUrl, WB_TOKEN: token, MP_SECRET_KEY: 'a'.repeat(64), NO_COLOR: '1' };
 
 try {
-  await mp(['wb', 'cabinet', 'add', '--token-stdin']);
+  await runMp(['wb', 'cabinet', 'add', '--token-stdin'], env);
   const fakeCpuBefore = cpuSeconds(fake.pid!);
-  const backends = sampleBackendsCpu();
-  const run = await mp(['--json', 'wb', 'sync']);
+  // CPU seconds of the PostgreSQL backends serving the bench database (all new with it, so counted
+  // from zero): the highest figure seen for each backend, sampled every 50 ms.
+  const backends = sampleBackendsCpu(admin.db, name, 50, 'zero');
+  const run = await runMp(['--json', 'wb', 'sync'], env);
   const backendsCpu = await backends.stop();
   const fakeCpu = cpuSeconds(fake.pid!) - fakeCpuBefore;
   const outcomes = JSON.parse(run.stdout) as { stream: string; status: string; rowsNew: number }[];
@@ -112,7 +48,7 @@ try {
   // What the sync costs the machine: on 2 idle cores the wall time is at most about this sum
   // (mp, PostgreSQL and the fake partly overlap), plus disk waits.
   figure('CPU time, all three', run.cpu + backendsCpu + fakeCpu, 's');
-  figure('load average (1 min) at the end', loadavg()[0]!, `on ${cpus().length} CPUs`);
+  figureLoadAverage({ when: 'at the end', cpus: true });
 } finally {
   fake.kill('SIGTERM');
   await sql.raw(`drop database if exists ${name} with (force)`).execute(admin.db);
