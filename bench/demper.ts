@@ -10,23 +10,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { openPostgres } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import type { Database } from '../src/db/schema.js';
 import { type FakeRawOffer, startFakeKaspiMc } from '../test/support/fake-kaspi-mc.js';
-import { figure } from './_util.js';
+import { adminUrl, figure, figureLoadAverage, sampleBackendsCpu, withDatabase } from './_util.js';
 
 const PRODUCTS = Number(process.argv[2] ?? 10_000);
-const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const dbName = 'mp_bench_demper';
 const mp = fileURLToPath(new URL('../../bin/mp.js', import.meta.url));
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 async function prepare(): Promise<string> {
   const admin = await openPostgres(adminUrl, { poolSize: 1 });
@@ -73,7 +65,7 @@ try {
   const load = loadavg()[0]!;
   const childCpuBefore = reapedChildrenCpuMs();
   const serverCpuBefore = process.cpuUsage();
-  const backends = sampleBackendsCpu(monitor.db);
+  const backends = sampleBackendsCpu(monitor.db, dbName, 100, 'first-seen');
   const started = Date.now();
   const child = spawn(process.execPath, [mp, '--json', 'demper', 'plan', '--rate', '0', '--concurrency', '16'], {
     env: { ...process.env, DATABASE_URL: url, MP_HOME: home, MP_KASPI_URL: fake.url, MP_SECRET_KEY: 'b'.repeat(64) },
@@ -107,9 +99,9 @@ try {
   figure('plan wall time', seconds, 's (target ≤ 30)');
   figure('products/s', records.length / seconds);
   figure('mp CPU time', childCpu / 1000, 's');
-  figure('PostgreSQL backends CPU time', backendsCpu / 1000, 's');
+  figure('PostgreSQL backends CPU time', backendsCpu, 's');
   figure('fake offers server CPU time', (serverCpu.user + serverCpu.system) / 1e6, 's');
-  figure('load average (1 min) at start', load);
+  figureLoadAverage({ when: 'at start', value: load });
   figure('mp peak RSS', peak, 'MB');
   figure('reasons', [...reasons].map(([r, n]) => `${r} ${n}`).join(', '));
 } finally {
@@ -122,42 +114,4 @@ try {
 function reapedChildrenCpuMs(): number {
   const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[13]) + Number(fields[14])) * 10;
-}
-
-/** utime + stime of one process in ms, or undefined when it is gone. */
-function processCpuMs(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Samples the CPU of the other backends of the bench database every 100 ms until stop(). */
-function sampleBackendsCpu(db: Kysely<Database>) {
-  const first = new Map<number, number>();
-  const last = new Map<number, number>();
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`.execute(db);
-      for (const { pid } of rows) {
-        const ms = processCpuMs(pid);
-        if (ms === undefined) continue;
-        if (!first.has(pid)) first.set(pid, ms);
-        last.set(pid, ms);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  return {
-    async stop(): Promise<number> {
-      running = false;
-      await loop;
-      let total = 0;
-      for (const [pid, ms] of last) total += ms - (first.get(pid) ?? ms);
-      return total;
-    },
-  };
 }

@@ -6,29 +6,25 @@
 // the data goes to its own database mp_bench_export, kept between runs when it already holds the rows.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { openPostgres } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { figure } from './_util.js';
+import { adminUrl, figure, figureLoadAverage, sampleBackendsCpu, withDatabase } from './_util.js';
 
-const ROWS = Number(process.argv[2] ?? 1_000_000);
-/** Only one format when named after the row count (both by default). */
-const ONLY = process.argv[3];
+/** `[rows] [csv|xlsx]`, or the format alone (`export csv`): a format is never taken for the row count. */
+const formatFirst = process.argv[2] === 'csv' || process.argv[2] === 'xlsx';
+const ROWS = Number((formatFirst ? undefined : process.argv[2]) ?? 1_000_000);
+if (!Number.isInteger(ROWS) || ROWS < 1) throw new Error(`rows must be a positive integer, got ${process.argv[2]}`);
+/** Only one format when named (both by default). */
+const ONLY = formatFirst ? process.argv[2] : process.argv[3];
 if (ONLY !== undefined && ONLY !== 'csv' && ONLY !== 'xlsx') throw new Error(`format must be csv or xlsx, got ${ONLY}`);
 const PRODUCTS = 1000;
 const OFFERS_PER_PRODUCT = 20;
-const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const dbName = 'mp_bench_export';
 const mp = fileURLToPath(new URL('../../bin/mp.js', import.meta.url));
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 async function prepare(): Promise<string> {
   const admin = await openPostgres(adminUrl, { poolSize: 1 });
@@ -113,39 +109,9 @@ function runExport(url: string, args: string[]): Promise<Run> {
   });
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux; 0 elsewhere). */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/** Samples the CPU time of mp's PostgreSQL backends (same machine) every 100 ms until stopped. */
-async function sampleBackends(): Promise<() => Promise<number>> {
-  const admin = await openPostgres(adminUrl, { poolSize: 1 });
-  const seen = new Map<number, number>();
-  let sampling = true;
-  const loop = (async () => {
-    while (sampling) {
-      const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = ${dbName}`.execute(admin.db);
-      for (const { pid } of rows) seen.set(pid, Math.max(seen.get(pid) ?? 0, cpuSeconds(pid)));
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  return async () => {
-    sampling = false;
-    await loop;
-    await admin.close();
-    return [...seen.values()].reduce((a, b) => a + b, 0);
-  };
-}
-
 const url = await prepare();
 // Wall times on a shared machine depend on what else runs: say how busy it was.
-figure('load average (1 min)', loadavg()[0]!);
+figureLoadAverage();
 const dir = mkdtempSync(join(tmpdir(), 'mp-bench-export-'));
 let failed = false;
 try {
@@ -155,9 +121,12 @@ try {
   ] as const) {
     if (ONLY !== undefined && format !== ONLY) continue;
     const out = join(dir, `offer-history.${format}`);
-    const stopSampling = await sampleBackends();
+    // mp's PostgreSQL backends (same machine), sampled every 100 ms from a connection of their own.
+    const admin = await openPostgres(adminUrl, { poolSize: 1 });
+    const backends = sampleBackendsCpu(admin.db, dbName, 100, 'zero');
     const run = await runExport(url, ['export', 'kaspi-offer-history', '--out', out, '--quiet']);
-    const pgCpu = await stopSampling();
+    const pgCpu = await backends.stop();
+    await admin.close();
     if (run.code !== 0 || run.stderr.includes('Command exited with non-zero status')) {
       process.stderr.write(run.stderr);
       throw new Error(`mp export --format ${format} exited with ${run.code}`);
