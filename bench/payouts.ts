@@ -8,12 +8,11 @@
 //     ≥ 1,000 req/s, p99 ≤ 50 ms).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { Pool } from 'undici';
 import { openDatabase, openPostgres } from '../src/db/connect.js';
-import { figure } from './_util.js';
+import { adminUrl, backendPids, figure, processCpuMs, sampleBackendsCpu, sampleCpu, withDatabase } from './_util.js';
 
 const N = Number(process.argv[2] ?? 50_000);
 const SERVE_SECONDS = Number(process.argv[3] ?? 5);
@@ -22,13 +21,8 @@ const PARTS = new Set((process.argv[4] ?? 'workers,recovery,serve').split(','));
 const LEASE_S = 5;
 const BATCH = Number(process.env.BENCH_PAYOUTS_BATCH ?? 500);
 const bin = fileURLToPath(new URL('../../bin/mp.js', import.meta.url));
-const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const name = `mp_bench_payouts_${randomBytes(3).toString('hex')}`;
-const url = (() => {
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-})();
+const url = withDatabase(adminUrl, name);
 
 function mp(args: string[], extraEnv: NodeJS.ProcessEnv = {}): { child: ChildProcess; exited: Promise<number | null>; stdout: () => string } {
   const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, DATABASE_URL: url, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -66,11 +60,12 @@ async function measureWorkers(): Promise<void> {
   await seed(N);
   const wallStart = Date.now();
   const workers = Array.from({ length: 4 }, () => mp(['payouts', 'process', '--once', '--batch', String(BATCH)]));
-  const workerCpu = sampleCpu(async () => workers.map((w) => w.child.pid!));
-  const backendCpu = sampleCpu(backendPids);
+  // CPU (ms) each worker and backend spent between the first and last time it was seen (every 50 ms).
+  const workerCpu = sampleCpu(async () => workers.map((w) => w.child.pid!), 50, 'first-seen');
+  const backendCpu = sampleBackendsCpu(db, name, 50, 'first-seen');
   const codes = await Promise.all(workers.map((w) => w.exited));
   const wallMs = Date.now() - wallStart;
-  const [workersSpent, backendsSpent] = [await workerCpu.stop(), await backendCpu.stop()];
+  const [workersSpent, backendsSpent] = [(await workerCpu.stop()) * 1000, (await backendCpu.stop()) * 1000];
   const cpuSpent = workersSpent + backendsSpent;
   if (codes.some((c) => c !== 0)) throw new Error(`a worker exited with ${codes.join(', ')}`);
   const { rows } = await sql<{ completed: string; once: string; reattempted: string; first: Date; last: Date }>`
@@ -88,42 +83,6 @@ async function measureWorkers(): Promise<void> {
   figure('4 workers, wall time incl. process start-up', (N / wallMs) * 1000, 'payouts/s');
   figure('worker CPU per payout (workers + their PostgreSQL backends)', cpuSpent / N, `ms (2 idle cores ≈ ${Math.round(2000 / (cpuSpent / N))} payouts/s)`);
   figure('worker CPU per payout, split', `workers ${((workersSpent / N) * 1000).toFixed(0)} µs / PostgreSQL ${((backendsSpent / N) * 1000).toFixed(0)} µs`);
-}
-
-/** Backends of the bench database other than the sampler's own query. */
-async function backendPids(): Promise<number[]> {
-  const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`.execute(db);
-  return rows.map((r) => r.pid);
-}
-
-/**
- * Samples the CPU time of a changing set of processes every 50 ms; stop() returns the CPU they
- * spent (ms) between the first and last time each was seen.
- */
-function sampleCpu(pids: () => Promise<number[]>): { stop(): Promise<number> } {
-  const first = new Map<number, number>();
-  const last = new Map<number, number>();
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      for (const pid of await pids()) {
-        const now = cpuMs([pid]);
-        if (now === 0) continue;
-        if (!first.has(pid)) first.set(pid, now);
-        last.set(pid, now);
-      }
-      await sleep(50);
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      let total = 0;
-      for (const [pid, value] of last) total += value - (first.get(pid) ?? value);
-      return total;
-    },
-  };
 }
 
 async function measureRecovery(): Promise<void> {
@@ -187,9 +146,7 @@ async function measureServe(): Promise<void> {
   await Promise.all(Array.from({ length: 32 }, () => run(Date.now() + 1000, false)));
   // CPU actually spent per request (server, its PostgreSQL backends, this client): on a shared,
   // overloaded machine req/s mostly measures the scheduler; this says what an idle box allows.
-  const backends = (
-    await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`.execute(db)
-  ).rows.map((r) => r.pid);
+  const backends = await backendPids(db, name);
   const serverBefore = cpuMs([server.child.pid!]);
   const backendsBefore = cpuMs(backends);
   const clientBefore = process.cpuUsage();
@@ -223,14 +180,5 @@ async function measureServe(): Promise<void> {
 
 /** utime + stime of these processes, in ms (Linux /proc; processes that are gone count 0). */
 function cpuMs(pids: number[]): number {
-  let total = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) * 10;
-    } catch {
-      // gone
-    }
-  }
-  return total;
+  return pids.reduce((total, pid) => total + (processCpuMs(pid) ?? 0), 0);
 }
