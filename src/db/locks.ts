@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DbHandle } from './connect.js';
 
 export type LockResult<T> = { acquired: true; value: T } | { acquired: false };
@@ -31,4 +31,20 @@ export async function withAdvisoryLock<T>(handle: DbHandle, name: string, fn: ()
       await sql`select pg_advisory_unlock(hashtextextended(${name}, 0))`.execute(conn);
     }
   });
+}
+
+/**
+ * Whether someone holds the named lock right now: this process (the embedded database's in-process
+ * locks), or any session on the PostgreSQL server, from any host. Read-only: it takes nothing.
+ */
+export async function isAdvisoryLockHeld(db: Kysely<any>, name: string): Promise<boolean> {
+  if (heldInProcess.has(name)) return true;
+  // A bigint advisory lock shows in pg_locks as classid (high 32 bits) and objid (low 32 bits).
+  const { rows } = await sql<{ held: boolean }>`
+    select exists (
+      select 1 from pg_locks
+      where locktype = 'advisory' and granted and objsubid = 1
+        and ((classid::bigint << 32) | objid::bigint) = hashtextextended(${name}, 0)
+    ) as held`.execute(db);
+  return rows[0]?.held === true;
 }

@@ -2,9 +2,11 @@
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Config } from '../core/config.js';
+import { isAdvisoryLockHeld } from '../db/locks.js';
 import type { Database } from '../db/schema.js';
 import { failureCounts, type JobRunRow, latestRunPerJob } from './job-runs.repository.js';
 import type { JobDefinition } from './registry.js';
+import { jobLockName } from './run-job.js';
 import { jobSchedule, nextCronRun } from './schedule-config.js';
 
 export interface JobStatus {
@@ -14,7 +16,10 @@ export interface JobStatus {
   schedule: string;
   nextRunAt: Date | null;
   lastRun: JobRunRow | null;
-  /** The last run is still `running` but its process (on this host) is gone: it was killed. */
+  /**
+   * The last run is still `running` but it is not: its process on this host is gone, or (any host)
+   * nobody holds the job's lock any more. It was killed.
+   */
   lastRunDied: boolean;
   failuresLast24h: number;
 }
@@ -32,19 +37,26 @@ export async function jobStatuses(db: Kysely<Database>, config: Config, jobs: Jo
       schedule: schedule.kind === 'cron' ? schedule.expression : schedule.kind,
       nextRunAt: schedule.kind === 'cron' ? await nextCronRun(schedule.expression, timezone) : null,
       lastRun: lastByJob.get(job.name) ?? null,
-      lastRunDied: died(lastByJob.get(job.name)),
+      lastRunDied: await died(db, job, lastByJob.get(job.name)),
       failuresLast24h: failures.get(job.name) ?? 0,
     });
   }
   return out;
 }
 
-function died(run: JobRunRow | undefined): boolean {
-  if (run?.status !== 'running' || run.host !== hostname()) return false;
-  try {
-    process.kill(run.pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+async function died(db: Kysely<Database>, job: JobDefinition, run: JobRunRow | undefined): Promise<boolean> {
+  if (run?.status !== 'running') return false;
+  if (run.host === hostname()) {
+    try {
+      process.kill(run.pid, 0);
+      return false;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    }
   }
+  // Another host: a run holds its job's lock from before its row is written until after it is
+  // finished, and the server frees the lock of a dead session. A job that shares its work takes no
+  // lock, so there nothing can be told from here.
+  if (job.sharesWork) return false;
+  return !(await isAdvisoryLockHeld(db, jobLockName(run.job, run.scope)));
 }

@@ -147,6 +147,26 @@ describe('runJob: one run under the job lock, recorded in job_runs', () => {
     expect((await recentRuns(handle.db, 't.worker')).map((r) => r.summary)).toEqual([{ processed: 1 }]);
   });
 
+  it('tells a run killed on another host by its free job lock (and cannot tell for a job that shares its work)', async () => {
+    const ctx = testContext(handle);
+    const locking = job('t.remote', async () => ({}), { scopeKind: 'store' });
+    const sharing = job('t.shared', async () => ({}), { sharesWork: true });
+    const running = (name: string, scope: string | null) => ({ job: name, scope, host: 'another-host', pid: 4242, started_at: new Date(), status: 'running' });
+    await handle.db
+      .insertInto('job_runs')
+      .values([running('t.remote', 'S1'), running('t.shared', null)])
+      .execute();
+    const died = async () =>
+      Object.fromEntries((await jobStatuses(handle.db, ctx.config, [locking, sharing], 'UTC', new Date())).map((r) => [r.job, r.lastRunDied]));
+    // Nobody holds mp.job:t.remote:S1: that run is gone.
+    expect(await died()).toEqual({ 't.remote': true, 't.shared': false });
+    // While its lock is held (the run is alive on the other host), it is running; another scope's lock does not count.
+    const whileHeld = await withAdvisoryLock(handle, jobLockName('t.remote', 'S1'), died);
+    expect(whileHeld).toEqual({ acquired: true, value: { 't.remote': false, 't.shared': false } });
+    const otherScope = await withAdvisoryLock(handle, jobLockName('t.remote', 'S2'), died);
+    expect(otherScope).toEqual({ acquired: true, value: { 't.remote': true, 't.shared': false } });
+  });
+
   it('reports per job the last run, failures in the last 24 h and the next scheduled time', async () => {
     const ctx = testContext(handle, { MP_SCHEDULE_T_FAIL: '0 9 * * *' });
     const ok = job('t.ok', async () => ({ n: 1 }));
