@@ -151,7 +151,14 @@ describe('runJob: one run under the job lock, recorded in job_runs', () => {
     const ctx = testContext(handle);
     const locking = job('t.remote', async () => ({}), { scopeKind: 'store' });
     const sharing = job('t.shared', async () => ({}), { sharesWork: true });
-    const running = (name: string, scope: string | null) => ({ job: name, scope, host: 'another-host', pid: 4242, started_at: new Date(), status: 'running' as const });
+    const running = (name: string, scope: string | null) => ({
+      job: name,
+      scope,
+      host: 'another-host',
+      pid: 4242,
+      started_at: new Date(),
+      status: 'running' as const,
+    });
     await handle.db
       .insertInto('job_runs')
       .values([running('t.remote', 'S1'), running('t.shared', null)])
