@@ -161,7 +161,7 @@ export class FakeKaspiMc {
     }
     const sso = /MS_AUTH_SSO=([^;]+)/.exec(String(req.headers.cookie ?? ''))?.[1];
     const p = sso ? this.pending.get(sso) : undefined;
-    if (!p || p.step !== 'done') return { status: 302, headers: { location: `${this.url}/login` }, body: '' };
+    if (p?.step !== 'done') return { status: 302, headers: { location: `${this.url}/login` }, body: '' };
     const code = randomBytes(6).toString('hex');
     this.codes.set(code, p.merchants);
     return { status: 302, headers: { location: `${this.url}/login/oauth2/code/1?code=${code}&state=s1` }, body: '' };

@@ -7,7 +7,17 @@ import { colorEnabled } from '../../src/core/terminal.js';
 
 function sink(isTTY: boolean) {
   const chunks: string[] = [];
-  return { chunks, stream: { isTTY, columns: 80, write: (s: string) => (chunks.push(s), true) } };
+  return {
+    chunks,
+    stream: {
+      isTTY,
+      columns: 80,
+      write: (s: string) => {
+        chunks.push(s);
+        return true;
+      },
+    },
+  };
 }
 
 const rows = [
