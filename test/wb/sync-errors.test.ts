@@ -33,7 +33,8 @@ describe('mp wb sync: rate limits and rejected tokens', () => {
 
   it('names the categories whose host /ping refuses the token and warns about expiry within 14 days', async () => {
     const deps = wbDepsByHostPath(handle, wb, clock);
-    const token = makeWbToken({ categories: ['statistics', 'content', 'analytics'], expiresAt: new Date(Date.now() + 5 * 86_400_000) });
+    // Five days and an hour from the test clock (which other tests move on; the JWT's exp drops milliseconds).
+    const token = makeWbToken({ categories: ['statistics', 'content', 'analytics'], expiresAt: new Date(clock.now().getTime() + 5 * 86_400_000 + 3_600_000) });
     const pings = wb.server.requestsTo('/:host/ping').length;
     const added = await addCabinet(deps, token, 'no-feedbacks');
     expect(
