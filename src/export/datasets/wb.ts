@@ -5,7 +5,12 @@ import { sql } from 'kysely';
 import { MOSCOW } from '../../core/time.js';
 import { defineDataset, type ExportColumn } from '../dataset.js';
 
-const key = (column: string) => sql<string>`lpad(t.cabinet_id::text, 12, '0') || ':' || ${sql.ref(`t.${column}`)}::text`.as('key');
+type WbTable = 'wb_orders' | 'wb_sales' | 'wb_stocks' | 'wb_reviews' | 'wb_cards';
+
+/** `key`: the zero-padded cabinet id, then the row's WB identity, as one sortable text. */
+const key = (...parts: string[]) =>
+  sql<string>`${sql.join([sql`lpad(t.cabinet_id::text, 12, '0')`, ...parts.map((p) => sql.raw(p))], sql` || ':' || `)}`.as('key');
+
 const head: ExportColumn[] = [
   { name: 'key', type: 'text' },
   { name: 'cabinet_id', type: 'integer' },
@@ -31,16 +36,34 @@ const statistics: ExportColumn[] = [
   { name: 'country_name', type: 'text' },
   { name: 'last_change_date', type: 'timestamp' },
 ];
-const statisticsColumns = statistics.map((c) => `t.${c.name}` as const);
 
-export const wbOrders = defineDataset({
+/**
+ * A WB table as a dataset: the key, the cabinet's id and name, then `columns`, each selected from
+ * the table under its own name — so the columns are declared once and the select follows them.
+ */
+function wbTable(d: { name: string; description: string; table: WbTable; since: string; key: string[]; columns: ExportColumn[] }) {
+  return defineDataset({
+    name: d.name,
+    description: d.description,
+    key: 'key',
+    since: d.since,
+    timeZone: MOSCOW,
+    columns: [...head, ...d.columns],
+    query: (db) =>
+      db
+        .selectFrom(`${d.table} as t` as 'wb_orders as t')
+        .innerJoin('wb_cabinets as c', 'c.id', 't.cabinet_id')
+        .select([key(...d.key), 't.cabinet_id', 'c.name as cabinet', ...d.columns.map((c) => `t.${c.name}` as 't.srid')]),
+  });
+}
+
+export const wbOrders = wbTable({
   name: 'wb-orders',
   description: 'Wildberries orders (one row per srid): product, prices and discounts, warehouse, region, cancellation',
-  key: 'key',
+  table: 'wb_orders',
   since: 'order_date',
-  timeZone: MOSCOW,
+  key: ['t.srid::text'],
   columns: [
-    ...head,
     { name: 'srid', type: 'text' },
     { name: 'g_number', type: 'text' },
     { name: 'order_date', type: 'timestamp' },
@@ -48,31 +71,15 @@ export const wbOrders = defineDataset({
     { name: 'cancel_date', type: 'timestamp' },
     ...statistics,
   ],
-  query: (db) =>
-    db
-      .selectFrom('wb_orders as t')
-      .innerJoin('wb_cabinets as c', 'c.id', 't.cabinet_id')
-      .select([
-        key('srid'),
-        't.cabinet_id',
-        'c.name as cabinet',
-        't.srid',
-        't.g_number',
-        't.order_date',
-        't.is_cancel',
-        't.cancel_date',
-        ...(statisticsColumns as 't.nm_id'[]),
-      ]),
 });
 
-export const wbSales = defineDataset({
+export const wbSales = wbTable({
   name: 'wb-sales',
   description: 'Wildberries buyouts (saleID S…) and returns (R…, negative amounts) with the amount to pay',
-  key: 'key',
+  table: 'wb_sales',
   since: 'sale_date',
-  timeZone: MOSCOW,
+  key: ['t.sale_id::text'],
   columns: [
-    ...head,
     { name: 'sale_id', type: 'text' },
     { name: 'kind', type: 'text' },
     { name: 'srid', type: 'text' },
@@ -81,32 +88,15 @@ export const wbSales = defineDataset({
     { name: 'payment_sale_amount', type: 'decimal' },
     ...statistics,
   ],
-  query: (db) =>
-    db
-      .selectFrom('wb_sales as t')
-      .innerJoin('wb_cabinets as c', 'c.id', 't.cabinet_id')
-      .select([
-        key('sale_id'),
-        't.cabinet_id',
-        'c.name as cabinet',
-        't.sale_id',
-        't.kind',
-        't.srid',
-        't.sale_date',
-        't.for_pay',
-        't.payment_sale_amount',
-        ...(statisticsColumns as 't.nm_id'[]),
-      ]),
 });
 
-export const wbStocks = defineDataset({
+export const wbStocks = wbTable({
   name: 'wb-stocks',
   description: 'Wildberries stock now: one row per product, size and warehouse',
-  key: 'key',
+  table: 'wb_stocks',
   since: 'updated_at',
-  timeZone: MOSCOW,
+  key: ['t.nm_id::text', 't.size', 't.warehouse_name'],
   columns: [
-    ...head,
     { name: 'nm_id', type: 'integer' },
     { name: 'size', type: 'text' },
     { name: 'warehouse_name', type: 'text' },
@@ -116,33 +106,15 @@ export const wbStocks = defineDataset({
     { name: 'in_way_from_client', type: 'integer' },
     { name: 'updated_at', type: 'timestamp' },
   ],
-  query: (db) =>
-    db
-      .selectFrom('wb_stocks as t')
-      .innerJoin('wb_cabinets as c', 'c.id', 't.cabinet_id')
-      .select([
-        sql<string>`lpad(t.cabinet_id::text, 12, '0') || ':' || t.nm_id::text || ':' || t.size || ':' || t.warehouse_name`.as('key'),
-        't.cabinet_id',
-        'c.name as cabinet',
-        't.nm_id',
-        't.size',
-        't.warehouse_name',
-        't.region_name',
-        't.quantity',
-        't.in_way_to_client',
-        't.in_way_from_client',
-        't.updated_at',
-      ]),
 });
 
-export const wbReviews = defineDataset({
+export const wbReviews = wbTable({
   name: 'wb-reviews',
   description: 'Wildberries reviews: rating, text, pros and cons, answered or not',
-  key: 'key',
+  table: 'wb_reviews',
   since: 'created_date',
-  timeZone: MOSCOW,
+  key: ['t.review_id::text'],
   columns: [
-    ...head,
     { name: 'review_id', type: 'text' },
     { name: 'nm_id', type: 'integer' },
     { name: 'product_name', type: 'text' },
@@ -157,38 +129,15 @@ export const wbReviews = defineDataset({
     { name: 'answer_text', type: 'text' },
     { name: 'created_date', type: 'timestamp' },
   ],
-  query: (db) =>
-    db
-      .selectFrom('wb_reviews as t')
-      .innerJoin('wb_cabinets as c', 'c.id', 't.cabinet_id')
-      .select([
-        key('review_id'),
-        't.cabinet_id',
-        'c.name as cabinet',
-        't.review_id',
-        't.nm_id',
-        't.product_name',
-        't.supplier_article',
-        't.size',
-        't.rating',
-        't.text',
-        't.pros',
-        't.cons',
-        't.user_name',
-        't.is_answered',
-        't.answer_text',
-        't.created_date',
-      ]),
 });
 
-export const wbCards = defineDataset({
+export const wbCards = wbTable({
   name: 'wb-cards',
   description: 'Wildberries product cards: article, title, brand, subject, first photo, sizes',
-  key: 'key',
+  table: 'wb_cards',
   since: 'updated_at',
-  timeZone: MOSCOW,
+  key: ["lpad(t.nm_id::text, 15, '0')"],
   columns: [
-    ...head,
     { name: 'nm_id', type: 'integer' },
     { name: 'imt_id', type: 'integer' },
     { name: 'vendor_code', type: 'text' },
@@ -200,25 +149,6 @@ export const wbCards = defineDataset({
     { name: 'card_updated_at', type: 'timestamp' },
     { name: 'updated_at', type: 'timestamp' },
   ],
-  query: (db) =>
-    db
-      .selectFrom('wb_cards as t')
-      .innerJoin('wb_cabinets as c', 'c.id', 't.cabinet_id')
-      .select([
-        sql<string>`lpad(t.cabinet_id::text, 12, '0') || ':' || lpad(t.nm_id::text, 15, '0')`.as('key'),
-        't.cabinet_id',
-        'c.name as cabinet',
-        't.nm_id',
-        't.imt_id',
-        't.vendor_code',
-        't.title',
-        't.brand',
-        't.subject_name',
-        't.photo_url',
-        't.sizes',
-        't.card_updated_at',
-        't.updated_at',
-      ]),
 });
 
 export const wbDatasets = [wbOrders, wbSales, wbStocks, wbReviews, wbCards];
