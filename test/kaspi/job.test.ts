@@ -109,7 +109,12 @@ describe('the scheduled kaspi.scrape job', () => {
     stop.abort();
     const before = kaspi.server.requestsTo('/shop/p/:slug').length;
     const [outcome] = await runJob(ctx, (await findJob('kaspi.scrape', {}))!, { signal: stop.signal });
-    expect(outcome).toMatchObject({ summary: { tracked: ids.length, scraped: 0, not_started: ids.length } });
+    // Not a success: the run is recorded as failed (incomplete) with its summary and the reason.
+    expect(outcome).toMatchObject({ status: 'failed', summary: { tracked: ids.length, scraped: 0, not_started: ids.length } });
+    expect(String((outcome!.error as Error).message)).toMatch(new RegExp(`stopped by shutdown: ${ids.length} of ${ids.length} product`));
+    const run = await handle.db.selectFrom('job_runs').select(['status', 'error']).where('id', '=', outcome!.runId!).executeTakeFirstOrThrow();
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/^JOB_INCOMPLETE: stopped by shutdown/);
     expect(pagesSince(before)).toBe(0);
   });
 });

@@ -67,7 +67,12 @@ export const kaspiScrape: JobDefinition = {
       errors: failures.slice(0, 5).map((r) => r.error ?? ''),
       export_dir: exportDir,
     };
-    if (failures.length > 0) throw new JobIncomplete(`${failures.length} of ${tracked.length} product(s) failed, e.g. ${summary.errors[0]}`, summary);
+    // A run that failed products or was stopped before it reached every product is not a success:
+    // it is recorded as failed with its summary, so `mp jobs status` shows the gap.
+    const problems: string[] = [];
+    if (failures.length > 0) problems.push(`${failures.length} of ${tracked.length} product(s) failed, e.g. ${summary.errors[0]}`);
+    if (summary.not_started > 0) problems.push(`stopped by shutdown: ${summary.not_started} of ${tracked.length} product(s) not scraped, left for the next run`);
+    if (problems.length > 0) throw new JobIncomplete(problems.join('; '), summary);
     return summary;
   },
 };
