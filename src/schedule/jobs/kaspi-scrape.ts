@@ -71,7 +71,8 @@ export const kaspiScrape: JobDefinition = {
     // it is recorded as failed with its summary, so `mp jobs status` shows the gap.
     const problems: string[] = [];
     if (failures.length > 0) problems.push(`${failures.length} of ${tracked.length} product(s) failed, e.g. ${summary.errors[0]}`);
-    if (summary.not_started > 0) problems.push(`stopped by shutdown: ${summary.not_started} of ${tracked.length} product(s) not scraped, left for the next run`);
+    if (summary.not_started > 0)
+      problems.push(`stopped by shutdown: ${summary.not_started} of ${tracked.length} product(s) not scraped, left for the next run`);
     if (problems.length > 0) throw new JobIncomplete(problems.join('; '), summary);
     return summary;
   },
