@@ -1,12 +1,12 @@
 // `export/kaspi/<id>-<city>.json` per scraped product and `export/kaspi/products.json` for all of
 // them, each written to a temporary file and renamed, so a reader never sees half a file.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { UserError } from '../core/errors.js';
 import type { Database } from '../db/schema.js';
-import { listProducts } from './product.repository.js';
+import { productPages } from './product.repository.js';
 import type { ScrapeSuccess } from './scrape.service.js';
 import { productExport, storedProductJson } from './scrape-record.js';
 
@@ -46,14 +46,48 @@ export function exportProduct(dir: string, r: ScrapeSuccess): void {
   }
 }
 
-/** `<dir>/products.json`: every stored product (without offers). */
-export async function exportAllProducts(db: Kysely<Database>, dir: string): Promise<void> {
-  const products = (await listProducts(db)).map(storedProductJson);
-  const path = join(dir, 'products.json');
+/**
+ * Writes a JSON array atomically from pages of items, one page in memory at a time: the same text as
+ * `JSON.stringify(items, null, 2)` plus a newline, in a temp file renamed over the target at the end.
+ */
+export async function writeJsonArrayAtomic(path: string, pages: AsyncIterable<unknown[]>): Promise<void> {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  let fd: number | undefined;
   try {
-    writeJsonAtomic(path, products);
+    fd = openSync(tmp, 'w');
+    let count = 0;
+    for await (const page of pages) {
+      if (page.length === 0) continue;
+      let text = '';
+      for (const item of page) {
+        // Each item indented one level inside the array, as JSON.stringify(array, null, 2) does.
+        text += `${count++ === 0 ? '[\n' : ',\n'}  ${JSON.stringify(item, null, 2).replaceAll('\n', '\n  ')}`;
+      }
+      writeSync(fd, text);
+    }
+    writeSync(fd, count === 0 ? '[]\n' : '\n]\n');
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
   } catch (error) {
-    throw exportFailed(path, error);
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw error;
+  }
+}
+
+/** `<dir>/products.json`: every stored product (without offers), streamed a page at a time. */
+export async function exportAllProducts(db: Kysely<Database>, dir: string): Promise<void> {
+  const path = join(dir, 'products.json');
+  async function* items(): AsyncGenerator<unknown[]> {
+    for await (const rows of productPages(db)) yield rows.map(storedProductJson);
+  }
+  try {
+    await writeJsonArrayAtomic(path, items());
+  } catch (error) {
+    // Only a file-system error is the user's to fix; a database error stays what it is.
+    if ((error as NodeJS.ErrnoException).syscall) throw exportFailed(path, error);
+    throw error;
   }
 }
 

@@ -96,7 +96,19 @@ export async function updateProduct(
     select id from p`.execute(db);
 }
 
-/** Every stored product, in id order. */
-export async function listProducts(db: Db): Promise<ProductRow[]> {
-  return db.selectFrom('kaspi_products').selectAll().orderBy('id').execute();
+/**
+ * Every stored product in id order, a page at a time (keyset on id), so a caller that writes them
+ * out holds one page in memory, never the whole table.
+ */
+export async function* productPages(db: Db, pageSize = 500): AsyncGenerator<ProductRow[]> {
+  let after: string | undefined;
+  for (;;) {
+    let query = db.selectFrom('kaspi_products').selectAll().orderBy('id').limit(pageSize);
+    if (after !== undefined) query = query.where('id', '>', after);
+    const rows = await query.execute();
+    if (rows.length === 0) return;
+    yield rows;
+    if (rows.length < pageSize) return;
+    after = String(rows.at(-1)!.id);
+  }
 }
