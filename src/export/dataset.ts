@@ -1,6 +1,6 @@
 // What an export dataset is: a name, typed columns and one base query. Every format (JSON, NDJSON,
 // CSV, XLSX) and every filter (--since, --city, --filter) is derived from this declaration.
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { Kysely, RawBuilder, SelectQueryBuilder } from 'kysely';
 import type { Database } from '../db/schema.js';
 
 /**
@@ -17,6 +17,11 @@ export interface ExportColumn {
   description?: string;
   /** decimal only: digits shown after the point in XLSX (default 2; Kaspi tenge use 0). */
   scale?: number;
+  /**
+   * For a dataset declared with `source`: where the column is read, a column reference (`p.kaspi_id`)
+   * or an SQL expression; default: the column of the same name in the `alias` table.
+   */
+  from?: string | RawBuilder<unknown>;
 }
 
 export interface Dataset {
@@ -46,8 +51,31 @@ export interface Dataset {
   query(db: Kysely<Database>): SelectQueryBuilder<Database, any, any>;
 }
 
-/** Declares a dataset (an identity function that checks the declaration's shape once). */
-export function defineDataset(dataset: Dataset): Dataset {
+/**
+ * A dataset whose select list follows from its columns: `source` gives the FROM and JOINs, each
+ * column says where it is read (`from`, default `<alias>.<name>`), so no column is listed twice.
+ */
+export interface SourcedDataset extends Omit<Dataset, 'query'> {
+  source(db: Kysely<Database>): SelectQueryBuilder<Database, any, {}>;
+  /** The table (alias) a column without `from` is read from; none: the bare column name. */
+  alias?: string;
+}
+
+/** The select list of `columns`: each read from its `from` (or `<alias>.<name>`) under its name. */
+export function selectList(columns: readonly ExportColumn[], alias?: string): any[] {
+  return columns.map((c) => {
+    if (c.from !== undefined && typeof c.from !== 'string') return c.from.as(c.name);
+    const ref = c.from ?? (alias ? `${alias}.${c.name}` : c.name);
+    return ref === c.name || ref.endsWith(`.${c.name}`) ? ref : `${ref} as ${c.name}`;
+  });
+}
+
+/** Declares a dataset (checks the declaration's shape once); with `source`, derives its query. */
+export function defineDataset(declared: Dataset | SourcedDataset): Dataset {
+  const dataset: Dataset =
+    'source' in declared
+      ? (({ source, alias, ...rest }) => ({ ...rest, query: (db: Kysely<Database>) => source(db).select(selectList(rest.columns, alias)) }))(declared)
+      : declared;
   const names = new Set(dataset.columns.map((c) => c.name));
   if (names.size !== dataset.columns.length) throw new Error(`dataset ${dataset.name}: duplicate column names`);
   for (const ref of [dataset.key, dataset.since, dataset.city]) {

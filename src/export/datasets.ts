@@ -4,14 +4,17 @@
 //   1. In src/export/datasets/<domain>.ts declare it with `defineDataset({...})`:
 //        name         kebab-case with the domain prefix: `wb-orders`, `payouts`
 //        description  one line, shown by `mp export` without arguments
-//        columns      [{ name, type }] in file order; type is text | integer | decimal (money; `scale`
-//                     = digits shown in XLSX) | timestamp | boolean | json
+//        columns      [{ name, type, from? }] in file order; type is text | integer | decimal (money;
+//                     `scale` = digits shown in XLSX) | timestamp | boolean | json; `from` = where it is
+//                     read: a column reference (`p.kaspi_id`) or an sql`…` expression
 //        key          a unique non-null indexed column to page by (usually the table's id)
 //        since        the timestamp column `--since` filters on (optional)
 //        city         the column `--city` filters on, with `resolveCity` (optional)
 //        timeZone     zone for dates typed without an offset (WB: MOSCOW, Kaspi: ALMATY)
-//        query(db)    a Kysely select of exactly those columns, aliased to their names (joins are
-//                     fine; no order by / limit — the runner adds filters, keyset and order)
+//        source(db)   the FROM and JOINs (no select, order by or limit: the select list follows from
+//                     the columns, the runner adds filters, keyset and order); `alias` = the table a
+//                     column without `from` is read from. Or, for aggregates, query(db): a Kysely
+//                     select of exactly the columns, aliased to their names.
 //   2. Add the exported datasets to DATASETS below.
 // Every format (json, ndjson, csv, xlsx), `--filter key=value` on every column and the streaming,
 // temp-file-and-rename behaviour then come for free. test/export/ shows how to test one.

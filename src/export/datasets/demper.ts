@@ -8,6 +8,7 @@ export const demperProducts = defineDataset({
   name: 'demper-products',
   description: 'products under price management: sku, product, price, min, max, step, strategy (re-importable)',
   key: 'id',
+  alias: 'p',
   columns: [
     { name: 'sku', type: 'text' },
     { name: 'product_id', type: 'text', description: 'Kaspi master product id' },
@@ -16,32 +17,19 @@ export const demperProducts = defineDataset({
     { name: 'min_price', type: 'decimal', scale: 0 },
     { name: 'max_price', type: 'decimal', scale: 0 },
     { name: 'step', type: 'decimal', scale: 0 },
-    { name: 'strategy', type: 'text', description: 'undercut, match, hold or top-<N>' },
-    { name: 'store', type: 'text', description: 'merchant id' },
+    {
+      name: 'strategy',
+      type: 'text',
+      description: 'undercut, match, hold or top-<N>',
+      from: sql`case when p.strategy = 'top-n' then 'top-' || coalesce(p.top_n, 3) else p.strategy end`,
+    },
+    { name: 'store', type: 'text', description: 'merchant id', from: 's.merchant_id' },
     { name: 'enabled', type: 'boolean' },
     { name: 'last_reason', type: 'text' },
     { name: 'last_checked_at', type: 'timestamp' },
     { name: 'id', type: 'integer' },
   ],
-  query: (db) =>
-    db
-      .selectFrom('demper_products as p')
-      .innerJoin('kaspi_stores as s', 's.id', 'p.store_id')
-      .select([
-        'p.sku as sku',
-        'p.product_id as product_id',
-        'p.name as name',
-        'p.price as price',
-        'p.min_price as min_price',
-        'p.max_price as max_price',
-        'p.step as step',
-        sql<string>`case when p.strategy = 'top-n' then 'top-' || coalesce(p.top_n, 3) else p.strategy end`.as('strategy'),
-        's.merchant_id as store',
-        'p.enabled as enabled',
-        'p.last_reason as last_reason',
-        'p.last_checked_at as last_checked_at',
-        'p.id as id',
-      ]),
+  source: (db) => db.selectFrom('demper_products as p').innerJoin('kaspi_stores as s', 's.id', 'p.store_id'),
 });
 
 export const demperPriceChanges = defineDataset({
@@ -49,11 +37,12 @@ export const demperPriceChanges = defineDataset({
   description: 'every repricing decision: old and new price, competitor, reason, mode (applied, dry-run, failed…), error',
   key: 'id',
   since: 'created_at',
+  alias: 'c',
   columns: [
     { name: 'id', type: 'integer' },
     { name: 'created_at', type: 'timestamp' },
     { name: 'run_id', type: 'text' },
-    { name: 'store', type: 'text' },
+    { name: 'store', type: 'text', from: 's.merchant_id' },
     { name: 'sku', type: 'text' },
     { name: 'product_id', type: 'text' },
     { name: 'old_price', type: 'decimal', scale: 0 },
@@ -64,31 +53,14 @@ export const demperPriceChanges = defineDataset({
     { name: 'mode', type: 'text' },
     { name: 'error', type: 'text' },
   ],
-  query: (db) =>
-    db
-      .selectFrom('price_changes as c')
-      .innerJoin('kaspi_stores as s', 's.id', 'c.store_id')
-      .select([
-        'c.id as id',
-        'c.created_at as created_at',
-        'c.run_id as run_id',
-        's.merchant_id as store',
-        'c.sku as sku',
-        'c.product_id as product_id',
-        'c.old_price as old_price',
-        'c.new_price as new_price',
-        'c.competitor_price as competitor_price',
-        'c.competitor_merchant as competitor_merchant',
-        'c.reason as reason',
-        'c.mode as mode',
-        'c.error as error',
-      ]),
+  source: (db) => db.selectFrom('price_changes as c').innerJoin('kaspi_stores as s', 's.id', 'c.store_id'),
 });
 
 export const preorders = defineDataset({
   name: 'preorders',
   description: 'preorder rows as in Kaspi’s template: sku, model, brand, price, PP1–PP5, preorder days',
   key: 'id',
+  alias: 'o',
   columns: [
     { name: 'sku', type: 'text' },
     { name: 'model', type: 'text' },
@@ -99,28 +71,11 @@ export const preorders = defineDataset({
     { name: 'pp3', type: 'text' },
     { name: 'pp4', type: 'text' },
     { name: 'pp5', type: 'text' },
-    { name: 'preorder', type: 'integer', description: 'days 0–30' },
-    { name: 'store', type: 'text' },
+    { name: 'preorder', type: 'integer', description: 'days 0–30', from: 'o.preorder_days' },
+    { name: 'store', type: 'text', from: 's.merchant_id' },
     { name: 'id', type: 'integer' },
   ],
-  query: (db) =>
-    db
-      .selectFrom('preorders as o')
-      .innerJoin('kaspi_stores as s', 's.id', 'o.store_id')
-      .select([
-        'o.sku as sku',
-        'o.model as model',
-        'o.brand as brand',
-        'o.price as price',
-        'o.pp1 as pp1',
-        'o.pp2 as pp2',
-        'o.pp3 as pp3',
-        'o.pp4 as pp4',
-        'o.pp5 as pp5',
-        'o.preorder_days as preorder',
-        's.merchant_id as store',
-        'o.id as id',
-      ]),
+  source: (db) => db.selectFrom('preorders as o').innerJoin('kaspi_stores as s', 's.id', 'o.store_id'),
 });
 
 export const demperDatasets = [demperProducts, demperPriceChanges, preorders];

@@ -16,16 +16,17 @@ export const kaspiOrders = defineDataset({
   key: 'id',
   since: 'created_at',
   timeZone: ALMATY,
+  alias: 'o',
   columns: [
     { name: 'id', type: 'integer' },
-    { name: 'store', type: 'text', description: 'merchant id' },
+    { name: 'store', type: 'text', description: 'merchant id', from: 's.merchant_id' },
     { name: 'code', type: 'text', description: 'the order number people see' },
     { name: 'kaspi_order_id', type: 'text' },
     { name: 'state', type: 'text' },
     { name: 'status', type: 'text' },
     { name: 'total_price', type: 'decimal', scale: 0 },
     { name: 'delivery_cost', type: 'decimal', scale: 0 },
-    { name: 'units', type: 'integer' },
+    { name: 'units', type: 'integer', from: units },
     { name: 'payment_mode', type: 'text' },
     { name: 'delivery_mode', type: 'text' },
     { name: 'kaspi_delivery', type: 'boolean' },
@@ -35,37 +36,11 @@ export const kaspiOrders = defineDataset({
     { name: 'pre_order', type: 'boolean' },
     { name: 'pickup_point_id', type: 'text' },
     { name: 'city', type: 'text' },
-    { name: 'customer', type: 'text', description: 'masked (only stored with sync --with-customers)' },
-    { name: 'phone', type: 'text', description: 'masked: ****1234' },
+    { name: 'customer', type: 'text', description: 'masked (only stored with sync --with-customers)', from: maskNameSql('o.customer_name') },
+    { name: 'phone', type: 'text', description: 'masked: ****1234', from: maskPhoneSql('o.customer_phone') },
     { name: 'synced_at', type: 'timestamp' },
   ],
-  query: (db) =>
-    db
-      .selectFrom('kaspi_orders as o')
-      .innerJoin('kaspi_stores as s', 's.id', 'o.store_id')
-      .select([
-        'o.id as id',
-        's.merchant_id as store',
-        'o.code as code',
-        'o.kaspi_order_id as kaspi_order_id',
-        'o.state as state',
-        'o.status as status',
-        'o.total_price as total_price',
-        'o.delivery_cost as delivery_cost',
-        units.as('units'),
-        'o.payment_mode as payment_mode',
-        'o.delivery_mode as delivery_mode',
-        'o.kaspi_delivery as kaspi_delivery',
-        'o.planned_delivery_date as planned_delivery_date',
-        'o.created_at as created_at',
-        'o.approved_at as approved_at',
-        'o.pre_order as pre_order',
-        'o.pickup_point_id as pickup_point_id',
-        'o.city as city',
-        maskNameSql('o.customer_name').as('customer'),
-        maskPhoneSql('o.customer_phone').as('phone'),
-        'o.synced_at as synced_at',
-      ]),
+  source: (db) => db.selectFrom('kaspi_orders as o').innerJoin('kaspi_stores as s', 's.id', 'o.store_id'),
 });
 
 export const kaspiOrderEntries = defineDataset({
@@ -74,13 +49,14 @@ export const kaspiOrderEntries = defineDataset({
   key: 'id',
   since: 'created_at',
   timeZone: ALMATY,
+  alias: 'e',
   columns: [
     { name: 'id', type: 'integer' },
-    { name: 'store', type: 'text', description: 'merchant id' },
-    { name: 'order_code', type: 'text' },
-    { name: 'created_at', type: 'timestamp', description: 'the order’s creation time' },
-    { name: 'state', type: 'text' },
-    { name: 'status', type: 'text' },
+    { name: 'store', type: 'text', description: 'merchant id', from: 's.merchant_id' },
+    { name: 'order_code', type: 'text', from: 'o.code' },
+    { name: 'created_at', type: 'timestamp', description: 'the order’s creation time', from: 'o.created_at' },
+    { name: 'state', type: 'text', from: 'o.state' },
+    { name: 'status', type: 'text', from: 'o.status' },
     { name: 'entry_number', type: 'integer' },
     { name: 'product_code', type: 'text' },
     { name: 'product_name', type: 'text' },
@@ -88,25 +64,8 @@ export const kaspiOrderEntries = defineDataset({
     { name: 'base_price', type: 'decimal', scale: 0 },
     { name: 'total_price', type: 'decimal', scale: 0 },
   ],
-  query: (db) =>
-    db
-      .selectFrom('kaspi_order_entries as e')
-      .innerJoin('kaspi_orders as o', 'o.id', 'e.order_id')
-      .innerJoin('kaspi_stores as s', 's.id', 'o.store_id')
-      .select([
-        'e.id as id',
-        's.merchant_id as store',
-        'o.code as order_code',
-        'o.created_at as created_at',
-        'o.state as state',
-        'o.status as status',
-        'e.entry_number as entry_number',
-        'e.product_code as product_code',
-        'e.product_name as product_name',
-        'e.quantity as quantity',
-        'e.base_price as base_price',
-        'e.total_price as total_price',
-      ]),
+  source: (db) =>
+    db.selectFrom('kaspi_order_entries as e').innerJoin('kaspi_orders as o', 'o.id', 'e.order_id').innerJoin('kaspi_stores as s', 's.id', 'o.store_id'),
 });
 
 export const kaspiSalesDaily = defineDataset({

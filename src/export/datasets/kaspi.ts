@@ -33,30 +33,7 @@ export const kaspiProducts = defineDataset({
     { name: 'last_checked_at', type: 'timestamp' },
     { name: 'last_changed_at', type: 'timestamp' },
   ],
-  query: (db) =>
-    db
-      .selectFrom('kaspi_products')
-      .select([
-        'id',
-        'kaspi_id',
-        'city_id',
-        'name',
-        'brand',
-        'category',
-        'category_path',
-        'min_price',
-        'max_price',
-        'rating',
-        'review_count',
-        'seller_count',
-        'offers_status',
-        'url',
-        'photos',
-        'description_text',
-        'first_seen_at',
-        'last_checked_at',
-        'last_changed_at',
-      ]),
+  source: (db) => db.selectFrom('kaspi_products'),
 });
 
 export const kaspiProductHistory = defineDataset({
@@ -65,10 +42,11 @@ export const kaspiProductHistory = defineDataset({
   description: 'a snapshot of a Kaspi product on its first check and on every change',
   key: 'id',
   since: 'checked_at',
+  alias: 'h',
   columns: [
     { name: 'id', type: 'integer' },
-    { name: 'kaspi_id', type: 'text' },
-    { name: 'city_id', type: 'text' },
+    { name: 'kaspi_id', type: 'text', from: 'p.kaspi_id' },
+    { name: 'city_id', type: 'text', from: 'p.city_id' },
     { name: 'checked_at', type: 'timestamp' },
     { name: 'changed_fields', type: 'json' },
     { name: 'name', type: 'text' },
@@ -81,26 +59,7 @@ export const kaspiProductHistory = defineDataset({
     { name: 'seller_count', type: 'integer' },
     { name: 'offers_status', type: 'text' },
   ],
-  query: (db) =>
-    db
-      .selectFrom('kaspi_product_history as h')
-      .innerJoin('kaspi_products as p', 'p.id', 'h.product_id')
-      .select([
-        'h.id',
-        'p.kaspi_id',
-        'p.city_id',
-        'h.checked_at',
-        'h.changed_fields',
-        'h.name',
-        'h.brand',
-        'h.category',
-        'h.min_price',
-        'h.max_price',
-        'h.rating',
-        'h.review_count',
-        'h.seller_count',
-        'h.offers_status',
-      ]),
+  source: (db) => db.selectFrom('kaspi_product_history as h').innerJoin('kaspi_products as p', 'p.id', 'h.product_id'),
 });
 
 export const kaspiOffers = defineDataset({
@@ -109,11 +68,12 @@ export const kaspiOffers = defineDataset({
   description: 'every competitor offer per Kaspi product and merchant, with its current price',
   key: 'id',
   since: 'last_seen_at',
+  alias: 'o',
   columns: [
     { name: 'id', type: 'integer' },
-    { name: 'kaspi_id', type: 'text' },
-    { name: 'city_id', type: 'text' },
-    { name: 'product_name', type: 'text' },
+    { name: 'kaspi_id', type: 'text', from: 'p.kaspi_id' },
+    { name: 'city_id', type: 'text', from: 'p.city_id' },
+    { name: 'product_name', type: 'text', from: 'p.name' },
     { name: 'merchant_id', type: 'text' },
     { name: 'merchant_name', type: 'text' },
     { name: 'price', type: 'decimal', scale: 0 },
@@ -127,28 +87,7 @@ export const kaspiOffers = defineDataset({
     { name: 'first_seen_at', type: 'timestamp' },
     { name: 'last_seen_at', type: 'timestamp' },
   ],
-  query: (db) =>
-    db
-      .selectFrom('kaspi_offers as o')
-      .innerJoin('kaspi_products as p', 'p.id', 'o.product_id')
-      .select([
-        'o.id',
-        'p.kaspi_id',
-        'p.city_id',
-        'p.name as product_name',
-        'o.merchant_id',
-        'o.merchant_name',
-        'o.price',
-        'o.merchant_rating',
-        'o.merchant_review_count',
-        'o.delivery_type',
-        'o.delivery_duration',
-        'o.kaspi_delivery',
-        'o.preorder_days',
-        'o.active',
-        'o.first_seen_at',
-        'o.last_seen_at',
-      ]),
+  source: (db) => db.selectFrom('kaspi_offers as o').innerJoin('kaspi_products as p', 'p.id', 'o.product_id'),
 });
 
 export const kaspiOfferHistory = defineDataset({
@@ -157,23 +96,20 @@ export const kaspiOfferHistory = defineDataset({
   description: 'competitor offer events per Kaspi product: appeared, price_changed (old → new), disappeared',
   key: 'id',
   since: 'created_at',
+  alias: 'h',
   columns: [
     { name: 'id', type: 'integer' },
-    { name: 'kaspi_id', type: 'text' },
-    { name: 'city_id', type: 'text' },
+    { name: 'kaspi_id', type: 'text', from: 'p.kaspi_id' },
+    { name: 'city_id', type: 'text', from: 'p.city_id' },
     { name: 'merchant_id', type: 'text' },
-    { name: 'merchant_name', type: 'text' },
+    { name: 'merchant_name', type: 'text', from: 'o.merchant_name' },
     { name: 'event', type: 'text' },
     { name: 'old_price', type: 'decimal', scale: 0 },
     { name: 'new_price', type: 'decimal', scale: 0 },
     { name: 'created_at', type: 'timestamp' },
   ],
-  query: (db) =>
-    db
-      .selectFrom('kaspi_offer_history as h')
-      .innerJoin('kaspi_offers as o', 'o.id', 'h.offer_id')
-      .innerJoin('kaspi_products as p', 'p.id', 'h.product_id')
-      .select(['h.id', 'p.kaspi_id', 'p.city_id', 'h.merchant_id', 'o.merchant_name', 'h.event', 'h.old_price', 'h.new_price', 'h.created_at']),
+  source: (db) =>
+    db.selectFrom('kaspi_offer_history as h').innerJoin('kaspi_offers as o', 'o.id', 'h.offer_id').innerJoin('kaspi_products as p', 'p.id', 'h.product_id'),
 });
 
 export const kaspiDatasets = [kaspiProducts, kaspiOffers, kaspiProductHistory, kaspiOfferHistory];

@@ -10,10 +10,15 @@ export const payouts = defineDataset({
   since: 'created_at',
   columns: [
     { name: 'seq', type: 'integer', description: 'creation order' },
-    { name: 'id', type: 'text' },
+    { name: 'id', type: 'text', from: sql`id::text` },
     { name: 'amount', type: 'decimal', scale: 2 },
     { name: 'currency', type: 'text' },
-    { name: 'recipient', type: 'text', description: 'masked: ****1234' },
+    {
+      name: 'recipient',
+      type: 'text',
+      description: 'masked: ****1234',
+      from: sql`case when char_length(recipient) <= 4 then '****' else '****' || right(recipient, 4) end`,
+    },
     { name: 'comment', type: 'text' },
     { name: 'status', type: 'text' },
     { name: 'attempts', type: 'integer' },
@@ -23,24 +28,7 @@ export const payouts = defineDataset({
     { name: 'updated_at', type: 'timestamp' },
     { name: 'processed_at', type: 'timestamp' },
   ],
-  query: (db) =>
-    db
-      .selectFrom('payouts')
-      .select([
-        'seq',
-        sql<string>`id::text`.as('id'),
-        'amount',
-        'currency',
-        sql<string>`case when char_length(recipient) <= 4 then '****' else '****' || right(recipient, 4) end`.as('recipient'),
-        'comment',
-        'status',
-        'attempts',
-        'last_error',
-        'idempotency_key',
-        'created_at',
-        'updated_at',
-        'processed_at',
-      ]),
+  source: (db) => db.selectFrom('payouts'),
 });
 
 export const payoutEvents = defineDataset({
@@ -50,15 +38,14 @@ export const payoutEvents = defineDataset({
   since: 'at',
   columns: [
     { name: 'id', type: 'integer' },
-    { name: 'payout_id', type: 'text' },
+    { name: 'payout_id', type: 'text', from: sql`payout_id::text` },
     { name: 'from_status', type: 'text' },
     { name: 'to_status', type: 'text' },
     { name: 'at', type: 'timestamp' },
     { name: 'worker', type: 'text' },
     { name: 'detail', type: 'text' },
   ],
-  query: (db) =>
-    db.selectFrom('payout_events').select(['id', sql<string>`payout_id::text`.as('payout_id'), 'from_status', 'to_status', 'at', 'worker', 'detail']),
+  source: (db) => db.selectFrom('payout_events'),
 });
 
 export const payoutDatasets = [payouts, payoutEvents];

@@ -8,13 +8,12 @@ import { defineDataset, type ExportColumn } from '../dataset.js';
 type WbTable = 'wb_orders' | 'wb_sales' | 'wb_stocks' | 'wb_reviews' | 'wb_cards';
 
 /** `key`: the zero-padded cabinet id, then the row's WB identity, as one sortable text. */
-const key = (...parts: string[]) =>
-  sql<string>`${sql.join([sql`lpad(t.cabinet_id::text, 12, '0')`, ...parts.map((p) => sql.raw(p))], sql` || ':' || `)}`.as('key');
+const key = (...parts: string[]) => sql<string>`${sql.join([sql`lpad(t.cabinet_id::text, 12, '0')`, ...parts.map((p) => sql.raw(p))], sql` || ':' || `)}`;
 
-const head: ExportColumn[] = [
-  { name: 'key', type: 'text' },
+const head = (keyParts: string[]): ExportColumn[] => [
+  { name: 'key', type: 'text', from: key(...keyParts) },
   { name: 'cabinet_id', type: 'integer' },
-  { name: 'cabinet', type: 'text' },
+  { name: 'cabinet', type: 'text', from: 'c.name' },
 ];
 const statistics: ExportColumn[] = [
   { name: 'nm_id', type: 'integer' },
@@ -38,8 +37,8 @@ const statistics: ExportColumn[] = [
 ];
 
 /**
- * A WB table as a dataset: the key, the cabinet's id and name, then `columns`, each selected from
- * the table under its own name — so the columns are declared once and the select follows them.
+ * A WB table as a dataset: the key, the cabinet's id and name, then `columns`, each read from the
+ * table under its own name — the columns are declared once and the select follows them.
  */
 function wbTable(d: { name: string; description: string; table: WbTable; since: string; key: string[]; columns: ExportColumn[] }) {
   return defineDataset({
@@ -48,12 +47,9 @@ function wbTable(d: { name: string; description: string; table: WbTable; since: 
     key: 'key',
     since: d.since,
     timeZone: MOSCOW,
-    columns: [...head, ...d.columns],
-    query: (db) =>
-      db
-        .selectFrom(`${d.table} as t` as 'wb_orders as t')
-        .innerJoin('wb_cabinets as c', 'c.id', 't.cabinet_id')
-        .select([key(...d.key), 't.cabinet_id', 'c.name as cabinet', ...d.columns.map((c) => `t.${c.name}` as 't.srid')]),
+    alias: 't',
+    columns: [...head(d.key), ...d.columns],
+    source: (db) => db.selectFrom(`${d.table} as t` as 'wb_orders as t').innerJoin('wb_cabinets as c', 'c.id', 't.cabinet_id'),
   });
 }
 
