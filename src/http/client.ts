@@ -162,8 +162,9 @@ export class HttpClient {
       const statusInit = { status, body: resBody, headers: safeHeaders(resHeaders), retryAfterMs: asked };
       if (retries > 0 && retryStatuses.includes(status)) {
         // The wait is for the host (or this exit to it), not just this request: the requests queued
-        // behind it would earn 429s too. Those already sent are not held back.
-        if (status === 429 && asked !== undefined) this.pauseBucket(bucketKey, Math.min(asked, maxRetryWaitMs));
+        // behind a 429 would earn 429s too, and a 503 with Retry-After says the service is down for
+        // that long (RFC 9110 §10.2.3). Those already sent are not held back.
+        if ((status === 429 || status === 503) && asked !== undefined) this.pauseBucket(bucketKey, Math.min(asked, maxRetryWaitMs));
         if (asked !== undefined && asked > maxRetryWaitMs) throw statusError(failure, { ...statusInit, waitTooLong: true });
         if (canRetry) {
           await this.retryAfter(asked ?? this.backoff(attempt), `answered ${status}`, failure, o.signal);

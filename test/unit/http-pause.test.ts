@@ -1,4 +1,4 @@
-// A 429 with a wait (Retry-After / X-Ratelimit-Retry) pauses the whole host (its rate-limit bucket),
+// A 429 (or 503) with a wait (Retry-After / X-Ratelimit-Retry) pauses the whole host (its rate-limit bucket),
 // not only the refused request: callers queued for the same host back off together. Arrival times
 // are the fake server's own.
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
@@ -76,6 +76,32 @@ describe('a 429 with a wait pauses the host', () => {
     const [secondAt] = arrivals('/items/b');
     expect(secondAt! - refusedAt!).toBeGreaterThanOrEqual(990);
     expect(secondAt! - refusedAt!).toBeLessThan(4000);
+  });
+
+  test('a 503 with Retry-After pauses the host the same way; a 503 without one does not', async () => {
+    const limiter = new RateLimiter(undefined);
+    const c = client({ limiter });
+    const key = `${new URL(server.url).host}|direct`;
+    server.fault('/items/down', { status: 503, headers: { 'retry-after': '1' } });
+    const first = c.request({ path: '/items/down' });
+    await until(() => limiter.pausedFor(key) > 0, 'the pause');
+    const second = await c.request<{ id: string }>({ path: '/items/next' });
+    expect(second).toMatchObject({ attempts: 1, body: { id: 'next' } });
+    expect((await first).attempts).toBe(2);
+    expect(arrivals('/items/next')[0]! - arrivals('/items/down')[0]!).toBeGreaterThanOrEqual(990);
+
+    // Without a wait from the server, only that request backs off (its own exponential delay).
+    const log = recordingLog();
+    const plain = client({ limiter, log, backoff: { baseMs: 1000, capMs: 1000 }, random: () => 1 });
+    server.fault('/items/blip', { status: 503 });
+    const blip = plain.request({ path: '/items/blip' });
+    await until(() => log.lines.some((l) => l.includes('answered 503')), 'the 503');
+    expect(limiter.pausedFor(key)).toBe(0);
+    await plain.request({ path: '/items/other' });
+    // ...which the other request does not wait for: it arrives before the blip's retry (1 s later).
+    expect(arrivals('/items/other')[0]! - arrivals('/items/blip')[0]!).toBeLessThan(900);
+    expect((await blip).attempts).toBe(2);
+    expect(arrivals('/items/blip')[1]! - arrivals('/items/blip')[0]!).toBeGreaterThanOrEqual(990);
   });
 
   test('requests in flight are not held back, and a later, shorter wait does not shorten the pause', async () => {
