@@ -12,6 +12,7 @@ import * as outbox from './outbox.repository.js';
 import { sleep } from './pacer.js';
 import { quietUntil } from './quiet-hours.js';
 import { disableChat } from './recipient.repository.js';
+import { htmlToPlain } from './telegram/html.js';
 import { type TelegramPart, telegramParts } from './telegram/parts.js';
 import { TelegramError } from './telegram/telegram-client.js';
 import type { NotificationPayload } from './types.js';
@@ -142,6 +143,8 @@ export class Delivery {
     let parts: TelegramPart[] = telegramParts(payload, row.lang);
     let k = row.parts_sent;
     let attempts = row.attempts;
+    // Message parts Telegram refused as HTML (400): sent again once as plain text.
+    const plain = new Set<number>();
     while (k < parts.length) {
       if (this.blockedChats.has(chat)) {
         await this.fail(row, 'Telegram: the chat is disabled (the bot was blocked)', k, true, false);
@@ -157,6 +160,7 @@ export class Delivery {
       try {
         try {
           if (part.kind === 'photo') await client.sendPhoto(chat, part.photo, part.caption);
+          else if (plain.has(k)) await client.sendMessage(chat, htmlToPlain(part.text), { parse_mode: undefined });
           else await client.sendMessage(chat, part.text);
         } finally {
           pacer.answered(chat);
@@ -187,6 +191,19 @@ export class Delivery {
           await outbox.markPartSent(this.db, row.id, k);
           parts = [...parts.slice(0, k), ...telegramParts(payload, row.lang, false)];
           continue;
+        }
+        if (error.kind === 'bad_request') {
+          // The same request would be refused again: retrying it on a schedule only delays the news.
+          // First refusal (HTML Telegram cannot parse): the same words as plain text, at once; a
+          // refusal of that too is final (dead, with Telegram's reason), never retried.
+          await outbox.markPartSent(this.db, row.id, k); // clears in_flight_at: a 400 proves nothing went out
+          if (!plain.has(k)) {
+            plain.add(k);
+            this.o.log?.warn(`Telegram refused notification ${row.id} as HTML (${error.message}); sending it as plain text`, { chat });
+            continue;
+          }
+          await this.fail(row, error.message, k, true, true);
+          return;
         }
         if (error.kind === 'timeout') {
           // Like a crash during the call: Telegram may have got it and has no idempotency key, so

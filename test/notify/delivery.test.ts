@@ -282,4 +282,33 @@ describe('Telegram delivery', () => {
     expect(row).toMatchObject({ status: 'dead', attempts: 3 });
     expect(tg.sent).toHaveLength(0);
   });
+
+  it('a 400 on a message is not retried on a schedule: sent at once as plain text; refused again, it is dead', async () => {
+    await addChat(h, cab, '511', { group_threshold: 0 });
+    await writeSyncEvents(h, cab, [{ type: 'new_order', key: 'B1', payload: { srid: 'B1', name: 'Кружка <b>"Best"</b> & Co', nmId: 42, price: '1 290' } }]);
+    const refused = { status: 400, body: { ok: false, error_code: 400, description: "Bad Request: can't parse entities: Unsupported start tag" } };
+    tg.server.fault('/bot:token/sendMessage', { ...refused, times: 1 });
+    const clock = manualClock();
+    expect(await deliver(clock)).toMatchObject({ sent: 1, retried: 0, dead: 0 });
+    const calls = tg.server.requestsTo('/bot:token/sendMessage').map((r) => JSON.parse(r.body!) as { text: string; parse_mode?: string });
+    expect(calls).toHaveLength(2);
+    expect(calls[0]!.parse_mode).toBe('HTML');
+    // The same words, as the reader would have seen them, without parse_mode.
+    expect(calls[1]!.parse_mode).toBeUndefined();
+    expect(calls[1]!.text).toContain('Кружка <b>"Best"</b> & Co');
+    expect(calls[1]!.text).not.toMatch(/&(lt|gt|amp|quot);/);
+    expect(tg.sent).toHaveLength(1);
+    expect((await outboxRows(h))[0]).toMatchObject({ status: 'sent', parts_sent: 1 });
+
+    // Refused as plain text too: dead after that one attempt, with Telegram's reason.
+    await writeSyncEvents(h, cab, [{ type: 'new_order', key: 'B2' }]);
+    tg.server.fault('/bot:token/sendMessage', { ...refused, times: 2 });
+    expect(await deliver(clock)).toMatchObject({ sent: 0, retried: 0, dead: 1 });
+    clock.advance(3_600_000);
+    expect(await deliver(clock)).toMatchObject({ sent: 0, retried: 0, dead: 0 });
+    expect(tg.server.requestsTo('/bot:token/sendMessage')).toHaveLength(4);
+    const dead = (await outboxRows(h)).find((r) => r.status !== 'sent')!;
+    expect(dead).toMatchObject({ status: 'dead', attempts: 1 });
+    expect(dead.last_error).toContain("can't parse entities");
+  });
 });

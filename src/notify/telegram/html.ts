@@ -18,6 +18,17 @@ export function visibleLength(html: string): number {
   return html.replace(/<[^>]*>/g, '').replace(/&(?:lt|gt|amp|quot|#\d+|#x[0-9a-f]+);/gi, '_').length;
 }
 
+/** The text a reader would see, for sending without parse_mode: tags removed, entities decoded. */
+export function htmlToPlain(html: string): string {
+  return html.replace(/<[^>]*>/g, '').replace(/&(lt|gt|quot|amp|#\d+|#x[0-9a-f]+);/gi, (_, e: string) => {
+    const named: Record<string, string> = { lt: '<', gt: '>', quot: '"', amp: '&' };
+    const lower = e.toLowerCase();
+    if (named[lower]) return named[lower];
+    const code = lower.startsWith('#x') ? Number.parseInt(lower.slice(2), 16) : Number.parseInt(lower.slice(1), 10);
+    return Number.isFinite(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+  });
+}
+
 /**
  * Splits a message into parts of at most `limit` characters on line breaks. Renderers keep every
  * tag inside one line, so a part never cuts a tag in two; a single overlong line (a long review) is
