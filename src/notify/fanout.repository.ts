@@ -12,9 +12,16 @@ import type { WbEvent } from './types.js';
  * transaction that committed out of id order (or a gap summary held back while its sync ran) however
  * many newer events were fanned out meanwhile.
  */
-export async function lockUnfannedEvents(db: Kysely<Database>, limit: number, afterId = '0'): Promise<(WbEvent & { cabinet_name: string })[]> {
-  const { rows } = await sql<WbEvent & { cabinet_name: string }>`
-    select e.id, e.cabinet_id, e.type, e.event_key, e.occurred_at, e.payload, e.created_at, c.name as cabinet_name
+export async function lockUnfannedEvents(
+  db: Kysely<Database>,
+  limit: number,
+  afterId = '0',
+): Promise<(WbEvent & { cabinet_name: string; sync_key: string })[]> {
+  // sync_key: the writing transaction's start time to the microsecond (a JS Date keeps only
+  // milliseconds, and two syncs can start within one).
+  const { rows } = await sql<WbEvent & { cabinet_name: string; sync_key: string }>`
+    select e.id, e.cabinet_id, e.type, e.event_key, e.occurred_at, e.payload, e.created_at, c.name as cabinet_name,
+      (extract(epoch from e.created_at) * 1000000)::bigint::text as sync_key
     from wb_events e join wb_cabinets c on c.id = e.cabinet_id
     where (e.id > coalesce((select max(event_id) from notify_fanned_events), 0) - 10000
         or e.created_at > now() - interval '6 hours')

@@ -40,10 +40,10 @@ export function notifyTypeFor(event: Pick<WbEvent, 'type' | 'payload'>, r: Pick<
 
 /**
  * Pure planning: the outbox rows for these events (one sync's events share `created_at`, the time
- * of the transaction that wrote them) and recipients. More than `group_threshold` events of one
- * type in one sync for one recipient become one digest row.
+ * of the transaction that wrote them, to the microsecond in `sync_key`) and recipients. More than
+ * `group_threshold` events of one type in one sync for one recipient become one digest row.
  */
-export function planNotifications(events: (WbEvent & { cabinet_name: string })[], recipients: RecipientRow[], now: Date): NewNotification[] {
+export function planNotifications(events: (WbEvent & { cabinet_name: string; sync_key?: string })[], recipients: RecipientRow[], now: Date): NewNotification[] {
   const out: NewNotification[] = [];
   const fresh = events.filter((e) => now.getTime() - e.created_at.getTime() <= STALE_EVENT_MS);
   for (const r of recipients) {
@@ -54,7 +54,7 @@ export function planNotifications(events: (WbEvent & { cabinet_name: string })[]
       if (!type || !r.types.includes(type)) continue;
       // One sync's events of a type may become a digest; a gap sync's summaries (one per stream and
       // page) always become one message.
-      const key = type === 'sync_gap' ? type : `${type}|${e.created_at.toISOString()}`;
+      const key = type === 'sync_gap' ? type : `${type}|${e.sync_key ?? e.created_at.toISOString()}`;
       const g = groups.get(key) ?? { type, events: [] };
       g.events.push(e);
       groups.set(key, g);
@@ -115,8 +115,8 @@ export async function fanOut(db: Kysely<Database>, now: Date, batchSize = 5000):
       if (batch.length === 0) return null;
       if (batch.length === batchSize) {
         // Keep one sync's events together (grouping): leave the last transaction's events for the next round.
-        const last = batch.at(-1)!.created_at.getTime();
-        const cut = batch.filter((e) => e.created_at.getTime() !== last);
+        const last = batch.at(-1)!.sync_key;
+        const cut = batch.filter((e) => e.sync_key !== last);
         if (cut.length > 0) batch = cut;
       }
       after = batch.at(-1)!.id;
