@@ -1,4 +1,4 @@
-import { colorEnabled, displayWidth, type Paint, painter, type Stream } from './terminal.js';
+import { colorEnabled, displayWidth, type Paint, painter, type Stream, truncateToWidth } from './terminal.js';
 
 /** One column of a record listing. `get` defaults to `row[key]`. */
 export interface Column<T> {
@@ -6,6 +6,10 @@ export interface Column<T> {
   header?: string;
   get?: (row: T) => unknown;
   align?: 'left' | 'right';
+  /** Free text (names, descriptions): on a terminal too narrow for the table, cut with `…`. */
+  shrink?: boolean;
+  /** Secondary: left out on a terminal too narrow for the table even with the free text cut. */
+  optional?: boolean;
 }
 
 export interface OutputOptions {
@@ -56,16 +60,33 @@ export class Output {
       this.jsonDocument(toJson ? rows.map(toJson) : rows);
       return;
     }
-    const cells = rows.map((row) => columns.map((c) => formatCell(c.get ? c.get(row) : (row as Record<string, unknown>)[c.key])));
+    const all = rows.map((row) => columns.map((c) => formatCell(c.get ? c.get(row) : (row as Record<string, unknown>)[c.key])));
     if (!this.isTTY) {
-      for (const line of cells) this.stream.write(`${line.map(tsvEscape).join('\t')}\n`);
+      for (const line of all) this.stream.write(`${line.map(tsvEscape).join('\t')}\n`);
       return;
     }
-    const headers = columns.map((c) => (c.header ?? c.key).toUpperCase());
-    const widths = headers.map((h, i) => Math.max(displayWidth(h), ...cells.map((line) => displayWidth(line[i] ?? ''))));
-    const pad = (text: string, i: number) => {
+    // On a terminal the table fits its width: free text is cut first, then secondary columns go
+    // (last first). Piped output and --json always have every column, uncut.
+    let shown = columns.map((_, i) => i);
+    let widths: number[];
+    for (;;) {
+      const natural = shown.map((i) => Math.max(displayWidth(header(columns[i]!)), ...all.map((line) => displayWidth(line[i] ?? ''))));
+      const floors = shown.map((i, k) =>
+        columns[i]!.shrink ? Math.min(natural[k]!, Math.max(MIN_SHRUNK, displayWidth(header(columns[i]!)))) : Number.POSITIVE_INFINITY,
+      );
+      widths = fitWidths(natural, floors, this.columns);
+      const fits = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1) <= this.columns;
+      const drop = shown.findLastIndex((i) => columns[i]!.optional);
+      if (fits || drop < 0) break;
+      shown = shown.filter((_, k) => k !== drop);
+    }
+    const headers = shown.map((i) => header(columns[i]!));
+    const cells = all.map((line) => shown.map((i) => line[i] ?? ''));
+    const aligns = shown.map((i) => columns[i]!.align);
+    const pad = (cell: string, i: number) => {
+      const text = truncateToWidth(cell, widths[i] ?? 0);
       const gap = ' '.repeat(Math.max(0, (widths[i] ?? 0) - displayWidth(text)));
-      return columns[i]?.align === 'right' ? gap + text : text + gap;
+      return aligns[i] === 'right' ? gap + text : text + gap;
     };
     this.stream.write(`${this.paint.bold(headers.map(pad).join('  ').trimEnd())}\n`);
     for (const line of cells)
@@ -91,6 +112,33 @@ export class Output {
       else this.stream.write(`${key}\t${tsvEscape(cell)}\n`);
     }
   }
+}
+
+/** Free text is never cut below this (or its header) to fit the terminal. */
+const MIN_SHRUNK = 12;
+
+function header(c: Column<never>): string {
+  return (c.header ?? c.key).toUpperCase();
+}
+
+/**
+ * Column widths that fit a terminal `total` columns wide (gaps of 2 included): the widest column
+ * above its floor gives up a column at a time (a floor of ∞: never cut). When even the floors do
+ * not fit, the table is as narrow as it can be and the terminal wraps it.
+ */
+export function fitWidths(natural: readonly number[], floors: readonly number[], total: number): number[] {
+  const widths = [...natural];
+  let excess = widths.reduce((a, b) => a + b, 0) + 2 * Math.max(0, widths.length - 1) - total;
+  while (excess > 0) {
+    let widest = -1;
+    for (let i = 0; i < widths.length; i++) {
+      if (widths[i]! > floors[i]! && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+    }
+    if (widest < 0) break;
+    widths[widest]!--;
+    excess--;
+  }
+  return widths;
 }
 
 /** Text for one table cell: dates as ISO UTC without milliseconds, arrays joined, objects as JSON. */

@@ -52,3 +52,23 @@ export function displayWidth(text: string): number {
   }
   return width;
 }
+
+/**
+ * Cuts text to at most `width` terminal columns, ending in `…` when something was cut. Colour codes
+ * are dropped from a cut text (a cut could leave one open).
+ */
+export function truncateToWidth(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI escapes
+  const plain = text.replace(/\u001b\[[0-9;]*m/g, '');
+  if (width <= 0) return '';
+  let out = '';
+  let used = 0;
+  for (const ch of plain) {
+    const w = displayWidth(ch);
+    if (used + w > width - 1) break;
+    out += ch;
+    used += w;
+  }
+  return `${out}…`;
+}

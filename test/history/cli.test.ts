@@ -112,6 +112,20 @@ describe('mp history and mp export as subprocesses', () => {
     },
   );
 
+  it.skipIf(!hasScript)('history list on an 80-column terminal fits it: the name column gives way, the numbers stay whole', { timeout: 180_000 }, () => {
+    const { status, lines } = onTerminal(80, 'history list');
+    expect(status).toBe(0);
+    // At 80 columns the name is cut and the secondary HISTORY count goes; at 120 everything shows.
+    expect(lines[0]).toMatch(/^ID +CITY +NAME +LAST CHECK +MIN +MAX +OFFERS$/);
+    const rows = lines.slice(1).filter((l) => l.trim() !== '');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const l of lines) expect(displayWidth(l), l).toBeLessThanOrEqual(80);
+    expect(rows.some((l) => /^102298404 +\S+ +Apple iPhone.*… +2026-\d\d-\d\d \d\d:\d\d +[\d ]+₸ +[\d ]+₸ +\d+$/.test(l))).toBe(true);
+    const wide = onTerminal(120, 'history list');
+    expect(wide.lines[0]).toMatch(/^ID +CITY +NAME +LAST CHECK +MIN +MAX +HISTORY +OFFERS$/);
+    expect(wide.lines.some((l) => l.includes('Apple iPhone 15 128Gb черный'))).toBe(true);
+  });
+
   it.skipIf(!hasScript)('export --out - refuses XLSX to a terminal (exit 2, one line, no bytes), but writes CSV there', { timeout: 180_000 }, () => {
     const xlsx = onTerminal(80, 'export kaspi-offers --format xlsx --out -');
     expect(xlsx.status).toBe(2);

@@ -3,7 +3,7 @@ import { resolveConfig, setting } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/log.js';
 import { Output } from '../../src/core/output.js';
 import { decryptSecret, encryptSecret, maskSecret } from '../../src/core/secrets.js';
-import { colorEnabled } from '../../src/core/terminal.js';
+import { colorEnabled, displayWidth } from '../../src/core/terminal.js';
 
 function sink(isTTY: boolean) {
   const chunks: string[] = [];
@@ -31,6 +31,37 @@ describe('Output', () => {
     const { chunks, stream } = sink(true);
     new Output({ stream, env: { NO_COLOR: '1' } }).list(rows, columns);
     expect(chunks.join('')).toBe('SKU   PRICE  NOTE\nA-1    1500  tab\there\nB-22     99  -\n');
+  });
+
+  it('fits a terminal: free text is cut with …, then secondary columns go; piped output is never cut', () => {
+    const long = [
+      { id: '113137790', name: 'Смартфон Apple iPhone 15 128Gb черный, очень длинное название товара', city: 'Алматы', min: '378 990 ₸' },
+      { id: '100412340', name: 'Отвертка Bosch GO 2', city: 'Астана', min: '34 990 ₸' },
+    ];
+    const cols = [{ key: 'id' }, { key: 'name', shrink: true }, { key: 'city', optional: true }, { key: 'min', align: 'right' as const }];
+    const table = (width: number) => {
+      const { chunks, stream } = sink(true);
+      stream.columns = width;
+      new Output({ stream, env: { NO_COLOR: '1' } }).list(long, cols);
+      return chunks.join('').trimEnd().split('\n');
+    };
+    const wide = table(200);
+    expect(wide[1]).toBe(`113137790  ${long[0]!.name}  Алматы  378 990 ₸`);
+    const fifty = table(50);
+    for (const line of fifty) expect(displayWidth(line), line).toBeLessThanOrEqual(50);
+    expect(fifty[1]).toBe('113137790  Смартфон Apple iPho…  Алматы  378 990 ₸');
+    expect(fifty[2]).toBe('100412340  Отвертка Bosch GO 2   Астана   34 990 ₸');
+    // Narrower than id + 12 of the name + city + min: the optional city goes, the name keeps 12+.
+    const forty = table(40);
+    expect(forty[0]).toMatch(/^ID +NAME +MIN$/);
+    expect(forty[1]).toBe('113137790  Смартфон Apple iP…  378 990 ₸');
+    for (const line of forty) expect(displayWidth(line), line).toBeLessThanOrEqual(40);
+    // Too narrow even for that: the table is as narrow as it can be (the terminal wraps it).
+    expect(table(20)[1]).toBe('113137790  Смартфон Ap…  378 990 ₸');
+    // The same rows piped: every column, every character.
+    const piped = sink(false);
+    new Output({ stream: piped.stream, env: {} }).list(long, cols);
+    expect(piped.chunks[0]).toBe(`113137790\t${long[0]!.name}\tАлматы\t378 990 ₸\n`);
   });
 
   it('prints tab-separated lines with escapes and no header when piped', () => {

@@ -47,7 +47,7 @@ export async function productsList(ctx: Context, o: ListOptions): Promise<void> 
     { key: 'store' },
     { key: 'sku' },
     { key: 'product_id', header: 'product' },
-    { key: 'name' },
+    { key: 'name', shrink: true },
     { key: 'price', align: 'right' },
     { key: 'min_price', header: 'min', align: 'right' },
     { key: 'max_price', header: 'max', align: 'right' },

@@ -102,7 +102,7 @@ export async function storeCheck(ctx: Context, o: { store?: string }): Promise<n
   } finally {
     await mc.close();
   }
-  ctx.out.list(results, [{ key: 'merchant_id' }, { key: 'name' }, { key: 'status' }, { key: 'detail' }]);
+  ctx.out.list(results, [{ key: 'merchant_id' }, { key: 'name' }, { key: 'status' }, { key: 'detail', shrink: true }]);
   for (const r of results) if (r.status !== 'ok' && !ctx.out.json) ctx.log.warn(`${r.merchant_id}: ${r.detail}`);
   return results.every((r) => r.status === 'ok') ? 0 : 1;
 }

@@ -19,13 +19,17 @@ export interface ExportOptions {
 /** `mp export [dataset]`: without a dataset, lists them; with one, writes it to a file or stdout. */
 export async function exportRun(ctx: Context, name: string | undefined, options: ExportOptions): Promise<void> {
   if (!name) {
-    ctx.out.list(DATASETS, [{ key: 'name' }, { key: 'description' }, { key: 'columns', get: (d) => d.columns.map((c) => c.name).join(' ') }], (d) => ({
-      name: d.name,
-      description: d.description,
-      columns: d.columns,
-      since: d.since ?? null,
-      city: d.city ?? null,
-    }));
+    ctx.out.list(
+      DATASETS,
+      [{ key: 'name' }, { key: 'description', shrink: true }, { key: 'columns', get: (d) => d.columns.map((c) => c.name).join(' '), shrink: true }],
+      (d) => ({
+        name: d.name,
+        description: d.description,
+        columns: d.columns,
+        since: d.since ?? null,
+        city: d.city ?? null,
+      }),
+    );
     return;
   }
   const dataset = findDataset(name);

@@ -92,7 +92,7 @@ async function showOffers(ctx: Context, history: Awaited<ReturnType<typeof showO
   ctx.out.list(rows, [
     { key: 'created_at', header: 'at', get: (r) => timeCell(ctx, r.created_at) },
     { key: 'merchant_id', header: 'merchant' },
-    { key: 'merchant_name', header: 'seller' },
+    { key: 'merchant_name', header: 'seller', shrink: true },
     { key: 'event' },
     { key: 'old_price', header: 'old price', get: (r) => tengeCell(ctx, r.old_price), align: 'right' },
     { key: 'new_price', header: 'new price', get: (r) => tengeCell(ctx, r.new_price), align: 'right' },

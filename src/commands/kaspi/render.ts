@@ -9,7 +9,7 @@ export function renderScrapeResults(ctx: Context, rows: readonly ScrapeSummary[]
     ctx.out.list(ok, [
       { key: 'id' },
       { key: 'city' },
-      { key: 'name', get: (r) => truncate(r.name ?? '', ctx.out.isTTY ? 40 : Infinity) },
+      { key: 'name', get: (r) => truncate(r.name ?? '', ctx.out.isTTY ? 40 : Infinity), shrink: true },
       { key: 'min', align: 'right', get: (r) => r.minPrice },
       { key: 'max', align: 'right', get: (r) => r.maxPrice },
       { key: 'sellers', align: 'right' },

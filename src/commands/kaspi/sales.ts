@@ -32,7 +32,7 @@ export async function kaspiSales(ctx: Context, options: { store?: string; period
   if (by === 'product') {
     ctx.out.list(rows, [
       { key: 'productCode', header: 'product' },
-      { key: 'name' },
+      { key: 'name', shrink: true },
       { key: 'orders', align: 'right' },
       { key: 'units', align: 'right' },
       { key: 'revenue', align: 'right' },

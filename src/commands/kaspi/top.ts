@@ -24,7 +24,7 @@ export async function kaspiTop(ctx: Context, options: { store?: string; period?:
   ctx.out.list(rows as Array<Record<string, unknown>>, [
     { key: 'rank', header: '#', align: 'right' },
     { key: 'productCode', header: 'product' },
-    { key: 'name' },
+    { key: 'name', shrink: true },
     { key: 'revenue', align: 'right' },
     { key: 'units', align: 'right' },
     { key: 'orders', align: 'right' },

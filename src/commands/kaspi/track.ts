@@ -38,7 +38,7 @@ export async function trackList(ctx: Context): Promise<void> {
     [
       { key: 'kaspi_id', header: 'id' },
       { key: 'city', get: (r) => cityName(r.city_id) },
-      { key: 'name' },
+      { key: 'name', shrink: true },
       { key: 'min_price', header: 'min', align: 'right' },
       { key: 'seller_count', header: 'sellers', align: 'right' },
       { key: 'last_checked_at', header: 'checked' },

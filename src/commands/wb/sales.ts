@@ -30,7 +30,7 @@ export async function wbSales(ctx: Context, options: { cabinet?: string; period?
   ];
   ctx.out.list(report.days, [{ key: 'day' }, ...cols]);
   if (ctx.out.isTTY) ctx.out.text('');
-  ctx.out.list(report.products, [{ key: 'nmId' }, { key: 'article' }, { key: 'name' }, ...cols]);
+  ctx.out.list(report.products, [{ key: 'nmId' }, { key: 'article' }, { key: 'name', shrink: true }, ...cols]);
   const t = report.today;
   const y = report.yesterday;
   ctx.log.info(

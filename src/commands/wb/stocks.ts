@@ -23,7 +23,7 @@ export async function wbStocks(ctx: Context, options: { cabinet?: string; critic
   ctx.out.list(report.products, [
     { key: 'nmId' },
     { key: 'article' },
-    { key: 'name' },
+    { key: 'name', shrink: true },
     { key: 'total', align: 'right' },
     {
       key: 'sizes',
