@@ -5,12 +5,12 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { PayoutInput } from './payout.validation.js';
-import { insertPayouts, type NewPayout, type PayoutRow } from './payouts.repository.js';
+import { type InsertOutcome, insertPayouts, type NewPayout, type PayoutRow } from './payouts.repository.js';
 
-export type PayoutInserter = (input: PayoutInput, key: string | null, hash: string | null) => Promise<{ row: PayoutRow; created: boolean }>;
+export type PayoutInserter = (input: PayoutInput, key: string | null, hash: string | null) => Promise<InsertOutcome>;
 
 interface Pending extends NewPayout {
-  resolve: (value: { row: PayoutRow; created: boolean }) => void;
+  resolve: (value: InsertOutcome) => void;
   reject: (error: unknown) => void;
 }
 
@@ -41,7 +41,7 @@ export function createInsertBatcher(db: Kysely<Database>, options: BatcherOption
 
   async function write(batch: Pending[]): Promise<void> {
     try {
-      const { inserted, existing } = await insertPayouts(db, batch);
+      const { inserted, existing, deleted } = await insertPayouts(db, batch);
       const byId = new Map(inserted.map((r) => [r.id, r]));
       const byKey = new Map<string, PayoutRow>();
       for (const r of [...existing, ...inserted]) if (r.idempotency_key) byKey.set(r.idempotency_key, r);
@@ -50,7 +50,9 @@ export function createInsertBatcher(db: Kysely<Database>, options: BatcherOption
         if (row) p.resolve({ row, created: true });
         else {
           const owner = p.key ? byKey.get(p.key) : undefined;
+          const deletedPayoutId = p.key ? deleted.get(p.key) : undefined;
           if (owner) p.resolve({ row: owner, created: false });
+          else if (deletedPayoutId !== undefined) p.resolve({ deletedPayoutId });
           else p.reject(new Error(`payout ${p.id} was neither inserted nor found by its idempotency key; retry`));
         }
       }

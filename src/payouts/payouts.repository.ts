@@ -10,14 +10,21 @@ export type PayoutEventRow = Selectable<PayoutEventsTable>;
 type Db = Kysely<Database>;
 
 /**
- * Inserts a NEW payout and its creation event. With an idempotency key already taken it inserts
- * nothing and returns `created: false` with the existing row.
+ * What creating a payout did: inserted it (`created`), found the payout that already owns the
+ * idempotency key (`created: false`), or found the key belonged to a payout since deleted.
  */
-export async function insertPayout(db: Db, input: PayoutInput, key: string | null, hash: string | null): Promise<{ row: PayoutRow; created: boolean }> {
+export type InsertOutcome = { row: PayoutRow; created: boolean } | { deletedPayoutId: string };
+
+/**
+ * Inserts a NEW payout and its creation event. With an idempotency key already taken it inserts
+ * nothing and returns the existing row; with the key of a deleted payout, that payout's id.
+ */
+export async function insertPayout(db: Db, input: PayoutInput, key: string | null, hash: string | null): Promise<InsertOutcome> {
   const { rows } = await sql<PayoutRow>`
     with ins as (
       insert into payouts (amount, currency, recipient, comment, idempotency_key, request_hash)
-      values (${input.amount}, ${input.currency}, ${input.recipient}, ${input.comment}, ${key}, ${hash})
+      select ${input.amount}, ${input.currency}, ${input.recipient}, ${input.comment}, ${key}, ${hash}
+      where not exists (select 1 from payout_deleted_keys k where k.idempotency_key = ${key})
       on conflict (idempotency_key) where idempotency_key is not null do nothing
       returning *
     ), ev as (
@@ -27,9 +34,19 @@ export async function insertPayout(db: Db, input: PayoutInput, key: string | nul
     select * from ins`.execute(db);
   if (rows[0]) return { row: rows[0], created: true };
   const existing = await db.selectFrom('payouts').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
-  // The key's owner was deleted between the two statements: extremely unlikely, so report it plainly.
-  if (!existing) throw new Error(`idempotency key ${key} vanished while creating a payout; retry`);
-  return { row: existing, created: false };
+  if (existing) return { row: existing, created: false };
+  const deleted = key === null ? undefined : (await deletedKeys(db, [key])).get(key);
+  // Neither: the key's owner was deleted between the two statements and its key not yet kept (it
+  // is, in the same statement as the delete): extremely unlikely, so report it plainly.
+  if (deleted === undefined) throw new Error(`idempotency key ${key} vanished while creating a payout; retry`);
+  return { deletedPayoutId: deleted };
+}
+
+/** The payout id each of these keys belonged to, for keys of deleted payouts. */
+export async function deletedKeys(db: Db, keys: readonly string[]): Promise<Map<string, string>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db.selectFrom('payout_deleted_keys').select(['idempotency_key', 'payout_id']).where('idempotency_key', 'in', keys).execute();
+  return new Map(rows.map((r) => [r.idempotency_key, r.payout_id]));
 }
 
 /** One payout to insert with a pre-generated id (so a batch's rows map back to their requests). */
@@ -41,10 +58,14 @@ export interface NewPayout {
 }
 
 /**
- * Inserts many NEW payouts and their creation events in one statement. Returns the inserted rows
- * and, for idempotency keys already taken (by earlier rows or earlier in the batch), the rows that own them.
+ * Inserts many NEW payouts and their creation events in one statement. Returns the inserted rows;
+ * for idempotency keys already taken (by earlier rows or earlier in the batch), the rows that own
+ * them; for keys of deleted payouts, those payouts' ids.
  */
-export async function insertPayouts(db: Db, payouts: readonly NewPayout[]): Promise<{ inserted: PayoutRow[]; existing: PayoutRow[] }> {
+export async function insertPayouts(
+  db: Db,
+  payouts: readonly NewPayout[],
+): Promise<{ inserted: PayoutRow[]; existing: PayoutRow[]; deleted: Map<string, string> }> {
   const col = <T>(f: (p: NewPayout) => T) => payouts.map(f);
   const { rows } = await sql<PayoutRow>`
     with input as (
@@ -54,7 +75,9 @@ export async function insertPayouts(db: Db, payouts: readonly NewPayout[]): Prom
       ) with ordinality as u(id, amount, currency, recipient, comment, idempotency_key, request_hash, ord)
     ), ins as (
       insert into payouts (id, amount, currency, recipient, comment, idempotency_key, request_hash)
-      select id, amount, currency, recipient, comment, idempotency_key, request_hash from input order by ord
+      select id, amount, currency, recipient, comment, idempotency_key, request_hash from input
+      where not exists (select 1 from payout_deleted_keys k where k.idempotency_key = input.idempotency_key)
+      order by ord
       on conflict (idempotency_key) where idempotency_key is not null do nothing
       returning *
     ), ev as (
@@ -65,7 +88,12 @@ export async function insertPayouts(db: Db, payouts: readonly NewPayout[]): Prom
   const insertedIds = new Set(rows.map((r) => r.id));
   const missingKeys = payouts.filter((p) => !insertedIds.has(p.id) && p.key !== null).map((p) => p.key!);
   const existing = missingKeys.length ? await db.selectFrom('payouts').selectAll().where('idempotency_key', 'in', missingKeys).execute() : [];
-  return { inserted: rows, existing };
+  const owned = new Set(existing.map((r) => r.idempotency_key));
+  const deleted = await deletedKeys(
+    db,
+    missingKeys.filter((k) => !owned.has(k)),
+  );
+  return { inserted: rows, existing, deleted };
 }
 
 export function findPayout(db: Db, id: string): Promise<PayoutRow | undefined> {
@@ -127,14 +155,21 @@ export async function cancelNewPayout(db: Db, id: string, detail: string): Promi
   return rows[0];
 }
 
-/** Deletes a NEW or CANCELLED payout (its events stay, plus a DELETED one); false when not deletable. */
+/**
+ * Deletes a NEW or CANCELLED payout (its events stay, plus a DELETED one; its idempotency key is
+ * kept in payout_deleted_keys so it never creates another payout); false when not deletable.
+ */
 export async function deletePayoutRow(db: Db, id: string): Promise<boolean> {
   const { rows } = await sql<{ id: string }>`
     with del as (
-      delete from payouts where id = ${id} and status in ('NEW', 'CANCELLED') returning id, status
+      delete from payouts where id = ${id} and status in ('NEW', 'CANCELLED') returning id, status, idempotency_key
     ), ev as (
       insert into payout_events (payout_id, from_status, to_status, detail)
       select id, status, 'DELETED', 'deleted' from del
+    ), kept as (
+      insert into payout_deleted_keys (idempotency_key, payout_id)
+      select idempotency_key, id from del where idempotency_key is not null
+      on conflict (idempotency_key) do nothing
     )
     select id from del`.execute(db);
   return rows.length > 0;

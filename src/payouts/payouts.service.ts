@@ -89,7 +89,15 @@ export async function createPayout(
   const key = checkIdempotencyKey(idempotencyKey ?? null);
   if (!checked.ok || key.error) throw invalidPayout({ ...(checked.ok ? {} : checked.errors), ...(key.error ? { idempotency_key: key.error } : {}) });
   const hash = key.value ? requestHash(checked.value) : null;
-  const { row, created } = await insert(checked.value, key.value ?? null, hash);
+  const outcome = await insert(checked.value, key.value ?? null, hash);
+  if ('deletedPayoutId' in outcome) {
+    throw new UserError(
+      'PAYOUT_IDEMPOTENCY_KEY_DELETED',
+      `idempotency key "${key.value}" created payout ${outcome.deletedPayoutId}, which was deleted; a key is never used twice, so use a new key`,
+      { details: { payout_id: outcome.deletedPayoutId } },
+    );
+  }
+  const { row, created } = outcome;
   if (!created && row.request_hash !== hash) {
     throw new UserError(
       'PAYOUT_IDEMPOTENCY_CONFLICT',

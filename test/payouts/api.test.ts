@@ -2,6 +2,7 @@
 // checked against /openapi.json, and every documented status exercised at least once.
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimPayouts } from '../../src/payouts/payouts-queue.repository.js';
 import { createApiServer } from '../../src/serve/server.js';
@@ -78,6 +79,23 @@ describe('POST /api/payouts', () => {
     const conflict = await call('POST', '/api/payouts', { ...valid, amount: '1.00' }, { 'idempotency-key': 'k-1' });
     expect(conflict.status).toBe(409);
     expect(conflict.body.error.code).toBe('PAYOUT_IDEMPOTENCY_CONFLICT');
+  });
+
+  it('Idempotency-Key of a deleted payout → 409, alone and inside a batch, and no payout is created', async () => {
+    const first = await call('POST', '/api/payouts', valid, { 'idempotency-key': 'k-del' });
+    expect((await call('DELETE', `/api/payouts/${first.body.id}`)).status).toBe(204);
+    const retry = await call('POST', '/api/payouts', valid, { 'idempotency-key': 'k-del' });
+    expect(retry.status).toBe(409);
+    expect(retry.body.error.code).toBe('PAYOUT_IDEMPOTENCY_KEY_DELETED');
+    // In one batch with other creates: only that one is refused.
+    const batch = await Promise.all([
+      call('POST', '/api/payouts', valid, { 'idempotency-key': 'k-del' }),
+      call('POST', '/api/payouts', valid, { 'idempotency-key': 'k-new' }),
+      call('POST', '/api/payouts', valid),
+    ]);
+    expect(batch.map((r) => r.status)).toEqual([409, 201, 201]);
+    const { rows } = await sql<{ n: string }>`select count(*) as n from payouts where idempotency_key = 'k-del'`.execute(h.db);
+    expect(rows[0]!.n).toBe('0');
   });
 
   it('concurrent POSTs are batched into one insert: all created, and one key in one batch makes one payout', async () => {

@@ -52,6 +52,27 @@ describe('create', () => {
     expect(rows[0]!.n).toBe('1');
   });
 
+  it('the key of a deleted payout never creates another one (a late retry of the first request)', async () => {
+    const first = await createPayout(h.db, body, 'order-del');
+    await deletePayout(h.db, first.payout.id);
+    for (const retry of [body, { ...body, amount: '7.00' }]) {
+      const e = await errorOf(createPayout(h.db, retry, 'order-del'));
+      expect(e.code).toBe('PAYOUT_IDEMPOTENCY_KEY_DELETED');
+      expect(e.message).toContain(first.payout.id);
+      expect(e.details).toMatchObject({ payout_id: first.payout.id });
+    }
+    const { rows } = await sql<{ n: string }>`select count(*) as n from payouts where idempotency_key = 'order-del'`.execute(h.db);
+    expect(rows[0]!.n).toBe('0');
+    // Other keys, and creates without a key, are not affected.
+    expect((await createPayout(h.db, body, 'order-del-2')).created).toBe(true);
+    expect((await createPayout(h.db, body)).created).toBe(true);
+    // A cancelled payout, then deleted: the same.
+    const second = await createPayout(h.db, body, 'order-del-3');
+    await cancelPayout(h.db, second.payout.id);
+    await deletePayout(h.db, second.payout.id);
+    expect((await errorOf(createPayout(h.db, body, 'order-del-3'))).code).toBe('PAYOUT_IDEMPOTENCY_KEY_DELETED');
+  });
+
   it('concurrent creates with one key make one payout', async () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => createPayout(h.db, body, 'race-1')));
     expect(new Set(results.map((r) => r.payout.id)).size).toBe(1);

@@ -1,9 +1,10 @@
 import type { Generated } from 'kysely';
 
-/** Tables of sql/0004_payouts.sql. */
+/** Tables of sql/0004_payouts.sql and sql/0012_payout_deleted_keys.sql. */
 export interface PayoutTables {
   payouts: PayoutsTable;
   payout_events: PayoutEventsTable;
+  payout_deleted_keys: PayoutDeletedKeysTable;
 }
 
 export type PayoutStatus = 'NEW' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
@@ -37,4 +38,11 @@ export interface PayoutEventsTable {
   at: Generated<Date>;
   worker: string | null;
   detail: string | null;
+}
+
+/** The idempotency key of a deleted payout: never reused for a new one. */
+export interface PayoutDeletedKeysTable {
+  idempotency_key: string;
+  payout_id: string;
+  deleted_at: Generated<Date>;
 }
