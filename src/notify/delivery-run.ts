@@ -205,11 +205,11 @@ export class Delivery {
           await this.fail(row, error.message, k, true, true);
           return;
         }
-        if (error.kind === 'timeout') {
+        if (error.kind === 'unknown') {
           // Like a crash during the call: Telegram may have got it and has no idempotency key, so
           // this part counts as sent (flagged unconfirmed) rather than risk a duplicate.
           this.stats.unconfirmed++;
-          this.o.log?.warn(`Telegram did not answer in time; not sent again to avoid a duplicate (notification ${row.id})`, { chat });
+          this.o.log?.warn(`Telegram did not answer (${error.message}); not sent again to avoid a duplicate (notification ${row.id})`, { chat });
           await outbox.markUnconfirmedPart(this.db, row.id, k + 1, error.message);
           k++;
           continue;

@@ -141,6 +141,35 @@ describe('Telegram delivery', () => {
     await client.close();
   });
 
+  it('a connection that breaks after the request left counts like a timeout (unconfirmed, not sent again); one that never connected is retried', async () => {
+    await addChat(h, cab, '512', { group_threshold: 0 });
+    await writeSyncEvents(h, cab, [{ type: 'new_order', key: 'D1' }]);
+    // Telegram got the request, then the connection broke before any answer.
+    tg.server.fault('/bot:token/sendMessage', { drop: true, times: 1 });
+    const clock = manualClock();
+    expect(await deliver(clock)).toMatchObject({ sent: 1, unconfirmed: 1, retried: 0 });
+    clock.advance(3_600_000);
+    expect(await deliver(clock)).toMatchObject({ sent: 0, retried: 0 });
+    expect(tg.server.requestsTo('/bot:token/sendMessage')).toHaveLength(1);
+    expect((await outboxRows(h))[0]).toMatchObject({ status: 'sent', unconfirmed: true });
+
+    // Nothing listening (connection refused): nothing can have arrived, so it is retried later.
+    await writeSyncEvents(h, cab, [{ type: 'new_order', key: 'D2' }]);
+    const closed = await startFakeTelegram();
+    const refusedUrl = closed.url;
+    await closed.stop();
+    const refused = { client: new TelegramClient({ baseUrl: refusedUrl, token: tg.token }), pacer: new Pacer({ perSecond: 1000, perChatMs: 0 }) };
+    expect(await deliver(clock, { telegram: refused })).toMatchObject({ sent: 0, unconfirmed: 0, retried: 1 });
+    await refused.client.close();
+    clock.advance(3_600_000);
+    expect(await deliver(clock)).toMatchObject({ sent: 1, unconfirmed: 0 });
+    const rows = await outboxRows(h);
+    expect(rows.map((r) => [r.status, r.unconfirmed])).toEqual([
+      ['sent', true],
+      ['sent', false],
+    ]);
+  });
+
   it('two deliverers at once never send one notification twice', { timeout: 120_000 }, async () => {
     for (let c = 0; c < 20; c++) await addChat(h, cab, String(6000 + c));
     await writeSyncEvents(

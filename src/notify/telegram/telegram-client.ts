@@ -15,7 +15,7 @@ export type TelegramErrorKind =
   | 'bad_request' // 400: the request itself is wrong (too long, bad HTML, bad photo URL)
   | 'unauthorized' // 401/404 on the token: the bot token is wrong
   | 'conflict' // 409: another getUpdates poller or a webhook
-  | 'timeout' // no answer in time: the request may well have reached Telegram (sent or not is unknown)
+  | 'unknown' // no answer in time, or the connection broke after the request left: it may well have reached Telegram
   | 'transient'; // 5xx, network: try again later
 
 export class TelegramError extends UserError {
@@ -92,7 +92,7 @@ export class TelegramClient {
     } catch (error) {
       const text = this.redact(error instanceof Error ? error.message : String(error));
       const st = isHttpError(error) ? error.status : undefined;
-      const kind = st === 401 || st === 404 ? 'unauthorized' : isHttpError(error, 'HTTP_TIMEOUT') ? 'timeout' : 'transient';
+      const kind = st === 401 || st === 404 ? 'unauthorized' : outcomeUnknown(error) ? 'unknown' : 'transient';
       throw new TelegramError(kind, `Telegram ${method} failed: ${text}`, st, undefined, error);
     }
     if (answer?.ok) return answer.result as T;
@@ -120,6 +120,20 @@ export class TelegramClient {
   private redact(text: string): string {
     return this.token ? text.split(this.token).join('<token>') : text;
   }
+}
+
+/** Failures before a connection existed: the request never left, so sending it again is safe. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * Whether Telegram may have got the request: no answer in time, or a network failure other than
+ * failing to connect (a reset or a close after the request was written, an answer cut off).
+ */
+function outcomeUnknown(error: unknown): boolean {
+  if (isHttpError(error, 'HTTP_TIMEOUT')) return true;
+  if (!isHttpError(error, 'HTTP_NETWORK')) return false;
+  const code = (error.cause as { code?: string } | undefined)?.code;
+  return !(code && (NOT_SENT.has(code) || code.startsWith('ERR_TLS') || code.includes('CERT')));
 }
 
 function classify(code: number, description: string): TelegramErrorKind {
