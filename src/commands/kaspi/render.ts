@@ -1,6 +1,8 @@
 // What `mp kaspi scrape` shows: a table (TSV when piped) on stdout, failures and a summary on stderr.
 import type { Context } from '../../core/context.js';
+import { cityName } from '../../kaspi/cities.js';
 import { countBy, type ScrapeSummary } from '../../kaspi/scrape-summary.js';
+import { tengeCell } from '../history/format.js';
 
 export function renderScrapeResults(ctx: Context, rows: readonly ScrapeSummary[], exportDir: string): void {
   const ok = rows.filter((r) => r.ok);
@@ -8,10 +10,11 @@ export function renderScrapeResults(ctx: Context, rows: readonly ScrapeSummary[]
   if (!ctx.out.json && ok.length) {
     ctx.out.list(ok, [
       { key: 'id' },
-      { key: 'city' },
+      // On a terminal: the city's name and tenge with thousands separators; piped: ids and plain decimals.
+      { key: 'city', get: (r) => (ctx.out.isTTY && r.city ? cityName(r.city) : r.city) },
       { key: 'name', get: (r) => truncate(r.name ?? '', ctx.out.isTTY ? 40 : Infinity), shrink: true },
-      { key: 'min', align: 'right', get: (r) => r.minPrice },
-      { key: 'max', align: 'right', get: (r) => r.maxPrice },
+      { key: 'min', align: 'right', get: (r) => tengeCell(ctx, r.minPrice ?? null) },
+      { key: 'max', align: 'right', get: (r) => tengeCell(ctx, r.maxPrice ?? null) },
       { key: 'sellers', align: 'right' },
       { key: 'rating', align: 'right' },
       { key: 'reviews', align: 'right' },
