@@ -116,6 +116,7 @@ function wbSection(shared: Shared): DemoSection {
       r.note(`The fake Telegram received ${tg.sent.length} message(s) for chat 100500:`);
       for (const m of tg.sent.slice(0, 8)) r.note(`  ✉ ${m.text.split('\n')[0]!.replace(/<[^>]+>/g, '')}`);
       await r.mp('The last three hours of orders:', ['wb', 'orders', '--since', '3h']);
+      if (await r.has('wb sales')) await r.mp('The sales report: per Moscow day and per product, the last 7 days:', ['wb', 'sales', '--period', '7d']);
       return undefined;
     },
   };
@@ -171,6 +172,35 @@ function demperSection(shared: Shared): DemoSection {
       await r.mp('Put products under price management, with floors and ceilings:', ['demper', 'products', 'import', '--store', 'demo-store', '--file', csv]);
       await r.mp('What a run would change, and why (nothing is sent):', ['demper', 'plan']);
       await r.mp('The scheduled job, per store: a dry run unless the store is listed in MP_DEMPER_APPLY:', ['jobs', 'run', 'demper.run']);
+      if (await r.has('preorders add')) {
+        await r.mp('A preorder: 5 in stock at PP1, 3 days to ship:', [
+          'preorders',
+          'add',
+          'PHONE-1',
+          '--store',
+          'demo-store',
+          '--model',
+          us.title ?? 'Phone',
+          '--brand',
+          'Apple',
+          '--price',
+          String(us.price),
+          '--pp1',
+          '5',
+          '--preorder',
+          '3',
+        ]);
+        const file = join(r.outDir, 'preorders.xlsx');
+        await r.mp('Kaspi’s preorder template (SKU, model, brand, price, PP1–PP5, preorder) as an Excel file:', [
+          'preorders',
+          'export',
+          '--store',
+          'demo-store',
+          '--out',
+          file,
+        ]);
+        r.wrote(file);
+      }
       return undefined;
     },
   };

@@ -85,10 +85,12 @@ describe.skipIf(testEngine !== 'pglite')('mp demo', () => {
       // On a terminal, `mp history show` draws the price chart with its legend.
       if (r.tty) expect(r.output).toContain('── max price   ══ min price');
       // The files it says it wrote are real XLSX files (zip archives); nothing else is left in --out.
-      const files = ['kaspi-offers.xlsx', 'kaspi-orders.xlsx', 'payouts.xlsx'].map((f) => join(out, f));
+      expect(r.output).toContain('$ mp wb sales --period 7d');
+      expect(r.output).toContain('$ mp preorders add PHONE-1');
+      const files = ['preorders.xlsx', 'kaspi-offers.xlsx', 'kaspi-orders.xlsx', 'payouts.xlsx'].map((f) => join(out, f));
       expect(r.output).toContain(`The demo wrote: ${files.join(', ')}`);
       for (const f of files) expect(readFileSync(f).subarray(0, 2).toString()).toBe('PK');
-      expect(readdirSync(out).sort()).toEqual(['kaspi-offers.xlsx', 'kaspi-orders.xlsx', 'payouts.xlsx']);
+      expect(readdirSync(out).sort()).toEqual(['kaspi-offers.xlsx', 'kaspi-orders.xlsx', 'payouts.xlsx', 'preorders.xlsx']);
       expect(existsSync(join(out, 'never-used'))).toBe(false);
       // Its throw-away home is gone.
       const homesAfter = readdirSync(tmpdir()).filter((d) => d.startsWith('mp-demo-') && !d.startsWith('mp-demo-test-') && !homesBefore.has(d));
