@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely } from 'kysely';
 import type { Config } from '../core/config.js';
@@ -31,6 +31,7 @@ export interface OpenOptions {
 // no silent precision loss and no local-time Date for a calendar day.
 const INT8 = 20;
 const DATE = 1082;
+const PGLITE_SHARED_BUFFERS = '32MB';
 
 /** An embedded database kept open for the commands this process runs one after another (`mp demo`). */
 let shared: { dataDir: string; handle: DbHandle } | undefined;
@@ -71,7 +72,9 @@ export async function openPglite(dataDir: string, lockTimeoutMs: number): Promis
   mkdirSync(dataDir, { recursive: true });
   const lock = await acquireFileLock(`${dataDir}.lock`, lockTimeoutMs);
   try {
-    return await createPgliteHandle({ dataDir }, dataDir, () => lock.release());
+    // A new database: unpacked from the build's seed (a fresh cluster) rather than initdb, when there is one.
+    const seed = existsSync(join(dataDir, 'PG_VERSION')) ? undefined : (await import('./pglite-seed.js')).readSeed();
+    return await createPgliteHandle({ dataDir, loadDataDir: seed }, dataDir, () => lock.release());
   } catch (error) {
     lock.release();
     throw error;
@@ -79,13 +82,19 @@ export async function openPglite(dataDir: string, lockTimeoutMs: number): Promis
 }
 
 /** An in-memory PGlite (tests, demos), optionally restored from a dumped data directory. */
-export function openMemoryPglite(loadDataDir?: Blob): Promise<DbHandle> {
-  return createPgliteHandle({ loadDataDir }, 'memory');
+export async function openMemoryPglite(loadDataDir?: Blob): Promise<DbHandle> {
+  return createPgliteHandle({ loadDataDir: loadDataDir ?? (await import('./pglite-seed.js')).readSeed() }, 'memory');
 }
 
-async function createPgliteHandle(options: { dataDir?: string; loadDataDir?: Blob }, location: string, onClose?: () => void): Promise<DbHandle> {
+async function createPgliteHandle(options: { dataDir?: string; loadDataDir?: Blob | undefined }, location: string, onClose?: () => void): Promise<DbHandle> {
   const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('./pglite-dialect.js')]);
-  const pglite = await PGlite.create({ ...options, parsers: { [INT8]: (v: string) => v, [DATE]: (v: string) => v } });
+  const pglite = await PGlite.create({
+    ...options,
+    // One client in one process: PostgreSQL's default 128 MB of shared buffers only adds ~120 MB of
+    // memory to every command (the files stay in the OS cache anyway).
+    postgresqlconf: `shared_buffers = ${PGLITE_SHARED_BUFFERS}`,
+    parsers: { [INT8]: (v: string) => v, [DATE]: (v: string) => v },
+  });
   await pglite.exec("set timezone = 'UTC'");
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
