@@ -10,7 +10,15 @@ export interface OpenApiCheck {
   uncovered(): string[];
 }
 
-export function openApiChecker(doc: Schema): OpenApiCheck {
+export interface CheckerOptions {
+  /**
+   * Report object properties the schema does not list (where it lists any): for checking a fake
+   * against the real service's document, so the fake invents no field our parsers would then read.
+   */
+  undocumentedProperties?: boolean;
+}
+
+export function openApiChecker(doc: Schema, options: CheckerOptions = {}): OpenApiCheck {
   const covered = new Set<string>();
   const operations: { method: string; template: string; pattern: RegExp; op: Schema }[] = [];
   for (const [template, item] of Object.entries<Schema>(doc.paths)) {
@@ -71,7 +79,8 @@ export function openApiChecker(doc: Schema): OpenApiCheck {
         for (const [key, v] of Object.entries(obj)) {
           const prop = s.properties?.[key];
           if (prop) validate(prop, v, `${at}.${key}`, out);
-          else if (s.additionalProperties === false) out.push(`${at}.${key}: not documented`);
+          else if (s.additionalProperties === false || (options.undocumentedProperties && s.properties && !s.additionalProperties))
+            out.push(`${at}.${key}: not documented`);
           else if (s.additionalProperties && typeof s.additionalProperties === 'object') validate(s.additionalProperties, v, `${at}.${key}`, out);
         }
         return;
@@ -88,7 +97,10 @@ export function openApiChecker(doc: Schema): OpenApiCheck {
       covered.add(found.op.operationId);
       const response = found.op.responses[String(status)];
       if (!response) return [`${method} ${found.template}: status ${status} is not documented`];
-      const schema = response.content?.['application/json']?.schema;
+      // application/json, or a JSON flavour such as application/problem+json (WB's errors).
+      const content = response.content ?? {};
+      const jsonType = Object.keys(content).find((t) => t === 'application/json' || t.endsWith('+json'));
+      const schema = jsonType ? content[jsonType]?.schema : undefined;
       if (!schema) return body === undefined || body === '' ? [] : [`${method} ${found.template} ${status}: documented without a body`];
       const out: string[] = [];
       validate(schema, body, `${method} ${found.template} ${status} body`, out);
