@@ -393,6 +393,7 @@ export function buildProgram(): Command {
     .option('--token-stdin', 'read a Shop API token from stdin')
     .option('--session', 'ask for the cabinet cookies with a hidden prompt')
     .option('--token', 'ask for the Shop API token with a hidden prompt')
+    .option('--points <PP1,PP2>', 'the store’s enabled points of sale (store login reads them from the cabinet); default: not known, PP1 in the XML price list')
     .action(run(async () => (await import('./commands/demper/store.js')).storeAdd));
   store
     .command('list')

@@ -41,11 +41,14 @@ export async function listMerchants(mc: HttpClient, cookie: string): Promise<str
   return (res.body.merchants ?? []).map((m) => String(m.uid ?? '')).filter(Boolean);
 }
 
-/** The shop's name and first pickup point city through the cabinet's GraphQL `getMerchant`. */
-export async function getMerchant(mc: HttpClient, cookie: string, uid: string): Promise<{ name?: string; cityId?: string }> {
+/**
+ * The shop's name, first pickup point city and enabled points of sale (`<uid>_PP1` → `PP1`, as the
+ * XML price list names them) through the cabinet's GraphQL `getMerchant`.
+ */
+export async function getMerchant(mc: HttpClient, cookie: string, uid: string): Promise<{ name?: string; cityId?: string; points?: string[] }> {
   const query = 'query getMerchant($id:String!){merchant(id:$id){id name points{id name enabled city{id name}}}}';
   try {
-    const res = await mc.request<{ data?: { merchant?: { name?: string; points?: { city?: { id?: string } }[] } } }>({
+    const res = await mc.request<{ data?: { merchant?: { name?: string; points?: { id?: string; enabled?: boolean; city?: { id?: string } }[] } } }>({
       method: 'POST',
       path: '/mc/facade/graphql',
       query: { opName: 'getMerchant' },
@@ -53,7 +56,11 @@ export async function getMerchant(mc: HttpClient, cookie: string, uid: string): 
       body: { operationName: 'getMerchant', variables: { id: uid }, query },
     });
     const m = res.body.data?.merchant;
-    return { name: m?.name, cityId: m?.points?.find((p) => p.city?.id)?.city?.id };
+    const points = m?.points
+      ?.filter((p) => p.enabled !== false)
+      .map((p) => /(PP\d+)$/.exec(String(p.id ?? ''))?.[1])
+      .filter((p): p is string => p !== undefined);
+    return { name: m?.name, cityId: m?.points?.find((p) => p.city?.id)?.city?.id, points: points?.length ? points : undefined };
   } catch {
     // The name is a nicety: the uid is enough to work with.
     return {};

@@ -208,9 +208,12 @@ async function sendChanges(c: SendContext, changes: PlanItem[], out: RunItem[]):
 async function viaXml(db: Kysely<Database>, store: StoreRow, items: PlanItem[], o: RunOptions): Promise<{ items: RunItem[]; xml?: string; note?: string }> {
   try {
     const feed = await writeStoreFeed(db, store, items, o.exportDir, o.now);
+    const where = feed.pointsKnown
+      ? `the store's points (${feed.defaultPoints.join(', ')})`
+      : "PP1 (the store's points are not known: `mp demper store login` reads them, or `store add --points`)";
     const note =
-      feed.assumedPP1 > 0
-        ? `${feed.assumedPP1} of ${feed.offers} offers have no preorder row naming their points (PP1–PP5): listed as available at PP1; set them with \`mp preorders add\``
+      feed.withoutPreorderRow > 0
+        ? `${feed.withoutPreorderRow} of ${feed.offers} offers have no preorder row naming their points (PP1–PP5): listed as available at ${where}; set them with \`mp preorders add\``
         : undefined;
     return { items: items.map((i) => ({ ...i, mode: i.decision.change ? 'xml' : 'unchanged' })), xml: feed.path, note };
   } catch (error) {

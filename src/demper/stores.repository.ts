@@ -12,6 +12,8 @@ export interface StoreInput {
   sessionEncrypted?: string | null;
   tokenEncrypted?: string | null;
   login?: string | null;
+  /** Enabled points of sale (`PP1`, …); undefined = leave as stored. */
+  points?: string[];
 }
 
 /** Inserts a store or updates the one with the same merchant id (secrets given replace the old ones). */
@@ -23,6 +25,7 @@ export async function upsertStore(db: Kysely<Database>, input: StoreInput): Prom
     ...(input.sessionEncrypted !== undefined ? { session_encrypted: input.sessionEncrypted, session_valid: null, session_checked_at: null } : {}),
     ...(input.tokenEncrypted !== undefined ? { token_encrypted: input.tokenEncrypted } : {}),
     ...(input.login !== undefined ? { login: input.login } : {}),
+    ...(input.points !== undefined ? { points: input.points } : {}),
   };
   const { merchant_id: _key, ...update } = values;
   return db

@@ -17,6 +17,8 @@ export interface StoreView {
   token: string;
   session_valid: boolean | null;
   paused_until: Date | null;
+  /** Enabled points of sale, e.g. `PP1 PP2`; empty when not known. */
+  points: string;
 }
 
 export function storeView(s: StoreRow): StoreView {
@@ -28,6 +30,7 @@ export function storeView(s: StoreRow): StoreView {
     token: s.token_encrypted ? 'stored' : '',
     session_valid: s.session_valid,
     paused_until: s.paused_until,
+    points: (s.points ?? []).join(' '),
   };
 }
 
@@ -43,6 +46,8 @@ export interface AddStoreInput {
   cityId?: string;
   session?: string;
   token?: string;
+  /** `PP1,PP2`: the store's enabled points of sale. */
+  points?: string;
 }
 
 /** Adds or updates a store; the session cookies and token are encrypted with the secret key. */
@@ -50,6 +55,7 @@ export async function addStore(db: Kysely<Database>, key: Buffer, input: AddStor
   if (!/^[\w-]{1,64}$/.test(input.merchantId)) throw new UsageError('STORE_BAD_MERCHANT', `--merchant-id "${input.merchantId}" is not a Kaspi merchant id`);
   if (input.cityId !== undefined && !/^\d{6,12}$/.test(input.cityId))
     throw new UsageError('STORE_BAD_CITY', `--city must be a Kaspi city id like 750000000, got "${input.cityId}"`);
+  const points = input.points === undefined ? undefined : parsePoints(input.points);
   const session = input.session?.trim();
   if (session !== undefined && !/mc-session=|mc-sid=|=/.test(session)) {
     throw new UsageError('STORE_BAD_SESSION', 'the session must be the cabinet cookies, e.g. `mc-session=…; mc-sid=…`');
@@ -60,7 +66,25 @@ export async function addStore(db: Kysely<Database>, key: Buffer, input: AddStor
     cityId: input.cityId,
     sessionEncrypted: session ? encryptSecret(session, key) : undefined,
     tokenEncrypted: input.token?.trim() ? encryptSecret(input.token.trim(), key) : undefined,
+    points,
   });
+}
+
+/** `PP1,PP2` (or spaces) → ['PP1', 'PP2']: each a point of sale as the cabinet numbers them. */
+export function parsePoints(text: string): string[] {
+  const points = [
+    ...new Set(
+      text
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((p) => p.toUpperCase()),
+    ),
+  ];
+  const bad = points.filter((p) => !/^PP[1-9]\d{0,2}$/.test(p));
+  if (points.length === 0 || bad.length > 0) {
+    throw new UsageError('STORE_BAD_POINTS', `--points must list points of sale like PP1,PP2${bad.length ? `, got "${bad.join(', ')}"` : ''}`);
+  }
+  return points;
 }
 
 /** Finds a store by merchant id or name; with no ref, the only store (error when there are several). */
@@ -141,6 +165,7 @@ export async function loginStores(
       cityId: options.cityId ?? (existing ? undefined : info.cityId),
       sessionEncrypted: encryptSecret(cookie, key),
       login,
+      points: info.points,
     });
     stores.push(store);
   }

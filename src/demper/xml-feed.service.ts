@@ -1,8 +1,9 @@
 // `mp demper run --apply --via xml`: the whole price list of a store (every product under management,
 // with the new price where the plan changes it) written to export/ for Kaspi to poll. Refuses an
 // empty list and one that dropped more than 20% of the previous list's offers. A product's points of
-// sale come from its preorder row (PP1–PP5 cells and preorder days, `mp preorders`); without one
-// it is listed as available at PP1, and the run says how many were.
+// sale come from its preorder row (PP1–PP5 cells and preorder days, `mp preorders`); without one it
+// is listed as available at the store's enabled points (from the cabinet at login, or --points), or
+// at PP1 when those are not known; the run says how many offers were listed that way.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
@@ -39,8 +40,11 @@ export function preorderAvailabilities(row: PreorderRow): FeedAvailability[] | u
 export interface StoreFeed {
   path: string;
   offers: number;
-  /** Offers listed as available at PP1 because no preorder row names their points. */
-  assumedPP1: number;
+  /** Offers without a preorder row naming their points: listed as available at `defaultPoints`. */
+  withoutPreorderRow: number;
+  /** The store's enabled points, or ['PP1'] when they are not known (`pointsKnown` false). */
+  defaultPoints: string[];
+  pointsKnown: boolean;
 }
 
 /** Writes the store's price list atomically and records it. */
@@ -48,15 +52,17 @@ export async function writeStoreFeed(db: Kysely<Database>, store: StoreRow, item
   const newPrice = new Map(items.filter((i) => i.decision.change && i.decision.newPrice !== null).map((i) => [i.product.id, i.decision.newPrice!]));
   const points = new Map((await listPreorders(db, store.id)).map((r) => [r.sku, preorderAvailabilities(r)]));
   const offers: FeedOffer[] = [];
-  let assumedPP1 = 0;
+  const pointsKnown = (store.points?.length ?? 0) > 0;
+  const defaultPoints = pointsKnown ? store.points! : ['PP1'];
+  let withoutPreorderRow = 0;
   for (const p of await listProducts(db, { storeId: store.id })) {
     const price = newPrice.get(p.id) ?? (p.price === null ? null : Number(p.price));
     // A product whose price we never learnt cannot be listed; the drop guard counts it.
     if (price === null) continue;
     let availabilities = points.get(p.sku);
     if (!availabilities) {
-      availabilities = [{ storeId: 'PP1', available: 'yes' }];
-      assumedPP1++;
+      availabilities = defaultPoints.map((storeId) => ({ storeId, available: 'yes' }));
+      withoutPreorderRow++;
     }
     offers.push({
       sku: p.sku,
@@ -75,5 +81,5 @@ export async function writeStoreFeed(db: Kysely<Database>, store: StoreRow, item
   await writeFile(tmp, buildKaspiFeed({ company: store.name, merchantId: store.merchant_id, date: now, offers }));
   await rename(tmp, path);
   await recordFeed(db, store.id, path, offers.length);
-  return { path, offers: offers.length, assumedPP1 };
+  return { path, offers: offers.length, withoutPreorderRow, defaultPoints, pointsKnown };
 }

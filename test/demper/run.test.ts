@@ -257,6 +257,26 @@ describe('demper plan and run', () => {
     expect(readFileSync(path, 'utf8')).toBe(xml);
   });
 
+  it("--via xml lists a product without a preorder row at the store's own points when they are known", async () => {
+    const store = (await findStore(handle.db, 'M1'))!;
+    await handle.db.updateTable('demper_products').set({ price: '500' }).where('price', 'is', null).execute();
+    await handle.db
+      .updateTable('kaspi_stores')
+      .set({ points: ['PP1', 'PP4'] })
+      .where('id', '=', store.id)
+      .execute();
+    const withPoints = { ...store, points: ['PP1', 'PP4'] };
+    const report = await runRepricing(handle.db, { offers: kaspiOffersFetcher(offersClient), key }, options([withPoints], { apply: true, via: 'xml' }));
+    const xml = readFileSync(report.stores[0]!.xml!, 'utf8');
+    expect(xml).toMatch(
+      /<offer sku="P1">\s*<model>[^<]*<\/model>\s*<brand><\/brand>\s*<availabilities>\s*<availability available="yes" storeId="PP1"\/>\s*<availability available="yes" storeId="PP4"\/>\s*<\/availabilities>/,
+    );
+    // P2 keeps what its preorder row says.
+    expect(xml).toMatch(/<offer sku="P2">[\s\S]*?<availability available="no" storeId="PP2"\/>/);
+    expect(report.stores[0]!.note).toMatch(/^3 of 4 offers have no preorder row naming their points.*available at the store's points \(PP1, PP4\)/);
+    await handle.db.updateTable('kaspi_stores').set({ points: null }).where('id', '=', store.id).execute();
+  });
+
   it('raises toward the next competitor, then holds raises within the cooldown', async () => {
     const store = await addStore(handle.db, key, { merchantId: 'M3', name: 'Raise Shop', session: fake.newSession(['M3']) });
     await handle.db

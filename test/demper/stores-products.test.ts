@@ -34,7 +34,11 @@ beforeAll(async () => {
         cityId: '710000000',
         offers: Array.from({ length: 130 }, (_, i) => ({ sku: `T${i}`, masterSku: String(200000 + i), title: `Item ${i}`, price: 1000 + i })),
       },
-      { uid: '30067229', name: 'Second Shop' },
+      {
+        uid: '30067229',
+        name: 'Second Shop',
+        points: [{ pp: 'PP1' }, { pp: 'PP2' }, { pp: 'PP3', enabled: false }, { pp: 'PP4' }],
+      },
     ],
     logins: [
       { phone: '+7 (701) 234-56-78', code: '1234', merchants: ['30067228'] },
@@ -61,6 +65,17 @@ describe('stores', () => {
     expect(decryptSecret(store.session_encrypted!, key)).toBe(cookie);
     expect(decryptSecret(store.token_encrypted!, key)).toBe('shop-token-abcd');
     expect(store.city_id).toBe('710000000');
+    expect(store.points).toBeNull();
+  });
+
+  it("--points sets the store's points of sale; a bad list is refused with nothing changed", async () => {
+    const store = await addStore(handle.db, key, { merchantId: 'M9', name: 'Nine', points: 'pp2, PP1 PP2' });
+    expect(store.points).toEqual(['PP2', 'PP1']);
+    for (const bad of ['', 'PP0', 'PP1,X2', 'PP1000']) {
+      await expect(addStore(handle.db, key, { merchantId: 'M9', name: 'Nine', points: bad })).rejects.toMatchObject({ code: 'STORE_BAD_POINTS' });
+    }
+    // Without --points the stored ones stay.
+    expect((await addStore(handle.db, key, { merchantId: 'M9', name: 'Nine' })).points).toEqual(['PP2', 'PP1']);
   });
 
   it('check reports a valid session, and an expired one with the command that renews it', async () => {
@@ -95,6 +110,8 @@ describe('stores', () => {
   it('logs in by e-mail + password + MFA code and saves every shop the login sees', async () => {
     const stores = await loginStores(handle.db, key, clients(), { kind: 'email', email: 'owner@example.kz', password: 'pw' }, async () => '9999', {});
     expect(stores.map((s) => s.merchant_id)).toEqual(['30067228', '30067229']);
+    // Each shop's enabled points of sale, as the XML price list names them (PP3 is switched off).
+    expect(stores.map((s) => s.points)).toEqual([['PP1'], ['PP1', 'PP2', 'PP4']]);
     expect(await checkStore(handle.db, key, mc, stores[1]!, NOW)).toMatchObject({ status: 'ok' });
   });
 

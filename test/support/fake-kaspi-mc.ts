@@ -9,6 +9,8 @@ export interface FakeMerchant {
   uid: string;
   name: string;
   cityId?: string;
+  /** Its points of sale (default: PP1, enabled). */
+  points?: { pp: string; enabled?: boolean }[];
   /** The cabinet's offer list (`/bff/offer-view/list`). */
   offers?: { sku: string; masterSku: string; title: string; brand?: string; price: number }[];
 }
@@ -196,7 +198,13 @@ export async function startFakeKaspiMc(options: FakeMcOptions = {}): Promise<Fak
       if (!seen) return { status: 401, body: {} };
       const id = (JSON.parse(req.body) as { variables: { id: string } }).variables.id;
       const m = mc.merchants.find((x) => x.uid === id);
-      return { body: { data: { merchant: m ? { id, name: m.name, points: [{ id: `${id}_PP1`, city: { id: m.cityId ?? '750000000' } }] } : null } } };
+      const points = (m?.points ?? [{ pp: 'PP1' }]).map((p) => ({
+        id: `${id}_${p.pp}`,
+        name: p.pp,
+        enabled: p.enabled ?? true,
+        city: { id: m?.cityId ?? '750000000' },
+      }));
+      return { body: { data: { merchant: m ? { id, name: m.name, points } : null } } };
     });
     s.route('GET', '/bff/offer-view/list', (req) => {
       const seen = mc.merchantsOf(req);

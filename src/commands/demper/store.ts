@@ -57,6 +57,7 @@ interface AddOptions {
   tokenStdin?: boolean;
   session?: boolean;
   token?: boolean;
+  points?: string;
 }
 
 export async function storeAdd(ctx: Context, o: AddOptions): Promise<void> {
@@ -73,7 +74,7 @@ export async function storeAdd(ctx: Context, o: AddOptions): Promise<void> {
   }
   const city = o.city === undefined ? undefined : resolveCity(o.city);
   const { db } = await ctx.db();
-  const store = await addStore(db, await ctx.secretKey(), { merchantId: o.merchantId, name: o.name, cityId: city, session, token });
+  const store = await addStore(db, await ctx.secretKey(), { merchantId: o.merchantId, name: o.name, cityId: city, session, token, points: o.points });
   ctx.out.object({ ...storeView(store) });
   if (!session && !token && !store.session_encrypted) ctx.log.warn('No session stored: repricing needs one (`--session-stdin` or `mp demper store login`).');
 }
@@ -115,4 +116,5 @@ const storeColumns = [
   { key: 'token' },
   { key: 'session_valid', header: 'valid' },
   { key: 'paused_until', header: 'paused until' },
+  { key: 'points', optional: true },
 ];

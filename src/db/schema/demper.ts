@@ -21,6 +21,8 @@ export interface KaspiStoresTable {
   session_valid: boolean | null;
   paused_until: Date | null;
   pause_reason: string | null;
+  /** Enabled points of sale (`PP1`, …) from the cabinet or `--points`; null = not known. */
+  points: string[] | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
