@@ -5,6 +5,7 @@ import type { Config } from '../core/config.js';
 import { errorCode, UserError } from '../core/errors.js';
 import { acquireFileLock } from './file-lock.js';
 import { migrateToLatest, migrationStatus } from './migrate.js';
+import { preparePrefixed } from './prepared.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'pglite' | 'postgres';
@@ -122,6 +123,7 @@ export async function openPostgres(url: string, options: OpenOptions = {}): Prom
   });
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => {});
+  pool.on('connect', (client) => preparePrefixed(client));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const location = redactUrl(url);
   try {

@@ -1,6 +1,7 @@
 // All SQL for kaspi_products and kaspi_product_history (and the read of a product's offers that
 // goes with locking it, to save a round trip per product).
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { PREPARED } from '../db/prepared.js';
 import type { Database } from '../db/schema.js';
 import type { ProductFields, ProductRow, StoredOffer, TrackedField } from './snapshot-diff.js';
 
@@ -12,7 +13,7 @@ type Db = Kysely<Database>;
  * (prices as text, so decimals stay exact).
  */
 export async function lockProductWithOffers(db: Db, kaspiId: string, cityId: string): Promise<{ product: ProductRow; offers: StoredOffer[] } | undefined> {
-  const { rows } = await sql<ProductRow & { stored_offers: StoredOffer[] }>`
+  const { rows } = await sql<ProductRow & { stored_offers: StoredOffer[] }>`${sql.raw(PREPARED)}
     select p.*, coalesce((
       select json_agg(json_build_object('id', o.id::text, 'merchant_id', o.merchant_id, 'merchant_name', o.merchant_name,
         'price', o.price::text, 'merchant_rating', o.merchant_rating::text, 'merchant_review_count', o.merchant_review_count,
@@ -46,7 +47,7 @@ export async function insertProduct(
   now: Date,
   offers?: RawBuilder<unknown>,
 ): Promise<string | undefined> {
-  const { rows } = await sql<{ id: string | number }>`
+  const { rows } = await sql<{ id: string | number }>`${sql.raw(PREPARED)}
     with p as (
       insert into kaspi_products (kaspi_id, city_id, name, description_text, description_html, category, category_path, brand,
         min_price, max_price, rating, review_count, seller_count, offers_status, photos, url, first_seen_at, last_checked_at, last_changed_at)
@@ -83,7 +84,7 @@ export async function updateProduct(
       select id, ${now}::timestamptz, ${[...changed]}::text[], ${HISTORY_FIELDS} from p
     )`
     : sql``;
-  await sql`
+  await sql`${sql.raw(PREPARED)}
     with p as (
       update kaspi_products set name = ${f.name}, description_text = ${f.descriptionText}, description_html = ${f.descriptionHtml},
         category = ${f.category}, category_path = ${f.categoryPath}::text[], brand = ${f.brand}, min_price = ${f.minPrice}::numeric,
