@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/notify/webhook.js';
 import { runMp } from '../support/cli.js';
@@ -9,6 +10,7 @@ import { createTestDatabase, type TestDatabase, testEngine } from '../support/db
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js';
 import { type FakeWb, startFakeWb } from '../support/fake-wb.js';
+import { writeSyncEvents } from './helpers.js';
 
 describe('mp wb notify (CLI)', () => {
   let home: string;
@@ -99,6 +101,30 @@ describe('mp wb notify (CLI)', () => {
     const deliver = await mp(['wb', 'notify', 'deliver', '--json']);
     expect(deliver.code).toBe(0);
     expect(JSON.parse(deliver.stdout)).toMatchObject({ sent: 0, outbox: { sent: 12 } });
+
+    if (db) {
+      // Another process (the daemon's wb.notify, on any host) is delivering: this one sends nothing,
+      // so Telegram's pace is never counted by two processes at once.
+      const cabinet = await db.db.selectFrom('wb_cabinets').select('id').where('name', '=', 'Shop').executeTakeFirstOrThrow();
+      await writeSyncEvents(db, cabinet.id, [{ type: 'new_order', key: 'lock-1' }]);
+      const before = tg.sent.length;
+      await db.db.connection().execute(async (c) => {
+        await sql`select pg_advisory_lock(hashtextextended('mp.job:wb.notify', 0))`.execute(c);
+        try {
+          const other = await mp(['wb', 'notify', 'deliver', '--json']);
+          expect(other.code).toBe(0);
+          expect(JSON.parse(other.stdout)).toMatchObject({ skipped: true });
+          expect(other.stderr).toContain('Another mp process is delivering notifications');
+        } finally {
+          await sql`select pg_advisory_unlock(hashtextextended('mp.job:wb.notify', 0))`.execute(c);
+        }
+      });
+      expect(tg.sent.length).toBe(before);
+      // Once it is free, the event goes out.
+      const after = await mp(['wb', 'notify', 'deliver', '--json']);
+      expect(JSON.parse(after.stdout)).toMatchObject({ events: 1 });
+      expect(tg.sent.length).toBeGreaterThan(before);
+    }
 
     const list = await mp(['wb', 'notify', 'recipient', 'list', '--json']);
     expect(list.stderr).toBe('');
