@@ -67,8 +67,8 @@ const SAMPLES: Record<NotifyType, { type: WbEvent['type']; data: Record<string, 
   sync_gap: { type: 'sync_gap', data: { counts: { new_order: 12, buyout: 3 } } },
 };
 
-/** Queues one sample of each enabled type for each recipient (or one), then delivers. */
-export async function sendTestNotifications(deps: NotifyDeps, recipientId?: string): Promise<DeliverStats & { queued: number; telegram: boolean }> {
+/** Queues one sample of each enabled type for each recipient (or one); returns how many. */
+export async function queueTestNotifications(deps: NotifyDeps, recipientId?: string): Promise<number> {
   const now = deps.clock.now();
   const all = await listRecipients(deps.db);
   const active = await activeRecipients(deps.db, [...new Set(all.map((r) => r.cabinet_id))]);
@@ -92,8 +92,7 @@ export async function sendTestNotifications(deps: NotifyDeps, recipientId?: stri
       };
     }),
   );
-  const queued = await insertNotifications(deps.db, rows);
-  return { queued, ...(await deliverNow(deps)) };
+  return insertNotifications(deps.db, rows);
 }
 
 /** Streams wb_events as they are written (polling), from the current end unless `fromId` is given. */

@@ -115,6 +115,10 @@ describe('mp wb notify (CLI)', () => {
           expect(other.code).toBe(0);
           expect(JSON.parse(other.stdout)).toMatchObject({ skipped: true });
           expect(other.stderr).toContain('Another mp process is delivering notifications');
+          // Samples are queued, and left to the process that delivers.
+          const samples = await mp(['wb', 'notify', 'test', '--json']);
+          expect(samples.code).toBe(0);
+          expect(JSON.parse(samples.stdout)).toMatchObject({ queued: 12, sent: 0, delivered_by_another_process: true });
         } finally {
           await sql`select pg_advisory_unlock(hashtextextended('mp.job:wb.notify', 0))`.execute(c);
         }
@@ -122,7 +126,9 @@ describe('mp wb notify (CLI)', () => {
       expect(tg.sent.length).toBe(before);
       // Once it is free, the event goes out.
       const after = await mp(['wb', 'notify', 'deliver', '--json']);
-      expect(JSON.parse(after.stdout)).toMatchObject({ events: 1 });
+      const delivered = JSON.parse(after.stdout);
+      // The event's notifications and the 12 samples left to it.
+      expect(delivered).toMatchObject({ events: 1, sent: 12 + delivered.created, dead: 0 });
       expect(tg.sent.length).toBeGreaterThan(before);
     }
 

@@ -1,13 +1,25 @@
 import type { Context } from '../../core/context.js';
-import { sendTestNotifications } from '../../notify/notify.service.js';
+import { withAdvisoryLock } from '../../db/locks.js';
+import { deliverNow, queueTestNotifications } from '../../notify/notify.service.js';
+import { jobLockName } from '../../schedule/run-job.js';
 import { notifyDeps } from './notify-deps.js';
 
-/** `mp wb notify test [--recipient <id>]`: one sample of each enabled type, delivered now. */
+/**
+ * `mp wb notify test [--recipient <id>]`: one sample of each enabled type, delivered now — under the
+ * `wb.notify` lock like every delivery; when another process holds it, that one sends the samples.
+ */
 export async function wbNotifyTest(ctx: Context, o: { recipient?: string }): Promise<number> {
   const deps = await notifyDeps(ctx);
-  const stats = await sendTestNotifications(deps, o.recipient);
-  if (stats.queued === 0) ctx.log.warn('no active recipient with enabled notifications: see `mp wb notify recipient list`');
-  ctx.log.info(`queued ${stats.queued} sample(s); sent ${stats.sent}, retry later ${stats.retried}, held ${stats.held}, given up ${stats.dead}`);
-  ctx.out.object({ queued: stats.queued, sent: stats.sent, retried: stats.retried, held: stats.held, dead: stats.dead });
+  const queued = await queueTestNotifications(deps, o.recipient);
+  if (queued === 0) ctx.log.warn('no active recipient with enabled notifications: see `mp wb notify recipient list`');
+  const locked = await withAdvisoryLock(await ctx.db(), jobLockName('wb.notify', null), () => deliverNow(deps));
+  if (!locked.acquired) {
+    ctx.log.info(`queued ${queued} sample(s); another mp process is delivering right now (job wb.notify) and will send them`);
+    ctx.out.object({ queued, sent: 0, retried: 0, held: 0, dead: 0, delivered_by_another_process: true });
+    return 0;
+  }
+  const stats = locked.value;
+  ctx.log.info(`queued ${queued} sample(s); sent ${stats.sent}, retry later ${stats.retried}, held ${stats.held}, given up ${stats.dead}`);
+  ctx.out.object({ queued, sent: stats.sent, retried: stats.retried, held: stats.held, dead: stats.dead });
   return stats.dead > 0 ? 1 : 0;
 }
