@@ -7,11 +7,15 @@ export interface ProxyHit {
   /** `host:port` the client asked to reach. */
   target: string;
   at: number;
+  /** Arrival order across every fake proxy of this process (`at` has only millisecond resolution). */
+  seq: number;
   /** The Proxy-Authorization header, to check credentials from the proxy URL arrive. */
   auth?: string;
 }
 
 export type ProxyMode = 'ok' | 'refuse' | 'drop' | 'hang';
+
+let arrivals = 0;
 
 export class FakeProxy {
   readonly hits: ProxyHit[] = [];
@@ -52,7 +56,7 @@ export class FakeProxy {
   }
 
   private tunnel(req: IncomingMessage, client: Socket, head: Buffer): void {
-    this.hits.push({ target: req.url ?? '', at: Date.now(), auth: req.headers['proxy-authorization'] });
+    this.hits.push({ target: req.url ?? '', at: Date.now(), seq: ++arrivals, auth: req.headers['proxy-authorization'] });
     if (this.mode === 'drop') return void client.destroy();
     if (this.mode === 'hang') return;
     if (this.mode === 'refuse') return void client.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
@@ -71,7 +75,7 @@ export class FakeProxy {
 
   private forward(req: IncomingMessage, res: import('node:http').ServerResponse): void {
     const target = new URL(req.url ?? '/');
-    this.hits.push({ target: target.host, at: Date.now(), auth: req.headers['proxy-authorization'] });
+    this.hits.push({ target: target.host, at: Date.now(), seq: ++arrivals, auth: req.headers['proxy-authorization'] });
     if (this.mode === 'drop') return void req.socket.destroy();
     if (this.mode === 'hang') return;
     if (this.mode === 'refuse') return void res.writeHead(403).end();

@@ -62,9 +62,10 @@ describe('HttpClient through proxies', () => {
     clients.push(client);
     return client;
   }
+  // By arrival order, not time: several arrivals share a millisecond when retries do not sleep.
   const order = () =>
-    [...a.hits.map((h) => ({ p: 'a', at: h.at })), ...b.hits.map((h) => ({ p: 'b', at: h.at })), ...c.hits.map((h) => ({ p: 'c', at: h.at }))]
-      .sort((x, y) => x.at - y.at)
+    [...a.hits.map((h) => ({ p: 'a', seq: h.seq })), ...b.hits.map((h) => ({ p: 'b', seq: h.seq })), ...c.hits.map((h) => ({ p: 'c', seq: h.seq }))]
+      .sort((x, y) => x.seq - y.seq)
       .map((h) => h.p)
       .join('');
   const get = (client: HttpClient, id: number) => client.request<{ id: string }>({ path: `/offers/${id}` });
