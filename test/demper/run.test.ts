@@ -307,12 +307,12 @@ describe('demper plan and run', () => {
     expect(later.items[0]!.decision).toMatchObject({ reason: 'RAISE_GAP', newPrice: 1295 });
   });
 
-  it('two shards running at once on one merchant share its write rate (≤ 1.5/s together)', async () => {
-    const store = await addStore(handle.db, key, { merchantId: 'M4', name: 'Busy Shop', session: fake.newSession(['M4']) });
-    const rows = Array.from({ length: 6 }, (_, i) => ({
-      store_id: store.id,
-      sku: `B${i}`,
-      product_id: String(100100 + i),
+  /** `count` products priced 1000 (floor 500, ceiling 2000), each with one competitor at 900. */
+  async function productsUnderCut(storeId: string, skuPrefix: string, count: number, firstProductId: number) {
+    const rows = Array.from({ length: count }, (_, i) => ({
+      store_id: storeId,
+      sku: `${skuPrefix}${i}`,
+      product_id: String(firstProductId + i),
       price: '1000',
       min_price: '500',
       max_price: '2000',
@@ -320,6 +320,12 @@ describe('demper plan and run', () => {
     }));
     await handle.db.insertInto('demper_products').values(rows).execute();
     for (const r of rows) fake.offers[r.product_id] = [{ merchantId: 'A', price: 900 }];
+    return rows;
+  }
+
+  it('two shards running at once on one merchant share its write rate (≤ 1.5/s together)', async () => {
+    const store = await addStore(handle.db, key, { merchantId: 'M4', name: 'Busy Shop', session: fake.newSession(['M4']) });
+    await productsUnderCut(store.id, 'B', 6, 100100);
     // One virtual clock for both runs and the fake: without the shared lock (or if the holder let it
     // go before its last interval ran out) two writes would land less than an interval apart.
     const time = virtualClock();
@@ -345,17 +351,7 @@ describe('demper plan and run', () => {
 
   it('on the real clock, writes leave the client at least an interval apart', async () => {
     const store = await addStore(handle.db, key, { merchantId: 'M6', name: 'Clock Shop', session: fake.newSession(['M6']) });
-    const rows = Array.from({ length: 3 }, (_, i) => ({
-      store_id: store.id,
-      sku: `T${i}`,
-      product_id: String(100200 + i),
-      price: '1000',
-      min_price: '500',
-      max_price: '2000',
-      step: '1',
-    }));
-    await handle.db.insertInto('demper_products').values(rows).execute();
-    for (const r of rows) fake.offers[r.product_id] = [{ merchantId: 'A', price: 900 }];
+    await productsUnderCut(store.id, 'T', 3, 100200);
     // Timed where the request is handed to the HTTP client, on the pacer's default clock
     // (performance.now), not where the in-process server happens to get round to it.
     const departures: number[] = [];
