@@ -15,7 +15,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { seedDemper } from '../support/demper-seed.js';
 import { seedKaspiHistory } from '../support/history-seed.js';
 import { seedPayouts } from '../support/payouts-seed.js';
-import { type JsonRow, readCsv, readJson, readNdjson, readXlsx } from '../support/read-export.js';
+import { type JsonRow, readBack, readJson, readXlsx } from '../support/read-export.js';
 
 const NOW = new Date('2026-11-21T06:00:00Z');
 
@@ -45,13 +45,6 @@ describe('mp export: datasets in every format', () => {
     });
     expect(result.file).toBe(path);
     return { path, rows: result.rows };
-  }
-
-  async function readBack(dataset: Dataset, format: Format, path: string): Promise<JsonRow[]> {
-    if (format === 'csv') return readCsv(dataset, path);
-    if (format === 'xlsx') return (await readXlsx(dataset, path)).rows;
-    if (format === 'json') return readJson(path);
-    return readNdjson(path);
   }
 
   async function rowsOf(name: string, filters: FilterInput = {}): Promise<JsonRow[]> {

@@ -16,7 +16,7 @@ import { maskName, maskPhone } from '../../src/kaspi-orders/mask.js';
 import { periodWindow, salesReport } from '../../src/kaspi-orders/sales.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import type { FakeKaspiShop } from '../support/fake-kaspi-shop.js';
-import { type JsonRow, readCsv, readJson, readNdjson, readXlsx } from '../support/read-export.js';
+import { readBack, readJson } from '../support/read-export.js';
 import { FIXTURE_NOW, fixture, loadFixture } from './fixture.js';
 
 describe('export datasets of Kaspi shop orders', () => {
@@ -46,12 +46,6 @@ describe('export datasets of Kaspi shop orders', () => {
       pageSize,
     });
     return { path, rows: result.rows };
-  }
-  async function readBack(dataset: Dataset, format: Format, path: string): Promise<JsonRow[]> {
-    if (format === 'csv') return readCsv(dataset, path);
-    if (format === 'xlsx') return (await readXlsx(dataset, path)).rows;
-    if (format === 'json') return readJson(path);
-    return readNdjson(path);
   }
   const rowsOf = async (name: string, filters: FilterInput = {}) => readJson((await exportTo(findDataset(name), 'json', filters)).path);
 

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { normalizeDecimal } from '../../src/core/money.js';
 import type { Dataset, ExportColumn } from '../../src/export/dataset.js';
+import type { Format } from '../../src/export/writers/writer.js';
 
 export type JsonRow = Record<string, unknown>;
 
@@ -129,4 +130,12 @@ export function readNdjson(path: string): JsonRow[] {
     .slice(0, -1)
     .split('\n')
     .map((line) => JSON.parse(line));
+}
+
+/** An exported file read back as rows, whatever its format. */
+export async function readBack(dataset: Dataset, format: Format, path: string): Promise<JsonRow[]> {
+  if (format === 'csv') return readCsv(dataset, path);
+  if (format === 'xlsx') return (await readXlsx(dataset, path)).rows;
+  if (format === 'json') return readJson(path);
+  return readNdjson(path);
 }
