@@ -8,6 +8,8 @@ export interface Column<T> {
   align?: 'left' | 'right';
   /** Free text (names, descriptions): on a terminal too narrow for the table, cut with `…`. */
   shrink?: boolean;
+  /** On a terminal, never wider than this (cut with `…`), however wide the terminal. */
+  max?: number;
   /** Secondary: left out on a terminal too narrow for the table even with the free text cut. */
   optional?: boolean;
 }
@@ -70,7 +72,9 @@ export class Output {
     let shown = columns.map((_, i) => i);
     let widths: number[];
     for (;;) {
-      const natural = shown.map((i) => Math.max(displayWidth(header(columns[i]!)), ...all.map((line) => displayWidth(line[i] ?? ''))));
+      const natural = shown.map((i) =>
+        Math.min(columns[i]!.max ?? Number.POSITIVE_INFINITY, Math.max(displayWidth(header(columns[i]!)), ...all.map((line) => displayWidth(line[i] ?? '')))),
+      );
       const floors = shown.map((i, k) =>
         columns[i]!.shrink ? Math.min(natural[k]!, Math.max(MIN_SHRUNK, displayWidth(header(columns[i]!)))) : Number.POSITIVE_INFINITY,
       );

@@ -58,6 +58,12 @@ describe('Output', () => {
     for (const line of forty) expect(displayWidth(line), line).toBeLessThanOrEqual(40);
     // Too narrow even for that: the table is as narrow as it can be (the terminal wraps it).
     expect(table(20)[1]).toBe('113137790  Смартфон Ap…  378 990 ₸');
+    // A column's own cap holds however wide the terminal is.
+    const capped = sink(true);
+    capped.stream.columns = 200;
+    new Output({ stream: capped.stream, env: { NO_COLOR: '1' } }).list(long, [{ key: 'id' }, { key: 'name', shrink: true, max: 20 }]);
+    expect(capped.chunks[1]).toBe('113137790  Смартфон Apple iPho…\n');
+    expect(capped.chunks[2]).toBe('100412340  Отвертка Bosch GO 2\n');
     // The same rows piped: every column, every character.
     const piped = sink(false);
     new Output({ stream: piped.stream, env: {} }).list(long, cols);

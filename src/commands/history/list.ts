@@ -33,7 +33,7 @@ export async function historyList(ctx: Context, options: HistoryListOptions): Pr
     [
       { key: 'kaspi_id', header: 'id' },
       { key: 'city_id', header: 'city', get: (r) => (tty ? cityName(r.city_id) : r.city_id), optional: true },
-      { key: 'name', get: (r) => (tty && r.name.length > 48 ? `${r.name.slice(0, 47)}…` : r.name), shrink: true },
+      { key: 'name', shrink: true, max: 48 },
       { key: 'last_checked_at', header: 'last check', get: (r) => timeCell(ctx, r.last_checked_at) },
       { key: 'min_price', header: 'min', get: (r) => tengeCell(ctx, r.min_price), align: 'right' },
       { key: 'max_price', header: 'max', get: (r) => tengeCell(ctx, r.max_price), align: 'right' },

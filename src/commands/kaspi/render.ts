@@ -12,7 +12,7 @@ export function renderScrapeResults(ctx: Context, rows: readonly ScrapeSummary[]
       { key: 'id' },
       // On a terminal: the city's name and tenge with thousands separators; piped: ids and plain decimals.
       { key: 'city', get: (r) => (ctx.out.isTTY && r.city ? cityName(r.city) : r.city) },
-      { key: 'name', get: (r) => truncate(r.name ?? '', ctx.out.isTTY ? 40 : Infinity), shrink: true },
+      { key: 'name', get: (r) => r.name ?? '', shrink: true, max: 40 },
       { key: 'min', align: 'right', get: (r) => tengeCell(ctx, r.minPrice ?? null) },
       { key: 'max', align: 'right', get: (r) => tengeCell(ctx, r.maxPrice ?? null) },
       { key: 'sellers', align: 'right' },
@@ -28,8 +28,4 @@ export function renderScrapeResults(ctx: Context, rows: readonly ScrapeSummary[]
     const failedText = failed.length ? `, ${failed.length} failed (${countBy(failed.map((f) => f.code ?? 'ERROR'))})` : '';
     ctx.log.info(`Scraped ${rows.length} product(s): ${ok.length} ok${failedText}. Exported to ${exportDir}/`, { ok: ok.length, failed: failed.length });
   }
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
