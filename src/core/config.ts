@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { UserError } from './errors.js';
+import { duration, MAX_TIMER_MS } from './validate.js';
 
 /** Options every command accepts (set on the root program). */
 export interface GlobalOptions {
@@ -45,16 +46,12 @@ export function defaultHome(env: NodeJS.ProcessEnv = process.env): string {
   return xdg ? join(xdg, 'mp') : join(homedir(), '.local', 'share', 'mp');
 }
 
-/** Parses a duration such as `30s`, `500ms`, `2m` or a bare number of seconds into milliseconds. */
-export function parseDurationMs(text: string, what: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) {
-    throw new UserError('BAD_DURATION', `${what} must be a duration like 30s, 500ms or 2m, got "${text}"`);
-  }
-  const n = Number(match[1]);
-  const unit = match[2] ?? 's';
-  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
-  return Math.round(n * factor);
+/**
+ * Parses a duration such as `30s`, `500ms`, `2m` or a bare number of seconds into milliseconds,
+ * at most `max` (default: the longest a timer can wait, ~24 days). A usage error names `what`.
+ */
+export function parseDurationMs(text: string, what: string, max = MAX_TIMER_MS): number {
+  return duration(text, what, { max, code: 'BAD_DURATION' });
 }
 
 export function resolveConfig(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Config {

@@ -1,4 +1,4 @@
-import { UsageError } from './errors.js';
+import { InputError, parseWallClock, YEARS } from './validate.js';
 
 /** Time zones at the edges: WB speaks Moscow time, Kaspi Almaty time. Everything inside is UTC. */
 export const MOSCOW = 'Europe/Moscow';
@@ -81,20 +81,17 @@ export function zonedDate(date: Date, tz: string): string {
 
 /**
  * Parses a timestamp that a marketplace sent: with an offset or `Z` it is taken as is; without one
- * it is wall-clock time in `tz` (WB sends Moscow time without an offset).
+ * it is wall-clock time in `tz` (WB sends Moscow time without an offset). Strict: an impossible
+ * date or time (`2026-13-45`, `25:00`) throws instead of rolling over.
  */
 export function parseZonedTimestamp(text: string, tz: string): Date {
-  const trimmed = text.trim();
-  if (/(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed)) {
-    const d = new Date(trimmed);
-    if (Number.isNaN(d.getTime())) throw new Error(`invalid timestamp "${text}"`);
-    return d;
+  const w = parseWallClock(text);
+  if (!w) throw new Error(`invalid timestamp "${text}"`);
+  if (w.offsetMinutes !== undefined) {
+    return new Date(Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.millisecond) - w.offsetMinutes * 60_000);
   }
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?$/.exec(trimmed);
-  if (!m) throw new Error(`invalid timestamp "${text}"`);
-  const base = fromZoned({ year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +(m[4] ?? 0), minute: +(m[5] ?? 0), second: +(m[6] ?? 0) }, tz);
-  const ms = m[7] ? Number(`0.${m[7]}`) * 1000 : 0;
-  return new Date(base.getTime() + Math.round(ms));
+  const base = fromZoned({ year: w.year, month: w.month, day: w.day, hour: w.hour, minute: w.minute, second: w.second }, tz);
+  return new Date(base.getTime() + w.millisecond);
 }
 
 /** Formats an instant as `YYYY-MM-DD HH:mm` wall-clock time in a zone. */
@@ -104,21 +101,29 @@ export function formatZoned(date: Date, tz: string): string {
   return `${p.year}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}`;
 }
 
+/** The oldest `--since` age accepted: older is a typo (and 99999999d would overflow a date). */
+export const MAX_SINCE_MS = 20 * 365 * 86_400_000;
+
 /**
- * Parses `--since`: a relative age (`90m`, `12h`, `7d`, `2w`) back from now, or a date
- * (`2026-11-01`, midnight in `tz`) or an ISO timestamp.
+ * Parses `--since`: a relative age (`90m`, `12h`, `7d`, `2w`, at most 20 years) back from now, or a
+ * date (`2026-11-01`, midnight in `tz`) or an ISO timestamp, strictly (`2026-13-45` is a usage
+ * error, not 2027-02-14) and between 1970 and 2100.
  */
-export function parseSince(text: string, now: Date, tz = 'UTC'): Date {
+export function parseSince(text: string, now: Date, tz = 'UTC', label = '--since'): Date {
+  const reason = 'must be an age like 7d, 12h, 2w or a date like 2026-11-01';
   const rel = /^(\d+)\s*(m|min|h|d|w)$/i.exec(text.trim());
   if (rel) {
-    const n = Number(rel[1]);
     const unit = rel[2]!.toLowerCase();
-    const ms = unit.startsWith('m') ? 60_000 : unit === 'h' ? 3_600_000 : unit === 'd' ? 86_400_000 : 7 * 86_400_000;
-    return new Date(now.getTime() - n * ms);
+    const ms = Number(rel[1]) * (unit.startsWith('m') ? 60_000 : unit === 'h' ? 3_600_000 : unit === 'd' ? 86_400_000 : 7 * 86_400_000);
+    if (ms > MAX_SINCE_MS) throw new InputError(label, `must be at most ${MAX_SINCE_MS / 86_400_000}d back`, { value: text, code: 'BAD_SINCE' });
+    return new Date(now.getTime() - ms);
   }
-  try {
-    return parseZonedTimestamp(text, tz);
-  } catch {
-    throw new UsageError('BAD_SINCE', `--since must be an age like 7d, 12h, 2w or a date like 2026-11-01, got "${text}"`);
+  const w = parseWallClock(text);
+  if (!w) {
+    if (/^\d{4}-\d{2}-\d{2}/.test(text.trim())) throw new InputError(label, 'is not a date on the calendar', { value: text, code: 'BAD_SINCE' });
+    throw new InputError(label, reason, { value: text, code: 'BAD_SINCE' });
   }
+  if (w.year < YEARS.min || w.year > YEARS.max)
+    throw new InputError(label, `must be a date between ${YEARS.min} and ${YEARS.max}`, { value: text, code: 'BAD_SINCE' });
+  return parseZonedTimestamp(text, tz);
 }

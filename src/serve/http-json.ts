@@ -17,6 +17,9 @@ export class HttpProblem extends Error {
 
 /** HTTP status for each domain error code the services throw. */
 const STATUS_BY_CODE: Record<string, number> = {
+  // src/core/validate.ts InputError: a refused field (details.fields names it).
+  BAD_INPUT: 400,
+  BAD_SINCE: 400,
   PAYOUT_INVALID: 422,
   PAYOUT_BAD_QUERY: 400,
   PAYOUT_NOT_FOUND: 404,
