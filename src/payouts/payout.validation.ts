@@ -2,6 +2,7 @@
 // normalised values out. The same limits are CHECK constraints in sql/0004_payouts.sql.
 import { createHash } from 'node:crypto';
 import { fromMinor, toMinor } from '../core/money.js';
+import { forbiddenCharacter } from '../core/validate.js';
 
 export const CURRENCIES = ['RUB', 'USD', 'EUR'] as const;
 export type Currency = (typeof CURRENCIES)[number];
@@ -29,14 +30,8 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldEr
 
 const AMOUNT = /^\d{1,13}(\.\d+)?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Control characters other than tab and newline. */
-const CONTROL = {
-  test: (text: string) =>
-    [...text].some((c) => {
-      const code = c.charCodeAt(0);
-      return (code < 32 && code !== 9 && code !== 10) || code === 127;
-    }),
-};
+/** Control characters (NUL included) and lone surrogates: the rules of src/core/validate.ts. */
+const CONTROL = { test: (text: string) => forbiddenCharacter(text) !== undefined };
 
 /** Validates an amount: a plain decimal (string, or a JSON number), 0.01 … 1,000,000,000,000, ≤ 2 places. */
 export function checkAmount(value: unknown): { value?: string; error?: string } {
@@ -81,12 +76,17 @@ export function checkRecipient(value: unknown): { value?: string; error?: string
   return { value: text };
 }
 
-/** Comments count characters (code points), as SQL char_length does; empty means none. */
+/**
+ * Comments count characters (code points), as SQL char_length does; empty means none. Line breaks
+ * and tabs are allowed; NUL and other control characters are not (PostgreSQL cannot store a NUL).
+ */
 export function checkComment(value: unknown): { value?: string | null; error?: string } {
   if (value === undefined || value === null || value === '') return { value: null };
   if (typeof value !== 'string') return { error: 'must be a string' };
   const length = [...value].length;
   if (length > MAX_COMMENT) return { error: `must be at most ${MAX_COMMENT} characters (got ${length})` };
+  const bad = forbiddenCharacter(value, true);
+  if (bad) return { error: `must not contain ${bad}` };
   return { value };
 }
 

@@ -2,6 +2,7 @@
 // and the REST API; both get the same errors (codes map to exit codes and HTTP statuses).
 import type { Kysely } from 'kysely';
 import { UsageError, UserError } from '../core/errors.js';
+import { fromMinor, toMinor } from '../core/money.js';
 import type { Database } from '../db/schema.js';
 import type { PayoutInserter } from './insert-batcher.js';
 import {
@@ -47,7 +48,8 @@ export interface PublicEvent {
 export function presentPayout(row: repo.PayoutRow): PublicPayout {
   return {
     id: row.id,
-    amount: row.amount,
+    // Two places whoever wrote the row (the column refuses more, and SQL writers may give fewer).
+    amount: fromMinor(toMinor(row.amount, 2), 2),
     currency: row.currency,
     recipient: maskRecipient(row.recipient),
     comment: row.comment,
@@ -156,9 +158,13 @@ function encodeCursor(seq: string): string {
   return Buffer.from(`s:${seq}`).toString('base64url');
 }
 
+/** The largest `seq` (a PostgreSQL bigint): a cursor beyond it was not made by this API. */
+const MAX_SEQ = 9_223_372_036_854_775_807n;
+
 function decodeCursor(cursor: string): string | undefined {
   const m = /^s:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  return m?.[1];
+  // 19 digits can overflow a bigint (the query then failed with a 500): such a cursor is a bad query.
+  return m && BigInt(m[1]!) <= MAX_SEQ ? m[1] : undefined;
 }
 
 /** Changes amount, recipient or comment of a NEW payout; PAYOUT_NOT_EDITABLE once it is not NEW. */

@@ -22,6 +22,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   BAD_SINCE: 400,
   PAYOUT_INVALID: 422,
   PAYOUT_BAD_QUERY: 400,
+  // A row the database refused in a batched insert (its neighbours were written).
+  PAYOUT_REJECTED: 400,
   PAYOUT_NOT_FOUND: 404,
   PAYOUT_NOT_EDITABLE: 409,
   PAYOUT_NOT_CANCELLABLE: 409,

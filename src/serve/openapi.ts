@@ -70,7 +70,7 @@ export function openApiDocument(): Record<string, unknown> {
           responses: {
             '201': json('Created (status NEW)', { $ref: '#/components/schemas/Payout' }, { Location: { schema: { type: 'string' } } }),
             '200': json('Replayed: the payout created earlier with this Idempotency-Key and body', { $ref: '#/components/schemas/Payout' }),
-            '400': error('The body is not a JSON object'),
+            '400': error('The body is not a JSON object, or the database refused a field (PAYOUT_REJECTED, see error.fields)'),
             '409': error('The Idempotency-Key was used with a different body, or by a payout since deleted'),
             '413': error('The body is larger than the limit (64 KiB)'),
             '415': error('The body is not application/json'),
