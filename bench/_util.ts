@@ -1,4 +1,4 @@
-// Shared helpers for the benchmarks in bench/ (one line per figure on stdout).
+// Shared helpers for the benchmarks in bench/ (one line per figure on stdout, or one JSON object with --json).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -20,10 +20,47 @@ export function timeCommand(command: string, args: string[], env: NodeJS.Process
   return ms;
 }
 
-/** Prints one figure: `name: value unit`. */
-export function figure(name: string, value: number | string, unit = ''): void {
+/**
+ * `--json` anywhere among a bench's arguments: figures are not printed one a line but collected, and
+ * finish() prints them as one JSON object (stdout holds nothing else), so they can be tracked.
+ */
+export const jsonMode = process.argv.slice(2).includes('--json');
+
+/** The bench's own arguments (after the script), without `--json`. */
+export const benchArgs: readonly string[] = process.argv.slice(2).filter((a) => a !== '--json');
+
+const collected: Record<string, unknown> = {};
+
+/** Numbers in the JSON object: at most 3 decimals. */
+function jsonValue(value: number | string): number | string {
+  return typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value;
+}
+
+/**
+ * Prints one figure, `name: value unit`; with --json it is kept under `key` instead, a dotted path
+ * (`postgres.products_per_s`) for nested objects.
+ */
+export function figure(key: string, name: string, value: number | string, unit = ''): void {
+  if (jsonMode) {
+    const path = key.split('.');
+    let into = collected;
+    for (const part of path.slice(0, -1)) into = (into[part] ??= {}) as Record<string, unknown>;
+    into[path.at(-1)!] = jsonValue(value);
+    return;
+  }
   const text = typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toFixed(2)) : value;
   process.stdout.write(`${name}: ${text}${unit ? ` ${unit}` : ''}\n`);
+}
+
+/**
+ * Ends a bench's output: with --json, the collected figures as one JSON object, with the machine's
+ * load average (1, 5, 15 min) and CPU count at the end unless the bench recorded its own.
+ */
+export function finish(): void {
+  if (!jsonMode) return;
+  collected.load_average ??= loadavg().map((l) => Math.round(l * 100) / 100);
+  collected.cpus ??= cpus().length;
+  process.stdout.write(`${JSON.stringify(collected)}\n`);
 }
 
 /** Peak resident set size of this process so far, in MB (Linux: VmHWM). */
@@ -106,10 +143,11 @@ export function sampleBackendsCpu(db: Kysely<any>, datname: string, everyMs: num
   return sampleCpu(() => backendPids(db, datname), everyMs, from);
 }
 
-/** Prints the 1-minute load average: `load average (1 min)[ when]: value[ on N CPUs]`. */
+/** Prints the 1-minute load average: `load average (1 min)[ when]: value[ on N CPUs]` (JSON: `load_average_1m[_when]`). */
 export function figureLoadAverage(options: { when?: string; value?: number; cpus?: boolean } = {}): void {
   const name = `load average (1 min)${options.when ? ` ${options.when}` : ''}`;
-  figure(name, options.value ?? loadavg()[0]!, options.cpus ? `on ${cpus().length} CPUs` : '');
+  const key = `load_average_1m${options.when ? `_${options.when.replace(/\W+/g, '_')}` : ''}`;
+  figure(key, name, options.value ?? loadavg()[0]!, options.cpus ? `on ${cpus().length} CPUs` : '');
 }
 
 /** bin/mp.js of this checkout (the benches run from dist/bench/). */

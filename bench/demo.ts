@@ -1,4 +1,4 @@
-// `npm run bench -- demo`: one `mp demo` as a user runs it (a subprocess, piped), against the issue's
+// `npm run bench -- demo [--json]`: one `mp demo` as a user runs it (a subprocess, piped), against the issue's
 // limit of two minutes: wall time, the CPU time it used (user + system of mp and its children,
 // which is what an idle machine would need), peak RSS, and the load average around it.
 import { spawn } from 'node:child_process';
@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { figure } from './_util.js';
+import { figure, finish } from './_util.js';
 
 const mp = fileURLToPath(new URL('../../bin/mp.js', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'mp-bench-demo-'));
@@ -42,7 +42,9 @@ if (code !== 0) {
   process.stderr.write(stderr);
   throw new Error(`mp demo exited with ${code}`);
 }
-figure('mp demo wall time', wallS, 's (limit 120)');
-figure('mp demo CPU time (user+sys)', cpuTicks / ticksPerSecond, 's');
-figure('mp demo peak RSS', peakKb / 1024, 'MB');
-figure('load average (1 min) before / after', `${loadBefore.toFixed(2)} / ${loadavg()[0]!.toFixed(2)}`);
+figure('seconds', 'mp demo wall time', wallS, 's (limit 120)');
+figure('cpu_s', 'mp demo CPU time (user+sys)', cpuTicks / ticksPerSecond, 's');
+figure('peak_rss_mb', 'mp demo peak RSS', peakKb / 1024, 'MB');
+figure('load_average_1m_before', 'load average (1 min) before', loadBefore);
+figure('load_average_1m_after', 'load average (1 min) after', loadavg()[0]!);
+finish();

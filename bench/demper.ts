@@ -1,4 +1,4 @@
-// `npm run bench -- demper [products]`: `mp --json demper plan --rate 0` for 10,000 products on
+// `npm run bench -- demper [products] [--json]`: `mp --json demper plan --rate 0` for 10,000 products on
 // PostgreSQL against the fake offers server (in this process, no rate limit); prints wall time,
 // products/s, the child's peak RSS and the reasons. Target: ≤ 30 s. On a shared machine the wall time
 // follows the load: the CPU time of mp, of its PostgreSQL backends and of the fake server (this
@@ -14,9 +14,9 @@ import { sql } from 'kysely';
 import { openPostgres } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { type FakeRawOffer, startFakeKaspiMc } from '../test/support/fake-kaspi-mc.js';
-import { adminUrl, figure, figureLoadAverage, sampleBackendsCpu, withDatabase } from './_util.js';
+import { adminUrl, benchArgs, figure, figureLoadAverage, finish, jsonMode, sampleBackendsCpu, withDatabase } from './_util.js';
 
-const PRODUCTS = Number(process.argv[2] ?? 10_000);
+const PRODUCTS = Number(benchArgs[0] ?? 10_000);
 const dbName = 'mp_bench_demper';
 const mp = fileURLToPath(new URL('../../bin/mp.js', import.meta.url));
 
@@ -94,21 +94,23 @@ try {
   const records = JSON.parse(stdout) as { reason: string }[];
   const reasons = new Map<string, number>();
   for (const r of records) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
-  figure('products planned', records.length);
-  figure('offer requests', fake.requestsTo('/yml/offer-view/offers/:id').length);
-  figure('plan wall time', seconds, 's (target ≤ 30)');
-  figure('products/s', records.length / seconds);
-  figure('mp CPU time', childCpu / 1000, 's');
-  figure('PostgreSQL backends CPU time', backendsCpu, 's');
-  figure('fake offers server CPU time', (serverCpu.user + serverCpu.system) / 1e6, 's');
+  figure('products', 'products planned', records.length);
+  figure('offer_requests', 'offer requests', fake.requestsTo('/yml/offer-view/offers/:id').length);
+  figure('seconds', 'plan wall time', seconds, 's (target ≤ 30)');
+  figure('products_per_s', 'products/s', records.length / seconds);
+  figure('mp_cpu_s', 'mp CPU time', childCpu / 1000, 's');
+  figure('postgres_cpu_s', 'PostgreSQL backends CPU time', backendsCpu, 's');
+  figure('fake_cpu_s', 'fake offers server CPU time', (serverCpu.user + serverCpu.system) / 1e6, 's');
   figureLoadAverage({ when: 'at start', value: load });
-  figure('mp peak RSS', peak, 'MB');
-  figure('reasons', [...reasons].map(([r, n]) => `${r} ${n}`).join(', '));
+  figure('peak_rss_mb', 'mp peak RSS', peak, 'MB');
+  if (jsonMode) for (const [r, n] of reasons) figure(`reasons.${r}`, r, n);
+  else figure('reasons', 'reasons', [...reasons].map(([r, n]) => `${r} ${n}`).join(', '));
 } finally {
   await monitor.close();
   await fake.stop();
   rmSync(home, { recursive: true, force: true });
 }
+finish();
 
 /** CPU time (ms) of this process's children that have exited and been waited for (Linux /proc). */
 function reapedChildrenCpuMs(): number {

@@ -1,4 +1,4 @@
-// `npm run bench -- export [rows] [csv|xlsx]`: 1,000,000 Kaspi offer-history rows (inserted with
+// `npm run bench -- export [rows] [csv|xlsx] [--json]`: 1,000,000 Kaspi offer-history rows (inserted with
 // generate_series) on PostgreSQL exported by `node bin/mp.js export kaspi-offer-history` to CSV and
 // to XLSX, each in its own process; prints wall time, rows/s, file size and the child's peak RSS
 // (VmHWM polled from /proc). Targets: CSV ≤ 15 s, XLSX ≤ 90 s, peak RSS ≤ 250 MB each.
@@ -12,14 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { openPostgres } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { adminUrl, figure, figureLoadAverage, sampleBackendsCpu, withDatabase } from './_util.js';
+import { adminUrl, benchArgs, figure, figureLoadAverage, finish, sampleBackendsCpu, withDatabase } from './_util.js';
 
 /** `[rows] [csv|xlsx]`, or the format alone (`export csv`): a format is never taken for the row count. */
-const formatFirst = process.argv[2] === 'csv' || process.argv[2] === 'xlsx';
-const ROWS = Number((formatFirst ? undefined : process.argv[2]) ?? 1_000_000);
-if (!Number.isInteger(ROWS) || ROWS < 1) throw new Error(`rows must be a positive integer, got ${process.argv[2]}`);
+const formatFirst = benchArgs[0] === 'csv' || benchArgs[0] === 'xlsx';
+const ROWS = Number((formatFirst ? undefined : benchArgs[0]) ?? 1_000_000);
+if (!Number.isInteger(ROWS) || ROWS < 1) throw new Error(`rows must be a positive integer, got ${benchArgs[0]}`);
 /** Only one format when named (both by default). */
-const ONLY = formatFirst ? process.argv[2] : process.argv[3];
+const ONLY = formatFirst ? benchArgs[0] : benchArgs[1];
 if (ONLY !== undefined && ONLY !== 'csv' && ONLY !== 'xlsx') throw new Error(`format must be csv or xlsx, got ${ONLY}`);
 const PRODUCTS = 1000;
 const OFFERS_PER_PRODUCT = 20;
@@ -58,7 +58,7 @@ async function prepare(): Promise<string> {
       from generate_series(1, ${ROWS}) g
       join kaspi_offers o on o.id = 1 + (g % ${PRODUCTS * OFFERS_PER_PRODUCT})`.execute(handle.db);
     await sql`analyze`.execute(handle.db);
-    figure('insert offer history', (Date.now() - started) / 1000, 's');
+    figure('insert_seconds', 'insert offer history', (Date.now() - started) / 1000, 's');
     return url;
   } finally {
     await handle.close();
@@ -132,19 +132,20 @@ try {
       throw new Error(`mp export --format ${format} exited with ${run.code}`);
     }
     const s = run.ms / 1000;
-    figure(`${format} rows`, ROWS);
-    figure(`${format} wall time`, s, `s (target ≤ ${limitS} s)`);
-    figure(`${format} rows/s`, Math.round(ROWS / s));
-    if (run.cpuS !== undefined) figure(`${format} mp CPU time`, run.cpuS, 's (user + system; the rest is waiting for PostgreSQL or the CPU)');
+    figure(`${format}.rows`, `${format} rows`, ROWS);
+    figure(`${format}.seconds`, `${format} wall time`, s, `s (target ≤ ${limitS} s)`);
+    figure(`${format}.rows_per_s`, `${format} rows/s`, Math.round(ROWS / s));
+    if (run.cpuS !== undefined)
+      figure(`${format}.mp_cpu_s`, `${format} mp CPU time`, run.cpuS, 's (user + system; the rest is waiting for PostgreSQL or the CPU)');
     // mp and its backend work side by side (the next page is fetched while one is written): on
     // two idle cores the wall time is about the larger of the two.
-    figure(`${format} PostgreSQL CPU time`, pgCpu, "s (mp's backends, sampled every 100 ms)");
-    figure(`${format} file size`, statSync(out).size / 1024 / 1024, 'MB');
-    figure(`${format} peak RSS`, run.peakMb, 'MB (target ≤ 250 MB)');
+    figure(`${format}.postgres_cpu_s`, `${format} PostgreSQL CPU time`, pgCpu, "s (mp's backends, sampled every 100 ms)");
+    figure(`${format}.file_mb`, `${format} file size`, statSync(out).size / 1024 / 1024, 'MB');
+    figure(`${format}.peak_rss_mb`, `${format} peak RSS`, run.peakMb, 'MB (target ≤ 250 MB)');
     if (format === 'csv') {
       // Every row is there: header + one CRLF-terminated line per row.
       const lines = readFileSync(out, 'latin1').split('\r\n').length - 2;
-      figure('csv data lines', lines);
+      figure('csv.data_lines', 'csv data lines', lines);
       if (lines !== ROWS) failed = true;
     }
     if (s > limitS || run.peakMb > 250) failed = true;
@@ -153,5 +154,6 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-figure('result', failed ? 'FAIL' : 'ok');
+figure('result', 'result', failed ? 'FAIL' : 'ok');
+finish();
 process.exitCode = failed ? 1 : 0;

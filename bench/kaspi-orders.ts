@@ -1,4 +1,4 @@
-// `npm run bench -- kaspi-orders [orders=50000] [entries=2]`: `mp kaspi orders sync` of a fresh store
+// `npm run bench -- kaspi-orders [orders=50000] [entries=2] [--json]`: `mp kaspi orders sync` of a fresh store
 // from the fake Kaspi Shop API (its own process) into PostgreSQL (BENCH_DATABASE_URL or
 // TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test; a throwaway database is
 // created). 50,000 orders over 28 days: 3 windows of ≤ 14 days × 6 states × pages of 100, and one
@@ -9,10 +9,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { openPostgres } from '../src/db/connect.js';
-import { adminUrl, cpuSeconds, figure, figureLoadAverage, runMp, sampleBackendsCpu, withDatabase } from './_util.js';
+import { adminUrl, benchArgs, cpuSeconds, figure, figureLoadAverage, finish, runMp, sampleBackendsCpu, withDatabase } from './_util.js';
 
-const orders = Number(process.argv[2] ?? 50_000);
-const entries = Number(process.argv[3] ?? 2);
+const orders = Number(benchArgs[0] ?? 50_000);
+const entries = Number(benchArgs[1] ?? 2);
 const fakeScript = fileURLToPath(new URL('./_kaspi-shop-fake.js', import.meta.url));
 
 const fake = spawn(process.execPath, [fakeScript, String(orders), String(entries)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -45,22 +45,23 @@ try {
     if (Number(row.orders) !== orders || Number(row.entries) !== orders * entries) {
       throw new Error(`expected ${orders} orders and ${orders * entries} entries, the database holds ${row.orders} and ${row.entries}`);
     }
-    figure('orders synced (in the database)', Number(row.orders));
-    figure('entries synced (in the database)', Number(row.entries));
+    figure('orders', 'orders synced (in the database)', Number(row.orders));
+    figure('entries', 'entries synced (in the database)', Number(row.entries));
   } finally {
     await db.close();
   }
-  figure('windows (≤ 14 days)', summary.windows);
-  figure('entry requests', summary.entries_read);
-  figure('mp kaspi orders sync wall time', run.ms / 1000, 's (target ≤ 30)');
-  figure('mp kaspi orders sync peak RSS', run.peakMb, 'MB');
+  figure('windows', 'windows (≤ 14 days)', summary.windows);
+  figure('entry_requests', 'entry requests', summary.entries_read);
+  figure('seconds', 'mp kaspi orders sync wall time', run.ms / 1000, 's (target ≤ 30)');
+  figure('peak_rss_mb', 'mp kaspi orders sync peak RSS', run.peakMb, 'MB');
   // The wall time includes the fake server and PostgreSQL; on a shared machine read it with these.
-  figure('mp kaspi orders sync CPU time (mp process, user+system)', run.cpu, 's');
-  figure("PostgreSQL CPU time (mp's backends, sampled every 100 ms)", pgCpu, 's');
-  figure('fake Shop API CPU time (its own process)', fakeCpu, 's');
+  figure('mp_cpu_s', 'mp kaspi orders sync CPU time (mp process, user+system)', run.cpu, 's');
+  figure('postgres_cpu_s', "PostgreSQL CPU time (mp's backends, sampled every 100 ms)", pgCpu, 's');
+  figure('fake_cpu_s', 'fake Shop API CPU time (its own process)', fakeCpu, 's');
   figureLoadAverage({ when: 'at the end', cpus: true });
 } finally {
   fake.kill('SIGTERM');
   await sql.raw(`drop database if exists ${name} with (force)`).execute(admin.db);
   await admin.close();
 }
+finish();

@@ -1,4 +1,4 @@
-// `npm run bench -- notify [notifications=10000] [rate=1000] [chats=2000]`: on PostgreSQL
+// `npm run bench -- notify [notifications=10000] [rate=1000] [chats=2000] [--json]`: on PostgreSQL
 // (BENCH_DATABASE_URL or TEST_DATABASE_URL; a throwaway database is created), `notifications`
 // pending Telegram notifications spread over `chats` chats are delivered to the fake Telegram
 // server at `rate` messages/s (1 per second per chat): achieved rate, duplicates (must be 0), and
@@ -11,11 +11,11 @@ import { deliverPending } from '../src/notify/deliver.service.js';
 import { Pacer } from '../src/notify/pacer.js';
 import { TelegramClient } from '../src/notify/telegram/telegram-client.js';
 import { startFakeTelegram } from '../test/support/fake-telegram.js';
-import { figure, peakRssMb } from './_util.js';
+import { benchArgs, figure, finish, peakRssMb } from './_util.js';
 
-const N = Number(process.argv[2] ?? 10_000);
-const RATE = Number(process.argv[3] ?? 1000);
-const CHATS = Number(process.argv[4] ?? 2000);
+const N = Number(benchArgs[0] ?? 10_000);
+const RATE = Number(benchArgs[1] ?? 1000);
+const CHATS = Number(benchArgs[2] ?? 2000);
 const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const name = `mp_bench_notify_${randomBytes(3).toString('hex')}`;
 const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
@@ -62,19 +62,15 @@ try {
   const used = process.cpuUsage(cpu);
   const cpuSeconds = (used.user + used.system) / 1e6;
   const unique = new Set(tg.sent.map((m) => `${m.chatId}|${m.text}`)).size;
-  figure('notify.sent', stats.sent);
-  figure('notify.seconds', seconds, 's');
-  figure('notify.rate', N / seconds, `msg/s (configured ${RATE})`);
-  figure('notify.duplicates', tg.sent.length - unique);
-  figure('notify.peak_rss', peakRssMb(), 'MB');
+  figure('sent', 'notify.sent', stats.sent);
+  figure('seconds', 'notify.seconds', seconds, 's');
+  figure('msg_per_s', 'notify.rate', N / seconds, `msg/s (configured ${RATE})`);
+  figure('duplicates', 'notify.duplicates', tg.sent.length - unique);
+  figure('peak_rss_mb', 'notify.peak_rss', peakRssMb(), 'MB');
   // This process (delivery and the fake Telegram server); PostgreSQL's own CPU is not included.
-  figure('notify.cpu', cpuSeconds, `s CPU (${((cpuSeconds / N) * 1000).toFixed(2)} ms per message, delivery + fake server)`);
-  figure(
-    'notify.load_average',
-    loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' '),
-  );
+  figure('cpu_ms_per_message', 'notify.cpu_per_message', (cpuSeconds / N) * 1000, 'ms (delivery + fake server)');
+  figure('cpu_s', 'notify.cpu', cpuSeconds, 's CPU (delivery + fake server)');
+  figure('load_average_1m_after_delivery', 'notify.load_average (1 min)', loadavg()[0]!);
 
   tg.sent.length = 0;
   await seed(handle.db, 100, 100, 2_000_000);
@@ -86,7 +82,7 @@ try {
   });
   seconds = (Date.now() - t) / 1000;
   const times = tg.sent.map((m) => m.at).sort((a, b) => a - b);
-  figure('notify.default_pace', (times.length - 1) / ((times.at(-1)! - times[0]!) / 1000), 'msg/s (configured 25)');
+  figure('default_pace_msg_per_s', 'notify.default_pace', (times.length - 1) / ((times.at(-1)! - times[0]!) / 1000), 'msg/s (configured 25)');
 } finally {
   await client.close();
   await tg.stop();
@@ -94,3 +90,4 @@ try {
   await sql.raw(`drop database if exists ${name} with (force)`).execute(admin.db);
   await admin.close();
 }
+finish();

@@ -1,4 +1,4 @@
-// `npm run bench -- payouts [payouts=50000] [serveSeconds=5] [parts=workers,recovery,serve]`: on PostgreSQL (BENCH_DATABASE_URL or
+// `npm run bench -- payouts [payouts=50000] [serveSeconds=5] [parts=workers,recovery,serve] [--json]`: on PostgreSQL (BENCH_DATABASE_URL or
 // TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test; a throwaway database is created):
 //  1. 4 `mp payouts process --once` processes, simulated gateway at zero latency: payouts/s, every
 //     payout with its events, each completed exactly once (target ≥ 10,000/s);
@@ -12,12 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { Pool } from 'undici';
 import { openDatabase, openPostgres } from '../src/db/connect.js';
-import { adminUrl, backendPids, figure, processCpuMs, sampleBackendsCpu, sampleCpu, withDatabase } from './_util.js';
+import { adminUrl, backendPids, benchArgs, figure, finish, processCpuMs, sampleBackendsCpu, sampleCpu, withDatabase } from './_util.js';
 
-const N = Number(process.argv[2] ?? 50_000);
-const SERVE_SECONDS = Number(process.argv[3] ?? 5);
+const N = Number(benchArgs[0] ?? 50_000);
+const SERVE_SECONDS = Number(benchArgs[1] ?? 5);
 /** Which parts to run: workers,recovery,serve (default all). */
-const PARTS = new Set((process.argv[4] ?? 'workers,recovery,serve').split(','));
+const PARTS = new Set((benchArgs[2] ?? 'workers,recovery,serve').split(','));
 const LEASE_S = 5;
 const BATCH = Number(process.env.BENCH_PAYOUTS_BATCH ?? 500);
 const bin = fileURLToPath(new URL('../../bin/mp.js', import.meta.url));
@@ -55,6 +55,7 @@ try {
   await sql.raw(`drop database if exists ${name} with (force)`).execute(admin.db);
   await admin.close();
 }
+finish();
 
 async function measureWorkers(): Promise<void> {
   await seed(N);
@@ -76,13 +77,19 @@ async function measureWorkers(): Promise<void> {
       (select max(at) from payout_events where to_status = 'COMPLETED') as last`.execute(db);
   const r = rows[0]!;
   const busyMs = r.last.getTime() - r.first.getTime();
-  figure('payouts processed', Number(r.completed));
-  figure('completed exactly once (events)', Number(r.once));
-  figure('payouts with attempts ≠ 1 (double claims)', Number(r.reattempted));
-  figure('4 workers, first claim → last completion', (N / busyMs) * 1000, 'payouts/s (target ≥ 10000)');
-  figure('4 workers, wall time incl. process start-up', (N / wallMs) * 1000, 'payouts/s');
-  figure('worker CPU per payout (workers + their PostgreSQL backends)', cpuSpent / N, `ms (2 idle cores ≈ ${Math.round(2000 / (cpuSpent / N))} payouts/s)`);
-  figure('worker CPU per payout, split', `workers ${((workersSpent / N) * 1000).toFixed(0)} µs / PostgreSQL ${((backendsSpent / N) * 1000).toFixed(0)} µs`);
+  figure('workers.payouts', 'payouts processed', Number(r.completed));
+  figure('workers.completed_once', 'completed exactly once (events)', Number(r.once));
+  figure('workers.double_claims', 'payouts with attempts ≠ 1 (double claims)', Number(r.reattempted));
+  figure('workers.payouts_per_s', '4 workers, first claim → last completion', (N / busyMs) * 1000, 'payouts/s (target ≥ 10000)');
+  figure('workers.payouts_per_s_with_startup', '4 workers, wall time incl. process start-up', (N / wallMs) * 1000, 'payouts/s');
+  figure(
+    'workers.cpu_ms_per_payout',
+    'worker CPU per payout (workers + their PostgreSQL backends)',
+    cpuSpent / N,
+    `ms (2 idle cores ≈ ${Math.round(2000 / (cpuSpent / N))} payouts/s)`,
+  );
+  figure('workers.worker_cpu_us_per_payout', 'worker CPU per payout, workers', (workersSpent / N) * 1000, 'µs');
+  figure('workers.postgres_cpu_us_per_payout', 'worker CPU per payout, PostgreSQL', (backendsSpent / N) * 1000, 'µs');
 }
 
 async function measureRecovery(): Promise<void> {
@@ -115,8 +122,8 @@ async function measureRecovery(): Promise<void> {
   }
   rescuer.child.kill('SIGTERM');
   await rescuer.exited;
-  figure('payouts held by the killed worker', ids.length);
-  figure('SIGKILL → all its payouts completed by another worker', recoveredMs / 1000, `s (lease ${LEASE_S} s; target ≤ ${LEASE_S + 10} s)`);
+  figure('recovery.payouts_held', 'payouts held by the killed worker', ids.length);
+  figure('recovery.seconds', 'SIGKILL → all its payouts completed by another worker', recoveredMs / 1000, `s (lease ${LEASE_S} s; target ≤ ${LEASE_S + 10} s)`);
 }
 
 async function measureServe(): Promise<void> {
@@ -163,19 +170,22 @@ async function measureServe(): Promise<void> {
   await server.exited;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!;
-  figure('mp serve POST /api/payouts, 32 connections', latencies.length / elapsed, 'req/s (target ≥ 1000)');
-  figure('mp serve POST p50', pct(0.5), 'ms');
-  figure('mp serve POST p99', pct(0.99), 'ms (target ≤ 50)');
-  figure('mp serve non-201 answers', errors);
+  figure('serve.req_per_s', 'mp serve POST /api/payouts, 32 connections', latencies.length / elapsed, 'req/s (target ≥ 1000)');
+  figure('serve.p50_ms', 'mp serve POST p50', pct(0.5), 'ms');
+  figure('serve.p99_ms', 'mp serve POST p99', pct(0.99), 'ms (target ≤ 50)');
+  figure('serve.errors', 'mp serve non-201 answers', errors);
   figure(
+    'serve.cpu_ms_per_request',
     'mp serve CPU per request (server + PostgreSQL + client)',
     cpuSpent / latencies.length,
     `ms (2 idle cores ≈ ${Math.round(2000 / (cpuSpent / latencies.length))} req/s)`,
   );
-  const per = (ms: number) => (ms / latencies.length).toFixed(3);
-  figure('mp serve CPU per request, split', `server ${per(serverCpu)} / PostgreSQL ${per(backendsCpu)} / client ${per(clientCpu)}`, 'ms');
+  const per = (ms: number) => ms / latencies.length;
+  figure('serve.server_cpu_ms_per_request', 'mp serve CPU per request, server', per(serverCpu), 'ms');
+  figure('serve.postgres_cpu_ms_per_request', 'mp serve CPU per request, PostgreSQL', per(backendsCpu), 'ms');
+  figure('serve.client_cpu_ms_per_request', 'mp serve CPU per request, client', per(clientCpu), 'ms');
   const { rows: load } = await sql<{ n: string }>`select count(*) as n from payouts`.execute(db);
-  figure('mp serve payouts stored', Number(load[0]!.n));
+  figure('serve.payouts_stored', 'mp serve payouts stored', Number(load[0]!.n));
 }
 
 /** utime + stime of these processes, in ms (Linux /proc; processes that are gone count 0). */

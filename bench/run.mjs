@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run bench -- <name> [args]`: runs bench/<name>.ts (compiled to dist/bench/<name>.js by
-// `npm install` / `npm run build`), which prints one line per figure. `npm run bench` lists them.
+// `npm run bench -- <name> [args] [--json]`: runs bench/<name>.ts (compiled to dist/bench/<name>.js by
+// `npm install` / `npm run build`), which prints one line per figure, or with --json one JSON object
+// holding them all. `npm run bench` lists them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,7 @@ const available = readdirSync(new URL('.', import.meta.url))
   .sort();
 const [name, ...args] = process.argv.slice(2);
 if (!name || !available.includes(name)) {
-  process.stderr.write(`${name ? `no benchmark named "${name}". ` : ''}Run one of: ${available.map((n) => `npm run bench -- ${n}`).join(', ')}\n`);
+  process.stderr.write(`${name ? `no benchmark named "${name}". ` : ''}Run one of: ${available.map((n) => `npm run bench -- ${n}`).join(', ')} (add --json for one JSON object)\n`);
   process.exit(name ? 2 : 0);
 }
 const compiled = `${root}dist/bench/${name}.js`;

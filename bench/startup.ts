@@ -1,8 +1,8 @@
-// `npm run bench -- startup`: median wall time of `mp --help` against `node -e 0` (20 runs each).
+// `npm run bench -- startup [runs=20] [--json]`: median wall time of `mp --help` against `node -e 0` (20 runs each).
 import { fileURLToPath } from 'node:url';
-import { figure, median, timeCommand } from './_util.js';
+import { benchArgs, figure, finish, median, timeCommand } from './_util.js';
 
-const runs = Number(process.argv[2] ?? 20);
+const runs = Number(benchArgs[0] ?? 20);
 const mp = fileURLToPath(new URL('../../bin/mp.js', import.meta.url));
 const node = process.execPath;
 
@@ -18,6 +18,7 @@ for (let i = 0; i < runs; i++) {
 }
 const b = median(baseline);
 const h = median(help);
-figure('node -e 0 median', b, 'ms');
-figure('mp --help median', h, 'ms');
-figure('ratio', h / b, 'x (target ≤ 1.6)');
+figure('node_ms', 'node -e 0 median', b, 'ms');
+figure('mp_help_ms', 'mp --help median', h, 'ms');
+figure('ratio', 'ratio', h / b, 'x (target ≤ 1.6)');
+finish();

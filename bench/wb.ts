@@ -1,16 +1,16 @@
-// `npm run bench -- wb [orders=100000] [sales=50000]`: `mp wb sync` of a fresh cabinet from the fake
+// `npm run bench -- wb [orders=100000] [sales=50000] [--json]`: `mp wb sync` of a fresh cabinet from the fake
 // WB API (its own process) into PostgreSQL (BENCH_DATABASE_URL or TEST_DATABASE_URL, default
 // postgres://postgres@127.0.0.1:5432/test; a throwaway database is created). Prints the sync's
-// wall time and the mp process's peak RSS. Targets: ≤ 20 s and ≤ 400 MB for 100,000 + 50,000.
+// wall time and the mp process's peak RSS. Targets: ≤ 20 s and ≤ 250 MB for 200,000 + 100,000, the same memory at 50,000 (flat).
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { openPostgres } from '../src/db/connect.js';
-import { adminUrl, cpuSeconds, figure, figureLoadAverage, runMp, sampleBackendsCpu, withDatabase } from './_util.js';
+import { adminUrl, benchArgs, cpuSeconds, figure, figureLoadAverage, finish, runMp, sampleBackendsCpu, withDatabase } from './_util.js';
 
-const orders = Number(process.argv[2] ?? 100_000);
-const sales = Number(process.argv[3] ?? 50_000);
+const orders = Number(benchArgs[0] ?? 100_000);
+const sales = Number(benchArgs[1] ?? 50_000);
 const fakeScript = fileURLToPath(new URL('./_wb-fake.js', import.meta.url));
 
 const fake = spawn(process.execPath, [fakeScript, String(orders), String(sales)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -37,20 +37,21 @@ try {
   const outcomes = JSON.parse(run.stdout) as { stream: string; status: string; rowsNew: number }[];
   const rows = (s: string) => outcomes.find((o) => o.stream === s)?.rowsNew ?? 0;
   if (outcomes.some((o) => o.status !== 'ok')) throw new Error(`a stream did not finish: ${run.stdout}`);
-  figure('orders synced', rows('orders'));
-  figure('sales synced', rows('sales'));
-  figure('mp wb sync wall time', run.ms / 1000, 's (target ≤ 20)');
-  figure('mp wb sync peak RSS', run.peakMb, 'MB (target ≤ 400)');
+  figure('orders', 'orders synced', rows('orders'));
+  figure('sales', 'sales synced', rows('sales'));
+  figure('seconds', 'mp wb sync wall time', run.ms / 1000, 's (target ≤ 20)');
+  figure('peak_rss_mb', 'mp wb sync peak RSS', run.peakMb, 'MB (target ≤ 250)');
   // The wall time includes the fake server and PostgreSQL; on a shared machine read it with these.
-  figure('mp wb sync CPU time (mp process, user+system)', run.cpu, 's');
-  figure('CPU time of its PostgreSQL backends', backendsCpu, 's');
-  figure('CPU time of the fake WB server', fakeCpu, 's');
+  figure('mp_cpu_s', 'mp wb sync CPU time (mp process, user+system)', run.cpu, 's');
+  figure('postgres_cpu_s', 'CPU time of its PostgreSQL backends', backendsCpu, 's');
+  figure('fake_cpu_s', 'CPU time of the fake WB server', fakeCpu, 's');
   // What the sync costs the machine: on 2 idle cores the wall time is at most about this sum
   // (mp, PostgreSQL and the fake partly overlap), plus disk waits.
-  figure('CPU time, all three', run.cpu + backendsCpu + fakeCpu, 's');
+  figure('cpu_s', 'CPU time, all three', run.cpu + backendsCpu + fakeCpu, 's');
   figureLoadAverage({ when: 'at the end', cpus: true });
 } finally {
   fake.kill('SIGTERM');
   await sql.raw(`drop database if exists ${name} with (force)`).execute(admin.db);
   await admin.close();
 }
+finish();
