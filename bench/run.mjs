@@ -13,7 +13,9 @@ const available = readdirSync(new URL('.', import.meta.url))
   .sort();
 const [name, ...args] = process.argv.slice(2);
 if (!name || !available.includes(name)) {
-  process.stderr.write(`${name ? `no benchmark named "${name}". ` : ''}Run one of: ${available.map((n) => `npm run bench -- ${n}`).join(', ')} (add --json for one JSON object)\n`);
+  process.stderr.write(
+    `${name ? `no benchmark named "${name}". ` : ''}Run one of: ${available.map((n) => `npm run bench -- ${n}`).join(', ')} (add --json for one JSON object)\n`,
+  );
   process.exit(name ? 2 : 0);
 }
 const compiled = `${root}dist/bench/${name}.js`;
