@@ -67,6 +67,7 @@ export async function planRepricing(db: Kysely<Database>, fetchOffers: OffersFet
                   competitorPrice: null,
                   competitor: null,
                   capped: false,
+                  livePrice: null,
                 }
               : decide(offers, settingsOf(product), rules, o.now);
           o.onProgress?.(Boolean(error));
@@ -94,11 +95,28 @@ export function settingsOf(p: DemperProductRow) {
   };
 }
 
-/** The record `plan --json` prints per product. */
+/** The price stored for the product (what mp last sent or read), or null. */
+export function storedPrice(item: PlanItem): number | null {
+  return item.product.price === null ? null : Number(item.product.price);
+}
+
+/** Whether our offer's live price on Kaspi differs from the stored one (the plan decided from Kaspi's). */
+export function priceDrifted(item: PlanItem): boolean {
+  const stored = storedPrice(item);
+  return item.decision.livePrice !== null && stored !== null && item.decision.livePrice !== stored;
+}
+
+/**
+ * The record `plan --json` prints per product: `price` is the price the decision started from (our
+ * offer's live price on Kaspi when the offers answer has it, else the stored one), with both sources.
+ */
 export function planRecord(item: PlanItem) {
+  const stored = storedPrice(item);
   return {
     sku: item.product.sku,
-    price: item.product.price === null ? null : Number(item.product.price),
+    price: item.decision.livePrice ?? stored,
+    stored_price: stored,
+    live_price: item.decision.livePrice,
     competitor_price: item.decision.competitorPrice,
     competitor: item.decision.competitor,
     new_price: item.decision.newPrice,

@@ -7,7 +7,7 @@ import type { Database } from '../db/schema.js';
 export type PriceChangeRow = Selectable<PriceChangesTable>;
 export type PriceChangeInsert = Insertable<PriceChangesTable>;
 
-/** Inserts decision rows in batches of 4000 (13 columns each, below the bind-parameter limit). */
+/** Inserts decision rows in batches of 4000 (14 columns each: 56,000 parameters, below the 65,535 limit). */
 export async function insertPriceChanges(db: Kysely<Database>, rows: PriceChangeInsert[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 4000) {
     await db

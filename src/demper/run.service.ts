@@ -231,6 +231,7 @@ function changeRow(runId: string, i: RunItem): PriceChangeInsert {
     sku: i.product.sku,
     product_id: i.product.product_id,
     old_price: i.product.price,
+    live_price: d.livePrice === null ? null : String(d.livePrice),
     new_price: d.newPrice === null ? null : String(d.newPrice),
     competitor_price: d.competitorPrice === null ? null : String(d.competitorPrice),
     competitor_merchant: d.competitor,
@@ -242,11 +243,13 @@ function changeRow(runId: string, i: RunItem): PriceChangeInsert {
 
 function outcome(i: RunItem): PriceOutcome {
   const sent = i.mode === 'applied' || i.mode === 'xml';
-  const old = i.product.price === null ? null : Number(i.product.price);
+  // What Kaspi showed for our offer is the price it has now: it replaces a stale stored one.
+  const live = i.decision.livePrice;
+  const old = live ?? (i.product.price === null ? null : Number(i.product.price));
   return {
     id: i.product.id,
     reason: i.decision.reason,
-    price: sent ? i.decision.newPrice! : undefined,
+    price: sent ? i.decision.newPrice! : (live ?? undefined),
     raised: sent && old !== null && i.decision.newPrice! > old,
   };
 }

@@ -72,6 +72,11 @@ export interface Decision {
   competitor: string | null;
   /** True when the max-change-per-run cap shortened the move. */
   capped: boolean;
+  /**
+   * Our own offer's price in the offers answer (what Kaspi shows now); null when our offer is not in
+   * it. When known it is the current price the decision starts from, whatever price was stored.
+   */
+  livePrice: number | null;
 }
 
 export const DEFAULT_RAISE_COOLDOWN_MS = 120 * 60_000;
@@ -81,8 +86,10 @@ export function decide(offers: readonly StrategyOffer[] | null, product: Product
   const floor = Math.max(Math.ceil(product.minPrice), KASPI_MIN_PRICE);
   const ceiling = Math.max(Math.floor(product.maxPrice), floor);
   const clamp = (p: number) => Math.min(ceiling, Math.max(floor, Math.floor(p)));
-  const own = offers?.find((o) => o.merchantId === rules.ownMerchantId);
-  const current = product.price ?? (own && Number.isFinite(own.price) ? Math.floor(own.price) : null);
+  // Our offer's live price wins over the stored one: a price the seller changed in the cabinet, or an
+  // update Kaspi did not take, is corrected from where it really is (never AT_TARGET on a stale price).
+  const live = livePriceOf(offers, rules.ownMerchantId);
+  const current = live ?? product.price;
   // Holding keeps the current price, pulled inside the bounds when it somehow left them.
   const held = current === null ? null : clamp(current);
   const result = (newPrice: number | null, reason: Reason, c?: StrategyOffer, capped = false): Decision => ({
@@ -92,6 +99,7 @@ export function decide(offers: readonly StrategyOffer[] | null, product: Product
     competitorPrice: c ? c.price : null,
     competitor: c ? (c.merchantName ?? c.merchantId) : null,
     capped,
+    livePrice: live,
   });
 
   // An empty list is not "no competitors": our own offer should be in it (wrong id, anti-bot, layout change).
@@ -146,6 +154,17 @@ export function decide(offers: readonly StrategyOffer[] | null, product: Product
     }
     return result(t, reason, c);
   }
+}
+
+/** Our own offer's price in an offers answer (the lowest, whole tenge), or null when it is not there. */
+export function livePriceOf(offers: readonly StrategyOffer[] | null, ownMerchantId: string): number | null {
+  let live: number | null = null;
+  for (const o of offers ?? []) {
+    if (o.merchantId !== ownMerchantId || !Number.isFinite(o.price) || o.price <= 0) continue;
+    const price = Math.floor(o.price);
+    if (live === null || price < live) live = price;
+  }
+  return live;
 }
 
 /** Competitors after the filters, one per merchant (its lowest price), cheapest first. */

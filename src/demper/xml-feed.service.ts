@@ -49,7 +49,8 @@ export interface StoreFeed {
 
 /** Writes the store's price list atomically and records it. */
 export async function writeStoreFeed(db: Kysely<Database>, store: StoreRow, items: PlanItem[], exportDir: string, now: Date): Promise<StoreFeed> {
-  const newPrice = new Map(items.filter((i) => i.decision.change && i.decision.newPrice !== null).map((i) => [i.product.id, i.decision.newPrice!]));
+  // The plan's price for every product it priced (a change, or the live price it kept), else the stored one.
+  const newPrice = new Map(items.filter((i) => i.decision.newPrice !== null).map((i) => [i.product.id, i.decision.newPrice!]));
   const points = new Map((await listPreorders(db, store.id)).map((r) => [r.sku, preorderAvailabilities(r)]));
   const offers: FeedOffer[] = [];
   const pointsKnown = (store.points?.length ?? 0) > 0;

@@ -54,6 +54,8 @@ beforeAll(async () => {
       '100004': [{ merchantId: 'A', price: 100 }],
     },
   });
+  // The products of fixtures/demper/products.csv: a price write Kaspi takes shows up on their offers.
+  fake.productOf = { P1: '100001', P2: '100002', P3: '100003', P4: '100004', R1: '100010' };
   const config = resolveConfig({ home: mkdtempSync(join(tmpdir(), 'mp-demper-')) }, { MP_KASPI_URL: fake.url });
   offersClient = createOffersClient(config, 0);
   mc = createMcClient(fake.url);
@@ -92,6 +94,16 @@ function gaps(times: number[]): number[] {
   return times.slice(1).map((t, i) => t - times[i]!);
 }
 
+/** Our price of a fixture product back to `price`, both stored and on Kaspi (as if nothing had moved it). */
+async function resetPrice(sku: string, price: number) {
+  await handle.db
+    .updateTable('demper_products')
+    .set({ price: String(price) })
+    .where('sku', '=', sku)
+    .execute();
+  fake.applyPrice('M1', sku, price);
+}
+
 function options(stores: RunOptions['stores'], extra: Partial<RunOptions> = {}): RunOptions {
   return { stores, rules: {}, concurrency: 4, now: NOW, apply: false, via: 'api', writeRate: 1.5, exportDir, ...extra };
 }
@@ -102,11 +114,13 @@ describe('demper plan and run', () => {
     await importProductsFile(handle.db, store, fixture('products.csv'));
     const plan = await planRepricing(handle.db, kaspiOffersFetcher(offersClient), options([store]));
     const records = plan.map(planRecord).sort((a, b) => a.sku.localeCompare(b.sku));
+    const both = (price: number) => ({ price, stored_price: price, live_price: price });
     expect(records).toEqual([
-      { sku: 'P1', price: 1000, competitor_price: 990, competitor: 'Alpha', new_price: 985, reason: 'UNDERCUT' },
-      { sku: 'P2', price: 500, competitor_price: 480, competitor: 'Alpha', new_price: 480, reason: 'MATCH' },
-      { sku: 'P3', price: 2000, competitor_price: 1990, competitor: 'Beta', new_price: 1980, reason: 'TOP_N' },
-      { sku: 'P4', price: 300, competitor_price: null, competitor: null, new_price: 300, reason: 'HOLD' },
+      { sku: 'P1', ...both(1000), competitor_price: 990, competitor: 'Alpha', new_price: 985, reason: 'UNDERCUT' },
+      { sku: 'P2', ...both(500), competitor_price: 480, competitor: 'Alpha', new_price: 480, reason: 'MATCH' },
+      { sku: 'P3', ...both(2000), competitor_price: 1990, competitor: 'Beta', new_price: 1980, reason: 'TOP_N' },
+      // hold never asks Kaspi: the stored price is all it knows
+      { sku: 'P4', price: 300, stored_price: 300, live_price: null, competitor_price: null, competitor: null, new_price: 300, reason: 'HOLD' },
     ]);
     // plan writes nothing
     expect(await handle.db.selectFrom('price_changes').selectAll().execute()).toEqual([]);
@@ -169,7 +183,7 @@ describe('demper plan and run', () => {
 
   it('a dry run records dry-run rows and sends nothing', async () => {
     const store = (await findStore(handle.db, 'M1'))!;
-    await handle.db.updateTable('demper_products').set({ price: '1000' }).where('sku', '=', 'P1').execute();
+    await resetPrice('P1', 1000);
     const before = fake.requestsTo('/pricefeed/upload/merchant/process').length;
     const report = await runRepricing(handle.db, { offers: kaspiOffersFetcher(offersClient), mc, key }, options([store]));
     expect(fake.requestsTo('/pricefeed/upload/merchant/process').length).toBe(before);
@@ -177,10 +191,57 @@ describe('demper plan and run', () => {
     expect(rows.find((r) => r.sku === 'P1')).toMatchObject({ mode: 'dry-run', new_price: '985' });
   });
 
+  it("our offer's live price on Kaspi wins over the stored one: a cabinet change or an update Kaspi dropped is corrected, shown and recorded", async () => {
+    const store = await addStore(handle.db, key, { merchantId: 'M8', name: 'Live Shop', session: fake.newSession(['M8']) });
+    await handle.db
+      .insertInto('demper_products')
+      .values({ store_id: store.id, sku: 'L1', product_id: '100020', price: '985', min_price: '500', max_price: '2000', step: '5' })
+      .execute();
+    fake.productOf.L1 = '100020';
+    // mp sent 985 earlier; the seller has since put 1000 in the cabinet.
+    fake.offers['100020'] = [
+      { merchantId: 'M8', price: 1000 },
+      { merchantId: 'A', merchantName: 'Alpha', price: 990 },
+    ];
+    const [planned] = await planRepricing(handle.db, kaspiOffersFetcher(offersClient), options([store]));
+    expect(planRecord(planned!)).toMatchObject({ price: 1000, stored_price: 985, live_price: 1000, new_price: 985, reason: 'UNDERCUT' });
+    expect(planned!.decision.change).toBe(true);
+
+    const time = virtualClock();
+    fake.clock = time.clock;
+    const deps = () => ({ offers: kaspiOffersFetcher(offersClient), mc, key, ...time });
+    const row = async (runId: string) => (await priceChangesOfRun(handle.db, runId))[0];
+    try {
+      // Kaspi answers 200 but its job drops the price: the next run still sees 1000 and corrects again.
+      fake.dropWrites = true;
+      const first = await runRepricing(handle.db, deps(), options([store], { apply: true }));
+      expect(first.items[0]!.mode).toBe('applied');
+      expect(await row(first.runId)).toMatchObject({ old_price: '985', live_price: '1000', new_price: '985', mode: 'applied' });
+      const second = await runRepricing(handle.db, deps(), options([store], { apply: true }));
+      expect(second.items[0]!.decision).toMatchObject({ reason: 'UNDERCUT', change: true, livePrice: 1000 });
+      expect(second.items[0]!.mode).toBe('applied');
+      fake.dropWrites = false;
+      const third = await runRepricing(handle.db, deps(), options([store], { apply: true }));
+      expect(third.items[0]!.mode).toBe('applied');
+      // Kaspi took it: at target now, from the live price.
+      const settled = await runRepricing(handle.db, deps(), options([store]));
+      expect(settled.items[0]!.decision).toMatchObject({ reason: 'AT_TARGET', change: false, livePrice: 985 });
+    } finally {
+      fake.clock = Date.now;
+      fake.dropWrites = false;
+    }
+
+    // A dry run records the price Kaspi shows as the stored price (and the row keeps both).
+    fake.applyPrice('M8', 'L1', 1200);
+    const dry = await runRepricing(handle.db, deps(), options([store]));
+    expect(await row(dry.runId)).toMatchObject({ old_price: '985', live_price: '1200', new_price: '985', mode: 'dry-run' });
+    expect((await listProducts(handle.db, { storeId: store.id }))[0]).toMatchObject({ price: '1200' });
+  });
+
   it('a 429 pauses the merchant for 30 minutes, persisted, and the next run does not call it', async () => {
     const store = (await findStore(handle.db, 'M1'))!;
-    await handle.db.updateTable('demper_products').set({ price: '1000' }).where('sku', '=', 'P1').execute();
-    await handle.db.updateTable('demper_products').set({ price: '500' }).where('sku', '=', 'P2').execute();
+    await resetPrice('P1', 1000);
+    await resetPrice('P2', 500);
     fake.server.fault('/pricefeed/upload/merchant/process', { status: 429, body: { error: 'Too many requests' } }, 'POST');
     const before = fake.requestsTo('/pricefeed/upload/merchant/process').length;
     const first = await runRepricing(handle.db, { offers: kaspiOffersFetcher(offersClient), mc, key }, options([store], { apply: true }));
@@ -200,7 +261,7 @@ describe('demper plan and run', () => {
 
   it('an expired session fails the changes with the renew command', async () => {
     const store = await addStore(handle.db, key, { merchantId: 'M1', name: 'My Shop', session: 'mc-session=gone; mc-sid=gone' });
-    await handle.db.updateTable('demper_products').set({ price: '1000' }).where('sku', '=', 'P1').execute();
+    await resetPrice('P1', 1000);
     const report = await runRepricing(handle.db, { offers: kaspiOffersFetcher(offersClient), mc, key }, options([store], { apply: true }));
     expect(report.stores[0]!.note).toContain('mp demper store add --merchant-id M1');
     expect((await findStore(handle.db, 'M1'))!.session_valid).toBe(false);
@@ -230,7 +291,7 @@ describe('demper plan and run', () => {
 
   it('--via xml writes the kaspi_catalog price list and refuses one that dropped > 20%', async () => {
     const store = (await findStore(handle.db, 'M1'))!;
-    await handle.db.updateTable('demper_products').set({ price: '1000' }).where('sku', '=', 'P1').execute();
+    await resetPrice('P1', 1000);
     const calls = fake.requestsTo('/pricefeed/upload/merchant/process').length;
     // P2's points come from its preorder row: stock 5 at PP1 with 3 days of preorder, none at PP2, PP3 as yes.
     await upsertPreorders(handle.db, store.id, [{ sku: 'P2', model: 'Case', brand: '', price: 500, pp: ['5', 'no', 'yes', null, null], preorderDays: 3 }]);
@@ -369,7 +430,7 @@ describe('demper plan and run', () => {
 
   it('an anti-bot HTML page instead of offers is UNKNOWN: recorded with the reason, nothing sent', async () => {
     const store = (await findStore(handle.db, 'M1'))!;
-    await handle.db.updateTable('demper_products').set({ price: '1000' }).where('sku', '=', 'P1').execute();
+    await resetPrice('P1', 1000);
     fake.server.fault(
       '/yml/offer-view/offers/100001',
       { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>captcha</html>', times: 10 },

@@ -11,8 +11,22 @@ export interface FakeMerchant {
   cityId?: string;
   /** Its points of sale (default: PP1, enabled). */
   points?: { pp: string; enabled?: boolean }[];
-  /** The cabinet's offer list (`/bff/offer-view/list`). */
-  offers?: { sku: string; masterSku: string; title: string; brand?: string; price: number }[];
+  /** The cabinet's offer list (`/bff/offer-view/list`, served in the real row's shape: see cabinetRow). */
+  offers?: FakeCabinetOffer[];
+}
+
+/** One of a merchant's offers as the cabinet keeps it. */
+export interface FakeCabinetOffer {
+  sku: string;
+  masterSku: string;
+  title: string;
+  brand?: string;
+  /** The price in every city the offer is sold in (the real list row: `allCityPrices`, `minPrice`, `maxPrice`). */
+  price: number;
+  /** Prices that differ by city: city id → price (the others take `price`). */
+  cityPrices?: Record<string, number>;
+  /** On sale (default true). */
+  available?: boolean;
 }
 
 export interface FakeRawOffer {
@@ -54,6 +68,12 @@ export class FakeKaspiMc {
   clock: () => number = Date.now;
   /** When set, the next login request answers this flood error. */
   flood?: { error: string; breakTimeSeconds: number };
+  /**
+   * Kaspi accepts a price write (200 with a job id) but the price does not change: the job failed
+   * later, as Kaspi's asynchronous processing sometimes does. By default an accepted write changes the
+   * cabinet's offer and the merchant's offer in the public offers answer.
+   */
+  dropWrites = false;
   private readonly pending = new Map<string, { merchants: string[]; code: string; step: 'code' | 'done' }>();
   private readonly codes = new Map<string, string[]>();
   /** Every price write attempt (429s too: Kaspi counts them), by merchant, on `clock`. */
@@ -118,8 +138,27 @@ export class FakeKaspiMc {
     const recent = writes.filter((at) => now - at < 1000);
     if (recent.length > this.burst) return { status: 429, body: { error: 'Too many requests' } };
     this.updates.push({ merchantUid: body.merchantUid, sku: body.sku, price: body.price, at: now });
+    if (!this.dropWrites) this.applyPrice(body.merchantUid, body.sku, body.price);
     return { body: { id: randomBytes(12).toString('hex') } };
   }
+
+  /**
+   * What Kaspi shows after a price change (made by mp, or by the seller in the cabinet): the cabinet
+   * offer's price and the merchant's offer on the product's public offers. The product is the
+   * cabinet offer's masterSku, or `productOf[sku]` for SKUs the cabinet list does not name.
+   */
+  applyPrice(merchantUid: string, sku: string, price: number): void {
+    const offer = this.merchants.find((m) => m.uid === merchantUid)?.offers?.find((o) => o.sku === sku);
+    if (offer) {
+      offer.price = price;
+      offer.cityPrices = undefined;
+    }
+    const productId = offer?.masterSku ?? this.productOf[sku];
+    for (const o of productId ? (this.offers[productId] ?? []) : []) if (o.merchantId === merchantUid) o.price = price;
+  }
+
+  /** Kaspi product ids of SKUs that are not in any cabinet offer list (so a price write reaches the public offers). */
+  productOf: Record<string, string> = {};
 
   uploadRoute(req: FakeRequest): FakeResponse {
     const seen = this.merchantsOf(req);

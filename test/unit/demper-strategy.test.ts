@@ -38,7 +38,7 @@ const table: Row[] = [
   },
   {
     name: 'top-n with fewer than N rivals goes to max (still in the top N)',
-    offers: [own(), offer('A', 900)],
+    offers: [own(1500), offer('A', 900)],
     product: { strategy: 'top-n', topN: 3, price: 1500 },
     expect: { newPrice: 1500, reason: 'AT_TARGET' },
   },
@@ -72,7 +72,7 @@ const table: Row[] = [
   { name: 'floor exactly reachable is taken', offers: [own(), offer('A', 805)], expect: { newPrice: 800, reason: 'UNDERCUT' } },
   {
     name: 'floor reached with a price below min pulls it back to min',
-    offers: [own(), offer('A', 700)],
+    offers: [own(500), offer('A', 700)],
     product: { price: 500 },
     expect: { newPrice: 800, reason: 'FLOOR_REACHED' },
   },
@@ -139,6 +139,26 @@ const table: Row[] = [
     product: { price: 900 },
     rules: { maxChangeAbs: 40 },
     expect: { newPrice: 940, reason: 'RAISE_GAP', capped: true },
+  },
+  {
+    // The seller changed the price in the cabinet (or Kaspi did not take mp's update): the stored 985
+    // would say AT_TARGET, but Kaspi shows 1000, so the undercut must be sent again.
+    name: "our offer's live price wins over a stale stored one: a correction, not AT_TARGET",
+    offers: [own(1000), offer('A', 990)],
+    product: { price: 985 },
+    expect: { newPrice: 985, reason: 'UNDERCUT', change: true, livePrice: 1000 },
+  },
+  {
+    name: 'a live price raised in the cabinet above max is pulled back inside the bounds',
+    offers: [own(1800), offer('A', 2000)],
+    product: { price: 1500 },
+    expect: { newPrice: 1500, reason: 'UNDERCUT', change: true, livePrice: 1800 },
+  },
+  {
+    name: 'without our offer in the answer the stored price stays the current one',
+    offers: [offer('A', 990)],
+    product: { price: 985 },
+    expect: { newPrice: 985, reason: 'AT_TARGET', change: false, livePrice: null },
   },
   {
     name: 'unknown current price takes our own offer',

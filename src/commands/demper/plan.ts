@@ -5,7 +5,7 @@ import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
 import { createMcClient, mcBaseUrl } from '../../demper/mc-client.js';
 import { createOffersClient, kaspiOffersFetcher } from '../../demper/offers-source.js';
-import { type PlanItem, planRecord, planRepricing } from '../../demper/plan.service.js';
+import { type PlanItem, planRecord, planRepricing, priceDrifted, storedPrice } from '../../demper/plan.service.js';
 import { MAX_WRITE_RATE, type RunItem, runRepricing } from '../../demper/run.service.js';
 import { selectStores } from '../../demper/stores.service.js';
 import { merchantWriteLock } from '../../demper/write-lock.js';
@@ -14,7 +14,9 @@ import { number, parseRules, parseShard, type RuleOptions } from './options.js';
 const planColumns = [
   { key: 'store' },
   { key: 'sku' },
+  // The price on Kaspi now (our live offer), and the stored one only when it differs from it.
   { key: 'price', align: 'right' as const },
+  { key: 'stored', align: 'right' as const, optional: true },
   { key: 'competitor_price', header: 'competitor ₸', align: 'right' as const },
   { key: 'competitor' },
   { key: 'new_price', header: 'new', align: 'right' as const },
@@ -108,7 +110,7 @@ export async function demperRun(ctx: Context, o: RunOptions): Promise<number> {
         changed,
         [...planColumns, { key: 'mode' }, { key: 'error' }].map((c) => ({
           ...c,
-          get: (i: RunItem) => runRecord(i)[c.key as keyof ReturnType<typeof runRecord>],
+          get: (i: RunItem) => (({ ...row(i), mode: i.mode, error: i.runError ?? i.error ?? null }) as Record<string, unknown>)[c.key],
         })),
       );
     }
@@ -117,6 +119,7 @@ export async function demperRun(ctx: Context, o: RunOptions): Promise<number> {
       ctx.log.info(s.xml ? `${line}; price list written to ${s.xml}` : line);
       if (s.note) ctx.log.warn(`${s.merchant_id}: ${s.note}`);
     }
+    warnDrift(ctx, report.items);
     const unknown = report.items.filter((i) => i.error);
     if (unknown.length > 0) {
       ctx.log.warn(
@@ -131,11 +134,21 @@ export async function demperRun(ctx: Context, o: RunOptions): Promise<number> {
 }
 
 function row(i: PlanItem) {
-  return { store: i.store.merchant_id, ...planRecord(i) };
+  return { store: i.store.merchant_id, ...planRecord(i), stored: priceDrifted(i) ? storedPrice(i) : null };
 }
 
 function runRecord(i: RunItem) {
   return { store: i.store.merchant_id, ...planRecord(i), mode: i.mode, error: i.runError ?? i.error ?? null };
+}
+
+/** One warning for products whose price on Kaspi is not the stored one (changed in the cabinet, or an update Kaspi did not take). */
+function warnDrift(ctx: Context, items: PlanItem[]): void {
+  const drifted = items.filter(priceDrifted);
+  if (drifted.length === 0) return;
+  const e = drifted[0]!;
+  ctx.log.warn(
+    `${drifted.length} product(s) have another price on Kaspi than the stored one, e.g. ${e.product.sku}: stored ${storedPrice(e)}, on Kaspi ${e.decision.livePrice}; decided from Kaspi's price`,
+  );
 }
 
 function summarize(ctx: Context, items: PlanItem[]): void {
@@ -143,5 +156,6 @@ function summarize(ctx: Context, items: PlanItem[]): void {
   for (const i of items) counts.set(i.decision.reason, (counts.get(i.decision.reason) ?? 0) + 1);
   const changes = items.filter((i) => i.decision.change).length;
   ctx.log.info(`${items.length} product(s), ${changes} change(s): ${[...counts].map(([r, n]) => `${r} ${n}`).join(', ') || 'nothing to do'}`);
+  warnDrift(ctx, items);
   for (const i of items.filter((x) => x.error).slice(0, 5)) ctx.log.warn(`${i.product.sku}: offers unknown (${i.error})`);
 }

@@ -56,6 +56,8 @@ export interface PriceChangesTable {
   sku: string;
   product_id: string;
   old_price: string | null;
+  /** Our offer's price on Kaspi at the decision (sql/0015); null when not in the offers answer. */
+  live_price: string | null;
   new_price: string | null;
   competitor_price: string | null;
   competitor_merchant: string | null;
