@@ -112,7 +112,7 @@ async function createPgliteHandle(options: { dataDir?: string; loadDataDir?: Blo
 }
 
 export async function openPostgres(url: string, options: OpenOptions = {}): Promise<DbHandle> {
-  const [{ default: pg }, { PostgresDialect }] = await Promise.all([import('pg'), import('kysely')]);
+  const [pg, { PostgresDialect }] = await Promise.all([import('./pg-module.js').then((m) => m.loadPg()), import('kysely')]);
   pg.types.setTypeParser(INT8, (v) => v);
   pg.types.setTypeParser(DATE, (v) => v);
   const pool = new pg.Pool({
