@@ -34,10 +34,16 @@ export function parseFeedbacksPage(body: unknown, isAnswered: boolean): ParsedRe
     const answer = r.answer as { text?: unknown } | null | undefined;
     const id = str(r.id);
     if (!id) throw new UserError('WB_BAD_RESPONSE', 'a Wildberries review has no id');
+    const rating = r.productValuation;
+    if (typeof rating !== 'number' || !Number.isInteger(rating) || rating < 1 || rating > 5)
+      throw new UserError(
+        'WB_BAD_RESPONSE',
+        `Wildberries review ${id} has productValuation = ${JSON.stringify(rating) ?? 'missing'}, not 1 to 5: nothing was stored; try again later`,
+      );
     return {
       review_id: id,
       nm_id: String(details.nmId ?? 0),
-      rating: Number(r.productValuation ?? 0),
+      rating,
       text: str(r.text),
       pros: str(r.pros),
       cons: str(r.cons),
@@ -75,6 +81,8 @@ export function parseCardsPage(body: unknown): CardsPage {
   if (!b || !Array.isArray(b.cards)) throw new UserError('WB_BAD_RESPONSE', 'Wildberries cards response has no cards array');
   const cards = b.cards.map((item) => {
     const r = item as Record<string, unknown>;
+    if (!isId(r.nmID))
+      throw new UserError('WB_BAD_RESPONSE', `a Wildberries card has nmID = ${JSON.stringify(r.nmID) ?? 'missing'}: nothing was stored; try again later`);
     const photos = Array.isArray(r.photos) ? (r.photos as Record<string, unknown>[]) : [];
     const first = photos[0];
     const sizes = Array.isArray(r.sizes) ? (r.sizes as Record<string, unknown>[]) : [];
@@ -115,15 +123,33 @@ export function parseStocksReport(body: unknown): ParsedStock[] {
   if (!Array.isArray(items)) throw new UserError('WB_BAD_RESPONSE', 'Wildberries stocks report has no data.items array');
   return items.map((item) => {
     const r = item as Record<string, unknown>;
+    if (!isId(r.nmId) || !isId(r.chrtId))
+      throw new UserError('WB_BAD_RESPONSE', 'a Wildberries stocks row has no nmId or chrtId: nothing was stored; try again later');
     return {
       nm_id: String(r.nmId),
       chrt_id: String(r.chrtId),
       warehouse_id: String(r.warehouseId),
       warehouse_name: String(r.warehouseName ?? ''),
       region_name: str(r.regionName),
-      quantity: Number(r.quantity ?? 0),
-      in_way_to_client: Number(r.inWayToClient ?? 0),
-      in_way_from_client: Number(r.inWayFromClient ?? 0),
+      quantity: count(r, 'quantity'),
+      in_way_to_client: count(r, 'inWayToClient'),
+      in_way_from_client: count(r, 'inWayFromClient'),
     };
   });
+}
+
+/** A WB id: a whole number, or digits as text. */
+function isId(v: unknown): boolean {
+  return (typeof v === 'number' && Number.isSafeInteger(v)) || (typeof v === 'string' && /^\d{1,18}$/.test(v));
+}
+
+/** A count in a stocks row: a whole number ≥ 0 (missing or null is 0), else WB_BAD_RESPONSE. */
+function count(r: Record<string, unknown>, field: string): number {
+  const v = r[field];
+  if (v === undefined || v === null) return 0;
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+  throw new UserError(
+    'WB_BAD_RESPONSE',
+    `a Wildberries stocks row (nmId ${String(r.nmId)}) has ${field} = ${JSON.stringify(v)?.slice(0, 40)}, not a count: nothing was stored; try again later`,
+  );
 }

@@ -1,6 +1,7 @@
 // Pure parsers for the statistics API (`/api/v1/supplier/orders`, `/api/v1/supplier/sales`):
 // JSON rows in, database-shaped rows out (snake_case columns, UTC instants, decimal strings).
 import { UserError } from '../core/errors.js';
+import { upstreamDecimal } from '../core/upstream-shape.js';
 import { parseWbTime, parseWbTimeOrNull } from './wb-time.js';
 
 interface StatisticsCommon {
@@ -65,7 +66,12 @@ export function parseOrderRow(item: unknown): ParsedOrder {
   // Fields are added to the common object rather than spread into a new one: a page is 80,000 rows.
   const row = common(r) as ParsedOrder;
   row.srid = srid;
-  row.order_date = parseWbTime(String(r.date));
+  row.order_date = time(r, 'date', 'orders');
+  if (r.isCancel !== undefined && r.isCancel !== null && typeof r.isCancel !== 'boolean')
+    throw new UserError(
+      'WB_BAD_RESPONSE',
+      `a Wildberries orders row (${rowName(r)}) has isCancel = ${JSON.stringify(r.isCancel)?.slice(0, 40)}, not true or false: nothing was stored; try again later`,
+    );
   row.is_cancel = r.isCancel === true;
   row.cancel_date = r.isCancel === true ? parseWbTimeOrNull(r.cancelDate) : null;
   return row;
@@ -85,9 +91,9 @@ export function parseSaleRow(item: unknown): ParsedSale {
   const row = common(r) as ParsedSale;
   row.sale_id = saleId;
   row.kind = saleKind(saleId);
-  row.sale_date = parseWbTime(String(r.date));
-  row.payment_sale_amount = decimal(r.paymentSaleAmount);
-  row.for_pay = decimal(r.forPay);
+  row.sale_date = time(r, 'date', 'sales');
+  row.payment_sale_amount = money(r, 'paymentSaleAmount', 'sales');
+  row.for_pay = money(r, 'forPay', 'sales');
   return row;
 }
 
@@ -103,7 +109,7 @@ function common(r: Record<string, unknown>): StatisticsCommon {
   return {
     srid: str(r.srid),
     g_number: str(r.gNumber),
-    last_change_date: parseWbTime(String(r.lastChangeDate)),
+    last_change_date: time(r, 'lastChangeDate'),
     warehouse_name: str(r.warehouseName),
     warehouse_type: str(r.warehouseType),
     country_name: str(r.countryName),
@@ -119,11 +125,11 @@ function common(r: Record<string, unknown>): StatisticsCommon {
     income_id: r.incomeID === undefined || r.incomeID === null ? null : String(r.incomeID),
     is_supply: typeof r.isSupply === 'boolean' ? r.isSupply : null,
     is_realization: typeof r.isRealization === 'boolean' ? r.isRealization : null,
-    total_price: decimal(r.totalPrice),
-    discount_percent: decimal(r.discountPercent),
-    spp: decimal(r.spp),
-    finished_price: decimal(r.finishedPrice),
-    price_with_disc: decimal(r.priceWithDisc),
+    total_price: money(r, 'totalPrice'),
+    discount_percent: money(r, 'discountPercent'),
+    spp: money(r, 'spp'),
+    finished_price: money(r, 'finishedPrice'),
+    price_with_disc: money(r, 'priceWithDisc'),
     sticker: str(r.sticker),
   };
 }
@@ -143,12 +149,37 @@ export function str(v: unknown): string | null {
   return String(v);
 }
 
-/** A JSON number as a decimal string without binary-float noise (WB sends 1284.01, -1145). */
+/** A JSON number as a decimal string without binary-float noise (WB sends 1284.01, -1145); null as 0. */
 export function decimal(v: unknown): string {
-  if (typeof v === 'number' && Number.isFinite(v)) {
-    const text = String(v);
-    return text.includes('e') ? v.toFixed(6).replace(/\.?0+$/, '') : text;
+  if (v === null) return '0';
+  return upstreamDecimal(v, 'a value', 'Wildberries statistics');
+}
+
+/**
+ * A money or percent field of a row: a number (or numeric text), else WB_BAD_RESPONSE naming the
+ * row and field (`totalPrice: "abc"` was stored as 0). null stays 0 (WB's "none").
+ */
+function money(r: Record<string, unknown>, field: string, what = 'statistics'): string {
+  const value = r[field];
+  if (value === null) return '0';
+  return upstreamDecimal(value, field, `a Wildberries ${what} row (${rowName(r)})`);
+}
+
+/** A timestamp field of a row, strictly (no roll-over), else WB_BAD_RESPONSE naming it. */
+function time(r: Record<string, unknown>, field: string, what = 'statistics'): Date {
+  const value = r[field];
+  try {
+    if (typeof value !== 'string') throw new Error('not text');
+    return parseWbTime(value);
+  } catch (cause) {
+    throw new UserError(
+      'WB_BAD_RESPONSE',
+      `a Wildberries ${what} row (${rowName(r)}) has ${field} = ${JSON.stringify(value)?.slice(0, 40) ?? 'missing'}, not a time: nothing was stored; try again later`,
+      { cause },
+    );
   }
-  if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) return v;
-  return '0';
+}
+
+function rowName(r: Record<string, unknown>): string {
+  return typeof r.srid === 'string' ? `srid ${r.srid}` : `nmId ${String(r.nmId)}`;
 }

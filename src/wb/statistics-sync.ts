@@ -1,6 +1,8 @@
 // The orders and sales streams: GET /api/v1/supplier/{orders,sales}?dateFrom=<cursor>&flag=0, paged
 // by the last row's lastChangeDate until WB answers []. Each page is one transaction: rows, events
 // and the moved cursor commit together, so a crash can neither lose nor repeat an event.
+
+import { unexpectedAnswer } from '../core/upstream-shape.js';
 import { cardsByNm } from './card.repository.js';
 import type { NewEvent } from './event.repository.js';
 import { cancellationEvent, newOrderEvent, saleEvent } from './event-payloads.js';
@@ -102,11 +104,14 @@ async function syncStatistics<T>(run: StreamRun, store: PageStore<T>): Promise<S
   for (let page = 0; ; page++) {
     const { body, nextAllowed, burstLeft, answeredAt } = await pending;
     run.log.debug(`wb ${run.stream}: page ${page + 1} fetched`, { bytes: body.length });
-    const next = isEmptyJsonArray(body) ? undefined : lastChangeDate(body);
-    if (next === undefined) {
+    if (isEmptyJsonArray(body)) {
       await saveStreamState(run.db, run.cabinetId, run.stream, { next_allowed_at: nextAllowed, last_success_at: run.clock.now() });
       return counts;
     }
+    // Only `[]` is the end. A 200 with HTML, `{}`, an empty body or rows without lastChangeDate is a
+    // bad answer: nothing is stored, the cursor stays, and an initial sync stays initial.
+    const next = lastChangeDate(body);
+    if (next === undefined) throw unexpectedAnswer(`Wildberries ${store.what}`, body, 'a JSON array of rows with lastChangeDate');
     // The next page starts at this page's last row, known before this one is stored: fetch it
     // meanwhile (it is only used once this page has committed).
     if (next !== cursor) {

@@ -1,6 +1,7 @@
 // WB sends Moscow wall time without an offset. Parsing 100,000 rows through Intl per row is slow,
 // so the zone offset is computed once per calendar day and cached.
 import { MOSCOW, parseZonedTimestamp, zonedParts, zoneOffsetMinutes } from '../core/time.js';
+import { isCalendarDate } from '../core/validate.js';
 
 const STAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?$/;
 const offsets = new Map<string, number>();
@@ -21,6 +22,7 @@ export function parseWbTime(text: string): Date {
     offsets.set(day, offset);
   }
   const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
+  checkFields(text, +m[1]!, +m[2]!, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
   return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), ms) - offset * 60_000);
 }
 
@@ -37,6 +39,7 @@ function plainStamp(text: string): Date | undefined {
   const year = number2(text, 0) * 100 + number2(text, 2);
   const month = number2(text, 5);
   const day = number2(text, 8);
+  checkFields(text, year, month, day, number2(text, 11), number2(text, 14), number2(text, 17));
   const key = text.slice(0, 10);
   let offset = offsets.get(key);
   if (offset === undefined) {
@@ -44,6 +47,11 @@ function plainStamp(text: string): Date | undefined {
     offsets.set(key, offset);
   }
   return new Date(Date.UTC(year, month - 1, day, number2(text, 11), number2(text, 14), number2(text, 17)) - offset * 60_000);
+}
+
+/** An impossible date or time (`2026-13-45`, `25:00`) throws instead of rolling over into another day. */
+function checkFields(text: string, year: number, month: number, day: number, hour: number, minute: number, second: number): void {
+  if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) throw new Error(`invalid timestamp "${text}"`);
 }
 
 /** WB's "never" (`0001-01-01T00:00:00`) and empty values become null. */

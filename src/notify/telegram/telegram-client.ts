@@ -3,6 +3,7 @@
 // by itself; it turns Telegram's `{ok:false,…}` answers into TelegramError with a kind to act on.
 import { UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
+import { describeBody } from '../../core/upstream-shape.js';
 import { HttpClient } from '../../http/client.js';
 import { isHttpError } from '../../http/http-error.js';
 
@@ -25,8 +26,11 @@ export class TelegramError extends UserError {
     readonly status?: number,
     readonly retryAfterSec?: number,
     cause?: unknown,
+    code?: string,
   ) {
-    super(kind === 'unauthorized' ? 'TELEGRAM_UNAUTHORIZED' : kind === 'rate_limited' ? 'TELEGRAM_RATE_LIMITED' : 'TELEGRAM_ERROR', message, { cause });
+    super(code ?? (kind === 'unauthorized' ? 'TELEGRAM_UNAUTHORIZED' : kind === 'rate_limited' ? 'TELEGRAM_RATE_LIMITED' : 'TELEGRAM_ERROR'), message, {
+      cause,
+    });
   }
 }
 
@@ -92,10 +96,26 @@ export class TelegramClient {
     } catch (error) {
       const text = this.redact(error instanceof Error ? error.message : String(error));
       const st = isHttpError(error) ? error.status : undefined;
-      const kind = st === 401 || st === 404 ? 'unauthorized' : outcomeUnknown(error) ? 'unknown' : 'transient';
-      throw new TelegramError(kind, `Telegram ${method} failed: ${text}`, st, undefined, error);
+      // A 2xx whose body is not JSON (an HTML page from a proxy, a cut-off body): Telegram (or
+      // something on the way) took the request, so a send may have happened: unknown, not transient.
+      const badBody = (isHttpError(error, 'HTTP_NOT_JSON') || isHttpError(error, 'HTTP_BAD_JSON')) && st !== undefined && st >= 200 && st < 300;
+      const kind = st === 401 || st === 404 ? 'unauthorized' : badBody || outcomeUnknown(error) ? 'unknown' : 'transient';
+      throw new TelegramError(kind, `Telegram ${method} failed: ${text}`, st, undefined, error, badBody ? 'TELEGRAM_BAD_RESPONSE' : undefined);
     }
-    if (answer?.ok) return answer.result as T;
+    if (!answer || typeof answer !== 'object' || typeof answer.ok !== 'boolean' || (answer.ok && !resultFits(method, answer.result))) {
+      // A 200 that is not a Bot API answer ({}, an empty body, a result of the wrong shape) is never
+      // a success: whether a send happened is unknown, so it is not repeated blindly either.
+      const ok = status >= 200 && status < 300;
+      throw new TelegramError(
+        ok ? 'unknown' : 'transient',
+        `Telegram ${method} answered ${status} with ${describeBody(answer)}, not a Bot API answer`,
+        status,
+        undefined,
+        undefined,
+        'TELEGRAM_BAD_RESPONSE',
+      );
+    }
+    if (answer.ok) return answer.result as T;
     const code = answer?.error_code ?? status;
     const description = this.redact(answer?.description ?? `HTTP ${status}`);
     throw new TelegramError(classify(code, description), `Telegram ${method}: ${description}`, code, answer?.parameters?.retry_after);
@@ -134,6 +154,15 @@ function outcomeUnknown(error: unknown): boolean {
   if (!isHttpError(error, 'HTTP_NETWORK')) return false;
   const code = (error.cause as { code?: string } | undefined)?.code;
   return !(code && (NOT_SENT.has(code) || code.startsWith('ERR_TLS') || code.includes('CERT')));
+}
+
+/** Whether a successful answer's `result` has the shape its method returns. */
+function resultFits(method: string, result: unknown): boolean {
+  if (result === undefined) return false;
+  if (method === 'getUpdates') return Array.isArray(result) && result.every((u) => typeof (u as TelegramUpdate)?.update_id === 'number');
+  if (method === 'sendMessage' || method === 'sendPhoto') return typeof (result as TelegramMessage | null)?.message_id === 'number';
+  if (method === 'getMe') return typeof (result as { id?: unknown } | null)?.id === 'number';
+  return true;
 }
 
 function classify(code: number, description: string): TelegramErrorKind {
