@@ -5,6 +5,7 @@ import { setting } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { HttpClient, isHttpError } from '../http/client.js';
+import { type CabinetOffer, parseCabinetOfferPage, type SkippedOffer } from './mc-offers.parser.js';
 
 export const MC_DEFAULT_URL = 'https://mc.shop.kaspi.kz';
 export const IDMC_DEFAULT_URL = 'https://idmc.shop.kaspi.kz';
@@ -67,41 +68,45 @@ export async function getMerchant(mc: HttpClient, cookie: string, uid: string): 
   }
 }
 
-export interface CabinetOffer {
-  sku: string;
-  productId: string;
-  name: string;
-  brand: string;
-  price: number | null;
+export interface CabinetList {
+  offers: CabinetOffer[];
+  /** Rows that could not be read, each with its reason. */
+  skipped: SkippedOffer[];
+  /** Rows the cabinet gave, read or not. */
+  rows: number;
+  /** The cabinet's own count, when it gives one. */
+  total: number | null;
 }
 
-/** Every offer on sale in the cabinet (`/bff/offer-view/list`, pages of 100 until an empty page). */
-export async function listCabinetOffers(mc: HttpClient, cookie: string, uid: string, renew: string): Promise<CabinetOffer[]> {
-  const out: CabinetOffer[] = [];
+/**
+ * Every offer on sale in the cabinet (`/bff/offer-view/list`, pages of 100 until the cabinet's
+ * `total` is reached or a page comes back empty), priced for the store's city.
+ */
+export async function listCabinetOffers(mc: HttpClient, cookie: string, uid: string, renew: string, cityId: string): Promise<CabinetList> {
+  const out: CabinetList = { offers: [], skipped: [], rows: 0, total: null };
+  const seen = new Set<string>();
   for (let page = 0; page < 1000; page++) {
-    const res = await mc.request<{ data?: Record<string, unknown>[]; items?: Record<string, unknown>[]; content?: Record<string, unknown>[] }>({
+    const res = await mc.request<unknown>({
       path: '/bff/offer-view/list',
       query: { m: uid, p: page, l: 100, a: true },
       headers: { cookie },
       acceptStatuses: [401, 403],
     });
     if (res.status === 401 || res.status === 403) throw new SessionExpiredError(uid, renew);
-    // The list has been seen under data, items and content.
-    const rows = res.body.data ?? res.body.items ?? res.body.content ?? [];
-    if (rows.length === 0) break;
-    for (const r of rows) {
-      const productId = String(r.masterSku ?? /-(\d+[a-z]?)\/?(?:\?|$)/i.exec(String(r.shopLink ?? ''))?.[1] ?? '');
-      const price = Number(r.price);
-      out.push({
-        sku: String(r.sku ?? ''),
-        productId,
-        name: String(r.masterTitle ?? r.title ?? r.model ?? ''),
-        brand: String(r.brand ?? r.brandName ?? ''),
-        price: Number.isFinite(price) && price > 0 ? Math.floor(price) : null,
-      });
+    const parsed = parseCabinetOfferPage(res.body, cityId, out.rows);
+    out.rows += parsed.rows;
+    out.total = parsed.total ?? out.total;
+    out.skipped.push(...parsed.skipped);
+    for (const offer of parsed.offers) {
+      if (seen.has(offer.sku)) out.skipped.push({ sku: offer.sku, reason: 'listed twice: the first row was taken' });
+      else {
+        seen.add(offer.sku);
+        out.offers.push(offer);
+      }
     }
+    if (parsed.rows === 0 || (out.total !== null && out.rows >= out.total)) break;
   }
-  return out.filter((o) => o.sku);
+  return out;
 }
 
 export interface PriceUpdate {

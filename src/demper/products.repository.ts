@@ -56,6 +56,18 @@ export async function upsertProducts(db: Kysely<Database>, storeId: string, inpu
   return inputs.length;
 }
 
+/** Sets the stored price of products by SKU (the price Kaspi has now); their settings stay. */
+export async function setPrices(db: Kysely<Database>, storeId: string, prices: { sku: string; price: number }[]): Promise<void> {
+  const now = new Date();
+  for (let i = 0; i < prices.length; i += 5000) {
+    const chunk = prices.slice(i, i + 5000);
+    await sql`
+      update demper_products p set price = v.price::numeric, updated_at = ${now}
+      from (select unnest(${chunk.map((c) => c.sku)}::text[]) as sku, unnest(${chunk.map((c) => String(c.price))}::text[]) as price) v
+      where p.store_id = ${storeId} and p.sku = v.sku`.execute(db);
+  }
+}
+
 export async function listProducts(db: Kysely<Database>, filter: ProductFilter = {}): Promise<(DemperProductRow & { merchant_id: string })[]> {
   let q = db.selectFrom('demper_products as p').innerJoin('kaspi_stores as s', 's.id', 'p.store_id').selectAll('p').select('s.merchant_id');
   if (filter.storeId) q = q.where('p.store_id', '=', filter.storeId);

@@ -3,8 +3,18 @@
 import type { Kysely } from 'kysely';
 import { UsageError, UserError } from '../core/errors.js';
 import type { Database } from '../db/schema.js';
+import type { CabinetList } from './mc-client.js';
+import type { SkippedOffer } from './mc-offers.parser.js';
 import { type ProductInput, parseProductRecord, parseStrategy } from './product-settings.js';
-import { type DemperProductRow, listProducts, type ProductFilter, patchProducts, type SettingsPatch, upsertProducts } from './products.repository.js';
+import {
+  type DemperProductRow,
+  listProducts,
+  type ProductFilter,
+  patchProducts,
+  type SettingsPatch,
+  setPrices,
+  upsertProducts,
+} from './products.repository.js';
 import type { StoreRow } from './stores.repository.js';
 import { readTableFile } from './table-file.js';
 
@@ -50,29 +60,57 @@ export async function importProductsFile(db: Kysely<Database>, store: StoreRow, 
   return { imported: inputs.length, file: path };
 }
 
-/** Imports merchant-cabinet offers as products (min = max = the current price until the seller sets them). */
-export async function importCabinetOffers(
-  db: Kysely<Database>,
-  store: StoreRow,
-  offers: { sku: string; productId: string; name: string; price: number | null }[],
-): Promise<ImportResult> {
-  const existing = new Set((await listProducts(db, { storeId: store.id })).map((p) => p.sku));
-  const inputs: ProductInput[] = offers
-    .filter((o) => !existing.has(o.sku) && o.productId && o.price !== null && o.price >= 10)
-    .map((o) => ({
+export interface CabinetImport {
+  /** Offers the cabinet listed (rows read or skipped). */
+  offers: number;
+  /** New products (as `hold`, min = max = the cabinet price). */
+  imported: number;
+  /** Products already under management whose stored price was not the cabinet's: now it is. */
+  updated: { sku: string; from: number | null; to: number }[];
+  /** Rows that could not be imported, each with its reason. */
+  skipped: SkippedOffer[];
+  /** The cabinet said it has more offers than it listed. */
+  incomplete: { total: number; listed: number } | null;
+}
+
+/**
+ * Imports merchant-cabinet offers: new ones become products (`hold`, min = max = the price until the
+ * seller sets a range), existing ones get the cabinet's price as their stored price (their settings
+ * stay). One transaction; returns what was imported, refreshed and skipped (with reasons).
+ */
+export async function importCabinetOffers(db: Kysely<Database>, store: StoreRow, list: CabinetList): Promise<CabinetImport> {
+  const existing = new Map((await listProducts(db, { storeId: store.id })).map((p) => [p.sku, p]));
+  const inputs: ProductInput[] = [];
+  const refresh: { sku: string; price: number }[] = [];
+  const updated: CabinetImport['updated'] = [];
+  for (const o of list.offers) {
+    const known = existing.get(o.sku);
+    if (known) {
+      const stored = known.price === null ? null : Number(known.price);
+      if (stored !== o.price) {
+        refresh.push({ sku: o.sku, price: o.price });
+        updated.push({ sku: o.sku, from: stored, to: o.price });
+      }
+      continue;
+    }
+    inputs.push({
       sku: o.sku,
       productId: o.productId,
       name: o.name,
       price: o.price,
-      minPrice: o.price!,
-      maxPrice: o.price!,
+      minPrice: o.price,
+      maxPrice: o.price,
       step: 1,
       strategy: 'hold',
       topN: null,
-    }));
-  // New offers start as `hold` with min = max = price: nothing moves until the seller sets a range.
-  await db.transaction().execute((trx) => upsertProducts(trx, store.id, inputs));
-  return { imported: inputs.length };
+    });
+  }
+  await db.transaction().execute(async (trx) => {
+    await upsertProducts(trx, store.id, inputs);
+    await setPrices(trx, store.id, refresh);
+  });
+  const incomplete = list.total !== null && list.rows < list.total ? { total: list.total, listed: list.rows } : null;
+  return { offers: list.rows, imported: inputs.length, updated, skipped: list.skipped, incomplete };
 }
 
 export interface SetOptions {

@@ -1,6 +1,6 @@
 // `mp demper …` as a subprocess against the fake cabinet and offers server: plan --json, then
 // run --apply makes exactly the planned updates; an expired session is reported with its renewal.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -89,6 +89,28 @@ describe('mp demper (subprocess)', () => {
       ['P3', 'unchanged'],
     ]);
 
+    // The cabinet list: a real row (price 0, the price per city) is imported; a row without any
+    // price is reported with its reason on stderr and in --json.
+    const real = JSON.parse(readFileSync(new URL('../../fixtures/kaspi-mc/offer-view-list_archived-offer.json', import.meta.url), 'utf8')).data[0];
+    fake.merchants[0]!.rawRows = [real, { ...real, sku: 'NO-PRICE', allCityPrices: null, minPrice: 0, maxPrice: 0 }];
+    const imported = await runMp(['--json', 'demper', 'products', 'import', '--store', 'M1'], { env, timeoutMs: SUBPROCESS_MS });
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)).toEqual({
+      store: 'M1',
+      offers: 2,
+      imported: 1,
+      updated: [],
+      skipped: [{ sku: 'NO-PRICE', reason: expect.stringMatching(/^no price: none for city 750000000/) }],
+      incomplete: null,
+    });
+    // stderr is not a terminal here: one JSON log line per skipped row.
+    const warnings = imported.stderr
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { level: string; msg: string; sku?: string })
+      .filter((l) => l.level === 'warn');
+    expect(warnings).toEqual([expect.objectContaining({ sku: 'NO-PRICE', msg: expect.stringMatching(/^skipped NO-PRICE: no price/) })]);
+
     fake.expire(cookie);
     const check = await runMp(['demper', 'store', 'check'], { env, timeoutMs: SUBPROCESS_MS });
     expect(check.code).toBe(1);
@@ -144,7 +166,9 @@ describe('mp demper (subprocess)', () => {
       });
       expect(skus[0]!.length).toBeGreaterThan(0);
       expect(skus[1]!.length).toBeGreaterThan(0);
-      expect([...skus[0]!, ...skus[1]!].sort()).toEqual(['P1', 'P2', 'P3', ...extra.map((l) => l.split(',')[0]!)].sort());
+      // P1–P3 and the cabinet's real row from the first test, then the file's 20.
+      const all = ['P1', 'P2', 'P3', '113744482_000573024', ...extra.map((l) => l.split(',')[0]!)];
+      expect([...skus[0]!, ...skus[1]!].sort()).toEqual(all.sort());
     },
     600_000,
   );

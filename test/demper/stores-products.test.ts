@@ -1,7 +1,7 @@
 // Stores (encrypted secrets, login, check) and products (file and cabinet import, validation, set,
 // enable/disable) on a real migrated database, against the fake merchant cabinet.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptSecret } from '../../src/core/secrets.js';
 import { createMcClient, listCabinetOffers } from '../../src/demper/mc-client.js';
-import { listProducts } from '../../src/demper/products.repository.js';
+import { listProducts, upsertProducts } from '../../src/demper/products.repository.js';
 import { importCabinetOffers, importProductsFile, setProducts, toggleProducts } from '../../src/demper/products.service.js';
 import { findStore, listStores } from '../../src/demper/stores.repository.js';
 import { addStore, checkStore, loginStores, removeStore, sessionCookie } from '../../src/demper/stores.service.js';
@@ -180,14 +180,73 @@ describe('products', () => {
 
   it('imports the cabinet offer list (all pages) as hold products without touching existing ones', async () => {
     const store = (await findStore(handle.db, '30067228'))!;
-    const offers = await listCabinetOffers(mc, sessionCookie(store, key), store.merchant_id, 'renew');
-    expect(offers).toHaveLength(130);
-    expect(fake.requestsTo('/bff/offer-view/list').length).toBe(3);
+    const list = () => listCabinetOffers(mc, sessionCookie(store, key), store.merchant_id, 'renew', store.city_id);
+    const offers = await list();
+    expect(offers.offers).toHaveLength(130);
+    expect(offers).toMatchObject({ rows: 130, total: 130, skipped: [] });
+    // Two pages of 100: the cabinet's total says when the list is complete.
+    expect(fake.requestsTo('/bff/offer-view/list').length).toBe(2);
     const result = await importCabinetOffers(handle.db, store, offers);
-    expect(result.imported).toBe(130);
+    expect(result).toMatchObject({ offers: 130, imported: 130, updated: [], skipped: [], incomplete: null });
     const [t5] = await listProducts(handle.db, { storeId: store.id, skus: ['T5'] });
     expect(t5).toMatchObject({ product_id: '200005', price: '1005', min_price: '1005', max_price: '1005', strategy: 'hold' });
-    expect((await importCabinetOffers(handle.db, store, offers)).imported).toBe(0);
+    await setProducts(handle.db, store.id, ['T5'], { min: '900', max: '1200', strategy: 'undercut' });
+    // The seller changes T5's price in the cabinet: the next import refreshes the stored price only.
+    fake.applyPrice('30067228', 'T5', 1100);
+    const again = await importCabinetOffers(handle.db, store, await list());
+    expect(again).toMatchObject({ imported: 0, updated: [{ sku: 'T5', from: 1005, to: 1100 }], skipped: [] });
+    const [t5After] = await listProducts(handle.db, { storeId: store.id, skus: ['T5'] });
+    expect(t5After).toMatchObject({ price: '1100', min_price: '900', max_price: '1200', strategy: 'undercut' });
+  });
+
+  it('reads the price of a real cabinet row (price 0, per city in allCityPrices) and says why every other row was skipped', async () => {
+    const real = JSON.parse(readFileSync(fileURLToPath(new URL('../../fixtures/kaspi-mc/offer-view-list_archived-offer.json', import.meta.url)), 'utf8'))
+      .data[0] as Record<string, unknown>;
+    const cookie = fake.newSession(['8107004']);
+    fake.merchants.push({
+      uid: '8107004',
+      name: 'Real rows',
+      rawRows: [
+        real,
+        // Kaspi's own variants of the same row: no per-city price for the store's city, only minPrice …
+        { ...real, sku: 'MIN-ONLY', allCityPrices: { '151010000': { price: 640, oldPrice: null } }, minPrice: 640, maxPrice: 670 },
+        // … nothing at all, no product id, no sku, a price below Kaspi's minimum.
+        { ...real, sku: 'NO-PRICE', allCityPrices: null, minPrice: 0, maxPrice: 0 },
+        { ...real, sku: 'NO-PRODUCT', masterSku: null, shopLink: null },
+        { ...real, sku: null },
+        { ...real, sku: 'TOO-CHEAP', allCityPrices: { '710000000': { price: 5, oldPrice: null } } },
+      ],
+    });
+    const store = await addStore(handle.db, key, { merchantId: '8107004', name: 'Real rows', cityId: '710000000', session: cookie });
+    await upsertProducts(handle.db, store.id, [
+      {
+        sku: '113744482_000573024',
+        productId: '113744482',
+        name: 'Вилка',
+        price: 600,
+        minPrice: 500,
+        maxPrice: 900,
+        step: 1,
+        strategy: 'undercut',
+        topN: null,
+      },
+    ]);
+    const list = await listCabinetOffers(mc, cookie, '8107004', 'renew', store.city_id);
+    const result = await importCabinetOffers(handle.db, store, list);
+    expect(result.offers).toBe(6);
+    expect(result.imported).toBe(1);
+    expect(result.updated).toEqual([{ sku: '113744482_000573024', from: 600, to: 670 }]);
+    expect(result.skipped).toEqual([
+      { sku: 'NO-PRICE', reason: expect.stringMatching(/^no price: none for city 710000000 in allCityPrices/) },
+      { sku: 'NO-PRODUCT', reason: expect.stringMatching(/^no Kaspi product id/) },
+      { sku: 'offerId 6819dc2b458ec52b080c118e', reason: 'no sku' },
+      { sku: 'TOO-CHEAP', reason: "allCityPrices 5 is below Kaspi's minimum of 10 tenge" },
+    ]);
+    const rows = await listProducts(handle.db, { storeId: store.id });
+    expect(rows.map((r) => [r.sku, r.product_id, r.price, r.min_price, r.strategy])).toEqual([
+      ['113744482_000573024', '113744482', '670', '500', 'undercut'],
+      ['MIN-ONLY', '113744482', '640', '640', 'hold'],
+    ]);
   });
 
   it('set validates min ≤ max against stored values; enable/disable by filter', async () => {
@@ -198,7 +257,8 @@ describe('products', () => {
     expect(await setProducts(handle.db, store.id, ['P1', 'P2'], { min: '100', max: '5000', step: '3', strategy: 'top-4' })).toBe(2);
     const [p1] = await listProducts(handle.db, { storeId: store.id, skus: ['P1'] });
     expect(p1).toMatchObject({ min_price: '100', max_price: '5000', step: '3', strategy: 'top-n', top_n: 4 });
-    expect(await toggleProducts(handle.db, { storeId: store.id, strategy: 'hold' }, false)).toBe(131);
-    expect(await listProducts(handle.db, { storeId: store.id, enabled: true })).toHaveLength(4);
+    // Every cabinet import but T5 (set to undercut above) and the file's P4 are `hold`.
+    expect(await toggleProducts(handle.db, { storeId: store.id, strategy: 'hold' }, false)).toBe(130);
+    expect(await listProducts(handle.db, { storeId: store.id, enabled: true })).toHaveLength(5);
   });
 });

@@ -13,6 +13,8 @@ export interface FakeMerchant {
   points?: { pp: string; enabled?: boolean }[];
   /** The cabinet's offer list (`/bff/offer-view/list`, served in the real row's shape: see cabinetRow). */
   offers?: FakeCabinetOffer[];
+  /** Rows served as they are after `offers` (real captured rows, fixtures/kaspi-mc/, and variants of them). */
+  rawRows?: Record<string, unknown>[];
 }
 
 /** One of a merchant's offers as the cabinet keeps it. */
@@ -122,8 +124,8 @@ export class FakeKaspiMc {
     const limit = body.limit ?? 64;
     const page = body.page ?? 0;
     const all = this.offers[req.params.id!] ?? [];
-    const slice = all.slice(page * limit, page * limit + limit).map((o) => ({ merchantName: o.merchantId, ...o }));
-    return { body: { offers: slice, total: all.length, offersCount: all.length } };
+    const slice = all.slice(page * limit, page * limit + limit).map((o) => publicOffer(req.params.id!, o));
+    return { body: { offers: slice, total: all.length, offersCount: all.length, pcmResponsePresent: false } };
   }
 
   processRoute(req: FakeRequest): FakeResponse {
@@ -251,10 +253,111 @@ export async function startFakeKaspiMc(options: FakeMcOptions = {}): Promise<Fak
       if (!seen?.includes(uid)) return { status: 401, body: {} };
       const size = Number(req.query.get('l') ?? 10);
       const page = Number(req.query.get('p') ?? 0);
-      const all = mc.merchants.find((m) => m.uid === uid)?.offers ?? [];
-      return { body: { total: all.length, data: all.slice(page * size, page * size + size) } };
+      const merchant = mc.merchants.find((m) => m.uid === uid);
+      const all = [...(merchant?.offers ?? []).map((o) => cabinetRow(uid, merchant?.cityId ?? '750000000', o)), ...(merchant?.rawRows ?? [])];
+      return { body: { data: all.slice(page * size, page * size + size), total: all.length } };
     });
   });
   mc = new FakeKaspiMc(server, options);
   return mc;
+}
+
+/**
+ * One row of `/bff/offer-view/list` in the shape of the real capture (fixtures/kaspi-mc/): `price` is
+ * 0 and the price is per city in `allCityPrices` (with `minPrice`/`maxPrice` over them); `cityPrices`,
+ * `availabilities` and the like are null as in the capture. test/demper/mc-conformance.test.ts holds it
+ * against the real rows.
+ */
+export function cabinetRow(uid: string, cityId: string, o: FakeCabinetOffer): Record<string, unknown> {
+  const prices: Record<string, number> = { [cityId]: o.price, ...(o.cityPrices ?? {}) };
+  const values = Object.values(prices);
+  const slug =
+    o.title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'product';
+  return {
+    masterSku: o.masterSku,
+    images: [`h${o.masterSku.slice(-2)}/h${o.masterSku.slice(0, 2)}/${o.masterSku}.jpg`],
+    shopLink: `/p/${slug}-${o.masterSku}/`,
+    masterTitle: o.title,
+    offerId: `${o.masterSku}${o.sku}`.replace(/\W/g, '').slice(0, 24).padEnd(24, '0'),
+    fileId: 'MANUAL_CHANGES',
+    merchantUid: uid,
+    sku: o.sku,
+    model: null,
+    brand: o.brand ?? null,
+    price: 0,
+    oldprice: 0,
+    availabilities: null,
+    cityPrices: null,
+    deliveryOptions: null,
+    _version: null,
+    _distinctVersion: 1,
+    offerSource: 'MANUAL_OFFER',
+    reindexReason: null,
+    matchesLastBatch: false,
+    skipDistinctCheck: false,
+    priority: 0,
+    rangePrice: { MAX: 0, MIN: 0 },
+    updates: [{ operationType: 'PRICE_CHANGE', uploadedBy: 'seller@example.kz', uploadedDate: '2026-11-20T10:00:00.000' }],
+    archivedAt: o.available === false ? '2026-11-20T10:05:00.000' : null,
+    modification: false,
+    colourCode: null,
+    attributes: [],
+    editionDeadline: '2026-11-21T10:00:00.000+05:00',
+    verticalCategory: 'Home',
+    masterCategory: 'Master - Cutlery',
+    title: o.title,
+    available: o.available ?? true,
+    minPrice: Math.min(...values),
+    maxPrice: Math.max(...values),
+    points: ['PP1'],
+    updatedAt: '2026-11-20T05:00:00.000000Z',
+    anyPickup: true,
+    anyKaspiDelivery: true,
+    anyKaspiDeliveryLocal: false,
+    anyKaspiDeliveryExpress: false,
+    anyMerchantDelivery: false,
+    brandCode: null,
+    selectedCity: null,
+    allCityPrices: Object.fromEntries(Object.entries(prices).map(([city, price]) => [city, { price, oldPrice: null }])),
+    offerError:
+      o.available === false ? { offerSource: 'MANUAL_OFFER', errorCodes: ['NO_AVAILABILITIES'], warningCodes: [], klNotes: [], reindexReason: null } : null,
+  };
+}
+
+/**
+ * One offer of `POST /yml/offer-view/offers/<id>` in the shape of the real answers
+ * (../shared/real/kaspi-offers/: xbatyr's page and a README sample), held against them by
+ * test/demper/mc-conformance.test.ts. `deliveryOptions` is served only when a test gives it: no real
+ * capture of today's answer holds it, other projects' parsers read it (reference/kaspi.md §2).
+ */
+export function publicOffer(productId: string, o: FakeRawOffer): Record<string, unknown> {
+  const point = `${o.merchantId}_PP1`;
+  return {
+    masterSku: productId,
+    masterCategory: 'Master - Smartphones',
+    merchantId: o.merchantId,
+    merchantName: o.merchantName ?? o.merchantId,
+    merchantSku: `${productId}_${o.merchantId}`,
+    merchantReviewsQuantity: 120,
+    merchantRating: 4.8,
+    title: `Product ${productId}`,
+    price: o.price,
+    delivery: '2026-11-22T08:00:00.000+00:00',
+    deliveryMovedBySlot: false,
+    kdPickupDate: '2026-11-21T04:55:00.000+00:00',
+    availabilityDate: '2026-11-21T05:00:00.000+00:00',
+    pickup: '2026-11-21T05:00:00.000+00:00',
+    kaspiDelivery: true,
+    kdPoints: [point],
+    pointsWithAvailability: [point],
+    preorder: 0,
+    locatedInPoint: point,
+    deliveryType: 'TO_DOOR',
+    deliveryDuration: o.deliveryDuration ?? 'TILL_2_DAYS',
+    postomat: '2026-11-22T18:00:00.000+00:00',
+    ...(o.deliveryOptions ? { deliveryOptions: o.deliveryOptions } : {}),
+  };
 }

@@ -14,9 +14,25 @@ export async function productsImport(ctx: Context, o: { store?: string; file?: s
   }
   const mc = createMcClient(mcBaseUrl(ctx.config), ctx.log);
   try {
-    const offers = await listCabinetOffers(mc, sessionCookie(store, await ctx.secretKey()), store.merchant_id, renewCommand(store));
-    const result = await importCabinetOffers(db, store, offers);
-    ctx.out.object({ store: store.merchant_id, offers: offers.length, imported: result.imported });
+    const list = await listCabinetOffers(mc, sessionCookie(store, await ctx.secretKey()), store.merchant_id, renewCommand(store), store.city_id);
+    const result = await importCabinetOffers(db, store, list);
+    // Every row left out says why, on stderr; --json carries the same list.
+    for (const s of result.skipped) ctx.log.warn(`skipped ${s.sku}: ${s.reason}`, { sku: s.sku, reason: s.reason });
+    for (const u of result.updated) ctx.log.info(`${u.sku}: stored price ${u.from ?? 'unknown'} → ${u.to} (the cabinet's)`);
+    if (result.incomplete) {
+      ctx.log.warn(`the cabinet says it has ${result.incomplete.total} offers but listed ${result.incomplete.listed}: run the import again later for the rest`);
+    }
+    ctx.out.object(
+      { store: store.merchant_id, offers: result.offers, imported: result.imported, updated: result.updated.length, skipped: result.skipped.length },
+      {
+        store: store.merchant_id,
+        offers: result.offers,
+        imported: result.imported,
+        updated: result.updated,
+        skipped: result.skipped,
+        incomplete: result.incomplete,
+      },
+    );
     if (result.imported > 0)
       ctx.log.info('New products start as `hold` with min = max = price: set a range with `mp demper products set <sku> --min … --max … --strategy undercut`.');
   } finally {
