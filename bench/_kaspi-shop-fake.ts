@@ -1,7 +1,7 @@
 // The fake Kaspi Shop API for `npm run bench -- kaspi-orders`, in its own process so its memory and
 // CPU are not counted as mp's: `orders` orders with `entries` entries each spread over the last
 // 28 days; prints its URL and token, then serves until killed.
-import { generateOrders, startFakeKaspiShop } from '../test/support/fake-kaspi-shop.js';
+import { generateOrders, startFakeKaspiShop } from '../src/fakes/fake-kaspi-shop.js';
 
 const orders = Number(process.argv[2] ?? 50_000);
 const entries = Number(process.argv[3] ?? 2);

@@ -1,6 +1,6 @@
 // The fake WB API for `npm run bench -- wb`, in its own process so its memory is not counted as
 // mp's: prints its URL and a token, then serves until killed.
-import { startFakeWb } from '../test/support/fake-wb.js';
+import { startFakeWb } from '../src/fakes/fake-wb.js';
 
 const orders = Number(process.argv[2] ?? 100_000);
 const sales = Number(process.argv[3] ?? 50_000);

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { openPostgres } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { type FakeRawOffer, startFakeKaspiMc } from '../test/support/fake-kaspi-mc.js';
+import { type FakeRawOffer, startFakeKaspiMc } from '../src/fakes/fake-kaspi-mc.js';
 import { adminUrl, benchArgs, figure, figureLoadAverage, finish, jsonMode, sampleBackendsCpu, withDatabase } from './_util.js';
 
 const PRODUCTS = Number(benchArgs[0] ?? 10_000);

@@ -3,8 +3,8 @@
 // limit is held. The two run in turn, round after round, and the ratio is the median of the rounds'
 // ratios, so a machine whose speed drifts (other work) moves both sides of each pair alike.
 import { Agent, request } from 'undici';
+import { startFakeServer } from '../src/fakes/fake-server.js';
 import { HttpClient } from '../src/http/client.js';
-import { startFakeServer } from '../test/support/fake-server.js';
 import { benchArgs, figure, finish, median } from './_util.js';
 
 const total = Number(benchArgs[0] ?? 3000);

@@ -14,11 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { type DbHandle, openPglite, openPostgres } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { GENERATED_ID_BASE, startFakeKaspi } from '../src/fakes/fake-kaspi.js';
 import { exportAllProducts, exportProduct, kaspiExportDir } from '../src/kaspi/json-export.js';
 import { createKaspiClient } from '../src/kaspi/kaspi.client.js';
 import { scrapeProducts } from '../src/kaspi/scrape.service.js';
 import { summarize } from '../src/kaspi/scrape-summary.js';
-import { GENERATED_ID_BASE, startFakeKaspi } from '../test/support/fake-kaspi.js';
 import { benchArgs, figure, finish, peakRssMb } from './_util.js';
 
 interface ChildResult {

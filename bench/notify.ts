@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { openDatabase, openPostgres } from '../src/db/connect.js';
+import { startFakeTelegram } from '../src/fakes/fake-telegram.js';
 import { deliverPending } from '../src/notify/deliver.service.js';
 import { Pacer } from '../src/notify/pacer.js';
 import { TelegramClient } from '../src/notify/telegram/telegram-client.js';
-import { startFakeTelegram } from '../test/support/fake-telegram.js';
 import { benchArgs, figure, finish, peakRssMb } from './_util.js';
 
 const N = Number(benchArgs[0] ?? 10_000);

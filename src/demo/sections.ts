@@ -2,17 +2,11 @@
 // the project's fake servers, and says what it made the fake marketplace do in between.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FakeKaspi } from '../../test/support/fake-kaspi.js';
-import type { FakeKaspiShop } from '../../test/support/fake-kaspi-shop.js';
-import type { FakeTelegram } from '../../test/support/fake-telegram.js';
-import type { FakeWb } from '../../test/support/fake-wb.js';
+import type { FakeKaspi } from '../fakes/fake-kaspi.js';
+import type { FakeKaspiShop } from '../fakes/fake-kaspi-shop.js';
+import type { FakeTelegram } from '../fakes/fake-telegram.js';
+import type { FakeWb } from '../fakes/fake-wb.js';
 import type { DemoRunner, DemoSection } from './demo.service.js';
-import { loadFake } from './demo-world.js';
-
-type KaspiModule = typeof import('../../test/support/fake-kaspi.js');
-type WbModule = typeof import('../../test/support/fake-wb.js');
-type TelegramModule = typeof import('../../test/support/fake-telegram.js');
-type ShopModule = typeof import('../../test/support/fake-kaspi-shop.js');
 
 /** What sections hand to later ones. */
 interface Shared {
@@ -35,8 +29,7 @@ function kaspiSection(shared: Shared): DemoSection {
     async run(r) {
       const gap = await missing(r, ['kaspi track add', 'kaspi scrape', 'history show']);
       if (gap) return { skipped: gap };
-      const mod = await loadFake<KaspiModule>('fake-kaspi');
-      if (!mod) return { skipped: 'the fake Kaspi server (dist/test/support/fake-kaspi.js) is missing' };
+      const mod = await import('../fakes/fake-kaspi.js');
       const kaspi = r.world.own(await mod.startFakeKaspi());
       shared.kaspi = kaspi;
       r.world.env.MP_KASPI_URL = kaspi.url;
@@ -79,9 +72,7 @@ function wbSection(shared: Shared): DemoSection {
     async run(r) {
       const gap = await missing(r, ['wb cabinet add', 'wb sync', 'wb notify recipient add', 'wb orders']);
       if (gap) return { skipped: gap };
-      const wbMod = await loadFake<WbModule>('fake-wb');
-      const tgMod = await loadFake<TelegramModule>('fake-telegram');
-      if (!wbMod || !tgMod) return { skipped: 'the fake WB or Telegram server (dist/test/support/) is missing' };
+      const [wbMod, tgMod] = await Promise.all([import('../fakes/fake-wb.js'), import('../fakes/fake-telegram.js')]);
       const from = new Date(Date.now() - 10 * 86_400_000);
       const wb = await wbMod.startFakeWb({
         orders: 240,
@@ -149,8 +140,8 @@ function demperSection(shared: Shared): DemoSection {
         if (o) rows.push([`SKU-${id}`, id, o.title ?? id, String(o.price + 500), String(o.price - 200), String(o.price + 2000), '10', 'match']);
       }
       // The store's Shop API token (for its orders, next section) is the fake Shop API's.
-      const shopMod = await loadFake<ShopModule>('fake-kaspi-shop');
-      if (shopMod && (await r.has('kaspi orders sync'))) {
+      const shopMod = await import('../fakes/fake-kaspi-shop.js');
+      if (await r.has('kaspi orders sync')) {
         const day = 86_400_000;
         // 29 days of orders, about 5 a day, over 40 products in every state Kaspi has.
         const shop = r.world.own(await shopMod.startFakeKaspiShop(shopMod.generateOrders(160, new Date(Date.now() - 29 * day), Math.floor((29 * day) / 160))));
@@ -214,7 +205,7 @@ function kaspiOrdersSection(shared: Shared): DemoSection {
       if (gap) return { skipped: gap };
       if (!(await r.hasJob('kaspi.orders'))) return { skipped: 'the kaspi.orders job is not in this build' };
       const shop = shared.shop;
-      if (!shop) return { skipped: 'the fake Kaspi Shop API (dist/test/support/fake-kaspi-shop.js) is missing, or the repricing section did not run' };
+      if (!shop) return { skipped: 'the repricing section did not run' };
       await r.mp('Pull the store’s orders from the Shop API (14-day windows, every state, with their entries):', ['kaspi', 'orders', 'sync']);
       // The shop moves on: an order is cancelled, a new one comes in.
       const latest = [...shop.orders.values()].filter((o) => o.state !== 'ARCHIVE').sort((a, b) => b.creationDate - a.creationDate);

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeKaspiMc, startFakeKaspiMc } from '../../src/fakes/fake-kaspi-mc.js';
 import { runMp } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
-import { type FakeKaspiMc, startFakeKaspiMc } from '../support/fake-kaspi-mc.js';
 
 // Each subprocess opens the database anew; on a busy shared machine one PGlite start alone has taken over a minute.
 const SUBPROCESS_MS = 180_000;

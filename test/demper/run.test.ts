@@ -16,10 +16,10 @@ import { type RunOptions, runRepricing } from '../../src/demper/run.service.js';
 import { findStore } from '../../src/demper/stores.repository.js';
 import { addStore } from '../../src/demper/stores.service.js';
 import { merchantWriteLock } from '../../src/demper/write-lock.js';
+import { type FakeKaspiMc, startFakeKaspiMc } from '../../src/fakes/fake-kaspi-mc.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { upsertPreorders } from '../../src/preorders/preorders.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type FakeKaspiMc, startFakeKaspiMc } from '../support/fake-kaspi-mc.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/demper/${name}`, import.meta.url));
 const NOW = new Date('2026-11-21T12:00:00Z');

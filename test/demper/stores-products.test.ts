@@ -13,9 +13,9 @@ import { listProducts, upsertProducts } from '../../src/demper/products.reposito
 import { importCabinetOffers, importProductsFile, setProducts, toggleProducts } from '../../src/demper/products.service.js';
 import { findStore, listStores } from '../../src/demper/stores.repository.js';
 import { addStore, checkStore, loginStores, removeStore, sessionCookie } from '../../src/demper/stores.service.js';
+import { type FakeKaspiMc, startFakeKaspiMc } from '../../src/fakes/fake-kaspi-mc.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type FakeKaspiMc, startFakeKaspiMc } from '../support/fake-kaspi-mc.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/demper/${name}`, import.meta.url));
 const key = randomBytes(32);

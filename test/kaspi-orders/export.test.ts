@@ -12,10 +12,10 @@ import { exportDataset } from '../../src/export/export.service.js';
 import { buildConditions, type FilterInput } from '../../src/export/filters.js';
 import { openFileTarget } from '../../src/export/output-target.js';
 import { FORMATS, type Format } from '../../src/export/writers/writer.js';
+import type { FakeKaspiShop } from '../../src/fakes/fake-kaspi-shop.js';
 import { maskName, maskPhone } from '../../src/kaspi-orders/mask.js';
 import { periodWindow, salesReport } from '../../src/kaspi-orders/sales.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import type { FakeKaspiShop } from '../support/fake-kaspi-shop.js';
 import { readBack, readJson } from '../support/read-export.js';
 import { FIXTURE_NOW, fixture, loadFixture } from './fixture.js';
 

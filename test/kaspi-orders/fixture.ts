@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.js';
 import { addStore } from '../../src/demper/stores.service.js';
+import { type FakeKaspiShop, type FakeShopOrder, startFakeKaspiShop } from '../../src/fakes/fake-kaspi-shop.js';
 import { syncOrders } from '../../src/kaspi-orders/sync.service.js';
-import { type FakeKaspiShop, type FakeShopOrder, startFakeKaspiShop } from '../support/fake-kaspi-shop.js';
 
 export interface FixtureOrder {
   id: string;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeKaspiShop } from '../../src/fakes/fake-kaspi-shop.js';
 import { ordersReport } from '../../src/kaspi-orders/orders.service.js';
 import { periodWindow, salesReport, sinceWindow, topProducts } from '../../src/kaspi-orders/sales.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import type { FakeKaspiShop } from '../support/fake-kaspi-shop.js';
 import { FIXTURE_NOW, loadFixture } from './fixture.js';
 
 describe('kaspi sales and top: Almaty days, hand-computed totals', () => {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStore } from '../../src/demper/stores.service.js';
+import { type FakeKaspiShop, generateOrders, startFakeKaspiShop } from '../../src/fakes/fake-kaspi-shop.js';
 import { listOrders } from '../../src/kaspi-orders/order.repository.js';
 import { syncOrders } from '../../src/kaspi-orders/sync.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type FakeKaspiShop, generateOrders, startFakeKaspiShop } from '../support/fake-kaspi-shop.js';
 
 const DAY = 86_400_000;
 

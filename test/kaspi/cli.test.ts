@@ -5,9 +5,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeKaspi, KASPI_IDS, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
 import { runMp } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
-import { type FakeKaspi, KASPI_IDS, startFakeKaspi } from '../support/fake-kaspi.js';
 
 let kaspi: FakeKaspi;
 let home: string;

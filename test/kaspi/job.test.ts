@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeKaspi, KASPI_IDS, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { createKaspiClient } from '../../src/kaspi/kaspi.client.js';
 import { type ScrapeDeps, scrapeProducts } from '../../src/kaspi/scrape.service.js';
@@ -14,7 +15,6 @@ import { findJob } from '../../src/schedule/registry.js';
 import { runJob } from '../../src/schedule/run-job.js';
 import { testContext } from '../schedule/helpers.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type FakeKaspi, KASPI_IDS, startFakeKaspi } from '../support/fake-kaspi.js';
 
 const ALMATY = '750000000';
 let handle: TestDatabase;

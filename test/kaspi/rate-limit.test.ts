@@ -1,10 +1,10 @@
 // The configured rate limit holds at the server: with 4 requests/s and a burst of 4, no 1 s window
 // sees more than 8 requests and no 2 s window more than 12, even with 4 products in flight.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type FakeKaspi, KASPI_IDS, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
 import { createKaspiClient, KASPI_DEFAULT_RATE } from '../../src/kaspi/kaspi.client.js';
 import { scrapeProducts } from '../../src/kaspi/scrape.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type FakeKaspi, KASPI_IDS, startFakeKaspi } from '../support/fake-kaspi.js';
 
 let handle: TestDatabase;
 let kaspi: FakeKaspi;

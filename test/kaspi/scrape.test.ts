@@ -2,11 +2,11 @@
 // offers paging and de-duplication, history semantics, unknown offers, failures that write nothing.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeKaspi, KASPI_IDS, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { createKaspiClient } from '../../src/kaspi/kaspi.client.js';
 import { type ScrapeDeps, type ScrapeResult, type ScrapeSuccess, scrapeProduct } from '../../src/kaspi/scrape.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type FakeKaspi, KASPI_IDS, startFakeKaspi } from '../support/fake-kaspi.js';
 
 const ALMATY = '750000000';
 let handle: TestDatabase;

@@ -5,6 +5,8 @@ import { resolveConfig } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/log.js';
 import { systemClock } from '../../src/core/time.js';
 import { withAdvisoryLock } from '../../src/db/locks.js';
+import { type FakeTelegram, parseTelegramHtml, startFakeTelegram } from '../../src/fakes/fake-telegram.js';
+import { type FakeWb, startFakeWb } from '../../src/fakes/fake-wb.js';
 import type { NotifyDeps } from '../../src/notify/notify.service.js';
 import { Pacer } from '../../src/notify/pacer.js';
 import { runBot } from '../../src/notify/telegram/bot.service.js';
@@ -13,8 +15,6 @@ import { getChat, saveBotToken, saveChat } from '../../src/notify/telegram/bot-t
 import { TelegramClient } from '../../src/notify/telegram/telegram-client.js';
 import { jobLockName } from '../../src/schedule/run-job.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type FakeTelegram, parseTelegramHtml, startFakeTelegram } from '../support/fake-telegram.js';
-import { type FakeWb, startFakeWb } from '../support/fake-wb.js';
 import { secretKey } from './helpers.js';
 
 describe('the Telegram bot', () => {

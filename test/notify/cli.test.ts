@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeServer, startFakeServer } from '../../src/fakes/fake-server.js';
+import { type FakeTelegram, startFakeTelegram } from '../../src/fakes/fake-telegram.js';
+import { type FakeWb, startFakeWb } from '../../src/fakes/fake-wb.js';
 import { verifySignature } from '../../src/notify/webhook.js';
 import { runMp } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js';
-import { type FakeWb, startFakeWb } from '../support/fake-wb.js';
 import { writeSyncEvents } from './helpers.js';
 
 describe('mp wb notify (CLI)', () => {

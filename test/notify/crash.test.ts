@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config.js';
 import { type DbHandle, openDatabase } from '../../src/db/connect.js';
+import { type FakeTelegram, startFakeTelegram } from '../../src/fakes/fake-telegram.js';
 import { notifyConfig } from '../../src/notify/notify-config.js';
 import { runMp } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
-import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js';
 import { addCabinet, addChat, writeSyncEvents } from './helpers.js';
 
 const bin = fileURLToPath(new URL('../../bin/mp.js', import.meta.url));

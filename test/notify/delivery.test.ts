@@ -1,12 +1,12 @@
 // Delivery against the fake Telegram server: exactly once across crashes and concurrent
 // deliverers, quiet hours, 429 and 403, photos, long texts, HTML escaping.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeTelegram, parseTelegramHtml, startFakeTelegram } from '../../src/fakes/fake-telegram.js';
 import { type DeliverStats, deliverPending } from '../../src/notify/deliver.service.js';
 import { fanOut } from '../../src/notify/fanout.service.js';
 import { Pacer } from '../../src/notify/pacer.js';
 import { TelegramClient } from '../../src/notify/telegram/telegram-client.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
-import { type FakeTelegram, parseTelegramHtml, startFakeTelegram } from '../support/fake-telegram.js';
 import { addCabinet, addChat, manualClock, outboxRows, resetNotify, secretKey, telegramFor, writeSyncEvents } from './helpers.js';
 
 class Crash extends Error {}

@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DbHandle } from '../../src/db/connect.js';
+import type { FakeTelegram } from '../../src/fakes/fake-telegram.js';
 import { Pacer } from '../../src/notify/pacer.js';
 import { TelegramClient } from '../../src/notify/telegram/telegram-client.js';
-import type { FakeTelegram } from '../support/fake-telegram.js';
 
 export const secretKey = Buffer.alloc(32, 7);
 

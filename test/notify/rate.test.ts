@@ -2,11 +2,11 @@
 // duplicate; and the default pacing (25/s overall, 1/s per chat) holds.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeTelegram } from '../../src/fakes/fake-telegram.js';
 import { deliverPending } from '../../src/notify/deliver.service.js';
 import { Pacer } from '../../src/notify/pacer.js';
 import { TelegramClient } from '../../src/notify/telegram/telegram-client.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { startFakeTelegram } from '../support/fake-telegram.js';
 import { addCabinet, manualClock, resetNotify, secretKey } from './helpers.js';
 
 /** `chats` recipients with `perChat` pending notifications each, inserted in bulk. */

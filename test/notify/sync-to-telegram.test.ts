@@ -2,10 +2,10 @@
 // delivery send them to the fake Telegram — each event type exactly once across repeated syncs
 // and deliveries, nothing after the initial sync, a late cancellation once, one summary after a gap.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeTelegram, startFakeTelegram } from '../../src/fakes/fake-telegram.js';
+import { type FakeWb, startFakeWb } from '../../src/fakes/fake-wb.js';
 import { deliverPending } from '../../src/notify/deliver.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js';
-import { type FakeWb, startFakeWb } from '../support/fake-wb.js';
 import { addFakeCabinet, sync, TestClock, wbDeps } from '../wb/helpers.js';
 import { addChat, secretKey, telegramFor } from './helpers.js';
 

@@ -2,10 +2,10 @@
 // crash between send and mark resends (receivers dedupe by id).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encryptSecret } from '../../src/core/secrets.js';
+import { type FakeServer, startFakeServer } from '../../src/fakes/fake-server.js';
 import { deliverPending } from '../../src/notify/deliver.service.js';
 import { verifySignature } from '../../src/notify/webhook.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
 import { addCabinet, manualClock, outboxRows, resetNotify, secretKey, writeSyncEvents } from './helpers.js';
 
 describe('webhook delivery', () => {

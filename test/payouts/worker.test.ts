@@ -5,13 +5,13 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/core/log.js';
+import { startFakePayoutGateway } from '../../src/fakes/fake-payout-gateway.js';
 import { httpGateway } from '../../src/payouts/gateways/http.js';
 import { simulatedGateway } from '../../src/payouts/gateways/simulated.js';
 import { createPayout, getPayout } from '../../src/payouts/payouts.service.js';
 import { claimPayouts, finishPayouts, releasePayouts } from '../../src/payouts/payouts-queue.repository.js';
 import { startWorker } from '../../src/payouts/worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { startFakePayoutGateway } from '../support/fake-payout-gateway.js';
 
 let h: TestDatabase;
 const log = createLogger({ stream: new Writable({ write: (_c, _e, cb) => cb() }) as unknown as NodeJS.WriteStream, structured: true });

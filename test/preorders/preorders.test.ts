@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMcClient, uploadPriceFile } from '../../src/demper/mc-client.js';
 import type { StoreRow } from '../../src/demper/stores.repository.js';
 import { addStore, sessionCookie } from '../../src/demper/stores.service.js';
+import { type FakeKaspiMc, startFakeKaspiMc } from '../../src/fakes/fake-kaspi-mc.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { XLSX_MIME } from '../../src/preorders/preorder-file.js';
 import { listPreorders } from '../../src/preorders/preorders.repository.js';
 import { addPreorder, exportPreorders, importPreorders, removePreorders, setPreorders } from '../../src/preorders/preorders.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type FakeKaspiMc, startFakeKaspiMc } from '../support/fake-kaspi-mc.js';
 
 const key = randomBytes(32);
 let handle: TestDatabase;

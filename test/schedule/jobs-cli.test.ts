@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KASPI_IDS, readKaspiFixture, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
 import { trackProducts } from '../../src/kaspi/tracked.service.js';
 import { runMp } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
-import { KASPI_IDS, readKaspiFixture, startFakeKaspi } from '../support/fake-kaspi.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const testJobs = join(root, 'dist/test/support/test-jobs.js');

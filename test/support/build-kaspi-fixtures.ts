@@ -4,8 +4,8 @@
 // real ones: full size, navigation, many scripts, the item state in the middle, JSON-LD.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildNotFoundPage, FIXTURE_PRODUCTS, fixtureOffers, fixtureReviews, fixtureSpec } from './kaspi-fixture-specs.js';
-import { buildProductPage } from './kaspi-page-builder.js';
+import { buildNotFoundPage, FIXTURE_PRODUCTS, fixtureOffers, fixtureReviews, fixtureSpec } from '../../src/fakes/kaspi-fixture-specs.js';
+import { buildProductPage } from '../../src/fakes/kaspi-page-builder.js';
 
 const dir = fileURLToPath(new URL('../../../fixtures/kaspi/', import.meta.url));
 mkdirSync(`${dir}offers`, { recursive: true });

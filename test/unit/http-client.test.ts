@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import type { Logger } from '../../src/core/log.js';
+import { startFakeServer } from '../../src/fakes/fake-server.js';
 import { HttpClient, type HttpClientOptions, HttpError } from '../../src/http/client.js';
-import { startFakeServer } from '../support/fake-server.js';
 
 const server = await startFakeServer((s) => {
   s.route('GET', '/offers', () => ({ body: { offers: [{ price: '5000' }] } }));

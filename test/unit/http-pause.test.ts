@@ -3,9 +3,9 @@
 // are the fake server's own.
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import type { Logger } from '../../src/core/log.js';
+import { startFakeServer } from '../../src/fakes/fake-server.js';
 import { HttpClient, type HttpClientOptions } from '../../src/http/client.js';
 import { RateLimiter } from '../../src/http/rate-limit.js';
-import { startFakeServer } from '../support/fake-server.js';
 
 const server = await startFakeServer((s) => s.route('GET', '/items/:id', (req) => ({ body: { id: req.params.id } })));
 const clients: HttpClient[] = [];

@@ -2,10 +2,10 @@
 // benched, one rate-limit bucket per exit, and proxy passwords kept out of messages and logs.
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import type { Logger } from '../../src/core/log.js';
+import { type FakeProxy, startFakeProxy } from '../../src/fakes/fake-proxy.js';
+import { startFakeServer } from '../../src/fakes/fake-server.js';
 import { HttpClient, type HttpClientOptions, HttpError } from '../../src/http/client.js';
 import { ProxyPool } from '../../src/http/proxies.js';
-import { type FakeProxy, startFakeProxy } from '../support/fake-proxy.js';
-import { startFakeServer } from '../support/fake-server.js';
 
 // `connection: close` makes every request open a new CONNECT tunnel, so the proxies see each one.
 const server = await startFakeServer((s) => s.route('GET', '/offers/:id', (req) => ({ headers: { connection: 'close' }, body: { id: req.params.id } })));

@@ -2,9 +2,9 @@
 // asks for in Retry-After / X-Ratelimit-Retry / X-Ratelimit-Reset), and when we give up at once.
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { startFakeServer } from '../../src/fakes/fake-server.js';
 import { HttpClient, type HttpClientOptions, HttpError } from '../../src/http/client.js';
 import { backoffDelayMs, parseRetryAfter, serverRetryDelayMs } from '../../src/http/retry.js';
-import { startFakeServer } from '../support/fake-server.js';
 
 const server = await startFakeServer((s) => s.route('GET', '/stocks', () => ({ body: { stocks: [] } })));
 const clients: HttpClient[] = [];

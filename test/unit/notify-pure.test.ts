@@ -2,6 +2,7 @@
 // webhook signatures.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseTelegramHtml } from '../../src/fakes/fake-telegram.js';
 import { Pacer } from '../../src/notify/pacer.js';
 import { parseQuietHours, quietUntil } from '../../src/notify/quiet-hours.js';
 import { settingsPatch } from '../../src/notify/recipient.service.js';
@@ -9,7 +10,6 @@ import { escapeHtml, splitMessage, visibleLength } from '../../src/notify/telegr
 import { telegramParts } from '../../src/notify/telegram/parts.js';
 import type { NotificationPayload } from '../../src/notify/types.js';
 import { signBody, verifySignature } from '../../src/notify/webhook.js';
-import { parseTelegramHtml } from '../support/fake-telegram.js';
 
 describe('Telegram HTML', () => {
   it('escapes every character that could open a tag or an entity', () => {

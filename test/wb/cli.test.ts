@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeWb, makeWbToken, startFakeWb } from '../../src/fakes/fake-wb.js';
 import { runMp } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
-import { type FakeWb, makeWbToken, startFakeWb } from '../support/fake-wb.js';
 
 // Each run opens the database (a fresh PGlite takes seconds); a busy CI box needs room.
 const SLOW = 180_000;

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { resolveConfig } from '../../src/core/config.js';
 import { createLogger, type Logger } from '../../src/core/log.js';
 import type { Clock } from '../../src/core/time.js';
+import { type FakeWb, wbHostsByPath } from '../../src/fakes/fake-wb.js';
 import { addCabinet } from '../../src/wb/cabinet.service.js';
 import { type SyncOptions, syncWb } from '../../src/wb/sync.service.js';
 import type { TestDatabase } from '../support/db.js';
-import { type FakeWb, wbHostsByPath } from '../support/fake-wb.js';
 
 export class TestClock implements Clock {
   constructor(public at: Date) {}

@@ -5,7 +5,7 @@
 // mp's parsers against fiction.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeWb, makeWbToken, startFakeWb } from '../support/fake-wb.js';
+import { type FakeWb, makeWbToken, startFakeWb } from '../../src/fakes/fake-wb.js';
 import { type OpenApiCheck, openApiChecker } from '../support/openapi-check.js';
 
 const doc = JSON.parse(readFileSync(new URL('../../fixtures/wb/openapi-subset.json', import.meta.url), 'utf8'));

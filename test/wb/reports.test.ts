@@ -6,9 +6,9 @@ import { findDataset } from '../../src/export/datasets.js';
 import { exportDataset } from '../../src/export/export.service.js';
 import { buildConditions } from '../../src/export/filters.js';
 import { openFileTarget } from '../../src/export/output-target.js';
+import { type FakeWb, startFakeWb } from '../../src/fakes/fake-wb.js';
 import { moscowWindow, ordersReport, reviewsReport, salesReport, stocksReport } from '../../src/wb/report.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type FakeWb, startFakeWb } from '../support/fake-wb.js';
 import { addFakeCabinet, sync, TestClock, wbDeps } from './helpers.js';
 
 describe('WB reports: Moscow-day windows', () => {

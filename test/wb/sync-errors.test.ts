@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeWb, makeWbToken, msk, startFakeWb, wbFixture } from '../../src/fakes/fake-wb.js';
 import { addCabinet, checkCabinet, listCabinetRows, removeCabinet } from '../../src/wb/cabinet.service.js';
 import { getStreamState } from '../../src/wb/sync-state.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type FakeWb, makeWbToken, msk, startFakeWb, wbFixture } from '../support/fake-wb.js';
 import { sync, TestClock, wbDeps, wbDepsByHostPath } from './helpers.js';
 
 describe('mp wb sync: rate limits and rejected tokens', () => {

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeWb, msk, startFakeWb } from '../../src/fakes/fake-wb.js';
 import { listEvents } from '../../src/wb/event.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type FakeWb, msk, startFakeWb } from '../support/fake-wb.js';
 import { addFakeCabinet, sync, TestClock, wbDeps } from './helpers.js';
 
 describe('mp wb sync against the fake WB API', () => {

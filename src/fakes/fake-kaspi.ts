@@ -7,7 +7,7 @@ import { FIXTURE_PRODUCTS, type FixtureProduct } from './kaspi-fixture-specs.js'
 import { buildOffers, type RawOffer } from './kaspi-offers-builder.js';
 import { buildProductPage } from './kaspi-page-builder.js';
 
-// From test/support (vitest) or dist/test/support (the compiled benchmark).
+// From src/fakes (vitest) or dist/src/fakes (the built CLI, the demo and the benchmarks).
 const fixtureDir = ['../../fixtures/kaspi/', '../../../fixtures/kaspi/'].map((rel) => new URL(rel, import.meta.url)).find((u) => existsSync(u))!;
 export const readKaspiFixture = (name: string): string => readFileSync(new URL(name, fixtureDir), 'utf8');
 

@@ -5,10 +5,10 @@
 // lastChangeDate; too-frequent calls get 429 with X-Ratelimit-* headers; a bad token gets 401.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { categoryMask } from '../../src/wb/token.js';
+import { categoryMask } from '../wb/token.js';
 import { type FakeRequest, type FakeResponse, type FakeServer, startFakeServer } from './fake-server.js';
 
-// From test/support (vitest) or dist/test/support (the built benchmark).
+// From src/fakes (vitest) or dist/src/fakes (the built CLI, the demo and the benchmarks).
 const fixturesDir = ['../../fixtures/wb/', '../../../fixtures/wb/'].map((rel) => fileURLToPath(new URL(rel, import.meta.url))).find((dir) => existsSync(dir))!;
 const cache = new Map<string, string>();
 export function wbFixture(name: string): any {

@@ -1,7 +1,7 @@
 // A fake payout provider for the http gateway: verifies the HMAC signature, remembers each
 // Idempotency-Key (a repeated key gets the first answer again, as real providers do), and lets a
 // test script answers per payout id.
-import { signPayload } from '../../src/payouts/gateways/http.js';
+import { signPayload } from '../payouts/gateways/http.js';
 import { type FakeResponse, type FakeServer, startFakeServer } from './fake-server.js';
 
 export interface FakePayoutGateway {
