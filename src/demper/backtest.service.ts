@@ -3,10 +3,10 @@
 // it would have made, the average position it would have held and its average margin over min.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { StoreRow } from '../kaspi/merchant/stores.repository.js';
 import { type OfferEvent, offerEvents } from './offer-history.repository.js';
 import { settingsOf } from './plan.service.js';
 import { listProducts } from './products.repository.js';
-import type { StoreRow } from './stores.repository.js';
 import { decide, type RunRules, type Strategy, type StrategyOffer } from './strategy.js';
 
 export interface BacktestOptions {

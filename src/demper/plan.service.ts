@@ -3,9 +3,9 @@
 import type { Kysely } from 'kysely';
 import pLimit from 'p-limit';
 import type { Database } from '../db/schema.js';
+import type { StoreRow } from '../kaspi/merchant/stores.repository.js';
 import type { OffersFetcher } from './offers-source.js';
 import { type DemperProductRow, listProducts } from './products.repository.js';
-import type { StoreRow } from './stores.repository.js';
 import { type Decision, decide, type RunRules, type Strategy } from './strategy.js';
 
 export interface Shard {

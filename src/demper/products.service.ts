@@ -2,9 +2,11 @@
 // settings, enable and disable.
 import type { Kysely } from 'kysely';
 import { UsageError, UserError } from '../core/errors.js';
+import { readTableFile } from '../core/table-file.js';
 import type { Database } from '../db/schema.js';
-import type { CabinetList } from './mc-client.js';
-import type { SkippedOffer } from './mc-offers.parser.js';
+import type { CabinetList } from '../kaspi/merchant/mc-client.js';
+import type { SkippedOffer } from '../kaspi/merchant/mc-offers.parser.js';
+import type { StoreRow } from '../kaspi/merchant/stores.repository.js';
 import { type ProductInput, parseProductRecord, parseStrategy } from './product-settings.js';
 import {
   type DemperProductRow,
@@ -15,8 +17,6 @@ import {
   setPrices,
   upsertProducts,
 } from './products.repository.js';
-import type { StoreRow } from './stores.repository.js';
-import { readTableFile } from './table-file.js';
 
 export interface ImportResult {
   imported: number;

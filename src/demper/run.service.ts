@@ -6,13 +6,13 @@ import type { Kysely } from 'kysely';
 import { UserError } from '../core/errors.js';
 import type { Database } from '../db/schema.js';
 import type { HttpClient } from '../http/client.js';
-import { pushPrice } from './mc-client.js';
+import { pushPrice } from '../kaspi/merchant/mc-client.js';
+import { findStore, recordSessionCheck, type StoreRow, setPause } from '../kaspi/merchant/stores.repository.js';
+import { renewCommand, sessionCookie } from '../kaspi/merchant/stores.service.js';
 import type { OffersFetcher } from './offers-source.js';
 import { type PlanItem, type PlanOptions, planRepricing } from './plan.service.js';
 import { insertPriceChanges, type PriceChangeInsert } from './price-changes.repository.js';
 import { type PriceOutcome, recordOutcomes } from './products.repository.js';
-import { findStore, recordSessionCheck, type StoreRow, setPause } from './stores.repository.js';
-import { renewCommand, sessionCookie } from './stores.service.js';
 import type { WriteLock } from './write-lock.js';
 import { writeStoreFeed } from './xml-feed.service.js';
 

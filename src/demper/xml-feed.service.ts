@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { UserError } from '../core/errors.js';
 import type { Database } from '../db/schema.js';
+import type { StoreRow } from '../kaspi/merchant/stores.repository.js';
 import { listPreorders, type PreorderRow } from '../preorders/preorders.repository.js';
 import type { PlanItem } from './plan.service.js';
 import { listProducts } from './products.repository.js';
-import type { StoreRow } from './stores.repository.js';
 import { buildKaspiFeed, type FeedAvailability, type FeedOffer, feedGuard } from './xml-feed.js';
 import { lastFeedCount, recordFeed } from './xml-feeds.repository.js';
 

@@ -1,7 +1,7 @@
 // All SQL for kaspi_orders, kaspi_order_entries and kaspi_order_sync.
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { ShopEntry, ShopOrder } from './shop-api.parser.js';
+import type { ShopEntry, ShopOrder } from '../kaspi/merchant/shop-api.parser.js';
 
 type Db = Kysely<Database>;
 

@@ -7,12 +7,12 @@ import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { decryptSecret } from '../core/secrets.js';
 import type { Database } from '../db/schema.js';
-import type { StoreRow } from '../demper/stores.repository.js';
-import { resolveStore } from '../demper/stores.service.js';
+import { ShopApi } from '../kaspi/merchant/shop-api.client.js';
+import { ORDER_STATES, type ShopEntry, type ShopOrder } from '../kaspi/merchant/shop-api.parser.js';
+import { type CreationWindow, creationWindows } from '../kaspi/merchant/shop-api-windows.js';
+import type { StoreRow } from '../kaspi/merchant/stores.repository.js';
+import { resolveStore } from '../kaspi/merchant/stores.service.js';
 import { advanceSyncState, type EntryRow, getSyncState, replaceEntries, storedStatuses, upsertOrders } from './order.repository.js';
-import { ShopApi } from './shop-api.client.js';
-import { ORDER_STATES, type ShopEntry, type ShopOrder } from './shop-api.parser.js';
-import { type CreationWindow, creationWindows } from './windows.js';
 
 export const DEFAULT_SINCE_MS = 30 * 86_400_000;
 /** Orders change status for days after creation (delivery, returns): re-read this much before the cursor. */

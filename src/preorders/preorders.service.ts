@@ -4,9 +4,9 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Kysely } from 'kysely';
 import { UsageError, UserError } from '../core/errors.js';
+import { readTableFile } from '../core/table-file.js';
 import type { Database } from '../db/schema.js';
-import type { StoreRow } from '../demper/stores.repository.js';
-import { readTableFile } from '../demper/table-file.js';
+import type { StoreRow } from '../kaspi/merchant/stores.repository.js';
 import { buildPreorderWorkbook, parsePreorderRecord, TEMPLATE_HEADER } from './preorder-file.js';
 import { deletePreorders, findPreorders, listPreorders, type PreorderInput, type PreorderRow, upsertPreorders } from './preorders.repository.js';
 

@@ -2,8 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backtest } from '../../src/demper/backtest.service.js';
-import type { StoreRow } from '../../src/demper/stores.repository.js';
-import { addStore } from '../../src/demper/stores.service.js';
+import type { StoreRow } from '../../src/kaspi/merchant/stores.repository.js';
+import { addStore } from '../../src/kaspi/merchant/stores.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
 let handle: TestDatabase;

@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertPriceChanges } from '../../src/demper/price-changes.repository.js';
 import { listProducts } from '../../src/demper/products.repository.js';
 import { importProductsFile } from '../../src/demper/products.service.js';
-import type { StoreRow } from '../../src/demper/stores.repository.js';
-import { addStore } from '../../src/demper/stores.service.js';
 import { findDataset } from '../../src/export/datasets.js';
 import { exportDataset } from '../../src/export/export.service.js';
 import { openFileTarget } from '../../src/export/output-target.js';
 import type { Format } from '../../src/export/writers/writer.js';
+import type { StoreRow } from '../../src/kaspi/merchant/stores.repository.js';
+import { addStore } from '../../src/kaspi/merchant/stores.service.js';
 import { addPreorder } from '../../src/preorders/preorders.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 

@@ -8,13 +8,13 @@ import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptSecret } from '../../src/core/secrets.js';
-import { createMcClient, listCabinetOffers } from '../../src/demper/mc-client.js';
 import { listProducts, upsertProducts } from '../../src/demper/products.repository.js';
 import { importCabinetOffers, importProductsFile, setProducts, toggleProducts } from '../../src/demper/products.service.js';
-import { findStore, listStores } from '../../src/demper/stores.repository.js';
-import { addStore, checkStore, loginStores, removeStore, sessionCookie } from '../../src/demper/stores.service.js';
 import { type FakeKaspiMc, startFakeKaspiMc } from '../../src/fakes/fake-kaspi-mc.js';
 import type { HttpClient } from '../../src/http/client.js';
+import { createMcClient, listCabinetOffers } from '../../src/kaspi/merchant/mc-client.js';
+import { findStore, listStores } from '../../src/kaspi/merchant/stores.repository.js';
+import { addStore, checkStore, loginStores, removeStore, sessionCookie } from '../../src/kaspi/merchant/stores.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/demper/${name}`, import.meta.url));

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.js';
-import { addStore } from '../../src/demper/stores.service.js';
 import { type FakeKaspiShop, type FakeShopOrder, startFakeKaspiShop } from '../../src/fakes/fake-kaspi-shop.js';
+import { addStore } from '../../src/kaspi/merchant/stores.service.js';
 import { syncOrders } from '../../src/kaspi-orders/sync.service.js';
 
 export interface FixtureOrder {

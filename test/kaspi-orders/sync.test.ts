@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addStore } from '../../src/demper/stores.service.js';
 import { type FakeKaspiShop, generateOrders, startFakeKaspiShop } from '../../src/fakes/fake-kaspi-shop.js';
+import { addStore } from '../../src/kaspi/merchant/stores.service.js';
 import { listOrders } from '../../src/kaspi-orders/order.repository.js';
 import { syncOrders } from '../../src/kaspi-orders/sync.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';

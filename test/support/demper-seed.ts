@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.js';
 import { insertPriceChanges } from '../../src/demper/price-changes.repository.js';
 import { upsertProducts } from '../../src/demper/products.repository.js';
-import { addStore } from '../../src/demper/stores.service.js';
+import { addStore } from '../../src/kaspi/merchant/stores.service.js';
 import { upsertPreorders } from '../../src/preorders/preorders.repository.js';
 
 export async function seedDemper(db: Kysely<Database>): Promise<void> {

@@ -2,7 +2,7 @@
 // (fixtures/kaspi-mc/, see its SOURCES.md) and on variants of them.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseCabinetOfferDetails, parseCabinetOfferPage } from '../../src/demper/mc-offers.parser.js';
+import { parseCabinetOfferDetails, parseCabinetOfferPage } from '../../src/kaspi/merchant/mc-offers.parser.js';
 
 const real = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/kaspi-mc/${name}`, import.meta.url), 'utf8'));
 const list = real('offer-view-list_archived-offer.json') as { data: Record<string, unknown>[]; total: number };

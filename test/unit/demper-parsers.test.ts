@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseShard } from '../../src/commands/demper/options.js';
-import { CookieJar, formatKaspiPhone } from '../../src/demper/mc-login.js';
+import { parseCsv, toTable } from '../../src/core/table-file.js';
 import { inShard, stableHash } from '../../src/demper/plan.service.js';
 import { parseProductRecord, parseStrategy } from '../../src/demper/product-settings.js';
-import { parseCsv, toTable } from '../../src/demper/table-file.js';
 import { buildKaspiFeed, feedGuard } from '../../src/demper/xml-feed.js';
+import { CookieJar, formatKaspiPhone } from '../../src/kaspi/merchant/mc-login.js';
 import { parseOffersPage } from '../../src/kaspi/offers.parser.js';
 import { parsePreorderRecord } from '../../src/preorders/preorder-file.js';
 

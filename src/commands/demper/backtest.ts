@@ -4,7 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import { parseSince } from '../../core/time.js';
 import { backtest } from '../../demper/backtest.service.js';
 import { parseStrategy } from '../../demper/product-settings.js';
-import { selectStores } from '../../demper/stores.service.js';
+import { selectStores } from '../../kaspi/merchant/stores.service.js';
 import { number, parseRules, type RuleOptions } from './options.js';
 
 export async function demperBacktest(ctx: Context, o: RuleOptions & { since?: string; strategy?: string; step?: string }): Promise<void> {

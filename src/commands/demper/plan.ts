@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { setting } from '../../core/config.js';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
-import { createMcClient, mcBaseUrl } from '../../demper/mc-client.js';
 import { createOffersClient, kaspiOffersFetcher } from '../../demper/offers-source.js';
 import { type PlanItem, planRecord, planRepricing, priceDrifted, storedPrice } from '../../demper/plan.service.js';
 import { MAX_WRITE_RATE, type RunItem, runRepricing } from '../../demper/run.service.js';
-import { selectStores } from '../../demper/stores.service.js';
 import { merchantWriteLock } from '../../demper/write-lock.js';
+import { createMcClient, mcBaseUrl } from '../../kaspi/merchant/mc-client.js';
+import { selectStores } from '../../kaspi/merchant/stores.service.js';
 import { number, parseRules, parseShard, type RuleOptions } from './options.js';
 
 const planColumns = [

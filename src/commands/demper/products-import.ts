@@ -1,8 +1,8 @@
 // `mp demper products import`.
 import type { Context } from '../../core/context.js';
-import { createMcClient, listCabinetOffers, mcBaseUrl } from '../../demper/mc-client.js';
 import { importCabinetOffers, importProductsFile } from '../../demper/products.service.js';
-import { renewCommand, resolveStore, sessionCookie } from '../../demper/stores.service.js';
+import { createMcClient, listCabinetOffers, mcBaseUrl } from '../../kaspi/merchant/mc-client.js';
+import { renewCommand, resolveStore, sessionCookie } from '../../kaspi/merchant/stores.service.js';
 
 export async function productsImport(ctx: Context, o: { store?: string; file?: string }): Promise<void> {
   const { db } = await ctx.db();

@@ -5,7 +5,7 @@ import { formatStrategy } from '../../demper/product-settings.js';
 import type { ProductFilter } from '../../demper/products.repository.js';
 import { listProducts } from '../../demper/products.repository.js';
 import { type SetOptions, setProducts, toggleProducts } from '../../demper/products.service.js';
-import { resolveStore } from '../../demper/stores.service.js';
+import { resolveStore } from '../../kaspi/merchant/stores.service.js';
 
 interface ListOptions {
   store?: string;

@@ -1,11 +1,11 @@
 // `mp demper store login|add|list|remove|check`.
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
-import { createMcClient, idmcBaseUrl, mcBaseUrl } from '../../demper/mc-client.js';
-import type { LoginMethod } from '../../demper/mc-login.js';
-import { listStores } from '../../demper/stores.repository.js';
-import { addStore, type CheckResult, checkStore, loginStores, removeStore, selectStores, storeView } from '../../demper/stores.service.js';
 import { resolveCity } from '../../kaspi/cities.js';
+import { createMcClient, idmcBaseUrl, mcBaseUrl } from '../../kaspi/merchant/mc-client.js';
+import type { LoginMethod } from '../../kaspi/merchant/mc-login.js';
+import { listStores } from '../../kaspi/merchant/stores.repository.js';
+import { addStore, type CheckResult, checkStore, loginStores, removeStore, selectStores, storeView } from '../../kaspi/merchant/stores.service.js';
 import { ask, readSecret } from './options.js';
 
 interface LoginOptions {

@@ -1,8 +1,8 @@
 import { setting } from '../../core/config.js';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
-import { selectStores } from '../../demper/stores.service.js';
 import { resolveCity } from '../../kaspi/cities.js';
+import { selectStores } from '../../kaspi/merchant/stores.service.js';
 import { DEFAULT_REVIEW_RATE, productInsights } from '../../kaspi-orders/insights.service.js';
 
 interface Options {

@@ -1,9 +1,9 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
-import { resolveStore } from '../../demper/stores.service.js';
+import { ORDER_STATES } from '../../kaspi/merchant/shop-api.parser.js';
+import { resolveStore } from '../../kaspi/merchant/stores.service.js';
 import { ordersReport } from '../../kaspi-orders/orders.service.js';
 import { sinceWindow } from '../../kaspi-orders/sales.service.js';
-import { ORDER_STATES } from '../../kaspi-orders/shop-api.parser.js';
 import { almatySince, stateAlmatyWindow } from './orders-common.js';
 
 interface Options {

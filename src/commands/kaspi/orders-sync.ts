@@ -1,6 +1,6 @@
 import type { Context } from '../../core/context.js';
 import { ALMATY, formatZoned } from '../../core/time.js';
-import { shopApiBaseUrl } from '../../kaspi-orders/shop-api.client.js';
+import { shopApiBaseUrl } from '../../kaspi/merchant/shop-api.client.js';
 import { syncOrders } from '../../kaspi-orders/sync.service.js';
 import { almatySince, overlapMs } from './orders-common.js';
 

@@ -1,6 +1,6 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
-import { resolveStore } from '../../demper/stores.service.js';
+import { resolveStore } from '../../kaspi/merchant/stores.service.js';
 import { periodWindow, topProducts } from '../../kaspi-orders/sales.service.js';
 import { stateAlmatyWindow } from './orders-common.js';
 

@@ -1,7 +1,7 @@
 // `mp preorders add|set|list|remove|export|import` (upload is in upload.ts: it needs the HTTP client).
 import { join } from 'node:path';
 import type { Context } from '../../core/context.js';
-import { resolveStore } from '../../demper/stores.service.js';
+import { resolveStore } from '../../kaspi/merchant/stores.service.js';
 import {
   addPreorder,
   exportPreorders,

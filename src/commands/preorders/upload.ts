@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Context } from '../../core/context.js';
 import { UserError } from '../../core/errors.js';
-import { createMcClient, mcBaseUrl, uploadPriceFile } from '../../demper/mc-client.js';
-import { renewCommand, resolveStore, sessionCookie } from '../../demper/stores.service.js';
+import { createMcClient, mcBaseUrl, uploadPriceFile } from '../../kaspi/merchant/mc-client.js';
+import { renewCommand, resolveStore, sessionCookie } from '../../kaspi/merchant/stores.service.js';
 import { XLSX_MIME } from '../../preorders/preorder-file.js';
 import { exportPreorders } from '../../preorders/preorders.service.js';
 

@@ -21,14 +21,14 @@ export const demperRun: JobDefinition = {
   scopeKind: 'store',
   sharded: true,
   async scopes(ctx) {
-    const { listStores } = await import('../../demper/stores.repository.js');
+    const { listStores } = await import('../../kaspi/merchant/stores.repository.js');
     return (await listStores((await ctx.db()).db)).map((s) => s.merchant_id);
   },
   async run(ctx, { scope, shard }) {
     const [{ selectStores }, offers, mcClient, { runRepricing, MAX_WRITE_RATE }] = await Promise.all([
-      import('../../demper/stores.service.js'),
+      import('../../kaspi/merchant/stores.service.js'),
       import('../../demper/offers-source.js'),
-      import('../../demper/mc-client.js'),
+      import('../../kaspi/merchant/mc-client.js'),
       import('../../demper/run.service.js'),
     ]);
     const { db } = await ctx.db();

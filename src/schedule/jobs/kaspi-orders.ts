@@ -9,14 +9,14 @@ export const kaspiOrders: JobDefinition = {
   defaultSchedule: '*/15 * * * *',
   scopeKind: 'store',
   async scopes(ctx) {
-    const { listStores } = await import('../../demper/stores.repository.js');
+    const { listStores } = await import('../../kaspi/merchant/stores.repository.js');
     // Stores without a token have no Shop API access: nothing to run for them.
     return (await listStores((await ctx.db()).db)).filter((s) => s.token_encrypted).map((s) => s.merchant_id);
   },
   async run(ctx, { scope }) {
     const [{ syncOrders }, { shopApiBaseUrl }] = await Promise.all([
       import('../../kaspi-orders/sync.service.js'),
-      import('../../kaspi-orders/shop-api.client.js'),
+      import('../../kaspi/merchant/shop-api.client.js'),
     ]);
     const { db } = await ctx.db();
     const s = await syncOrders(

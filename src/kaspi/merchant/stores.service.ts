@@ -1,10 +1,10 @@
 // Kaspi stores: who we reprice for, with the merchant-cabinet session and/or Shop API token sealed at
 // rest. Secrets never leave this module in clear except to the HTTP calls that need them.
 import type { Kysely } from 'kysely';
-import { UsageError, UserError } from '../core/errors.js';
-import { decryptSecret, encryptSecret } from '../core/secrets.js';
-import type { Database } from '../db/schema.js';
-import type { HttpClient } from '../http/client.js';
+import { UsageError, UserError } from '../../core/errors.js';
+import { decryptSecret, encryptSecret } from '../../core/secrets.js';
+import type { Database } from '../../db/schema.js';
+import type { HttpClient } from '../../http/client.js';
 import { getMerchant, listMerchants } from './mc-client.js';
 import { type AskCode, type LoginMethod, loginToCabinet } from './mc-login.js';
 import { deleteStore, findStore, listStores, recordSessionCheck, type StoreRow, upsertStore } from './stores.repository.js';

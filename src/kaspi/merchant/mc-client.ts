@@ -1,10 +1,10 @@
 // The Kaspi merchant cabinet (mc.shop.kaspi.kz) as the repricer uses it: which shops a session sees,
 // the merchant's own offers, the price endpoint and the price-list file upload (reference kaspi.md §3).
 // Every call carries the session cookies; 401/403 means the session expired.
-import { setting } from '../core/config.js';
-import { UserError } from '../core/errors.js';
-import type { Logger } from '../core/log.js';
-import { HttpClient, isHttpError } from '../http/client.js';
+import { setting } from '../../core/config.js';
+import { UserError } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
+import { HttpClient, isHttpError } from '../../http/client.js';
 import { type CabinetOffer, parseCabinetOfferPage, type SkippedOffer } from './mc-offers.parser.js';
 
 export const MC_DEFAULT_URL = 'https://mc.shop.kaspi.kz';

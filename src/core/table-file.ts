@@ -2,7 +2,7 @@
 // matched by header, never by position, so reordered or extra columns do not shift values.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { UserError } from '../core/errors.js';
+import { UserError } from './errors.js';
 
 export interface TableRecord {
   /** 1-based row number in the file (the header is row 1). */

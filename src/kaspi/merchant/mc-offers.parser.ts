@@ -5,7 +5,7 @@
 // `cities[]`/`cityInfo[]` (fixtures/kaspi-mc/). The price is the store's city's (allCityPrices,
 // cityPrices, cities, cityInfo), then a non-zero `price`, then `minPrice`. Nothing is rounded: a price
 // that is not whole tenge ≥ 10 is a skipped row, never a guess.
-import { UserError } from '../core/errors.js';
+import { UserError } from '../../core/errors.js';
 
 export interface CabinetOffer {
   sku: string;

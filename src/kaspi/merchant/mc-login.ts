@@ -1,8 +1,8 @@
 // Signing in to the merchant cabinet without a browser (reference kaspi.md §3.1): the idmc JSON login
 // (phone + SMS code, or e-mail + password + MFA code), then the OAuth2 redirects that end at the
 // cabinet setting `mc-session` and `mc-sid`. Redirects are followed by hand so cookies are kept per host.
-import { UserError } from '../core/errors.js';
-import type { HttpClient } from '../http/client.js';
+import { UserError } from '../../core/errors.js';
+import type { HttpClient } from '../../http/client.js';
 
 export type LoginMethod = { kind: 'phone'; phone: string } | { kind: 'email'; email: string; password: string };
 

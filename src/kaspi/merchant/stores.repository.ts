@@ -1,7 +1,7 @@
 // All SQL for kaspi_stores.
 import type { Kysely, Selectable } from 'kysely';
-import type { KaspiStoresTable } from '../db/schema/demper.js';
-import type { Database } from '../db/schema.js';
+import type { KaspiStoresTable } from '../../db/schema/demper.js';
+import type { Database } from '../../db/schema.js';
 
 export type StoreRow = Selectable<KaspiStoresTable>;
 

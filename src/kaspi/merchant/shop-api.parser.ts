@@ -1,6 +1,6 @@
 // Pure parsers for the Kaspi Shop API's JSON:API documents (reference/kaspi.md §5): order pages and
 // an order's entries with their products. Money comes as JSON numbers and leaves as decimal strings.
-import { normalizeDecimal } from '../core/money.js';
+import { normalizeDecimal } from '../../core/money.js';
 
 export const ORDER_STATES = ['NEW', 'SIGN_REQUIRED', 'PICKUP', 'DELIVERY', 'KASPI_DELIVERY', 'ARCHIVE'] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
