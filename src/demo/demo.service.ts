@@ -1,8 +1,6 @@
 // `mp demo`: one full cycle against fake marketplaces in a throw-away home, each step a real `mp`
 // command (shown as a user would type it) with its output.
 import { rmSync } from 'node:fs';
-import { Readable } from 'node:stream';
-import { UserError } from '../core/errors.js';
 import { DemoWorld } from './demo-world.js';
 import { demoSections } from './sections.js';
 
@@ -14,6 +12,19 @@ export interface DemoOptions {
   write(text: string): void;
   /** Whether the transcript is a terminal (children then draw tables and colours). */
   tty: boolean;
+  /** mp's own command line, run in this process (given by the CLI layer: the demo does not import it). */
+  cli: DemoCli;
+}
+
+/** What the demo needs of mp's command line. */
+export interface DemoCli {
+  /** Every command path of this build (`kaspi track add`, `wb sync`, …). */
+  commandNames(): Promise<Set<string>>;
+  /**
+   * Runs `mp <args>` in this process with `env` as its environment and `input` as its stdin; returns
+   * its stdout when `capture`. A failing command throws DEMO_STEP_FAILED after its message is shown.
+   */
+  run(args: string[], env: NodeJS.ProcessEnv, capture: boolean, input: string): Promise<string>;
 }
 
 export interface DemoResult {
@@ -63,18 +74,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     note: (text) => options.write(`  ${text}\n`),
     wrote: (file) => files.push(file),
     async has(command) {
-      if (!commandNames) {
-        const { buildProgram } = await import('../cli.js');
-        commandNames = new Set();
-        const walk = (c: import('commander').Command, prefix: string) => {
-          for (const sub of c.commands) {
-            const name = prefix ? `${prefix} ${sub.name()}` : sub.name();
-            commandNames!.add(name);
-            walk(sub, name);
-          }
-        };
-        walk(buildProgram(), '');
-      }
+      commandNames ??= await options.cli.commandNames();
       return commandNames.has(command);
     },
     async hasJob(name) {
@@ -101,7 +101,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     async mp(title, args, o = {}) {
       steps += 1;
       options.write(`${title ? `\n${title}\n` : ''}$ mp ${args.map(shellQuote).join(' ')}\n`);
-      return runInProcess(args, { ...world.env, ...o.env }, o.capture ?? false, o.input ?? '');
+      return options.cli.run(args, { ...world.env, ...o.env }, o.capture ?? false, o.input ?? '');
     },
   };
   // Ctrl-C: the servers die with the process, but the throw-away home must not stay behind.
@@ -133,49 +133,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await world.dispose();
   }
   return { files, notIncluded, steps, durationMs: Date.now() - started };
-}
-
-/**
- * Runs `mp <args>` in this process with `env` as process.env: one PGlite open per command instead
- * of a Node start-up, a WASM compile and an open per subprocess (several seconds each on a busy
- * machine). The commands are the real ones, parsed by the real command tree.
- *
- * stdin is `input` (not the terminal): nobody is there to answer a prompt, so a command that would
- * ask (e.g. `demper store add` on a terminal) takes its `--…-stdin` input or fails with its message.
- */
-async function runInProcess(args: string[], env: NodeJS.ProcessEnv, capture: boolean, input: string): Promise<string> {
-  const { buildProgram } = await import('../cli.js');
-  const program = buildProgram();
-  const saved = process.env;
-  const stdin = Object.getOwnPropertyDescriptor(process, 'stdin')!;
-  Object.defineProperty(process, 'stdin', { value: Readable.from(input ? [Buffer.from(input)] : []), configurable: true, writable: true });
-  const write = process.stdout.write;
-  let out = '';
-  if (capture) {
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-      return (write as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
-    }) as typeof process.stdout.write;
-  }
-  process.env = env;
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(['node', 'mp', ...args]);
-  } catch (error) {
-    const { reportError } = await import('../core/report-error.js');
-    reportError(error, {});
-    throw new UserError('DEMO_STEP_FAILED', `the demo step \`mp ${args.join(' ')}\` failed: see its message above`);
-  } finally {
-    Object.defineProperty(process, 'stdin', stdin);
-    process.env = saved;
-    process.stdout.write = write;
-  }
-  const code = process.exitCode;
-  process.exitCode = undefined;
-  if (code !== undefined && code !== 0) {
-    throw new UserError('DEMO_STEP_FAILED', `the demo step \`mp ${args.join(' ')}\` exited ${code}: see its message above`);
-  }
-  return out;
 }
 
 function shellQuote(arg: string): string {

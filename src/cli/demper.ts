@@ -1,0 +1,110 @@
+// `mp demper`: Kaspi stores, products under price management, plan, run and backtest.
+import type { Command } from 'commander';
+import { run } from './action.js';
+
+export function registerDemper(program: Command): void {
+  const demper = program.command('demper').description('Kaspi repricing: stores, products under management, plan and run');
+  const store = demper.command('store').description('Kaspi stores with their merchant-cabinet session (encrypted)');
+  store
+    .command('login')
+    .description('sign in to the merchant cabinet (phone + SMS code, or e-mail + password + code) and save the shops')
+    .option('--phone <phone>', 'the cabinet login phone, e.g. +77012345678')
+    .option('--email <email>', 'the cabinet login e-mail (password from a prompt or MP_KASPI_PASSWORD)')
+    .option('--name <name>', 'a name for the store (default: the shop name)')
+    .option('--city <id|name>', 'city the prices are for (default: the shop’s first point, else Almaty 750000000)')
+    .option('--code-stdin', 'read the SMS/MFA code from stdin instead of a prompt')
+    .action(run(async () => (await import('../commands/demper/store.js')).storeLogin));
+  store
+    .command('add')
+    .description('add a store with existing cabinet cookies or a Shop API token')
+    .option('--merchant-id <id>', 'Kaspi merchant id (uid)')
+    .option('--name <name>', 'a name for the store')
+    .option('--city <id|name>', 'city the prices are for: id or name (default Almaty 750000000)')
+    .option('--session-stdin', 'read the cabinet cookies (mc-session=…; mc-sid=…) from stdin')
+    .option('--token-stdin', 'read a Shop API token from stdin')
+    .option('--session', 'ask for the cabinet cookies with a hidden prompt')
+    .option('--token', 'ask for the Shop API token with a hidden prompt')
+    .option('--points <PP1,PP2>', 'the store’s enabled points of sale (store login reads them from the cabinet); default: not known, PP1 in the XML price list')
+    .action(run(async () => (await import('../commands/demper/store.js')).storeAdd));
+  store
+    .command('list')
+    .description('stores, with session state and pauses')
+    .action(run(async () => (await import('../commands/demper/store.js')).storeList));
+  store
+    .command('remove <store>')
+    .description('remove a store (merchant id or name) with its products, decisions and preorders')
+    .action(run(async () => (await import('../commands/demper/store.js')).storeRemove));
+  store
+    .command('check')
+    .description('is the saved session still valid? (exit 1 if not, with the command that renews it)')
+    .option('--store <store>', 'merchant id or name (default: all)')
+    .action(run(async () => (await import('../commands/demper/store.js')).storeCheck));
+  const products = demper.command('products').description('products under price management');
+  products
+    .command('import')
+    .description('import products from the cabinet offer list, or --file products.csv|xlsx')
+    .option('--store <store>', 'merchant id or name')
+    .option('--file <path>', 'sku,product_id,name,price,min_price,max_price,step,strategy (a bad row rejects the file)')
+    .action(run(async () => (await import('../commands/demper/products-import.js')).productsImport));
+  products
+    .command('list')
+    .description('products with their settings and last decision')
+    .option('--store <store>', 'merchant id or name')
+    .option('--strategy <name>', 'only this strategy')
+    .option('--enabled', 'only enabled')
+    .option('--disabled', 'only disabled')
+    .option('--search <text>', 'name or sku contains')
+    .action(run(async () => (await import('../commands/demper/products.js')).productsList));
+  products
+    .command('set <sku...>')
+    .description('change min, max, step, strategy, enabled')
+    .option('--store <store>', 'merchant id or name')
+    .option('--min <tenge>', 'floor price (whole tenge ≥ 10)')
+    .option('--max <tenge>', 'ceiling price')
+    .option('--step <tenge>', 'undercut step (≥ 1)')
+    .option('--strategy <name>', 'undercut, match, top-<N> or hold')
+    .option('--enable', 'reprice it')
+    .option('--disable', 'leave it alone')
+    .action(run(async () => (await import('../commands/demper/products.js')).productsSet));
+  for (const verb of ['enable', 'disable'] as const) {
+    products
+      .command(verb)
+      .description(`${verb} every product matching the filter`)
+      .option('--store <store>', 'merchant id or name')
+      .option('--strategy <name>', 'with this strategy')
+      .option('--search <text>', 'name or sku contains')
+      .option('--sku <sku...>', 'these SKUs')
+      .option('--all', 'every product')
+      .action(run(async () => (await import('../commands/demper/products.js'))[verb === 'enable' ? 'productsEnable' : 'productsDisable']));
+  }
+  const ruleOptions = (c: Command) =>
+    c
+      .option('--store <store>', 'merchant id or name (default: all stores)')
+      .option('--shard <i/n>', 'only products whose id hashes to shard i of n')
+      .option('--exclude <merchants>', 'merchant ids that are never competitors (comma-separated)')
+      .option('--same-city', 'ignore rivals shipping from another city')
+      .option('--max-delivery-days <n>', 'ignore rivals delivering slower than this')
+      .option('--no-raise-to-max', 'with no competitors, hold instead of going to max')
+      .option('--max-change <tenge>', 'largest change per run')
+      .option('--max-change-pct <percent>', 'largest change per run in percent')
+      .option('--raise-cooldown <duration>', 'minimum time between raises (default 120m)')
+      .option('--concurrency <n>', 'offer reads in flight (default 8)')
+      .option('--rate <n>', 'offer reads per second (default 8, 0 = unlimited; env MP_DEMPER_OFFERS_RATE)');
+  ruleOptions(demper.command('plan').description('what a run would do, per product, with reasons; changes nothing')).action(
+    run(async () => (await import('../commands/demper/plan.js')).demperPlan),
+  );
+  ruleOptions(demper.command('run').description('reprice: a dry run, or --apply to send the changes'))
+    .option('--apply', 'send the changes (default: dry run)')
+    .option('--via <api|xml>', 'api: the cabinet price endpoint (default); xml: write the XML price list to export/')
+    .option('--write-rate <n>', 'price writes per second per merchant (≤ 1.5, the default)')
+    .option('--export-dir <dir>', 'where --via xml writes (default export/)')
+    .action(run(async () => (await import('../commands/demper/plan.js')).demperRun));
+  demper
+    .command('backtest')
+    .description('replay recorded offer history through a strategy: changes, average position, margin over min')
+    .option('--since <when>', 'history since (default 7d)')
+    .option('--store <store>', 'merchant id or name (default: all)')
+    .option('--strategy <name>', 'try this strategy instead of each product’s own')
+    .option('--step <tenge>', 'try this step instead of each product’s own')
+    .action(run(async () => (await import('../commands/demper/backtest.js')).demperBacktest));
+}

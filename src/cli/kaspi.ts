@@ -1,0 +1,35 @@
+// `mp kaspi scrape` and the tracked list.
+import type { Command } from 'commander';
+import { run } from './action.js';
+
+/** Adds `mp kaspi` and returns it (the order commands are added to it by kaspi-orders.ts). */
+export function registerKaspi(program: Command): Command {
+  const kaspi = program.command('kaspi').description('Kaspi.kz products: scrape pages and competitor offers, keep history, export JSON');
+  kaspi
+    .command('scrape [inputs...]')
+    .description('scrape products (URLs in any form or ids): fields, all offers, history of changes; writes export/kaspi/')
+    .option('--city <id|name>', 'city id or name (almaty, astana, shymkent, …); overrides ?c= in URLs (default 750000000)')
+    .option('--file <path>', 'read URLs or ids from a file, one per line (# starts a comment)')
+    .option('--tracked', 'also scrape every product on the tracked list')
+    .option('--rate <n>', 'requests per second per exit IP, 0 = unlimited (default 4, burst 4)')
+    .option('--proxy <url>', 'send requests through this proxy (repeat for several, used in turn)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--concurrency <n>', 'products in flight at once (default 4)')
+    .option('--export-dir <dir>', 'folder for the JSON export (default export/)')
+    .action(run(async () => (await import('../commands/kaspi/scrape.js')).kaspiScrape));
+  const track = kaspi.command('track').description('the tracked product list (`mp kaspi scrape --tracked`)');
+  track
+    .command('add <inputs...>')
+    .description('track products (URLs or ids)')
+    .option('--city <id|name>', 'city id or name (default: the URL’s ?c=, else 750000000)')
+    .action(run(async () => (await import('../commands/kaspi/track.js')).trackAdd));
+  track
+    .command('remove <inputs...>')
+    .description('stop tracking products (their scraped data and history stay)')
+    .option('--city <id|name>', 'city id or name (default: the URL’s ?c=, else 750000000)')
+    .action(run(async () => (await import('../commands/kaspi/track.js')).trackRemove));
+  track
+    .command('list')
+    .description('tracked products with what the last scrape found')
+    .action(run(async () => (await import('../commands/kaspi/track.js')).trackList));
+  return kaspi;
+}
