@@ -4,11 +4,11 @@
 // 55 notification events on the sync after a bogus first one). Telegram answers get the same rule.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeServer } from '../../src/fakes/fake-server.js';
+import { type FakeWb, startFakeWb } from '../../src/fakes/fake-wb.js';
 import { TelegramClient } from '../../src/notify/telegram/telegram-client.js';
 import { getStreamState } from '../../src/wb/sync-state.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { startFakeServer } from '../support/fake-server.js';
-import { type FakeWb, startFakeWb } from '../support/fake-wb.js';
 import { addFakeCabinet, sync, TestClock, wbDeps } from '../wb/helpers.js';
 
 const ORDERS = '/api/v1/supplier/orders';
