@@ -5,7 +5,7 @@
 // (test/support/shape-check.ts) — so mp's parsers are never tested against a shape Kaspi does not send.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeKaspiMc, startFakeKaspiMc } from '../support/fake-kaspi-mc.js';
+import { type FakeKaspiMc, startFakeKaspiMc } from '../../src/fakes/fake-kaspi-mc.js';
 import { checkShape, learnShape } from '../support/shape-check.js';
 
 const json = (url: URL) => JSON.parse(readFileSync(url, 'utf8'));
