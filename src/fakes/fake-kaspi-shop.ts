@@ -1,7 +1,10 @@
 // A fake Kaspi Shop API (reference/kaspi.md §5) for tests and the bench: JSON:API order pages per
 // state and creation window, entries with their products, and Kaspi's refusals — 404 HTML without
 // `Accept: application/vnd.api+json`, 401 for a wrong X-Auth-Token, 400 for a window over 14 days
-// or a page size over 100.
+// or a page size over 100. Answers have the shapes of the real ones (fixtures/kaspi-shop-api/; held
+// against them by test/kaspi-orders/shop-conformance.test.ts): entries as Kaspi answers them in 2026
+// (`quantity`, `basePrice`, `offer {code, name}`, no entryNumber or totalPrice), or as its guide shows
+// them (entryNumber, totalPrice, category, the product through `include`/`/orderentries/{id}/product`).
 import { type FakeRequest, type FakeResponse, type FakeServer, startFakeServer } from './fake-server.js';
 
 export interface FakeShopEntry {
@@ -28,7 +31,13 @@ export interface FakeShopOrder {
   town?: string;
   customer?: { name: string; cellPhone: string };
   entries: FakeShopEntry[];
-  /** Serve the entry's product only through /orderentries/{id}/product, not in `included`. */
+  /**
+   * How entries are answered: `offer` (default) as Kaspi does in 2026 — named by `offer`, no
+   * entryNumber, no totalPrice; `guide` as its guide shows — entryNumber, totalPrice, category, the
+   * product in `included` when asked with include=product.
+   */
+  entryShape?: 'offer' | 'guide';
+  /** `guide` entries whose product comes only from /orderentries/{id}/product, not in `included`. */
   productNotIncluded?: boolean;
 }
 
@@ -54,7 +63,16 @@ function error(status: number, title: string): FakeResponse {
   return jsonApi({ errors: [{ status: String(status), title }] }, status);
 }
 
+const API = 'https://kaspi.kz/shop/api/v2';
+const b64 = (text: string) => Buffer.from(text).toString('base64').replace(/=+$/, '');
+/** Kaspi's entry ids are base64 of `<order code>##<entry number>`. */
+const entryId = (o: FakeShopOrder, i: number) => b64(`${o.code}##${i}`);
+const productId = (code: string) => b64(code);
+
 function orderResource(o: FakeShopOrder) {
+  // Every real order names a customer; an order given without one answers with nulls in it.
+  const customer = o.customer ?? { name: null, cellPhone: null };
+  const customerId = b64(customer.cellPhone ?? o.id);
   return {
     type: 'orders',
     id: o.id,
@@ -64,20 +82,92 @@ function orderResource(o: FakeShopOrder) {
       paymentMode: 'PAY_WITH_CREDIT',
       plannedDeliveryDate: o.plannedDeliveryDate ?? null,
       creationDate: o.creationDate,
-      approvedByBankDate: o.approvedByBankDate ?? o.creationDate + 60_000,
       deliveryCostForSeller: 0,
       isKaspiDelivery: o.isKaspiDelivery ?? false,
       deliveryMode: o.deliveryMode ?? 'DELIVERY_PICKUP',
-      deliveryAddress: o.town ? { town: o.town, formattedAddress: `${o.town}, ул. Абая 1` } : undefined,
+      ...(o.town
+        ? {
+            deliveryAddress: {
+              streetName: 'улица Абая',
+              streetNumber: '1',
+              town: o.town,
+              district: null,
+              building: null,
+              apartment: null,
+              formattedAddress: `${o.town}, улица Абая, 1`,
+              latitude: 43.240013,
+              longitude: 76.938854,
+            },
+          }
+        : {}),
       signatureRequired: false,
+      creditTerm: 3,
       preOrder: o.preOrder ?? false,
       pickupPointId: o.pickupPointId ?? 'M1_PP1',
       state: o.state,
+      assembled: false,
+      approvedByBankDate: o.approvedByBankDate ?? o.creationDate + 60_000,
       status: o.status,
-      customer: o.customer ? { id: `c-${o.id}`, name: o.customer.name, cellPhone: o.customer.cellPhone } : undefined,
+      customer: { id: customerId, name: customer.name, cellPhone: customer.cellPhone },
+      ...(o.isKaspiDelivery
+        ? { kaspiDelivery: { waybill: null, courierTransmissionDate: null, courierTransmissionPlanningDate: o.creationDate + 86_400_000 } }
+        : {}),
       deliveryCost: 0,
     },
-    relationships: { entries: { links: { related: `/orders/${o.id}/entries` } } },
+    relationships: {
+      user: { links: { self: `${API}/orders/${o.id}/relationships/user`, related: `${API}/orders/${o.id}/user` }, data: { type: 'customers', id: customerId } },
+      entries: { links: { self: `${API}/orders/${o.id}/relationships/entries`, related: `${API}/orders/${o.id}/entries` } },
+    },
+    links: { self: `${API}/orders/${o.id}` },
+  };
+}
+
+function entryResource(o: FakeShopOrder, e: FakeShopEntry, i: number) {
+  const id = entryId(o, i);
+  const product = { data: { id: productId(e.product.code), type: 'masterproducts' } };
+  const pos = { data: { id: o.pickupPointId ?? 'M1_PP1', type: 'pointofservices' } };
+  if ((o.entryShape ?? (o.productNotIncluded ? 'guide' : 'offer')) === 'offer') {
+    // As Kaspi answered in 2026 (fixtures/kaspi-shop-api/entries_2026-05_offer-no-entrynumber.json).
+    return {
+      id,
+      type: 'orderentries',
+      attributes: { quantity: e.quantity, basePrice: e.basePrice, offer: { code: e.product.code, name: e.product.name } },
+      relationships: { product, deliveryPointOfService: pos },
+    };
+  }
+  const links = (rel: string) => ({ self: `${API}/orderentries/${id}/relationships/${rel}`, related: `${API}/orderentries/${id}/${rel}` });
+  return {
+    type: 'orderentries',
+    id,
+    attributes: {
+      unitType: 'PIECES',
+      quantity: e.quantity,
+      totalPrice: e.totalPrice,
+      weight: 0.0,
+      entryNumber: i,
+      category: { code: 'Master - Fruits', title: 'Фрукты' },
+      deliveryCost: 0.0,
+      basePrice: e.basePrice,
+      isImeiRequired: false,
+    },
+    relationships: { deliveryPointOfService: { links: links('deliveryPointOfService'), ...pos }, product: { links: links('product'), ...product } },
+    links: { self: `${API}/orderentries/${id}` },
+  };
+}
+
+function productResource(e: FakeShopEntry) {
+  const id = productId(e.product.code);
+  return {
+    type: 'masterproducts',
+    id,
+    attributes: { code: e.product.code, name: e.product.name, category: 'Фрукты' },
+    relationships: {
+      merchantProduct: {
+        links: { self: `${API}/masterproducts/${id}/relationships/merchantProduct`, related: `${API}/masterproducts/${id}/merchantProduct` },
+        data: null,
+      },
+    },
+    links: { self: `${API}/masterproducts/${id}` },
   };
 }
 
@@ -121,34 +211,19 @@ export async function startFakeKaspiShop(orders: FakeShopOrder[], token = 'shop-
       if (refused) return refused;
       const o = byId.get(req.params.id!);
       if (!o) return error(404, 'Order not found');
+      const data = o.entries.map((e, i) => entryResource(o, e, i));
+      if ((o.entryShape ?? (o.productNotIncluded ? 'guide' : 'offer')) === 'offer') return jsonApi({ data });
       const include = req.query.get('include') === 'product' && !o.productNotIncluded;
-      const data = o.entries.map((e, i) => ({
-        type: 'orderentries',
-        id: `${o.id}-e${i + 1}`,
-        attributes: { entryNumber: i + 1, quantity: e.quantity, basePrice: e.basePrice, totalPrice: e.totalPrice, deliveryCost: 0 },
-        relationships: { product: { data: { type: 'masterproducts', id: `mp-${e.product.code}` } }, deliveryPointOfService: { data: null } },
-      }));
-      const included = include
-        ? [
-            ...new Map(
-              o.entries.map((e) => [
-                e.product.code,
-                { type: 'masterproducts', id: `mp-${e.product.code}`, attributes: { code: e.product.code, name: e.product.name, manufacturer: '' } },
-              ]),
-            ).values(),
-          ]
-        : [];
+      const included = include ? [...new Map(o.entries.map((e) => [e.product.code, productResource(e)])).values()] : [];
       return jsonApi({ data, included });
     });
     s.route('GET', '/orderentries/:id/product', (req) => {
       const refused = guard(req);
       if (refused) return refused;
-      const m = /^(.*)-e(\d+)$/.exec(req.params.id!);
-      const e = m ? byId.get(m[1]!)?.entries[Number(m[2]) - 1] : undefined;
+      const m = /^(.*)##(\d+)$/.exec(Buffer.from(req.params.id!, 'base64').toString('utf8'));
+      const e = m ? [...byId.values()].find((o) => o.code === m[1])?.entries[Number(m[2])] : undefined;
       if (!e) return error(404, 'Entry not found');
-      return jsonApi({
-        data: { type: 'masterproducts', id: `mp-${e.product.code}`, attributes: { code: e.product.code, name: e.product.name, manufacturer: '' } },
-      });
+      return jsonApi({ data: productResource(e), included: [] });
     });
   });
   return {

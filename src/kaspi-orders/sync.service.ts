@@ -8,7 +8,7 @@ import type { Logger } from '../core/log.js';
 import { decryptSecret } from '../core/secrets.js';
 import type { Database } from '../db/schema.js';
 import { ShopApi } from '../kaspi/merchant/shop-api.client.js';
-import { ORDER_STATES, type ShopEntry, type ShopOrder } from '../kaspi/merchant/shop-api.parser.js';
+import { ORDER_STATES, type ShopEntry, type ShopOrder, type ShopOrderPage } from '../kaspi/merchant/shop-api.parser.js';
 import { type CreationWindow, creationWindows } from '../kaspi/merchant/shop-api-windows.js';
 import type { StoreRow } from '../kaspi/merchant/stores.repository.js';
 import { resolveStore } from '../kaspi/merchant/stores.service.js';
@@ -100,7 +100,7 @@ export async function syncOrders(deps: SyncDeps, options: SyncOptions): Promise<
       const { ids, inserted } = await upsertOrders(trx, store.id, orders, !!options.withCustomers, now);
       const rows: EntryRow[] = [];
       stale.forEach((o, k) => {
-        for (const entry of entries[k]!) rows.push({ orderRowId: ids.get(o.id)!, entry });
+        for (const entry of numbered(entries[k]!)) rows.push({ orderRowId: ids.get(o.id)!, entry });
       });
       await replaceEntries(
         trx,
@@ -126,14 +126,15 @@ export async function syncOrders(deps: SyncDeps, options: SyncOptions): Promise<
   let writing: Promise<void> | undefined;
   try {
     for (const [i, window] of windows.entries()) {
-      const orders = await readWindow(api, window, concurrency);
+      const { orders, included } = await readWindow(api, window, concurrency);
       const known = await storedStatuses(
         deps.db,
         store.id,
         orders.map((o) => o.id),
       );
       const stale = orders.filter((o) => known.get(o.id) !== o.status);
-      const entries = await mapLimit(stale, concurrency, (o) => api.entries(o.id));
+      // Entries the order pages carried themselves are not asked for again.
+      const entries = await mapLimit(stale, concurrency, async (o) => included.get(o.id) ?? api.entries(o.id, o.code));
       if (writing) await writing;
       writing = writeWindow(i, window, orders, known, stale, entries);
       // Handled where it is awaited; this only keeps a failure during the next read from being "unhandled".
@@ -154,16 +155,16 @@ export async function syncOrders(deps: SyncDeps, options: SyncOptions): Promise<
  * `concurrency` requests in flight at most. An order that moved state between two reads is kept
  * once, in the later state of NEW … ARCHIVE.
  */
-async function readWindow(api: ShopApi, window: CreationWindow, concurrency: number): Promise<ShopOrder[]> {
+async function readWindow(api: ShopApi, window: CreationWindow, concurrency: number): Promise<{ orders: ShopOrder[]; included: Map<string, ShopEntry[]> }> {
   const limit = pLimit(concurrency);
   const opening = await api.ordersPage(ORDER_STATES[0], window, 0);
-  let perState: ShopOrder[][];
+  let perState: ShopOrderPage[][];
   try {
     perState = await Promise.all(
       ORDER_STATES.map(async (state, i) => {
         const first = i === 0 ? opening : await limit(() => api.ordersPage(state, window, 0));
         const rest = await Promise.all(Array.from({ length: Math.max(0, first.pageCount - 1) }, (_, k) => limit(() => api.ordersPage(state, window, k + 1))));
-        return [first, ...rest].flatMap((p) => p.orders);
+        return [first, ...rest];
       }),
     );
   } catch (error) {
@@ -171,8 +172,24 @@ async function readWindow(api: ShopApi, window: CreationWindow, concurrency: num
     throw error;
   }
   const byId = new Map<string, ShopOrder>();
-  for (const orders of perState) for (const o of orders) byId.set(o.id, o);
-  return [...byId.values()];
+  const included = new Map<string, ShopEntry[]>();
+  for (const pages of perState) {
+    for (const page of pages) {
+      for (const o of page.orders) byId.set(o.id, o);
+      for (const [id, entries] of page.includedEntries) included.set(id, entries);
+    }
+  }
+  return { orders: [...byId.values()], included };
+}
+
+/**
+ * Entries with the number they are stored under: Kaspi's `entryNumber` when every entry of the order
+ * has a distinct one, else their position in the answer (real answers of 2026 carry no entryNumber).
+ */
+export function numbered(entries: ShopEntry[]): (ShopEntry & { entryNumber: number })[] {
+  const numbers = entries.map((e) => e.entryNumber);
+  const own = numbers.every((n) => n !== null) && new Set(numbers).size === numbers.length;
+  return entries.map((e, i) => ({ ...e, entryNumber: own ? e.entryNumber! : i }));
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

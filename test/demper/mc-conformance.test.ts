@@ -1,4 +1,4 @@
-// The fake merchant cabinet (test/support/fake-kaspi-mc.ts) against REAL answers: its offer list
+// The fake merchant cabinet (src/fakes/fake-kaspi-mc.ts) against REAL answers: its offer list
 // rows against the captured `bff/offer-view/list` (fixtures/kaspi-mc/), and its public offers answer
 // against the captured `yml/offer-view/offers` pages (../shared/real/kaspi-offers/). An answer may use
 // only keys the real service sent, with its JSON types, and must carry every key every real answer had

@@ -64,6 +64,47 @@ describe('kaspi orders sync against the fake Shop API', () => {
     expect(fetched).toEqual(orders[3]!.entries.map((e) => ({ product_code: e.product.code, product_name: e.product.name })));
     const odd = await handle.db.selectFrom('kaspi_order_entries').select('product_name').where('product_code', '=', 'SKU-odd').execute();
     expect(odd).toEqual([{ product_name: 'Кабель "USB-C", {2 м} \\ NULL' }]);
+    // Entries answer as Kaspi does in 2026 (offer, no entryNumber, no totalPrice): named by their offer,
+    // numbered from 0, totals computed; only ord3's (the guide's shape, product not included) cost a
+    // product request each.
+    expect(shop.server.requestsTo('/orderentries/:id/product').length).toBe(orders[3]!.entries.length);
+    const first = await handle.db
+      .selectFrom('kaspi_order_entries')
+      .select(['entry_number', 'product_code', 'quantity', 'base_price', 'total_price'])
+      .where('order_id', 'in', (eb) => eb.selectFrom('kaspi_orders').select('id').where('kaspi_order_id', '=', 'ord0'))
+      .orderBy('entry_number')
+      .execute();
+    expect(first.map((e) => [e.entry_number, e.product_code, e.quantity, Number(e.base_price), Number(e.total_price)])).toEqual(
+      orders[0]!.entries.map((e, i) => [i, e.product.code, e.quantity, e.basePrice, e.basePrice * e.quantity]),
+    );
+  });
+
+  it('a malformed entries answer stops the sync with KASPI_SHOP_BAD_RESPONSE naming the field, no customer data, nothing of that window written', async () => {
+    const from = new Date('2026-11-10T00:00:00Z');
+    const list = generateOrders(3, from, 3_600_000).map((o, i) => ({ ...o, id: `b${i}`, code: `9${i}` }));
+    const shop5 = await startFakeKaspiShop(list, 'token-5');
+    try {
+      const id = (await addStore(handle.db, key, { merchantId: 'M5', name: 'Five', token: 'token-5' })).id;
+      shop5.server.fault('/orders/b1/entries', {
+        headers: { 'content-type': 'application/vnd.api+json' },
+        body: { data: [{ id: 'eA', type: 'orderentries', attributes: { quantity: 1, offer: { code: 'X1', name: 'Товар' } } }] },
+        times: Infinity,
+      });
+      const error = (await syncOrders({ ...deps(), baseUrl: shop5.url }, { store: 'M5', since: from, withCustomers: true }).then(
+        () => new Error('synced'),
+        (e: unknown) => e,
+      )) as Error & { code?: string };
+      expect(error.code).toBe('KASPI_SHOP_BAD_RESPONSE');
+      expect(error.message).toContain('entries of order 91 answer has entry 0 with no basePrice (attributes.basePrice)');
+      for (const o of list) {
+        expect(error.message).not.toContain(o.customer!.name);
+        expect(error.message).not.toContain(o.customer!.cellPhone);
+      }
+      expect(await handle.db.selectFrom('kaspi_orders').select('id').where('store_id', '=', id).execute()).toEqual([]);
+      expect(await handle.db.selectFrom('kaspi_order_sync').select('store_id').where('store_id', '=', id).execute()).toEqual([]);
+    } finally {
+      await shop5.stop();
+    }
   });
 
   it('sends Accept: application/vnd.api+json and the token on every request', () => {

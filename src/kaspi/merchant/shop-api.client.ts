@@ -51,9 +51,13 @@ export class ShopApi {
     return parseOrderPage(body);
   }
 
-  /** An order's entries, with their products (included, or fetched one by one when not). */
-  async entries(orderId: string): Promise<ShopEntry[]> {
-    const entries = parseEntries(await this.get(`/orders/${encodeURIComponent(orderId)}/entries`, { include: 'product' }));
+  /**
+   * An order's entries, named by their `offer` (code, name) or an included product; only an entry
+   * the answer does not name costs one more request (`/orderentries/{id}/product`). `code` (the order
+   * number) names the order in an error.
+   */
+  async entries(orderId: string, code?: string): Promise<ShopEntry[]> {
+    const entries = parseEntries(await this.get(`/orders/${encodeURIComponent(orderId)}/entries`, { include: 'product' }), `order ${code ?? orderId}`);
     for (const e of entries) {
       if (e.productCode && e.productName) continue;
       const product = parseEntryProduct(await this.get(`/orderentries/${encodeURIComponent(e.entryId)}/product`, {}));
