@@ -1,7 +1,7 @@
-import { parseDurationMs } from '../core/config.js';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
+import { duration } from '../core/validate.js';
 import { startDaemon } from '../schedule/daemon.js';
 import { listJobs } from '../schedule/registry.js';
 import { jobSchedule, scheduleTimezone } from '../schedule/schedule-config.js';
@@ -32,7 +32,12 @@ export async function daemon(ctx: Context, options: Options): Promise<number> {
     chosen = all.filter((j) => names.includes(j.name));
   }
   const timezone = scheduleTimezone(ctx.config);
-  const idleMs = parseDurationMs(options.idle ?? ctx.config.env.MP_DAEMON_IDLE ?? '10s', '--idle');
+  // At least 100 ms: --idle 0 was a busy loop.
+  const idleMs = duration(options.idle ?? ctx.config.env.MP_DAEMON_IDLE ?? '10s', options.idle !== undefined ? '--idle' : 'MP_DAEMON_IDLE', {
+    min: 100,
+    max: 86_400_000,
+  });
+  for (const job of chosen) job.checkSettings?.(ctx.config);
   const scheduled = [];
   for (const job of chosen) {
     const schedule = await jobSchedule(ctx.config, job);

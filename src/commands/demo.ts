@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Context } from '../core/context.js';
+import { makeDirectories } from '../core/dirs.js';
 import { UsageError } from '../core/errors.js';
 import { type DemoCli, runDemo } from '../demo/demo.service.js';
 
@@ -17,7 +17,7 @@ export async function demo(ctx: Context, options: Options, cli: DemoCli): Promis
     });
   }
   const outDir = resolve(options.out ?? 'mp-demo');
-  mkdirSync(outDir, { recursive: true });
+  makeDirectories(outDir, 'the demo folder');
   ctx.log.info('mp demo: fake Kaspi, Wildberries and Telegram servers on 127.0.0.1, a throw-away home, no network and no accounts needed.');
   const result = await runDemo({ outDir, env: ctx.config.env, write: (t) => process.stdout.write(t), tty: ctx.out.isTTY, cli });
   process.stdout.write('\n');

@@ -3,7 +3,9 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { UserError } from './errors.js';
-import { duration, MAX_TIMER_MS } from './validate.js';
+import { duration, MAX_TIMER_MS, url } from './validate.js';
+
+const DATABASE_URL_RULE = { protocols: ['postgres:', 'postgresql:'], credentials: true, host: false };
 
 /** Options every command accepts (set on the root program). */
 export interface GlobalOptions {
@@ -79,6 +81,8 @@ export function resolveConfig(opts: GlobalOptions, env: NodeJS.ProcessEnv = proc
   const home = resolve(opts.home ?? env.MP_HOME ?? fromFile('home') ?? defaultHome(env));
   const databaseUrl = opts.db ?? env.DATABASE_URL ?? fromFile('databaseUrl') ?? undefined;
   const lockTimeout = opts.lockTimeout ?? env.MP_LOCK_TIMEOUT ?? fromFile('lockTimeout') ?? '30s';
+  // `not a url` used to reach the pg driver (a confusing connect error, or a RangeError for a bad port).
+  if (databaseUrl) url(databaseUrl, opts.db !== undefined ? '--db' : env.DATABASE_URL !== undefined ? 'DATABASE_URL' : 'databaseUrl', DATABASE_URL_RULE);
   return {
     home,
     databaseUrl: databaseUrl || undefined,

@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DbHandle } from '../db/connect.js';
 import { type Config, type GlobalOptions, resolveConfig } from './config.js';
+import { prepareHome, tightenTree, warnLooseFiles } from './file-modes.js';
 import { createLogger, type Logger } from './log.js';
 import { Output } from './output.js';
 import { type Progress, startProgress } from './progress.js';
@@ -39,6 +42,22 @@ export function createContext(globals: GlobalOptions, overrides: ContextOverride
   const log = createLogger({ quiet: globals.quiet, verbose: globals.verbose, env, stream: stderr });
   let handle: Promise<DbHandle> | undefined;
   let key: Buffer | undefined;
+  let homeChecked = false;
+  /** MP_HOME made (0700) when missing, else checked for modes others can read: once per process. */
+  const checkHome = (): void => {
+    if (homeChecked) return;
+    if (!prepareHome(config.home)) warnLooseFiles(config.home, log);
+    homeChecked = true;
+  };
+  const openDb = async (): Promise<DbHandle> => {
+    const embedded = !config.databaseUrl;
+    if (embedded) checkHome();
+    const fresh = embedded && !existsSync(join(config.home, 'db', 'PG_VERSION'));
+    const opened = await (await import('../db/connect.js')).openDatabase(config);
+    // PGlite writes its files 0666: a new database is made private at once.
+    if (fresh && opened.engine === 'pglite') tightenTree(join(config.home, 'db'));
+    return opened;
+  };
   return {
     config,
     globals,
@@ -47,7 +66,7 @@ export function createContext(globals: GlobalOptions, overrides: ContextOverride
     clock: overrides.clock ?? systemClock,
     interactive: Boolean(overrides.stdinIsTTY ?? process.stdin.isTTY) && Boolean(stderr.isTTY),
     db() {
-      handle ??= import('../db/connect.js').then((m) => m.openDatabase(config));
+      handle ??= openDb();
       // A failed open is not cached: the next call tries again.
       handle.catch(() => {
         handle = undefined;
@@ -59,6 +78,7 @@ export function createContext(globals: GlobalOptions, overrides: ContextOverride
     },
     async secretKey() {
       if (!key) {
+        if (!env.MP_SECRET_KEY) checkHome();
         const { loadSecretKey } = await import('./secrets.js');
         key = loadSecretKey(config.home, env);
       }

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirectories } from './dirs.js';
 import { UserError } from './errors.js';
 
 const VERSION = 'v1';
@@ -14,7 +15,7 @@ export function loadSecretKey(home: string, env: NodeJS.ProcessEnv = process.env
   if (fromEnv) return decodeKey(fromEnv, 'MP_SECRET_KEY');
   const path = join(home, 'secret.key');
   if (existsSync(path)) return decodeKey(readFileSync(path, 'utf8').trim(), path);
-  mkdirSync(home, { recursive: true });
+  makeDirectories(home, 'MP_HOME (--home)', 0o700);
   const key = randomBytes(32);
   try {
     writeFileSync(path, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });

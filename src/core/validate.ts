@@ -275,6 +275,8 @@ export interface UrlRule {
   protocols?: readonly string[];
   /** user:password@ allowed (proxies); default false. */
   credentials?: boolean;
+  /** A host is required (default true; false for `postgres:///db?host=/socket`). */
+  host?: boolean;
 }
 
 /** An absolute URL with a host and one of the accepted schemes (`not a url` is refused, not thrown). */
@@ -289,7 +291,7 @@ export function url(raw: unknown, label: string, rule: UrlRule = {}): URL {
     throw new InputError(label, `must be a URL like ${example}`, { value: raw });
   }
   if (!protocols.includes(parsed.protocol)) throw new InputError(label, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`, { value: raw });
-  if (!parsed.hostname) throw new InputError(label, `must name a host, like ${example}`, { value: raw });
+  if (!parsed.hostname && rule.host !== false) throw new InputError(label, `must name a host, like ${example}`, { value: raw });
   if (!rule.credentials && (parsed.username || parsed.password)) throw new InputError(label, 'must not carry a user name or password');
   return parsed;
 }

@@ -1,5 +1,7 @@
 // Validation of the settings of a product under price management (pure): whole tenge ≥ 10,
 // min ≤ max, step ≥ 1, a known strategy. Used by `products import` and `products set`.
+
+import { forbiddenCharacter } from '../core/validate.js';
 import { KASPI_MIN_PRICE, STRATEGIES, type Strategy } from './strategy.js';
 
 export const PRODUCT_COLUMNS = ['sku', 'product_id', 'name', 'price', 'min_price', 'max_price', 'step', 'strategy'] as const;
@@ -23,6 +25,10 @@ export function parseProductRecord(values: Record<string, string>): { input?: Pr
   const productId = (values.product_id ?? '').trim();
   if (!sku) problems.push('sku is empty');
   else if (sku.length > 128) problems.push('sku is longer than 128 characters');
+  for (const field of ['sku', 'product_id', 'name'] as const) {
+    const bad = forbiddenCharacter(values[field] ?? '');
+    if (bad) problems.push(`${field} must not contain ${bad}`);
+  }
   if (!productId) problems.push('product_id is empty');
   const price = tenge(values.price, 'price', problems, false);
   const minPrice = tenge(values.min_price, 'min_price', problems, true);
@@ -64,6 +70,11 @@ function tenge(text: string | undefined, name: string, problems: string[], requi
   // "1500.0" from a spreadsheet is whole; "1500.5" is not.
   if (!/^\d+(\.0+)?$/.test(t)) {
     problems.push(`${name} must be whole tenge, got "${text}"`);
+    return null;
+  }
+  // A 23-digit number would become 1.2e22 (not the number typed) and overflow the column.
+  if (t.replace(/^0+(?=\d)/, '').replace(/\.0+$/, '').length > 12) {
+    problems.push(`${name} must be at most 999999999999 tenge, got "${text}"`);
     return null;
   }
   const n = Number(t);

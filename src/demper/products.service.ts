@@ -155,7 +155,9 @@ export async function toggleProducts(db: Kysely<Database>, filter: ProductFilter
 function parsePatch(options: SetOptions): SettingsPatch {
   const patch: SettingsPatch = {};
   const whole = (text: string, flag: string, min: number): number => {
-    if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw new UsageError('DEMPER_BAD_PRICE', `${flag} must be whole tenge ≥ ${min}, got "${text}"`);
+    // At most 12 digits: a 23-digit number would become 1.2e22, not the number typed.
+    if (!/^0*\d{1,12}$/.test(text.trim()) || Number(text) < min)
+      throw new UsageError('DEMPER_BAD_PRICE', `${flag} must be whole tenge from ${min} to 999999999999, got "${text}"`);
     return Number(text);
   };
   if (options.min !== undefined) patch.minPrice = whole(options.min, '--min', 10);

@@ -127,6 +127,8 @@ async function viaApi(
   } catch (error) {
     return { items: skipAll((error as Error).message, 'failed'), note: (error as Error).message };
   }
+  // A rate of 0 (or NaN) made an infinite interval: the pacer spun forever.
+  if (!(writeRate > 0)) throw new Error(`runRepricing: writeRate must be positive, got ${writeRate}`);
   const pacer = new Pacer(1000 / Math.min(MAX_WRITE_RATE, writeRate), time.clock, time.sleep);
   try {
     return await sendChanges({ db, store, mc, cookie, now, pacer }, changes, out);

@@ -4,9 +4,10 @@
 // sale come from its preorder row (PP1–PP5 cells and preorder days, `mp preorders`); without one it
 // is listed as available at the store's enabled points (from the cabinet at login, or --points), or
 // at PP1 when those are not known; the run says how many offers were listed that way.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
+import { prepareOutputDir } from '../core/dirs.js';
 import { UserError } from '../core/errors.js';
 import type { Database } from '../db/schema.js';
 import type { StoreRow } from '../kaspi/merchant/stores.repository.js';
@@ -77,7 +78,7 @@ export async function writeStoreFeed(db: Kysely<Database>, store: StoreRow, item
   const refused = feedGuard(offers.length, await lastFeedCount(db, store.id));
   if (refused) throw new UserError('DEMPER_XML_REFUSED', `price list for ${store.merchant_id} not written: ${refused}; the previous list stays live`);
   const path = feedPath(exportDir, store);
-  await mkdir(exportDir, { recursive: true });
+  prepareOutputDir(exportDir, 'the export folder');
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, buildKaspiFeed({ company: store.name, merchantId: store.merchant_id, date: now, offers }));
   await rename(tmp, path);

@@ -1,10 +1,11 @@
 // Where an export goes: a file written under a temporary name and renamed into place only when
 // complete (a failed or interrupted export leaves no file at all), or stdout.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, unlinkSync } from 'node:fs';
+import { createWriteStream, unlinkSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
+import { prepareOutputDir } from '../core/dirs.js';
 import { UsageError, UserError } from '../core/errors.js';
 import { FORMATS, type Format } from './writers/writer.js';
 
@@ -49,7 +50,7 @@ export function defaultOutputPath(dir: string, dataset: string, format: Format, 
 export function openFileTarget(path: string): OutputTarget {
   const dir = dirname(path);
   try {
-    mkdirSync(dir, { recursive: true });
+    prepareOutputDir(dir, 'the export folder');
   } catch (error) {
     throw new UserError('EXPORT_CANNOT_WRITE', `cannot create the folder ${dir}: ${(error as Error).message}`, { cause: error });
   }

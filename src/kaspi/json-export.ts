@@ -1,9 +1,10 @@
 // `export/kaspi/<id>-<city>.json` per scraped product and `export/kaspi/products.json` for all of
 // them, each written to a temporary file and renamed, so a reader never sees half a file.
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
+import { prepareOutputDir } from '../core/dirs.js';
 import { UserError } from '../core/errors.js';
 import type { Database } from '../db/schema.js';
 import { productPages } from './product.repository.js';
@@ -29,7 +30,7 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 export function kaspiExportDir(exportDir: string): string {
   const dir = join(exportDir, 'kaspi');
   try {
-    mkdirSync(dir, { recursive: true });
+    prepareOutputDir(dir, 'the export folder');
   } catch (error) {
     throw exportFailed(dir, error);
   }

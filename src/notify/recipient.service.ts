@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import { UsageError, UserError } from '../core/errors.js';
 import { encryptSecret } from '../core/secrets.js';
+import { url as checkUrl, integer } from '../core/validate.js';
 import type { Database } from '../db/schema.js';
 import { cabinetsFor } from '../wb/cabinet.service.js';
 import { checkTimeZone, parseQuietHours } from './quiet-hours.js';
@@ -28,32 +29,25 @@ export async function addRecipient(db: Kysely<Database>, key: Buffer, input: Add
   if (Boolean(input.telegramChat) === Boolean(input.webhook)) {
     throw new UsageError('NOTIFY_RECIPIENT_KIND', 'give either --telegram-chat <chat id> or --webhook <url> --secret-stdin');
   }
+  // Every flag is checked before the database is asked anything.
+  const chat = input.telegramChat === undefined ? undefined : integer(input.telegramChat, '--telegram-chat', CHAT_IDS);
+  const url = input.webhook === undefined ? undefined : checkUrl(input.webhook, '--webhook');
+  const secret = input.secret?.trim();
+  if (url && !secret)
+    throw new UsageError(
+      'NOTIFY_NO_SECRET',
+      'a webhook needs a signing secret: pipe it to --secret-stdin (e.g. `openssl rand -hex 32 | mp wb notify recipient add … --secret-stdin`)',
+    );
   const [cabinet] = await cabinetsFor(db, input.cabinet);
-  let row: { id: string } | undefined;
-  if (input.telegramChat) {
-    if (!/^-?\d+$/.test(input.telegramChat)) throw new UsageError('NOTIFY_BAD_CHAT', `--telegram-chat must be a numeric chat id, got "${input.telegramChat}"`);
-    row = await insertRecipient(db, { cabinet_id: cabinet!.id, channel: 'telegram', chat_id: input.telegramChat });
-  } else {
-    let url: URL;
-    try {
-      url = new URL(input.webhook!);
-    } catch {
-      throw new UsageError('NOTIFY_BAD_URL', `--webhook must be an http(s) URL, got "${input.webhook}"`);
-    }
-    if (!/^https?:$/.test(url.protocol)) throw new UsageError('NOTIFY_BAD_URL', `--webhook must be an http(s) URL, got "${input.webhook}"`);
-    const secret = input.secret?.trim();
-    if (!secret)
-      throw new UsageError(
-        'NOTIFY_NO_SECRET',
-        'a webhook needs a signing secret: pipe it to --secret-stdin (e.g. `openssl rand -hex 32 | mp wb notify recipient add … --secret-stdin`)',
-      );
-    row = await insertRecipient(db, {
-      cabinet_id: cabinet!.id,
-      channel: 'webhook',
-      webhook_url: url.toString(),
-      webhook_secret_sealed: encryptSecret(secret, key),
-    });
-  }
+  const row =
+    chat !== undefined
+      ? await insertRecipient(db, { cabinet_id: cabinet!.id, channel: 'telegram', chat_id: String(chat) })
+      : await insertRecipient(db, {
+          cabinet_id: cabinet!.id,
+          channel: 'webhook',
+          webhook_url: url!.toString(),
+          webhook_secret_sealed: encryptSecret(secret!, key),
+        });
   if (!row)
     throw new UserError('NOTIFY_RECIPIENT_EXISTS', `that recipient is already subscribed to cabinet "${cabinet!.name}": see \`mp wb notify recipient list\``);
   return (await getRecipient(db, row.id))!;
@@ -64,15 +58,23 @@ export async function recipientsOf(db: Kysely<Database>, cabinet?: string): Prom
   return listRecipients(db, { cabinetId });
 }
 
+/** Telegram chat ids: users are positive, groups and channels negative (-100…), all within 52 bits. */
+const CHAT_IDS = { min: -(2 ** 53 - 1), max: 2 ** 53 - 1 };
+
+/** A recipient id as given on the command line: a whole number (a bigint id in the database). */
+export function recipientId(text: string, flag = 'recipient id'): string {
+  return String(integer(text, flag, { min: 1, max: Number.MAX_SAFE_INTEGER }));
+}
+
 export async function requireRecipient(db: Kysely<Database>, id: string): Promise<RecipientWithCabinet> {
-  const row = await getRecipient(db, id);
+  const row = await getRecipient(db, recipientId(id));
   if (!row) throw new UserError('NOTIFY_RECIPIENT_NOT_FOUND', `no recipient ${id}: see \`mp wb notify recipient list\``);
   return row;
 }
 
 export async function removeRecipient(db: Kysely<Database>, id: string): Promise<RecipientWithCabinet> {
   const row = await requireRecipient(db, id);
-  await deleteRecipient(db, id);
+  await deleteRecipient(db, row.id);
   return row;
 }
 
@@ -148,7 +150,7 @@ export async function changeSettings(db: Kysely<Database>, id: string, patch: Se
 
 /** The recipient a settings command means: the one given, or the only one. */
 export async function settingsTarget(db: Kysely<Database>, id?: string): Promise<RecipientWithCabinet> {
-  if (id) return requireRecipient(db, id);
+  if (id) return requireRecipient(db, recipientId(id, '--recipient'));
   const all = await listRecipients(db);
   if (all.length === 0)
     throw new UserError('NOTIFY_NO_RECIPIENT', 'No notification recipient. Add one with `mp wb notify recipient add` or start the bot (`mp wb bot`).');

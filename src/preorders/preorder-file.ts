@@ -2,6 +2,8 @@
 // `SKU, model, brand, price, PP1, PP2, PP3, PP4, PP5, preorder` (all five PP columns even when empty;
 // a PP cell is a stock number or yes/no; `preorder` is days 0–30, not stock). Reading matches
 // columns by header, never by position.
+
+import { forbiddenCharacter } from '../core/validate.js';
 import type { PreorderInput } from './preorders.repository.js';
 
 export const TEMPLATE_HEADER = ['SKU', 'model', 'brand', 'price', 'PP1', 'PP2', 'PP3', 'PP4', 'PP5', 'preorder'] as const;
@@ -34,6 +36,10 @@ export function parsePreorderRecord(values: Record<string, string>): { input?: P
   const model = get('model');
   if (!sku) problems.push('SKU is empty');
   if (!model) problems.push('model is empty');
+  for (const field of ['SKU', 'model', 'brand']) {
+    const bad = forbiddenCharacter(get(field));
+    if (bad) problems.push(`${field} must not contain ${bad}`);
+  }
   const price = parseWhole(get('price'));
   if (price === undefined || price < 10) problems.push(`price must be whole tenge ≥ 10, got "${get('price')}"`);
   const pp = [1, 2, 3, 4, 5].map((i) => {
@@ -52,6 +58,7 @@ export function parsePreorderRecord(values: Record<string, string>): { input?: P
   return { problems, input: { sku, model, brand: get('brand'), price: price!, pp, preorderDays: days! } };
 }
 
+/** Whole numbers up to 12 digits (a 23-digit price would become 1.2e22, not the number typed). */
 function parseWhole(text: string): number | undefined {
-  return /^\d+(\.0+)?$/.test(text) ? Number(text) : undefined;
+  return /^0*\d{1,12}(\.0+)?$/.test(text) ? Number(text) : undefined;
 }

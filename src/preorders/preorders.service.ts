@@ -1,8 +1,9 @@
 // Preorders: rows edited with add/set/remove or imported from Kaspi's Excel template, written back
 // to that template, and uploaded to the merchant cabinet.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Kysely } from 'kysely';
+import { prepareOutputDir } from '../core/dirs.js';
 import { UsageError, UserError } from '../core/errors.js';
 import { readTableFile } from '../core/table-file.js';
 import type { Database } from '../db/schema.js';
@@ -72,7 +73,7 @@ export async function removePreorders(db: Kysely<Database>, store: StoreRow, sku
 export async function exportPreorders(db: Kysely<Database>, store: StoreRow, path: string): Promise<number> {
   const rows = (await listPreorders(db, store.id)).map(rowToInput);
   const buffer = await buildPreorderWorkbook(rows);
-  await mkdir(dirname(path), { recursive: true });
+  prepareOutputDir(dirname(path), 'the folder of the template');
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, buffer);
   await rename(tmp, path);

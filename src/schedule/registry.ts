@@ -1,5 +1,6 @@
 // The named jobs that `mp jobs run`, cron and `mp daemon` know. Each job's run() imports its domain
 // service lazily, so listing jobs (and `mp --help`) loads no domain code.
+import type { Config } from '../core/config.js';
 import type { Context } from '../core/context.js';
 import { UserError } from '../core/errors.js';
 import { builtinJobs } from './builtin-jobs.js';
@@ -34,6 +35,11 @@ export interface JobDefinition {
   sharesWork?: boolean;
   /** Whether the job accepts `--shard i/n`. */
   sharded?: boolean;
+  /**
+   * Checks the job's settings (environment, config file) and throws a usage error naming the bad
+   * one: called before anything is recorded or scheduled, so a bad value never half-runs.
+   */
+  checkSettings?(config: Config): void;
   run(ctx: Context, options: JobRunOptions): Promise<JobSummary>;
   /** For continuous jobs: the run found nothing to do (the worker sleeps, and the run is not kept). */
   idle?(summary: JobSummary): boolean;

@@ -60,10 +60,12 @@ function parseCooldown(text: string): number {
 /** `--shard i/n`. */
 export function parseShard(text: string | undefined): Shard | undefined {
   if (text === undefined) return undefined;
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const m = /^(\d{1,4})\/(\d{1,4})$/.exec(text.trim());
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
-  if (!m || count < 1 || index >= count) throw new UsageError('BAD_OPTION', `--shard must be i/n with 0 ≤ i < n, e.g. 0/2, got "${text}"`);
+  // At most 1000 shards: 1/99999999999999999999 was accepted and silently matched nothing.
+  if (!m || count < 1 || count > 1000 || index >= count)
+    throw new UsageError('BAD_OPTION', `--shard must be i/n with 0 ≤ i < n ≤ 1000, e.g. 0/2, got "${text}"`);
   return { index, count };
 }
 

@@ -28,7 +28,9 @@ async function prepare(ctx: Context, o: RuleOptions) {
   const shard = parseShard(o.shard);
   const concurrency = number(o.concurrency, '--concurrency', 1, 256) ?? 8;
   // Offers bans are per IP at ~15 requests/s; 8/s is the safe default.
-  const rate = number(o.rate ?? setting(ctx.config, 'demper.offersRate', 'MP_DEMPER_OFFERS_RATE'), '--rate', 0, 1000) ?? 8;
+  const rate =
+    number(o.rate ?? setting(ctx.config, 'demper.offersRate', 'MP_DEMPER_OFFERS_RATE'), o.rate !== undefined ? '--rate' : 'MP_DEMPER_OFFERS_RATE', 0, 1000) ??
+    8;
   const { db } = await ctx.db();
   const stores = await selectStores(db, o.store);
   if (stores.length === 0) throw new UsageError('STORE_NONE', 'no Kaspi store yet: add one with `mp demper store login` or `mp demper store add`');
@@ -80,7 +82,12 @@ export async function demperRun(ctx: Context, o: RunOptions): Promise<number> {
   if (via !== 'api' && via !== 'xml') throw new UsageError('BAD_OPTION', `--via must be api or xml, got "${o.via}"`);
   if (via === 'xml' && o.shard) throw new UsageError('BAD_OPTION', '--via xml writes the whole price list of a store: it cannot be combined with --shard');
   const writeRate =
-    number(o.writeRate ?? setting(ctx.config, 'demper.writeRate', 'MP_DEMPER_WRITE_RATE'), '--write-rate', 0.01, MAX_WRITE_RATE) ?? MAX_WRITE_RATE;
+    number(
+      o.writeRate ?? setting(ctx.config, 'demper.writeRate', 'MP_DEMPER_WRITE_RATE'),
+      o.writeRate !== undefined ? '--write-rate' : 'MP_DEMPER_WRITE_RATE',
+      0.01,
+      MAX_WRITE_RATE,
+    ) ?? MAX_WRITE_RATE;
   const { db, rules, shard, concurrency, stores, client } = await prepare(ctx, o);
   const mc = createMcClient(mcBaseUrl(ctx.config), ctx.log);
   try {

@@ -28,14 +28,15 @@ export async function jobsRun(ctx: Context, name: string, options: Options): Pro
   }
   let shard: { index: number; count: number } | undefined;
   if (options.shard !== undefined) {
-    const m = /^(\d+)\/(\d+)$/.exec(options.shard);
-    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) {
-      throw new UsageError('JOB_BAD_SHARD', `--shard must be i/n with 0 ≤ i < n, like 0/4, got "${options.shard}"`);
+    const m = /^(\d{1,4})\/(\d{1,4})$/.exec(options.shard);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 1000 || Number(m[1]) >= Number(m[2])) {
+      throw new UsageError('JOB_BAD_SHARD', `--shard must be i/n with 0 ≤ i < n ≤ 1000, like 0/4, got "${options.shard}"`);
     }
     if (!job.sharded) throw new UsageError('JOB_BAD_SHARD', `${job.name} does not split work into shards`);
     shard = { index: Number(m[1]), count: Number(m[2]) };
   }
 
+  job.checkSettings?.(ctx.config);
   const outcomes = await runJob(ctx, job, { scope, shard });
   const label = (o: { job: string; scope: string | null }) => (o.scope ? `${o.job} (${o.scope})` : o.job);
   for (const o of outcomes) {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Context } from '../../core/context.js';
 import { UsageError, UserError } from '../../core/errors.js';
+import { url } from '../../core/validate.js';
 import { exportAllProducts, exportProduct, kaspiExportDir } from '../../kaspi/json-export.js';
 import { createKaspiClient, kaspiBaseUrl } from '../../kaspi/kaspi.client.js';
 import { refsFromText } from '../../kaspi/product-ref.js';
@@ -27,6 +28,11 @@ export async function kaspiScrape(ctx: Context, inputs: string[], o: ScrapeOptio
   const city = cityOption(o.city);
   const rateLimit = rateOption(o.rate);
   const concurrency = intOption(o.concurrency, '--concurrency', 4, 1, 64);
+  // A proxy that is not a URL was a TypeError deep in undici (exit 70) at the first request.
+  const proxies = (o.proxy ?? []).map((p) => {
+    url(p, '--proxy', { credentials: true });
+    return p.trim();
+  });
   const all = [...inputs];
   if (o.file) all.push(...refsFromText(readInputFile(o.file)));
   const { targets, invalid } = resolveTargets(all, city);
@@ -47,7 +53,7 @@ export async function kaspiScrape(ctx: Context, inputs: string[], o: ScrapeOptio
   }
 
   const baseUrl = kaspiBaseUrl(ctx.config);
-  const client = createKaspiClient(baseUrl, { rateLimit, proxies: o.proxy?.length ? o.proxy : undefined, log: ctx.log });
+  const client = createKaspiClient(baseUrl, { rateLimit, proxies: proxies.length ? proxies : undefined, log: ctx.log });
   const progress = await ctx.progress('Scraping Kaspi', targets.length);
   for (const f of invalid) if (ctx.out.json) ctx.out.ndjson(failureRecord(f));
   let rows: ScrapeSummary[];

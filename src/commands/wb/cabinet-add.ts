@@ -1,5 +1,6 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { text } from '../../core/validate.js';
 import { addCabinet } from '../../wb/cabinet.service.js';
 import { wbDeps } from './deps.js';
 
@@ -10,9 +11,10 @@ interface Options {
 
 /** `mp wb cabinet add`: the token from stdin, WB_TOKEN or a hidden prompt — never an argument. */
 export async function wbCabinetAdd(ctx: Context, options: Options): Promise<number> {
+  const name = options.name === undefined ? undefined : text(options.name, '--name', { max: 100 });
   const token = await readToken(ctx, options);
   const deps = await wbDeps(ctx);
-  const result = await addCabinet(deps, token, options.name);
+  const result = await addCabinet(deps, token, name);
   for (const warning of result.check?.warnings ?? []) ctx.log.warn(warning);
   const c = result.cabinet;
   if (!result.created) {

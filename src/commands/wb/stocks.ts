@@ -1,5 +1,5 @@
 import type { Context } from '../../core/context.js';
-import { UsageError } from '../../core/errors.js';
+import { integer } from '../../core/validate.js';
 import { cabinetFor } from '../../wb/cabinet.service.js';
 import { stocksReport } from '../../wb/report.service.js';
 import { stateWindow } from './render.js';
@@ -8,9 +8,7 @@ import { stateWindow } from './render.js';
 export async function wbStocks(ctx: Context, options: { cabinet?: string; critical?: string | boolean }): Promise<number> {
   let critical: number | undefined;
   if (options.critical !== undefined && options.critical !== false) {
-    critical = options.critical === true ? 10 : Number(options.critical);
-    if (!Number.isInteger(critical) || critical < 0)
-      throw new UsageError('WB_BAD_CRITICAL', `--critical takes a whole number of units, got "${options.critical}"`);
+    critical = options.critical === true ? 10 : integer(options.critical, '--critical', { min: 0, max: 1_000_000 });
   }
   const db = (await ctx.db()).db;
   const cabinet = await cabinetFor(db, options.cabinet);

@@ -1,6 +1,7 @@
 // Picks the gateway from settings: `payouts.gateway` / MP_PAYOUTS_GATEWAY = simulated (default) | http.
 import { type Config, setting } from '../../core/config.js';
 import { UsageError } from '../../core/errors.js';
+import { url as checkUrl } from '../../core/validate.js';
 import type { PayoutGateway } from './gateway.js';
 
 export async function gatewayFromConfig(config: Config, name?: string): Promise<PayoutGateway> {
@@ -18,6 +19,7 @@ export async function gatewayFromConfig(config: Config, name?: string): Promise<
     const secret = setting(config, 'payouts.gatewaySecret', 'MP_PAYOUTS_GATEWAY_SECRET');
     if (!url) throw new UsageError('PAYOUT_GATEWAY_URL_MISSING', 'the http gateway needs a provider URL: set MP_PAYOUTS_GATEWAY_URL (or payouts.gatewayUrl)');
     if (!secret) throw new UsageError('PAYOUT_GATEWAY_SECRET_MISSING', 'the http gateway needs a signing secret: set MP_PAYOUTS_GATEWAY_SECRET');
+    checkUrl(url, 'MP_PAYOUTS_GATEWAY_URL');
     const { httpGateway } = await import('./http.js');
     return httpGateway({ url, secret, timeoutMs: numberSetting(config, 'payouts.gatewayTimeoutMs', 'MP_PAYOUTS_GATEWAY_TIMEOUT_MS', 10_000) });
   }

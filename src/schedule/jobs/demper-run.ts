@@ -3,6 +3,7 @@
 // seller said so.
 import { join } from 'node:path';
 import { type Config, setting } from '../../core/config.js';
+import { number } from '../../core/validate.js';
 import { type JobDefinition, JobIncomplete } from '../registry.js';
 
 /** Whether a store's prices are changed by the scheduled job (not just planned). */
@@ -14,12 +15,27 @@ export function appliesTo(config: Config, store: { merchant_id: string; name: st
   return list.includes('all') || list.includes(store.merchant_id) || list.includes(store.name);
 }
 
+/** The job's rates, checked (MP_DEMPER_WRITE_RATE=0 spun forever; a negative offers rate was taken as is). */
+export function demperRates(config: Config, maxWriteRate: number): { rate: number; writeRate: number } {
+  return {
+    rate: number(setting(config, 'demper.offersRate', 'MP_DEMPER_OFFERS_RATE', '8'), 'MP_DEMPER_OFFERS_RATE', { min: 0, max: 1000 }),
+    writeRate: number(setting(config, 'demper.writeRate', 'MP_DEMPER_WRITE_RATE', String(maxWriteRate)), 'MP_DEMPER_WRITE_RATE', {
+      min: 0.01,
+      max: maxWriteRate,
+    }),
+  };
+}
+
 export const demperRun: JobDefinition = {
   name: 'demper.run',
   description: 'reprice each Kaspi store (applied only for stores in demper.apply / MP_DEMPER_APPLY, else a dry run)',
   defaultSchedule: '*/10 * * * *',
   scopeKind: 'store',
   sharded: true,
+  checkSettings(config) {
+    // The run service's MAX_WRITE_RATE (1.5/s), without importing it here.
+    demperRates(config, 1.5);
+  },
   async scopes(ctx) {
     const { listStores } = await import('../../kaspi/merchant/stores.repository.js');
     return (await listStores((await ctx.db()).db)).map((s) => s.merchant_id);
@@ -33,8 +49,7 @@ export const demperRun: JobDefinition = {
     ]);
     const { db } = await ctx.db();
     const stores = await selectStores(db, scope);
-    const rate = Number(setting(ctx.config, 'demper.offersRate', 'MP_DEMPER_OFFERS_RATE', '8'));
-    const writeRate = Math.min(MAX_WRITE_RATE, Number(setting(ctx.config, 'demper.writeRate', 'MP_DEMPER_WRITE_RATE', String(MAX_WRITE_RATE))));
+    const { rate, writeRate } = demperRates(ctx.config, MAX_WRITE_RATE);
     const exclude = (setting(ctx.config, 'demper.exclude', 'MP_DEMPER_EXCLUDE') ?? '').split(',').filter(Boolean);
     const client = offers.createOffersClient(ctx.config, rate, ctx.log);
     const mc = mcClient.createMcClient(mcClient.mcBaseUrl(ctx.config), ctx.log);
