@@ -143,6 +143,13 @@ export function wrapWbError(error: HttpError, host: WbHost, cabinet: string): Us
       details: { ...details, retryAfterMs: error.retryAfterMs },
     });
   }
+  if (error.code === 'HTTP_NOT_JSON' || error.code === 'HTTP_BAD_JSON') {
+    // A 200 with an HTML page or broken JSON is a bad answer, not an outage: nothing is stored.
+    return new UserError('WB_BAD_RESPONSE', `Wildberries ${category} API answered cabinet "${cabinet}" with something that is not its JSON: ${error.message}`, {
+      cause: error,
+      details,
+    });
+  }
   return new UserError('WB_UNAVAILABLE', `Wildberries ${category} API failed for cabinet "${cabinet}": ${error.message}`, { cause: error, details });
 }
 
