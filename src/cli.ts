@@ -40,7 +40,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--db <url>', 'PostgreSQL URL (default: the embedded database in <home>/db)').env('DATABASE_URL'))
     .addOption(new Option('--home <dir>', 'where mp keeps its embedded database and secret key').env('MP_HOME'))
     .addOption(new Option('--config <file>', 'JSON config file').env('MP_CONFIG'))
-    .addOption(new Option('--lock-timeout <duration>', 'how long to wait for another mp using the embedded database').env('MP_LOCK_TIMEOUT'))
+    .addOption(new Option('--lock-timeout <duration>', 'how long to wait for the embedded database to start serving').env('MP_LOCK_TIMEOUT'))
     .exitOverride();
 
   registerDb(program);

@@ -1,14 +1,15 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely } from 'kysely';
-import type { Config } from '../core/config.js';
+import { Kysely, sql } from 'kysely';
+import { type Config, parseDurationMs, setting } from '../core/config.js';
 import { errorCode, UserError } from '../core/errors.js';
-import { acquireFileLock } from './file-lock.js';
+import type { OwnerInfo } from './embedded/wire-server.js';
 import { migrateToLatest, migrationStatus } from './migrate.js';
 import { preparePrefixed } from './prepared.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'pglite' | 'postgres';
+export type { OwnerInfo };
 
 /** An open database: the Kysely instance, which engine it is, and where. */
 export interface DbHandle {
@@ -17,8 +18,10 @@ export interface DbHandle {
   /** PGlite data directory, or the PostgreSQL URL without its password. */
   location: string;
   close(): Promise<void>;
-  /** PGlite only: a tarball of the data directory (test templates, backups). */
+  /** PGlite in this process only: a tarball of the data directory (test templates, backups). */
   dumpDataDir?: () => Promise<Blob>;
+  /** The embedded database served by its owner process (not PGlite in this process): who serves it. */
+  owner?: () => Promise<OwnerInfo>;
 }
 
 export interface OpenOptions {
@@ -33,6 +36,8 @@ export interface OpenOptions {
 const INT8 = 20;
 const DATE = 1082;
 const PGLITE_SHARED_BUFFERS = '32MB';
+/** SQLSTATE object_in_use: the embedded database is open inside another process that does not serve it. */
+const OBJECT_IN_USE = '55006';
 
 /** An embedded database kept open for the commands this process runs one after another (`mp demo`). */
 let shared: { dataDir: string; handle: DbHandle } | undefined;
@@ -40,8 +45,8 @@ let shared: { dataDir: string; handle: DbHandle } | undefined;
 /**
  * Keeps the embedded database at `dataDir` open (opened and migrated now): until the returned
  * function closes it, openDatabase() for that directory hands out this handle, and their close()
- * leaves it open. For `mp demo`, which runs many commands in one process: an open of PGlite costs
- * about half a second of CPU, and only one holder of the directory is allowed anyway.
+ * leaves it open. For `mp demo`, which runs many commands in one process: one connection pool and
+ * one migration check instead of one per command.
  */
 export async function keepEmbeddedDatabaseOpen(config: Config): Promise<() => Promise<void>> {
   if (config.databaseUrl) throw new Error('keepEmbeddedDatabaseOpen is for the embedded database');
@@ -53,10 +58,10 @@ export async function keepEmbeddedDatabaseOpen(config: Config): Promise<() => Pr
   };
 }
 
-/** Opens (and by default migrates) the database named by the config: PostgreSQL or embedded PGlite. */
+/** Opens (and by default migrates) the database named by the config: PostgreSQL or the embedded one. */
 export async function openDatabase(config: Config, options: OpenOptions = {}): Promise<DbHandle> {
   if (shared && !config.databaseUrl && shared.dataDir === join(config.home, 'db')) return { ...shared.handle, close: async () => {} };
-  const handle = config.databaseUrl ? await openPostgres(config.databaseUrl, options) : await openPglite(join(config.home, 'db'), config.lockTimeoutMs);
+  const handle = config.databaseUrl ? await openPostgres(config.databaseUrl, options) : await openEmbedded(config, options);
   if (options.migrate !== false) {
     try {
       const status = await migrationStatus(handle.db);
@@ -69,15 +74,108 @@ export async function openDatabase(config: Config, options: OpenOptions = {}): P
   return handle;
 }
 
+/**
+ * The embedded database at `<home>/db`, served by its owner process (started when none runs):
+ * `pg` over the owner's unix socket, as with PostgreSQL. Statements are not prepared by name (the
+ * owner's one PGlite session is shared by every client: names would clash and outlive clients).
+ */
+export async function openEmbedded(config: Config, options: OpenOptions = {}): Promise<DbHandle> {
+  const [{ ensureOwner, ownerGone, socketConfig }, pg, { PostgresDialect }] = await Promise.all([import('./embedded/client.js'), loadPg(), import('kysely')]);
+  const dataDir = join(config.home, 'db');
+  const clientOptions = { timeoutMs: config.lockTimeoutMs, idleMs: parseDurationMs(setting(config, 'db.idle', 'MP_DB_IDLE', '60s'), 'MP_DB_IDLE') };
+  const paths = await ensureOwner(dataDir, clientOptions);
+  const pool = new pg.Pool({
+    ...socketConfig(paths),
+    user: 'mp',
+    database: 'mp',
+    max: options.poolSize ?? 10,
+    // One connection stays open while the process lives (the daemon, the bot): the owner then stays
+    // up for it instead of stopping when idle and opening PGlite again at the next job.
+    min: 1,
+    // The owner may still be opening PGlite (a new database, a busy machine).
+    connectionTimeoutMillis: Math.max(config.lockTimeoutMs, 10_000),
+  });
+  // The owner going away (killed, stopped) must not crash this process: the query in flight fails,
+  // and the next connection starts an owner again.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: {
+        // A connect refused (the owner stopped when idle, or was killed) starts an owner again.
+        async connect() {
+          const deadline = Date.now() + config.lockTimeoutMs;
+          for (let attempt = 0; ; attempt++) {
+            try {
+              return await pool.connect();
+            } catch (error) {
+              if (errorCode(error) === OBJECT_IN_USE) {
+                // PGlite opened inside another process (a tool): wait for it to close.
+                if (Date.now() >= deadline) throw new UserError('DB_LOCKED', (error as Error).message, { cause: error });
+                await new Promise((resolve) => setTimeout(resolve, 200));
+              } else if (ownerGone(error) && attempt < 3) {
+                await ensureOwner(dataDir, clientOptions);
+              } else throw error;
+            }
+          }
+        },
+        end: () => pool.end(),
+      },
+    }),
+  });
+  return {
+    db,
+    engine: 'pglite',
+    location: dataDir,
+    async close() {
+      await db.destroy();
+    },
+    async owner() {
+      const { rows } = await sql<{ owner: string }>`${sql.raw('/*mp:owner*/')} select null as owner`.execute(db);
+      return JSON.parse(rows[0]!.owner) as OwnerInfo;
+    },
+  };
+}
+
+/**
+ * PGlite opened in this process (benchmarks, tools): this process becomes the database's owner for
+ * as long as the handle is open, so no owner process may serve it meanwhile (DB_LOCKED after
+ * `lockTimeoutMs` when one does). Commands use openDatabase().
+ */
 export async function openPglite(dataDir: string, lockTimeoutMs: number): Promise<DbHandle> {
   mkdirSync(dataDir, { recursive: true });
-  const lock = await acquireFileLock(`${dataDir}.lock`, lockTimeoutMs);
+  const [{ claimOwnership, runPaths }, { createServer }, { errorResponse }] = await Promise.all([
+    import('./embedded/election.js'),
+    import('node:net'),
+    import('./embedded/wire-server.js'),
+  ]);
+  const deadline = Date.now() + lockTimeoutMs;
+  let ownership: Awaited<ReturnType<typeof claimOwnership>>;
+  const refusal = errorResponse(
+    'FATAL',
+    OBJECT_IN_USE,
+    `the embedded database at ${dataDir} is open inside mp process ${process.pid}, which does not share it; wait for it to finish or raise --lock-timeout`,
+  );
+  for (;;) {
+    // Nothing is served from here: a client is told who holds the database.
+    const server = createServer((socket) => {
+      socket.on('error', () => socket.destroy());
+      socket.once('data', () => socket.end(refusal, () => socket.destroy()));
+    });
+    ownership = await claimOwnership(runPaths(dataDir), server);
+    if (ownership) break;
+    if (Date.now() >= deadline) {
+      throw new UserError('DB_LOCKED', `the embedded database at ${dataDir} is served by another mp process: stop it (it stops by itself when idle) or wait`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const release = () => ownership!.server.close();
   try {
     // A new database: unpacked from the build's seed (a fresh cluster) rather than initdb, when there is one.
     const seed = existsSync(join(dataDir, 'PG_VERSION')) ? undefined : (await import('./pglite-seed.js')).readSeed();
-    return await createPgliteHandle({ dataDir, loadDataDir: seed }, dataDir, () => lock.release());
+    return await createPgliteHandle({ dataDir, loadDataDir: seed }, dataDir, release);
   } catch (error) {
-    lock.release();
+    release();
     throw error;
   }
 }
@@ -111,10 +209,16 @@ async function createPgliteHandle(options: { dataDir?: string; loadDataDir?: Blo
   };
 }
 
-export async function openPostgres(url: string, options: OpenOptions = {}): Promise<DbHandle> {
-  const [pg, { PostgresDialect }] = await Promise.all([import('./pg-module.js').then((m) => m.loadPg()), import('kysely')]);
+/** pg (loaded without its start-up probe: see pg-module.ts), with int8 and date read as strings. */
+async function loadPg(): Promise<typeof import('pg').default> {
+  const pg = (await import('./pg-module.js')).loadPg();
   pg.types.setTypeParser(INT8, (v) => v);
   pg.types.setTypeParser(DATE, (v) => v);
+  return pg;
+}
+
+export async function openPostgres(url: string, options: OpenOptions = {}): Promise<DbHandle> {
+  const [pg, { PostgresDialect }] = await Promise.all([loadPg(), import('kysely')]);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,

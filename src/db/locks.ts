@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DbHandle } from './connect.js';
 
 export type LockResult<T> = { acquired: true; value: T } | { acquired: false };
@@ -6,14 +6,35 @@ export type LockResult<T> = { acquired: true; value: T } | { acquired: false };
 const heldInProcess = new Set<string>();
 
 /**
+ * The text of a lock statement: a `/*mp:lock <op> <hex name>*\/` marker, then the PostgreSQL
+ * statement. PostgreSQL runs the statement (the marker is a comment); the embedded database's owner
+ * answers the marker itself from its per-connection lock table (src/db/embedded/wire-server.ts),
+ * since its one PGlite session would hand every client every advisory lock. The name is a literal,
+ * not a parameter, so the statement goes as one simple-protocol message the owner can recognise.
+ */
+function lockStatement(op: 'try' | 'unlock' | 'held', name: string): RawBuilder<{ ok?: boolean; held?: boolean }> {
+  const marker = sql.raw(`/*mp:lock ${op} ${Buffer.from(name, 'utf8').toString('hex')}*/ `);
+  const key = sql`hashtextextended(${sql.lit(name)}, 0)`;
+  if (op === 'try') return sql`${marker}select pg_try_advisory_lock(${key}) as ok`;
+  if (op === 'unlock') return sql`${marker}select pg_advisory_unlock(${key}) as ok`;
+  // A bigint advisory lock shows in pg_locks as classid (high 32 bits) and objid (low 32 bits).
+  return sql`${marker}select exists (
+      select 1 from pg_locks
+      where locktype = 'advisory' and granted and objsubid = 1
+        and ((classid::bigint << 32) | objid::bigint) = ${key}
+    ) as held`;
+}
+
+/**
  * Runs `fn` while holding a named lock, or returns `{acquired: false}` at once when someone holds it.
  * PostgreSQL: a session advisory lock on a dedicated connection, so it is shared by every mp process
- * on every host and released by the server if the process dies. PGlite: only one process can open the
- * database at all (the lock file), so an in-process set is the whole story — and PGlite's single
- * session would re-enter its own advisory locks anyway.
+ * on every host and released by the server if the process dies. The embedded database served by its
+ * owner: the same statement on a dedicated connection, answered by the owner, which releases it when
+ * the connection closes (the process died). PGlite in this process (tests, tools): nobody else can
+ * open it, so an in-process set is the whole story.
  */
 export async function withAdvisoryLock<T>(handle: DbHandle, name: string, fn: () => Promise<T>): Promise<LockResult<T>> {
-  if (handle.engine === 'pglite') {
+  if (handle.engine === 'pglite' && !handle.owner) {
     if (heldInProcess.has(name)) return { acquired: false };
     heldInProcess.add(name);
     try {
@@ -23,28 +44,23 @@ export async function withAdvisoryLock<T>(handle: DbHandle, name: string, fn: ()
     }
   }
   return handle.db.connection().execute(async (conn) => {
-    const { rows } = await sql<{ ok: boolean }>`select pg_try_advisory_lock(hashtextextended(${name}, 0)) as ok`.execute(conn);
+    const { rows } = await lockStatement('try', name).execute(conn);
     if (!rows[0]?.ok) return { acquired: false } as const;
     try {
       return { acquired: true, value: await fn() } as const;
     } finally {
-      await sql`select pg_advisory_unlock(hashtextextended(${name}, 0))`.execute(conn);
+      await lockStatement('unlock', name).execute(conn);
     }
   });
 }
 
 /**
- * Whether someone holds the named lock right now: this process (the embedded database's in-process
- * locks), or any session on the PostgreSQL server, from any host. Read-only: it takes nothing.
+ * Whether someone holds the named lock right now: this process (in-process PGlite's locks), any
+ * session on the PostgreSQL server from any host, or any client of the embedded database's owner.
+ * Read-only: it takes nothing.
  */
 export async function isAdvisoryLockHeld(db: Kysely<any>, name: string): Promise<boolean> {
   if (heldInProcess.has(name)) return true;
-  // A bigint advisory lock shows in pg_locks as classid (high 32 bits) and objid (low 32 bits).
-  const { rows } = await sql<{ held: boolean }>`
-    select exists (
-      select 1 from pg_locks
-      where locktype = 'advisory' and granted and objsubid = 1
-        and ((classid::bigint << 32) | objid::bigint) = hashtextextended(${name}, 0)
-    ) as held`.execute(db);
+  const { rows } = await lockStatement('held', name).execute(db);
   return rows[0]?.held === true;
 }

@@ -15,7 +15,8 @@ function distDir(): string {
   return here.endsWith(join('dist', 'src', 'db')) ? join(here, '..', '..') : join(here, '..', '..', 'dist');
 }
 
-function pgliteVersion(): string {
+/** The installed PGlite's version. */
+export function pgliteVersion(): string {
   const require = createRequire(import.meta.url);
   const main = require.resolve('@electric-sql/pglite');
   // …/node_modules/@electric-sql/pglite/dist/index.cjs → its package.json

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Config } from '../core/config.js';
-import { type DbHandle, openDatabase } from './connect.js';
+import { type DbHandle, type OwnerInfo, openDatabase } from './connect.js';
 import { type MigrationStatus, migrateToLatest, migrationStatus } from './migrate.js';
 
 export interface DatabaseStatus extends MigrationStatus {
@@ -8,6 +8,8 @@ export interface DatabaseStatus extends MigrationStatus {
   location: string;
   serverVersion: string;
   installationId: string | null;
+  /** The embedded database: the process serving it (its owner) and where. */
+  servedBy?: OwnerInfo;
 }
 
 /** Engine, location, server version and migrations of an open database. */
@@ -22,6 +24,7 @@ export async function describeDatabase(handle: DbHandle): Promise<DatabaseStatus
     location: handle.location,
     serverVersion: rows[0]?.version ?? 'unknown',
     installationId: meta?.value ?? null,
+    ...(handle.owner ? { servedBy: await handle.owner() } : {}),
     ...status,
   };
 }

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPglite } from '../../src/db/connect.js';
 import { runMp } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
 
@@ -54,23 +55,21 @@ describe('mp as a subprocess', { timeout: 180_000 }, () => {
     expect(verbose.stderr).toMatch(/ECONNREFUSED|at /);
   });
 
-  it('waits for the embedded database held by another process and names its pid', async () => {
+  it('waits for an embedded database opened inside another process, then names that process', async () => {
     const lockHome = mkdtempSync(join(tmpdir(), 'mp-lock-'));
+    // PGlite opened in this test runner (as a benchmark or a tool does): it owns the database and serves nobody.
+    const held = await openPglite(join(lockHome, 'db'), 10_000);
     try {
-      // A lock file held by a live process (this test runner).
-      writeFileSync(
-        join(lockHome, 'db.lock'),
-        JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), since: new Date().toISOString() }),
-      );
       const started = Date.now();
       const r = await runMp(['db', 'status', '--lock-timeout', '1s'], { env: { MP_HOME: lockHome } });
       expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`pid ${process.pid}`);
+      expect(r.stderr).toContain(`mp process ${process.pid}`);
     } finally {
+      await held.close();
       rmSync(lockHome, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 
   it('prints db status as JSON naming the engine and the applied migrations', async () => {
     const env = testEngine === 'postgres' ? { DATABASE_URL: handle.url! } : { MP_HOME: home };

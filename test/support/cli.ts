@@ -1,6 +1,7 @@
 // Runs the built CLI (`node bin/mp.js`) as a subprocess, the way users and cron do.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -39,4 +40,33 @@ export function runMp(args: string[], options: MpOptions = {}): Promise<MpResult
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+export interface Background {
+  child: ChildProcess;
+  stderr(): string;
+  exit: Promise<number | null>;
+}
+
+/** Starts `mp <args>` in the background (a daemon, a bot); `env` is added to a copy of the environment. */
+export function startMp(args: string[], env: NodeJS.ProcessEnv): Background {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdout!.resume();
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  return { child, stderr: () => stderr, exit };
+}
+
+/** Polls `check` every 50 ms until it holds, or throws after `timeoutMs`. */
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
 }

@@ -9,8 +9,9 @@ export async function dbStatus(ctx: Context): Promise<void> {
     return;
   }
   ctx.out.object({
-    engine: status.engine,
+    engine: status.servedBy ? `${status.engine} (embedded), served by mp pid ${status.servedBy.pid} since ${status.servedBy.since}` : status.engine,
     location: status.location,
+    ...(status.servedBy ? { socket: status.servedBy.endpoint, clients: status.servedBy.clients } : {}),
     server: status.serverVersion,
     installation: status.installationId,
     applied: status.applied.map((m) => m.name).join(', ') || 'none',
