@@ -3,6 +3,7 @@ import { UsageError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
 import { duration } from '../core/validate.js';
 import { startDaemon } from '../schedule/daemon.js';
+import { startDaemonBot } from '../schedule/daemon-bot.js';
 import { listJobs } from '../schedule/registry.js';
 import { jobSchedule, scheduleTimezone } from '../schedule/schedule-config.js';
 
@@ -12,7 +13,7 @@ interface Options {
 }
 
 /**
- * `mp daemon`: runs the schedules until SIGINT/SIGTERM. The first signal stops scheduling and waits
+ * `mp daemon`: runs the schedules (and the Telegram bot when a token is set) until SIGINT/SIGTERM. The first signal stops scheduling and waits
  * for running jobs; a second one exits at once. Logs are JSON lines on stderr.
  */
 export async function daemon(ctx: Context, options: Options): Promise<number> {
@@ -55,18 +56,23 @@ export async function daemon(ctx: Context, options: Options): Promise<number> {
     engine: handle.engine,
     jobs: scheduled.map((s) => s.job.name),
   });
-  if (handle.engine === 'pglite') {
-    log.info('the embedded database is held by this daemon: other mp commands wait for it; use PostgreSQL (DATABASE_URL) to run both', {
+  if (handle.owner) {
+    const owner = await handle.owner();
+    log.info(`the embedded database is served by mp pid ${owner.pid} (${owner.endpoint}): other mp commands share it`, {
       event: 'daemon.embedded',
+      owner: owner.pid,
     });
   }
   const running = await startDaemon(dctx, scheduled, { timezone, idleMs });
+  // The Telegram bot too, when a token is configured: one long-lived process for a seller.
+  const bot = await startDaemonBot(dctx, handle);
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
     if (signals === 1) {
       log.info(`${signal}: stopping (send it again to exit at once)`, { event: 'daemon.stopping', signal, running: running.running() });
       void running.stop();
+      void bot?.stop();
     } else {
       log.warn(`${signal} again: exiting now`, { event: 'daemon.exit', signal, running: running.running() });
       process.exit(130);
@@ -76,6 +82,7 @@ export async function daemon(ctx: Context, options: Options): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     await running.stopped;
+    await bot?.stop();
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
