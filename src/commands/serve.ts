@@ -20,6 +20,7 @@ export async function serve(ctx: Context, options: Options): Promise<void> {
   const server = createApiServer(handle.db, {
     accessLog: ctx.globals.quiet ? null : process.stderr,
     onInternalError: (error) => ctx.log.error(`internal error: ${(error as Error).message}`, { stack: (error as Error).stack }),
+    onClientGone: (info) => ctx.log.debug(`client went away during ${info.method} ${info.path}: ${info.error}`, info),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>

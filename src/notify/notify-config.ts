@@ -37,7 +37,7 @@ export function notifyConfig(config: Config): NotifyConfig {
   return {
     telegramUrl: setting(config, 'notify.telegramUrl', 'MP_TELEGRAM_URL', DEFAULT_TELEGRAM_URL).replace(/\/+$/, ''),
     perSecond: positive(setting(config, 'notify.telegramRate', 'MP_TELEGRAM_RATE', '25'), 'MP_TELEGRAM_RATE (messages per second)'),
-    perChatMs: positive(setting(config, 'notify.telegramChatIntervalMs', 'MP_TELEGRAM_CHAT_INTERVAL_MS', '1000'), 'MP_TELEGRAM_CHAT_INTERVAL_MS'),
+    perChatMs: positive(setting(config, 'notify.telegramChatIntervalMs', 'MP_TELEGRAM_CHAT_INTERVAL_MS', '1112'), 'MP_TELEGRAM_CHAT_INTERVAL_MS'),
     webhookMaxAttempts: Math.round(positive(setting(config, 'notify.webhookMaxAttempts', 'MP_NOTIFY_WEBHOOK_ATTEMPTS', '10'), 'MP_NOTIFY_WEBHOOK_ATTEMPTS')),
     telegramMaxAttempts: Math.round(positive(setting(config, 'notify.telegramMaxAttempts', 'MP_NOTIFY_TELEGRAM_ATTEMPTS', '8'), 'MP_NOTIFY_TELEGRAM_ATTEMPTS')),
     leaseMs: lease(setting(config, 'notify.lease', 'MP_NOTIFY_LEASE', '10m')),

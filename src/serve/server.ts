@@ -17,6 +17,8 @@ export interface ApiOptions {
   accessLog?: NodeJS.WritableStream | null;
   /** Where internal errors are reported. */
   onInternalError?: (error: unknown) => void;
+  /** Where a client that went away mid-request is reported (not an error of ours: debug level). */
+  onClientGone?: (info: { method?: string; path: string; error: string }) => void;
   now?: () => Date;
 }
 
@@ -130,6 +132,13 @@ export function createApiServer(db: Kysely<Database>, options: ApiOptions = {}):
       log.write(`${JSON.stringify(line)}\n`);
     });
     route(req, res, url).catch((error) => {
+      // The client closed the connection (an aborted upload, a timeout on its side): nothing to
+      // answer and nothing wrong here; it was logged as an internal error.
+      if (clientGone(req, res, error)) {
+        options.onClientGone?.({ method: req.method, path: url.pathname, error: (error as Error)?.message ?? String(error) });
+        if (!res.destroyed) res.destroy();
+        return;
+      }
       const problem = problemOf(error);
       if (problem.internal) options.onInternalError?.(error);
       if (res.headersSent) {
@@ -141,6 +150,14 @@ export function createApiServer(db: Kysely<Database>, options: ApiOptions = {}):
       sendJson(res, problem.status, problem.body, headers);
     });
   });
+}
+
+/** Whether a handler failed because the client went away (reading its body, or before the answer). */
+function clientGone(req: IncomingMessage, res: ServerResponse, error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE') return true;
+  if ((error as Error | undefined)?.message === 'aborted') return true;
+  return (req.destroyed && !req.complete) || (res.destroyed && !res.writableFinished && !res.headersSent);
 }
 
 class MethodNotAllowed extends HttpProblem {

@@ -9,6 +9,7 @@ import { replaceStocks, type StockRow, stockTotals } from './stock.repository.js
 import { saveStreamState } from './sync-state.repository.js';
 import type { StreamCounts, StreamRun } from './sync-stream.js';
 import { writeEvents } from './sync-stream.js';
+import { pacedIntervalMs, WB_DOCUMENTED_LIMITS } from './wb-client.js';
 
 const CARDS_LIMIT = 100;
 const STOCKS_LIMIT = 250_000;
@@ -93,8 +94,11 @@ export async function syncStocks(run: StreamRun): Promise<StreamCounts> {
       });
     }
     const n = await writeEvents(trx, run, events, 'stocks');
-    // 3 requests a minute: one every 20 s.
-    await saveStreamState(trx, run.cabinetId, run.stream, { last_success_at: run.clock.now(), next_allowed_at: new Date(requestedAt.getTime() + 20_000) });
+    // 3 requests a minute (one every 20 s): at 90%, one every 22.3 s.
+    await saveStreamState(trx, run.cabinetId, run.stream, {
+      last_success_at: run.clock.now(),
+      next_allowed_at: new Date(requestedAt.getTime() + pacedIntervalMs(WB_DOCUMENTED_LIMITS.stocksReport)),
+    });
     counts = { rowsNew: written.inserted, rowsUpdated: written.updated, events: n };
   });
   return counts;

@@ -14,10 +14,11 @@ import { type ParsedOrder, type ParsedSale, parseOrderRow, parseSaleRow } from '
 import { saveStreamState } from './sync-state.repository.js';
 import type { StreamCounts, StreamRun } from './sync-stream.js';
 import { EventSink } from './sync-stream.js';
+import { pacedIntervalMs, WB_DOCUMENTED_LIMITS } from './wb-client.js';
 import { toWbDateFrom } from './wb-time.js';
 
-/** WB statistics allows one request a minute per method. */
-export const STATISTICS_INTERVAL_MS = 60_000;
+/** WB statistics allows one request a minute per method: mp waits 66.7 s (90%, see PACING_SHARE). */
+export const STATISTICS_INTERVAL_MS = pacedIntervalMs(WB_DOCUMENTED_LIMITS.statistics);
 
 interface PageStore<T> {
   path: string;

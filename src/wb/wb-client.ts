@@ -26,12 +26,45 @@ export const HOST_CATEGORY: Record<WbHost, string> = {
   analytics: 'Analytics',
 };
 
-// Client-side buckets from WB's documented limits; statistics (1/min) is paced by the stream's
+/**
+ * mp paces at this share of each documented limit: at exactly 100% (as card fetching was) any clock
+ * skew or WB's own rounding earns a 429, which WB may count as several requests.
+ */
+export const PACING_SHARE = 0.9;
+
+/** WB's documented limits (Personal, Service and Base-with-secret tokens; reference/wb.md). */
+export const WB_DOCUMENTED_LIMITS = {
+  /** Content category: 100/min, burst 5. */
+  content: { perSecond: 100 / 60, burst: 5 },
+  /** Feedbacks & Questions: 3/s, burst 6. */
+  feedbacks: { perSecond: 3, burst: 6 },
+  /** Statistics: 1/min, burst 10. */
+  statistics: { perSecond: 1 / 60, burst: 10 },
+  /** Analytics stocks report: 3/min, burst 1. */
+  stocksReport: { perSecond: 3 / 60, burst: 1 },
+} as const;
+
+/** A documented limit at PACING_SHARE: the rate scaled, the burst rounded down (at least 1). */
+export function pacedLimit(limit: RateLimit): RateLimit {
+  return { perSecond: limit.perSecond * PACING_SHARE, burst: Math.max(1, Math.floor(limit.burst * PACING_SHARE)) };
+}
+
+/** The wait between two requests of a limit at PACING_SHARE, in ms (statistics 66.7 s, stocks 22.3 s). */
+export function pacedIntervalMs(limit: RateLimit): number {
+  return Math.ceil(1000 / (limit.perSecond * PACING_SHARE));
+}
+
+// Client-side buckets; statistics (1/min) and the stocks report (3/min) are paced by the stream's
 // next-allowed time in the database and by X-Ratelimit-Retry, not here.
 const RATE_LIMITS: Partial<Record<WbHost, RateLimit>> = {
-  feedbacks: { perSecond: 3, burst: 6 },
-  content: { perSecond: 100 / 60, burst: 5 },
+  feedbacks: pacedLimit(WB_DOCUMENTED_LIMITS.feedbacks),
+  content: pacedLimit(WB_DOCUMENTED_LIMITS.content),
 };
+
+/** The client-side limit of a host (for tests and `mp` diagnostics). */
+export function wbRateLimit(host: WbHost): RateLimit | undefined {
+  return RATE_LIMITS[host];
+}
 
 /**
  * Every WB host: `wb.hosts.<name>` in the config file or MP_WB_<NAME>_URL; MP_WB_URL (or `wb.url`)
