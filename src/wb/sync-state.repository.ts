@@ -1,5 +1,7 @@
 // All SQL for wb_sync_state (per-stream cursor and next-allowed time) and wb_sync_runs.
+import { hostname } from 'node:os';
 import { sql } from 'kysely';
+import { processAlive } from '../core/dirs.js';
 import type { WbStream } from '../db/schema/wb.js';
 import type { Db } from './recordset.js';
 
@@ -28,7 +30,11 @@ export async function saveStreamState(db: Db, cabinetId: string, stream: WbStrea
 }
 
 export async function startRun(db: Db, cabinetId: string, stream: WbStream, initial: boolean, at: Date): Promise<string> {
-  const row = await db.insertInto('wb_sync_runs').values({ cabinet_id: cabinetId, stream, initial, started_at: at }).returning('id').executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('wb_sync_runs')
+    .values({ cabinet_id: cabinetId, stream, initial, started_at: at, host: hostname(), pid: process.pid })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -55,6 +61,33 @@ export async function finishRun(db: Db, runId: string, result: RunResult, at: Da
     })
     .where('id', '=', runId)
     .execute();
+}
+
+/** A run whose process is gone for this long is closed even when it ran on another host. */
+export const FOREIGN_RUN_LIMIT_MS = 24 * 3_600_000;
+
+/**
+ * Start-up housekeeping: runs left `running` by a process that no longer exists become `died`
+ * (this host: the pid is gone; another host: no news for 24 h). Returns how many were closed.
+ */
+export async function closeDeadRuns(db: Db, now: Date, isAlive: (pid: number) => boolean = processAlive): Promise<number> {
+  const running = await db.selectFrom('wb_sync_runs').select(['id', 'host', 'pid', 'started_at']).where('status', '=', 'running').execute();
+  const here = hostname();
+  const dead = running.filter((r) =>
+    r.host === here ? r.pid === null || (r.pid !== process.pid && !isAlive(r.pid)) : now.getTime() - r.started_at.getTime() > FOREIGN_RUN_LIMIT_MS,
+  );
+  if (dead.length === 0) return 0;
+  await db
+    .updateTable('wb_sync_runs')
+    .set({ status: 'died', finished_at: now, error_code: 'SYNC_PROCESS_DIED', error: 'the mp process running this sync ended before it finished' })
+    .where('status', '=', 'running')
+    .where(
+      'id',
+      'in',
+      dead.map((r) => r.id),
+    )
+    .execute();
+  return dead.length;
 }
 
 /** The latest run of every stream of every cabinet (or of one cabinet). */

@@ -12,7 +12,7 @@ import { cabinetsFor, openCabinetToken } from './cabinet.service.js';
 import { syncCards, syncReviews, syncStocks } from './catalog-sync.js';
 import type { Db } from './recordset.js';
 import { STATISTICS_INTERVAL_MS, syncOrders, syncSales } from './statistics-sync.js';
-import { finishRun, getStreamState, latestRuns, saveStreamState, startRun } from './sync-state.repository.js';
+import { closeDeadRuns, finishRun, getStreamState, latestRuns, saveStreamState, startRun } from './sync-state.repository.js';
 import type { StreamCounts, StreamRun } from './sync-stream.js';
 import { WbClient, wbHosts } from './wb-client.js';
 
@@ -59,6 +59,8 @@ export interface StreamOutcome extends StreamCounts {
 /** Syncs the selected streams of the selected cabinets; returns one outcome per stream. */
 export async function syncWb(deps: SyncDeps, options: SyncOptions = {}): Promise<StreamOutcome[]> {
   const cabinets = await cabinetsFor(deps.db, options.cabinet);
+  const died = await closeDeadRuns(deps.db, deps.clock.now());
+  if (died > 0) deps.log.warn(`${died} WB sync run(s) of mp processes that ended mid-run are now marked died`, { died });
   const since = options.since ?? new Date(deps.clock.now().getTime() - 30 * 86_400_000);
   const outcomes: StreamOutcome[] = [];
   for (const cabinet of cabinets) {
@@ -142,7 +144,8 @@ async function syncStream(deps: SyncDeps, cabinet: WbCabinet, client: WbClient, 
 }
 
 /** The latest run of every stream (of one cabinet, or all), with its next allowed time. */
-export async function syncStatus(db: Db, cabinet?: string) {
+export async function syncStatus(db: Db, cabinet?: string, now = new Date()) {
+  await closeDeadRuns(db, now);
   const cabinetId = cabinet ? (await cabinetsFor(db, cabinet))[0]!.id : undefined;
   return latestRuns(db, cabinetId);
 }

@@ -14,7 +14,7 @@ interface Options {
 export async function wbSync(ctx: Context, options: Options): Promise<number> {
   const deps = await wbDeps(ctx);
   if (options.status) {
-    const runs = await syncStatus(deps.db, options.cabinet);
+    const runs = await syncStatus(deps.db, options.cabinet, ctx.clock.now());
     ctx.out.list(runs, [
       { key: 'cabinet' },
       { key: 'stream' },

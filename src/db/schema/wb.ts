@@ -66,9 +66,12 @@ export interface WbSyncRunsTable {
   rows_new: Generated<number>;
   rows_updated: Generated<number>;
   requests: Generated<number>;
-  status: Generated<'running' | 'ok' | 'skipped' | 'failed'>;
+  status: Generated<'running' | 'ok' | 'skipped' | 'failed' | 'died'>;
   error_code: string | null;
   error: string | null;
+  /** The process running it (sql/0016): a `running` row of a dead process is closed as `died`. */
+  host: string | null;
+  pid: number | null;
 }
 
 /** Columns shared by statistics orders and sales rows. */
