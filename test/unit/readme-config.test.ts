@@ -1,5 +1,5 @@
-// The README promises every environment variable and config key. This reads every
-// `setting(config, 'key', 'ENV', …)` call in src/ and checks that both names appear in README.md,
+// docs/configuration.md promises every environment variable and config key. This reads every
+// `setting(config, 'key', 'ENV', …)` call in src/ and checks that both names appear there,
 // so a new setting without documentation fails here.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,8 +26,8 @@ function settingsInSource(): Array<{ key: string; env?: string; file: string }> 
   return found;
 }
 
-describe('README documents the configuration', () => {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+describe('docs/configuration.md documents the configuration', () => {
+  const readme = readFileSync(join(root, 'docs', 'configuration.md'), 'utf8');
   const settings = settingsInSource();
 
   it('finds the settings in the source (the scan itself works)', () => {
