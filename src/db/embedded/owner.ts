@@ -4,7 +4,7 @@
 // `idleMs` with no connection (or at once when its data directory is deleted, or on SIGTERM).
 //   node dist/src/db/embedded/owner.js <dataDir> <idleMs>
 // Exit codes: 0 stopped (or another process owns the database), 1 could not open it.
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,10 @@ export async function serveEmbedded(dataDir: string, idleMs: number): Promise<bo
   });
   const ownership = await claimOwnership(paths, server);
   if (!ownership) return false;
+  // Everything PGlite creates (the data directory, WAL segments, new tables' files) is this user's
+  // alone: it would write them 0666 minus the umask.
+  process.umask(0o077);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const since = new Date().toISOString();
   log(`owns ${dataDir} (generation ${ownership.generation}), opening it`);
   const legacy = takeLegacyLock(dataDir, since);
@@ -47,6 +51,8 @@ export async function serveEmbedded(dataDir: string, idleMs: number): Promise<bo
     // (the files stay in the OS cache anyway).
     postgresqlconf: `shared_buffers = ${PGLITE_SHARED_BUFFERS}`,
   });
+  // The seed's files are unpacked with their own mode (0666): private at once, before anyone connects.
+  if (fresh) (await import('../../core/file-modes.js')).tightenTree(dataDir);
   await pglite.exec("set timezone = 'UTC'");
   const { rows } = await pglite.query<{ name: string; setting: string }>(
     `select name, setting from pg_settings where name in ('server_version', 'server_encoding', 'client_encoding', 'DateStyle', 'IntervalStyle', 'TimeZone', 'integer_datetimes', 'standard_conforming_strings')`,
