@@ -9,7 +9,7 @@ export function registerPreorders(program: Command): void {
       .option('--store <store>', 'merchant id or name')
       .option('--model <text>', 'model (the offer title)')
       .option('--brand <text>', 'brand ("Без бренда" when none)')
-      .option('--price <tenge>', 'price, whole tenge ≥ 10')
+      .option('--price <tenge>', 'price, whole tenge ≥ 10 (none for a SKU under price management: the file takes its current price)')
       .option('--pp1 <stock>', 'PP1 stock number, yes or no')
       .option('--pp2 <stock>', 'PP2')
       .option('--pp3 <stock>', 'PP3')

@@ -9,8 +9,8 @@ import type { PreorderInput } from './preorders.repository.js';
 export const TEMPLATE_HEADER = ['SKU', 'model', 'brand', 'price', 'PP1', 'PP2', 'PP3', 'PP4', 'PP5', 'preorder'] as const;
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** Builds the template workbook as a Buffer. */
-export async function buildPreorderWorkbook(rows: PreorderInput[]): Promise<Buffer> {
+/** Builds the template workbook as a Buffer (every row with the price the file states). */
+export async function buildPreorderWorkbook(rows: (PreorderInput & { price: number })[]): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('Sheet1');
@@ -28,8 +28,12 @@ function ppCell(value: string | null): string | number | null {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
-/** Validates one row of the template (header-keyed, case-insensitive); returns the problems when invalid. */
-export function parsePreorderRecord(values: Record<string, string>): { input?: PreorderInput; problems: string[] } {
+/**
+ * Validates one row of the template (header-keyed, case-insensitive); returns the problems when
+ * invalid. With `priceOptional` (a SKU under price management) an empty price is null: the file takes
+ * the managed product's price.
+ */
+export function parsePreorderRecord(values: Record<string, string>, options: { priceOptional?: boolean } = {}): { input?: PreorderInput; problems: string[] } {
   const problems: string[] = [];
   const get = (name: string) => (values[name.toLowerCase()] ?? '').trim();
   const sku = get('SKU');
@@ -40,8 +44,8 @@ export function parsePreorderRecord(values: Record<string, string>): { input?: P
     const bad = forbiddenCharacter(get(field));
     if (bad) problems.push(`${field} must not contain ${bad}`);
   }
-  const price = parseWhole(get('price'));
-  if (price === undefined || price < 10) problems.push(`price must be whole tenge ≥ 10, got "${get('price')}"`);
+  const price = options.priceOptional && get('price') === '' ? null : parseWhole(get('price'));
+  if (price === undefined || (price !== null && price < 10)) problems.push(`price must be whole tenge ≥ 10, got "${get('price')}"`);
   const pp = [1, 2, 3, 4, 5].map((i) => {
     const text = get(`PP${i}`).toLowerCase();
     if (text === '') return null;
@@ -55,7 +59,7 @@ export function parsePreorderRecord(values: Record<string, string>): { input?: P
   const days = daysText === '' ? 0 : parseWhole(daysText);
   if (days === undefined || days > 30) problems.push(`preorder must be days 0–30, got "${daysText}"`);
   if (problems.length > 0) return { problems };
-  return { problems, input: { sku, model, brand: get('brand'), price: price!, pp, preorderDays: days! } };
+  return { problems, input: { sku, model, brand: get('brand'), price: price as number | null, pp, preorderDays: days! } };
 }
 
 /** Whole numbers up to 12 digits (a 23-digit price would become 1.2e22, not the number typed). */

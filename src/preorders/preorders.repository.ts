@@ -9,7 +9,8 @@ export interface PreorderInput {
   sku: string;
   model: string;
   brand: string;
-  price: number;
+  /** The row's own price; null for a SKU under price management (the file takes the product's price). */
+  price: number | null;
   /** PP1…PP5: a stock number, `yes`, `no`, or null for an empty cell. */
   pp: (string | null)[];
   preorderDays: number;
@@ -27,7 +28,7 @@ export async function upsertPreorders(db: Kysely<Database>, storeId: string, inp
           sku: p.sku,
           model: p.model,
           brand: p.brand,
-          price: String(p.price),
+          price: p.price === null ? null : String(p.price),
           pp1: p.pp[0] ?? null,
           pp2: p.pp[1] ?? null,
           pp3: p.pp[2] ?? null,
@@ -70,4 +71,33 @@ export async function deletePreorders(db: Kysely<Database>, storeId: string, sku
   if (skus.length === 0) return 0;
   const result = await db.deleteFrom('preorders').where('store_id', '=', storeId).where('sku', 'in', skus).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** A preorder row with its product under price management, when there is one (same store and SKU). */
+export type PreorderWithProduct = PreorderRow & {
+  product_price: string | null;
+  product_enabled: boolean | null;
+  product_name: string | null;
+  product_brand: string | null;
+};
+
+/** The store's preorder rows (or every store's), each with its managed product's price and state. */
+export async function listPreordersWithProducts(db: Kysely<Database>, storeId?: string): Promise<PreorderWithProduct[]> {
+  let q = db
+    .selectFrom('preorders as o')
+    .leftJoin('demper_products as p', (j) => j.onRef('p.store_id', '=', 'o.store_id').onRef('p.sku', '=', 'o.sku'))
+    .selectAll('o')
+    .select(['p.price as product_price', 'p.enabled as product_enabled', 'p.name as product_name', 'p.brand as product_brand']);
+  if (storeId) q = q.where('o.store_id', '=', storeId);
+  return q.orderBy('o.store_id').orderBy('o.sku').execute();
+}
+
+/** The managed product of a SKU in a store, if any. */
+export async function findManagedProduct(db: Kysely<Database>, storeId: string, sku: string) {
+  return db
+    .selectFrom('demper_products')
+    .select(['price', 'enabled', 'name', 'brand'])
+    .where('store_id', '=', storeId)
+    .where('sku', '=', sku)
+    .executeTakeFirst();
 }

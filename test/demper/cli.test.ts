@@ -221,9 +221,15 @@ describe('mp demper (subprocess)', () => {
       const imp = await runMp(['--json', 'preorders', 'import', file, '--store', 'M1'], { env, timeoutMs: SUBPROCESS_MS });
       expect(imp.code).toBe(0);
       expect(JSON.parse(imp.stdout)).toMatchObject({ imported: 1 });
+      // P1 is under price management: no --price, no --model; the row shows the repricer's price.
+      const managed = await runMp(['preorders', 'add', 'P1', '--store', 'M1', '--pp1', '2'], { env, timeoutMs: SUBPROCESS_MS });
+      expect(managed.code).toBe(0);
+      const p1Price = Number((await handle.db.selectFrom('demper_products').select('price').where('sku', '=', 'P1').executeTakeFirstOrThrow()).price);
       const list = await runMp(['--json', 'preorders', 'list', '--store', 'M1'], { env, timeoutMs: SUBPROCESS_MS });
+      const pp = { pp2: null, pp3: null, pp4: null, pp5: null };
       expect(JSON.parse(list.stdout)).toEqual([
-        { sku: 'PRE-1', model: 'Lamp', brand: 'Без бренда', price: 1500, pp1: '3', pp2: 'yes', pp3: null, pp4: null, pp5: null, preorder: 10 },
+        { sku: 'P1', model: 'Phone', brand: '', price: p1Price, price_from: 'repricer', own_price: null, pp1: '2', ...pp, preorder: 0 },
+        { sku: 'PRE-1', model: 'Lamp', brand: 'Без бренда', price: 1500, price_from: 'own', own_price: 1500, pp1: '3', ...pp, pp2: 'yes', preorder: 10 },
       ]);
     },
     600_000,

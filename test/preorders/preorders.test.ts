@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upsertProducts } from '../../src/demper/products.repository.js';
 import { type FakeKaspiMc, startFakeKaspiMc } from '../../src/fakes/fake-kaspi-mc.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { createMcClient, uploadPriceFile } from '../../src/kaspi/merchant/mc-client.js';
@@ -53,7 +54,7 @@ describe('preorders', () => {
 
   it('exports exactly the template header on the first sheet, and import reproduces the rows', async () => {
     const path = join(dir, 'preorders.xlsx');
-    expect(await exportPreorders(handle.db, store, path)).toBe(2);
+    expect(await exportPreorders(handle.db, store, path)).toEqual({ rows: 2, fromRepricer: 0 });
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(path);
     const sheet = workbook.worksheets[0]!;
@@ -75,7 +76,7 @@ describe('preorders', () => {
     const before = (await listPreorders(handle.db, store.id)).map(({ id: _i, created_at: _c, updated_at: _u, ...r }) => r);
     await removePreorders(handle.db, store, ['102298404_1', 'CASE-2']);
     expect(await listPreorders(handle.db, store.id)).toEqual([]);
-    expect(await importPreorders(handle.db, store, path)).toBe(2);
+    expect(await importPreorders(handle.db, store, path)).toEqual({ imported: 2, managed: 0 });
     const after = (await listPreorders(handle.db, store.id)).map(({ id: _i, created_at: _c, updated_at: _u, ...r }) => r);
     expect(after).toEqual(before);
   });
@@ -92,9 +93,54 @@ describe('preorders', () => {
     expect((await listPreorders(handle.db, store.id)).map((r) => r.sku)).not.toContain('L1');
     sheet.getRow(3).getCell(1).value = 30;
     await workbook.xlsx.writeFile(path);
-    expect(await importPreorders(handle.db, store, path)).toBe(2);
+    expect(await importPreorders(handle.db, store, path)).toEqual({ imported: 2, managed: 0 });
     const [l1] = (await listPreorders(handle.db, store.id)).filter((r) => r.sku === 'L1');
     expect(l1).toMatchObject({ model: 'Lamp', brand: 'B', price: '1500', pp1: 'yes', preorder_days: 3 });
+  });
+
+  it("takes a managed product's current price, so an upload never undoes the repricer; add needs no --price for it", async () => {
+    await upsertProducts(handle.db, store.id, [
+      { sku: 'MG-1', productId: '100001', name: 'Phone, black', price: 1000, minPrice: 800, maxPrice: 1500, step: 5, strategy: 'undercut', topN: null },
+      { sku: 'OFF-1', productId: '100002', name: 'Case', price: 700, minPrice: 500, maxPrice: 900, step: 5, strategy: 'undercut', topN: null },
+    ]);
+    await handle.db.updateTable('demper_products').set({ brand: 'Apple' }).where('sku', '=', 'MG-1').execute();
+    await handle.db.updateTable('demper_products').set({ enabled: false }).where('sku', '=', 'OFF-1').execute();
+    // No --price and no --model: the managed product's price and name.
+    const added = await addPreorder(handle.db, store, 'MG-1', { pp1: '3', preorder: '5' });
+    expect(added).toEqual({
+      input: { sku: 'MG-1', model: 'Phone, black', brand: 'Apple', price: null, pp: ['3', null, null, null, null], preorderDays: 5 },
+      warnings: [],
+    });
+    // A --price for it is not what the file will say, and the seller is told so.
+    const again = await addPreorder(handle.db, store, 'MG-1', { price: '1200', pp1: '3', preorder: '5' });
+    expect(again.warnings).toEqual(['MG-1 is under price management: the file takes its current price (1000), not --price 1200']);
+    // A disabled product is not managed: its preorder row needs and keeps its own price.
+    await expect(addPreorder(handle.db, store, 'OFF-1', { model: 'Case' })).rejects.toThrow(/price must be whole tenge ≥ 10, got ""/);
+    await addPreorder(handle.db, store, 'OFF-1', { model: 'Case', price: '650' });
+
+    // The repricer lowers MG-1 after the row was made: the file states today's price.
+    await handle.db.updateTable('demper_products').set({ price: '985' }).where('sku', '=', 'MG-1').execute();
+    const path = join(dir, 'managed.xlsx');
+    expect(await exportPreorders(handle.db, store, path)).toMatchObject({ fromRepricer: 1 });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(path);
+    const prices = new Map<string, unknown>();
+    workbook.worksheets[0]!.eachRow((row, n) => {
+      if (n > 1) prices.set(String(row.getCell(1).value), row.getCell(4).value);
+    });
+    expect(prices.get('MG-1')).toBe(985);
+    expect(prices.get('OFF-1')).toBe(650);
+    // Read back, MG-1 still keeps no price of its own.
+    expect(await importPreorders(handle.db, store, path)).toMatchObject({ managed: 1 });
+    expect((await listPreorders(handle.db, store.id)).find((r) => r.sku === 'MG-1')?.price).toBeNull();
+
+    // Taken out of price management with no price of its own: the file is refused, naming the SKU.
+    await handle.db.deleteFrom('demper_products').where('sku', '=', 'MG-1').execute();
+    await expect(exportPreorders(handle.db, store, path)).rejects.toMatchObject({
+      code: 'PREORDER_NO_PRICE',
+      message: expect.stringContaining('no price for MG-1'),
+    });
+    await removePreorders(handle.db, store, ['MG-1', 'OFF-1']);
   });
 
   it('uploads the file as multipart `file` and reports Kaspi’s answer, including "Unfinished file found"', async () => {

@@ -17,24 +17,38 @@ type StoreOption = { store?: string };
 export async function preordersAdd(ctx: Context, sku: string, o: PreorderFields & StoreOption): Promise<void> {
   const { db } = await ctx.db();
   const store = await resolveStore(db, o.store);
-  const input = await addPreorder(db, store, sku, o);
-  ctx.log.info(`Preorder ${input.sku} saved (${input.preorderDays} day(s)). Export the file with \`mp preorders export --store ${store.merchant_id}\`.`);
+  const { input, warnings } = await addPreorder(db, store, sku, fields(o));
+  for (const w of warnings) ctx.log.warn(w);
+  const price = input.price === null ? 'the price of the product under price management' : `price ${input.price}`;
+  ctx.log.info(
+    `Preorder ${input.sku} saved (${input.preorderDays} day(s), ${price}). Export the file with \`mp preorders export --store ${store.merchant_id}\`.`,
+  );
 }
 
 export async function preordersSet(ctx: Context, skus: string[], o: PreorderFields & StoreOption): Promise<void> {
   const { db } = await ctx.db();
-  const n = await setPreorders(db, await resolveStore(db, o.store), skus, o);
-  ctx.log.info(`Updated ${n} preorder(s).`);
+  const { updated, warnings } = await setPreorders(db, await resolveStore(db, o.store), skus, fields(o));
+  for (const w of warnings) ctx.log.warn(w);
+  ctx.log.info(`Updated ${updated} preorder(s).`);
+}
+
+/** The row fields of the options (without --store). */
+function fields(o: PreorderFields & StoreOption): PreorderFields {
+  const { store: _store, ...rest } = o;
+  return rest;
 }
 
 export async function preordersList(ctx: Context, o: StoreOption): Promise<void> {
   const { db } = await ctx.db();
   const store = o.store ? await resolveStore(db, o.store) : undefined;
-  const rows = (await listStorePreorders(db, store)).map((r) => ({
+  const rows = (await listStorePreorders(db, store)).map(({ row: r, file }) => ({
     sku: r.sku,
     model: r.model,
     brand: r.brand,
-    price: Number(r.price),
+    // What the template file states: the managed product's current price first.
+    price: file?.price ?? null,
+    price_from: file?.from ?? null,
+    own_price: r.price === null ? null : Number(r.price),
     pp1: r.pp1,
     pp2: r.pp2,
     pp3: r.pp3,
@@ -44,7 +58,11 @@ export async function preordersList(ctx: Context, o: StoreOption): Promise<void>
   }));
   ctx.out.list(
     rows,
-    ['sku', 'model', 'brand', 'price', 'pp1', 'pp2', 'pp3', 'pp4', 'pp5', 'preorder'].map((key) => ({ key })),
+    ['sku', 'model', 'brand', 'price', 'price_from', 'pp1', 'pp2', 'pp3', 'pp4', 'pp5', 'preorder'].map((key) => ({
+      key,
+      ...(key === 'price_from' ? { header: 'from', optional: true } : {}),
+      ...(key === 'model' ? { shrink: true } : {}),
+    })),
   );
 }
 
@@ -58,13 +76,14 @@ export async function preordersExport(ctx: Context, o: StoreOption & { out?: str
   const { db } = await ctx.db();
   const store = await resolveStore(db, o.store);
   const path = o.out ?? join(process.cwd(), 'export', `preorders-${store.merchant_id}.xlsx`);
-  const n = await exportPreorders(db, store, path);
-  ctx.out.object({ store: store.merchant_id, rows: n, file: path });
+  const { rows, fromRepricer } = await exportPreorders(db, store, path);
+  ctx.out.object({ store: store.merchant_id, rows, price_from_repricer: fromRepricer, file: path });
 }
 
 export async function preordersImport(ctx: Context, file: string, o: StoreOption): Promise<void> {
   const { db } = await ctx.db();
   const store = await resolveStore(db, o.store);
-  const n = await importPreorders(db, store, file);
-  ctx.out.object({ store: store.merchant_id, imported: n, file });
+  const { imported, managed } = await importPreorders(db, store, file);
+  if (managed > 0) ctx.log.info(`${managed} of them are under price management: their file price is the product's current price, not the file's.`);
+  ctx.out.object({ store: store.merchant_id, imported, managed, file });
 }

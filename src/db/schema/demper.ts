@@ -81,7 +81,8 @@ export interface PreordersTable {
   sku: string;
   model: string;
   brand: Generated<string>;
-  price: string;
+  /** The row's own price; null = the managed product's current price (sql/0016). */
+  price: string | null;
   pp1: string | null;
   pp2: string | null;
   pp3: string | null;
