@@ -12,14 +12,15 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { type DbHandle, openPglite, openPostgres } from '../src/db/connect.js';
+import { resolveConfig } from '../src/core/config.js';
+import { type DbHandle, openDatabase, openPglite, openPostgres } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { GENERATED_ID_BASE, startFakeKaspi } from '../src/fakes/fake-kaspi.js';
 import { exportAllProducts, exportProduct, kaspiExportDir } from '../src/kaspi/json-export.js';
 import { createKaspiClient } from '../src/kaspi/kaspi.client.js';
 import { scrapeProducts } from '../src/kaspi/scrape.service.js';
 import { summarize } from '../src/kaspi/scrape-summary.js';
-import { benchArgs, figure, finish, peakRssMb } from './_util.js';
+import { benchArgs, figure, finish, peakRssMb, processCpuMs } from './_util.js';
 
 interface ChildResult {
   products: number;
@@ -30,7 +31,7 @@ interface ChildResult {
   systemMs: number;
   peakRssMb: number;
   offers: number;
-  /** CPU time of the PostgreSQL backends serving the child during the run (0 on PGlite: it runs in-process). */
+  /** CPU time of the PostgreSQL backends, or of the embedded database's owner, serving the child during the run (0 on PGlite in-process). */
   dbCpuMs: number;
 }
 
@@ -40,9 +41,17 @@ async function child(engine: string, kaspiUrl: string, dbUrl: string, count: num
   const dir = mkdtempSync(join(tmpdir(), 'mp-bench-kaspi-'));
   let handle: DbHandle | undefined;
   try {
-    handle = engine === 'pglite' ? await openPglite(join(dir, 'db'), 10_000) : await openPostgres(dbUrl);
+    // pglite: PGlite in this process; embedded: the default install, PGlite in its owner process over a socket.
+    handle =
+      engine === 'pglite'
+        ? await openPglite(join(dir, 'db'), 10_000)
+        : engine === 'embedded'
+          ? await openDatabase(resolveConfig({ home: dir }, { MP_DB_IDLE: '10m' }))
+          : await openPostgres(dbUrl);
     await migrateToLatest(handle.db);
     const backendsBefore = engine === 'postgres' ? await backendCpu(handle) : new Map<number, number>();
+    const owner = handle.owner ? (await handle.owner()).pid : undefined;
+    const ownerBefore = owner ? (processCpuMs(owner) ?? 0) : 0;
     const client = createKaspiClient(kaspiUrl, { rateLimit: null });
     const targets = Array.from({ length: count }, (_, i) => {
       const id = String(GENERATED_ID_BASE + i);
@@ -68,6 +77,7 @@ async function child(engine: string, kaspiUrl: string, dbUrl: string, count: num
     const used = process.cpuUsage(cpu);
     let dbCpuMs = 0;
     if (engine === 'postgres') for (const [pid, ms] of await backendCpu(handle)) dbCpuMs += ms - (backendsBefore.get(pid) ?? 0);
+    if (owner) dbCpuMs = (processCpuMs(owner) ?? ownerBefore) - ownerBefore;
     await client.close();
     const failures = results.filter((r) => !r.ok);
     const ok = results.filter((r) => r.ok);
@@ -155,6 +165,7 @@ function report(engine: string, r: ChildResult, fakeCpuMs: number): void {
   // fake Kaspi), and the scraper's JavaScript runs on one core, so it can use at most one of them.
   const all = per(r.cpuMs + r.dbCpuMs + fakeCpuMs);
   if (engine === 'postgres') figure(k('postgres_cpu_ms_per_product'), `${engine} PostgreSQL backends CPU`, per(r.dbCpuMs), 'ms/product');
+  if (engine === 'embedded') figure(k('owner_cpu_ms_per_product'), `${engine} database owner CPU`, per(r.dbCpuMs), 'ms/product');
   figure(k('fake_cpu_ms_per_product'), `${engine} fake Kaspi CPU`, per(fakeCpuMs), 'ms/product (serving pages, offers, reviews)');
   figure(k('cpu_ms_per_product'), `${engine} CPU, all processes`, all, engine === 'postgres' ? 'ms/product (target ≤ 9)' : 'ms/product');
   figure(
@@ -170,7 +181,7 @@ async function main(): Promise<void> {
   const args = benchArgs;
   if (args[0] === '--child') return child(args[1]!, args[2]!, args[3]!, Number(args[4]));
   const count = Number(args.find((a) => /^\d+$/.test(a)) ?? 1000);
-  const which = args.find((a) => /^(pglite|postgres|both)$/.test(a)) ?? 'both';
+  const which = args.find((a) => /^(pglite|embedded|postgres|both|all)$/.test(a)) ?? 'both';
   const kaspi = await startFakeKaspi({ generated: count, generatedOffers: 150 });
   try {
     figure('products', 'products', count);
@@ -184,11 +195,15 @@ async function main(): Promise<void> {
       const used = process.cpuUsage(before);
       return r && { r, fakeCpuMs: (used.user + used.system) / 1000 };
     };
-    if (which !== 'postgres') {
+    if (which === 'pglite' || which === 'both' || which === 'all') {
       const m = (await measured(() => runChild('pglite', kaspi.url, '', count)))!;
       report('pglite', m.r, m.fakeCpuMs);
     }
-    if (which !== 'pglite') {
+    if (which === 'embedded' || which === 'all') {
+      const m = (await measured(() => runChild('embedded', kaspi.url, '', count)))!;
+      report('embedded', m.r, m.fakeCpuMs);
+    }
+    if (which === 'postgres' || which === 'both' || which === 'all') {
       const m = await measured(() => withPostgres((url) => runChild('postgres', kaspi.url, url, count)));
       if (m) report('postgres', m.r, m.fakeCpuMs);
     }
