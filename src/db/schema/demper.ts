@@ -81,7 +81,7 @@ export interface PreordersTable {
   sku: string;
   model: string;
   brand: Generated<string>;
-  /** The row's own price; null = the managed product's current price (sql/0016). */
+  /** The row's own price; null = the managed product's current price (sql/0017). */
   price: string | null;
   pp1: string | null;
   pp2: string | null;
