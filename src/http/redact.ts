@@ -27,14 +27,21 @@ const BARE_BOT_TOKEN = /\b\d{5,}:[\w-]{30,}/g;
 export function safeUrl(url: string | URL, secrets: readonly string[] = []): string {
   let parsed: URL;
   try {
-    parsed = new URL(String(url));
+    parsed = typeof url === 'string' ? new URL(url) : url;
   } catch {
     return String(url);
   }
-  parsed.username = '';
-  parsed.password = '';
-  for (const name of [...parsed.searchParams.keys()]) if (isSecretName(name)) parsed.searchParams.set(name, '***');
-  return scrub(parsed.toString(), secrets);
+  // The usual case costs no copy: no credentials, and a query in which no name can look secret (a
+  // name hidden behind %-escapes is decoded and checked below).
+  const search = parsed.search;
+  if (parsed.username === '' && parsed.password === '' && (search === '' || (!search.includes('%') && !SECRET_NAME.test(search)))) {
+    return scrub(parsed.href, secrets);
+  }
+  const copy = new URL(parsed.href);
+  copy.username = '';
+  copy.password = '';
+  for (const name of [...copy.searchParams.keys()]) if (isSecretName(name)) copy.searchParams.set(name, '***');
+  return scrub(copy.toString(), secrets);
 }
 
 /** Masks Telegram bot tokens and each of `secrets` (also URL-encoded) in any text: URLs, body snippets. */

@@ -112,6 +112,28 @@ describe('JSON answers', () => {
   test('gzip answers are decompressed', async () => {
     expect((await client().request({ path: '/gzip' })).body).toEqual({ zipped: true });
   });
+
+  test('an informational answer (103) before the real one is skipped; repeated headers are joined, names in lower case', async () => {
+    const hinting = createServer((_req, res) => {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload' });
+      res.setHeader('X-Part', ['one', 'two']);
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+      // Chunked, in pieces: the body is put together whole.
+      res.write('{"parts":');
+      setTimeout(() => res.end('["a","б"]}'), 20);
+    });
+    await new Promise<void>((resolve) => hinting.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(hinting.address() as AddressInfo).port}/hints`;
+      const res = await client().request({ path: url });
+      expect(res).toMatchObject({ status: 200, body: { parts: ['a', 'б'] }, attempts: 1 });
+      expect(res.headers).toMatchObject({ 'x-part': 'one, two', 'content-type': 'application/json; charset=utf-8' });
+      expect(res.headers).not.toHaveProperty('link');
+    } finally {
+      hinting.closeAllConnections();
+      await new Promise((resolve) => hinting.close(resolve));
+    }
+  });
 });
 
 describe('connections and timeouts', () => {
