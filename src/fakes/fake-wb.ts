@@ -200,6 +200,9 @@ export class FakeWb {
       ...this.reviewTemplate,
       id: `fb${String(k).padStart(8, '0')}`,
       text: k % 4 === 1 ? 'Не подошёл размер' : 'Отличный товар',
+      // As real buyers fill WB's form (fixtures/wb/real/): a bad rating's complaint is often only under cons.
+      pros: k % 5 < 2 ? '' : 'Удобный',
+      cons: k % 5 < 2 ? 'Маломерит на размер' : 'Нет',
       productValuation: 1 + (k % 5),
       createdDate: new Date(this.from + k * 3_600_000).toISOString().replace('.000Z', 'Z'),
       answer: answered ? { text: 'Спасибо!', state: 'wbRu', editable: false } : null,

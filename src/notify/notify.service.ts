@@ -62,7 +62,10 @@ const SAMPLES: Record<NotifyType, { type: WbEvent['type']; data: Record<string, 
   cancellation: { type: 'cancellation', data: { srid: 'sample-srid', nmId: 123456, name: 'Sample product', prices: { finishedPrice: '1290' } } },
   buyout: { type: 'buyout', data: { saleId: 'S0000000', nmId: 123456, name: 'Sample product', forPay: '1100' } },
   return: { type: 'return', data: { saleId: 'R0000000', nmId: 123456, name: 'Sample product', forPay: '-1100' } },
-  negative_review: { type: 'new_review', data: { nmId: 123456, name: 'Sample product', rating: 2, text: 'Sample review text' } },
+  negative_review: {
+    type: 'new_review',
+    data: { nmId: 123456, name: 'Sample product', rating: 2, text: 'Sample review text', pros: 'Sample pros', cons: 'Sample cons' },
+  },
   critical_stock: { type: 'stock_change', data: { nmId: 123456, name: 'Sample product', old_total: 5, new_total: 1 } },
   sync_gap: { type: 'sync_gap', data: { counts: { new_order: 12, buyout: 3 } } },
 };

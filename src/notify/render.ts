@@ -24,6 +24,9 @@ const LABELS: Record<string, Record<Lang, string>> = {
   region: { ru: 'Регион', en: 'Region' },
   order: { ru: 'Заказ', en: 'Order' },
   rating: { ru: 'Оценка', en: 'Rating' },
+  pros: { ru: 'Достоинства', en: 'Pros' },
+  cons: { ru: 'Недостатки', en: 'Cons' },
+  comment: { ru: 'Комментарий', en: 'Comment' },
   stock: { ru: 'Остаток', en: 'Stock' },
   time: { ru: 'Время (МСК)', en: 'Time (MSK)' },
   cabinet: { ru: 'Кабинет', en: 'Cabinet' },
@@ -76,9 +79,15 @@ function eventLines(type: NotifyType, d: Data, occurredAt: string, lang: Lang): 
     case 'negative_review': {
       const rating = Number(pick(d, 'rating', 'productValuation') ?? 0);
       lines.push(`<b>${e(label('rating', lang))}:</b> ${'★'.repeat(Math.max(0, Math.min(5, rating)))}${'☆'.repeat(Math.max(0, 5 - rating))} (${e(rating)})`);
+      // WB's review form has three fields, and buyers often write the complaint under Недостатки only.
+      // Each is labelled on its own line; the value after the label is untagged, so a long one may be
+      // split anywhere (splitMessage) and a caption that would pass 1024 becomes a message.
+      const pros = pick(d, 'pros');
+      const cons = pick(d, 'cons');
       const text = pick(d, 'text', 'review_text');
-      // The review text stays untagged on its own line: a long one may be split anywhere.
-      if (text !== undefined) lines.push(e(text));
+      lines.push(line('pros', pros, lang));
+      lines.push(line('cons', cons, lang));
+      if (text !== undefined) lines.push(pros !== undefined || cons !== undefined ? line('comment', text, lang) : e(text));
       break;
     }
     case 'critical_stock':

@@ -37,7 +37,7 @@ export interface ReviewFilter {
 export async function listReviews(db: Db, cabinetId: string, f: ReviewFilter) {
   let q = db
     .selectFrom('wb_reviews')
-    .select(['review_id', 'created_date', 'nm_id', 'rating', 'product_name', 'text', 'is_answered', 'user_name'])
+    .select(['review_id', 'created_date', 'nm_id', 'rating', 'product_name', 'pros', 'cons', 'text', 'is_answered', 'user_name'])
     .where('cabinet_id', '=', cabinetId);
   if (f.maxRating !== undefined) q = q.where('rating', '<=', f.maxRating);
   if (f.unanswered) q = q.where('is_answered', '=', false);

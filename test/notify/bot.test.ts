@@ -98,6 +98,10 @@ describe('the Telegram bot', () => {
       expect.stringContaining('Продажи за 7 дней'),
     ]);
     for (const m of tg.sent) expect(parseTelegramHtml(m.text).error).toBeUndefined();
+    // The reviews screen shows what buyers wrote under Достоинства and Недостатки.
+    const reviews = tg.sentTo(chat).at(-2)!.text;
+    expect(reviews).toContain('<i>Недостатки:</i> Маломерит на размер');
+    expect(reviews).toContain('<i>Достоинства:</i> Удобный');
 
     // Settings: toggles write the recipient's settings (the same columns as the CLI).
     tg.userPresses(chat, 'n');

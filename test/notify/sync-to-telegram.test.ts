@@ -66,6 +66,9 @@ describe('WB sync → outbox → Telegram', () => {
       '⭐ Негативный отзыв': 2,
       '📦 Критический остаток': 1,
     });
+    // A negative review shows what the buyer wrote under Недостатки (often the whole complaint).
+    const review = tg.sentTo('9001').find((m) => m.text.includes('Негативный отзыв'))!;
+    expect(review.text).toContain('<b>Недостатки:</b> Маломерит на размер');
     const cancel = tg.sentTo('9001').find((m) => m.text.includes('Отмена'))!;
     expect(cancel.text).toContain(wb.srid(5));
     expect(count(titles('9002'))).toEqual({

@@ -89,6 +89,8 @@ describe('WB reports: Moscow-day windows', () => {
     const low = await reviewsReport(handle.db, cabinetId, { maxRating: 3 });
     expect(low.length).toBeGreaterThan(0);
     expect(low.every((r) => r.rating <= 3)).toBe(true);
+    // `mp wb reviews` lists what buyers wrote under pros and cons too (a bad rating's complaint is often only there).
+    expect(low.find((r) => r.rating === 1)).toMatchObject({ pros: null, cons: 'Маломерит на размер' });
     const unanswered = await reviewsReport(handle.db, cabinetId, { unanswered: true });
     expect(unanswered.length).toBe(20 - 7); // every third review (k % 3 = 0) is answered
     expect(unanswered.every((r) => !r.is_answered)).toBe(true);

@@ -31,7 +31,9 @@ export async function wbReviews(
     { key: 'nm_id', header: 'nmId' },
     { key: 'product_name', header: 'product' },
     { key: 'is_answered', header: 'answered' },
-    { key: 'text' },
+    { key: 'pros', shrink: true, optional: true },
+    { key: 'cons', shrink: true },
+    { key: 'text', shrink: true },
   ]);
   return 0;
 }

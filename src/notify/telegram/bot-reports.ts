@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { moscowWindow, orderCard, ordersReport, reviewsReport, salesReport, stocksReport } from '../../wb/report.service.js';
 import { backButton, type Keyboard, TEXT } from './bot-menu.js';
-import { escapeHtml as e } from './html.js';
+import { escapeHtml as e, MESSAGE_LIMIT, visibleLength } from './html.js';
 
 export interface Screen {
   text: string;
@@ -50,14 +50,34 @@ export async function stocksScreen(db: Kysely<Database>, cabinetId: string, now:
   return { text: lines.join('\n'), keyboard: backButton() };
 }
 
+/** Each of a review's fields (pros, cons, text) on the screen: at most this many characters. */
+const REVIEW_FIELD = 120;
+
 export async function reviewsScreen(db: Kysely<Database>, cabinetId: string): Promise<Screen> {
   const rows = (await reviewsReport(db, cabinetId, {})).slice(0, 10);
   const lines = ['⭐ <b>Последние отзывы</b>'];
   if (rows.length === 0) lines.push(TEXT.noData);
+  let shown = 0;
   for (const r of rows) {
-    lines.push(`${'★'.repeat(r.rating)}${'☆'.repeat(5 - r.rating)} ${e(r.date_msk)} · ${e(r.product_name ?? r.nm_id)}${r.is_answered ? '' : ' · без ответа'}`);
-    if (r.text) lines.push(e(r.text.length > 200 ? `${r.text.slice(0, 200)}…` : r.text));
+    const review = [
+      `${'★'.repeat(r.rating)}${'☆'.repeat(5 - r.rating)} ${e(r.date_msk)} · ${e(r.product_name ?? r.nm_id)}${r.is_answered ? '' : ' · без ответа'}`,
+    ];
+    // What the buyer wrote under Достоинства and Недостатки (often the whole complaint), then the text.
+    for (const [label, value] of [
+      ['Достоинства', r.pros],
+      ['Недостатки', r.cons],
+      ['Комментарий', r.text],
+    ] as const) {
+      if (!value) continue;
+      const flat = [...value.replace(/\s+/g, ' ').trim()];
+      review.push(`<i>${label}:</i> ${e(flat.length > REVIEW_FIELD ? `${flat.slice(0, REVIEW_FIELD).join('')}…` : flat.join(''))}`);
+    }
+    // One screen is one message: stop before Telegram's limit, and say how many were left out.
+    if (visibleLength([...lines, ...review].join('\n')) > MESSAGE_LIMIT - 64) break;
+    lines.push(...review);
+    shown++;
   }
+  if (shown < rows.length) lines.push(`… и ещё ${rows.length - shown}: \`mp wb reviews\``);
   return { text: lines.join('\n'), keyboard: backButton() };
 }
 
