@@ -8,6 +8,8 @@ export type DemperProductRow = Selectable<DemperProductsTable>;
 
 export interface ProductFilter {
   storeId?: string;
+  /** Only these stores (MP_USER's stores when no store is named); an empty list matches nothing. */
+  storeIds?: string[];
   skus?: string[];
   strategy?: string;
   enabled?: boolean;
@@ -71,6 +73,10 @@ export async function setPrices(db: Kysely<Database>, storeId: string, prices: {
 export async function listProducts(db: Kysely<Database>, filter: ProductFilter = {}): Promise<(DemperProductRow & { merchant_id: string })[]> {
   let q = db.selectFrom('demper_products as p').innerJoin('kaspi_stores as s', 's.id', 'p.store_id').selectAll('p').select('s.merchant_id');
   if (filter.storeId) q = q.where('p.store_id', '=', filter.storeId);
+  if (filter.storeIds) {
+    if (filter.storeIds.length === 0) return [];
+    q = q.where('p.store_id', 'in', filter.storeIds);
+  }
   if (filter.skus && filter.skus.length > 0) q = q.where('p.sku', 'in', filter.skus);
   if (filter.strategy) q = q.where('p.strategy', '=', filter.strategy);
   if (filter.enabled !== undefined) q = q.where('p.enabled', '=', filter.enabled);

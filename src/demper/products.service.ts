@@ -123,9 +123,15 @@ export interface SetOptions {
 }
 
 /** Changes the settings of the named SKUs, checking min ≤ max against the stored values too. */
-export async function setProducts(db: Kysely<Database>, storeId: string | undefined, skus: string[], options: SetOptions): Promise<number> {
+export async function setProducts(
+  db: Kysely<Database>,
+  storeId: string | undefined,
+  skus: string[],
+  options: SetOptions,
+  storeIds?: string[],
+): Promise<number> {
   const patch = parsePatch(options);
-  const rows = await listProducts(db, { storeId, skus });
+  const rows = await listProducts(db, { storeId, storeIds, skus });
   const missing = skus.filter((s) => !rows.some((r) => r.sku === s));
   if (missing.length > 0) throw new UserError('DEMPER_UNKNOWN_SKU', `unknown SKU ${missing.join(', ')}: see \`mp demper products list\``);
   for (const row of rows) {

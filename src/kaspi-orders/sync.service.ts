@@ -32,6 +32,8 @@ export interface SyncDeps {
 
 export interface SyncOptions {
   store?: string;
+  /** MP_USER: only a store of this user (undefined: any store, for the job). */
+  user?: string;
   since?: Date;
   overlapMs?: number;
   withCustomers?: boolean;
@@ -65,7 +67,7 @@ export function storeToken(store: StoreRow, key: Buffer): string {
 
 /** Syncs one store's orders since the cursor (or `since`) until now; returns what was written. */
 export async function syncOrders(deps: SyncDeps, options: SyncOptions): Promise<SyncSummary> {
-  const store = await resolveStore(deps.db, options.store);
+  const store = await resolveStore(deps.db, options.store, options.user);
   const api = new ShopApi({ baseUrl: deps.baseUrl, token: storeToken(store, deps.secretKey), log: deps.log });
   const now = deps.now();
   const state = await getSyncState(deps.db, store.id);

@@ -10,7 +10,8 @@ import { eventsAfter, lastEventId } from './fanout.repository.js';
 import { notifyConfig } from './notify-config.js';
 import { insertNotifications } from './outbox.repository.js';
 import { Pacer, sleep } from './pacer.js';
-import { activeRecipients, listRecipients } from './recipient.repository.js';
+import { activeRecipients } from './recipient.repository.js';
+import { recipientsOf } from './recipient.service.js';
 import { resolveBotToken } from './telegram/bot-token.js';
 import { TelegramClient } from './telegram/telegram-client.js';
 import type { NotificationPayload, NotifyType, WbEvent } from './types.js';
@@ -71,9 +72,10 @@ const SAMPLES: Record<NotifyType, { type: WbEvent['type']; data: Record<string, 
 };
 
 /** Queues one sample of each enabled type for each recipient (or one); returns how many. */
-export async function queueTestNotifications(deps: NotifyDeps, recipientId?: string): Promise<number> {
+export async function queueTestNotifications(deps: NotifyDeps, recipientId?: string, user?: string): Promise<number> {
   const now = deps.clock.now();
-  const all = await listRecipients(deps.db);
+  // Only the recipients of cabinets `user` may see (undefined: every recipient).
+  const all = await recipientsOf(deps.db, undefined, user);
   const active = await activeRecipients(deps.db, [...new Set(all.map((r) => r.cabinet_id))]);
   const targets = active.filter((r) => !recipientId || r.id === recipientId);
   const names = new Map(all.map((r) => [r.id, r.cabinet_name]));

@@ -4,6 +4,7 @@ import { UsageError, UserError } from '../core/errors.js';
 import { encryptSecret } from '../core/secrets.js';
 import { url as checkUrl, integer } from '../core/validate.js';
 import type { Database } from '../db/schema.js';
+import { listCabinets } from '../wb/cabinet.repository.js';
 import { cabinetsFor } from '../wb/cabinet.service.js';
 import { checkTimeZone, parseQuietHours } from './quiet-hours.js';
 import {
@@ -22,6 +23,8 @@ export interface AddRecipientInput {
   telegramChat?: string;
   webhook?: string;
   secret?: string;
+  /** MP_USER: the cabinet must be one this user may see. */
+  user?: string;
 }
 
 /** Subscribes a Telegram chat or a webhook to a cabinet; returns the new recipient. */
@@ -38,7 +41,7 @@ export async function addRecipient(db: Kysely<Database>, key: Buffer, input: Add
       'NOTIFY_NO_SECRET',
       'a webhook needs a signing secret: pipe it to --secret-stdin (e.g. `openssl rand -hex 32 | mp wb notify recipient add … --secret-stdin`)',
     );
-  const [cabinet] = await cabinetsFor(db, input.cabinet);
+  const [cabinet] = await cabinetsFor(db, input.cabinet, input.user);
   const row =
     chat !== undefined
       ? await insertRecipient(db, { cabinet_id: cabinet!.id, channel: 'telegram', chat_id: String(chat) })
@@ -53,9 +56,17 @@ export async function addRecipient(db: Kysely<Database>, key: Buffer, input: Add
   return (await getRecipient(db, row.id))!;
 }
 
-export async function recipientsOf(db: Kysely<Database>, cabinet?: string): Promise<RecipientWithCabinet[]> {
-  const cabinetId = cabinet ? (await cabinetsFor(db, cabinet))[0]!.id : undefined;
-  return listRecipients(db, { cabinetId });
+/** Recipients (of one cabinet, or all) of the cabinets `user` may see (undefined: all). */
+export async function recipientsOf(db: Kysely<Database>, cabinet?: string, user?: string): Promise<RecipientWithCabinet[]> {
+  const cabinetId = cabinet ? (await cabinetsFor(db, cabinet, user))[0]!.id : undefined;
+  return visible(db, await listRecipients(db, { cabinetId }), user);
+}
+
+/** Only the recipients whose cabinet `user` may see: another user's recipient is "not found". */
+async function visible(db: Kysely<Database>, rows: RecipientWithCabinet[], user: string | undefined): Promise<RecipientWithCabinet[]> {
+  if (user === undefined || rows.length === 0) return rows;
+  const cabinets = new Set((await listCabinets(db, user)).map((c) => c.id));
+  return rows.filter((r) => cabinets.has(r.cabinet_id));
 }
 
 /** Telegram chat ids: users are positive, groups and channels negative (-100…), all within 52 bits. */
@@ -66,14 +77,15 @@ export function recipientId(text: string, flag = 'recipient id'): string {
   return String(integer(text, flag, { min: 1, max: Number.MAX_SAFE_INTEGER }));
 }
 
-export async function requireRecipient(db: Kysely<Database>, id: string): Promise<RecipientWithCabinet> {
-  const row = await getRecipient(db, recipientId(id));
+export async function requireRecipient(db: Kysely<Database>, id: string, user?: string): Promise<RecipientWithCabinet> {
+  const found = await getRecipient(db, recipientId(id));
+  const [row] = found ? await visible(db, [found], user) : [];
   if (!row) throw new UserError('NOTIFY_RECIPIENT_NOT_FOUND', `no recipient ${id}: see \`mp wb notify recipient list\``);
   return row;
 }
 
-export async function removeRecipient(db: Kysely<Database>, id: string): Promise<RecipientWithCabinet> {
-  const row = await requireRecipient(db, id);
+export async function removeRecipient(db: Kysely<Database>, id: string, user?: string): Promise<RecipientWithCabinet> {
+  const row = await requireRecipient(db, id, user);
   await deleteRecipient(db, row.id);
   return row;
 }
@@ -149,9 +161,9 @@ export async function changeSettings(db: Kysely<Database>, id: string, patch: Se
 }
 
 /** The recipient a settings command means: the one given, or the only one. */
-export async function settingsTarget(db: Kysely<Database>, id?: string): Promise<RecipientWithCabinet> {
-  if (id) return requireRecipient(db, recipientId(id, '--recipient'));
-  const all = await listRecipients(db);
+export async function settingsTarget(db: Kysely<Database>, id?: string, user?: string): Promise<RecipientWithCabinet> {
+  if (id) return requireRecipient(db, recipientId(id, '--recipient'), user);
+  const all = await visible(db, await listRecipients(db), user);
   if (all.length === 0)
     throw new UserError('NOTIFY_NO_RECIPIENT', 'No notification recipient. Add one with `mp wb notify recipient add` or start the bot (`mp wb bot`).');
   if (all.length > 1)

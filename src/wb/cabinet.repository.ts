@@ -1,6 +1,7 @@
 // All SQL for wb_cabinets.
-import type { Insertable, Selectable } from 'kysely';
+import type { ExpressionBuilder, Insertable, Selectable } from 'kysely';
 import type { WbCabinetsTable } from '../db/schema/wb.js';
+import type { Database } from '../db/schema.js';
 import type { Db } from './recordset.js';
 
 export type WbCabinet = Selectable<WbCabinetsTable>;
@@ -13,17 +14,39 @@ export async function findCabinetByTokenHash(db: Db, hash: string): Promise<WbCa
   return db.selectFrom('wb_cabinets').selectAll().where('token_hash', '=', hash).executeTakeFirst();
 }
 
-/** A cabinet by id (digits) or name. */
-export async function findCabinet(db: Db, ref: string): Promise<WbCabinet | undefined> {
-  let q = db.selectFrom('wb_cabinets').selectAll();
-  q = /^\d+$/.test(ref) ? q.where((eb) => eb.or([eb('id', '=', ref), eb('name', '=', ref)])) : q.where('name', '=', ref);
-  return q.orderBy('id').executeTakeFirst();
+/**
+ * Cabinets `user` may see: those it is attached to, and those nobody is attached to (from before
+ * users). Undefined: every cabinet (jobs, the daemon).
+ */
+function visibleTo(user: string | undefined) {
+  return (eb: ExpressionBuilder<Database & { c: WbCabinetsTable }, 'c'>) =>
+    user === undefined
+      ? eb.lit(true)
+      : eb.or([
+          eb.exists(
+            eb
+              .selectFrom('wb_cabinet_users as cu')
+              .innerJoin('mp_users as u', 'u.id', 'cu.user_id')
+              .select('cu.user_id')
+              .whereRef('cu.cabinet_id', '=', 'c.id')
+              .where('u.name', '=', user),
+          ),
+          eb.not(eb.exists(eb.selectFrom('wb_cabinet_users as cu').select('cu.user_id').whereRef('cu.cabinet_id', '=', 'c.id'))),
+        ]);
 }
 
-export async function listCabinets(db: Db): Promise<(WbCabinet & { last_sync_at: Date | null })[]> {
+/** A cabinet by id (digits) or name, among those `user` may see. */
+export async function findCabinet(db: Db, ref: string, user?: string): Promise<WbCabinet | undefined> {
+  let q = db.selectFrom('wb_cabinets as c').selectAll('c').where(visibleTo(user));
+  q = /^\d{1,18}$/.test(ref) ? q.where((eb) => eb.or([eb('c.id', '=', ref), eb('c.name', '=', ref)])) : q.where('c.name', '=', ref);
+  return q.orderBy('c.id').executeTakeFirst();
+}
+
+export async function listCabinets(db: Db, user?: string): Promise<(WbCabinet & { last_sync_at: Date | null })[]> {
   return db
     .selectFrom('wb_cabinets as c')
     .selectAll('c')
+    .where(visibleTo(user))
     .select((eb) =>
       eb
         .selectFrom('wb_sync_state as s')

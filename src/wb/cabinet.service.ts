@@ -17,7 +17,7 @@ import {
 } from './cabinet.repository.js';
 import type { Db } from './recordset.js';
 import { decodeWbToken, REQUIRED_CATEGORIES, type RequiredCategory, tokenHash } from './token.js';
-import { attachUser, cabinetUserNames, findOrCreateUser } from './user.repository.js';
+import { attachUser, cabinetUserNames, detachUser, findOrCreateUser } from './user.repository.js';
 import { HOST_CATEGORY, WbClient, type WbHost, wbHosts } from './wb-client.js';
 
 export interface CabinetDeps {
@@ -125,21 +125,25 @@ export async function addCabinet(deps: CabinetDeps, token: string, name?: string
   return { cabinet, created: true, attached: true, check };
 }
 
-/** The cabinets a command works on: the one named, or all; an error when there are none. */
-export async function cabinetsFor(db: Db, ref?: string): Promise<WbCabinet[]> {
+/**
+ * The cabinets a command works on: the one named, or all, among those `user` may see (undefined:
+ * every cabinet, for jobs and the daemon); an error when there are none. Another user's cabinet
+ * is "not found".
+ */
+export async function cabinetsFor(db: Db, ref?: string, user?: string): Promise<WbCabinet[]> {
   if (ref) {
-    const one = await findCabinet(db, ref);
+    const one = await findCabinet(db, ref, user);
     if (!one) throw new UserError('WB_CABINET_NOT_FOUND', `no Wildberries cabinet "${ref}": see \`mp wb cabinet list\``);
     return [one];
   }
-  const all = (await listCabinets(db)).filter((c) => c.status !== 'disabled');
+  const all = (await listCabinets(db, user)).filter((c) => c.status !== 'disabled');
   if (all.length === 0) throw new UserError('WB_NO_CABINET', 'No Wildberries cabinet. Add one with `mp wb cabinet add`.');
   return all;
 }
 
-/** One cabinet for a report: the one named, or the only one. */
-export async function cabinetFor(db: Db, ref?: string): Promise<WbCabinet> {
-  const cabinets = await cabinetsFor(db, ref);
+/** One cabinet for a report: the one named, or the only one (of those `user` may see). */
+export async function cabinetFor(db: Db, ref?: string, user?: string): Promise<WbCabinet> {
+  const cabinets = await cabinetsFor(db, ref, user);
   if (cabinets.length > 1)
     throw new UserError('WB_CABINET_AMBIGUOUS', `there are ${cabinets.length} Wildberries cabinets: choose one with --cabinet <id|name>`);
   return cabinets[0]!;
@@ -149,9 +153,9 @@ export function openCabinetToken(cabinet: WbCabinet, key: Buffer): string {
   return decryptSecret(cabinet.token_sealed, key);
 }
 
-/** Cabinets for `mp wb cabinet list`: the token masked, never decrypted. */
-export async function listCabinetRows(db: Db) {
-  const rows = await listCabinets(db);
+/** Cabinets for `mp wb cabinet list` (those `user` may see): the token masked, never decrypted. */
+export async function listCabinetRows(db: Db, user?: string) {
+  const rows = await listCabinets(db, user);
   return Promise.all(
     rows.map(async (c) => ({
       id: c.id,
@@ -169,19 +173,30 @@ export async function listCabinetRows(db: Db) {
   );
 }
 
-export async function removeCabinet(db: Db, ref: string): Promise<WbCabinet> {
-  const [cabinet] = await cabinetsFor(db, ref);
+/**
+ * Removes a cabinet for `user`: when other users share it, only `user` is detached (their data
+ * stays); otherwise the cabinet goes with its synced data. Without a user: removed for everyone.
+ */
+export async function removeCabinet(db: Db, ref: string, user?: string): Promise<WbCabinet & { detached?: boolean }> {
+  const [cabinet] = await cabinetsFor(db, ref, user);
+  if (user !== undefined) {
+    const others = (await cabinetUserNames(db, cabinet!.id)).filter((n) => n !== user);
+    if (others.length > 0) {
+      await detachUser(db, cabinet!.id, user);
+      return { ...cabinet!, detached: true };
+    }
+  }
   await deleteCabinet(db, cabinet!.id);
   return cabinet!;
 }
 
 /** Re-validates a stored token and records the outcome in the cabinet's status. */
 export async function checkCabinet(
-  deps: Omit<CabinetDeps, 'userName'>,
+  deps: Omit<CabinetDeps, 'userName'> & { userName?: string },
   ref?: string,
 ): Promise<{ cabinet: WbCabinet; check?: TokenCheck; error?: UserError }[]> {
   const out = [];
-  for (const cabinet of await cabinetsFor(deps.db, ref)) {
+  for (const cabinet of await cabinetsFor(deps.db, ref, deps.userName)) {
     try {
       const check = await checkToken(deps, openCabinetToken(cabinet, deps.secretKey), cabinet.name);
       await updateCabinet(deps.db, cabinet.id, {

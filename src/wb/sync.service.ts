@@ -33,6 +33,8 @@ export interface SyncDeps {
   log: Logger;
   clock: Clock;
   secretKey: Buffer;
+  /** Only this user's cabinets (MP_USER, for `mp wb sync`); undefined: every cabinet (jobs, the daemon). */
+  user?: string;
   /** Overrides for tests (retries, inline retry wait, the statistics interval once the burst is spent). */
   client?: { retries?: number; maxRetryWaitMs?: number; statisticsIntervalMs?: number };
 }
@@ -58,7 +60,7 @@ export interface StreamOutcome extends StreamCounts {
 
 /** Syncs the selected streams of the selected cabinets; returns one outcome per stream. */
 export async function syncWb(deps: SyncDeps, options: SyncOptions = {}): Promise<StreamOutcome[]> {
-  const cabinets = await cabinetsFor(deps.db, options.cabinet);
+  const cabinets = await cabinetsFor(deps.db, options.cabinet, deps.user);
   const died = await closeDeadRuns(deps.db, deps.clock.now());
   if (died > 0) deps.log.warn(`${died} WB sync run(s) of mp processes that ended mid-run are now marked died`, { died });
   const since = options.since ?? new Date(deps.clock.now().getTime() - 30 * 86_400_000);
@@ -144,8 +146,13 @@ async function syncStream(deps: SyncDeps, cabinet: WbCabinet, client: WbClient, 
 }
 
 /** The latest run of every stream (of one cabinet, or all), with its next allowed time. */
-export async function syncStatus(db: Db, cabinet?: string, now = new Date()) {
+export async function syncStatus(db: Db, cabinet?: string, now = new Date(), user?: string) {
   await closeDeadRuns(db, now);
-  const cabinetId = cabinet ? (await cabinetsFor(db, cabinet))[0]!.id : undefined;
-  return latestRuns(db, cabinetId);
+  const cabinetIds = (
+    await cabinetsFor(db, cabinet, user).catch((error) => {
+      if (!cabinet && (error as UserError).code === 'WB_NO_CABINET') return [];
+      throw error;
+    })
+  ).map((c) => c.id);
+  return (await latestRuns(db, cabinet ? cabinetIds[0] : undefined)).filter((r) => user === undefined || cabinetIds.includes(r.cabinet_id));
 }

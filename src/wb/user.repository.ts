@@ -28,3 +28,12 @@ export async function cabinetUserNames(db: Db, cabinetId: string): Promise<strin
     .execute();
   return rows.map((r) => r.name);
 }
+
+/** Detaches every user of this name from a cabinet. */
+export async function detachUser(db: Db, cabinetId: string, userName: string): Promise<void> {
+  await db
+    .deleteFrom('wb_cabinet_users')
+    .where('cabinet_id', '=', cabinetId)
+    .where('user_id', 'in', (eb) => eb.selectFrom('mp_users').select('id').where('name', '=', userName))
+    .execute();
+}

@@ -91,10 +91,14 @@ describe('mp wb as a subprocess', () => {
   }, 600_000);
 
   it('lists cabinets masked; sync --status shows the skipped run and the clean ones', async () => {
-    const list = await runMp(['wb', 'cabinet', 'list'], { env: { ...env, MP_USER: 'bob' }, timeoutMs: SLOW });
+    const list = await runMp(['wb', 'cabinet', 'list'], { env, timeoutMs: SLOW });
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^1\tFlax Store\t\*\*\*\*fake\t/);
     expect(list.stdout).not.toContain(wb.token);
+    // Another user (MP_USER) does not see alice's cabinet (issue 23).
+    const bob = await runMp(['wb', 'cabinet', 'list'], { env: { ...env, MP_USER: 'bob' }, timeoutMs: SLOW });
+    expect(bob.code).toBe(0);
+    expect(bob.stdout).toBe('');
 
     const status = await runMp(['--json', 'wb', 'sync', '--status'], { env, timeoutMs: SLOW });
     const runs = JSON.parse(status.stdout) as { stream: string; status: string }[];

@@ -2,6 +2,7 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
 import { parseSince } from '../../core/time.js';
+import { currentUser } from '../../core/user.js';
 import { backtest } from '../../demper/backtest.service.js';
 import { parseStrategy } from '../../demper/product-settings.js';
 import { selectStores } from '../../kaspi/merchant/stores.service.js';
@@ -17,7 +18,12 @@ export async function demperBacktest(ctx: Context, o: RuleOptions & { since?: st
   const strategy = o.strategy === undefined ? undefined : parseStrategy(o.strategy);
   if (o.strategy !== undefined && !strategy) throw new UsageError('BAD_OPTION', `--strategy must be undercut, match, hold or top-<N>, got "${o.strategy}"`);
   const { db } = await ctx.db();
-  const rows = await backtest(db, await selectStores(db, o.store), { since, strategy, step: number(o.step, '--step', 1, 1e9), rules: parseRules(o) });
+  const rows = await backtest(db, await selectStores(db, o.store, currentUser(ctx.config.env)), {
+    since,
+    strategy,
+    step: number(o.step, '--step', 1, 1e9),
+    rules: parseRules(o),
+  });
   ctx.out.list(rows, [
     { key: 'store' },
     { key: 'sku' },

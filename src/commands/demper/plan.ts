@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { setting } from '../../core/config.js';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { currentUser } from '../../core/user.js';
 import { createOffersClient, kaspiOffersFetcher } from '../../demper/offers-source.js';
 import { type PlanItem, planRecord, planRepricing, priceDrifted, storedPrice } from '../../demper/plan.service.js';
 import { MAX_WRITE_RATE, type RunItem, runRepricing } from '../../demper/run.service.js';
@@ -32,7 +33,7 @@ async function prepare(ctx: Context, o: RuleOptions) {
     number(o.rate ?? setting(ctx.config, 'demper.offersRate', 'MP_DEMPER_OFFERS_RATE'), o.rate !== undefined ? '--rate' : 'MP_DEMPER_OFFERS_RATE', 0, 1000) ??
     8;
   const { db } = await ctx.db();
-  const stores = await selectStores(db, o.store);
+  const stores = await selectStores(db, o.store, currentUser(ctx.config.env));
   if (stores.length === 0) throw new UsageError('STORE_NONE', 'no Kaspi store yet: add one with `mp demper store login` or `mp demper store add`');
   const now = ctx.clock.now();
   for (const s of stores) {

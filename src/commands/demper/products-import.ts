@@ -1,12 +1,13 @@
 // `mp demper products import`.
 import type { Context } from '../../core/context.js';
+import { currentUser } from '../../core/user.js';
 import { importCabinetOffers, importProductsFile } from '../../demper/products.service.js';
 import { createMcClient, listCabinetOffers, mcBaseUrl } from '../../kaspi/merchant/mc-client.js';
 import { renewCommand, resolveStore, sessionCookie } from '../../kaspi/merchant/stores.service.js';
 
 export async function productsImport(ctx: Context, o: { store?: string; file?: string }): Promise<void> {
   const { db } = await ctx.db();
-  const store = await resolveStore(db, o.store);
+  const store = await resolveStore(db, o.store, currentUser(ctx.config.env));
   if (o.file) {
     const result = await importProductsFile(db, store, o.file);
     ctx.out.object({ store: store.merchant_id, imported: result.imported, file: o.file });

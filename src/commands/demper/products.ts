@@ -1,11 +1,12 @@
 // `mp demper products list|set|enable|disable` (import is in products-import.ts: it needs the HTTP client).
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { currentUser } from '../../core/user.js';
 import { formatStrategy } from '../../demper/product-settings.js';
 import type { ProductFilter } from '../../demper/products.repository.js';
 import { listProducts } from '../../demper/products.repository.js';
 import { type SetOptions, setProducts, toggleProducts } from '../../demper/products.service.js';
-import { resolveStore } from '../../kaspi/merchant/stores.service.js';
+import { storeIdsFor } from '../../kaspi/merchant/stores.service.js';
 
 interface ListOptions {
   store?: string;
@@ -28,8 +29,8 @@ function filterOf(storeId: string | undefined, o: ListOptions & { sku?: string[]
 
 export async function productsList(ctx: Context, o: ListOptions): Promise<void> {
   const { db } = await ctx.db();
-  const storeId = o.store ? (await resolveStore(db, o.store)).id : undefined;
-  const rows = (await listProducts(db, filterOf(storeId, o))).map((p) => ({
+  const storeIds = await storeIdsFor(db, o.store, currentUser(ctx.config.env));
+  const rows = (await listProducts(db, { ...filterOf(undefined, o), storeIds })).map((p) => ({
     store: p.merchant_id,
     sku: p.sku,
     product_id: p.product_id,
@@ -60,8 +61,8 @@ export async function productsList(ctx: Context, o: ListOptions): Promise<void> 
 
 export async function productsSet(ctx: Context, skus: string[], o: SetOptions & { store?: string }): Promise<void> {
   const { db } = await ctx.db();
-  const storeId = o.store ? (await resolveStore(db, o.store)).id : undefined;
-  const n = await setProducts(db, storeId, skus, o);
+  const storeIds = await storeIdsFor(db, o.store, currentUser(ctx.config.env));
+  const n = await setProducts(db, undefined, skus, o, storeIds);
   ctx.log.info(`Updated ${n} product(s).`);
 }
 
@@ -70,8 +71,8 @@ async function toggle(ctx: Context, o: ListOptions & { sku?: string[]; all?: boo
     throw new UsageError('BAD_OPTION', 'say which products: --store, --strategy, --search, --sku, or --all');
   }
   const { db } = await ctx.db();
-  const storeId = o.store ? (await resolveStore(db, o.store)).id : undefined;
-  const n = await toggleProducts(db, filterOf(storeId, { ...o, enabled: undefined, disabled: undefined }), enabled);
+  const storeIds = await storeIdsFor(db, o.store, currentUser(ctx.config.env));
+  const n = await toggleProducts(db, { ...filterOf(undefined, { ...o, enabled: undefined, disabled: undefined }), storeIds }, enabled);
   if (ctx.out.json) ctx.out.jsonDocument({ updated: n });
   else ctx.log.info(`${enabled ? 'Enabled' : 'Disabled'} ${n} product(s).`);
 }

@@ -1,6 +1,7 @@
 // `mp demper store login|add|list|remove|check`.
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { currentUser } from '../../core/user.js';
 import { resolveCity } from '../../kaspi/cities.js';
 import { createMcClient, idmcBaseUrl, mcBaseUrl } from '../../kaspi/merchant/mc-client.js';
 import type { LoginMethod } from '../../kaspi/merchant/mc-login.js';
@@ -39,6 +40,7 @@ export async function storeLogin(ctx: Context, o: LoginOptions): Promise<void> {
     const stores = await loginStores(db, await ctx.secretKey(), { mc, idmc, mcBase, idmcBase }, method, askCode, {
       name: o.name,
       cityId: o.city === undefined ? undefined : resolveCity(o.city),
+      user: currentUser(ctx.config.env),
     });
     ctx.out.list(stores.map(storeView), storeColumns);
     ctx.log.info(
@@ -74,27 +76,37 @@ export async function storeAdd(ctx: Context, o: AddOptions): Promise<void> {
   }
   const city = o.city === undefined ? undefined : resolveCity(o.city);
   const { db } = await ctx.db();
-  const store = await addStore(db, await ctx.secretKey(), { merchantId: o.merchantId, name: o.name, cityId: city, session, token, points: o.points });
+  const store = await addStore(db, await ctx.secretKey(), {
+    merchantId: o.merchantId,
+    name: o.name,
+    cityId: city,
+    session,
+    token,
+    points: o.points,
+    user: currentUser(ctx.config.env),
+  });
   ctx.out.object({ ...storeView(store) });
   if (!session && !token && !store.session_encrypted) ctx.log.warn('No session stored: repricing needs one (`--session-stdin` or `mp demper store login`).');
 }
 
 export async function storeList(ctx: Context): Promise<void> {
   const { db } = await ctx.db();
-  const stores = (await listStores(db)).map(storeView);
+  const stores = (await listStores(db, currentUser(ctx.config.env))).map(storeView);
   ctx.out.list(stores, storeColumns);
   if (stores.length === 0 && !ctx.out.json) ctx.log.info('No stores yet: add one with `mp demper store login` or `mp demper store add`.');
 }
 
 export async function storeRemove(ctx: Context, ref: string): Promise<void> {
   const { db } = await ctx.db();
-  const store = await removeStore(db, ref);
-  ctx.log.info(`Removed store ${store.merchant_id} (${store.name}) with its products, decisions and preorders.`);
+  const user = currentUser(ctx.config.env);
+  const store = await removeStore(db, ref, user);
+  if (store.detached) ctx.log.info(`Store ${store.merchant_id} (${store.name}) is shared: user "${user}" is detached from it, its data stays for the others.`);
+  else ctx.log.info(`Removed store ${store.merchant_id} (${store.name}) with its products, decisions and preorders.`);
 }
 
 export async function storeCheck(ctx: Context, o: { store?: string }): Promise<number> {
   const { db } = await ctx.db();
-  const stores = await selectStores(db, o.store);
+  const stores = await selectStores(db, o.store, currentUser(ctx.config.env));
   const mc = createMcClient(mcBaseUrl(ctx.config), ctx.log);
   const results: CheckResult[] = [];
   try {

@@ -1,6 +1,7 @@
 import { setting } from '../../core/config.js';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { currentUser } from '../../core/user.js';
 import { resolveCity } from '../../kaspi/cities.js';
 import { selectStores } from '../../kaspi/merchant/stores.service.js';
 import { DEFAULT_REVIEW_RATE, productInsights } from '../../kaspi-orders/insights.service.js';
@@ -23,7 +24,7 @@ export async function kaspiInsights(ctx: Context, input: string, options: Option
   if (!Number.isInteger(days) || days < 1) throw new UsageError('KASPI_BAD_DAYS', `--days is a positive whole number, got "${options.days}"`);
   const city = options.city ? resolveCity(options.city) : undefined;
   const db = (await ctx.db()).db;
-  const stores = await selectStores(db, options.store);
+  const stores = await selectStores(db, options.store, currentUser(ctx.config.env));
   const merchantId = stores.length === 1 ? stores[0]!.merchant_id : undefined;
   const result = await productInsights(db, { input, city, reviewRate, days, now: ctx.clock.now(), merchantId });
   if (ctx.out.json) {

@@ -1,5 +1,6 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { currentUser } from '../../core/user.js';
 import { ORDER_STATES } from '../../kaspi/merchant/shop-api.parser.js';
 import { resolveStore } from '../../kaspi/merchant/stores.service.js';
 import { ordersReport } from '../../kaspi-orders/orders.service.js';
@@ -23,7 +24,7 @@ export async function kaspiOrders(ctx: Context, options: Options): Promise<numbe
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError('KASPI_BAD_LIMIT', `--limit is a positive whole number, got "${options.limit}"`);
   const window = sinceWindow(almatySince(options.since ?? '7d', ctx), ctx.clock.now());
   const db = (await ctx.db()).db;
-  const store = await resolveStore(db, options.store);
+  const store = await resolveStore(db, options.store, currentUser(ctx.config.env));
   const rows = await ordersReport(db, store.id, { since: window.from, state, status: options.status?.toUpperCase(), limit });
   if (ctx.out.json) {
     ctx.out.jsonDocument({ store: store.name, timeZone: window.timeZone, window, orders: rows });

@@ -1,5 +1,6 @@
 import type { Context } from '../../core/context.js';
 import { ALMATY, formatZoned } from '../../core/time.js';
+import { currentUser } from '../../core/user.js';
 import { shopApiBaseUrl } from '../../kaspi/merchant/shop-api.client.js';
 import { syncOrders } from '../../kaspi-orders/sync.service.js';
 import { almatySince, overlapMs } from './orders-common.js';
@@ -32,7 +33,7 @@ export async function kaspiOrdersSync(ctx: Context, options: Options): Promise<n
           if (done > 0) void progress.then((p) => p.tick());
         },
       },
-      { store: options.store, since, overlapMs: overlap, withCustomers: options.withCustomers },
+      { store: options.store, since, overlapMs: overlap, withCustomers: options.withCustomers, user: currentUser(ctx.config.env) },
     );
   } finally {
     if (progress) (await progress).stop();

@@ -1,5 +1,6 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { currentUser } from '../../core/user.js';
 import { resolveStore } from '../../kaspi/merchant/stores.service.js';
 import { type Bucket, periodWindow, salesReport } from '../../kaspi-orders/sales.service.js';
 import { stateAlmatyWindow } from './orders-common.js';
@@ -21,7 +22,7 @@ export async function kaspiSales(ctx: Context, options: { store?: string; period
   const now = ctx.clock.now();
   const window = periodWindow(options.period, now);
   const db = (await ctx.db()).db;
-  const store = await resolveStore(db, options.store);
+  const store = await resolveStore(db, options.store, currentUser(ctx.config.env));
   const report = await salesReport(db, store.id, window, by, now);
   if (ctx.out.json) {
     ctx.out.jsonDocument({ store: store.name, ...report });

@@ -1,5 +1,6 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { currentUser } from '../../core/user.js';
 import { resolveStore } from '../../kaspi/merchant/stores.service.js';
 import { periodWindow, topProducts } from '../../kaspi-orders/sales.service.js';
 import { stateAlmatyWindow } from './orders-common.js';
@@ -13,7 +14,7 @@ export async function kaspiTop(ctx: Context, options: { store?: string; period?:
   const now = ctx.clock.now();
   const window = periodWindow(options.period, now, '30d');
   const db = (await ctx.db()).db;
-  const store = await resolveStore(db, options.store);
+  const store = await resolveStore(db, options.store, currentUser(ctx.config.env));
   const top = await topProducts(db, store.id, window, limit);
   if (ctx.out.json) {
     ctx.out.jsonDocument({ store: store.name, ...top });

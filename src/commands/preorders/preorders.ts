@@ -1,7 +1,8 @@
 // `mp preorders add|set|list|remove|export|import` (upload is in upload.ts: it needs the HTTP client).
 import { join } from 'node:path';
 import type { Context } from '../../core/context.js';
-import { resolveStore } from '../../kaspi/merchant/stores.service.js';
+import { currentUser } from '../../core/user.js';
+import { resolveStore, storeIdsFor } from '../../kaspi/merchant/stores.service.js';
 import {
   addPreorder,
   exportPreorders,
@@ -16,7 +17,7 @@ type StoreOption = { store?: string };
 
 export async function preordersAdd(ctx: Context, sku: string, o: PreorderFields & StoreOption): Promise<void> {
   const { db } = await ctx.db();
-  const store = await resolveStore(db, o.store);
+  const store = await resolveStore(db, o.store, currentUser(ctx.config.env));
   const { input, warnings } = await addPreorder(db, store, sku, fields(o));
   for (const w of warnings) ctx.log.warn(w);
   const price = input.price === null ? 'the price of the product under price management' : `price ${input.price}`;
@@ -27,7 +28,7 @@ export async function preordersAdd(ctx: Context, sku: string, o: PreorderFields 
 
 export async function preordersSet(ctx: Context, skus: string[], o: PreorderFields & StoreOption): Promise<void> {
   const { db } = await ctx.db();
-  const { updated, warnings } = await setPreorders(db, await resolveStore(db, o.store), skus, fields(o));
+  const { updated, warnings } = await setPreorders(db, await resolveStore(db, o.store, currentUser(ctx.config.env)), skus, fields(o));
   for (const w of warnings) ctx.log.warn(w);
   ctx.log.info(`Updated ${updated} preorder(s).`);
 }
@@ -40,22 +41,25 @@ function fields(o: PreorderFields & StoreOption): PreorderFields {
 
 export async function preordersList(ctx: Context, o: StoreOption): Promise<void> {
   const { db } = await ctx.db();
-  const store = o.store ? await resolveStore(db, o.store) : undefined;
-  const rows = (await listStorePreorders(db, store)).map(({ row: r, file }) => ({
-    sku: r.sku,
-    model: r.model,
-    brand: r.brand,
-    // What the template file states: the managed product's current price first.
-    price: file?.price ?? null,
-    price_from: file?.from ?? null,
-    own_price: r.price === null ? null : Number(r.price),
-    pp1: r.pp1,
-    pp2: r.pp2,
-    pp3: r.pp3,
-    pp4: r.pp4,
-    pp5: r.pp5,
-    preorder: r.preorder_days,
-  }));
+  const store = o.store ? await resolveStore(db, o.store, currentUser(ctx.config.env)) : undefined;
+  const visible = store ? undefined : new Set(await storeIdsFor(db, undefined, currentUser(ctx.config.env)));
+  const rows = (await listStorePreorders(db, store))
+    .filter(({ row }) => !visible || visible.has(row.store_id))
+    .map(({ row: r, file }) => ({
+      sku: r.sku,
+      model: r.model,
+      brand: r.brand,
+      // What the template file states: the managed product's current price first.
+      price: file?.price ?? null,
+      price_from: file?.from ?? null,
+      own_price: r.price === null ? null : Number(r.price),
+      pp1: r.pp1,
+      pp2: r.pp2,
+      pp3: r.pp3,
+      pp4: r.pp4,
+      pp5: r.pp5,
+      preorder: r.preorder_days,
+    }));
   ctx.out.list(
     rows,
     ['sku', 'model', 'brand', 'price', 'price_from', 'pp1', 'pp2', 'pp3', 'pp4', 'pp5', 'preorder'].map((key) => ({
@@ -68,13 +72,13 @@ export async function preordersList(ctx: Context, o: StoreOption): Promise<void>
 
 export async function preordersRemove(ctx: Context, skus: string[], o: StoreOption): Promise<void> {
   const { db } = await ctx.db();
-  const n = await removePreorders(db, await resolveStore(db, o.store), skus);
+  const n = await removePreorders(db, await resolveStore(db, o.store, currentUser(ctx.config.env)), skus);
   ctx.log.info(`Removed ${n} preorder(s).`);
 }
 
 export async function preordersExport(ctx: Context, o: StoreOption & { out?: string }): Promise<void> {
   const { db } = await ctx.db();
-  const store = await resolveStore(db, o.store);
+  const store = await resolveStore(db, o.store, currentUser(ctx.config.env));
   const path = o.out ?? join(process.cwd(), 'export', `preorders-${store.merchant_id}.xlsx`);
   const { rows, fromRepricer } = await exportPreorders(db, store, path);
   ctx.out.object({ store: store.merchant_id, rows, price_from_repricer: fromRepricer, file: path });
@@ -82,7 +86,7 @@ export async function preordersExport(ctx: Context, o: StoreOption & { out?: str
 
 export async function preordersImport(ctx: Context, file: string, o: StoreOption): Promise<void> {
   const { db } = await ctx.db();
-  const store = await resolveStore(db, o.store);
+  const store = await resolveStore(db, o.store, currentUser(ctx.config.env));
   const { imported, managed } = await importPreorders(db, store, file);
   if (managed > 0) ctx.log.info(`${managed} of them are under price management: their file price is the product's current price, not the file's.`);
   ctx.out.object({ store: store.merchant_id, imported, managed, file });

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Context } from '../../core/context.js';
 import { UserError } from '../../core/errors.js';
+import { currentUser } from '../../core/user.js';
 import { createMcClient, mcBaseUrl, uploadPriceFile } from '../../kaspi/merchant/mc-client.js';
 import { renewCommand, resolveStore, sessionCookie } from '../../kaspi/merchant/stores.service.js';
 import { XLSX_MIME } from '../../preorders/preorder-file.js';
@@ -13,7 +14,7 @@ type StoreOption = { store?: string };
 /** Exports (or takes --file) and uploads the template to the cabinet; prints Kaspi's answer. */
 export async function preordersUpload(ctx: Context, o: StoreOption & { file?: string }): Promise<number> {
   const { db } = await ctx.db();
-  const store = await resolveStore(db, o.store);
+  const store = await resolveStore(db, o.store, currentUser(ctx.config.env));
   const path = o.file ?? join(process.cwd(), 'export', `preorders-${store.merchant_id}.xlsx`);
   if (!o.file) await exportPreorders(db, store, path);
   const content = await readFile(path).catch((cause: unknown) => {

@@ -1,9 +1,10 @@
 import type { Context } from '../../core/context.js';
+import { currentUser } from '../../core/user.js';
 import { listCabinetRows } from '../../wb/cabinet.service.js';
 
 /** `mp wb cabinet list`: tokens masked. */
 export async function wbCabinetList(ctx: Context): Promise<number> {
-  const rows = await listCabinetRows((await ctx.db()).db);
+  const rows = await listCabinetRows((await ctx.db()).db, currentUser(ctx.config.env));
   if (rows.length === 0 && !ctx.out.json) ctx.log.info('No Wildberries cabinet. Add one with `mp wb cabinet add`.');
   ctx.out.list(rows, [
     { key: 'id' },

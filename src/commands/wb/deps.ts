@@ -1,8 +1,8 @@
 // What the WB commands hand to the WB services: the database, config, logger, clock, secret key, user.
-import { userInfo } from 'node:os';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
 import { MOSCOW, parseSince } from '../../core/time.js';
+import { currentUser } from '../../core/user.js';
 import type { WbStream } from '../../db/schema/wb.js';
 import type { CabinetDeps } from '../../wb/cabinet.service.js';
 
@@ -11,15 +11,7 @@ export async function wbDeps(ctx: Context): Promise<CabinetDeps> {
   return { db: handle.db, config: ctx.config, log: ctx.log, clock: ctx.clock, secretKey: await ctx.secretKey(), userName: currentUser(ctx.config.env) };
 }
 
-/** The CLI's current user: MP_USER, else the OS user name. */
-export function currentUser(env: NodeJS.ProcessEnv): string {
-  if (env.MP_USER) return env.MP_USER;
-  try {
-    return userInfo().username;
-  } catch {
-    return 'default';
-  }
-}
+export { currentUser } from '../../core/user.js';
 
 /** `--since` for WB: relative ages and dates are read in Moscow time. */
 export function wbSince(text: string | undefined, ctx: Context, fallback: string): Date {

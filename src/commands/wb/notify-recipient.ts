@@ -1,5 +1,6 @@
 import type { Context } from '../../core/context.js';
 import { maskSecret } from '../../core/secrets.js';
+import { currentUser } from '../../core/user.js';
 import type { RecipientWithCabinet } from '../../notify/recipient.repository.js';
 import { addRecipient, describeSettings, recipientsOf, removeRecipient } from '../../notify/recipient.service.js';
 import { notifyDeps, readStdin } from './notify-deps.js';
@@ -16,7 +17,13 @@ export async function wbNotifyRecipientAdd(
 ): Promise<number> {
   const secret = o.webhook && o.secretStdin ? await readStdin() : undefined;
   const deps = await notifyDeps(ctx);
-  const r = await addRecipient(deps.db, deps.secretKey, { cabinet: o.cabinet, telegramChat: o.telegramChat, webhook: o.webhook, secret });
+  const r = await addRecipient(deps.db, deps.secretKey, {
+    cabinet: o.cabinet,
+    telegramChat: o.telegramChat,
+    webhook: o.webhook,
+    secret,
+    user: currentUser(ctx.config.env),
+  });
   ctx.log.info(`recipient ${r.id} subscribed to cabinet "${r.cabinet_name}"; \`mp wb notify test --recipient ${r.id}\` sends a sample`);
   ctx.out.object(describeSettings(r), toJson(r));
   return 0;
@@ -25,7 +32,7 @@ export async function wbNotifyRecipientAdd(
 /** `mp wb notify recipient list [--cabinet]`. */
 export async function wbNotifyRecipientList(ctx: Context, o: { cabinet?: string }): Promise<number> {
   const deps = await notifyDeps(ctx);
-  const rows = await recipientsOf(deps.db, o.cabinet);
+  const rows = await recipientsOf(deps.db, o.cabinet, currentUser(ctx.config.env));
   ctx.out.list(
     rows,
     [
@@ -48,7 +55,7 @@ export async function wbNotifyRecipientList(ctx: Context, o: { cabinet?: string 
 /** `mp wb notify recipient remove <id>`. */
 export async function wbNotifyRecipientRemove(ctx: Context, id: string): Promise<number> {
   const deps = await notifyDeps(ctx);
-  const r = await removeRecipient(deps.db, id);
+  const r = await removeRecipient(deps.db, id, currentUser(ctx.config.env));
   ctx.log.info(`recipient ${r.id} (${r.channel} ${r.channel === 'telegram' ? r.chat_id : r.webhook_url}) removed from cabinet "${r.cabinet_name}"`);
   if (ctx.out.json) ctx.out.jsonDocument({ removed: r.id });
   return 0;

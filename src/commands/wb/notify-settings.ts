@@ -1,4 +1,5 @@
 import type { Context } from '../../core/context.js';
+import { currentUser } from '../../core/user.js';
 import { changeSettings, describeSettings, type SettingsFlags, settingsPatch, settingsTarget } from '../../notify/recipient.service.js';
 import { NOTIFY_TYPES, type NotifyType } from '../../notify/types.js';
 import { notifyDeps } from './notify-deps.js';
@@ -9,7 +10,7 @@ import { notifyDeps } from './notify-deps.js';
  */
 export async function wbNotifySettings(ctx: Context, o: SettingsFlags & { recipient?: string }): Promise<number> {
   const deps = await notifyDeps(ctx);
-  const target = await settingsTarget(deps.db, o.recipient);
+  const target = await settingsTarget(deps.db, o.recipient, currentUser(ctx.config.env));
   let patch = settingsPatch(target, o);
   if (Object.keys(patch).length === 0 && ctx.interactive && !ctx.out.json) {
     const { checkbox } = await import('@inquirer/prompts');

@@ -1,4 +1,5 @@
 import type { Context } from '../../core/context.js';
+import { currentUser } from '../../core/user.js';
 import { withAdvisoryLock } from '../../db/locks.js';
 import { deliverNow, queueTestNotifications } from '../../notify/notify.service.js';
 import { jobLockName } from '../../schedule/run-job.js';
@@ -10,7 +11,7 @@ import { notifyDeps } from './notify-deps.js';
  */
 export async function wbNotifyTest(ctx: Context, o: { recipient?: string }): Promise<number> {
   const deps = await notifyDeps(ctx);
-  const queued = await queueTestNotifications(deps, o.recipient);
+  const queued = await queueTestNotifications(deps, o.recipient, currentUser(ctx.config.env));
   if (queued === 0) ctx.log.warn('no active recipient with enabled notifications: see `mp wb notify recipient list`');
   const locked = await withAdvisoryLock(await ctx.db(), jobLockName('wb.notify', null), () => deliverNow(deps));
   if (!locked.acquired) {

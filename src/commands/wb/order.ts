@@ -1,11 +1,12 @@
 import type { Context } from '../../core/context.js';
+import { currentUser } from '../../core/user.js';
 import { cabinetFor } from '../../wb/cabinet.service.js';
 import { orderCard } from '../../wb/report.service.js';
 
 /** `mp wb order <srid>`: the detailed order card. */
 export async function wbOrder(ctx: Context, srid: string, options: { cabinet?: string }): Promise<number> {
   const db = (await ctx.db()).db;
-  const cabinet = await cabinetFor(db, options.cabinet);
+  const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config.env));
   const card = await orderCard(db, cabinet.id, srid, ctx.clock.now());
   if (ctx.out.json) {
     ctx.out.jsonDocument({ cabinet: cabinet.name, ...card });

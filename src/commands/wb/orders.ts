@@ -1,5 +1,6 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { currentUser } from '../../core/user.js';
 import { cabinetFor } from '../../wb/cabinet.service.js';
 import { moscowWindow, ordersReport } from '../../wb/report.service.js';
 import { wbSince } from './deps.js';
@@ -18,7 +19,7 @@ export async function wbOrders(ctx: Context, options: Options): Promise<number> 
     throw new UsageError('WB_BAD_STATUS', `--status is active or cancelled, got "${options.status}"`);
   if (options.nm && !/^\d+$/.test(options.nm)) throw new UsageError('WB_BAD_NM', `--nm takes a WB article number (nmId), got "${options.nm}"`);
   const db = (await ctx.db()).db;
-  const cabinet = await cabinetFor(db, options.cabinet);
+  const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config.env));
   const window = moscowWindow(wbSince(options.since, ctx, '7d'), ctx.clock.now());
   const rows = await ordersReport(db, cabinet.id, window, { status: options.status as 'active' | 'cancelled' | undefined, nmId: options.nm });
   if (ctx.out.json) {

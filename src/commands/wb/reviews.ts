@@ -1,5 +1,6 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { currentUser } from '../../core/user.js';
 import { cabinetFor } from '../../wb/cabinet.service.js';
 import { moscowWindow, reviewsReport } from '../../wb/report.service.js';
 import { wbSince } from './deps.js';
@@ -17,7 +18,7 @@ export async function wbReviews(
     maxRating = Number(m[1]);
   }
   const db = (await ctx.db()).db;
-  const cabinet = await cabinetFor(db, options.cabinet);
+  const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config.env));
   const window = moscowWindow(wbSince(options.since, ctx, '90d'), ctx.clock.now());
   const rows = await reviewsReport(db, cabinet.id, { maxRating, unanswered: options.unanswered, since: window.from, nmId: options.nm });
   if (ctx.out.json) {

@@ -1,5 +1,6 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { currentUser } from '../../core/user.js';
 import { cabinetFor } from '../../wb/cabinet.service.js';
 import { moscowWindow, salesReport } from '../../wb/report.service.js';
 import { stateWindow } from './render.js';
@@ -10,7 +11,7 @@ export async function wbSales(ctx: Context, options: { cabinet?: string; period?
   if (!m || Number(m[1]) < 1 || Number(m[1]) > 90)
     throw new UsageError('WB_BAD_PERIOD', `--period is a number of days like 7d (1–90), got "${options.period}"`);
   const db = (await ctx.db()).db;
-  const cabinet = await cabinetFor(db, options.cabinet);
+  const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config.env));
   const now = ctx.clock.now();
   const window = moscowWindow(new Date(now.getTime() - (Number(m[1]) - 1) * 86_400_000), now);
   const report = await salesReport(db, cabinet.id, window);

@@ -1,4 +1,5 @@
 import type { Context } from '../../core/context.js';
+import { currentUser } from '../../core/user.js';
 import { integer } from '../../core/validate.js';
 import { cabinetFor } from '../../wb/cabinet.service.js';
 import { stocksReport } from '../../wb/report.service.js';
@@ -11,7 +12,7 @@ export async function wbStocks(ctx: Context, options: { cabinet?: string; critic
     critical = options.critical === true ? 10 : integer(options.critical, '--critical', { min: 0, max: 1_000_000 });
   }
   const db = (await ctx.db()).db;
-  const cabinet = await cabinetFor(db, options.cabinet);
+  const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config.env));
   const report = await stocksReport(db, cabinet.id, ctx.clock.now(), critical);
   if (ctx.out.json) {
     ctx.out.jsonDocument({ cabinet: cabinet.name, critical: critical ?? null, ...report });

@@ -14,7 +14,7 @@ interface Options {
 export async function wbSync(ctx: Context, options: Options): Promise<number> {
   const deps = await wbDeps(ctx);
   if (options.status) {
-    const runs = await syncStatus(deps.db, options.cabinet, ctx.clock.now());
+    const runs = await syncStatus(deps.db, options.cabinet, ctx.clock.now(), deps.userName);
     ctx.out.list(runs, [
       { key: 'cabinet' },
       { key: 'stream' },
@@ -31,7 +31,7 @@ export async function wbSync(ctx: Context, options: Options): Promise<number> {
   }
   const only = parseStreams(options.only);
   const since = options.since ? wbSince(options.since, ctx, '30d') : undefined;
-  const outcomes = await syncWb(deps, { cabinet: options.cabinet, since, only });
+  const outcomes = await syncWb({ ...deps, user: deps.userName }, { cabinet: options.cabinet, since, only });
   ctx.out.list(outcomes, [
     { key: 'cabinet' },
     { key: 'stream' },

@@ -3,6 +3,7 @@ import type { Generated } from 'kysely';
 /** Tables of sql/0005_demper.sql. */
 export interface DemperTables {
   kaspi_stores: KaspiStoresTable;
+  kaspi_store_users: KaspiStoreUsersTable;
   demper_products: DemperProductsTable;
   price_changes: PriceChangesTable;
   demper_xml_feeds: DemperXmlFeedsTable;
@@ -25,6 +26,13 @@ export interface KaspiStoresTable {
   points: string[] | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+}
+
+/** The users a store belongs to (sql/0018): MP_USER sees only these stores (and ones with no user). */
+export interface KaspiStoreUsersTable {
+  store_id: string;
+  user_id: string;
+  created_at: Generated<Date>;
 }
 
 export interface DemperProductsTable {
@@ -81,7 +89,7 @@ export interface PreordersTable {
   sku: string;
   model: string;
   brand: Generated<string>;
-  /** The row's own price; null = the managed product's current price (sql/0017). */
+  /** The row's own price; null = the managed product's current price (sql/0018). */
   price: string | null;
   pp1: string | null;
   pp2: string | null;

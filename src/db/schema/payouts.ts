@@ -28,6 +28,8 @@ export interface PayoutsTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   processed_at: Date | null;
+  /** The mp user who created it (sql/0018); null for older payouts, which every user sees. */
+  owner_id: string | null;
 }
 
 export interface PayoutEventsTable {

@@ -1,5 +1,5 @@
 // All SQL for kaspi_stores.
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { KaspiStoresTable } from '../../db/schema/demper.js';
 import type { Database } from '../../db/schema.js';
 
@@ -36,19 +36,73 @@ export async function upsertStore(db: Kysely<Database>, input: StoreInput): Prom
     .executeTakeFirstOrThrow();
 }
 
-export async function listStores(db: Kysely<Database>): Promise<StoreRow[]> {
-  return db.selectFrom('kaspi_stores').selectAll().orderBy('id').execute();
+/**
+ * Stores `user` may see: those it added, and those nobody added (from before users, sql/0018).
+ * Undefined: every store (jobs, the daemon).
+ */
+function visibleTo(user: string | undefined) {
+  return (eb: ExpressionBuilder<Database, 'kaspi_stores'>) =>
+    user === undefined
+      ? eb.lit(true)
+      : eb.or([
+          eb.exists(
+            eb
+              .selectFrom('kaspi_store_users as su')
+              .innerJoin('mp_users as u', 'u.id', 'su.user_id')
+              .select('su.user_id')
+              .whereRef('su.store_id', '=', 'kaspi_stores.id')
+              .where('u.name', '=', user),
+          ),
+          eb.not(eb.exists(eb.selectFrom('kaspi_store_users as su').select('su.user_id').whereRef('su.store_id', '=', 'kaspi_stores.id'))),
+        ]);
 }
 
-/** A store by merchant id, by name (case-insensitive) or by numeric row id. */
-export async function findStore(db: Kysely<Database>, ref: string): Promise<StoreRow | undefined> {
+export async function listStores(db: Kysely<Database>, user?: string): Promise<StoreRow[]> {
+  return db.selectFrom('kaspi_stores').selectAll().where(visibleTo(user)).orderBy('id').execute();
+}
+
+/** A store by merchant id or by name (case-insensitive), among those `user` may see. */
+export async function findStore(db: Kysely<Database>, ref: string, user?: string): Promise<StoreRow | undefined> {
   const rows = await db
     .selectFrom('kaspi_stores')
     .selectAll()
     .where((eb) => eb.or([eb('merchant_id', '=', ref), eb(eb.fn('lower', ['name']), '=', ref.toLowerCase())]))
+    .where(visibleTo(user))
     .orderBy('id')
     .execute();
   return rows[0];
+}
+
+/** Adds `userName` (created on first use) to the users of a store. */
+export async function attachStoreUser(db: Kysely<Database>, storeId: string, userName: string): Promise<void> {
+  const found = await db.selectFrom('mp_users').select('id').where('name', '=', userName).orderBy('id').executeTakeFirst();
+  const userId = found?.id ?? (await db.insertInto('mp_users').values({ name: userName }).returning('id').executeTakeFirstOrThrow()).id;
+  await db
+    .insertInto('kaspi_store_users')
+    .values({ store_id: storeId, user_id: userId })
+    .onConflict((oc) => oc.columns(['store_id', 'user_id']).doNothing())
+    .execute();
+}
+
+/** The names of a store's users. */
+export async function storeUserNames(db: Kysely<Database>, storeId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('kaspi_store_users as su')
+    .innerJoin('mp_users as u', 'u.id', 'su.user_id')
+    .select('u.name')
+    .where('su.store_id', '=', storeId)
+    .orderBy('u.name')
+    .execute();
+  return rows.map((r) => r.name);
+}
+
+/** Removes every user of this name from a store's users. */
+export async function detachStoreUser(db: Kysely<Database>, storeId: string, userName: string): Promise<void> {
+  await db
+    .deleteFrom('kaspi_store_users')
+    .where('store_id', '=', storeId)
+    .where('user_id', 'in', (eb) => eb.selectFrom('mp_users').select('id').where('name', '=', userName))
+    .execute();
 }
 
 export async function deleteStore(db: Kysely<Database>, id: string): Promise<void> {

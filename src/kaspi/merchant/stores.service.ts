@@ -7,7 +7,17 @@ import type { Database } from '../../db/schema.js';
 import type { HttpClient } from '../../http/client.js';
 import { getMerchant, listMerchants } from './mc-client.js';
 import { type AskCode, type LoginMethod, loginToCabinet } from './mc-login.js';
-import { deleteStore, findStore, listStores, recordSessionCheck, type StoreRow, upsertStore } from './stores.repository.js';
+import {
+  attachStoreUser,
+  deleteStore,
+  detachStoreUser,
+  findStore,
+  listStores,
+  recordSessionCheck,
+  type StoreRow,
+  storeUserNames,
+  upsertStore,
+} from './stores.repository.js';
 
 export interface StoreView {
   merchant_id: string;
@@ -48,6 +58,8 @@ export interface AddStoreInput {
   token?: string;
   /** `PP1,PP2`: the store's enabled points of sale. */
   points?: string;
+  /** MP_USER: the store becomes this user's (undefined: nobody's, for tools and tests). */
+  user?: string;
 }
 
 /** Adds or updates a store; the session cookies and token are encrypted with the secret key. */
@@ -60,7 +72,14 @@ export async function addStore(db: Kysely<Database>, key: Buffer, input: AddStor
   if (session !== undefined && !/mc-session=|mc-sid=|=/.test(session)) {
     throw new UsageError('STORE_BAD_SESSION', 'the session must be the cabinet cookies, e.g. `mc-session=…; mc-sid=…`');
   }
-  return upsertStore(db, {
+  if (input.user !== undefined && !session && !input.token?.trim()) {
+    // A merchant id is public: joining another user's store takes its session or token.
+    const mine = await findStore(db, input.merchantId, input.user);
+    const any = mine ? undefined : await findStore(db, input.merchantId);
+    if (any)
+      throw new UserError('STORE_EXISTS', `store ${input.merchantId} was added by another user: add it with its session (--session-stdin) or Shop API token`);
+  }
+  const store = await upsertStore(db, {
     merchantId: input.merchantId,
     name: input.name,
     cityId: input.cityId,
@@ -68,6 +87,8 @@ export async function addStore(db: Kysely<Database>, key: Buffer, input: AddStor
     tokenEncrypted: input.token?.trim() ? encryptSecret(input.token.trim(), key) : undefined,
     points,
   });
+  if (input.user !== undefined) await attachStoreUser(db, store.id, input.user);
+  return store;
 }
 
 /** `PP1,PP2` (or spaces) → ['PP1', 'PP2']: each a point of sale as the cabinet numbers them. */
@@ -87,27 +108,48 @@ export function parsePoints(text: string): string[] {
   return points;
 }
 
-/** Finds a store by merchant id or name; with no ref, the only store (error when there are several). */
-export async function resolveStore(db: Kysely<Database>, ref: string | undefined): Promise<StoreRow> {
+/**
+ * Finds a store by merchant id or name; with no ref, the only store (error when there are several),
+ * among those `user` may see (undefined: every store). Another user's store is "not found".
+ */
+export async function resolveStore(db: Kysely<Database>, ref: string | undefined, user?: string): Promise<StoreRow> {
   if (ref) {
-    const store = await findStore(db, ref);
+    const store = await findStore(db, ref, user);
     if (!store) throw new UserError('STORE_NOT_FOUND', `no store "${ref}": see \`mp demper store list\``);
     return store;
   }
-  const all = await listStores(db);
+  const all = await listStores(db, user);
   if (all.length === 0) throw new UserError('STORE_NONE', 'no Kaspi store yet: add one with `mp demper store login` or `mp demper store add`');
   if (all.length > 1) throw new UsageError('STORE_AMBIGUOUS', `there are ${all.length} stores: choose one with --store <merchant-id|name>`);
   return all[0]!;
 }
 
-/** Stores to work on: the named one, or all. */
-export async function selectStores(db: Kysely<Database>, ref: string | undefined): Promise<StoreRow[]> {
-  if (ref) return [await resolveStore(db, ref)];
-  return listStores(db);
+/**
+ * The store ids a listing may show: the named store, else every store `user` may see (undefined:
+ * no restriction, for tools and jobs).
+ */
+export async function storeIdsFor(db: Kysely<Database>, ref: string | undefined, user?: string): Promise<string[] | undefined> {
+  if (ref) return [(await resolveStore(db, ref, user)).id];
+  if (user === undefined) return undefined;
+  return (await listStores(db, user)).map((s) => s.id);
 }
 
-export async function removeStore(db: Kysely<Database>, ref: string): Promise<StoreRow> {
-  const store = await resolveStore(db, ref);
+/** Stores to work on: the named one, or all (of those `user` may see). */
+export async function selectStores(db: Kysely<Database>, ref: string | undefined, user?: string): Promise<StoreRow[]> {
+  if (ref) return [await resolveStore(db, ref, user)];
+  return listStores(db, user);
+}
+
+/**
+ * Removes a store for `user`: when other users share it, only `user` is detached; otherwise the
+ * store goes with its products, decisions and preorders. Without a user: removed for everyone.
+ */
+export async function removeStore(db: Kysely<Database>, ref: string, user?: string): Promise<StoreRow & { detached?: boolean }> {
+  const store = await resolveStore(db, ref, user);
+  if (user !== undefined && (await storeUserNames(db, store.id)).some((n) => n !== user)) {
+    await detachStoreUser(db, store.id, user);
+    return { ...store, detached: true };
+  }
   await deleteStore(db, store.id);
   return store;
 }
@@ -149,7 +191,7 @@ export async function loginStores(
   clients: { idmc: HttpClient; mc: HttpClient; idmcBase: string; mcBase: string },
   method: LoginMethod,
   askCode: AskCode,
-  options: { name?: string; cityId?: string },
+  options: { name?: string; cityId?: string; user?: string },
 ): Promise<StoreRow[]> {
   const cookie = await loginToCabinet(clients, method, askCode);
   const merchants = await listMerchants(clients.mc, cookie);
@@ -167,6 +209,7 @@ export async function loginStores(
       login,
       points: info.points,
     });
+    if (options.user !== undefined) await attachStoreUser(db, store.id, options.user);
     stores.push(store);
   }
   return stores;
