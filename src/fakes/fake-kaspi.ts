@@ -1,9 +1,12 @@
 // A fake kaspi.kz on 127.0.0.1: product pages, the offers API (POST only, pages of ≤ 64, unknown
-// ids → 200 []), the reviews API — from fixtures/kaspi, plus generated products for the benchmark.
-// Tests change prices, remove sellers and inject faults (anti-bot pages, 403, 429, delays).
+// ids → 200 []), the reviews API — from fixtures/kaspi: the real captures in fixtures/kaspi/real/
+// (trimmed pages served as they are; the short offers answer of 102298404 served verbatim) and our
+// variants in their shapes, plus generated products for the benchmark. test/kaspi/fake-conformance
+// holds its answers against the real captures. Tests change prices, remove sellers and inject faults
+// (anti-bot pages, 403, 429, delays).
 import { existsSync, readFileSync } from 'node:fs';
 import { FakeServer, type Fault } from './fake-server.js';
-import { FIXTURE_PRODUCTS, type FixtureProduct } from './kaspi-fixture-specs.js';
+import { FIXTURE_PRODUCTS, type FixtureProduct, REAL_PAGE_PRODUCTS, SHORT_OFFERS_PRODUCT } from './kaspi-fixture-specs.js';
 import { buildOffers, type RawOffer } from './kaspi-offers-builder.js';
 import { buildProductPage } from './kaspi-page-builder.js';
 
@@ -12,6 +15,10 @@ const fixtureDir = ['../../fixtures/kaspi/', '../../../fixtures/kaspi/'].map((re
 export const readKaspiFixture = (name: string): string => readFileSync(new URL(name, fixtureDir), 'utf8');
 
 export const KASPI_IDS = Object.fromEntries(FIXTURE_PRODUCTS.map((p) => [p.key, p.id])) as Record<FixtureProduct['key'], string>;
+/** Products whose page is a real capture (fixtures/kaspi/real/product-<id>.html). */
+export const REAL_PAGE_IDS = REAL_PAGE_PRODUCTS.map((p) => p.id);
+/** The product whose offers answer is the real short capture: `total` 20, 4 rows. */
+export const SHORT_OFFERS_ID = SHORT_OFFERS_PRODUCT.id;
 
 /** Generated (benchmark) product ids start here: 9-digit ids no fixture uses. */
 export const GENERATED_ID_BASE = 900_000_000;
@@ -20,6 +27,8 @@ interface Product {
   page: Buffer;
   offers: RawOffer[];
   reviews: unknown;
+  /** A captured answer served verbatim for page 0 (later pages: no rows, the same total). */
+  capturedOffers?: { offers: unknown[]; total: number; offersCount: number };
 }
 
 export interface FakeKaspiOptions {
@@ -35,6 +44,7 @@ export class FakeKaspi {
   private readonly antibot = readKaspiFixture('antibot.html');
   private generatedTemplate?: { parts: Buffer[]; offers: RawOffer[] };
   private readonly generatedCache = new Map<string, Product>();
+  private readonly originalPages = new Map<string, Buffer>();
 
   constructor(private readonly options: FakeKaspiOptions = {}) {
     for (const p of FIXTURE_PRODUCTS) {
@@ -44,6 +54,20 @@ export class FakeKaspi {
         reviews: JSON.parse(readKaspiFixture(`reviews/${p.id}.json`)),
       });
     }
+    for (const p of REAL_PAGE_PRODUCTS) {
+      this.products.set(p.id, {
+        page: Buffer.from(readKaspiFixture(`real/product-${p.id}.html`)),
+        offers: buildOffers(p.id, p.title, p.category, p.offers, p.price, Number(p.id) % 1000),
+        reviews: reviewsAnswer(p.rating, p.reviewCount),
+      });
+    }
+    const captured = JSON.parse(readKaspiFixture(SHORT_OFFERS_PRODUCT.offers));
+    this.products.set(SHORT_OFFERS_PRODUCT.id, {
+      page: Buffer.from(readKaspiFixture(SHORT_OFFERS_PRODUCT.page)),
+      offers: captured.offers,
+      reviews: reviewsAnswer(SHORT_OFFERS_PRODUCT.spec.rating, SHORT_OFFERS_PRODUCT.spec.reviewCount),
+      capturedOffers: captured,
+    });
     this.server.route('GET', '/shop/p/:slug', (req) => {
       const id = /(?:^|-)(\d+[a-z]?)$/i.exec(req.params.slug ?? '')?.[1] ?? '';
       const page = this.product(id)?.page;
@@ -59,8 +83,11 @@ export class FakeKaspi {
       }
       const limit = body.limit ?? 64;
       if (limit > 64) return { status: 400, body: { error: 'limit must be at most 64' } };
-      const offers = this.product(req.params.id!)?.offers ?? [];
+      const product = this.product(req.params.id!);
       const page = body.page ?? 0;
+      const captured = product?.capturedOffers;
+      if (captured) return { body: page === 0 ? captured : { ...captured, offers: [] } };
+      const offers = product?.offers ?? [];
       return { body: { offers: offers.slice(page * limit, (page + 1) * limit), total: offers.length, offersCount: offers.length, pcmResponsePresent: false } };
     });
     this.server.route('GET', '/yml/review-view/api/v1/reviews/product/:id', (req) => {
@@ -80,6 +107,37 @@ export class FakeKaspi {
 
   stop(): Promise<void> {
     return this.server.stop();
+  }
+
+  /** From now on the offers answer of this product gives only its first `rows` rows while `total` says all of them. */
+  shortOffers(productId: string, rows: number): void {
+    const offers = this.mutableOffers(productId);
+    const total = offers.length;
+    this.products.get(productId)!.capturedOffers = { offers: offers.slice(0, rows), total, offersCount: total };
+  }
+
+  /** The page of this product as it is served now (text). */
+  pageOf(productId: string): string {
+    return this.product(productId)!.page.toString('utf8');
+  }
+
+  /** From now on this product's page is `html` (a layout change); `restorePage` undoes it. */
+  replacePage(productId: string, html: string): void {
+    this.mutableOffers(productId);
+    const product = this.products.get(productId)!;
+    this.originalPages.set(productId, this.originalPages.get(productId) ?? product.page);
+    product.page = Buffer.from(html);
+  }
+
+  restorePage(productId: string): void {
+    const original = this.originalPages.get(productId);
+    if (original) this.products.get(productId)!.page = original;
+    this.originalPages.delete(productId);
+  }
+
+  /** The offers answer is whole again. */
+  wholeOffers(productId: string): void {
+    delete this.products.get(productId)!.capturedOffers;
   }
 
   /** Sets one merchant's price (the offer list stays sorted as Kaspi's sortOption PRICE returns it). */
@@ -176,6 +234,18 @@ export class FakeKaspi {
     if (this.generatedCache.size > 256) this.generatedCache.delete(this.generatedCache.keys().next().value!);
     return product;
   }
+}
+
+/** A reviews answer in the shape of reference/kaspi.md §1.6 (no real one was captured). */
+function reviewsAnswer(rating: number, comments: number): unknown {
+  return {
+    summary: { global: rating, statistic: [] },
+    groupSummary: [
+      { id: 'ALL', total: comments },
+      { id: 'COMMENT', total: comments },
+    ],
+    data: [],
+  };
 }
 
 export async function startFakeKaspi(options: FakeKaspiOptions = {}): Promise<FakeKaspi> {

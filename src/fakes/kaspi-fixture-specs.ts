@@ -118,6 +118,101 @@ export const FIXTURE_PRODUCTS: FixtureProduct[] = [
   },
 ];
 
+/**
+ * The real pages in fixtures/kaspi/real/ (trimmed captures) that the fake serves as they are, with
+ * offers built for them (their offers were not captured): what each page says, for the offers to
+ * agree with it. `offers` 0 = out of stock (the page has no price).
+ */
+export interface RealPageProduct {
+  id: string;
+  title: string;
+  category: string;
+  price: number;
+  offers: number;
+  /** What the page shows: rating and review count (0/0 for `rating _0` with no link). */
+  rating: number;
+  reviewCount: number;
+  /** The canonical URL the page's own links give. */
+  url: string;
+}
+
+export const REAL_PAGE_PRODUCTS: RealPageProduct[] = [
+  {
+    id: '121207970',
+    title: 'Рашгард черный',
+    category: 'Men thermal underwear',
+    price: 2810,
+    offers: 4,
+    rating: 4.9,
+    reviewCount: 85,
+    url: 'https://kaspi.kz/shop/p/rashgard-635798142-chernyi-xl-121207970/',
+  },
+  {
+    id: '102529963',
+    title: 'Комплект ALPIKA черный',
+    category: 'Men thermal underwear',
+    price: 8763,
+    offers: 3,
+    rating: 4.8,
+    reviewCount: 709,
+    url: 'https://kaspi.kz/shop/p/komplekt-alpika-102492502-chernyi-52-102529963/',
+  },
+  {
+    id: '135502195',
+    title: 'Рашгард серебристый',
+    category: 'Men thermal underwear',
+    price: 4990,
+    offers: 1,
+    rating: 0,
+    reviewCount: 0,
+    url: 'https://kaspi.kz/shop/p/rashgard-635798142-serebristyi-m-135502195/',
+  },
+  {
+    id: '121934234',
+    title: 'Рашгард черный',
+    category: 'Men thermal underwear',
+    price: 3499,
+    offers: 2,
+    rating: 4.9,
+    reviewCount: 85,
+    url: 'https://kaspi.kz/shop/p/rashgard-635798142-chernyi-3xl-121934234/',
+  },
+  {
+    id: '120765717',
+    title: 'Рашгард белый',
+    category: 'Men thermal underwear',
+    price: 0,
+    offers: 0,
+    rating: 4.8,
+    reviewCount: 7,
+    url: 'https://kaspi.kz/shop/p/rashgard-635798142-belyi-l-120765717/',
+  },
+];
+
+/**
+ * A product whose offers answer is the real xbatyr capture (fixtures/kaspi/real/offers-102298404.json):
+ * `total` 20 but 4 rows. The fake serves it for page 0 and no rows (same total) after it: the list
+ * stays short however often mp asks. Its page is ours (no real page of it was captured).
+ */
+export const SHORT_OFFERS_PRODUCT = {
+  id: '102298404',
+  page: 'product-short-offers.html',
+  offers: 'real/offers-102298404.json',
+  spec: {
+    id: '102298404',
+    title: 'Смартфон Apple iPhone 13 128Gb Midnight черный',
+    brand: 'Apple',
+    categoryPath: ['Телефоны и гаджеты', 'Смартфоны и гаджеты', 'Смартфоны'],
+    categoryCodes: ['Smartphones', 'Smartphones and gadgets', 'Phones and gadgets'],
+    descriptionHtml: '<p>iPhone 13 с двойной камерой 12 Мп.</p>',
+    photos: [1, 2].map((i) => `https://resources.cdn-kaspi.kz/img/m/p/h${i}e/h${i}f/10229840${i}.jpg?format=gallery-large`),
+    price: 361_788,
+    rating: 4.9,
+    reviewCount: 4_120,
+    sellerCount: 20,
+  } satisfies PageSpec,
+};
+
 export function fixtureSpec(p: FixtureProduct): PageSpec {
   return {
     id: p.id,

@@ -1,7 +1,12 @@
-// Builds Kaspi product pages shaped like the real ones (reference/kaspi.md §1): ~400 KB of head
-// links, many inline and external scripts, a big navigation menu, the `BACKEND.components.item`
-// state in the middle, a server-rendered item block, a footer and a JSON-LD Product. Used by
-// fixtures/kaspi/build-fixtures (the committed pages) and by the fake server for the benchmark.
+// Builds Kaspi product pages shaped like the real ones (fixtures/kaspi/real/, trimmed real captures):
+// ~400 KB of head links, many inline and external scripts, a big navigation menu, the
+// `BACKEND.components.item` state with the keys real pages carry (card without rating or seller
+// count, `shopLink` relative to /shop/, `price` only while someone sells it, breadcrumbs with ids,
+// `description` null or HTML), the item markup (breadcrumbs, slider, heading, `rating _NN` block,
+// price), a footer, and the JSON-LD blocks real pages have (Organization, a Product whose `offers`
+// start with an empty AggregateOffer, a BreadcrumbList). test/kaspi/fake-conformance.test.ts holds
+// these pages against the real captures. Used by build-kaspi-fixtures (the committed pages) and by
+// the fake server for the benchmark.
 
 export interface PageSpec {
   id: string;
@@ -141,107 +146,178 @@ function headerComponent(): string {
   return `<script>BACKEND.components.header = ${scriptJson({ cities, searchPlaceholder: 'Поиск по {товарам}', promo: 'Рассрочка 0-0-12 "без переплат"' })};</script>`;
 }
 
+/** The category codes (English ids, root last) and the titles (root first) as one list of crumbs, root first. */
+function crumbs(spec: PageSpec): { title: string; code: string }[] {
+  const codes = [...spec.categoryCodes].reverse();
+  return spec.categoryPath.map((title, i) => ({ title, code: codes[i] ?? slugify(title) }));
+}
+
 function itemState(spec: PageSpec): unknown {
-  const crumbs = ['Kaspi Магазин', ...spec.categoryPath];
+  const city = spec.cityId ?? '750000000';
+  const slug = `${slugify(spec.title)}-${spec.id}`;
+  const path = crumbs(spec);
+  const leaf = path.at(-1);
   return {
     card: {
       id: spec.id,
       title: spec.title,
-      categoryId: spec.categoryCodes[0] ?? '00000',
-      price: spec.price,
-      discount: 0,
-      unitPriceBeforeDiscount: 0,
-      stickers: null,
-      currency: 'KZT',
-      shopLink: `/shop/p/${slugify(spec.title)}-${spec.id}/`,
-      rating: spec.rating,
-      reviewsQuantity: spec.reviewCount,
-      offersCount: spec.sellerCount,
+      createdTime: '2024-07-11T15:42:33.289+00:00',
+      // Relative to /shop/, as real pages give it.
+      shopLink: `/p/${slug}/`,
+      categoryId: '05818',
+      currency: '',
+      reviewsLink: `/shop/p/${slug}/?c=${city}&v=reviews`,
+      buttonInCart: { title: 'Перейти в корзину', description: 'Товар в корзине' },
+      maxQuantity: 20,
+      unit: { code: 'pieces', type: 'PIECES', measurementLiteral: 'шт.', countingLiteral: 'шт', increment: 1 },
       promoConditions: {
         brand: spec.brand,
         categoryCodes: [...spec.categoryCodes, 'Categories'],
-        baseProductCodes: [],
+        baseProductCodes: [`[Master - ${spec.categoryCodes[0] ?? 'Other'}][${slugify(spec.brand)}]{${spec.id}}`],
         groups: null,
-        productSeries: [],
       },
+      stickers: null,
+      // Real pages of a product nobody sells have no price key at all.
+      ...(spec.price > 0 ? { price: spec.price } : {}),
+      discount: 0,
+      unitPriceBeforeDiscount: 0,
     },
-    breadcrumbs: crumbs.map((title, i) => ({ title, link: i === 0 ? '/shop/' : `/shop/c/${slugify(title)}/` })),
-    description: spec.descriptionHtml,
-    specifications: (spec.specifications ?? []).map((g, gi) => ({
-      code: `group_${gi}`,
-      name: g.group,
-      position: gi + 1,
-      features: g.features.map(([name, value], fi) => ({
-        code: `feature_${gi}_${fi}`,
-        name,
-        type: 'STRING',
-        multiValued: false,
-        visible: true,
-        position: fi + 1,
-        featureValues: [{ value }],
-      })),
-    })),
-    primaryImage: spec.photos[0] ? { large: spec.photos[0], medium: spec.photos[0].replace('gallery-large', 'gallery-medium') } : null,
+    videoId: null,
     galleryImages: spec.photos.map((large) => ({
       small: large.replace('gallery-large', 'gallery-small'),
       medium: large.replace('gallery-large', 'gallery-medium'),
       large,
-      location: large.split('?')[0],
+      location: large.split('/img/m/p/')[1]?.split('?')[0] ?? large,
+      verified: null,
+      infographics: false,
     })),
-    videoId: null,
-    endpoint: `/yml/offer-view/offers/${spec.id}`,
+    endpoint: 'https://kaspi.kz/shop/rest/misc/product/mobile',
+    productNavigation: leaf
+      ? [
+          {
+            code: 'allFromCategoryLink',
+            title: leaf.title,
+            subtitle: 'Все товары из категории ',
+            link: `/shop/c/${encodeURIComponent(leaf.code.toLowerCase())}/all/`,
+          },
+        ]
+      : [],
+    breadcrumbs: [
+      { title: 'Kaspi Магазин', link: '/shop/c/categories/', id: 'Categories' },
+      ...path.map((c) => ({ title: c.title, link: `/shop/c/${encodeURIComponent(c.code.toLowerCase())}/`, id: c.code })),
+    ],
+    description: spec.descriptionHtml || null,
+    specifications: (spec.specifications ?? []).map((g, gi) => ({
+      code: `group_${gi}`,
+      name: g.group,
+      features: g.features.map(([name, value], fi) => ({
+        code: `feature_${gi}_${fi}`,
+        name,
+        description: null,
+        type: 'STRING',
+        featureValues: [{ value }],
+        mandatory: true,
+        position: fi + 1,
+        visible: true,
+        multiValued: false,
+      })),
+      position: gi,
+    })),
+    sizeTableCode: null,
+    certificate: null,
+    richContent: null,
+    videos: null,
+    teasers: null,
   };
 }
 
-function jsonLd(spec: PageSpec, url: string): unknown {
-  return {
+/** The JSON-LD blocks of a real page: the shop, the Product, the breadcrumbs. */
+function jsonLdBlocks(spec: PageSpec, withProduct: boolean): unknown[] {
+  const organization = { '@context': 'http://schema.org', '@type': 'Organization', name: 'Kaspi Магазин', url: 'https://kaspi.kz/shop/' };
+  const product = {
     '@context': 'https://schema.org',
     '@type': 'Product',
+    id: spec.id,
+    productID: spec.id,
+    // Plain text on real pages ("" when there is no description).
+    description: spec.descriptionHtml
+      ? ` ${spec.descriptionHtml
+          .replace(/<[^>]*>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim()}`
+      : '',
+    image: spec.photos[0] ?? '',
+    brand: spec.brand,
     name: spec.title,
     sku: spec.id,
-    description: spec.descriptionHtml,
-    category: spec.categoryPath.join('/'),
-    brand: { '@type': 'Brand', name: spec.brand },
-    image: spec.photos,
-    url,
-    ...(spec.reviewCount ? { aggregateRating: { '@type': 'AggregateRating', ratingValue: spec.rating, reviewCount: spec.reviewCount } } : {}),
-    ...(spec.sellerCount
-      ? {
-          offers: {
-            '@type': 'AggregateOffer',
-            priceCurrency: 'KZT',
-            lowPrice: spec.price,
-            offerCount: spec.sellerCount,
-            availability: 'https://schema.org/InStock',
-          },
-        }
-      : {}),
+    category: spec.categoryPath.at(-1) ?? '',
+    // An empty AggregateOffer first; the price is in the Offer ("undefined" when nobody sells it).
+    offers: [
+      { '@type': 'AggregateOffer', lowPrice: null },
+      {
+        '@type': 'Offer',
+        price: spec.price > 0 ? String(spec.price) : 'undefined',
+        priceCurrency: 'KZT',
+        availability: spec.price > 0 ? 'InStock' : 'OutOfStock',
+      },
+    ],
   };
+  const list = {
+    '@context': 'https://schema.org',
+    '@type': 'BreadcrumbList',
+    itemListElement: [{ title: 'Kaspi Магазин', code: '' }, ...crumbs(spec)].map((c, i) => ({
+      '@type': 'ListItem',
+      position: i + 1,
+      item: { '@id': `https://kaspi.kz/shop/${c.code ? `c/${encodeURIComponent(c.code.toLowerCase())}` : ''}`, name: c.title },
+    })),
+  };
+  return withProduct ? [organization, product, list] : [organization, list];
 }
 
 function itemDom(spec: PageSpec): string {
-  const crumbs = ['Kaspi Магазин', ...spec.categoryPath]
-    .map((t) => `<a class="breadcrumbs__item" href="/shop/c/${slugify(t)}/">${escapeHtml(t)}</a>`)
-    .join('<span class="breadcrumbs__sep">/</span>');
+  const crumbsHtml = ['Kaspi Магазин', ...spec.categoryPath]
+    .map((t) => `<a href="/shop/c/${slugify(t)}/" class="breadcrumbs__item">${escapeHtml(t)}</a>`)
+    .join('');
   const slides = spec.photos
-    .map((p) => `<li class="item__slider-thumb"><img class="item__slider-pic" src="${escapeHtml(p)}" alt="${escapeHtml(spec.title)}"></li>`)
+    .map(
+      (p, i) =>
+        `<li class="item__slider-slide" aria-hidden="${i > 0}"><div class="item__slider-pic-wrapper"><img ${i === 0 ? 'src' : 'data-src'}="${escapeHtml(p.replace('gallery-large', 'gallery-medium'))}" alt="" class="item__slider-pic"></div></li>`,
+    )
     .join('');
   const specs = (spec.specifications ?? [])
     .map(
       (g) =>
-        `<div class="specifications__group"><h3>${escapeHtml(g.group)}</h3><dl>${g.features.map(([n, v]) => `<dt>${escapeHtml(n)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl></div>`,
+        `<dl class="specifications-list__el"><dt class="specifications-list__el-title">${escapeHtml(g.group)}</dt>${g.features
+          .map(
+            ([n, v]) =>
+              `<dd class="specifications-list__spec"><span class="specifications-list__spec-term-text">${escapeHtml(n)}</span><dd class="specifications-list__spec-definition">${escapeHtml(v)}</dd></dd>`,
+          )
+          .join('')}</dl>`,
     )
     .join('');
-  return `<main class="item" id="item-root">
-<div class="breadcrumbs">${crumbs}</div>
-<div class="item__inner"><div class="item__gallery"><ul class="item__slider">${slides}</ul></div>
-<div class="item__info"><h1 class="item__heading">${escapeHtml(spec.title)}</h1>
-<div class="item__rating"><span class="rating _${Math.round(spec.rating * 10)}"></span><a class="item__rating-link" href="#reviews"><span>(${spec.reviewCount} отзывов)</span></a></div>
-<div class="item__price"><div class="item__price-once">${spec.price ? `${spec.price.toLocaleString('ru-RU')} ₸` : 'Нет в наличии'}</div></div>
-<div class="sellers-table" id="offers-root"><!-- rendered on the client from /yml/offer-view/offers --></div></div></div>
-<div class="item__description"><div class="item__description-text">${spec.descriptionHtml}</div></div>
-<div class="specifications">${specs}</div>
-</main>`;
+  // A product nobody has rated shows `rating _0` and no review link.
+  const rating = spec.reviewCount
+    ? `<div class="item__rating"><span class="rating _${Math.round(spec.rating * 10)}"></span>&nbsp;<a class="item__rating-link"><span>(${spec.reviewCount} ${reviewsWord(spec.reviewCount)})</span></a></div>`
+    : '<div class="item__rating"><span class="rating _0"></span>&nbsp;</div>';
+  // Out of stock, real pages show a mark instead of the price block.
+  const price = spec.price
+    ? `<div class="item__price "><div class="item__price-left-side"><div class="item__price-heading">Цена</div><div class="item__price-once">${spec.price.toLocaleString('ru-RU').replace(/\s/g, '&nbsp;')} ₸</div></div></div>`
+    : '<div class="item__out-of-stock"><span class="icon _large _out-of-stock"></span></div>';
+  return `<div id="mount-item-page"><div id="ItemView"><div class="breadcrumbs ">${crumbsHtml}</div>
+<div class="item"><div class="item__inner"><div class="item__inner-left"><div class="item__slider "><ul class="item__slider-self">${slides}</ul></div></div>
+<div class="item__inner-right"><div class="item__description"><div><div class="item__sku">Код товара: ${spec.id}</div><h1 class="item__heading">${escapeHtml(spec.title)}</h1>${rating}${price}</div><div class="item__description-text"><ul class="short-specifications"></ul></div></div></div></div></div>
+<div class="item-content"><div class="tabs-content"><div class="tabs-content__container"><div id="offers" data-id="offers" class="tab-content__el _active"><div class="offer-selection"><div class="sellers-table"></div></div></div>
+<div id="specifications" data-id="specifications" class="tab-content__el"><div class="specifications-list">${specs}</div></div>
+<div id="description" data-id="description" class="tab-content__el"><div class="item-content__inner"><div class="description ">${spec.descriptionHtml}</div></div></div></div></div></div></div></div>`;
+}
+
+/** "отзыв" / "отзыва" / "отзывов" as Kaspi writes the count. */
+function reviewsWord(n: number): string {
+  const tens = n % 100;
+  const last = n % 10;
+  if (tens >= 11 && tens <= 14) return 'отзывов';
+  if (last === 1) return 'отзыв';
+  return last >= 2 && last <= 4 ? 'отзыва' : 'отзывов';
 }
 
 function footer(): string {
@@ -273,10 +349,11 @@ export function buildProductPage(spec: PageSpec): string {
   const withDom = spec.dom ?? true;
   const head = `<!DOCTYPE html>
 <html lang="ru"><head><meta charset="utf-8">
-<title>${escapeHtml(spec.title)} купить в Алматы — Kaspi Магазин</title>
+<title>Купить ${escapeHtml(spec.title)} в Алматы – Магазин на Kaspi.kz</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="description" content="${escapeHtml(`${spec.title}: цены, отзывы, характеристики. Рассрочка 0-0-12.`)}">
-<meta property="og:title" content="${escapeHtml(spec.title)}">
+<meta property="og:site_name" content="Kaspi Магазин">
+<meta property="og:title" content="Купить ${escapeHtml(spec.title)} в Алматы – Магазин на Kaspi.kz">
 ${spec.photos[0] ? `<meta property="og:image" content="${escapeHtml(spec.photos[0])}">` : ''}
 <meta property="og:url" content="${url}">
 <link rel="canonical" href="${url}">
@@ -294,14 +371,13 @@ ${externalScripts(12, 'vendor')}
     headerComponent(),
     navigation(Math.floor(remaining * 0.55)),
     i18nScript(Math.floor(remaining * 0.3)),
-    withDom ? itemDom(spec) : '<main class="item" id="item-root"><div class="item__placeholder"></div></main>',
-    withBackend ? `<script>BACKEND.state.productId = "${spec.id}";</script>` : '',
-    withBackend ? `<script>BACKEND.components.item = ${scriptJson(itemState(spec))};\n</script>` : '',
+    withDom ? itemDom(spec) : '<div id="mount-item-page"><div id="ItemView"></div></div>',
+    // As real pages: one script sets the product id and the item state.
+    withBackend ? `<script>\n      BACKEND.state.productId = "${spec.id}";\n      BACKEND.components.item = ${scriptJson(itemState(spec))}\n    </script>` : '',
     externalScripts(10, 'chunk'),
     `<script>BACKEND.components.footer = ${scriptJson({ year: 2026, links: ['/info/'], note: 'braces } and { and }; in a string' })};</script>`,
     footer(),
-    withLd ? `<script type="application/ld+json">${scriptJson(jsonLd(spec, url))}</script>` : '',
-    `<script type="application/ld+json">${scriptJson({ '@context': 'https://schema.org', '@type': 'BreadcrumbList', itemListElement: [] })}</script>`,
+    ...jsonLdBlocks(spec, withLd).map((block) => `<script type="application/ld+json">\n      ${scriptJson(block)}\n    </script>`),
     '<script>window.__APP_READY__ = true;</script>',
     '</body></html>',
   ];
