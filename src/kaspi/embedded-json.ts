@@ -86,11 +86,41 @@ export function extractJsonLd(html: PageSource): Record<string, unknown>[] {
     const end = start > 0 ? html.indexOf('</script', start) : -1;
     if (end < 0) break;
     from = end;
+    const text = sliceText(html, start, end);
     try {
-      flatten(JSON.parse(sliceText(html, start, end)), out);
+      flatten(JSON.parse(text), out);
     } catch {
-      // A broken block among good ones: ignore it.
+      // Real pages end their BreadcrumbList block with a stray comma (`},` before `</script>`):
+      // retry without trailing commas; a block still broken after that is ignored.
+      try {
+        flatten(JSON.parse(withoutTrailingCommas(text)), out);
+      } catch {
+        // A broken block among good ones: ignore it.
+      }
     }
+  }
+  return out;
+}
+
+/** JSON text with every comma that closes nothing (`,}` `,]` or a comma at the end) removed, strings untouched. */
+export function withoutTrailingCommas(text: string): string {
+  let out = '';
+  let quote = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      out += c;
+      if (c === '\\') out += text[++i] ?? '';
+      else if (c === '"') quote = false;
+      continue;
+    }
+    if (c === '"') quote = true;
+    if (c === ',') {
+      let j = i + 1;
+      while (j < text.length && isSpace(text.charCodeAt(j))) j++;
+      if (j === text.length || text[j] === '}' || text[j] === ']') continue;
+    }
+    out += c;
   }
   return out;
 }

@@ -32,9 +32,27 @@ export function parseProductRef(input: string): ProductRef | null {
   return { id: match[1]!.toLowerCase(), ...(city && isCityId(city) ? { city } : {}) };
 }
 
-/** The canonical product page URL (the slug is optional for Kaspi). */
-export function productUrl(baseUrl: string, id: string, city: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/shop/p/-${id}/?c=${city}`;
+const KASPI_SHOP = 'https://kaspi.kz/shop/p/';
+// A product link as Kaspi writes it: `card.shopLink` is relative to /shop/ (`/p/<slug>-<id>/`, maybe
+// with `?c=`), og:url and the canonical link are absolute (`https://kaspi.kz/shop/p/<slug>-<id>/`).
+const PRODUCT_LINK = /^(?:https?:\/\/(?:www\.)?kaspi\.kz)?(?:\/shop)?\/p\/([A-Za-z0-9._~%-]+)\/?(?:[?#].*)?$/i;
+
+/**
+ * The canonical product page URL, `https://kaspi.kz/shop/p/<slug>-<id>/` (what og:url says), from
+ * the first of `links` that is a product link naming this id; `https://kaspi.kz/shop/p/-<id>/` (the
+ * slug is optional for Kaspi) when none is. Always kaspi.kz, whatever base URL mp fetched from, and
+ * always a URL `parseProductRef` reads back as `id`.
+ */
+export function canonicalProductUrl(id: string, ...links: (string | null | undefined)[]): string {
+  return links.map((link) => productLinkPath(link, id)).find((p) => p !== undefined) ?? `${KASPI_SHOP}-${id}/`;
+}
+
+function productLinkPath(link: string | null | undefined, id: string): string | undefined {
+  const segment = link ? PRODUCT_LINK.exec(link.trim())?.[1] : undefined;
+  if (!segment) return undefined;
+  const lower = segment.toLowerCase();
+  if (lower !== id.toLowerCase() && !lower.endsWith(`-${id.toLowerCase()}`)) return undefined;
+  return `${KASPI_SHOP}${segment}/`;
 }
 
 /** Reads `--file`: one reference per line, `#` starts a comment, blank lines ignored. */

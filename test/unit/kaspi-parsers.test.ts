@@ -1,4 +1,5 @@
-// Pure parsers from fixtures/kaspi: the product page (embedded item JSON → JSON-LD → DOM), offers and reviews.
+// Pure parsers on our variants in fixtures/kaspi (real shapes; the real captures themselves are in
+// kaspi-real-captures.test.ts): the product page (embedded item JSON → JSON-LD → DOM), offers, reviews.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { extractAssignedJson, matchBraces } from '../../src/kaspi/embedded-json.js';
@@ -40,8 +41,11 @@ describe('product page parser', () => {
     expect(page.photos).toHaveLength(6);
     expect(page.photos[0]).toMatch(/^https:\/\/resources\.cdn-kaspi\.kz\/img\/m\/p\/.*gallery-large$/);
     expect(page.descriptionText).toBe('iPhone 15 с Dynamic Island и камерой 48 Мп.\nЧип A16 Bionic, USB-C.');
-    expect(page.pageSellerCount).toBe(150);
+    // Real item states carry no seller count and no rating: the rating block of the markup does.
+    expect(page.pageSellerCount).toBeNull();
     expect(page.pagePrice).toBe(379_990);
+    expect(page).toMatchObject({ pageRating: 4.9, pageReviewCount: 10_727, missing: [], weak: [] });
+    expect(page.url).toBe('https://kaspi.kz/shop/p/smartfon-apple-iphone-15-128gb-chernyi-113137790/');
   });
 
   it('gives the same result from the raw bytes (the fast path decodes only the JSON)', () => {
@@ -76,11 +80,14 @@ describe('product page parser', () => {
     expect(page.id).toBe('120987654');
     expect(page.name).toBe('Холодильник LG GA-B509CQSL серебристый');
     expect(page.brand).toBe('LG');
+    // From the BreadcrumbList block (the Product's own `category` is only the leaf).
     expect(page.categoryPath).toEqual(['Бытовая техника', 'Крупная техника для кухни', 'Холодильники']);
-    expect(page.photos).toHaveLength(3);
-    expect(page.pageSellerCount).toBe(3);
-    expect(page.pageRating).toBe(4.8);
+    // JSON-LD has one image; its offers start with an empty AggregateOffer, the price is in the Offer.
+    expect(page.photos).toHaveLength(1);
+    expect(page.pagePrice).toBe(389_990);
+    expect(page.pageRating).toBeNull();
     expect(page.descriptionText).toMatch(/^Двухкамерный холодильник/);
+    expect(page).toMatchObject({ missing: ['item'], weak: ['description', 'category', 'photos', 'brand'] });
   });
 
   it('falls back to DOM selectors when neither JSON source exists', () => {
@@ -94,17 +101,17 @@ describe('product page parser', () => {
     expect(page.descriptionText).toBe('Беспроводной пылесос с лазерной подсветкой пыли.');
   });
 
-  it('reads a page with no sellers (card price 0, no offers in JSON-LD)', () => {
+  it('reads a page with no sellers (no card price, JSON-LD price "undefined", nobody has rated it)', () => {
     const page = parseProductPage(fixture('product-no-sellers.html'))!;
     expect(page.name).toBe('Чехол для Samsung Galaxy A15 силиконовый прозрачный');
-    expect(page.pageSellerCount).toBe(0);
-    expect(page.pagePrice).toBe(0);
+    expect(page.pagePrice).toBeNull();
+    expect(page).toMatchObject({ pageRating: 0, pageReviewCount: 0 });
   });
 
   it('reads the single-seller page', () => {
     const page = parseProductPage(fixture('product-single-seller.html'))!;
     expect(page.name).toBe('Аккумуляторная отвертка Bosch GO 2 06019H2100');
-    expect(page.pageSellerCount).toBe(1);
+    expect(page).toMatchObject({ pagePrice: 34_990, pageRating: 4.7, pageReviewCount: 312 });
   });
 
   it('finds no product on the anti-bot and 404 pages and tells them apart', () => {
