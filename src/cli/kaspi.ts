@@ -15,6 +15,7 @@ export function registerKaspi(program: Command): Command {
     .option('--proxy <url>', 'send requests through this proxy (repeat for several, used in turn)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--concurrency <n>', 'products in flight at once (default 4)')
     .option('--export-dir <dir>', 'folder for the JSON export (default export/)')
+    .option('--accept-partial', 'exit 0 when Kaspi gave only part of an offer list (still kept as incomplete, never stored as complete)')
     .action(run(async () => (await import('../commands/kaspi/scrape.js')).kaspiScrape));
   const track = kaspi.command('track').description('the tracked product list (`mp kaspi scrape --tracked`)');
   track

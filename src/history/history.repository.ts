@@ -15,7 +15,7 @@ export interface StoredProduct {
   rating: string | null;
   review_count: number | null;
   seller_count: number | null;
-  offers_status: 'ok' | 'none' | 'unknown';
+  offers_status: 'ok' | 'none' | 'unknown' | 'incomplete';
   url: string;
   last_checked_at: Date;
 }

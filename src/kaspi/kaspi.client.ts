@@ -123,27 +123,37 @@ export interface AllOffers {
   /** Rows received before de-duplication. */
   rows: number;
   pages: number;
+  /**
+   * False when Kaspi's own `total` says more rows exist than its pages gave, even after asking for
+   * the next page: the list is partial, and a merchant missing from it has not necessarily left.
+   */
+  complete: boolean;
 }
 
 /**
- * Every offer of a product in a city: pages of 64 until a short page or the reported total,
- * de-duplicated by merchant keeping the lowest price (prices move between pages). Shared with the
- * repricer. An empty list means Kaspi returned none — which is also what an unknown id gets.
+ * Every offer of a product in a city: pages of 64 until Kaspi's `total` is reached (or, when it
+ * reports none, until a short page), de-duplicated by merchant keeping the lowest price (prices move
+ * between pages). A page shorter than asked for while rows are still missing is followed by the next
+ * page; the list is `complete: false` when that page adds nothing. Shared with the repricer. An
+ * empty complete list means Kaspi returned none, which is also what an unknown id gets.
  */
 export async function fetchAllOffers(client: HttpClient, productId: string, cityId: string): Promise<AllOffers> {
   const all: KaspiOffer[] = [];
   let total: number | null = null;
   let rows = 0;
-  let page = 0;
-  for (; page < MAX_OFFER_PAGES; page++) {
-    const got = await fetchOffersPage(client, productId, cityId, page);
+  let pages = 0;
+  while (pages < MAX_OFFER_PAGES) {
+    const got = await fetchOffersPage(client, productId, cityId, pages++);
     total ??= got.total;
-    rows += got.offers.length + got.skipped;
+    const n = got.offers.length + got.skipped;
+    rows += n;
     all.push(...got.offers);
-    if (got.offers.length + got.skipped < OFFERS_PAGE_SIZE) break;
     if (total !== null && rows >= total) break;
+    if (n === 0) break;
+    // Without a total, a short page is the last one; with one, rows are still missing: ask again.
+    if (n < OFFERS_PAGE_SIZE && total === null) break;
   }
-  return { offers: dedupeOffers(all), total, rows, pages: Math.min(page + 1, MAX_OFFER_PAGES) };
+  return { offers: dedupeOffers(all), total, rows, pages, complete: total === null || rows >= total };
 }
 
 /** Rating (`summary.global`) and review count (the COMMENT group) from the reviews API. */

@@ -50,10 +50,10 @@ export async function insertProduct(
   const { rows } = await sql<{ id: string | number }>`${sql.raw(PREPARED)}
     with p as (
       insert into kaspi_products (kaspi_id, city_id, name, description_text, description_html, category, category_path, brand,
-        min_price, max_price, rating, review_count, seller_count, offers_status, photos, url, first_seen_at, last_checked_at, last_changed_at)
+        min_price, max_price, rating, review_count, seller_count, offers_status, photos, url, incomplete_fields, first_seen_at, last_checked_at, last_changed_at)
       values (${kaspiId}, ${cityId}, ${f.name}, ${f.descriptionText}, ${f.descriptionHtml}, ${f.category}, ${f.categoryPath}::text[], ${f.brand},
         ${f.minPrice}::numeric, ${f.maxPrice}::numeric, ${f.rating}::numeric, ${f.reviewCount}::integer, ${f.sellerCount}::integer,
-        ${f.offersStatus}, ${f.photos}::text[], ${f.url}, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz)
+        ${f.offersStatus}, ${f.photos}::text[], ${f.url}, ${f.incompleteFields}::text[], ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz)
       on conflict (kaspi_id, city_id) do nothing
       returning id, ${HISTORY_FIELDS}
     ), h as (
@@ -90,6 +90,7 @@ export async function updateProduct(
         category = ${f.category}, category_path = ${f.categoryPath}::text[], brand = ${f.brand}, min_price = ${f.minPrice}::numeric,
         max_price = ${f.maxPrice}::numeric, rating = ${f.rating}::numeric, review_count = ${f.reviewCount}::integer,
         seller_count = ${f.sellerCount}::integer, offers_status = ${f.offersStatus}, photos = ${f.photos}::text[], url = ${f.url},
+        incomplete_fields = ${f.incompleteFields}::text[],
         last_checked_at = ${now}::timestamptz${changed.length ? sql`, last_changed_at = ${now}::timestamptz` : sql``}
       where id = ${id}::bigint
       returning id, ${HISTORY_FIELDS}

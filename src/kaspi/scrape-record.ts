@@ -21,6 +21,7 @@ function productJson(kaspiId: string, cityId: string, f: ProductFields, checkedA
     seller_count: f.sellerCount,
     offers_status: f.offersStatus,
     photos: f.photos,
+    incomplete_fields: f.incompleteFields,
     checked_at: checkedAt.toISOString(),
   };
 }
@@ -39,9 +40,17 @@ export function offerJson(o: KaspiOffer) {
   };
 }
 
-/** The product as it is now, with its offers (null when unknown): the per-product export file. */
+/**
+ * The product as stored now, with the offers read (null when unknown; Kaspi's partial list when
+ * `offers_status` is 'incomplete', the stored product then keeping its last complete offers): the
+ * per-product export file.
+ */
 export function productExport(r: ScrapeSuccess) {
-  return { ...productJson(r.target.id, r.target.city, r.saved.fields, r.saved.checkedAt), offers: r.offers?.map(offerJson) ?? null };
+  return {
+    ...productJson(r.target.id, r.target.city, r.saved.fields, r.saved.checkedAt),
+    offers: r.offers?.map(offerJson) ?? null,
+    offers_total: r.offersTotal,
+  };
 }
 
 /** One NDJSON line: the product, its offers, and what changed since the last check. */
@@ -54,6 +63,7 @@ export function successRecord(r: ScrapeSuccess) {
       fields: r.saved.changed,
       offers: r.saved.offerEvents.map((e) => ({ event: e.event, merchant_id: e.merchantId, old_price: e.oldPrice, new_price: e.newPrice })),
     },
+    complete: r.complete,
     warnings: r.warnings,
   };
 }
@@ -83,6 +93,7 @@ export function storedProductJson(row: ProductRow) {
         offersStatus: row.offers_status,
         photos: row.photos,
         url: row.url,
+        incompleteFields: row.incomplete_fields,
       },
       row.last_checked_at,
     ),

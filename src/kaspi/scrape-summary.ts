@@ -1,5 +1,6 @@
 // The little a run keeps of each product once its record and export file are written.
 import type { ScrapeResult } from './scrape.service.js';
+import type { ScrapeWarning } from './scrape-warnings.js';
 
 export interface ScrapeSummary {
   ok: boolean;
@@ -14,7 +15,9 @@ export interface ScrapeSummary {
   reviews?: number | null;
   /** 'new', 'none', or the changed fields and offer events. */
   changes?: string;
-  warnings: string[];
+  warnings: ScrapeWarning[];
+  /** False when part of the product was not observed (kept from the last scrape). */
+  complete?: boolean;
   code?: string;
   message?: string;
 }
@@ -30,11 +33,12 @@ export function summarize(r: ScrapeResult): ScrapeSummary {
     name: f.name,
     minPrice: f.minPrice,
     maxPrice: f.maxPrice,
-    sellers: f.offersStatus === 'unknown' ? 'unknown' : f.sellerCount,
+    sellers: f.offersStatus === 'unknown' || f.offersStatus === 'incomplete' ? f.offersStatus : f.sellerCount,
     rating: f.rating,
     reviews: f.reviewCount,
     changes: describeChanges(r),
     warnings: r.warnings,
+    complete: r.complete,
   };
 }
 

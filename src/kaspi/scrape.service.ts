@@ -1,15 +1,19 @@
-// `mp kaspi scrape`: page → offers + reviews → one transaction per product. A product's failure
-// is recorded with its code and never stops the others.
+// `mp kaspi scrape`: page → offers (+ reviews when the page lacks a rating) → one transaction per
+// product. A product's failure is recorded with its code and never stops the others; what a product
+// that succeeded could not see is a coded warning (scrape-warnings.ts), never stored as fact.
 import type { Kysely } from 'kysely';
 import pLimit from 'p-limit';
 import { errorCode, errorMessage, isMpError } from '../core/errors.js';
 import type { Database } from '../db/schema.js';
 import type { HttpClient } from '../http/client.js';
-import { fetchAllOffers, fetchProductPage, fetchReviews, pageWithoutProductError } from './kaspi.client.js';
+import { type AllOffers, fetchAllOffers, fetchProductPage, fetchReviews, pageWithoutProductError } from './kaspi.client.js';
 import type { KaspiOffer } from './offers.parser.js';
-import { parseProductPage } from './product-page.parser.js';
-import { productUrl } from './product-ref.js';
+import { type ParsedProductPage, parseProductPage } from './product-page.parser.js';
+import { canonicalProductUrl } from './product-ref.js';
+import type { ReviewsSummary } from './reviews.parser.js';
+import { isComplete, type ScrapeWarning, WARNING } from './scrape-warnings.js';
 import { type SavedSnapshot, saveProductSnapshot } from './snapshot.service.js';
+import type { OffersStatus } from './snapshot-diff.js';
 
 export interface ScrapeTarget {
   /** What the user typed (for messages). */
@@ -22,10 +26,14 @@ export interface ScrapeSuccess {
   ok: true;
   target: ScrapeTarget;
   saved: SavedSnapshot;
-  /** The offers read (null when unknown). */
+  /** The offers read: null when unknown; Kaspi's partial list when `offersStatus` is 'incomplete'. */
   offers: KaspiOffer[] | null;
+  /** What Kaspi said the offer total was (null when it did not). */
+  offersTotal: number | null;
   source: 'backend' | 'json-ld' | 'dom';
-  warnings: string[];
+  warnings: ScrapeWarning[];
+  /** False when a warning says part of the product was not observed (then it was kept, not overwritten). */
+  complete: boolean;
 }
 
 export interface ScrapeFailure {
@@ -40,7 +48,7 @@ export type ScrapeResult = ScrapeSuccess | ScrapeFailure;
 export interface ScrapeDeps {
   db: Kysely<Database>;
   client: HttpClient;
-  /** The base URL product links are built from when the page has none. */
+  /** The base URL mp fetches from (kaspi.kz, a relay, a test server); stored URLs are always kaspi.kz. */
   baseUrl: string;
   now: () => Date;
 }
@@ -48,34 +56,28 @@ export interface ScrapeDeps {
 /** Scrapes one product and stores it; returns a success with what changed, or a coded failure. */
 export async function scrapeProduct(deps: ScrapeDeps, target: ScrapeTarget): Promise<ScrapeResult> {
   const { id, city } = target;
-  const warnings: string[] = [];
+  const warnings: ScrapeWarning[] = [];
   try {
     const html = await fetchProductPage(deps.client, id, city);
     const page = parseProductPage(html);
     if (!page) throw pageWithoutProductError(html, id);
-    const [offersResult, reviewsResult] = await Promise.allSettled([fetchAllOffers(deps.client, id, city), fetchReviews(deps.client, id, city)]);
+    // The page's own rating block is the source; the reviews API (often 404/429 from datacenter IPs)
+    // is asked only for what the page does not show.
+    const needReviews = page.pageRating === null || page.pageReviewCount === null;
+    const [offersResult, reviewsResult] = await Promise.allSettled([
+      fetchAllOffers(deps.client, id, city),
+      needReviews ? fetchReviews(deps.client, id, city) : Promise.resolve(undefined),
+    ]);
     if (offersResult.status === 'rejected') throw offersResult.reason;
-    const offers = offersResult.value.offers;
-    const pageListsSellers = (page.pageSellerCount ?? 0) > 0 || (page.pagePrice ?? 0) > 0;
-    const offersStatus = offers.length ? 'ok' : pageListsSellers ? 'unknown' : 'none';
-    if (offersStatus === 'unknown') warnings.push('the offers API returned no offers although the page lists sellers: offers unknown, last known prices kept');
-    let rating: number | null | undefined;
-    let reviewCount: number | null | undefined;
-    if (reviewsResult.status === 'fulfilled') {
-      rating = reviewsResult.value.rating ?? page.pageRating;
-      reviewCount = reviewsResult.value.reviewCount ?? page.pageReviewCount;
-    } else {
-      warnings.push(`reviews unavailable (${errorMessage(reviewsResult.reason)})`);
-      rating = page.pageRating ?? undefined;
-      reviewCount = page.pageReviewCount ?? undefined;
-    }
-    const url = page.url ? absoluteUrl(deps.baseUrl, page.url, city) : productUrl(deps.baseUrl, id, city);
+    if (page.source !== 'backend') warnings.push(fallbackWarning(page));
+    const offers = offersStatus(page, offersResult.value, warnings);
+    const { rating, reviewCount } = ratingOf(page, reviewsResult, warnings);
     const saved = await saveProductSnapshot(
       deps.db,
       {
         kaspiId: id,
         cityId: city,
-        url,
+        url: canonicalProductUrl(id, page.url),
         name: page.name,
         descriptionText: page.descriptionText,
         descriptionHtml: page.descriptionHtml,
@@ -83,18 +85,91 @@ export async function scrapeProduct(deps: ScrapeDeps, target: ScrapeTarget): Pro
         categoryPath: page.categoryPath,
         brand: page.brand,
         photos: page.photos,
-        offers: offersStatus === 'unknown' ? null : offers,
-        offersStatus,
+        weak: page.weak,
+        offers: offers.status === 'ok' || offers.status === 'none' ? offers.list : null,
+        offersStatus: offers.status,
         rating,
         reviewCount,
       },
       deps.now(),
     );
-    return { ok: true, target, saved, offers: offersStatus === 'unknown' ? null : offers, source: page.source, warnings };
+    const layout = layoutWarning(page, saved);
+    if (layout) warnings.push(layout);
+    return {
+      ok: true,
+      target,
+      saved,
+      offers: offers.status === 'unknown' ? null : offers.list,
+      offersTotal: offersResult.value.total,
+      source: page.source,
+      warnings,
+      complete: isComplete(warnings),
+    };
   } catch (error) {
     if (!isMpError(error)) throw error; // a bug or a database failure: not a per-product outcome
     return { ok: false, target, code: errorCode(error) ?? 'KASPI_ERROR', message: errorMessage(error) };
   }
+}
+
+/** 'ok' / 'none' from a complete list; 'incomplete' when Kaspi gave less than its total; 'unknown' for [] on a page that sells. */
+function offersStatus(page: ParsedProductPage, all: AllOffers, warnings: ScrapeWarning[]): { status: OffersStatus; list: KaspiOffer[] } {
+  if (!all.complete) {
+    warnings.push({
+      code: WARNING.offersIncomplete,
+      message:
+        `Kaspi listed ${all.rows} of the ${all.total} offers it reports (${all.pages} page(s)): the stored offers were kept ` +
+        'and no seller was marked gone; scrape again later',
+    });
+    return { status: 'incomplete', list: all.offers };
+  }
+  if (all.offers.length) return { status: 'ok', list: all.offers };
+  const pageListsSellers = (page.pageSellerCount ?? 0) > 0 || (page.pagePrice ?? 0) > 0;
+  if (!pageListsSellers) return { status: 'none', list: [] };
+  warnings.push({
+    code: WARNING.offersUnknown,
+    message: 'the offers API returned no offers although the page lists sellers: offers unknown, last known prices kept',
+  });
+  return { status: 'unknown', list: [] };
+}
+
+/** The page's rating and count, the reviews API filling what it lacks; undefined = keep the stored value. */
+function ratingOf(
+  page: ParsedProductPage,
+  reviews: PromiseSettledResult<ReviewsSummary | undefined>,
+  warnings: ScrapeWarning[],
+): { rating: number | undefined; reviewCount: number | undefined } {
+  const api = reviews.status === 'fulfilled' ? reviews.value : undefined;
+  const rating = page.pageRating ?? api?.rating ?? undefined;
+  const reviewCount = page.pageReviewCount ?? api?.reviewCount ?? undefined;
+  if (reviews.status === 'rejected' && (rating === undefined || reviewCount === undefined)) {
+    warnings.push({
+      code: WARNING.reviewsUnavailable,
+      message: `the page shows no rating and the reviews API failed (${errorMessage(reviews.reason)}): the stored rating and review count were kept`,
+    });
+  }
+  return { rating, reviewCount };
+}
+
+function fallbackWarning(page: ParsedProductPage): ScrapeWarning {
+  const from = page.source === 'json-ld' ? 'the JSON-LD block' : 'the page markup (DOM)';
+  return {
+    code: WARNING.pageFallback,
+    message: `the page has no embedded item state (BACKEND.components.item): name${page.pagePrice !== null ? ', price' : ''} and the rest were read from ${from}`,
+  };
+}
+
+/** KASPI_LAYOUT_CHANGED when a known container is missing or a stored field was kept because the page lost it. */
+function layoutWarning(page: ParsedProductPage, saved: SavedSnapshot): ScrapeWarning | undefined {
+  const missing = page.missing.filter((m) => m !== 'item'); // a missing item state is the fallback warning
+  const fields = [...new Set([...saved.kept, ...(page.missing.includes('item') ? [] : page.weak)])];
+  if (!fields.length && !missing.length) return undefined;
+  const keptText = saved.kept.length ? `; kept from the last scrape: ${saved.kept.join(', ')}` : '';
+  const missingText = missing.length ? ` (missing: ${missing.join(', ')})` : '';
+  return {
+    code: WARNING.layoutChanged,
+    message: `the product page changed its layout${missingText}: ${fields.join(', ') || 'nothing'} not read where mp expects it${keptText}; update mp`,
+    fields,
+  };
 }
 
 export interface ScrapeManyOptions<T = ScrapeResult> {
@@ -132,11 +207,4 @@ export async function scrapeProducts<T = ScrapeResult>(deps: ScrapeDeps, targets
     ),
   );
   return results.flatMap((r) => (r ? [r.kept] : []));
-}
-
-/** The page's own link (`/shop/p/<slug>-<id>/`) made absolute, with the city. */
-function absoluteUrl(baseUrl: string, link: string, city: string): string {
-  const url = new URL(link, `${baseUrl.replace(/\/+$/, '')}/`);
-  url.searchParams.set('c', city);
-  return url.toString();
 }

@@ -36,10 +36,19 @@ export interface ProductFields {
   rating: string | null;
   reviewCount: number | null;
   sellerCount: number | null;
-  offersStatus: 'ok' | 'none' | 'unknown';
+  offersStatus: OffersStatus;
   photos: string[];
   url: string;
+  /** What the scrape could not observe and kept from the stored row ('offers', layout fields); [] when complete. */
+  incompleteFields: string[];
 }
+
+/**
+ * 'ok': offers read; 'none': no sellers; 'unknown': the offers API said [] although the page lists
+ * sellers; 'incomplete': Kaspi gave fewer rows than its own total. In the last two the stored offers,
+ * prices and seller count are the last complete ones.
+ */
+export type OffersStatus = 'ok' | 'none' | 'unknown' | 'incomplete';
 
 /** The fields whose change writes a product-history row (brand, URL and status do not). */
 export const TRACKED_FIELDS = ['name', 'description', 'category', 'min_price', 'max_price', 'rating', 'review_count', 'seller_count', 'photos'] as const;

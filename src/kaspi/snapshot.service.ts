@@ -1,13 +1,25 @@
 // Stores one scrape of one product in one transaction: the product row, a history row when a
 // tracked field changed (or on first sight), the offers and their appeared/price_changed/disappeared
-// events. Fields the scrape could not observe keep their stored values.
+// events. Fields the scrape could not observe keep their stored values: unknown or partial offers
+// leave the stored offers (and their prices and count) as they were, and a field whose place on the
+// page is gone keeps its stored value instead of becoming empty.
 import type { Kysely } from 'kysely';
 import { normalizeDecimal } from '../core/money.js';
 import type { Database } from '../db/schema.js';
 import { offersCtes } from './offer.repository.js';
 import type { KaspiOffer } from './offers.parser.js';
 import { insertProduct, lockProductWithOffers, updateProduct } from './product.repository.js';
-import { changedProductFields, diffOffers, type OfferEvent, type ProductFields, type ProductRow, TRACKED_FIELDS, type TrackedField } from './snapshot-diff.js';
+import type { LayoutField } from './product-page-sources.js';
+import {
+  changedProductFields,
+  diffOffers,
+  type OfferEvent,
+  type OffersStatus,
+  type ProductFields,
+  type ProductRow,
+  TRACKED_FIELDS,
+  type TrackedField,
+} from './snapshot-diff.js';
 
 export interface ProductObservation {
   kaspiId: string;
@@ -20,9 +32,14 @@ export interface ProductObservation {
   categoryPath: string[];
   brand: string | null;
   photos: string[];
-  /** De-duplicated offers, or null when unknown (the API said [] but the page lists sellers). */
+  /**
+   * Layout fields whose place on the page is gone (ParsedProductPage.weak): their observed value is
+   * used only when nothing is stored for them or it agrees; otherwise the stored value is kept.
+   */
+  weak: readonly LayoutField[];
+  /** De-duplicated offers, or null when unknown or partial (then the stored offers stay as they were). */
   offers: KaspiOffer[] | null;
-  offersStatus: 'ok' | 'none' | 'unknown';
+  offersStatus: OffersStatus;
   /** undefined = not observed this time (the reviews API failed): keep what is stored. */
   rating: number | null | undefined;
   reviewCount: number | null | undefined;
@@ -35,6 +52,8 @@ export interface SavedSnapshot {
   changed: TrackedField[];
   offerEvents: OfferEvent[];
   fields: ProductFields;
+  /** Layout fields the page lost that kept their stored value ([] when none did). */
+  kept: LayoutField[];
   checkedAt: Date;
 }
 
@@ -45,7 +64,7 @@ export async function saveProductSnapshot(db: Kysely<Database>, obs: ProductObse
     let created = false;
     let productId = '';
     let changed: TrackedField[] = [];
-    let fields = resolveFields(obs, stored?.product);
+    let { fields, kept } = resolveFields(obs, stored?.product);
     let offerEvents: OfferEvent[] = [];
     if (!stored) {
       // First sight: the product, its first history row (every tracked field counts as changed),
@@ -62,7 +81,7 @@ export async function saveProductSnapshot(db: Kysely<Database>, obs: ProductObse
         // Another process inserted it between our select and insert (and nothing was written):
         // continue as an update.
         stored = (await lockProductWithOffers(trx, obs.kaspiId, obs.cityId))!;
-        fields = resolveFields(obs, stored.product);
+        ({ fields, kept } = resolveFields(obs, stored.product));
       }
     }
     if (stored) {
@@ -74,28 +93,66 @@ export async function saveProductSnapshot(db: Kysely<Database>, obs: ProductObse
       const offers = diff && (stored.offers.length || diff.upsert.length) ? offersCtes(diff, now) : undefined;
       await updateProduct(trx, productId, fields, now, changed, offers);
     }
-    return { productId, created, changed, offerEvents, fields, checkedAt: now };
+    return { productId, created, changed, offerEvents, fields, kept, checkedAt: now };
   });
 }
 
-function resolveFields(obs: ProductObservation, prev: ProductRow | undefined): ProductFields {
+function resolveFields(obs: ProductObservation, prev: ProductRow | undefined): { fields: ProductFields; kept: LayoutField[] } {
   const offers = obs.offers;
   const keep = <T>(observed: T | undefined, stored: T | null | undefined): T | null => (observed !== undefined ? observed : (stored ?? null));
-  return {
+  const weak = new Set(obs.weak);
+  const kept: LayoutField[] = [];
+  // A weak field keeps a stored value that the page no longer shows where mp reads it.
+  const guard = <T>(field: LayoutField, observed: T, stored: T | undefined, isEmpty: (v: T) => boolean, same: (a: T, b: T) => boolean): T => {
+    if (!weak.has(field) || stored === undefined || isEmpty(stored) || same(observed, stored)) return observed;
+    kept.push(field);
+    return stored;
+  };
+  const description = guard(
+    'description',
+    { text: obs.descriptionText, html: obs.descriptionHtml },
+    prev && { text: prev.description_text, html: prev.description_html },
+    (d) => d.text === null && d.html === null,
+    (a, b) => a.text === b.text && a.html === b.html,
+  );
+  const category = guard(
+    'category',
+    { leaf: obs.category, path: obs.categoryPath },
+    prev && { leaf: prev.category, path: prev.category_path ?? [] },
+    (c) => c.leaf === null && c.path.length === 0,
+    (a, b) => a.leaf === b.leaf && sameList(a.path, b.path),
+  );
+  const photos = guard('photos', obs.photos, prev?.photos ?? undefined, (p) => p.length === 0, sameList);
+  const brand = guard(
+    'brand',
+    obs.brand,
+    prev ? prev.brand : undefined,
+    (b) => b === null,
+    (a, b) => a === b,
+  );
+  const unobserved = obs.offersStatus === 'unknown' || obs.offersStatus === 'incomplete';
+  const fields: ProductFields = {
     name: obs.name,
-    descriptionText: obs.descriptionText,
-    descriptionHtml: obs.descriptionHtml,
-    category: obs.category,
-    categoryPath: obs.categoryPath,
-    brand: obs.brand,
-    // Unknown offers keep the last known prices and count: "unknown" must not read as "nobody sells it".
+    descriptionText: description.text,
+    descriptionHtml: description.html,
+    category: category.leaf,
+    categoryPath: category.path,
+    brand,
+    // Unknown or partial offers keep the last known prices and count: "unknown" must not read as
+    // "nobody sells it", and a partial list must not read as "the others left".
     minPrice: offers ? (offers[0]?.price ?? null) : (prev?.min_price ?? null),
     maxPrice: offers ? (offers.at(-1)?.price ?? null) : (prev?.max_price ?? null),
     sellerCount: offers ? offers.length : (prev?.seller_count ?? null),
     offersStatus: obs.offersStatus,
     rating: keep(obs.rating === undefined ? undefined : obs.rating === null ? null : normalizeDecimal(obs.rating.toFixed(2)), prev?.rating),
     reviewCount: keep(obs.reviewCount, prev?.review_count),
-    photos: obs.photos,
+    photos,
     url: obs.url,
+    incompleteFields: [...(unobserved ? ['offers'] : []), ...kept],
   };
+  return { fields, kept };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }

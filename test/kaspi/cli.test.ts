@@ -66,9 +66,12 @@ describe('mp kaspi scrape (subprocess)', { timeout: 240_000 }, () => {
         'seller_count',
         'offers_status',
         'photos',
+        'incomplete_fields',
         'checked_at',
         'offers',
+        'offers_total',
         'changes',
+        'complete',
         'warnings',
       ].sort(),
     );

@@ -4,8 +4,8 @@
 // rating in the item card, as real pages never do, would let mp pass tests it fails on kaspi.kz).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractAssignedJson, extractJsonLd } from '../../src/kaspi/embedded-json.js';
 import { type FakeKaspi, GENERATED_ID_BASE, KASPI_IDS, REAL_PAGE_IDS, SHORT_OFFERS_ID, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
+import { extractAssignedJson, extractJsonLd } from '../../src/kaspi/embedded-json.js';
 
 type Json = unknown;
 

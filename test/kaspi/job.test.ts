@@ -5,12 +5,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeKaspi, KASPI_IDS, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
+import { type FakeKaspi, KASPI_IDS, SHORT_OFFERS_ID, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { createKaspiClient } from '../../src/kaspi/kaspi.client.js';
 import { type ScrapeDeps, scrapeProducts } from '../../src/kaspi/scrape.service.js';
 import { summarize } from '../../src/kaspi/scrape-summary.js';
-import { trackProducts } from '../../src/kaspi/tracked.service.js';
+import { trackProducts, untrackProducts } from '../../src/kaspi/tracked.service.js';
 import { findJob } from '../../src/schedule/registry.js';
 import { runJob } from '../../src/schedule/run-job.js';
 import { testContext } from '../schedule/helpers.js';
@@ -116,5 +116,23 @@ describe('the scheduled kaspi.scrape job', () => {
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/^JOB_INCOMPLETE: stopped by shutdown/);
     expect(pagesSince(before)).toBe(0);
+  });
+
+  it('a product stored incomplete (Kaspi gave 4 of its 20 offers) makes the run incomplete, never a clean success', async () => {
+    await trackProducts(handle.db, [SHORT_OFFERS_ID], undefined, new Date());
+    try {
+      const ctx = testContext(handle, { MP_KASPI_URL: kaspi.url, MP_KASPI_RATE: '0', MP_KASPI_EXPORT_DIR: join(dir, 'partial') });
+      const [outcome] = await runJob(ctx, (await findJob('kaspi.scrape', {}))!);
+      const all = ids.length + 1;
+      expect(outcome).toMatchObject({
+        status: 'failed',
+        summary: { tracked: all, scraped: all, incomplete: 1, failed: 0, incomplete_products: [`${SHORT_OFFERS_ID}: KASPI_OFFERS_INCOMPLETE`] },
+      });
+      expect(String((outcome!.error as Error).message)).toMatch(new RegExp(`1 of ${all} product\\(s\\) incomplete`));
+      const run = await handle.db.selectFrom('job_runs').select(['status', 'error']).where('id', '=', outcome!.runId!).executeTakeFirstOrThrow();
+      expect(run).toMatchObject({ status: 'failed', error: expect.stringMatching(/^JOB_INCOMPLETE: 1 of \d+ product\(s\) incomplete/) });
+    } finally {
+      await untrackProducts(handle.db, [SHORT_OFFERS_ID], undefined);
+    }
   });
 });

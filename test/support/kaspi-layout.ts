@@ -4,7 +4,7 @@
 /**
  * The page with its item state replaced by `edit(item)`, or its whole script removed when `edit`
  * returns null. The item is the JSON after `BACKEND.components.item = ` up to the line's end, as on
- * real pages and on the ones test/support/kaspi-page-builder.ts writes.
+ * real pages and on the ones src/fakes/kaspi-page-builder.ts writes.
  */
 export function withItemState(html: string, edit: (item: Record<string, any>) => Record<string, any> | null): string {
   const marker = 'BACKEND.components.item = ';

@@ -2,9 +2,15 @@
 import type { Context } from '../../core/context.js';
 import { cityName } from '../../kaspi/cities.js';
 import { countBy, type ScrapeSummary } from '../../kaspi/scrape-summary.js';
+import { unacceptedPartial } from '../../kaspi/scrape-warnings.js';
 import { tengeCell } from '../history/format.js';
 
-export function renderScrapeResults(ctx: Context, rows: readonly ScrapeSummary[], exportDir: string): void {
+export function renderScrapeResults(
+  ctx: Context,
+  rows: readonly ScrapeSummary[],
+  exportDir: string,
+  incomplete: { partial: number; acceptPartial: boolean } = { partial: 0, acceptPartial: false },
+): void {
   const ok = rows.filter((r) => r.ok);
   const failed = rows.filter((r) => !r.ok);
   if (!ctx.out.json && ok.length) {
@@ -21,11 +27,21 @@ export function renderScrapeResults(ctx: Context, rows: readonly ScrapeSummary[]
       { key: 'changes' },
     ]);
   }
-  for (const r of ok) for (const w of r.warnings) ctx.log.warn(`${r.id} (${r.city}): ${w}`, { id: r.id, city: r.city });
+  for (const r of ok) for (const w of r.warnings) ctx.log.warn(`${r.id} (${r.city}): ${w.code}: ${w.message}`, { id: r.id, city: r.city, code: w.code });
   for (const f of failed) ctx.log.error(f.message ?? 'failed', { code: f.code, input: f.input });
   // A single failed input gets exactly one line: its error above.
   if (rows.length > 1 || ok.length) {
     const failedText = failed.length ? `, ${failed.length} failed (${countBy(failed.map((f) => f.code ?? 'ERROR'))})` : '';
-    ctx.log.info(`Scraped ${rows.length} product(s): ${ok.length} ok${failedText}. Exported to ${exportDir}/`, { ok: ok.length, failed: failed.length });
+    const notComplete = ok.filter((r) => r.complete === false);
+    const incompleteText = notComplete.length
+      ? `, ${notComplete.length} incomplete (${countBy(notComplete.flatMap((r) => unacceptedPartial(r.warnings, false).map((w) => w.code)))}: kept from the last scrape${
+          incomplete.partial ? '' : incomplete.acceptPartial ? ', accepted with --accept-partial' : ''
+        })`
+      : '';
+    ctx.log.info(`Scraped ${rows.length} product(s): ${ok.length - notComplete.length} ok${incompleteText}${failedText}. Exported to ${exportDir}/`, {
+      ok: ok.length - notComplete.length,
+      incomplete: notComplete.length,
+      failed: failed.length,
+    });
   }
 }

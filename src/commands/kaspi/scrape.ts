@@ -10,6 +10,7 @@ import { scrapeProducts } from '../../kaspi/scrape.service.js';
 import { resolveTargets } from '../../kaspi/scrape-inputs.js';
 import { failureRecord, successRecord } from '../../kaspi/scrape-record.js';
 import { type ScrapeSummary, summarize } from '../../kaspi/scrape-summary.js';
+import { unacceptedPartial } from '../../kaspi/scrape-warnings.js';
 import { listTracked } from '../../kaspi/tracked.repository.js';
 import { cityOption, intOption, rateOption } from './options.js';
 import { renderScrapeResults } from './render.js';
@@ -22,6 +23,8 @@ export interface ScrapeOptions {
   proxy?: string[];
   concurrency?: string;
   exportDir?: string;
+  /** Partial offer lists (KASPI_OFFERS_INCOMPLETE/UNKNOWN) do not fail the run. */
+  acceptPartial?: boolean;
 }
 
 export async function kaspiScrape(ctx: Context, inputs: string[], o: ScrapeOptions): Promise<number> {
@@ -73,8 +76,11 @@ export async function kaspiScrape(ctx: Context, inputs: string[], o: ScrapeOptio
   }
   await exportAllProducts(db, dir);
   const summaries = [...invalid.map(summarize), ...rows];
-  renderScrapeResults(ctx, summaries, dir);
-  return summaries.some((r) => !r.ok) ? 1 : 0;
+  const partial = summaries.filter((r) => r.ok && unacceptedPartial(r.warnings, o.acceptPartial === true).length > 0);
+  renderScrapeResults(ctx, summaries, dir, { partial: partial.length, acceptPartial: o.acceptPartial === true });
+  // A failed product, or one stored incomplete (its offers or fields kept from the last scrape), is
+  // not a success: exit 1. Partial offer lists pass with --accept-partial; a changed layout never does.
+  return summaries.some((r) => !r.ok) || partial.length > 0 ? 1 : 0;
 }
 
 function readInputFile(path: string): string {

@@ -10,7 +10,7 @@ export interface KaspiTables {
 }
 
 // Unions are spelled inline (not aliases) so test/db/schema.test.ts sees string literals.
-export type KaspiOffersStatus = 'ok' | 'none' | 'unknown';
+export type KaspiOffersStatus = 'ok' | 'none' | 'unknown' | 'incomplete';
 export type KaspiOfferEvent = 'appeared' | 'price_changed' | 'disappeared';
 
 export interface KaspiProductsTable {
@@ -28,9 +28,10 @@ export interface KaspiProductsTable {
   rating: string | null;
   review_count: number | null;
   seller_count: number | null;
-  offers_status: Generated<'ok' | 'none' | 'unknown'>;
+  offers_status: Generated<'ok' | 'none' | 'unknown' | 'incomplete'>;
   photos: Generated<string[]>;
   url: string;
+  incomplete_fields: Generated<string[]>;
   first_seen_at: Generated<Date>;
   last_checked_at: Generated<Date>;
   last_changed_at: Generated<Date>;
@@ -51,7 +52,7 @@ export interface KaspiProductHistoryTable {
   rating: string | null;
   review_count: number | null;
   seller_count: number | null;
-  offers_status: 'ok' | 'none' | 'unknown';
+  offers_status: 'ok' | 'none' | 'unknown' | 'incomplete';
   photos: Generated<string[]>;
 }
 

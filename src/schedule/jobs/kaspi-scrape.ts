@@ -10,6 +10,8 @@ interface Outcome {
   ok: boolean;
   changed: boolean;
   offerEvents: number;
+  /** Stored incomplete (offers or fields kept from the last scrape): "<id>: CODE, …". */
+  incomplete?: string;
   error?: string;
 }
 
@@ -19,12 +21,13 @@ export const kaspiScrape: JobDefinition = {
   defaultSchedule: '*/15 * * * *',
   sharded: true,
   async run(ctx, { shard, signal }) {
-    const [{ listTracked }, client, { scrapeProducts }, { inShard }, exporter] = await Promise.all([
+    const [{ listTracked }, client, { scrapeProducts }, { inShard }, exporter, { unacceptedPartial }] = await Promise.all([
       import('../../kaspi/tracked.repository.js'),
       import('../../kaspi/kaspi.client.js'),
       import('../../kaspi/scrape.service.js'),
       import('../../demper/plan.service.js'),
       import('../../kaspi/json-export.js'),
+      import('../../kaspi/scrape-warnings.js'),
     ]);
     const { db } = await ctx.db();
     const tracked = (await listTracked(db)).filter((t) => inShard(t.kaspi_id, shard));
@@ -48,7 +51,12 @@ export const kaspiScrape: JobDefinition = {
         onResult(r): Outcome {
           if (!r.ok) return { ok: false, changed: false, offerEvents: 0, error: `${r.target.input}: ${r.code}` };
           exporter.exportProduct(exportDir, r);
-          return { ok: true, changed: r.saved.changed.length > 0, offerEvents: r.saved.offerEvents.length };
+          const partial = r.complete
+            ? undefined
+            : `${r.target.input}: ${unacceptedPartial(r.warnings, false)
+                .map((w) => w.code)
+                .join(', ')}`;
+          return { ok: true, changed: r.saved.changed.length > 0, offerEvents: r.saved.offerEvents.length, incomplete: partial };
         },
       });
     } finally {
@@ -57,20 +65,28 @@ export const kaspiScrape: JobDefinition = {
     await exporter.exportAllProducts(db, exportDir);
     const ok = results.filter((r) => r.ok);
     const failures = results.filter((r) => !r.ok);
+    const incomplete = ok.filter((r) => r.incomplete !== undefined);
     const summary = {
       tracked: tracked.length,
       scraped: ok.length,
       changed: ok.filter((r) => r.changed).length,
       offer_events: ok.reduce((n, r) => n + r.offerEvents, 0),
       failed: failures.length,
+      incomplete: incomplete.length,
       not_started: tracked.length - results.length,
       errors: failures.slice(0, 5).map((r) => r.error ?? ''),
+      incomplete_products: incomplete.slice(0, 5).map((r) => r.incomplete ?? ''),
       export_dir: exportDir,
     };
-    // A run that failed products or was stopped before it reached every product is not a success:
-    // it is recorded as failed with its summary, so `mp jobs status` shows the gap.
+    // A run that failed products, stored some incomplete (a partial offer list, a page that lost
+    // fields: kept from the last scrape) or was stopped before it reached every product is not a
+    // success: it is recorded as failed with its summary, so `mp jobs status` shows the gap.
     const problems: string[] = [];
     if (failures.length > 0) problems.push(`${failures.length} of ${tracked.length} product(s) failed, e.g. ${summary.errors[0]}`);
+    if (incomplete.length > 0)
+      problems.push(
+        `${incomplete.length} of ${tracked.length} product(s) incomplete (kept from the last scrape, not stored as complete), e.g. ${summary.incomplete_products[0]}`,
+      );
     if (summary.not_started > 0)
       problems.push(`stopped by shutdown: ${summary.not_started} of ${tracked.length} product(s) not scraped, left for the next run`);
     if (problems.length > 0) throw new JobIncomplete(problems.join('; '), summary);
