@@ -1,4 +1,4 @@
-// sql/0018: product URLs stored before it (the page's shopLink made absolute as https://kaspi.kz/p/…,
+// sql/0019: product URLs stored before it (the page's shopLink made absolute as https://kaspi.kz/p/…,
 // a URL mp itself refused, or the base URL mp fetched from with ?c=) become the canonical form, which
 // mp reads back as the same product.
 import { Migrator, sql } from 'kysely';
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 it('rewrites every stored product URL to https://kaspi.kz/shop/p/<slug>-<id>/', async () => {
   const migrator = new Migrator({ db: handle.db, provider: new SqlFileMigrationProvider() });
-  const { error } = await migrator.migrateTo('0017_preorder_price_from_repricer');
+  const { error } = await migrator.migrateTo('0018_user_scoping');
   expect(error).toBeUndefined();
   const rows: [string, string, string][] = [
     // [kaspi_id, stored url, expected]
