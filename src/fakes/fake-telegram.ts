@@ -30,6 +30,8 @@ export interface FakeTelegram {
   userSends(chatId: string, text: string): number;
   /** A user presses an inline button under `messageId`. */
   userPresses(chatId: string, data: string, messageId?: number): void;
+  /** Queues an update as it is (a real captured one: fixtures/telegram/); its update_id is kept. */
+  pushUpdate(update: Record<string, unknown>): void;
   /** Updates not yet confirmed by an offset. */
   pendingUpdates(): number;
   /** getUpdates calls seen, with their offsets. */
@@ -84,6 +86,10 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
     updates.push({ update_id: nextUpdateId++, ...update });
     waiter?.();
   };
+  // Objects in the shapes of the real answers (fixtures/telegram/; test/notify/telegram-real.test.ts).
+  const botUser = () => ({ id: Number(token.split(':')[0]), is_bot: true, first_name: 'MP test bot', username: 'mp_test_bot' });
+  const privateChat = (id: number) => ({ id, first_name: 'Seller', type: 'private' });
+  const seller = (id: number) => ({ id, is_bot: false, first_name: 'Seller', language_code: 'ru' });
 
   const handle = async (req: FakeRequest): Promise<FakeResponse> => {
     if (req.params.token !== token) return fail(401, 'Unauthorized');
@@ -106,11 +112,11 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
       }
       const messageId = method === 'editMessageText' ? Number(p.message_id) : nextMessageId++;
       sent.push({ method: method as SentMessage['method'], chatId, messageId, text, photo: p.photo, replyMarkup: p.reply_markup, at: Date.now() });
-      return ok({ message_id: messageId, chat: { id: Number(chatId), type: 'private' }, date: Math.floor(Date.now() / 1000), text });
+      return ok({ message_id: messageId, from: botUser(), chat: privateChat(Number(chatId)), date: Math.floor(Date.now() / 1000), text });
     }
     switch (method) {
       case 'getMe':
-        return ok({ id: Number(token.split(':')[0]), is_bot: true, first_name: 'MP test bot', username: 'mp_test_bot' });
+        return ok(botUser());
       case 'deleteMessage':
         deleted.push({ chatId, messageId: Number(p.message_id) });
         return ok(true);
@@ -158,15 +164,27 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
     userSends(chatId, text) {
       const messageId = nextMessageId++;
       const id = Number(chatId);
-      push({
-        message: { message_id: messageId, chat: { id, type: 'private' }, from: { id, first_name: 'Seller' }, date: Math.floor(Date.now() / 1000), text },
-      });
+      push({ message: { message_id: messageId, from: seller(id), chat: privateChat(id), date: Math.floor(Date.now() / 1000), text } });
       return messageId;
     },
     userPresses(chatId, data, messageId) {
       const id = Number(chatId);
-      const message = { message_id: messageId ?? sent.filter((m) => m.chatId === chatId).at(-1)?.messageId ?? 0, chat: { id, type: 'private' } };
-      push({ callback_query: { id: `cb${nextUpdateId}`, from: { id }, message, data } });
+      const under =
+        messageId === undefined ? sent.filter((m) => m.chatId === chatId).at(-1) : sent.findLast((m) => m.chatId === chatId && m.messageId === messageId);
+      // The message the button is under, as Telegram gives it back (a bot's text message).
+      const message = {
+        message_id: messageId ?? under?.messageId ?? 0,
+        from: botUser(),
+        chat: privateChat(id),
+        date: Math.floor(Date.now() / 1000),
+        text: under?.text.replace(/<[^>]*>/g, '') ?? '',
+      };
+      // The Bot API's CallbackQuery: id, from and chat_instance always; message when under a message.
+      push({ callback_query: { id: `cb${nextUpdateId}`, from: seller(id), message, chat_instance: `-${id}`, data } });
+    },
+    pushUpdate(update) {
+      updates.push(update);
+      waiter?.();
     },
     pendingUpdates: () => updates.length,
     stop: () => server.stop(),
