@@ -82,6 +82,22 @@ describe('mp kaspi orders as a subprocess', () => {
       expect(denied.code, denied.stderr).toBe(1);
       expect(denied.stderr).toContain('Kaspi refused the Shop API token');
       expect(shop.server.requests.length).toBe(before + 1);
+
+      // An entries answer without basePrice: a coded error, exit 1 (not 70, "a bug in mp"), naming
+      // the order and the field and printing no customer data.
+      shop.update(orders[32]!.id, { status: 'CANCELLED' });
+      shop.server.fault(`/orders/${orders[32]!.id}/entries`, {
+        headers: { 'content-type': 'application/vnd.api+json' },
+        body: { data: [{ id: 'e0', type: 'orderentries', attributes: { quantity: 1, offer: { code: 'SKU-X', name: 'Товар X' } } }] },
+      });
+      const broken = await runMp(['kaspi', 'orders', 'sync', '--store', 'M1', '--with-customers'], { env, timeoutMs: SLOW });
+      expect(broken.code, broken.stderr).toBe(1);
+      expect(broken.stderr).toMatch(/KASPI_SHOP_BAD_RESPONSE|entries of order \d+ answer has entry 0 with no basePrice/);
+      expect(broken.stderr).not.toMatch(/internal error|please report/i);
+      for (const o of orders) {
+        expect(broken.stderr).not.toContain(o.customer!.cellPhone);
+        expect(broken.stderr).not.toContain(o.customer!.name);
+      }
     },
     SLOW,
   );
