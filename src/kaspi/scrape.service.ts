@@ -163,11 +163,12 @@ function layoutWarning(page: ParsedProductPage, saved: SavedSnapshot): ScrapeWar
   const missing = page.missing.filter((m) => m !== 'item'); // a missing item state is the fallback warning
   const fields = [...new Set([...saved.kept, ...(page.missing.includes('item') ? [] : page.weak)])];
   if (!fields.length && !missing.length) return undefined;
-  const keptText = saved.kept.length ? `; kept from the last scrape: ${saved.kept.join(', ')}` : '';
-  const missingText = missing.length ? ` (missing: ${missing.join(', ')})` : '';
+  const keptText = saved.kept.length ? ` (kept from the last scrape: ${saved.kept.join(', ')})` : '';
+  const missingText = missing.length ? `: ${missing.join(', ')} missing` : '';
+  const fieldsText = fields.length ? `; ${fields.join(', ')} not read where mp expects ${fields.length > 1 ? 'them' : 'it'}${keptText}` : '';
   return {
     code: WARNING.layoutChanged,
-    message: `the product page changed its layout${missingText}: ${fields.join(', ') || 'nothing'} not read where mp expects it${keptText}; update mp`,
+    message: `the product page changed its layout${missingText}${fieldsText}; update mp`,
     fields,
   };
 }
