@@ -1,10 +1,14 @@
 // The few error classes of mp. Only src/cli.ts turns them into exit codes.
 
+/** mp's exit codes (README "Exit codes"). 4 and 5 are reserved for auth and rate-limit failures. */
 export const EXIT = {
   ok: 0,
   failure: 1,
   usage: 2,
+  auth: 4,
+  rateLimited: 5,
   internal: 70,
+  interrupted: 130,
 } as const;
 
 export interface ErrorOptions {
@@ -39,7 +43,7 @@ export class UsageError extends MpError {
 
 /** An expected failure (bad data, unreachable service, nothing to do): exit 1, message only. */
 export class UserError extends MpError {
-  readonly exitCode = EXIT.failure;
+  readonly exitCode: number = EXIT.failure;
 }
 
 /** A bug in mp: exit 70, stack trace and a request to report it. */
@@ -64,4 +68,21 @@ export function errorCode(error: unknown): string | undefined {
     if (typeof code === 'string') return code;
   }
   return undefined;
+}
+
+/**
+ * A token or session was refused, revoked or has expired (a WB token, a Kaspi cabinet session or
+ * Shop API token, the Telegram bot token): exit 4, so a cron wrapper can tell "renew the token"
+ * from "bad data". The message names the command that renews it.
+ */
+export class AuthError extends UserError {
+  override readonly exitCode: number = EXIT.auth;
+}
+
+/**
+ * The marketplace asked mp to slow down or paused the account (WB 429 with a long wait, Kaspi
+ * 403/429, the 30-minute price-write pause): exit 5, "run again later".
+ */
+export class RateLimitedError extends UserError {
+  override readonly exitCode: number = EXIT.rateLimited;
 }

@@ -1,6 +1,6 @@
 // The one error type of the HTTP layer. Domain clients (Kaspi, Wildberries…) catch it and wrap it in
 // their own codes (KASPI_BLOCKED, WB_UNAUTHORIZED…); anything left unwrapped still reads well.
-import { UserError } from '../core/errors.js';
+import { EXIT, UserError } from '../core/errors.js';
 
 export type HttpErrorCode = 'HTTP_STATUS' | 'HTTP_RATE_LIMITED' | 'HTTP_NOT_JSON' | 'HTTP_BAD_JSON' | 'HTTP_TIMEOUT' | 'HTTP_NETWORK';
 
@@ -25,6 +25,8 @@ export class HttpError extends UserError {
   readonly bodySnippet?: string;
   readonly headers?: Record<string, string>;
   readonly attempts: number;
+  /** 5 for a service that asked mp to wait longer than it waits in place, else 1 (`mp help exit-codes`). */
+  override readonly exitCode: number;
 
   constructor(code: HttpErrorCode, message: string, init: HttpErrorInit) {
     const details: Record<string, unknown> = { url: init.url, attempts: init.attempts ?? 1 };
@@ -38,6 +40,7 @@ export class HttpError extends UserError {
     this.bodySnippet = init.bodySnippet;
     this.headers = init.headers;
     this.attempts = init.attempts ?? 1;
+    this.exitCode = code === 'HTTP_RATE_LIMITED' ? EXIT.rateLimited : EXIT.failure;
   }
 }
 

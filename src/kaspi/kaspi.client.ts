@@ -2,7 +2,7 @@
 // (POST, 64 per page) and the reviews API, with the browser headers they need (reference/kaspi.md
 // §1.1, §2, §9). HTTP failures become KASPI_* errors that say what to do.
 import { type Config, setting } from '../core/config.js';
-import { UserError } from '../core/errors.js';
+import { RateLimitedError, UserError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { HttpClient, type HttpError, isHttpError, type RateLimit } from '../http/client.js';
 import type { PageSource } from './embedded-json.js';
@@ -178,13 +178,13 @@ export function kaspiError(error: unknown, what: string): unknown {
   const e = error as HttpError;
   if (e.status === 404) return new UserError('KASPI_NOT_FOUND', `Kaspi has no ${what} (404): check the id and the city`, { cause: e });
   if (e.status === 403 || e.status === 405 || e.status === 429 || e.code === 'HTTP_RATE_LIMITED') {
-    return new UserError('KASPI_BLOCKED', `Kaspi refused ${what} (HTTP ${e.status ?? 429}): ${BLOCKED_ADVICE}`, {
+    return new RateLimitedError('KASPI_BLOCKED', `Kaspi refused ${what} (HTTP ${e.status ?? 429}): ${BLOCKED_ADVICE}`, {
       cause: e,
       details: { retryAfterMs: e.retryAfterMs },
     });
   }
   if (e.code === 'HTTP_NOT_JSON') {
-    return new UserError('KASPI_BLOCKED', `Kaspi sent an HTML page instead of ${what} (an anti-bot check): ${BLOCKED_ADVICE}`, { cause: e });
+    return new RateLimitedError('KASPI_BLOCKED', `Kaspi sent an HTML page instead of ${what} (an anti-bot check): ${BLOCKED_ADVICE}`, { cause: e });
   }
   if (e.code === 'HTTP_BAD_JSON') return new UserError('KASPI_BAD_RESPONSE', `Kaspi sent broken JSON for ${what}: try again later`, { cause: e });
   // The HTTP client's message already names the URL, the attempts and what to do.
@@ -194,7 +194,7 @@ export function kaspiError(error: unknown, what: string): unknown {
 /** A 200 page without a product: blocked, gone, or a layout mp no longer understands. */
 export function pageWithoutProductError(html: PageSource, productId: string): UserError {
   const kind = classifyNonProductPage(html);
-  if (kind === 'blocked') return new UserError('KASPI_BLOCKED', `Kaspi sent an anti-bot page instead of product ${productId}: ${BLOCKED_ADVICE}`);
+  if (kind === 'blocked') return new RateLimitedError('KASPI_BLOCKED', `Kaspi sent an anti-bot page instead of product ${productId}: ${BLOCKED_ADVICE}`);
   if (kind === 'not-found') return new UserError('KASPI_NOT_FOUND', `Kaspi has no product ${productId}: check the id and the city`);
   return new UserError('KASPI_LAYOUT_CHANGED', `the page of product ${productId} has no name in any known place (item JSON, JSON-LD, DOM): update mp`);
 }

@@ -3,7 +3,7 @@
 // deliver.service.ts.
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { UserError } from '../core/errors.js';
+import { AuthError, UserError } from '../core/errors.js';
 import { decryptSecret } from '../core/secrets.js';
 import type { Database } from '../db/schema.js';
 import type { DeliverOptions, DeliverStats } from './deliver.service.js';
@@ -216,7 +216,7 @@ export class Delivery {
         }
         if (error.kind === 'unauthorized') {
           await this.fail(row, error.message, k, false, false, new Date(this.o.now().getTime() + 60_000));
-          throw new UserError('TELEGRAM_UNAUTHORIZED', 'Telegram rejected the bot token: set MP_TELEGRAM_BOT_TOKEN or run `mp wb bot setup` again');
+          throw new AuthError('TELEGRAM_UNAUTHORIZED', 'Telegram rejected the bot token: set MP_TELEGRAM_BOT_TOKEN or run `mp wb bot setup` again');
         }
         attempts++;
         const dead = attempts >= (this.o.telegramMaxAttempts ?? 8);

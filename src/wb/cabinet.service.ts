@@ -1,7 +1,7 @@
 // Cabinets: a WB token validated against every host mp uses, decoded locally, stored encrypted,
 // shared by several users.
 import type { Config } from '../core/config.js';
-import { UserError } from '../core/errors.js';
+import { AuthError, UserError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { decryptSecret, encryptSecret, maskSecret } from '../core/secrets.js';
 import type { Clock } from '../core/time.js';
@@ -47,7 +47,7 @@ export async function checkToken(deps: Pick<CabinetDeps, 'config' | 'log' | 'clo
   const info = decodeWbToken(token);
   const now = deps.clock.now();
   if (info.expiresAt && info.expiresAt <= now) {
-    throw new UserError(
+    throw new AuthError(
       'WB_TOKEN_EXPIRED',
       `the Wildberries token expired on ${info.expiresAt.toISOString().slice(0, 10)}: create a new one in the seller cabinet (Settings → API access)`,
     );

@@ -2,7 +2,7 @@
 // turned into WB codes whose messages name the cabinet, the token and the category.
 import type { Config } from '../core/config.js';
 import { setting } from '../core/config.js';
-import { UserError } from '../core/errors.js';
+import { AuthError, RateLimitedError, UserError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { HttpClient, HttpError, type RateLimit, type RequestOptions } from '../http/client.js';
 import { humanDuration } from '../http/http-error.js';
@@ -149,21 +149,21 @@ export function wrapWbError(error: HttpError, host: WbHost, cabinet: string): Us
   const category = HOST_CATEGORY[host];
   const details = { host, status: error.status, url: error.url, detail };
   if (error.status === 401 && host === 'common') {
-    return new UserError(
+    return new AuthError(
       'WB_UNAUTHORIZED',
       `Wildberries rejected the token of cabinet "${cabinet}" (401${detail ? `: ${detail}` : ''}): copy a valid token from the seller cabinet (Settings → API access) and run \`mp wb cabinet add\` again`,
       { cause: error, details },
     );
   }
   if (error.status === 401) {
-    return new UserError(
+    return new AuthError(
       'WB_UNAUTHORIZED',
       `Wildberries rejected the token of cabinet "${cabinet}" for ${category} (401${detail ? `: ${detail}` : ''}): create a token with the ${category} category in the seller cabinet and run \`mp wb cabinet add\` again`,
       { cause: error, details },
     );
   }
   if (error.status === 403) {
-    return new UserError(
+    return new AuthError(
       'WB_FORBIDDEN',
       `Wildberries refused the token of cabinet "${cabinet}" for ${category} (403${detail ? `: ${detail}` : ''}): use a Personal or Service token with the ${category} category`,
       { cause: error, details },
@@ -171,7 +171,7 @@ export function wrapWbError(error: HttpError, host: WbHost, cabinet: string): Us
   }
   if (error.code === 'HTTP_RATE_LIMITED' || error.status === 429) {
     const wait = error.retryAfterMs === undefined ? '' : ` for ${humanDuration(error.retryAfterMs)}`;
-    return new UserError('WB_RATE_LIMITED', `Wildberries rate-limited cabinet "${cabinet}" on ${category}${wait}: run \`mp wb sync\` again later`, {
+    return new RateLimitedError('WB_RATE_LIMITED', `Wildberries rate-limited cabinet "${cabinet}" on ${category}${wait}: run \`mp wb sync\` again later`, {
       cause: error,
       details: { ...details, retryAfterMs: error.retryAfterMs },
     });

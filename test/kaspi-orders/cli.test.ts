@@ -79,7 +79,8 @@ describe('mp kaspi orders as a subprocess', () => {
       const before = shop.server.requests.length;
       await runMp(['demper', 'store', 'add', '--merchant-id', 'M2', '--name', 'Other', '--token-stdin'], { env, input: 'wrong-token\n', timeoutMs: SLOW });
       const denied = await runMp(['kaspi', 'orders', 'sync', '--store', 'M2'], { env, timeoutMs: SLOW });
-      expect(denied.code, denied.stderr).toBe(1);
+      // Exit 4: authentication (the token needs renewing), not 1 (mp help exit-codes).
+      expect(denied.code, denied.stderr).toBe(4);
       expect(denied.stderr).toContain('Kaspi refused the Shop API token');
       expect(shop.server.requests.length).toBe(before + 1);
 
@@ -98,6 +99,18 @@ describe('mp kaspi orders as a subprocess', () => {
         expect(broken.stderr).not.toContain(o.customer!.cellPhone);
         expect(broken.stderr).not.toContain(o.customer!.name);
       }
+    },
+    SLOW,
+  );
+
+  it(
+    'Kaspi asking for an hour-long wait exits 5 (rate-limited: run again later), as one JSON error with --json',
+    async () => {
+      shop.server.fault('/orders', { status: 429, headers: { 'retry-after': '3600' }, body: { errors: [{ title: 'Too many requests' }] } }, 'GET');
+      const limited = await runMp(['--json', 'kaspi', 'orders', 'sync', '--store', 'M1'], { env, timeoutMs: SLOW });
+      expect(limited.code, limited.stderr).toBe(5);
+      const lines = limited.stderr.trim().split('\n');
+      expect(JSON.parse(lines[lines.length - 1]!)).toMatchObject({ error: { code: 'HTTP_RATE_LIMITED', exit: 5 } });
     },
     SLOW,
   );

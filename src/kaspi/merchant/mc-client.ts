@@ -2,7 +2,7 @@
 // the merchant's own offers, the price endpoint and the price-list file upload (reference kaspi.md §3).
 // Every call carries the session cookies; 401/403 means the session expired.
 import { setting } from '../../core/config.js';
-import { UserError } from '../../core/errors.js';
+import { AuthError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { HttpClient, isHttpError } from '../../http/client.js';
 import { type CabinetOffer, parseCabinetOfferPage, type SkippedOffer } from './mc-offers.parser.js';
@@ -29,7 +29,7 @@ export function createMcClient(baseUrl: string, log?: Logger): HttpClient {
   });
 }
 
-export class SessionExpiredError extends UserError {
+export class SessionExpiredError extends AuthError {
   constructor(merchantId: string, renew: string) {
     super('KASPI_SESSION_EXPIRED', `the merchant-cabinet session of store ${merchantId} has expired: renew it with \`${renew}\``);
   }

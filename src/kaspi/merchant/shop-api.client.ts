@@ -2,7 +2,7 @@
 // carries X-Auth-Token and `Accept: application/vnd.api+json` (without Accept Kaspi answers a 404
 // HTML page). HTTP failures become KASPI_SHOP_* errors that say what to do.
 import { type Config, setting } from '../../core/config.js';
-import { UserError } from '../../core/errors.js';
+import { AuthError, UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { HttpClient, isHttpError, type RateLimit } from '../../http/client.js';
 import { parseEntries, parseEntryProduct, parseOrderPage, type ShopEntry, type ShopOrderPage } from './shop-api.parser.js';
@@ -86,7 +86,7 @@ function shopError(error: unknown): unknown {
   if (!isHttpError(error)) return error;
   const s = error.status;
   if (s === 401 || s === 403) {
-    return new UserError(
+    return new AuthError(
       'KASPI_SHOP_UNAUTHORIZED',
       'Kaspi refused the Shop API token: make a new one (cabinet → Настройки → Токен API) and store it with `mp demper store add --token-stdin`',
       { cause: error },

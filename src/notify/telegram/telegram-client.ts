@@ -1,7 +1,7 @@
 // The Telegram Bot API over the shared HTTP client: `POST <base>/bot<token>/<method>` with JSON.
 // Retries are the caller's business (the outbox has its own backoff), so the client never retries
 // by itself; it turns Telegram's `{ok:false,…}` answers into TelegramError with a kind to act on.
-import { UserError } from '../../core/errors.js';
+import { EXIT, UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { describeBody } from '../../core/upstream-shape.js';
 import { HttpClient } from '../../http/client.js';
@@ -31,7 +31,9 @@ export class TelegramError extends UserError {
     super(code ?? (kind === 'unauthorized' ? 'TELEGRAM_UNAUTHORIZED' : kind === 'rate_limited' ? 'TELEGRAM_RATE_LIMITED' : 'TELEGRAM_ERROR'), message, {
       cause,
     });
+    this.exitCode = kind === 'unauthorized' ? EXIT.auth : kind === 'rate_limited' ? EXIT.rateLimited : EXIT.failure;
   }
+  override readonly exitCode: number;
 }
 
 interface TelegramAnswer<T> {
