@@ -7,6 +7,7 @@ import { registerDb } from './cli/db.js';
 import { registerDemo } from './cli/demo.js';
 import { registerDemper } from './cli/demper.js';
 import { registerExport } from './cli/export.js';
+import { allCommands, commandPath, decorateHelp, preloadHelp } from './cli/help.js';
 import { registerHistory } from './cli/history.js';
 import { registerJobs } from './cli/jobs.js';
 import { registerKaspi } from './cli/kaspi.js';
@@ -35,6 +36,8 @@ export function buildProgram(): Command {
     .description('Kaspi.kz and Wildberries seller operations from the terminal, cron and a daemon')
     .version(packageVersion(), '-V, --version')
     .option('--json', 'print data as JSON (one document, or NDJSON for streams)')
+    .option('--jq <expr>', 'filter the JSON output with a jq expression (implies --json; strings print raw)')
+    .option('--wide', 'tables: every column, nothing cut (on a terminal)')
     .option('-q, --quiet', 'print only warnings and errors to stderr')
     .option('-v, --verbose', 'print debug messages and stack traces')
     .addOption(new Option('--db <url>', 'PostgreSQL URL (default: the embedded database in <home>/db)').env('DATABASE_URL'))
@@ -53,13 +56,19 @@ export function buildProgram(): Command {
   registerExport(program);
   registerDemper(program);
   registerPreorders(program);
+  decorateHelp(program);
+  // --jq is compiled before the command runs, so a filter mp cannot parse is a usage error (exit 2)
+  // before anything is fetched or written. The evaluator is loaded only when --jq is given.
+  program.hook('preAction', async (_root, action) => {
+    const expression = action.optsWithGlobals().jq as string | undefined;
+    if (expression === undefined) return;
+    const { compileJq } = await import('./core/jq.js');
+    program.setOptionValue('jqFilter', compileJq(expression));
+    program.setOptionValue('json', true);
+  });
 
   for (const command of allCommands(program)) command.exitOverride();
   return program;
-}
-
-function allCommands(root: Command): Command[] {
-  return root.commands.flatMap((c) => [c, ...allCommands(c)]);
 }
 
 /** Runs mp with process.argv; the only place that turns errors into exit codes. */
@@ -67,9 +76,12 @@ export async function main(argv: string[]): Promise<void> {
   loadDotEnv();
   const program = buildProgram();
   for (const command of [program, ...allCommands(program)]) {
-    // Commander's own error printing is replaced by handleCommanderError's one message.
-    command.configureOutput({ outputError: () => {} });
+    // Commander's own error printing is replaced by handleCommanderError's one message. The only
+    // other thing commander writes to stderr is the help of a bare group (`mp`, `mp kaspi`): that
+    // help is what was asked for, so it goes to stdout (and the exit code is 0).
+    command.configureOutput({ outputError: () => {}, writeErr: (text) => process.stdout.write(text) });
   }
+  await preloadHelp(argv);
   try {
     await program.parseAsync(argv);
   } catch (error) {
@@ -78,20 +90,38 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     const { reportError } = await import('./core/report-error.js');
-    process.exitCode = reportError(error, { verbose: argv.includes('-v') || argv.includes('--verbose') });
+    process.exitCode = reportError(error, { verbose: argv.includes('-v') || argv.includes('--verbose'), json: wantsJson(argv) });
   }
 }
 
 function handleCommanderError(error: CommanderError, program: Command, argv: string[]): number {
-  if (error.exitCode === 0) return 0; // --help, --version
+  // --help, --version, and the help of a bare group (commander's 'commander.help', exit code 1).
+  if (error.exitCode === 0 || error.code === 'commander.help') return 0;
   const words = argv.slice(2).filter((a) => !a.startsWith('-'));
   let text = error.message;
   if (error.code === 'commander.unknownCommand' && !/Did you mean/.test(text)) {
     text += `\n(Did you mean ${suggestCommand(program, words)}?)`;
   }
   const known = knownPath(program, words);
-  process.stderr.write(`${text}\nRun \`mp${known ? ` ${known}` : ''} --help\` for usage.\n`);
+  const usage = `mp${known ? ` ${known}` : ''} --help`;
+  if (wantsJson(argv)) {
+    const code = error.code
+      .replace(/^commander\./, '')
+      .replace(/[A-Z]/g, (c) => `_${c}`)
+      .toUpperCase();
+    const message = `${text.replace(/^error: /, '').replace(/\n/g, ' ')} (run \`${usage}\` for usage)`;
+    process.stderr.write(`${JSON.stringify({ error: { code: `USAGE_${code}`, message, exit: 2 } })}\n`);
+  } else process.stderr.write(`${text}\nRun \`${usage}\` for usage.\n`);
   return 2;
+}
+
+/** Whether this command line asks for JSON (`--json`, or `--jq` which implies it), before `--`. */
+export function wantsJson(argv: readonly string[]): boolean {
+  for (const arg of argv.slice(2)) {
+    if (arg === '--') return false;
+    if (arg === '--json' || arg === '--jq' || arg.startsWith('--jq=')) return true;
+  }
+  return false;
 }
 
 function knownPath(program: Command, words: string[]): string {
@@ -124,12 +154,6 @@ export function suggestCommand(program: Command, words: string[]): string {
   const best = ranked[0];
   if (best && best.d <= Math.max(2, Math.floor(best.n.length / 2))) return `\`${prefix} ${best.n}\``;
   return `one of: ${names.map((n) => `\`${prefix} ${n}\``).join(', ')}`;
-}
-
-function commandPath(command: Command): string {
-  const parts: string[] = [];
-  for (let c: Command | null = command; c?.parent; c = c.parent) parts.unshift(c.name());
-  return parts.join(' ');
 }
 
 function editDistance(a: string, b: string): number {
