@@ -18,6 +18,8 @@ export interface OutputOptions {
   stream?: Stream;
   json?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** `--jq`: every JSON document (and NDJSON line) goes through it; strings print raw. Implies json. */
+  filter?: (value: unknown) => unknown[];
 }
 
 /**
@@ -29,10 +31,12 @@ export class Output {
   readonly isTTY: boolean;
   readonly paint: Paint;
   private readonly stream: Stream;
+  private readonly filter?: (value: unknown) => unknown[];
 
   constructor(options: OutputOptions = {}) {
     this.stream = options.stream ?? process.stdout;
-    this.json = Boolean(options.json);
+    this.filter = options.filter;
+    this.json = Boolean(options.json) || options.filter !== undefined;
     this.isTTY = Boolean(this.stream.isTTY);
     this.paint = painter(colorEnabled(this.stream, options.env));
   }
@@ -46,14 +50,21 @@ export class Output {
     this.stream.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
-  /** One JSON document. */
+  /** One JSON document (with --jq: the filter's results, one per line). */
   jsonDocument(value: unknown): void {
-    this.stream.write(`${JSON.stringify(value, jsonReplacer, 2)}\n`);
+    if (this.filter) this.filtered(value);
+    else this.stream.write(`${JSON.stringify(value, jsonReplacer, 2)}\n`);
   }
 
-  /** One NDJSON line (for streams of records). */
+  /** One NDJSON line (for streams of records; with --jq each line is filtered on its own, as jq does). */
   ndjson(value: unknown): void {
-    this.stream.write(`${JSON.stringify(value, jsonReplacer)}\n`);
+    if (this.filter) this.filtered(value);
+    else this.stream.write(`${JSON.stringify(value, jsonReplacer)}\n`);
+  }
+
+  /** --jq output: a string as raw text, anything else as compact JSON, one result a line. */
+  private filtered(value: unknown): void {
+    for (const result of this.filter!(value)) this.stream.write(`${typeof result === 'string' ? result : JSON.stringify(result)}\n`);
   }
 
   /** A list of records: table, TSV or a JSON array (of `toJson(row)` when given, else the rows). */

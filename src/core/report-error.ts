@@ -5,8 +5,9 @@ import { createLogger } from './log.js';
  * Prints a failure to stderr and returns the exit code: expected errors as one line (their code
  * and details only with --verbose), anything else as a bug with its stack and a request to report it.
  */
-export function reportError(error: unknown, options: { verbose?: boolean; stream?: NodeJS.WritableStream & { isTTY?: boolean } } = {}): number {
+export function reportError(error: unknown, options: { verbose?: boolean; json?: boolean; stream?: NodeJS.WritableStream & { isTTY?: boolean } } = {}): number {
   const stream = options.stream ?? process.stderr;
+  if (options.json) return reportJsonError(error, stream, options.verbose);
   const log = createLogger({ stream, verbose: options.verbose });
   if (isMpError(error) && error.exitCode !== EXIT.internal) {
     const fields: Record<string, unknown> = { code: error.code, ...(error.details ?? {}) };
@@ -33,4 +34,32 @@ export function reportError(error: unknown, options: { verbose?: boolean; stream
   }
   stream.write('This is a bug in mp. Please report it with the command you ran and the output above.\n');
   return EXIT.internal;
+}
+
+/** The exit code an error ends mp with (the table in `mp help exit-codes`). */
+export function exitCodeOf(error: unknown): number {
+  return isMpError(error) ? error.exitCode : EXIT.internal;
+}
+
+/**
+ * With --json (or --jq) a failure is one JSON object on stderr, whatever stderr is:
+ * `{"error": {"code", "message", "exit", …details}}` (the REST API's error shape, plus the exit code);
+ * a bug adds `"stack"` and the request to report it.
+ */
+export function reportJsonError(error: unknown, stream: NodeJS.WritableStream, verbose = false): number {
+  const exit = exitCodeOf(error);
+  const body: Record<string, unknown> = isMpError(error)
+    ? {
+        code: error.code,
+        message: error instanceof UsageError && error.hint ? `${error.message} (${error.hint})` : error.message,
+        exit,
+        ...(error.details ?? {}),
+      }
+    : { code: 'INTERNAL', message: `internal error: ${errorMessage(error)}`, exit };
+  if (exit === EXIT.internal) {
+    body.stack = error instanceof Error ? error.stack : String(error);
+    body.report = 'This is a bug in mp. Please report it with the command you ran and the output above.';
+  } else if (verbose && error instanceof Error) body.stack = error.stack;
+  stream.write(`${JSON.stringify({ error: body })}\n`);
+  return exit;
 }

@@ -24,10 +24,13 @@ export async function withFieldErrors<T>(ctx: Context, fn: () => Promise<T>): Pr
   } catch (error) {
     const fields = isMpError(error) ? (error.details?.fields as Record<string, string> | undefined) : undefined;
     if (isMpError(error) && fields && error instanceof UsageError) {
-      for (const [field, message] of Object.entries(fields)) {
-        const flag = field === 'body' ? 'options' : `--${field.replace(/_/g, '-')}`;
-        ctx.log.error(`${flag}: ${message}`, { code: error.code, field });
+      const flag = (field: string) => (field === 'body' ? 'options' : `--${field.replace(/_/g, '-')}`);
+      // With --json the error is one JSON object (its `fields` name each flag), not a line per flag.
+      if (ctx.out.json) {
+        const text = Object.entries(fields).map(([field, message]) => `${flag(field)}: ${message}`);
+        throw new UsageError(error.code, text.join('; '), { details: { fields } });
       }
+      for (const [field, message] of Object.entries(fields)) ctx.log.error(`${flag(field)}: ${message}`, { code: error.code, field });
       throw new UsageError(error.code, `${Object.keys(fields).length} invalid option(s)`, { hint: 'fix the lines above; see --help' });
     }
     throw error;

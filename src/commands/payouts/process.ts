@@ -43,6 +43,7 @@ export async function payoutsProcess(ctx: Context, options: Options): Promise<vo
   const leaseMs = check(() => duration(options.lease, '--lease', 60_000), 60_000);
   const retryBaseMs = check(() => duration(options.retryDelay, '--retry-delay', 1000), 1000);
   if (errors.length === 1) throw new UsageError('BAD_OPTION', errors[0]!);
+  if (errors.length > 1 && ctx.out.json) throw new UsageError('BAD_OPTION', errors.join('; '));
   if (errors.length > 1) {
     for (const message of errors) ctx.log.error(message, { code: 'BAD_OPTION' });
     throw new UsageError('BAD_OPTION', `${errors.length} invalid options`, { hint: 'fix the lines above; see --help' });
