@@ -106,14 +106,14 @@ describe('mp wb as a subprocess', () => {
     expect(runs.find((r) => r.stream === 'sales')?.status).toBe('ok');
   }, 300_000);
 
-  it('never takes a token as an argument; a rejected token exits 1 naming it', async () => {
+  it('never takes a token as an argument; a rejected token exits 4 (authentication) naming it', async () => {
     const positional = await runMp(['wb', 'cabinet', 'add', wb.token], { env, timeoutMs: SLOW });
     expect(positional.code).toBe(2);
     const bad = await runMp(['wb', 'cabinet', 'add', '--token-stdin'], {
       env: { ...env, WB_TOKEN: makeWbToken().replace(/fake$/, 'forged') },
       timeoutMs: SLOW,
     });
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(4);
     expect(bad.stderr).toMatch(/Wildberries rejected the token of cabinet .*401: token problem/);
   }, 300_000);
 });
