@@ -20,10 +20,12 @@ export function registerPayouts(program: Command): void {
     .option('--since <when>', 'created since: 7d, 12h or a date (UTC)')
     .option('--limit <n>', 'at most this many (default 50, max 1000)')
     .option('--cursor <cursor>', 'continue after a previous --json page (its next_cursor)')
+    .option('--show-recipient', 'recipient details in clear (stored sealed; masked by default)')
     .action(run(async () => (await import('../commands/payouts/list.js')).payoutsList));
   payouts
     .command('show <id>')
     .description('one payout with its status history')
+    .option('--show-recipient', 'recipient details in clear (stored sealed; masked by default)')
     .action(run(async () => (await import('../commands/payouts/show.js')).payoutsShow));
   payouts
     .command('update <id>')

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
+import { currentUser } from '../core/user.js';
 import type { Database } from '../db/schema.js';
 import { createApiServer } from '../serve/server.js';
 import { intOption } from './payouts/options.js';
@@ -18,6 +19,8 @@ export async function serve(ctx: Context, options: Options): Promise<void> {
   const port = intOption(options.port, '--port', 8080, 0, 65535);
   const handle = await ctx.db();
   const server = createApiServer(handle.db, {
+    secretKey: await ctx.secretKey(),
+    user: currentUser(ctx.config.env),
     accessLog: ctx.globals.quiet ? null : process.stderr,
     onInternalError: (error) => ctx.log.error(`internal error: ${(error as Error).message}`, { stack: (error as Error).stack }),
     onClientGone: (info) => ctx.log.debug(`client went away during ${info.method} ${info.path}: ${info.error}`, info),
@@ -51,7 +54,7 @@ export async function serve(ctx: Context, options: Options): Promise<void> {
 async function startInProcessWorker(ctx: Context, db: Kysely<Database>): Promise<{ stop(): void; done: Promise<void> }> {
   const [{ gatewayFromConfig }, { startWorker }] = await Promise.all([import('../payouts/gateways/index.js'), import('../payouts/worker.js')]);
   const gateway = await gatewayFromConfig(ctx.config);
-  const worker = startWorker(db, { gateway, log: ctx.log });
+  const worker = startWorker(db, { gateway, log: ctx.log, secretKey: await ctx.secretKey() });
   ctx.log.info(`payout worker ${worker.id} running inside mp serve`, { gateway: gateway.name });
   const done = worker.done.then(
     (stats) => {

@@ -8,10 +8,9 @@ import type { Kysely } from 'kysely';
 import { errorCode, errorMessage, UsageError } from '../core/errors.js';
 import { forbiddenCharacter } from '../core/validate.js';
 import type { Database } from '../db/schema.js';
-import type { PayoutInput } from './payout.validation.js';
-import { type InsertOutcome, insertPayouts, type NewPayout, type PayoutRow } from './payouts.repository.js';
+import { type InsertOutcome, insertPayouts, type NewPayout, type PayoutRow, type StoredPayoutInput } from './payouts.repository.js';
 
-export type PayoutInserter = (input: PayoutInput, key: string | null, hash: string | null) => Promise<InsertOutcome>;
+export type PayoutInserter = (input: StoredPayoutInput, key: string | null, hash: string | null) => Promise<InsertOutcome>;
 
 interface Pending extends NewPayout {
   resolve: (value: InsertOutcome) => void;

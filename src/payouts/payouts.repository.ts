@@ -5,6 +5,18 @@ import type { PayoutEventsTable, PayoutsTable } from '../db/schema/payouts.js';
 import type { Database } from '../db/schema.js';
 import type { PayoutChanges, PayoutInput, Status } from './payout.validation.js';
 
+/**
+ * A payout as stored: the recipient sealed (src/core/secrets.ts) with its masked form beside it, and
+ * the user it belongs to (null: no user, visible to all).
+ */
+export interface StoredPayoutInput extends PayoutInput {
+  recipient_masked: string;
+  owner_id: string | null;
+}
+
+/** Changes as stored: a new recipient comes sealed, with its masked form. */
+export type StoredPayoutChanges = PayoutChanges & { recipient_masked?: string };
+
 export type PayoutRow = Selectable<PayoutsTable>;
 export type PayoutEventRow = Selectable<PayoutEventsTable>;
 type Db = Kysely<Database>;
@@ -19,11 +31,11 @@ export type InsertOutcome = { row: PayoutRow; created: boolean } | { deletedPayo
  * Inserts a NEW payout and its creation event. With an idempotency key already taken it inserts
  * nothing and returns the existing row; with the key of a deleted payout, that payout's id.
  */
-export async function insertPayout(db: Db, input: PayoutInput, key: string | null, hash: string | null): Promise<InsertOutcome> {
+export async function insertPayout(db: Db, input: StoredPayoutInput, key: string | null, hash: string | null): Promise<InsertOutcome> {
   const { rows } = await sql<PayoutRow>`
     with ins as (
-      insert into payouts (amount, currency, recipient, comment, idempotency_key, request_hash)
-      select ${input.amount}, ${input.currency}, ${input.recipient}, ${input.comment}, ${key}, ${hash}
+      insert into payouts (amount, currency, recipient, recipient_masked, owner_id, comment, idempotency_key, request_hash)
+      select ${input.amount}, ${input.currency}, ${input.recipient}, ${input.recipient_masked}, ${input.owner_id}::bigint, ${input.comment}, ${key}, ${hash}
       where not exists (select 1 from payout_deleted_keys k where k.idempotency_key = ${key})
       on conflict (idempotency_key) where idempotency_key is not null do nothing
       returning *
@@ -52,7 +64,7 @@ export async function deletedKeys(db: Db, keys: readonly string[]): Promise<Map<
 /** One payout to insert with a pre-generated id (so a batch's rows map back to their requests). */
 export interface NewPayout {
   id: string;
-  input: PayoutInput;
+  input: StoredPayoutInput;
   key: string | null;
   hash: string | null;
 }
@@ -71,11 +83,12 @@ export async function insertPayouts(
     with input as (
       select * from unnest(
         ${col((p) => p.id)}::uuid[], ${col((p) => p.input.amount)}::numeric[], ${col((p) => p.input.currency)}::text[],
-        ${col((p) => p.input.recipient)}::text[], ${col((p) => p.input.comment)}::text[], ${col((p) => p.key)}::text[], ${col((p) => p.hash)}::text[]
-      ) with ordinality as u(id, amount, currency, recipient, comment, idempotency_key, request_hash, ord)
+        ${col((p) => p.input.recipient)}::text[], ${col((p) => p.input.recipient_masked)}::text[], ${col((p) => p.input.owner_id)}::bigint[],
+        ${col((p) => p.input.comment)}::text[], ${col((p) => p.key)}::text[], ${col((p) => p.hash)}::text[]
+      ) with ordinality as u(id, amount, currency, recipient, recipient_masked, owner_id, comment, idempotency_key, request_hash, ord)
     ), ins as (
-      insert into payouts (id, amount, currency, recipient, comment, idempotency_key, request_hash)
-      select id, amount, currency, recipient, comment, idempotency_key, request_hash from input
+      insert into payouts (id, amount, currency, recipient, recipient_masked, owner_id, comment, idempotency_key, request_hash)
+      select id, amount, currency, recipient, recipient_masked, owner_id, comment, idempotency_key, request_hash from input
       where not exists (select 1 from payout_deleted_keys k where k.idempotency_key = input.idempotency_key)
       order by ord
       on conflict (idempotency_key) where idempotency_key is not null do nothing
@@ -109,6 +122,8 @@ export interface ListFilter {
   since?: Date;
   /** Keyset cursor: only payouts older than this `seq`. */
   beforeSeq?: string;
+  /** Only payouts of these users and those with no user (MP_USER); undefined: every payout. */
+  ownerIds?: string[];
   limit: number;
 }
 
@@ -118,16 +133,19 @@ export function listPayouts(db: Db, filter: ListFilter): Promise<PayoutRow[]> {
   if (filter.status) q = q.where('status', '=', filter.status);
   if (filter.since) q = q.where('created_at', '>=', filter.since);
   if (filter.beforeSeq) q = q.where('seq', '<', filter.beforeSeq);
+  const owners = filter.ownerIds;
+  if (owners) q = q.where((eb) => (owners.length ? eb.or([eb('owner_id', 'is', null), eb('owner_id', 'in', owners)]) : eb('owner_id', 'is', null)));
   return q.orderBy('seq', 'desc').limit(filter.limit).execute();
 }
 
 /** Applies changes to a payout that is still NEW; undefined when it is not NEW (or missing). */
-export async function updateNewPayout(db: Db, id: string, changes: PayoutChanges, detail: string): Promise<PayoutRow | undefined> {
+export async function updateNewPayout(db: Db, id: string, changes: StoredPayoutChanges, detail: string): Promise<PayoutRow | undefined> {
   const { rows } = await sql<PayoutRow>`
     with upd as (
       update payouts set
         amount = coalesce(${changes.amount ?? null}::numeric, amount),
         recipient = coalesce(${changes.recipient ?? null}, recipient),
+        recipient_masked = coalesce(${changes.recipient_masked ?? null}, recipient_masked),
         comment = case when ${changes.comment !== undefined} then ${changes.comment ?? null} else comment end,
         updated_at = now()
       where id = ${id} and status = 'NEW'
@@ -183,4 +201,37 @@ export async function countByStatus(db: Db): Promise<Record<string, number>> {
     .groupBy('status')
     .execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** The ids of the mp users of this name (none: the user owns nothing yet). */
+export async function userIds(db: Db, name: string): Promise<string[]> {
+  return (await db.selectFrom('mp_users').select('id').where('name', '=', name).execute()).map((r) => r.id);
+}
+
+/** The id of the mp user of this name, created on first use. */
+export async function ensureUserId(db: Db, name: string): Promise<string> {
+  const found = await db.selectFrom('mp_users').select('id').where('name', '=', name).orderBy('id').executeTakeFirst();
+  return found?.id ?? (await db.insertInto('mp_users').values({ name }).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+/** A SQL pattern of sealed values (`v1.<16-char iv>.<22-char tag>.…`): anything else is a plain recipient. */
+export const SEALED_PATTERN = '^v1\\.[A-Za-z0-9_-]{16}\\.[A-Za-z0-9_-]{22}\\.';
+
+/**
+ * Up to `limit` payouts whose recipient is still plain (written before sql/0020 or by other writers):
+ * the pattern is a literal, so the partial index of sql/0020 answers it without a scan.
+ */
+export async function plainRecipients(db: Db, limit: number): Promise<{ id: string; recipient: string }[]> {
+  const { rows } = await sql<{ id: string; recipient: string }>`
+    select id, recipient from payouts where recipient !~ ${sql.lit(SEALED_PATTERN)} order by seq limit ${limit}`.execute(db);
+  return rows;
+}
+
+/** Replaces plain recipients by their sealed form and mask (only where still plain). */
+export async function sealRecipients(db: Db, rows: { id: string; sealed: string; masked: string }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    update payouts p set recipient = v.sealed, recipient_masked = v.masked
+    from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.sealed)}::text[], ${rows.map((r) => r.masked)}::text[]) as v(id, sealed, masked)
+    where p.id = v.id and p.recipient !~ ${sql.lit(SEALED_PATTERN)}`.execute(db);
 }

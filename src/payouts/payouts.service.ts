@@ -5,20 +5,32 @@ import { UsageError, UserError } from '../core/errors.js';
 import { fromMinor, toMinor } from '../core/money.js';
 import type { Database } from '../db/schema.js';
 import type { PayoutInserter } from './insert-batcher.js';
-import {
-  checkIdempotencyKey,
-  type FieldErrors,
-  isStatus,
-  isUuid,
-  maskRecipient,
-  requestHash,
-  type Status,
-  validateCreate,
-  validateUpdate,
-} from './payout.validation.js';
+import { checkIdempotencyKey, type FieldErrors, isStatus, isUuid, requestHash, type Status, validateCreate, validateUpdate } from './payout.validation.js';
 import * as repo from './payouts.repository.js';
+import { openRecipient, sealRecipient, shownRecipient } from './recipient-seal.js';
 
 type Db = Kysely<Database>;
+
+/**
+ * Who works on payouts: the database, the secret key that seals recipients at rest, and the user
+ * (MP_USER) whose payouts they are; undefined user: every payout (workers, tools, tests).
+ */
+export interface PayoutAccess {
+  db: Db;
+  key: Buffer;
+  user?: string;
+}
+
+/** The ids of the access's user (none yet: an empty list); undefined when there is no user. */
+async function ownerIds(access: PayoutAccess): Promise<string[] | undefined> {
+  return access.user === undefined ? undefined : repo.userIds(access.db, access.user);
+}
+
+/** A payout the access may see: its own, or one with no user (from before users). */
+async function visible(access: PayoutAccess, row: repo.PayoutRow | undefined): Promise<repo.PayoutRow | undefined> {
+  if (!row || row.owner_id === null || access.user === undefined) return row;
+  return (await ownerIds(access))!.includes(row.owner_id) ? row : undefined;
+}
 
 /** A payout as shown to people and API clients: recipient masked, no lease internals. */
 export interface PublicPayout {
@@ -45,13 +57,14 @@ export interface PublicEvent {
   detail: string | null;
 }
 
-export function presentPayout(row: repo.PayoutRow): PublicPayout {
+/** A payout as shown: the recipient masked, or in clear with `reveal` (the key opens it). */
+export function presentPayout(row: repo.PayoutRow, reveal?: { key: Buffer }): PublicPayout {
   return {
     id: row.id,
     // Two places whoever wrote the row (the column refuses more, and SQL writers may give fewer).
     amount: fromMinor(toMinor(row.amount, 2), 2),
     currency: row.currency,
-    recipient: maskRecipient(row.recipient),
+    recipient: reveal ? openRecipient(row.recipient, reveal.key) : shownRecipient(row),
     comment: row.comment,
     status: row.status,
     attempts: row.attempts,
@@ -82,16 +95,19 @@ function notFound(id: string): UserError {
  * key and the same body return the existing payout (`created: false`); another body is a conflict.
  */
 export async function createPayout(
-  db: Db,
+  access: PayoutAccess,
   body: Record<string, unknown>,
   idempotencyKey?: string | null,
-  insert: PayoutInserter = (input, key, hash) => repo.insertPayout(db, input, key, hash),
+  insert: PayoutInserter = (input, key, hash) => repo.insertPayout(access.db, input, key, hash),
 ): Promise<{ payout: PublicPayout; created: boolean }> {
   const checked = validateCreate(body);
   const key = checkIdempotencyKey(idempotencyKey ?? null);
   if (!checked.ok || key.error) throw invalidPayout({ ...(checked.ok ? {} : checked.errors), ...(key.error ? { idempotency_key: key.error } : {}) });
+  // The hash is of the request as sent; the row keeps the recipient sealed.
   const hash = key.value ? requestHash(checked.value) : null;
-  const outcome = await insert(checked.value, key.value ?? null, hash);
+  const owner = access.user === undefined ? null : await repo.ensureUserId(access.db, access.user);
+  const stored = { ...checked.value, ...sealRecipient(checked.value.recipient, access.key), owner_id: owner };
+  const outcome = await insert(stored, key.value ?? null, hash);
   if ('deletedPayoutId' in outcome) {
     throw new UserError(
       'PAYOUT_IDEMPOTENCY_KEY_DELETED',
@@ -100,6 +116,10 @@ export async function createPayout(
     );
   }
   const { row, created } = outcome;
+  // An idempotency key is global: another user's payout with this key is a conflict, never shown.
+  if (!created && !(await visible(access, row))) {
+    throw new UserError('PAYOUT_IDEMPOTENCY_CONFLICT', `idempotency key "${key.value}" is taken; use a new key`);
+  }
   if (!created && row.request_hash !== hash) {
     throw new UserError(
       'PAYOUT_IDEMPOTENCY_CONFLICT',
@@ -111,11 +131,15 @@ export async function createPayout(
 }
 
 /** One payout with its events; PAYOUT_NOT_FOUND when there is none. */
-export async function getPayout(db: Db, id: string): Promise<{ payout: PublicPayout; events: PublicEvent[] }> {
-  const row = isUuid(id) ? await repo.findPayout(db, id) : undefined;
+export async function getPayout(
+  access: PayoutAccess,
+  id: string,
+  options: { reveal?: boolean } = {},
+): Promise<{ payout: PublicPayout; events: PublicEvent[] }> {
+  const row = await visible(access, isUuid(id) ? await repo.findPayout(access.db, id) : undefined);
   if (!row) throw notFound(id);
-  const events = await repo.payoutEvents(db, id);
-  return { payout: presentPayout(row), events: events.map(presentEvent) };
+  const events = await repo.payoutEvents(access.db, id);
+  return { payout: presentPayout(row, options.reveal ? access : undefined), events: events.map(presentEvent) };
 }
 
 export interface ListOptions {
@@ -123,6 +147,8 @@ export interface ListOptions {
   since?: Date;
   limit?: number;
   cursor?: string;
+  /** Recipients in clear (`--show-recipient`), opened with the access's key. */
+  reveal?: boolean;
 }
 
 /** What is wrong with a list query, per field (empty when it is fine). */
@@ -142,16 +168,19 @@ export function badListQuery(errors: FieldErrors): UsageError {
 }
 
 /** A page of payouts, newest first, and the cursor of the next page (null at the end). */
-export async function listPayouts(db: Db, options: ListOptions): Promise<{ items: PublicPayout[]; next_cursor: string | null }> {
+export async function listPayouts(access: PayoutAccess, options: ListOptions): Promise<{ items: PublicPayout[]; next_cursor: string | null }> {
   const errors = listQueryErrors(options);
   if (Object.keys(errors).length) throw badListQuery(errors);
   const status = options.status?.toUpperCase() as Status | undefined;
   const limit = options.limit ?? 50;
   const beforeSeq = options.cursor ? decodeCursor(options.cursor) : undefined;
-  const rows = await repo.listPayouts(db, { status, since: options.since, beforeSeq, limit: limit + 1 });
+  const rows = await repo.listPayouts(access.db, { status, since: options.since, beforeSeq, ownerIds: await ownerIds(access), limit: limit + 1 });
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { items: page.map(presentPayout), next_cursor: rows.length > limit && last ? encodeCursor(last.seq) : null };
+  return {
+    items: page.map((r) => presentPayout(r, options.reveal ? access : undefined)),
+    next_cursor: rows.length > limit && last ? encodeCursor(last.seq) : null,
+  };
 }
 
 function encodeCursor(seq: string): string {
@@ -168,15 +197,17 @@ function decodeCursor(cursor: string): string | undefined {
 }
 
 /** Changes amount, recipient or comment of a NEW payout; PAYOUT_NOT_EDITABLE once it is not NEW. */
-export async function updatePayout(db: Db, id: string, body: Record<string, unknown>): Promise<PublicPayout> {
+export async function updatePayout(access: PayoutAccess, id: string, body: Record<string, unknown>): Promise<PublicPayout> {
+  const { db } = access;
   const checked = validateUpdate(body);
   if (!checked.ok) throw invalidPayout(checked.errors);
-  const before = isUuid(id) ? await repo.findPayout(db, id) : undefined;
+  const before = await visible(access, isUuid(id) ? await repo.findPayout(db, id) : undefined);
   if (!before) throw notFound(id);
   const changed = Object.entries(checked.value)
     .map(([f, v]) => (f === 'recipient' ? 'recipient changed' : `${f} ${String(before[f as 'amount'] ?? '∅')} → ${v ?? '∅'}`))
     .join('; ');
-  const row = await repo.updateNewPayout(db, id, checked.value, `updated: ${changed}`);
+  const sealed = checked.value.recipient === undefined ? {} : sealRecipient(checked.value.recipient, access.key);
+  const row = await repo.updateNewPayout(db, id, { ...checked.value, ...sealed }, `updated: ${changed}`);
   if (row) return presentPayout(row);
   const now = await repo.findPayout(db, id);
   if (!now) throw notFound(id);
@@ -184,7 +215,9 @@ export async function updatePayout(db: Db, id: string, body: Record<string, unkn
 }
 
 /** NEW → CANCELLED; PAYOUT_NOT_CANCELLABLE once a worker has taken it. */
-export async function cancelPayout(db: Db, id: string): Promise<PublicPayout> {
+export async function cancelPayout(access: PayoutAccess, id: string): Promise<PublicPayout> {
+  const { db } = access;
+  if (isUuid(id) && !(await visible(access, await repo.findPayout(db, id)))) throw notFound(id);
   const row = isUuid(id) ? await repo.cancelNewPayout(db, id, 'cancelled') : undefined;
   if (row) return presentPayout(row);
   const now = isUuid(id) ? await repo.findPayout(db, id) : undefined;
@@ -193,7 +226,9 @@ export async function cancelPayout(db: Db, id: string): Promise<PublicPayout> {
 }
 
 /** Deletes a NEW or CANCELLED payout (its event trail stays); PAYOUT_NOT_DELETABLE otherwise. */
-export async function deletePayout(db: Db, id: string): Promise<void> {
+export async function deletePayout(access: PayoutAccess, id: string): Promise<void> {
+  const { db } = access;
+  if (isUuid(id) && !(await visible(access, await repo.findPayout(db, id)))) throw notFound(id);
   if (isUuid(id) && (await repo.deletePayoutRow(db, id))) return;
   const now = isUuid(id) ? await repo.findPayout(db, id) : undefined;
   if (!now) throw notFound(id);

@@ -7,11 +7,15 @@ import type { Kysely } from 'kysely';
 import type { Logger } from '../core/log.js';
 import type { Database } from '../db/schema.js';
 import type { PayoutGateway } from './gateways/gateway.js';
+import { plainRecipients, sealRecipients } from './payouts.repository.js';
 import { type ClaimedPayout, claimPayouts, finishPayouts, type Outcome, pendingWork, releasePayouts, renewLeases } from './payouts-queue.repository.js';
+import { openRecipient, sealRecipient } from './recipient-seal.js';
 
 export interface WorkerOptions {
   gateway: PayoutGateway;
   log: Logger;
+  /** Opens sealed recipients for the gateway, and seals plain ones at start (sql/0020). */
+  secretKey: Buffer;
   /** Claim loops in this process (default 1). */
   concurrency?: number;
   /** Payouts per claim (default 100). */
@@ -50,6 +54,20 @@ export interface Worker {
 
 const MAX_BACKOFF_MS = 300_000;
 const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** Seals every recipient still stored in clear, a thousand at a time; returns how many. */
+export async function sealPlainRecipients(db: Kysely<Database>, key: Buffer): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const rows = await plainRecipients(db, 1000);
+    if (rows.length === 0) return total;
+    await sealRecipients(
+      db,
+      rows.map((r) => ({ id: r.id, ...((s) => ({ sealed: s.recipient, masked: s.recipient_masked }))(sealRecipient(r.recipient, key)) })),
+    );
+    total += rows.length;
+  }
+}
 
 /** Starts the worker loops; see Worker. */
 export function startWorker(db: Kysely<Database>, options: WorkerOptions): Worker {
@@ -115,7 +133,8 @@ export function startWorker(db: Kysely<Database>, options: WorkerOptions): Worke
     if (p.attempts > maxAttempts) return { id: p.id, result: 'FAILED', detail: `gave up after ${maxAttempts} attempts: ${p.last_error ?? 'worker lost'}` };
     let result: Awaited<ReturnType<PayoutGateway['send']>>;
     try {
-      result = await options.gateway.send(p);
+      // The recipient leaves its seal only for the gateway call.
+      result = await options.gateway.send({ ...p, recipient: openRecipient(p.recipient, options.secretKey) });
     } catch (error) {
       result = { outcome: 'transient', reason: `gateway error: ${(error as Error).message}` };
     }
@@ -159,7 +178,15 @@ export function startWorker(db: Kysely<Database>, options: WorkerOptions): Worke
     return false;
   }
 
-  const loops = Array.from({ length: Math.max(1, options.concurrency ?? 1) }, loop);
+  // Recipients written before they were sealed (or by other writers) are sealed before any claim.
+  const sealed = sealPlainRecipients(db, options.secretKey).then(
+    (n) => {
+      if (n > 0) options.log.info(`payout worker: sealed ${n} recipient(s) stored in clear`, { sealed: n });
+    },
+    // Not a reason to stop paying out: the next worker start tries again.
+    (error) => options.log.warn(`payout worker: could not seal the recipients stored in clear: ${(error as Error).message}`),
+  );
+  const loops = Array.from({ length: Math.max(1, options.concurrency ?? 1) }, () => sealed.then(loop));
   const done = Promise.all(loops).then(
     () => stats,
     (error) => {

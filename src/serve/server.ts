@@ -11,6 +11,10 @@ import { HttpProblem, problemOf, readJsonObject, sendEmpty, sendJson } from './h
 import { openApiDocument } from './openapi.js';
 
 export interface ApiOptions {
+  /** The secret key: payout recipients are sealed with it at rest. */
+  secretKey: Buffer;
+  /** The user (MP_USER) the API acts for until API tokens exist: its payouts only. */
+  user?: string;
   /** Largest accepted request body in bytes (default 64 KiB). */
   maxBodyBytes?: number;
   /** Where access log lines go (default stderr); null turns the log off. */
@@ -25,7 +29,8 @@ export interface ApiOptions {
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL, id?: string) => Promise<void>;
 
 /** Builds the API server (not yet listening). */
-export function createApiServer(db: Kysely<Database>, options: ApiOptions = {}): Server {
+export function createApiServer(db: Kysely<Database>, options: ApiOptions): Server {
+  const access = { db, key: options.secretKey, user: options.user };
   const limit = options.maxBodyBytes ?? 64 * 1024;
   const log = options.accessLog === undefined ? process.stderr : options.accessLog;
   const now = options.now ?? (() => new Date());
@@ -37,7 +42,7 @@ export function createApiServer(db: Kysely<Database>, options: ApiOptions = {}):
     async POST(req, res) {
       const body = await readJsonObject(req, limit);
       const key = req.headers['idempotency-key'];
-      const { payout, created } = await createPayout(db, body, Array.isArray(key) ? key[0] : key, insert);
+      const { payout, created } = await createPayout(access, body, Array.isArray(key) ? key[0] : key, insert);
       sendJson(res, created ? 201 : 200, payout, created ? { location: `/api/payouts/${payout.id}` } : { 'idempotent-replayed': 'true' });
     },
     async GET(_req, res, url) {
@@ -58,19 +63,19 @@ export function createApiServer(db: Kysely<Database>, options: ApiOptions = {}):
       // Every bad parameter is named at once.
       const all = { ...fields, ...listQueryErrors(query) };
       if (Object.keys(all).length) throw badListQuery(all);
-      sendJson(res, 200, await listPayouts(db, query));
+      sendJson(res, 200, await listPayouts(access, query));
     },
   };
 
   const item: Record<string, Route> = {
     async GET(_req, res, _url, id) {
-      const { payout, events } = await getPayout(db, id!);
+      const { payout, events } = await getPayout(access, id!);
       sendJson(res, 200, { ...payout, events });
     },
     async PATCH(req, res, _url, id) {
       const body = await readJsonObject(req, limit);
       if (body.status === undefined) {
-        sendJson(res, 200, await updatePayout(db, id!, body));
+        sendJson(res, 200, await updatePayout(access, id!, body));
         return;
       }
       // PATCH {"status": "CANCELLED"} is the cancel operation, on its own.
@@ -79,10 +84,10 @@ export function createApiServer(db: Kysely<Database>, options: ApiOptions = {}):
       if (body.status !== 'CANCELLED') fields.status = 'can only be set to CANCELLED';
       else if (Object.keys(body).length > 1) fields.status = 'cannot be combined with other changes';
       if (Object.keys(fields).length) throw new HttpProblem(422, 'PAYOUT_INVALID', 'invalid payout change', fields);
-      sendJson(res, 200, await cancelPayout(db, id!));
+      sendJson(res, 200, await cancelPayout(access, id!));
     },
     async DELETE(_req, res, _url, id) {
-      await deletePayout(db, id!);
+      await deletePayout(access, id!);
       sendEmpty(res, 204);
     },
   };

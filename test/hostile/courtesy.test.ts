@@ -12,6 +12,7 @@ import { createApiServer } from '../../src/serve/server.js';
 import { STATISTICS_INTERVAL_MS } from '../../src/wb/statistics-sync.js';
 import { PACING_SHARE, WB_DOCUMENTED_LIMITS, wbRateLimit } from '../../src/wb/wb-client.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { TEST_SECRET_KEY } from '../support/payouts-seed.js';
 import { addFakeCabinet, sync, TestClock, wbDeps } from '../wb/helpers.js';
 
 describe('defect 7: pacing at ≤ 90% of each documented limit', () => {
@@ -62,7 +63,12 @@ describe('defect 8: a client that goes away mid-request is not an internal error
 
   beforeAll(async () => {
     h = await createTestDatabase();
-    const server = createApiServer(h.db, { accessLog: null, onInternalError: (e) => internal.push(e), onClientGone: (i) => gone.push(i) });
+    const server = createApiServer(h.db, {
+      secretKey: TEST_SECRET_KEY,
+      accessLog: null,
+      onInternalError: (e) => internal.push(e),
+      onClientGone: (i) => gone.push(i),
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
     close = () =>

@@ -7,6 +7,7 @@ import { createInsertBatcher } from '../../src/payouts/insert-batcher.js';
 import { createPayout, listPayouts } from '../../src/payouts/payouts.service.js';
 import { createApiServer } from '../../src/serve/server.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { TEST_SECRET_KEY, testPayoutAccess } from '../support/payouts-seed.js';
 
 let h: TestDatabase;
 let base: string;
@@ -14,7 +15,7 @@ let close: () => Promise<void>;
 
 beforeAll(async () => {
   h = await createTestDatabase();
-  const server = createApiServer(h.db, { accessLog: null });
+  const server = createApiServer(h.db, { secretKey: TEST_SECRET_KEY, accessLog: null });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   close = () => new Promise((resolve) => server.close(() => resolve()));
@@ -58,6 +59,8 @@ describe('defect 1: one bad payout never fails its neighbours', () => {
       amount: `${i + 1}.00`,
       currency: 'RUB' as const,
       recipient: `acct-${i}`,
+      recipient_masked: '****',
+      owner_id: null,
       comment: null as string | null,
     }));
     rows[7] = { ...rows[7]!, comment: 'nul\u0000inside' };
@@ -76,12 +79,12 @@ describe('defect 1: one bad payout never fails its neighbours', () => {
   });
 
   it('a NUL in comment is refused at the edge by the CLI/REST validation (no database round trip)', async () => {
-    await expect(createPayout(h.db, { ...valid(1), comment: 'a\u0000b' })).rejects.toMatchObject({
+    await expect(createPayout(testPayoutAccess(h.db), { ...valid(1), comment: 'a\u0000b' })).rejects.toMatchObject({
       code: 'PAYOUT_INVALID',
       details: { fields: { comment: 'must not contain NUL (U+0000)' } },
     });
     // Line breaks and tabs stay allowed in a comment.
-    const { payout } = await createPayout(h.db, { ...valid(1), comment: 'line 1\nline 2\ttab' });
+    const { payout } = await createPayout(testPayoutAccess(h.db), { ...valid(1), comment: 'line 1\nline 2\ttab' });
     expect(payout.comment).toBe('line 1\nline 2\ttab');
   });
 
@@ -90,7 +93,7 @@ describe('defect 1: one bad payout never fails its neighbours', () => {
     const r = await fetch(`${base}/api/payouts?cursor=${cursor}`);
     expect(r.status).toBe(400);
     expect(((await r.json()) as any).error.fields).toEqual({ cursor: 'is not a cursor returned by this API' });
-    await expect(listPayouts(h.db, { cursor })).rejects.toMatchObject({ code: 'PAYOUT_BAD_QUERY' });
+    await expect(listPayouts(testPayoutAccess(h.db), { cursor })).rejects.toMatchObject({ code: 'PAYOUT_BAD_QUERY' });
   });
 });
 
@@ -103,7 +106,7 @@ describe('defect 4: money columns refuse rather than round, for any writer', () 
     const rows = (await sql<{ amount: string }>`select amount::text as amount from payouts where recipient = 'direct-sql' order by amount`.execute(h.db)).rows;
     expect(rows.map((r) => r.amount)).toEqual(['10.5', '10.55']);
     // Shown with two places whoever wrote it.
-    const page = await listPayouts(h.db, { limit: 1000 });
+    const page = await listPayouts(testPayoutAccess(h.db), { limit: 1000 });
     expect(page.items.filter((p) => p.recipient === '****-sql').map((p) => p.amount)).toEqual(expect.arrayContaining(['10.50', '10.55']));
     await expect(sql`update payouts set amount = 1.001 where recipient = 'direct-sql'`.execute(h.db)).rejects.toMatchObject({ code: '23514' });
   });

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../src/serve/server.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { TEST_SECRET_KEY } from '../support/payouts-seed.js';
 
 interface RestCase {
   method: string;
@@ -114,7 +115,7 @@ const internal: unknown[] = [];
 beforeAll(async () => {
   h = await createTestDatabase();
   await sql`insert into payouts (id, amount, currency, recipient) values (${SEEDED}, 5.00, 'RUB', 'acct-seeded')`.execute(h.db);
-  const server = createApiServer(h.db, { accessLog: null, onInternalError: (e) => internal.push(e) });
+  const server = createApiServer(h.db, { secretKey: TEST_SECRET_KEY, accessLog: null, onInternalError: (e) => internal.push(e) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   close = () => new Promise((resolve) => server.close(() => resolve()));

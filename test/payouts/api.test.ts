@@ -8,6 +8,7 @@ import { claimPayouts } from '../../src/payouts/payouts-queue.repository.js';
 import { createApiServer } from '../../src/serve/server.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { type OpenApiCheck, openApiChecker } from '../support/openapi-check.js';
+import { TEST_SECRET_KEY } from '../support/payouts-seed.js';
 
 let h: TestDatabase;
 let base: string;
@@ -18,6 +19,7 @@ const accessLog: string[] = [];
 beforeAll(async () => {
   h = await createTestDatabase();
   const server = createApiServer(h.db, {
+    secretKey: TEST_SECRET_KEY,
     accessLog: new Writable({
       write(chunk, _e, cb) {
         accessLog.push(...String(chunk).trim().split('\n'));

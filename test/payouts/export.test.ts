@@ -10,6 +10,7 @@ import { buildConditions, type FilterInput } from '../../src/export/filters.js';
 import { openFileTarget } from '../../src/export/output-target.js';
 import { cancelPayout, createPayout, deletePayout } from '../../src/payouts/payouts.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { testPayoutAccess } from '../support/payouts-seed.js';
 import { readCsv, readJson } from '../support/read-export.js';
 
 let h: TestDatabase;
@@ -32,11 +33,11 @@ async function exportRows(name: string, format: 'json' | 'csv', filters: FilterI
 
 describe('payout datasets', () => {
   it('exports payouts with masked recipients and exact amounts, filterable by status', async () => {
-    const a = (await createPayout(h.db, { amount: '1000000000000', currency: 'USD', recipient: '40817810099910004312' })).payout;
-    const b = (await createPayout(h.db, { amount: '0.01', currency: 'EUR', recipient: 'ab', comment: 'tiny' })).payout;
-    const c = (await createPayout(h.db, { amount: '5', currency: 'RUB', recipient: 'gone-1234' })).payout;
-    await cancelPayout(h.db, c.id);
-    await deletePayout(h.db, c.id);
+    const a = (await createPayout(testPayoutAccess(h.db), { amount: '1000000000000', currency: 'USD', recipient: '40817810099910004312' })).payout;
+    const b = (await createPayout(testPayoutAccess(h.db), { amount: '0.01', currency: 'EUR', recipient: 'ab', comment: 'tiny' })).payout;
+    const c = (await createPayout(testPayoutAccess(h.db), { amount: '5', currency: 'RUB', recipient: 'gone-1234' })).payout;
+    await cancelPayout(testPayoutAccess(h.db), c.id);
+    await deletePayout(testPayoutAccess(h.db), c.id);
 
     const rows = await exportRows('payouts', 'json');
     expect(rows.map((r) => [r.id, r.amount, r.recipient, r.status])).toEqual([

@@ -19,6 +19,7 @@ import { findJob } from '../../src/schedule/registry.js';
 import { runJob } from '../../src/schedule/run-job.js';
 import { addCabinet } from '../../src/wb/cabinet.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { TEST_SECRET_KEY, testPayoutAccess } from '../support/payouts-seed.js';
 import { testContext } from './helpers.js';
 
 const key = randomBytes(32);
@@ -33,17 +34,17 @@ describe('built-in jobs', () => {
   });
 
   it('payouts.process sends every NEW payout and records the worker stats; an empty queue is idle', async () => {
-    const ctx = testContext(handle, { MP_PAYOUTS_GATEWAY: 'simulated' });
+    const ctx = testContext(handle, { MP_PAYOUTS_GATEWAY: 'simulated', MP_SECRET_KEY: TEST_SECRET_KEY.toString('hex') });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const { payout } = await createPayout(handle.db, { amount: `${100 + i}.50`, currency: 'RUB', recipient: `4081781009991000431${i}` });
+      const { payout } = await createPayout(testPayoutAccess(handle.db), { amount: `${100 + i}.50`, currency: 'RUB', recipient: `4081781009991000431${i}` });
       ids.push(payout.id);
     }
     const job = (await findJob('payouts.process', {}))!;
     expect(job.defaultSchedule).toBe('continuous');
     const [outcome] = await runJob(ctx, job);
     expect(outcome).toMatchObject({ status: 'succeeded', summary: { claimed: 3, completed: 3, failed: 0 } });
-    for (const id of ids) expect((await getPayout(handle.db, id)).payout.status).toBe('COMPLETED');
+    for (const id of ids) expect((await getPayout(testPayoutAccess(handle.db), id)).payout.status).toBe('COMPLETED');
     expect((await recentRuns(handle.db, 'payouts.process'))[0]).toMatchObject({ status: 'succeeded', summary: { completed: 3 } });
     // Nothing left: the daemon's continuous loop treats this run as idle and does not keep it.
     const [again] = await runJob(ctx, job, { dropIdle: true });

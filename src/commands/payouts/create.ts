@@ -1,7 +1,7 @@
 import type { Context } from '../../core/context.js';
 import { checkIdempotencyKey, validateCreate } from '../../payouts/payout.validation.js';
 import { createPayout, invalidPayout } from '../../payouts/payouts.service.js';
-import { renderPayout, withFieldErrors } from './options.js';
+import { payoutAccess, renderPayout, withFieldErrors } from './options.js';
 
 interface Options {
   amount?: string;
@@ -18,8 +18,7 @@ export async function payoutsCreate(ctx: Context, options: Options): Promise<voi
     const checked = validateCreate(body);
     const key = checkIdempotencyKey(options.idempotencyKey ?? null);
     if (!checked.ok || key.error) throw invalidPayout({ ...(checked.ok ? {} : checked.errors), ...(key.error ? { idempotency_key: key.error } : {}) });
-    const { db } = await ctx.db();
-    return createPayout(db, body, options.idempotencyKey);
+    return createPayout(await payoutAccess(ctx), body, options.idempotencyKey);
   });
   if (!created) ctx.log.info(`Payout ${payout.id} already exists with this idempotency key; nothing created.`);
   renderPayout(ctx, payout);

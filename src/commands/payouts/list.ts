@@ -2,9 +2,10 @@ import type { Context } from '../../core/context.js';
 import { parseSince } from '../../core/time.js';
 import type { FieldErrors } from '../../payouts/payout.validation.js';
 import { badListQuery, type ListOptions, listPayouts, listQueryErrors } from '../../payouts/payouts.service.js';
-import { payoutColumns, withFieldErrors } from './options.js';
+import { payoutAccess, payoutColumns, withFieldErrors } from './options.js';
 
 interface Options {
+  showRecipient?: boolean;
   status?: string;
   since?: string;
   limit?: string;
@@ -28,8 +29,7 @@ export async function payoutsList(ctx: Context, options: Options): Promise<void>
     const errors = { ...fields, ...listQueryErrors(query) };
     if (Object.keys(errors).length) throw badListQuery(errors);
   });
-  const { db } = await ctx.db();
-  const page = await listPayouts(db, query);
+  const page = await listPayouts(await payoutAccess(ctx), { ...query, reveal: options.showRecipient });
   if (ctx.out.json) {
     ctx.out.jsonDocument(page);
     return;

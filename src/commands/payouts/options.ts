@@ -2,7 +2,13 @@
 import type { Context } from '../../core/context.js';
 import { isMpError, UsageError } from '../../core/errors.js';
 import type { Column } from '../../core/output.js';
-import type { PublicEvent, PublicPayout } from '../../payouts/payouts.service.js';
+import { currentUser } from '../../core/user.js';
+import type { PayoutAccess, PublicEvent, PublicPayout } from '../../payouts/payouts.service.js';
+
+/** The payouts of the current user (MP_USER), with the key that seals their recipients. */
+export async function payoutAccess(ctx: Context): Promise<PayoutAccess> {
+  return { db: (await ctx.db()).db, key: await ctx.secretKey(), user: currentUser(ctx.config.env) };
+}
 
 /** A whole number flag within bounds, or UsageError naming the flag. */
 export function intOption(value: string | undefined, flag: string, fallback: number, min = 1, max = 1_000_000): number {

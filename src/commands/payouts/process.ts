@@ -50,7 +50,17 @@ export async function payoutsProcess(ctx: Context, options: Options): Promise<vo
   }
   const gateway = await gatewayFromConfig(ctx.config, options.gateway);
   const handle = await ctx.db();
-  const worker = startWorker(handle.db, { gateway, log: ctx.log, concurrency, batch, leaseMs, maxAttempts, retryBaseMs, once: options.once });
+  const worker = startWorker(handle.db, {
+    gateway,
+    log: ctx.log,
+    secretKey: await ctx.secretKey(),
+    concurrency,
+    batch,
+    leaseMs,
+    maxAttempts,
+    retryBaseMs,
+    once: options.once,
+  });
   const onSignal = (signal: string) => {
     ctx.log.info(`${signal}: finishing the payouts in hand, releasing the rest`, { worker: worker.id });
     worker.stop();

@@ -1,7 +1,7 @@
 import type { Context } from '../../core/context.js';
 import { validateUpdate } from '../../payouts/payout.validation.js';
 import { invalidPayout, updatePayout } from '../../payouts/payouts.service.js';
-import { renderPayout, withFieldErrors } from './options.js';
+import { payoutAccess, renderPayout, withFieldErrors } from './options.js';
 
 interface Options {
   amount?: string;
@@ -16,8 +16,7 @@ export async function payoutsUpdate(ctx: Context, id: string, options: Options):
     // Bad flags fail before the database is opened.
     const checked = validateUpdate(body);
     if (!checked.ok) throw invalidPayout(checked.errors);
-    const { db } = await ctx.db();
-    return updatePayout(db, id, body);
+    return updatePayout(await payoutAccess(ctx), id, body);
   });
   renderPayout(ctx, payout);
 }

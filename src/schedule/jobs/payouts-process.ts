@@ -12,7 +12,7 @@ export const payoutsProcess: JobDefinition = {
     const gateway = await gatewayFromConfig(ctx.config);
     try {
       const { db } = await ctx.db();
-      const worker = startWorker(db, { gateway, log: ctx.log, once: true });
+      const worker = startWorker(db, { gateway, log: ctx.log, once: true, secretKey: await ctx.secretKey() });
       // Shutdown: finish the payouts in hand, release the rest for the next worker.
       const stop = () => worker.stop();
       if (signal.aborted) stop();
