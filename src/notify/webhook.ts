@@ -1,5 +1,8 @@
 // Webhook channel: POST the notification as JSON, signed with the recipient's secret.
-// `X-MP-Signature: sha256=<hex HMAC-SHA256 of the raw body>`, `X-MP-Timestamp: <unix seconds>`.
+// `X-MP-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`: the signature covers
+// the time of sending as well as the body, so a receiver that refuses a `t` older than the tolerance
+// (SIGNATURE_TOLERANCE_SEC, 5 minutes) cannot be fed a captured request again later.
+// `X-MP-Timestamp` repeats `t` for receivers that log it.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { HttpClient } from '../http/client.js';
 import { isHttpError } from '../http/http-error.js';
@@ -23,16 +26,32 @@ export function webhookBody(id: string, p: NotificationPayload): WebhookBody {
   return { id, type: p.type, cabinet: p.cabinet, occurred_at: first?.occurred_at ?? new Date(0).toISOString(), data };
 }
 
-export function signBody(body: string, secret: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+/** How old a signature's `t` a receiver should accept (and how far in the future, for clock skew). */
+export const SIGNATURE_TOLERANCE_SEC = 300;
+
+/** The `X-MP-Signature` value for a body sent at `unixSec`: `t=<unixSec>,v1=<hex HMAC of "t.body">`. */
+export function signBody(body: string, secret: string, unixSec: number): string {
+  return `t=${unixSec},v1=${createHmac('sha256', secret).update(`${unixSec}.${body}`).digest('hex')}`;
 }
 
-/** Checks a received signature header against the body (for receivers and tests). */
-export function verifySignature(body: string, header: string | undefined, secret: string): boolean {
+/**
+ * Checks a received `X-MP-Signature` against the raw body (what a receiver does; tests use it too):
+ * the HMAC of `t.body` must match one `v1` and `t` must be within `toleranceSec` of `now`, so a
+ * replayed request is refused once the tolerance has passed.
+ */
+export function verifySignature(body: string, header: string | undefined, secret: string, o: { now?: Date; toleranceSec?: number } = {}): boolean {
   if (!header) return false;
-  const expected = Buffer.from(signBody(body, secret));
-  const given = Buffer.from(header);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  const fields = header.split(',').map((f) => f.trim().split('='));
+  const t = fields.find(([k]) => k === 't')?.[1];
+  if (!t || !/^\d{1,12}$/.test(t)) return false;
+  const age = Math.abs((o.now ?? new Date()).getTime() / 1000 - Number(t));
+  if (age > (o.toleranceSec ?? SIGNATURE_TOLERANCE_SEC)) return false;
+  const expected = Buffer.from(createHmac('sha256', secret).update(`${t}.${body}`).digest('hex'));
+  return fields.some(([k, v]) => {
+    if (k !== 'v1' || !v) return false;
+    const given = Buffer.from(v);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
 }
 
 export type WebhookResult = { ok: true } | { ok: false; error: string; retryAfterMs?: number };
@@ -40,6 +59,7 @@ export type WebhookResult = { ok: true } | { ok: false; error: string; retryAfte
 /** Sends one webhook; never throws (a failure is a result to schedule a retry from). */
 export async function postWebhook(url: string, body: WebhookBody, secret: string, now: Date, timeoutMs = 15_000): Promise<WebhookResult> {
   const text = JSON.stringify(body);
+  const t = Math.floor(now.getTime() / 1000);
   const client = new HttpClient({ baseUrl: url, service: 'webhook', retries: 0, timeoutMs });
   try {
     await client.request({
@@ -48,8 +68,8 @@ export async function postWebhook(url: string, body: WebhookBody, secret: string
       body: text,
       headers: {
         'content-type': 'application/json',
-        'x-mp-signature': signBody(text, secret),
-        'x-mp-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'x-mp-signature': signBody(text, secret, t),
+        'x-mp-timestamp': String(t),
         'user-agent': 'mp-notify',
       },
       expect: 'buffer',

@@ -41,11 +41,16 @@ describe('webhook delivery', () => {
       occurred_at: at.toISOString(),
       data: { key: 'srid-1', srid: 'srid-1', nmId: 7, price: '990.50' },
     });
-    expect(req!.headers['x-mp-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
-    expect(verifySignature(req!.body, req!.headers['x-mp-signature'] as string, 's3cret')).toBe(true);
-    expect(verifySignature(req!.body, req!.headers['x-mp-signature'] as string, 'wrong')).toBe(false);
-    expect(verifySignature(`${req!.body} `, req!.headers['x-mp-signature'] as string, 's3cret')).toBe(false);
-    expect(Math.abs(Number(req!.headers['x-mp-timestamp']) - clock.now().getTime() / 1000)).toBeLessThan(1);
+    const signature = req!.headers['x-mp-signature'] as string;
+    const t = Math.floor(clock.now().getTime() / 1000);
+    expect(signature).toMatch(new RegExp(`^t=${t},v1=[0-9a-f]{64}$`));
+    expect(req!.headers['x-mp-timestamp']).toBe(String(t));
+    const now = clock.now();
+    expect(verifySignature(req!.body, signature, 's3cret', { now })).toBe(true);
+    expect(verifySignature(req!.body, signature, 'wrong', { now })).toBe(false);
+    expect(verifySignature(`${req!.body} `, signature, 's3cret', { now })).toBe(false);
+    // Replayed 6 minutes later, the same request is refused.
+    expect(verifySignature(req!.body, signature, 's3cret', { now: new Date(now.getTime() + 360_000) })).toBe(false);
   });
 
   it('retries with growing backoff and is dead after the configured attempts', async () => {
@@ -84,5 +89,11 @@ describe('webhook delivery', () => {
     expect(ids).toHaveLength(2);
     expect(ids[0]).toBe(ids[1]);
     expect((await outboxRows(h))[0]!.status).toBe('sent');
+    // Each attempt is signed at its own time: the resend passes a receiver's replay check, while
+    // the first request, replayed at the resend's time, would not.
+    const [first, second] = hook.requestsTo('/hook');
+    const sig = (r: typeof first) => r!.headers['x-mp-signature'] as string;
+    expect(verifySignature(second!.body, sig(second), 's3cret', { now: clock.now() })).toBe(true);
+    expect(verifySignature(first!.body, sig(first), 's3cret', { now: clock.now() })).toBe(false);
   });
 });

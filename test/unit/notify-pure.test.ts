@@ -114,14 +114,33 @@ describe('settings flags', () => {
 });
 
 describe('webhook signatures', () => {
-  it('are HMAC-SHA256 of the exact body', () => {
+  it('are HMAC-SHA256 of "t.body": the time of sending and the exact body', async () => {
+    const { createHmac } = await import('node:crypto');
     const body = '{"id":"1:new_order:5"}';
-    const sig = signBody(body, 'k');
-    expect(sig).toMatch(/^sha256=[0-9a-f]{64}$/);
-    expect(verifySignature(body, sig, 'k')).toBe(true);
-    expect(verifySignature(body, sig, 'other')).toBe(false);
-    expect(verifySignature(`${body}\n`, sig, 'k')).toBe(false);
-    expect(verifySignature(body, undefined, 'k')).toBe(false);
+    const t = 1_800_000_000;
+    const now = new Date(t * 1000);
+    const sig = signBody(body, 'k', t);
+    expect(sig).toBe(`t=${t},v1=${createHmac('sha256', 'k').update(`${t}.${body}`).digest('hex')}`);
+    expect(verifySignature(body, sig, 'k', { now })).toBe(true);
+    expect(verifySignature(body, sig, 'other', { now })).toBe(false);
+    expect(verifySignature(`${body}\n`, sig, 'k', { now })).toBe(false);
+    expect(verifySignature(body, undefined, 'k', { now })).toBe(false);
+    // The timestamp is signed: moving it to look fresh breaks the signature.
+    expect(verifySignature(body, sig.replace(`t=${t}`, `t=${t + 600}`), 'k', { now: new Date((t + 600) * 1000) })).toBe(false);
+    // The old body-only form is refused.
+    expect(verifySignature(body, `sha256=${createHmac('sha256', 'k').update(body).digest('hex')}`, 'k', { now })).toBe(false);
+  });
+
+  it('are refused outside the tolerance (a replay), 5 minutes either way by default', () => {
+    const body = '{}';
+    const t = 1_800_000_000;
+    const sig = signBody(body, 'k', t);
+    const at = (s: number) => new Date((t + s) * 1000);
+    expect(verifySignature(body, sig, 'k', { now: at(300) })).toBe(true);
+    expect(verifySignature(body, sig, 'k', { now: at(301) })).toBe(false);
+    expect(verifySignature(body, sig, 'k', { now: at(-300) })).toBe(true);
+    expect(verifySignature(body, sig, 'k', { now: at(-301) })).toBe(false);
+    expect(verifySignature(body, sig, 'k', { now: at(3600), toleranceSec: 3600 })).toBe(true);
   });
 });
 
