@@ -227,7 +227,13 @@ export async function openPostgres(url: string, options: OpenOptions = {}): Prom
   });
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => {});
-  pool.on('connect', (client) => preparePrefixed(client));
+  pool.on('connect', (client) => {
+    preparePrefixed(client);
+    // A checked-out client whose server goes away (a restart, a failover) between two queries emits
+    // 'error' with no listener: an uncaught exception that killed the process (chaos test). Its
+    // next query fails instead, and the caller's retry gets a new connection from the pool.
+    client.on('error', () => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const location = redactUrl(url);
   try {

@@ -56,6 +56,7 @@ export class FakeServer {
   readonly requests: FakeRequest[] = [];
   private readonly routes: Route[] = [];
   private readonly faults: PendingFault[] = [];
+  private readonly hooks: { pattern: RegExp; hook: (req: FakeRequest) => Promise<void> | void }[] = [];
   private server?: Server;
   private port = 0;
 
@@ -70,6 +71,16 @@ export class FakeServer {
   fault(path: string, fault: Fault, method?: string): this {
     const { pattern, keys } = compile(path);
     this.faults.push({ method: method?.toUpperCase(), pattern, keys, fault, left: fault.times ?? 1 });
+    return this;
+  }
+
+  /**
+   * Runs `hook` before answering each request to `path` (the real answer follows): for tests that
+   * must act at a precise point of a client's run, e.g. restart a database between two pages.
+   */
+  before(path: string, hook: (req: FakeRequest) => Promise<void> | void): this {
+    const { pattern } = compile(path);
+    this.hooks.push({ pattern, hook });
     return this;
   }
 
@@ -127,6 +138,7 @@ export class FakeServer {
       at: Date.now(),
     };
     this.requests.push(request);
+    for (const h of this.hooks) if (h.pattern.test(request.path)) await h.hook(request);
 
     const fault = this.faults.find((f) => f.left > 0 && (!f.method || f.method === method) && f.pattern.test(request.path));
     if (fault) {
