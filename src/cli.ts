@@ -3,6 +3,7 @@
 // function, so `mp --help` loads nothing but commander and these small files.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { registerCosts } from './cli/costs.js';
 import { registerDb } from './cli/db.js';
 import { registerDemo } from './cli/demo.js';
 import { registerDemper } from './cli/demper.js';
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
   registerExport(program);
   registerDemper(program);
   registerPreorders(program);
+  registerCosts(program);
   decorateHelp(program);
   // --jq is compiled before the command runs, so a filter mp cannot parse is a usage error (exit 2)
   // before anything is fetched or written. The evaluator is loaded only when --jq is given.

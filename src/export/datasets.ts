@@ -20,13 +20,14 @@
 // temp-file-and-rename behaviour then come for free. test/export/ shows how to test one.
 import { UsageError } from '../core/errors.js';
 import type { Dataset } from './dataset.js';
+import { costDatasets } from './datasets/costs.js';
 import { demperDatasets } from './datasets/demper.js';
 import { kaspiDatasets } from './datasets/kaspi.js';
 import { kaspiOrderDatasets } from './datasets/kaspi-orders.js';
 import { payoutDatasets } from './datasets/payouts.js';
 import { wbDatasets } from './datasets/wb.js';
 
-export const DATASETS: readonly Dataset[] = [...kaspiDatasets, ...kaspiOrderDatasets, ...demperDatasets, ...payoutDatasets, ...wbDatasets];
+export const DATASETS: readonly Dataset[] = [...kaspiDatasets, ...kaspiOrderDatasets, ...demperDatasets, ...payoutDatasets, ...wbDatasets, ...costDatasets];
 
 /** The dataset called `name`; a usage error listing the known ones otherwise. */
 export function findDataset(name: string): Dataset {

@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
+import { upsertCosts } from '../../src/costs/costs.repository.js';
 import { type Dataset, defineDataset } from '../../src/export/dataset.js';
 import { DATASETS, findDataset } from '../../src/export/datasets.js';
 import { exportDataset } from '../../src/export/export.service.js';
@@ -27,6 +28,14 @@ describe('mp export: datasets in every format', () => {
     await seedKaspiHistory(handle.db);
     await seedPayouts(handle.db);
     await seedDemper(handle.db);
+    await upsertCosts(
+      handle.db,
+      [
+        { marketplace: 'kaspi', product: '102298404', validFrom: '2026-10-01', cost: '250000.50', currency: 'KZT', commissionPct: '10.9', delivery: null },
+        { marketplace: 'wb', product: '413157507', validFrom: '2026-11-01', cost: '900', currency: 'RUB', commissionPct: null, delivery: '45.10' },
+      ],
+      'set',
+    );
     dir = mkdtempSync(join(tmpdir(), 'mp-export-'));
   });
   afterAll(async () => {

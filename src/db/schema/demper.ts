@@ -48,6 +48,8 @@ export interface DemperProductsTable {
   step: Generated<string>;
   strategy: Generated<string>;
   top_n: number | null;
+  /** Minimum margin in percent of the price (sql/0021); null = the store-wide default. */
+  min_margin_pct: string | null;
   enabled: Generated<boolean>;
   last_checked_at: Date | null;
   last_reason: string | null;

@@ -15,7 +15,10 @@ export interface KaspiOrdersTable {
   state: string;
   status: string;
   total_price: string;
+  /** The buyer's delivery charge (`deliveryCost`). */
   delivery_cost: string | null;
+  /** What Kaspi charges the seller for delivery (`deliveryCostForSeller`, sql/0021); null = not given. */
+  delivery_cost_for_seller: string | null;
   payment_mode: string | null;
   delivery_mode: string | null;
   kaspi_delivery: boolean | null;
@@ -40,6 +43,9 @@ export interface KaspiOrderEntriesTable {
   quantity: number;
   base_price: string;
   total_price: string;
+  /** The entry's `category {code, title}` (sql/0021); null when the Shop API did not give it. */
+  category_code: string | null;
+  category_title: string | null;
 }
 
 export interface KaspiOrderSyncTable {
