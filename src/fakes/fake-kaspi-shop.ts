@@ -12,6 +12,8 @@ export interface FakeShopEntry {
   basePrice: number;
   totalPrice: number;
   product: { code: string; name: string };
+  /** `guide` entries' `category` (default Master - Fruits / Фрукты, as the guide's example). */
+  category?: { code: string; title: string };
 }
 
 export interface FakeShopOrder {
@@ -30,6 +32,8 @@ export interface FakeShopOrder {
   pickupPointId?: string;
   town?: string;
   customer?: { name: string; cellPhone: string };
+  /** What Kaspi charges the seller for delivery (`deliveryCostForSeller`, default 0); null leaves it out of the answer. */
+  deliveryCostForSeller?: number | null;
   entries: FakeShopEntry[];
   /**
    * How entries are answered: `offer` (default) as Kaspi does in 2026 — named by `offer`, no
@@ -82,7 +86,7 @@ function orderResource(o: FakeShopOrder) {
       paymentMode: 'PAY_WITH_CREDIT',
       plannedDeliveryDate: o.plannedDeliveryDate ?? null,
       creationDate: o.creationDate,
-      deliveryCostForSeller: 0,
+      ...(o.deliveryCostForSeller === null ? {} : { deliveryCostForSeller: o.deliveryCostForSeller ?? 0 }),
       isKaspiDelivery: o.isKaspiDelivery ?? false,
       deliveryMode: o.deliveryMode ?? 'DELIVERY_PICKUP',
       ...(o.town
@@ -145,7 +149,7 @@ function entryResource(o: FakeShopOrder, e: FakeShopEntry, i: number) {
       totalPrice: e.totalPrice,
       weight: 0.0,
       entryNumber: i,
-      category: { code: 'Master - Fruits', title: 'Фрукты' },
+      category: e.category ?? { code: 'Master - Fruits', title: 'Фрукты' },
       deliveryCost: 0.0,
       basePrice: e.basePrice,
       isImeiRequired: false,

@@ -38,23 +38,23 @@ export async function upsertOrders(db: Db, storeId: string, orders: ShopOrder[],
     const chunk = orders.slice(i, i + ORDER_BATCH);
     const col = (f: (o: ShopOrder) => string | number | boolean | Date | null) => chunk.map((o) => text(f(o)));
     const result = await sql<{ id: string; kaspi_order_id: string; inserted: boolean }>`
-      insert into kaspi_orders (store_id, kaspi_order_id, code, state, status, total_price, delivery_cost, payment_mode,
+      insert into kaspi_orders (store_id, kaspi_order_id, code, state, status, total_price, delivery_cost, delivery_cost_for_seller, payment_mode,
         delivery_mode, kaspi_delivery, planned_delivery_date, created_at, approved_at, pre_order, pickup_point_id, city,
         customer_name, customer_phone, synced_at)
-      select ${storeId}::bigint, u.id, u.code, u.state, u.status, u.total::numeric, u.delivery_cost::numeric, u.payment_mode,
+      select ${storeId}::bigint, u.id, u.code, u.state, u.status, u.total::numeric, u.delivery_cost::numeric, u.seller_delivery::numeric, u.payment_mode,
         u.delivery_mode, u.kaspi_delivery::boolean, u.planned::timestamptz, u.created::timestamptz, u.approved::timestamptz,
         u.pre_order::boolean, u.pickup_point_id, u.city, u.customer_name, u.customer_phone, ${now}::timestamptz
       from unnest(${col((o) => o.id)}::text[], ${col((o) => o.code)}::text[], ${col((o) => o.state)}::text[], ${col((o) => o.status)}::text[],
-        ${col((o) => o.totalPrice)}::text[], ${col((o) => o.deliveryCost)}::text[], ${col((o) => o.paymentMode)}::text[],
+        ${col((o) => o.totalPrice)}::text[], ${col((o) => o.deliveryCost)}::text[], ${col((o) => o.deliveryCostForSeller)}::text[], ${col((o) => o.paymentMode)}::text[],
         ${col((o) => o.deliveryMode)}::text[], ${col((o) => o.kaspiDelivery)}::text[], ${col((o) => o.plannedDeliveryDate)}::text[],
         ${col((o) => o.createdAt)}::text[], ${col((o) => o.approvedAt)}::text[], ${col((o) => o.preOrder)}::text[],
         ${col((o) => o.pickupPointId)}::text[], ${col((o) => o.city)}::text[],
         ${col((o) => (withCustomers ? o.customerName : null))}::text[], ${col((o) => (withCustomers ? o.customerPhone : null))}::text[])
-        as u(id, code, state, status, total, delivery_cost, payment_mode, delivery_mode, kaspi_delivery, planned, created, approved,
+        as u(id, code, state, status, total, delivery_cost, seller_delivery, payment_mode, delivery_mode, kaspi_delivery, planned, created, approved,
           pre_order, pickup_point_id, city, customer_name, customer_phone)
       on conflict (store_id, kaspi_order_id) do update set
         code = excluded.code, state = excluded.state, status = excluded.status, total_price = excluded.total_price,
-        delivery_cost = excluded.delivery_cost, payment_mode = excluded.payment_mode, delivery_mode = excluded.delivery_mode,
+        delivery_cost = excluded.delivery_cost, delivery_cost_for_seller = excluded.delivery_cost_for_seller, payment_mode = excluded.payment_mode, delivery_mode = excluded.delivery_mode,
         kaspi_delivery = excluded.kaspi_delivery, planned_delivery_date = excluded.planned_delivery_date,
         created_at = excluded.created_at, approved_at = excluded.approved_at, pre_order = excluded.pre_order,
         pickup_point_id = excluded.pickup_point_id, city = excluded.city,
@@ -86,12 +86,14 @@ export async function replaceEntries(db: Db, orderRowIds: string[], rows: EntryR
     const chunk = rows.slice(i, i + ENTRY_BATCH);
     const col = (f: (r: EntryRow) => string | number | null) => chunk.map((r) => text(f(r)));
     await sql`
-      insert into kaspi_order_entries (order_id, entry_number, product_code, product_name, quantity, base_price, total_price)
-      select u.order_id::bigint, u.entry_number::integer, u.product_code, u.product_name, u.quantity::integer, u.base_price::numeric, u.total_price::numeric
+      insert into kaspi_order_entries (order_id, entry_number, product_code, product_name, quantity, base_price, total_price, category_code, category_title)
+      select u.order_id::bigint, u.entry_number::integer, u.product_code, u.product_name, u.quantity::integer, u.base_price::numeric, u.total_price::numeric,
+        u.category_code, u.category_title
       from unnest(${col((r) => r.orderRowId)}::text[], ${col((r) => r.entry.entryNumber)}::text[],
         ${col((r) => r.entry.productCode ?? r.entry.productId ?? '')}::text[], ${col((r) => r.entry.productName ?? '')}::text[],
-        ${col((r) => r.entry.quantity)}::text[], ${col((r) => r.entry.basePrice)}::text[], ${col((r) => r.entry.totalPrice)}::text[])
-        as u(order_id, entry_number, product_code, product_name, quantity, base_price, total_price)`.execute(db);
+        ${col((r) => r.entry.quantity)}::text[], ${col((r) => r.entry.basePrice)}::text[], ${col((r) => r.entry.totalPrice)}::text[],
+        ${col((r) => r.entry.categoryCode)}::text[], ${col((r) => r.entry.categoryTitle)}::text[])
+        as u(order_id, entry_number, product_code, product_name, quantity, base_price, total_price, category_code, category_title)`.execute(db);
   }
 }
 

@@ -30,6 +30,8 @@ describe('entries (GET /orders/{id}/entries)', () => {
         productId: 'MTM3OTU3MDk3',
         productCode: '958781639',
         productName: 'Повседневные шорты LIMIKO SHORT-72050-AK коричневый S',
+        categoryCode: null,
+        categoryTitle: null,
       },
     ]);
   });
@@ -45,6 +47,9 @@ describe('entries (GET /orders/{id}/entries)', () => {
         productId: 'masterproductsId',
         productCode: null,
         productName: null,
+        // The entry's category picks the commission rate when the product's category path is not scraped.
+        categoryCode: 'Master - Fruits',
+        categoryTitle: 'Фрукты',
       },
     ]);
     expect(parseEntryProduct(real('guide_orderentry_product.json'))).toEqual({ code: '103403297', name: 'Фруктовик яблоко черный принц Польша 1 кг' });
@@ -107,7 +112,9 @@ describe('orders (GET /orders)', () => {
         state: 'DELIVERY',
         status: 'ACCEPTED_BY_MERCHANT',
         totalPrice: '4000.00',
-        deliveryCost: '0.00',
+        // The buyer pays 500 for delivery; Kaspi charges the seller nothing (own delivery).
+        deliveryCost: '500.00',
+        deliveryCostForSeller: '0.00',
         paymentMode: 'PAY_WITH_CREDIT',
         deliveryMode: 'DELIVERY_LOCAL',
         kaspiDelivery: false,
@@ -139,6 +146,8 @@ describe('orders (GET /orders)', () => {
             productId: 'MTDwTCc5MTg1',
             productCode: '355654asiuowl',
             productName: 'Крышка Tefal St-Pet Glass lid 28 см (040 90 128)',
+            categoryCode: 'Master - Lids',
+            categoryTitle: 'Крышки для посуды',
           },
         ],
       ],
@@ -150,7 +159,8 @@ describe('orders (GET /orders)', () => {
     expect(order).toMatchObject({
       code: '406352533',
       totalPrice: '21399.00',
-      deliveryCost: '1231.00',
+      deliveryCost: '0.00',
+      deliveryCostForSeller: '1231.00',
       createdAt: new Date(1725362998405),
       approvedAt: new Date(1725363063281),
       pickupPointId: '15843453_PP2',

@@ -14,7 +14,10 @@ export interface ShopOrder {
   state: string;
   status: string;
   totalPrice: string;
+  /** What the buyer pays for delivery (`deliveryCost`). */
   deliveryCost: string | null;
+  /** What Kaspi charges the seller for delivery (`deliveryCostForSeller`); null when not given. */
+  deliveryCostForSeller: string | null;
   paymentMode: string | null;
   deliveryMode: string | null;
   kaspiDelivery: boolean | null;
@@ -52,6 +55,9 @@ export interface ShopEntry {
   /** `offer.code` of the entry, else the included product's `code`; null until read from the product. */
   productCode: string | null;
   productName: string | null;
+  /** The entry's `category {code, title}` (e.g. `Master - Lids`, «Крышки для посуды»), when given. */
+  categoryCode: string | null;
+  categoryTitle: string | null;
 }
 
 type Json = Record<string, unknown>;
@@ -154,7 +160,8 @@ export function parseOrder(resource: Json, index = 0): ShopOrder {
     state: str(a.state) ?? 'UNKNOWN',
     status: str(a.status) ?? 'UNKNOWN',
     totalPrice: totalPrice!,
-    deliveryCost: a.deliveryCostForSeller !== undefined && a.deliveryCostForSeller !== null ? orderMoney('deliveryCostForSeller') : orderMoney('deliveryCost'),
+    deliveryCost: orderMoney('deliveryCost'),
+    deliveryCostForSeller: orderMoney('deliveryCostForSeller'),
     paymentMode: str(a.paymentMode),
     deliveryMode: str(a.deliveryMode),
     kaspiDelivery: bool(a.isKaspiDelivery),
@@ -229,6 +236,8 @@ function parseEntry(resource: Json, index: number, products: Map<string, Json>, 
     productId: str(rel.id),
     productCode,
     productName,
+    categoryCode: str(obj(a.category).code),
+    categoryTitle: str(obj(a.category).title),
   };
 }
 
