@@ -57,12 +57,13 @@ export function registerDemper(program: Command): void {
     .action(run(async () => (await import('../commands/demper/products.js')).productsList));
   products
     .command('set <sku...>')
-    .description('change min, max, step, strategy, enabled')
+    .description('change min, max, step, strategy, minimum margin, enabled')
     .option('--store <store>', 'merchant id or name')
     .option('--min <tenge>', 'floor price (whole tenge ≥ 10)')
     .option('--max <tenge>', 'ceiling price')
     .option('--step <tenge>', 'undercut step (≥ 1)')
     .option('--strategy <name>', 'undercut, match, top-<N> or hold')
+    .option('--min-margin <percent>', 'never below the price keeping this margin after commission and unit cost (`none`: the default)')
     .option('--enable', 'reprice it')
     .option('--disable', 'leave it alone')
     .action(run(async () => (await import('../commands/demper/products.js')).productsSet));
@@ -89,7 +90,8 @@ export function registerDemper(program: Command): void {
       .option('--max-change-pct <percent>', 'largest change per run in percent')
       .option('--raise-cooldown <duration>', 'minimum time between raises (default 120m)')
       .option('--concurrency <n>', 'offer reads in flight (default 8)')
-      .option('--rate <n>', 'offer reads per second (default 8, 0 = unlimited; env MP_DEMPER_OFFERS_RATE)');
+      .option('--rate <n>', 'offer reads per second (default 8, 0 = unlimited; env MP_DEMPER_OFFERS_RATE)')
+      .option('--min-margin <percent>', 'default minimum margin after commission and cost for products without their own (demper.minMargin)');
   ruleOptions(demper.command('plan').description('what a run would do, per product, with reasons; changes nothing')).action(
     run(async () => (await import('../commands/demper/plan.js')).demperPlan),
   );
@@ -106,5 +108,6 @@ export function registerDemper(program: Command): void {
     .option('--store <store>', 'merchant id or name (default: all)')
     .option('--strategy <name>', 'try this strategy instead of each product’s own')
     .option('--step <tenge>', 'try this step instead of each product’s own')
+    .option('--min-margin <percent>', 'default minimum margin for products without their own (demper.minMargin)')
     .action(run(async () => (await import('../commands/demper/backtest.js')).demperBacktest));
 }

@@ -4,8 +4,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { StoreRow } from '../kaspi/merchant/stores.repository.js';
+import { type MarginRules, marginRules, productFloors } from '../profit/floor.service.js';
 import { type OfferEvent, offerEvents } from './offer-history.repository.js';
-import { settingsOf } from './plan.service.js';
+import { marginFloorOf, settingsOf } from './plan.service.js';
 import { listProducts } from './products.repository.js';
 import { decide, type RunRules, type Strategy, type StrategyOffer } from './strategy.js';
 
@@ -14,6 +15,10 @@ export interface BacktestOptions {
   strategy?: { strategy: Strategy; topN: number | null };
   step?: number;
   rules: Omit<RunRules, 'ownMerchantId'>;
+  /** The margin floor's default and commission table (today's costs apply to the whole replay). */
+  margin?: MarginRules;
+  /** The day whose unit costs give the margin floor (default now). */
+  now?: Date;
 }
 
 export interface BacktestRow {
@@ -27,6 +32,10 @@ export interface BacktestRow {
   avg_margin: number | null;
   start_price: number | null;
   end_price: number | null;
+  /** The effective floor (min_price or the margin floor) the replay kept to. */
+  floor: number | null;
+  /** Moments the margin floor held or raised the price (reason MARGIN_FLOOR). */
+  margin_floor: number;
 }
 
 /** Replays every enabled product of the stores; one row per product. */
@@ -37,14 +46,17 @@ export async function backtest(db: Kysely<Database>, stores: StoreRow[], o: Back
     const events = await offerEvents(db, [...new Set(products.map((p) => p.product_id))], store.city_id);
     const byProduct = new Map<string, OfferEvent[]>();
     for (const e of events) byProduct.set(e.kaspiId, [...(byProduct.get(e.kaspiId) ?? []), e]);
+    const floors = await productFloors(db, store, products, o.margin ?? marginRules(undefined), o.now ?? new Date());
     for (const p of products) {
-      const settings = { ...settingsOf(p), ...(o.strategy ?? {}), ...(o.step ? { step: o.step } : {}) };
+      const floor = floors.get(p.id);
+      const settings = { ...settingsOf(p), ...(o.strategy ?? {}), ...(o.step ? { step: o.step } : {}), marginFloor: marginFloorOf(floor) };
       out.push({
         store: store.merchant_id,
         sku: p.sku,
         product_id: p.product_id,
         strategy: settings.strategy === 'top-n' ? `top-${settings.topN ?? 3}` : settings.strategy,
         ...replay(byProduct.get(p.product_id) ?? [], settings, { ...o.rules, ownMerchantId: store.merchant_id }, o.since),
+        floor: floor ? floor.floor : Number(p.min_price),
       });
     }
   }
@@ -62,6 +74,7 @@ export function replay(events: OfferEvent[], settings: Settings, rules: RunRules
   let changes = 0;
   let positionSum = 0;
   let marginSum = 0;
+  let marginFloor = 0;
   let startPrice: number | null = null;
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
@@ -75,6 +88,7 @@ export function replay(events: OfferEvent[], settings: Settings, rules: RunRules
     const rivals = [...offers.values()].filter((x) => x.merchantId !== rules.ownMerchantId);
     const list = price === null ? rivals : [...rivals, { merchantId: rules.ownMerchantId, price }];
     const d = decide(list, { ...settings, price, lastRaisedAt }, rules, e.at);
+    if (d.reason === 'MARGIN_FLOOR') marginFloor++;
     if (d.change && d.newPrice !== null) {
       if (price !== null && d.newPrice > price) lastRaisedAt = e.at;
       price = d.newPrice;
@@ -93,5 +107,6 @@ export function replay(events: OfferEvent[], settings: Settings, rules: RunRules
     avg_margin: observations ? Math.round(marginSum / observations) : null,
     start_price: startPrice,
     end_price: price,
+    margin_floor: marginFloor,
   };
 }

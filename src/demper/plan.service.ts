@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import pLimit from 'p-limit';
 import type { Database } from '../db/schema.js';
 import type { StoreRow } from '../kaspi/merchant/stores.repository.js';
+import { type MarginRules, marginRules, type ProductFloor, productFloors } from '../profit/floor.service.js';
 import type { OffersFetcher } from './offers-source.js';
 import { type DemperProductRow, listProducts } from './products.repository.js';
 import { type Decision, decide, type RunRules, type Strategy } from './strategy.js';
@@ -21,12 +22,16 @@ export interface PlanOptions {
   concurrency: number;
   now: Date;
   onProgress?: (failed: boolean) => void;
+  /** The margin floor's store-wide default and commission table (default: none, the shipped table). */
+  margin?: MarginRules;
 }
 
 export interface PlanItem {
   store: StoreRow;
   product: DemperProductRow;
   decision: Decision;
+  /** The effective floor: min_price or the margin floor, with why (e.g. NO_COST). */
+  floor?: ProductFloor;
   /** Why the offers are unknown, when they are. */
   error?: string;
 }
@@ -53,7 +58,9 @@ export async function planRepricing(db: Kysely<Database>, fetchOffers: OffersFet
   for (const store of o.stores) {
     const products = (await listProducts(db, { storeId: store.id, enabled: true })).filter((p) => inShard(p.product_id, o.shard));
     const rules: RunRules = { ...o.rules, ownMerchantId: store.merchant_id };
+    const floors = await productFloors(db, store, products, o.margin ?? marginRules(undefined), o.now);
     for (const product of products) {
+      const floor = floors.get(product.id);
       work.push(
         limit(async () => {
           // `hold` never changes: no need to ask Kaspi.
@@ -69,9 +76,9 @@ export async function planRepricing(db: Kysely<Database>, fetchOffers: OffersFet
                   capped: false,
                   livePrice: null,
                 }
-              : decide(offers, settingsOf(product), rules, o.now);
+              : decide(offers, { ...settingsOf(product), marginFloor: marginFloorOf(floor) }, rules, o.now);
           o.onProgress?.(Boolean(error));
-          return { store, product, decision, error };
+          return { store, product, decision, floor, error };
         }),
       );
     }
@@ -81,6 +88,12 @@ export async function planRepricing(db: Kysely<Database>, fetchOffers: OffersFet
 
 function clampHold(p: DemperProductRow): number {
   return Math.min(Number(p.max_price), Math.max(Number(p.min_price), Number(p.price)));
+}
+
+/** What the strategy takes from a floor: the margin price when it binds, Infinity when no price keeps the margin. */
+export function marginFloorOf(floor: ProductFloor | undefined): number | null {
+  if (floor?.reason !== 'MARGIN_FLOOR') return null;
+  return floor.floor ?? Number.POSITIVE_INFINITY;
 }
 
 export function settingsOf(p: DemperProductRow) {
@@ -121,5 +134,8 @@ export function planRecord(item: PlanItem) {
     competitor: item.decision.competitor,
     new_price: item.decision.newPrice,
     reason: item.decision.reason,
+    // The effective floor (min_price or the margin floor) and, when the margin rule did not set it, why.
+    floor: item.floor ? item.floor.floor : Math.max(Number(item.product.min_price), 10),
+    floor_note: item.floor?.note === 'NO_MARGIN_RULE' ? null : (item.floor?.note ?? null),
   };
 }

@@ -1,10 +1,11 @@
 // Validation of the settings of a product under price management (pure): whole tenge ≥ 10,
-// min ≤ max, step ≥ 1, a known strategy. Used by `products import` and `products set`.
+// min ≤ max, step ≥ 1, a known strategy, a minimum margin in percent. Used by `products import` and
+// `products set`.
 
-import { forbiddenCharacter } from '../core/validate.js';
+import { attempt, decimal, forbiddenCharacter } from '../core/validate.js';
 import { KASPI_MIN_PRICE, STRATEGIES, type Strategy } from './strategy.js';
 
-export const PRODUCT_COLUMNS = ['sku', 'product_id', 'name', 'price', 'min_price', 'max_price', 'step', 'strategy'] as const;
+export const PRODUCT_COLUMNS = ['sku', 'product_id', 'name', 'price', 'min_price', 'max_price', 'step', 'strategy', 'min_margin_pct'] as const;
 
 export interface ProductInput {
   sku: string;
@@ -16,6 +17,14 @@ export interface ProductInput {
   step: number;
   strategy: Strategy;
   topN: number | null;
+  /** Minimum margin in percent (null = the store-wide default); undefined = the file has no such column (keep the stored one). */
+  minMarginPct?: string | null;
+}
+
+/** A minimum margin: percent of the price, 0 ≤ m < 100, at most 2 decimals (a decimal comma and a % sign accepted). */
+export function minMargin(raw: string, label: string): string {
+  const t = raw.trim().replace(/%$/, '').replace(/\s/g, '');
+  return decimal(!t.includes('.') ? t.replace(',', '.') : t, label, { scale: 2, min: '0', max: '99.99' });
 }
 
 /** Parses one spreadsheet row; returns the problems (empty when valid). */
@@ -40,10 +49,17 @@ export function parseProductRecord(values: Record<string, string>): { input?: Pr
   const strategy = parseStrategy(strategyText);
   if (!strategy) problems.push(`strategy must be undercut, match, hold, top-n or top-<N>, got "${values.strategy}"`);
   if (minPrice !== null && maxPrice !== null && minPrice > maxPrice) problems.push(`min_price ${minPrice} is above max_price ${maxPrice}`);
+  let minMarginPct: string | null | undefined;
+  if ('min_margin_pct' in values) {
+    const text = values.min_margin_pct ?? '';
+    const checked = text.trim() === '' ? { ok: true as const, value: null } : attempt(() => minMargin(text, 'min_margin_pct'));
+    if (checked.ok) minMarginPct = checked.value;
+    else problems.push(checked.error.message);
+  }
   if (problems.length > 0 || minPrice === null || maxPrice === null || !strategy) return { problems };
   return {
     problems,
-    input: { sku, productId, name: values.name ?? '', price, minPrice, maxPrice, step, strategy: strategy.strategy, topN: strategy.topN },
+    input: { sku, productId, name: values.name ?? '', price, minPrice, maxPrice, step, strategy: strategy.strategy, topN: strategy.topN, minMarginPct },
   };
 }
 

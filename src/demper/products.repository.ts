@@ -20,7 +20,9 @@ export interface ProductFilter {
 /** Inserts or updates products by (store, sku) in batches; returns how many rows were written. */
 export async function upsertProducts(db: Kysely<Database>, storeId: string, inputs: ProductInput[]): Promise<number> {
   const now = new Date();
-  // 11 columns per row: stay far below the 65535 bind-parameter limit.
+  // A file without a min_margin_pct column leaves the stored margins alone.
+  const withMargin = inputs.some((p) => p.minMarginPct !== undefined);
+  // 12 columns per row: stay far below the 65535 bind-parameter limit.
   for (let i = 0; i < inputs.length; i += 2000) {
     const chunk = inputs.slice(i, i + 2000);
     await db
@@ -37,6 +39,7 @@ export async function upsertProducts(db: Kysely<Database>, storeId: string, inpu
           step: String(p.step),
           strategy: p.strategy,
           top_n: p.topN,
+          min_margin_pct: p.minMarginPct ?? null,
           updated_at: now,
         })),
       )
@@ -50,6 +53,7 @@ export async function upsertProducts(db: Kysely<Database>, storeId: string, inpu
           step: eb.ref('excluded.step'),
           strategy: eb.ref('excluded.strategy'),
           top_n: eb.ref('excluded.top_n'),
+          min_margin_pct: withMargin ? eb.ref('excluded.min_margin_pct') : eb.ref('demper_products.min_margin_pct'),
           updated_at: eb.ref('excluded.updated_at'),
         })),
       )
@@ -94,6 +98,8 @@ export interface SettingsPatch {
   strategy?: string;
   topN?: number | null;
   enabled?: boolean;
+  /** null clears it (the store-wide default applies). */
+  minMarginPct?: string | null;
 }
 
 /** Applies a settings patch to the given product rows; returns the number updated. */
@@ -106,6 +112,7 @@ export async function patchProducts(db: Kysely<Database>, ids: string[], patch: 
   if (patch.strategy !== undefined) set.strategy = patch.strategy;
   if (patch.topN !== undefined) set.top_n = patch.topN;
   if (patch.enabled !== undefined) set.enabled = patch.enabled;
+  if (patch.minMarginPct !== undefined) set.min_margin_pct = patch.minMarginPct;
   const result = await db.updateTable('demper_products').set(set).where('id', 'in', ids).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -7,7 +7,7 @@ import type { Database } from '../db/schema.js';
 import type { CabinetList } from '../kaspi/merchant/mc-client.js';
 import type { SkippedOffer } from '../kaspi/merchant/mc-offers.parser.js';
 import type { StoreRow } from '../kaspi/merchant/stores.repository.js';
-import { type ProductInput, parseProductRecord, parseStrategy } from './product-settings.js';
+import { minMargin, type ProductInput, parseProductRecord, parseStrategy } from './product-settings.js';
 import {
   type DemperProductRow,
   listProducts,
@@ -33,7 +33,7 @@ export async function importProductsFile(db: Kysely<Database>, store: StoreRow, 
     if (!table.headers.includes(required)) {
       throw new UserError(
         'DEMPER_IMPORT_HEADER',
-        `${path}: no "${required}" column; the header is sku,product_id,name,price,min_price,max_price,step,strategy`,
+        `${path}: no "${required}" column; the header is sku,product_id,name,price,min_price,max_price,step,strategy (and optionally min_margin_pct)`,
       );
     }
   }
@@ -120,6 +120,8 @@ export interface SetOptions {
   strategy?: string;
   enable?: boolean;
   disable?: boolean;
+  /** Percent, or `none` to fall back to the store-wide default. */
+  minMargin?: string;
 }
 
 /** Changes the settings of the named SKUs, checking min ≤ max against the stored values too. */
@@ -176,13 +178,17 @@ function parsePatch(options: SetOptions): SettingsPatch {
     patch.topN = s.topN;
   }
   if (options.enable && options.disable) throw new UsageError('DEMPER_BAD_FLAGS', 'use either --enable or --disable');
+  if (options.minMargin !== undefined) {
+    const t = options.minMargin.trim().toLowerCase();
+    patch.minMarginPct = t === 'none' || t === '' ? null : minMargin(options.minMargin, '--min-margin');
+  }
   if (options.enable) patch.enabled = true;
   if (options.disable) patch.enabled = false;
   if (patch.minPrice !== undefined && patch.maxPrice !== undefined && patch.minPrice > patch.maxPrice) {
     throw new UsageError('DEMPER_MIN_ABOVE_MAX', `--min ${patch.minPrice} is above --max ${patch.maxPrice}`);
   }
   if (Object.keys(patch).length === 0)
-    throw new UsageError('DEMPER_NOTHING_TO_SET', 'give at least one of --min, --max, --step, --strategy, --enable, --disable');
+    throw new UsageError('DEMPER_NOTHING_TO_SET', 'give at least one of --min, --max, --step, --strategy, --min-margin, --enable, --disable');
   return patch;
 }
 

@@ -16,6 +16,7 @@ export type Reason =
   | 'RAISE_GAP' // cheapest by more than a step: raised toward the target
   | 'RAISE_COOLDOWN' // a raise is due but the last raise was too recent
   | 'FLOOR_REACHED' // the target is below min: hold instead of racing to the floor
+  | 'MARGIN_FLOOR' // held or raised by the margin floor (the lowest price keeping the minimum margin)
   | 'NO_COMPETITION' // only our own (or ignored) offers: go to max, or hold when switched off
   | 'UNKNOWN'; // offers empty or unparsable: no change
 
@@ -40,6 +41,12 @@ export interface ProductSettings {
   /** For `top-n`: the position to hold (1 = cheapest). */
   topN?: number | null;
   lastRaisedAt?: Date | null;
+  /**
+   * The margin floor (src/profit/margin-floor.ts): the lowest whole price keeping the product's
+   * minimum margin after commission and cost. The effective floor is max(min, this); a decision held
+   * or raised by it says MARGIN_FLOOR. Infinity: no price keeps the margin (hold). Absent: min only.
+   */
+  marginFloor?: number | null;
 }
 
 export interface RunRules {
@@ -83,7 +90,10 @@ export const DEFAULT_RAISE_COOLDOWN_MS = 120 * 60_000;
 
 /** Decides the new price for one product. */
 export function decide(offers: readonly StrategyOffer[] | null, product: ProductSettings, rules: RunRules, now: Date): Decision {
-  const floor = Math.max(Math.ceil(product.minPrice), KASPI_MIN_PRICE);
+  const plainFloor = Math.max(Math.ceil(product.minPrice), KASPI_MIN_PRICE);
+  const marginFloor = product.marginFloor ?? null;
+  const marginBinds = marginFloor !== null && marginFloor > plainFloor;
+  const floor = marginBinds && Number.isFinite(marginFloor) ? Math.ceil(marginFloor) : plainFloor;
   const ceiling = Math.max(Math.floor(product.maxPrice), floor);
   const clamp = (p: number) => Math.min(ceiling, Math.max(floor, Math.floor(p)));
   // Our offer's live price wins over the stored one: a price the seller changed in the cabinet, or an
@@ -92,10 +102,12 @@ export function decide(offers: readonly StrategyOffer[] | null, product: Product
   const current = live ?? product.price;
   // Holding keeps the current price, pulled inside the bounds when it somehow left them.
   const held = current === null ? null : clamp(current);
+  // A price pulled up to the margin floor was raised by it, whatever move was asked for.
+  const raisedByMargin = (newPrice: number | null) => marginBinds && newPrice !== null && current !== null && current < floor && newPrice === floor;
   const result = (newPrice: number | null, reason: Reason, c?: StrategyOffer, capped = false): Decision => ({
     newPrice,
     change: newPrice !== null && newPrice !== current,
-    reason,
+    reason: raisedByMargin(newPrice) ? 'MARGIN_FLOOR' : reason,
     competitorPrice: c ? c.price : null,
     competitor: c ? (c.merchantName ?? c.merchantId) : null,
     capped,
@@ -108,6 +120,8 @@ export function decide(offers: readonly StrategyOffer[] | null, product: Product
   const competitors = rivals(offers, rules);
   const lowest = competitors[0];
   if (product.strategy === 'hold') return result(held, 'HOLD', lowest);
+  // Commission + minimum margin ≥ 100 %: no price keeps the margin, so nothing moves.
+  if (marginFloor !== null && !Number.isFinite(marginFloor)) return result(current, 'MARGIN_FLOOR', lowest);
 
   if (!lowest) {
     if (rules.noCompetitionToMax === false) return result(held, 'NO_COMPETITION');
@@ -133,7 +147,7 @@ export function decide(offers: readonly StrategyOffer[] | null, product: Product
     target = Math.floor(lowest.price) - step;
     reason = 'UNDERCUT';
   }
-  if (target < floor) return result(held, 'FLOOR_REACHED', against);
+  if (target < floor) return result(held, marginBinds ? 'MARGIN_FLOOR' : 'FLOOR_REACHED', against);
   return move(Math.min(target, ceiling), reason, against);
 
   function move(target: number, lowerReason: Reason, c?: StrategyOffer): Decision {

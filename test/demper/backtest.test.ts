@@ -75,6 +75,8 @@ describe('demper backtest', () => {
         avg_margin: 233,
         start_price: 1000,
         end_price: 1095,
+        floor: 800,
+        margin_floor: 0,
       },
     ]);
   });

@@ -71,9 +71,42 @@ describe('mp demper (subprocess)', () => {
     expect(plan.code).toBe(0);
     const planned = JSON.parse(plan.stdout) as Record<string, unknown>[];
     expect(planned).toEqual([
-      { sku: 'P1', price: 1000, stored_price: 1000, live_price: 1000, competitor_price: 990, competitor: 'Alpha', new_price: 985, reason: 'UNDERCUT' },
-      { sku: 'P2', price: 500, stored_price: 500, live_price: 500, competitor_price: null, competitor: null, new_price: 700, reason: 'NO_COMPETITION' },
-      { sku: 'P3', price: 300, stored_price: 300, live_price: null, competitor_price: null, competitor: null, new_price: null, reason: 'UNKNOWN' },
+      {
+        sku: 'P1',
+        price: 1000,
+        stored_price: 1000,
+        live_price: 1000,
+        competitor_price: 990,
+        competitor: 'Alpha',
+        new_price: 985,
+        reason: 'UNDERCUT',
+        floor: 800,
+        floor_note: null,
+      },
+      {
+        sku: 'P2',
+        price: 500,
+        stored_price: 500,
+        live_price: 500,
+        competitor_price: null,
+        competitor: null,
+        new_price: 700,
+        reason: 'NO_COMPETITION',
+        floor: 300,
+        floor_note: null,
+      },
+      {
+        sku: 'P3',
+        price: 300,
+        stored_price: 300,
+        live_price: null,
+        competitor_price: null,
+        competitor: null,
+        new_price: null,
+        reason: 'UNKNOWN',
+        floor: 250,
+        floor_note: null,
+      },
     ]);
     expect(fake.updates).toEqual([]);
 

@@ -115,12 +115,14 @@ describe('demper plan and run', () => {
     const plan = await planRepricing(handle.db, kaspiOffersFetcher(offersClient), options([store]));
     const records = plan.map(planRecord).sort((a, b) => a.sku.localeCompare(b.sku));
     const both = (price: number) => ({ price, stored_price: price, live_price: price });
+    // No minimum margin anywhere: the floor is min_price, with no note.
+    const floor = (min: number) => ({ floor: min, floor_note: null });
     expect(records).toEqual([
-      { sku: 'P1', ...both(1000), competitor_price: 990, competitor: 'Alpha', new_price: 985, reason: 'UNDERCUT' },
-      { sku: 'P2', ...both(500), competitor_price: 480, competitor: 'Alpha', new_price: 480, reason: 'MATCH' },
-      { sku: 'P3', ...both(2000), competitor_price: 1990, competitor: 'Beta', new_price: 1980, reason: 'TOP_N' },
+      { sku: 'P1', ...both(1000), competitor_price: 990, competitor: 'Alpha', new_price: 985, reason: 'UNDERCUT', ...floor(800) },
+      { sku: 'P2', ...both(500), competitor_price: 480, competitor: 'Alpha', new_price: 480, reason: 'MATCH', ...floor(300) },
+      { sku: 'P3', ...both(2000), competitor_price: 1990, competitor: 'Beta', new_price: 1980, reason: 'TOP_N', ...floor(1900) },
       // hold never asks Kaspi: the stored price is all it knows
-      { sku: 'P4', price: 300, stored_price: 300, live_price: null, competitor_price: null, competitor: null, new_price: 300, reason: 'HOLD' },
+      { sku: 'P4', price: 300, stored_price: 300, live_price: null, competitor_price: null, competitor: null, new_price: 300, reason: 'HOLD', ...floor(250) },
     ]);
     // plan writes nothing
     expect(await handle.db.selectFrom('price_changes').selectAll().execute()).toEqual([]);

@@ -6,9 +6,11 @@ import { currentUser } from '../../core/user.js';
 import { backtest } from '../../demper/backtest.service.js';
 import { parseStrategy } from '../../demper/product-settings.js';
 import { selectStores } from '../../kaspi/merchant/stores.service.js';
+import { marginRules } from '../../profit/floor.service.js';
 import { number, parseRules, type RuleOptions } from './options.js';
 
 export async function demperBacktest(ctx: Context, o: RuleOptions & { since?: string; strategy?: string; step?: string }): Promise<void> {
+  const margin = marginRules(ctx.config, o.minMargin);
   let since: Date;
   try {
     since = parseSince(o.since ?? '7d', ctx.clock.now());
@@ -23,6 +25,8 @@ export async function demperBacktest(ctx: Context, o: RuleOptions & { since?: st
     strategy,
     step: number(o.step, '--step', 1, 1e9),
     rules: parseRules(o),
+    margin,
+    now: ctx.clock.now(),
   });
   ctx.out.list(rows, [
     { key: 'store' },
@@ -34,6 +38,8 @@ export async function demperBacktest(ctx: Context, o: RuleOptions & { since?: st
     { key: 'avg_margin', header: 'avg over min ₸', align: 'right' },
     { key: 'start_price', header: 'start', align: 'right' },
     { key: 'end_price', header: 'end', align: 'right' },
+    { key: 'floor', align: 'right', optional: true },
+    { key: 'margin_floor', header: 'margin floor', align: 'right', optional: true },
   ]);
   const seen = rows.filter((r) => r.observations > 0);
   if (!ctx.out.json) {

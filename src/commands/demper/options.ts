@@ -18,6 +18,8 @@ export interface RuleOptions {
   concurrency?: string;
   rate?: string;
   store?: string;
+  /** The store-wide minimum margin in percent (`demper.minMargin` otherwise). */
+  minMargin?: string;
 }
 
 export function number(value: string | undefined, flag: string, min: number, max: number): number | undefined {

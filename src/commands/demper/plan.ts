@@ -10,6 +10,7 @@ import { MAX_WRITE_RATE, type RunItem, runRepricing } from '../../demper/run.ser
 import { merchantWriteLock } from '../../demper/write-lock.js';
 import { createMcClient, mcBaseUrl } from '../../kaspi/merchant/mc-client.js';
 import { selectStores } from '../../kaspi/merchant/stores.service.js';
+import { marginRules } from '../../profit/floor.service.js';
 import { number, parseRules, parseShard, type RuleOptions } from './options.js';
 
 const planColumns = [
@@ -22,6 +23,9 @@ const planColumns = [
   { key: 'competitor' },
   { key: 'new_price', header: 'new', align: 'right' as const },
   { key: 'reason' },
+  // The effective floor: min_price, or the margin floor when it is higher; `no cost` when a minimum
+  // margin is set but the unit cost is not known (the plain floor holds).
+  { key: 'floor', align: 'right' as const, optional: true },
 ];
 
 async function prepare(ctx: Context, o: RuleOptions) {
@@ -42,7 +46,8 @@ async function prepare(ctx: Context, o: RuleOptions) {
     }
   }
   const client = createOffersClient(ctx.config, rate, ctx.log);
-  return { db, rules, shard, concurrency, stores, client };
+  const margin = marginRules(ctx.config, o.minMargin);
+  return { db, rules, shard, concurrency, stores, client, margin };
 }
 
 async function withProgress<T>(ctx: Context, label: string, fn: (tick: (failed: boolean) => void) => Promise<T>): Promise<T> {
@@ -55,10 +60,10 @@ async function withProgress<T>(ctx: Context, label: string, fn: (tick: (failed: 
 }
 
 export async function demperPlan(ctx: Context, o: RuleOptions): Promise<void> {
-  const { db, rules, shard, concurrency, stores, client } = await prepare(ctx, o);
+  const { db, rules, shard, concurrency, stores, client, margin } = await prepare(ctx, o);
   try {
     const items = await withProgress(ctx, 'Planning', (tick) =>
-      planRepricing(db, kaspiOffersFetcher(client), { stores, shard, rules, concurrency, now: ctx.clock.now(), onProgress: tick }),
+      planRepricing(db, kaspiOffersFetcher(client), { stores, shard, rules, concurrency, now: ctx.clock.now(), onProgress: tick, margin }),
     );
     ctx.out.list(
       items,
@@ -89,7 +94,7 @@ export async function demperRun(ctx: Context, o: RunOptions): Promise<number> {
       0.01,
       MAX_WRITE_RATE,
     ) ?? MAX_WRITE_RATE;
-  const { db, rules, shard, concurrency, stores, client } = await prepare(ctx, o);
+  const { db, rules, shard, concurrency, stores, client, margin } = await prepare(ctx, o);
   const mc = createMcClient(mcBaseUrl(ctx.config), ctx.log);
   try {
     const report = await withProgress(ctx, o.apply ? 'Repricing' : 'Dry run', async (tick) =>
@@ -103,6 +108,7 @@ export async function demperRun(ctx: Context, o: RunOptions): Promise<number> {
           concurrency,
           now: ctx.clock.now(),
           onProgress: tick,
+          margin,
           apply: Boolean(o.apply),
           via,
           writeRate,
@@ -128,6 +134,7 @@ export async function demperRun(ctx: Context, o: RunOptions): Promise<number> {
       if (s.note) ctx.log.warn(`${s.merchant_id}: ${s.note}`);
     }
     warnDrift(ctx, report.items);
+    warnNoCost(ctx, report.items);
     const unknown = report.items.filter((i) => i.error);
     if (unknown.length > 0) {
       ctx.log.warn(
@@ -142,7 +149,27 @@ export async function demperRun(ctx: Context, o: RunOptions): Promise<number> {
 }
 
 function row(i: PlanItem) {
-  return { store: i.store.merchant_id, ...planRecord(i), stored: priceDrifted(i) ? storedPrice(i) : null };
+  const record = planRecord(i);
+  const floor = record.floor === null ? 'none' : record.floor_note === 'NO_COST' ? `${record.floor} (no cost)` : record.floor;
+  return { store: i.store.merchant_id, ...record, floor, stored: priceDrifted(i) ? storedPrice(i) : null };
+}
+
+/** Products with a minimum margin but no known unit cost keep their plain floor: one warning that says so. */
+function warnNoCost(ctx: Context, items: PlanItem[]): void {
+  const missing = items.filter((i) => i.floor?.note === 'NO_COST');
+  if (missing.length > 0) {
+    const e = missing[0]!;
+    ctx.log.warn(
+      `${missing.length} product(s) have a minimum margin but no unit cost, so their floor is min_price alone, e.g. ${e.product.sku}: set one with \`mp costs set kaspi ${e.product.sku} --cost <tenge>\``,
+    );
+  }
+  const unreachable = items.filter((i) => i.floor?.note === 'UNREACHABLE');
+  if (unreachable.length > 0) {
+    const e = unreachable[0]!;
+    ctx.log.warn(
+      `${unreachable.length} product(s) cannot keep their minimum margin at any price (commission + margin ≥ 100 %) and are not repriced (MARGIN_FLOOR), e.g. ${e.product.sku}`,
+    );
+  }
 }
 
 function runRecord(i: RunItem) {
@@ -165,5 +192,6 @@ function summarize(ctx: Context, items: PlanItem[]): void {
   const changes = items.filter((i) => i.decision.change).length;
   ctx.log.info(`${items.length} product(s), ${changes} change(s): ${[...counts].map(([r, n]) => `${r} ${n}`).join(', ') || 'nothing to do'}`);
   warnDrift(ctx, items);
+  warnNoCost(ctx, items);
   for (const i of items.filter((x) => x.error).slice(0, 5)) ctx.log.warn(`${i.product.sku}: offers unknown (${i.error})`);
 }

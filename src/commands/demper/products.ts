@@ -2,6 +2,7 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
 import { currentUser } from '../../core/user.js';
+import { normalizeDecimal } from '../../core/money.js';
 import { formatStrategy } from '../../demper/product-settings.js';
 import type { ProductFilter } from '../../demper/products.repository.js';
 import { listProducts } from '../../demper/products.repository.js';
@@ -41,6 +42,7 @@ export async function productsList(ctx: Context, o: ListOptions): Promise<void> 
     step: Number(p.step),
     strategy: formatStrategy(p.strategy, p.top_n),
     enabled: p.enabled,
+    min_margin_pct: p.min_margin_pct === null ? null : normalizeDecimal(p.min_margin_pct),
     last_reason: p.last_reason,
     last_checked_at: p.last_checked_at,
   }));
@@ -54,6 +56,7 @@ export async function productsList(ctx: Context, o: ListOptions): Promise<void> 
     { key: 'max_price', header: 'max', align: 'right' },
     { key: 'step', align: 'right' },
     { key: 'strategy' },
+    { key: 'min_margin_pct', header: 'margin %', align: 'right', optional: true },
     { key: 'enabled' },
     { key: 'last_reason', header: 'last' },
   ]);

@@ -1,5 +1,5 @@
 // Repricing and preorders (sql/0005_demper.sql) as export datasets. `demper-products` has the
-// columns `mp demper products import --file` reads (sku … strategy) first, so a seller can export,
+// columns `mp demper products import --file` reads (sku … min_margin_pct) first, so a seller can export,
 // edit in Excel and import back; the extra columns after them are ignored by the import.
 import { sql } from 'kysely';
 import { defineDataset } from '../dataset.js';
@@ -23,6 +23,7 @@ export const demperProducts = defineDataset({
       description: 'undercut, match, hold or top-<N>',
       from: sql`case when p.strategy = 'top-n' then 'top-' || coalesce(p.top_n, 3) else p.strategy end`,
     },
+    { name: 'min_margin_pct', type: 'decimal', scale: 2, description: 'minimum margin after commission and cost (empty: the store-wide default)' },
     { name: 'store', type: 'text', description: 'merchant id', from: 's.merchant_id' },
     { name: 'enabled', type: 'boolean' },
     { name: 'last_reason', type: 'text' },

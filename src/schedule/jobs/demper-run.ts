@@ -41,16 +41,19 @@ export const demperRun: JobDefinition = {
     return (await listStores((await ctx.db()).db)).map((s) => s.merchant_id);
   },
   async run(ctx, { scope, shard }) {
-    const [{ selectStores }, offers, mcClient, { runRepricing, MAX_WRITE_RATE }] = await Promise.all([
+    const [{ selectStores }, offers, mcClient, { runRepricing, MAX_WRITE_RATE }, { marginRules }] = await Promise.all([
       import('../../kaspi/merchant/stores.service.js'),
       import('../../demper/offers-source.js'),
       import('../../kaspi/merchant/mc-client.js'),
       import('../../demper/run.service.js'),
+      import('../../profit/floor.service.js'),
     ]);
     const { db } = await ctx.db();
     const stores = await selectStores(db, scope);
     const { rate, writeRate } = demperRates(ctx.config, MAX_WRITE_RATE);
     const exclude = (setting(ctx.config, 'demper.exclude', 'MP_DEMPER_EXCLUDE') ?? '').split(',').filter(Boolean);
+    // The margin floor's store-wide default (demper.minMargin) and commission table, as `mp demper run` uses.
+    const margin = marginRules(ctx.config);
     const client = offers.createOffersClient(ctx.config, rate, ctx.log);
     const mc = mcClient.createMcClient(mcClient.mcBaseUrl(ctx.config), ctx.log);
     const summary: Record<string, unknown> = { stores: [] as unknown[] };
@@ -68,6 +71,7 @@ export const demperRun: JobDefinition = {
             rules: { exclude },
             concurrency: 8,
             now: ctx.clock.now(),
+            margin,
             apply,
             via: setting(ctx.config, 'demper.via', 'MP_DEMPER_VIA', 'api') === 'xml' ? 'xml' : 'api',
             writeRate,
