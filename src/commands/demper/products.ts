@@ -1,8 +1,8 @@
 // `mp demper products list|set|enable|disable` (import is in products-import.ts: it needs the HTTP client).
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
-import { currentUser } from '../../core/user.js';
 import { normalizeDecimal } from '../../core/money.js';
+import { currentUser } from '../../core/user.js';
 import { formatStrategy } from '../../demper/product-settings.js';
 import type { ProductFilter } from '../../demper/products.repository.js';
 import { listProducts } from '../../demper/products.repository.js';
