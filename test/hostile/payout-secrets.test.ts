@@ -61,13 +61,14 @@ describe('MP_USER scopes payouts', () => {
     expect(await ids(alice)).toEqual(expect.arrayContaining(['****acct', '****acct']));
     expect((await listPayouts(bob, { limit: 1000 })).items.some((p) => p.id === payout.id)).toBe(false);
     expect((await listPayouts(bob, { limit: 1000 })).items.some((p) => p.recipient === '****acct')).toBe(true); // legacy-acct
+    // One at a time (a promise created early would reject before it is awaited).
     for (const attempt of [
-      getPayout(bob, payout.id),
-      updatePayout(bob, payout.id, { comment: 'mine' }),
-      cancelPayout(bob, payout.id),
-      deletePayout(bob, payout.id),
+      () => getPayout(bob, payout.id),
+      () => updatePayout(bob, payout.id, { comment: 'mine' }),
+      () => cancelPayout(bob, payout.id),
+      () => deletePayout(bob, payout.id),
     ]) {
-      await expect(attempt).rejects.toMatchObject({ code: 'PAYOUT_NOT_FOUND' });
+      await expect(attempt()).rejects.toMatchObject({ code: 'PAYOUT_NOT_FOUND' });
     }
     expect((await getPayout(alice, payout.id)).payout.status).toBe('NEW');
     // An idempotency key is global: bob reusing alice's key is a conflict that shows nothing of hers.
