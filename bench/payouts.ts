@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { Pool } from 'undici';
 import { openDatabase, openPostgres } from '../src/db/connect.js';
+import { createApiToken } from '../src/serve/api-tokens.service.js';
 import { adminUrl, backendPids, benchArgs, figure, finish, processCpuMs, sampleBackendsCpu, sampleCpu, withDatabase } from './_util.js';
 
 const N = Number(benchArgs[0] ?? 50_000);
@@ -129,6 +130,8 @@ async function measureRecovery(): Promise<void> {
 async function measureServe(): Promise<void> {
   // 3. mp serve under 32 concurrent connections.
   await sql`truncate payouts, payout_events`.execute(db);
+  // Tokens on, as in production: one token whose rate limit the bench does not reach.
+  const { token } = await createApiToken(db, { userName: 'bench', name: `bench-${Date.now()}`, scopes: ['payouts'], rate: 1_000_000 });
   const server = mp(['--json', 'serve', '--port', '0']);
   let base = '';
   for (let i = 0; i < 400 && !base; i++) {
@@ -144,7 +147,12 @@ async function measureServe(): Promise<void> {
   const run = async (until: number, record: boolean) => {
     while (Date.now() < until) {
       const t = process.hrtime.bigint();
-      const res = await pool.request({ method: 'POST', path: '/api/payouts', headers: { 'content-type': 'application/json' }, body });
+      const res = await pool.request({
+        method: 'POST',
+        path: '/api/payouts',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body,
+      });
       await res.body.dump();
       if (res.statusCode !== 201) errors++;
       if (record) latencies.push(Number(process.hrtime.bigint() - t) / 1e6);

@@ -15,6 +15,7 @@ import { registerKaspi } from './cli/kaspi.js';
 import { registerKaspiOrders } from './cli/kaspi-orders.js';
 import { registerPayouts } from './cli/payouts.js';
 import { registerPreorders } from './cli/preorders.js';
+import { registerServe } from './cli/serve.js';
 import { registerWb } from './cli/wb.js';
 import { registerWbNotify } from './cli/wb-notify.js';
 import { loadDotEnv } from './core/config.js';
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   registerJobs(program);
   registerDemo(program);
   registerPayouts(program);
+  registerServe(program);
   registerWbNotify(registerWb(program));
   registerKaspiOrders(registerKaspi(program));
   registerHistory(program);

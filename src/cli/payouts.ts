@@ -1,4 +1,4 @@
-// `mp payouts` (the queue) and `mp serve` (its REST API).
+// `mp payouts`: the queue (its REST API is part of `mp serve`, src/cli/serve.ts).
 import type { Command } from 'commander';
 import { run } from './action.js';
 
@@ -53,11 +53,4 @@ export function registerPayouts(program: Command): void {
     .option('--retry-delay <duration>', 'first retry back-off, doubled per attempt (default 1s)')
     .option('--gateway <name>', 'simulated (default) or http (env MP_PAYOUTS_GATEWAY)')
     .action(run(async () => (await import('../commands/payouts/process.js')).payoutsProcess));
-  program
-    .command('serve')
-    .description('the payouts REST API (/api/payouts, /openapi.json, /healthz) until SIGINT/SIGTERM')
-    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
-    .option('--port <port>', 'port (default 8080; 0 picks a free one)')
-    .option('--worker', 'also process payouts in this process (the way to run both on the embedded database)')
-    .action(run(async () => (await import('../commands/serve.js')).serve));
 }

@@ -8,6 +8,17 @@ import type { KaspiTables } from './schema/kaspi.js';
 import type { KaspiOrderTables } from './schema/kaspi-orders.js';
 import type { NotifyTables } from './schema/notify.js';
 import type { PayoutTables } from './schema/payouts.js';
+import type { ServeTables } from './schema/serve.js';
 import type { WbTables } from './schema/wb.js';
 
-export interface Database extends CoreTables, KaspiTables, PayoutTables, DemperTables, JobTables, WbTables, NotifyTables, KaspiOrderTables, CostTables {}
+export interface Database
+  extends CoreTables,
+    KaspiTables,
+    PayoutTables,
+    DemperTables,
+    JobTables,
+    WbTables,
+    NotifyTables,
+    KaspiOrderTables,
+    CostTables,
+    ServeTables {}

@@ -11,6 +11,7 @@ import { notifyConfig } from '../../src/notify/notify-config.js';
 import { createApiServer } from '../../src/serve/server.js';
 import { STATISTICS_INTERVAL_MS } from '../../src/wb/statistics-sync.js';
 import { PACING_SHARE, WB_DOCUMENTED_LIMITS, wbRateLimit } from '../../src/wb/wb-client.js';
+import { bearer } from '../support/api.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { TEST_SECRET_KEY } from '../support/payouts-seed.js';
 import { addFakeCabinet, sync, TestClock, wbDeps } from '../wb/helpers.js';
@@ -58,11 +59,13 @@ describe('defect 8: a client that goes away mid-request is not an internal error
   let h: TestDatabase;
   let port: number;
   let close: () => Promise<void>;
+  let auth: string;
   const internal: unknown[] = [];
   const gone: unknown[] = [];
 
   beforeAll(async () => {
     h = await createTestDatabase();
+    auth = await bearer(h.db, ['payouts']);
     const server = createApiServer(h.db, {
       secretKey: TEST_SECRET_KEY,
       accessLog: null,
@@ -85,7 +88,9 @@ describe('defect 8: a client that goes away mid-request is not an internal error
   it('half a POST body, then the socket closes: logged at debug (onClientGone), nothing internal, nothing stored', async () => {
     const socket = connect(port, '127.0.0.1');
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    socket.write('POST /api/payouts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"amount": "10.00", "curr');
+    socket.write(
+      `POST /api/payouts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${auth}\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"amount": "10.00", "curr`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     socket.destroy();
     for (let i = 0; i < 50 && gone.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));

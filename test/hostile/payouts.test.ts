@@ -6,15 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInsertBatcher } from '../../src/payouts/insert-batcher.js';
 import { createPayout, listPayouts } from '../../src/payouts/payouts.service.js';
 import { createApiServer } from '../../src/serve/server.js';
+import { bearer } from '../support/api.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { TEST_SECRET_KEY, testPayoutAccess } from '../support/payouts-seed.js';
 
 let h: TestDatabase;
 let base: string;
 let close: () => Promise<void>;
+let auth: string;
 
 beforeAll(async () => {
   h = await createTestDatabase();
+  auth = await bearer(h.db, ['payouts']);
   const server = createApiServer(h.db, { secretKey: TEST_SECRET_KEY, accessLog: null });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -32,10 +35,12 @@ describe('defect 1: one bad payout never fails its neighbours', () => {
   it('REST: 40 valid concurrent POSTs all succeed beside one with NUL in comment, which gets its own 4xx naming comment', async () => {
     const before = await count();
     const post = (body: unknown) =>
-      fetch(`${base}/api/payouts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({
-        status: r.status,
-        body: (await r.json()) as any,
-      }));
+      fetch(`${base}/api/payouts`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
+        async (r) => ({
+          status: r.status,
+          body: (await r.json()) as any,
+        }),
+      );
     const bad = { ...valid(99), comment: 'before\u0000after' };
     const answers = await Promise.all([
       ...Array.from({ length: 20 }, (_, i) => post(valid(i))),
@@ -90,7 +95,7 @@ describe('defect 1: one bad payout never fails its neighbours', () => {
 
   it('an overflowing list cursor is a 400 naming cursor, not a 500', async () => {
     const cursor = Buffer.from('s:9999999999999999999').toString('base64url');
-    const r = await fetch(`${base}/api/payouts?cursor=${cursor}`);
+    const r = await fetch(`${base}/api/payouts?cursor=${cursor}`, { headers: { authorization: auth } });
     expect(r.status).toBe(400);
     expect(((await r.json()) as any).error.fields).toEqual({ cursor: 'is not a cursor returned by this API' });
     await expect(listPayouts(testPayoutAccess(h.db), { cursor })).rejects.toMatchObject({ code: 'PAYOUT_BAD_QUERY' });

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../src/serve/server.js';
+import { bearer } from '../support/api.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { TEST_SECRET_KEY } from '../support/payouts-seed.js';
 
@@ -110,11 +111,13 @@ const CASES: RestCase[] = [
 let h: TestDatabase;
 let base: string;
 let close: () => Promise<void>;
+let auth: string;
 const internal: unknown[] = [];
 
 beforeAll(async () => {
   h = await createTestDatabase();
   await sql`insert into payouts (id, amount, currency, recipient) values (${SEEDED}, 5.00, 'RUB', 'acct-seeded')`.execute(h.db);
+  auth = await bearer(h.db, ['payouts']);
   const server = createApiServer(h.db, { secretKey: TEST_SECRET_KEY, accessLog: null, onInternalError: (e) => internal.push(e) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -136,7 +139,7 @@ describe(`the REST bad-input corpus (${CASES.length} requests)`, () => {
     const before = await digest();
     const problems: string[] = [];
     for (const c of CASES) {
-      const headers: Record<string, string> = { ...(c.body !== undefined ? { 'content-type': 'application/json' } : {}), ...c.headers };
+      const headers: Record<string, string> = { authorization: auth, ...(c.body !== undefined ? { 'content-type': 'application/json' } : {}), ...c.headers };
       const res = await fetch(`${base}${c.path}`, { method: c.method, headers, body: c.body as string | undefined });
       const text = await res.text();
       let body: any;

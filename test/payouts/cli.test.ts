@@ -112,6 +112,9 @@ describe('mp payouts list (both engines)', () => {
 
 describe('mp serve --worker (both engines)', () => {
   it('serves the API and processes what it enqueues in the same process, then stops on SIGTERM', async () => {
+    const created = await runMp(['--json', 'serve', 'token', 'create', '--name', 'worker-test', '--scope', 'payouts'], { env, timeoutMs: 150_000 });
+    expect(created.code, created.stderr).toBe(0);
+    const auth = `Bearer ${JSON.parse(created.stdout).token}`;
     const child = spawn(process.execPath, [bin, '--json', 'serve', '--port', '0', '--worker'], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -126,7 +129,7 @@ describe('mp serve --worker (both engines)', () => {
       const { url } = JSON.parse(stdout.split('\n')[0]!);
       const res = await fetch(`${url}/api/payouts`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { authorization: auth, 'content-type': 'application/json' },
         body: JSON.stringify({ amount: '42', currency: 'EUR', recipient: 'FR7630006000011234567890189' }),
       });
       expect(res.status).toBe(201);
@@ -134,7 +137,7 @@ describe('mp serve --worker (both engines)', () => {
       let status = '';
       for (let i = 0; i < 200 && status !== 'COMPLETED'; i++) {
         await new Promise((r) => setTimeout(r, 100));
-        status = ((await (await fetch(`${url}/api/payouts/${id}`)).json()) as { status: string }).status;
+        status = ((await (await fetch(`${url}/api/payouts/${id}`, { headers: { authorization: auth } })).json()) as { status: string }).status;
       }
       expect(status).toBe('COMPLETED');
     } finally {

@@ -1,5 +1,6 @@
-// Checks real HTTP answers against an OpenAPI 3.0 document: the status must be documented for the
-// operation and the JSON body must match its schema (a small validator for the keywords we use).
+// Checks real HTTP answers against an OpenAPI 3.0 or 3.1 document: the status must be documented for
+// the operation (or its `default` answer) and the JSON body must match its schema (a small validator
+// for the keywords we use: 3.0's nullable, 3.1's type lists, null, const, anyOf, patternProperties).
 
 type Schema = Record<string, any>;
 
@@ -35,10 +36,30 @@ export function openApiChecker(doc: Schema, options: CheckerOptions = {}): OpenA
 
   function validate(schema: Schema, value: unknown, at: string, out: string[]): void {
     const s = resolve(schema);
-    if (value === null) {
-      if (!s.nullable) out.push(`${at}: null is not allowed`);
+    if (s.anyOf) {
+      const matches = s.anyOf.some((part: Schema) => {
+        const sub: string[] = [];
+        validate(part, value, at, sub);
+        return sub.length === 0;
+      });
+      if (!matches) out.push(`${at}: ${JSON.stringify(value)?.slice(0, 60)} matches none of anyOf`);
       return;
     }
+    if (Array.isArray(s.type)) {
+      const types: string[] = s.type;
+      if (value === null) {
+        if (!types.includes('null')) out.push(`${at}: null is not allowed`);
+        return;
+      }
+      validate({ ...s, type: types.find((t) => t !== 'null' && matchesType(t, value)) ?? types.find((t) => t !== 'null') }, value, at, out);
+      return;
+    }
+    if (s.const !== undefined && value !== s.const) out.push(`${at}: ${JSON.stringify(value)} is not ${JSON.stringify(s.const)}`);
+    if (value === null) {
+      if (!s.nullable && s.type !== 'null') out.push(`${at}: null is not allowed`);
+      return;
+    }
+    if (s.type === 'null') return void out.push(`${at}: expected null`);
     if (s.allOf) for (const part of s.allOf) validate(part, value, at, out);
     if (s.oneOf) {
       const matches = s.oneOf.filter((part: Schema) => {
@@ -62,6 +83,7 @@ export function openApiChecker(doc: Schema, options: CheckerOptions = {}): OpenA
       case 'number':
         if (typeof value !== 'number' || (s.type === 'integer' && !Number.isInteger(value))) return void out.push(`${at}: expected ${s.type}`);
         if (s.minimum !== undefined && value < s.minimum) out.push(`${at}: below ${s.minimum}`);
+        if (s.maximum !== undefined && value > s.maximum) out.push(`${at}: above ${s.maximum}`);
         return;
       case 'boolean':
         if (typeof value !== 'boolean') out.push(`${at}: expected a boolean`);
@@ -78,7 +100,9 @@ export function openApiChecker(doc: Schema, options: CheckerOptions = {}): OpenA
         for (const key of s.required ?? []) if (!(key in obj)) out.push(`${at}.${key}: required`);
         for (const [key, v] of Object.entries(obj)) {
           const prop = s.properties?.[key];
+          const pattern = Object.entries<Schema>(s.patternProperties ?? {}).find(([p]) => new RegExp(p).test(key))?.[1];
           if (prop) validate(prop, v, `${at}.${key}`, out);
+          else if (pattern) validate(pattern, v, `${at}.${key}`, out);
           else if (s.additionalProperties === false || (options.undocumentedProperties && s.properties && !s.additionalProperties))
             out.push(`${at}.${key}: not documented`);
           else if (s.additionalProperties && typeof s.additionalProperties === 'object') validate(s.additionalProperties, v, `${at}.${key}`, out);
@@ -95,7 +119,7 @@ export function openApiChecker(doc: Schema, options: CheckerOptions = {}): OpenA
       if (!found) return [`${method} ${pathname} is not documented`];
       covered.add(`${found.op.operationId} ${status}`);
       covered.add(found.op.operationId);
-      const response = found.op.responses[String(status)];
+      const response = found.op.responses[String(status)] ?? found.op.responses.default;
       if (!response) return [`${method} ${found.template}: status ${status} is not documented`];
       // application/json, or a JSON flavour such as application/problem+json (WB's errors).
       const content = response.content ?? {};
@@ -109,9 +133,17 @@ export function openApiChecker(doc: Schema, options: CheckerOptions = {}): OpenA
     uncovered() {
       const missing: string[] = [];
       for (const o of operations) {
-        for (const status of Object.keys(o.op.responses)) if (!covered.has(`${o.op.operationId} ${status}`)) missing.push(`${o.op.operationId} ${status}`);
+        for (const status of Object.keys(o.op.responses))
+          if (status !== 'default' && !covered.has(`${o.op.operationId} ${status}`)) missing.push(`${o.op.operationId} ${status}`);
       }
       return missing;
     },
   };
+}
+
+function matchesType(type: string, value: unknown): boolean {
+  if (type === 'integer') return Number.isInteger(value);
+  if (type === 'array') return Array.isArray(value);
+  if (type === 'object') return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === type;
 }

@@ -1,0 +1,101 @@
+import type { AddressInfo } from 'node:net';
+import type { Kysely } from 'kysely';
+import { setting } from '../../core/config.js';
+import type { Context } from '../../core/context.js';
+import { UsageError } from '../../core/errors.js';
+import type { Database } from '../../db/schema.js';
+import { createApiServer } from '../../serve/server.js';
+import { intOption } from '../payouts/options.js';
+
+interface Options {
+  host?: string;
+  port?: string;
+  worker?: boolean;
+  allowedHost?: string;
+  allowedOrigin?: string;
+  tlsProxy?: boolean;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
+
+function list(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** `mp serve`: the REST API until SIGINT/SIGTERM, then the requests in flight finish. */
+export async function serve(ctx: Context, options: Options): Promise<number> {
+  const config = ctx.config;
+  const host = options.host ?? '127.0.0.1';
+  const port = intOption(options.port, '--port', 8080, 0, 65535);
+  const allowedHosts = list(options.allowedHost ?? setting(config, 'serve.allowedHosts', 'MP_SERVE_HOSTS'));
+  const allowedOrigins = list(options.allowedOrigin ?? setting(config, 'serve.allowedOrigins', 'MP_SERVE_ORIGINS'));
+  for (const o of allowedOrigins)
+    if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new UsageError('SERVE_BAD_ORIGIN', `--allowed-origin takes origins like https://admin.example.com, got "${o}"`);
+  const tokenRate = intOption(setting(config, 'serve.tokenRate', 'MP_SERVE_TOKEN_RATE'), 'MP_SERVE_TOKEN_RATE', 50, 1, 1_000_000);
+  const maxConnections = intOption(setting(config, 'serve.maxConnections', 'MP_SERVE_MAX_CONNECTIONS'), 'MP_SERVE_MAX_CONNECTIONS', 512, 1, 100_000);
+  const requestTimeoutMs =
+    intOption(setting(config, 'serve.requestTimeoutSeconds', 'MP_SERVE_REQUEST_TIMEOUT'), 'MP_SERVE_REQUEST_TIMEOUT', 15, 1, 3600) * 1000;
+  const maxBodyBytes = intOption(setting(config, 'serve.maxBodyBytes', 'MP_SERVE_MAX_BODY_BYTES'), 'MP_SERVE_MAX_BODY_BYTES', 65_536, 1024, 16_777_216);
+  const tlsProxy = options.tlsProxy || ['1', 'true'].includes(setting(config, 'serve.tlsProxy', 'MP_SERVE_TLS_PROXY') ?? '');
+  if (!LOOPBACK.test(host) && !tlsProxy) {
+    ctx.log.warn(
+      `listening on ${host}: tokens and data travel in clear text. Put a TLS reverse proxy in front (docs/serve.md) and pass --tls-proxy, or keep the default 127.0.0.1`,
+    );
+  }
+  const handle = await ctx.db();
+  const server = createApiServer(handle.db, {
+    accessLog: ctx.globals.quiet ? null : process.stderr,
+    onInternalError: (error) => ctx.log.error(`internal error: ${(error as Error).message}`, { stack: (error as Error).stack }),
+    onClientGone: (info) => ctx.log.debug(`client went away during ${info.method} ${info.path}: ${info.error}`, info),
+    allowedHosts,
+    allowedOrigins,
+    tokenRate,
+    maxConnections,
+    requestTimeoutMs,
+    maxBodyBytes,
+    deps: { handle, config: ctx.config, log: ctx.log, clock: ctx.clock, secretKey: () => ctx.secretKey() },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new UsageError('PORT_IN_USE', `port ${port} on ${host} is in use: pick another with --port`) : error),
+    );
+    server.listen(port, host, resolve);
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+  ctx.log.info(`mp serve listening on ${url} (API docs at ${url}/docs; every request but /healthz needs a token: mp serve token create)`, {
+    url,
+    engine: handle.engine,
+  });
+  // The embedded database admits one process: there the API and the worker must share this one.
+  const worker = options.worker ? await startInProcessWorker(ctx, handle.db) : undefined;
+  if (ctx.out.json) ctx.out.ndjson({ url });
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      ctx.log.info(`${signal}: closing the server after the requests in flight`);
+      worker?.stop();
+      server.shutdown(10_000).then(resolve);
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  await worker?.done;
+  return 0;
+}
+
+async function startInProcessWorker(ctx: Context, db: Kysely<Database>): Promise<{ stop(): void; done: Promise<void> }> {
+  const [{ gatewayFromConfig }, { startWorker }] = await Promise.all([import('../../payouts/gateways/index.js'), import('../../payouts/worker.js')]);
+  const gateway = await gatewayFromConfig(ctx.config);
+  const worker = startWorker(db, { gateway, log: ctx.log, secretKey: await ctx.secretKey() });
+  ctx.log.info(`payout worker ${worker.id} running inside mp serve`, { gateway: gateway.name });
+  const done = worker.done.then(
+    (stats) => {
+      ctx.log.info(`payout worker stopped: ${stats.completed} completed, ${stats.failed} failed`, { ...stats });
+    },
+    (error) => ctx.log.error(`payout worker failed: ${(error as Error).message}`),
+  );
+  return { stop: () => worker.stop(), done: done.finally(() => gateway.close()) };
+}

@@ -1,0 +1,5 @@
+import type { RouteSpec } from '../route.js';
+
+export function wbRoutes(): RouteSpec[] {
+  return [];
+}
