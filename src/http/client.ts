@@ -1,6 +1,7 @@
 // The only way mp talks to marketplaces: undici with keep-alive, a token-bucket rate limit per host and
 // exit (direct or proxy), bounded retries with backoff and full jitter, the waits services ask for,
 // per-attempt timeouts, a JSON check, and a round-robin proxy list.
+import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher, type ProxyAgent } from 'undici';
 import type { Logger } from '../core/log.js';
 import { attempt as sendOnce } from './attempt.js';
@@ -76,6 +77,20 @@ export interface HttpResponse<T> {
   attempts: number;
 }
 
+/** A 2xx answer handed over as it arrives (HttpClient.stream). */
+export interface StreamedResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** The body, decompressed, chunk by chunk (iterate it with `for await`). */
+  body: Readable;
+  /** The URL requested, credentials redacted. */
+  url: string;
+  attempts: number;
+}
+
+/** A streamed request: as RequestOptions, without what only applies to a body read whole. */
+export type StreamRequestOptions = Omit<RequestOptions, 'expect' | 'acceptStatuses'>;
+
 /** How many times unparsable JSON is retried: it is usually a transient cut, but not worth a full budget. */
 const BAD_JSON_RETRIES = 2;
 
@@ -103,6 +118,22 @@ export class HttpClient {
   }
 
   async request<T>(o: RequestOptions): Promise<HttpResponse<T>> {
+    return (await this.send<T, never>(o)) as HttpResponse<T>;
+  }
+
+  /**
+   * request() for answers too large to hold: a 2xx body is handed to `read` as it arrives, and
+   * what `read` returns is the result. Everything before the body (connection, statuses, waits) is
+   * retried as by request(); a body that breaks off or stalls on the way (for longer than the
+   * timeout) makes `read` fail, and is asked for again, `read` called anew, within the same retries:
+   * so `read` must undo what it did with a broken body (one transaction per answer). An error of
+   * `read`'s own is not retried. The connection is closed if `read` stops before the end.
+   */
+  async stream<R>(o: StreamRequestOptions, read: (response: StreamedResponse) => Promise<R>): Promise<R> {
+    return (await this.send<unknown, R>({ ...o, expect: 'buffer' }, read)) as R;
+  }
+
+  private async send<T, R>(o: RequestOptions, read?: (response: StreamedResponse) => Promise<R>): Promise<HttpResponse<T> | R> {
     const url = buildUrl(this.options.baseUrl, o.path, o.query);
     const method = (o.method ?? 'GET').toUpperCase();
     const expect = o.expect ?? 'json';
@@ -125,7 +156,22 @@ export class HttpClient {
       const bucketKey = `${url.host}|${proxy ?? 'direct'}`;
       await this.limiter.take(bucketKey, o.signal);
       const dispatcher = proxy ? this.proxyAgent(proxy) : this.agent;
-      const outcome = await sendOnce({ url, method, headers, body, dispatcher, timeoutMs, signal: o.signal });
+      let outcome = await sendOnce({ url, method, headers, body, dispatcher, timeoutMs, signal: o.signal, stream: read !== undefined });
+
+      if (outcome.kind === 'stream') {
+        // Only a 2xx answer streams; `read` has it.
+        const { status, headers: resHeaders, body: stream, broken } = outcome;
+        try {
+          return await read!({ status, headers: resHeaders, body: stream, url: failure.url, attempts: attempt });
+        } catch (error) {
+          const failed = broken();
+          if (!failed) throw error;
+          // The body broke on the way: handled as a failed attempt (below).
+          outcome = failed;
+        } finally {
+          stream.destroy();
+        }
+      }
 
       if (outcome.kind !== 'response') {
         if (proxy) this.benchProxy(proxy, outcome.kind);

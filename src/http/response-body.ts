@@ -1,7 +1,8 @@
 // Turns the bytes of an answer into what the caller expects (JSON, text or bytes), and tells an HTML
 // anti-bot page or a cut-off JSON document apart from a real answer.
+import { Transform } from 'node:stream';
 import { promisify, TextDecoder } from 'node:util';
-import { brotliDecompress, gunzip, inflate } from 'node:zlib';
+import { brotliDecompress, createBrotliDecompress, createGunzip, createInflate, gunzip, inflate } from 'node:zlib';
 
 export type Expect = 'json' | 'text' | 'buffer';
 
@@ -14,16 +15,41 @@ const decompressors: Record<string, (b: Buffer) => Promise<Buffer>> = {
   br: promisify(brotliDecompress),
 };
 
-/** Undoes Content-Encoding (gzip, deflate, br): undici's `request` hands over the raw bytes. */
+const streamingDecompressors: Record<string, () => Transform> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
+
+/** The codings of a Content-Encoding header in the order to undo them (the last applied first). */
+function codings(contentEncoding: string): string[] {
+  return contentEncoding
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .reverse()
+    .filter((c) => c !== '' && c !== 'identity');
+}
+
+/**
+ * decompress() for a body that streams: the transforms to pipe it through, in order (none when it
+ * is not encoded). An unsupported coding is a transform that fails on the first byte.
+ */
+export function decoderStreams(contentEncoding: string | undefined): Transform[] {
+  if (!contentEncoding) return [];
+  return codings(contentEncoding).map(
+    (coding) =>
+      streamingDecompressors[coding]?.() ??
+      new Transform({ transform: (_chunk, _encoding, callback) => callback(new Error(`unsupported content encoding ${coding}`)) }),
+  );
+}
+
+/** Undoes Content-Encoding (gzip, deflate, br): undici hands over the raw bytes. */
 export async function decompress(body: Buffer, contentEncoding: string | undefined): Promise<Buffer> {
   if (!contentEncoding || body.length === 0) return body;
   let out = body;
   // Encodings are listed in the order they were applied.
-  for (const coding of contentEncoding
-    .split(',')
-    .map((c) => c.trim().toLowerCase())
-    .reverse()) {
-    if (coding === '' || coding === 'identity') continue;
+  for (const coding of codings(contentEncoding)) {
     const undo = decompressors[coding];
     if (!undo) throw new Error(`unsupported content encoding ${coding}`);
     out = await undo(out);

@@ -136,6 +136,119 @@ describe('JSON answers', () => {
   });
 });
 
+describe('stream(): a 2xx body handed over as it arrives', () => {
+  /** 2,000 JSON lines of ~250 bytes: ~0.5 MB, more than the stream holds before undici stops reading. */
+  const LINES = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ i, pad: 'x'.repeat(240) })).join('\n');
+
+  async function readAll(body: AsyncIterable<Buffer>, eachChunk?: (n: number) => Promise<void>): Promise<{ text: string; chunks: number }> {
+    const parts: Buffer[] = [];
+    for await (const chunk of body) {
+      parts.push(chunk);
+      await eachChunk?.(parts.length);
+    }
+    return { text: Buffer.concat(parts).toString('utf8'), chunks: parts.length };
+  }
+
+  test('the body comes in chunks; what read returns is the result', async () => {
+    server.fault('/offers', { headers: { 'content-type': 'application/x-ndjson' }, body: LINES });
+    const out = await client().stream({ path: '/offers' }, async (res) => ({ status: res.status, attempts: res.attempts, ...(await readAll(res.body)) }));
+    expect(out).toMatchObject({ status: 200, attempts: 1, text: LINES });
+    expect(out.chunks).toBeGreaterThan(1);
+  });
+
+  test('a gzip body is decompressed on the way', async () => {
+    expect(await client().stream({ path: '/gzip' }, async (res) => (await readAll(res.body)).text)).toBe('{"zipped":true}');
+  });
+
+  test('a body cut off mid-way: read fails, and the request and read are tried again', async () => {
+    server.fault('/offers', { body: LINES, truncateAt: 100_000 });
+    server.fault('/offers', { body: LINES });
+    const seen: number[] = [];
+    const out = await client().stream({ path: '/offers' }, async (res) => {
+      seen.push(res.attempts);
+      return (await readAll(res.body)).text;
+    });
+    expect(out).toBe(LINES);
+    expect(seen).toEqual([1, 2]);
+    expect(server.requestsTo('/offers')).toHaveLength(2);
+  });
+
+  test('cut off on every attempt: HTTP_NETWORK after the retries', async () => {
+    server.fault('/offers', { body: LINES, truncateAt: 1000, times: Infinity });
+    const error = await failure(client({ retries: 2 }).stream({ path: '/offers' }, (res) => readAll(res.body)));
+    expect(error.code).toBe('HTTP_NETWORK');
+    expect(error.attempts).toBe(3);
+  });
+
+  test('a body that stalls times out and is tried again; a reader slower than the timeout does not', async () => {
+    const stalling = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(LINES.length) });
+      res.write(LINES.slice(0, 1000));
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(stalling.address() as AddressInfo).port}/slow`;
+      const error = await failure(client({ retries: 1, timeoutMs: 150 }).stream({ path: url }, (res) => readAll(res.body)));
+      expect(error.code).toBe('HTTP_TIMEOUT');
+      expect(error.attempts).toBe(2);
+    } finally {
+      stalling.closeAllConnections();
+      await new Promise((resolve) => stalling.close(resolve));
+    }
+    server.fault('/offers', { body: LINES });
+    // 3 pauses of 250 ms in the reader, with a timeout of 150 ms: undici waits for the reader.
+    const slow = await client({ timeoutMs: 150 }).stream({ path: '/offers' }, (res) =>
+      readAll(res.body, async (n) => {
+        if (n <= 3) await new Promise((resolve) => setTimeout(resolve, 250));
+      }),
+    );
+    expect(slow.text).toBe(LINES);
+    expect(server.requestsTo('/offers')).toHaveLength(1);
+  });
+
+  test("read's own error is not retried; a reader that stops early closes the connection, and the next request is fine", async () => {
+    server.fault('/offers', { body: LINES });
+    const c = client();
+    await expect(
+      c.stream({ path: '/offers' }, async (res) => {
+        for await (const _chunk of res.body) throw new Error('a bad row');
+      }),
+    ).rejects.toThrow('a bad row');
+    expect(server.requestsTo('/offers')).toHaveLength(1);
+    const first = await c.stream({ path: '/offers' }, async (res) => {
+      for await (const chunk of res.body) return chunk.length;
+    });
+    expect(first).toBeGreaterThan(0);
+    expect((await c.request({ path: '/offers' })).body).toEqual({ offers: [{ price: '5000' }] });
+  });
+
+  test('statuses are handled as by request(): 503 retried, then the 200 streams; a 404 is HTTP_STATUS', async () => {
+    server.fault('/offers', { status: 503 });
+    let reads = 0;
+    const out = await client().stream({ path: '/offers' }, async (res) => {
+      reads++;
+      return JSON.parse((await readAll(res.body)).text);
+    });
+    expect(out).toEqual({ offers: [{ price: '5000' }] });
+    expect(reads).toBe(1);
+    const error = await failure(client().stream({ path: '/missing' }, (res) => readAll(res.body)));
+    expect(error).toMatchObject({ code: 'HTTP_STATUS', status: 404 });
+  });
+
+  test('the caller can abort mid-body: the abort reason comes back, nothing is retried', async () => {
+    server.fault('/offers', { body: LINES });
+    const controller = new AbortController();
+    await expect(
+      client().stream({ path: '/offers', signal: controller.signal }, (res) =>
+        readAll(res.body, async (n) => {
+          if (n === 1) controller.abort(new Error('stop now'));
+        }),
+      ),
+    ).rejects.toThrow('stop now');
+    expect(server.requestsTo('/offers')).toHaveLength(1);
+  });
+});
+
 describe('connections and timeouts', () => {
   test('a dropped connection is retried', async () => {
     server.fault('/offers', { drop: true, times: 2 });
