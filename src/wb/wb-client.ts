@@ -4,8 +4,10 @@ import type { Config } from '../core/config.js';
 import { setting } from '../core/config.js';
 import { AuthError, RateLimitedError, UserError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { HttpClient, HttpError, type RateLimit, type RequestOptions } from '../http/client.js';
+import { HttpClient, HttpError, type RateLimit, type RequestOptions, type StreamedResponse, type StreamRequestOptions } from '../http/client.js';
 import { humanDuration } from '../http/http-error.js';
+
+export type { StreamedResponse };
 
 export type WbHost = 'common' | 'statistics' | 'feedbacks' | 'content' | 'analytics';
 
@@ -133,6 +135,29 @@ export class WbClient {
         this.requests += error.attempts;
         throw wrapWbError(error, host, this.options.cabinet);
       }
+      throw error;
+    }
+  }
+
+  /**
+   * One request whose answer is read as it arrives (HttpClient.stream): `read` gets each attempt's
+   * body and must undo its work when that fails. HTTP failures are wrapped as by request().
+   */
+  async stream<R>(host: WbHost, request: StreamRequestOptions, read: (response: StreamedResponse) => Promise<R>): Promise<R> {
+    let attempts = 0;
+    try {
+      const result = await this.client(host).stream(request, (response) => {
+        attempts = response.attempts;
+        return read(response);
+      });
+      this.requests += attempts;
+      return result;
+    } catch (error) {
+      if (error instanceof HttpError) {
+        this.requests += error.attempts;
+        throw wrapWbError(error, host, this.options.cabinet);
+      }
+      this.requests += attempts;
       throw error;
     }
   }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config.js';
 import { parseCardsPage, parseFeedbacksPage, parseStocksReport } from '../../src/wb/content-parser.js';
-import { isEmptyJsonArray, jsonArrayChunks, jsonArrayItems } from '../../src/wb/json-array.js';
+import { type BodySample, streamJsonArrayChunks } from '../../src/wb/json-array.js';
 import { parseOrdersPage, parseSalesPage } from '../../src/wb/statistics-parser.js';
 import { categoryMask, decodeWbToken } from '../../src/wb/token.js';
 import { wbHosts } from '../../src/wb/wb-client.js';
@@ -95,27 +96,64 @@ describe('WB feedbacks, cards and stocks parsers', () => {
   });
 });
 
-describe('JSON array items from a Buffer', () => {
-  it('yields each object, respecting strings with brackets and escapes', () => {
-    const buf = Buffer.from(' [ {"a":"}]\\"{","b":[1,{"c":2}]} ,{"a":"ж"}]');
-    expect([...jsonArrayItems(buf, 'test')]).toEqual([{ a: '}]"{', b: [1, { c: 2 }] }, { a: 'ж' }]);
-    expect(isEmptyJsonArray(Buffer.from(' [ ]\n'))).toBe(true);
-    expect(isEmptyJsonArray(buf)).toBe(false);
+describe('JSON array items from a streamed body', () => {
+  /** The body in pieces of `size` bytes (cut anywhere, inside a character too), as a response streams it. */
+  async function* pieces(buf: Buffer, size: number): AsyncGenerator<Buffer> {
+    for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);
+  }
+  const sample = (): BodySample => ({ bytes: Buffer.alloc(0), total: 0 });
+  const notArray = (s: BodySample) => new Error(`not an array: ${s.bytes.toString('utf8')} (${s.total} bytes)`);
+  async function chunks(buf: Buffer | string, size: number, piece = 5): Promise<unknown[][]> {
+    const out: unknown[][] = [];
+    for await (const c of streamJsonArrayChunks(pieces(Buffer.from(buf), piece), 'test', size, sample(), notArray)) out.push(c);
+    return out;
+  }
+
+  it('yields each object, respecting strings with brackets and escapes', async () => {
+    const buf = ' [ {"a":"}]\\"{","b":[1,{"c":2}]} ,{"a":"ж"}]';
+    for (const piece of [1, 2, 3, 7, 100]) {
+      expect((await chunks(buf, 1, piece)).flat()).toEqual([{ a: '}]"{', b: [1, { c: 2 }] }, { a: 'ж' }]);
+    }
+    expect(await chunks(' [ ]\n', 3)).toEqual([]);
   });
 
-  it('parses chunks of items with one JSON.parse each; a string ending in an escaped backslash ends there', () => {
+  it('parses chunks of items with one JSON.parse each; a string ending in an escaped backslash ends there', async () => {
     const items = Array.from({ length: 7 }, (_, i) => ({ i, s: i % 2 ? 'a\\' : '"}{]', t: [i, { u: 'ж\\"' }] }));
-    const buf = Buffer.from(`[\n${items.map((x) => JSON.stringify(x)).join(' ,\n')}\n]`);
-    const chunks = [...jsonArrayChunks(buf, 'test', 3)];
-    expect(chunks.map((c) => c.length)).toEqual([3, 3, 1]);
-    expect(chunks.flat()).toEqual(items);
-    expect([...jsonArrayChunks(Buffer.from('[]'), 'test', 3)]).toEqual([]);
-    expect(() => [...jsonArrayChunks(Buffer.from('[{"a":"b\\"}]'), 'test', 3)]).toThrow(/cut off/);
+    const buf = `[\n${items.map((x) => JSON.stringify(x)).join(' ,\n')}\n]`;
+    for (const piece of [1, 4, 13, 1000]) {
+      const out = await chunks(buf, 3, piece);
+      expect(out.map((c) => c.length)).toEqual([3, 3, 1]);
+      expect(out.flat()).toEqual(items);
+    }
+    await expect(chunks('[{"a":"b\\"}]', 3)).rejects.toThrow(/cut off/);
   });
 
-  it('reports a cut-off body', () => {
-    expect(() => [...jsonArrayItems(Buffer.from('[{"a":1},{"a":'), 'orders')]).toThrow(/cut off/);
-    expect(() => [...jsonArrayItems(Buffer.from('{"title":"x"}'), 'orders')]).toThrow(/not a JSON array/);
+  it('any array, cut into any pieces, gives its items in chunks of the size asked', async () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'ж', '"', '\\', '{', '}', '[', ']', ',', ' ', '😀'), maxLength: 8 });
+    const item = fc.dictionary(fc.constantFrom('a', 'b', 'ц'), fc.oneof(text, fc.integer(), fc.array(text, { maxLength: 2 })), { maxKeys: 3 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(item, { maxLength: 12 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.boolean(),
+        async (items, size, piece, spaced) => {
+          const buf = spaced ? `\n[ ${items.map((x) => JSON.stringify(x, null, 1)).join(' ,\n ')} ]\n` : JSON.stringify(items);
+          const out = await chunks(buf, size, piece);
+          expect(out.flat()).toEqual(items);
+          expect(out.slice(0, -1).every((c) => c.length === size)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('reports a cut-off body, a non-object item, and what came when it is not an array at all', async () => {
+    await expect(chunks('[{"a":1},{"a":', 1)).rejects.toThrow(/test response is cut off/);
+    await expect(chunks('[{"a":1}', 1)).rejects.toThrow(/cut off/);
+    await expect(chunks('[1, 2]', 1)).rejects.toThrow(/non-object item/);
+    await expect(chunks('{"title":"x"}', 1)).rejects.toThrow('not an array: {"title":"x"} (13 bytes)');
+    await expect(chunks('  ', 1)).rejects.toThrow('not an array:    (2 bytes)');
+    await expect(chunks('<html>'.padEnd(100_000, 'x'), 1, 4096)).rejects.toThrow(/not an array: <html>x+ \(\d+ bytes\)/);
   });
 });
 

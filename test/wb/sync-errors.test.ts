@@ -217,3 +217,34 @@ describe('mp wb sync: rate limits and rejected tokens', () => {
     }
   });
 });
+
+describe('mp wb sync: a statistics page that breaks off on the way', () => {
+  it('is rolled back and asked for again: every row once, counted once, the cursor at its last row', async () => {
+    const handle = await createTestDatabase();
+    // One page of 1,200 orders: more than one write chunk, so rows were written before the break.
+    const wb = await startFakeWb({ orders: 1200, sales: 0, products: 4, reviews: 0, pageCap: 5000, statisticsBurst: 100 });
+    try {
+      const clock = new TestClock(new Date());
+      const deps = wbDeps(handle, wb, clock);
+      const { cabinet } = await addCabinet(deps, wb.token);
+      const page = Buffer.from(JSON.stringify(wb.ordersSince('2000-01-01')));
+      wb.server.fault('/api/v1/supplier/orders', { headers: { 'content-type': 'application/json' }, body: page, truncateAt: Math.floor(page.length * 0.8) });
+      const [orders] = await sync(deps, { only: ['orders'] });
+      expect(orders).toMatchObject({ status: 'ok', initial: true, rowsNew: 1200, rowsUpdated: 0 });
+      const asked = wb.server.requestsTo('/api/v1/supplier/orders').map((r) => r.query.get('dateFrom'));
+      // The broken answer, the same page again, then the [] after its last row.
+      expect(asked).toHaveLength(3);
+      expect(asked[1]).toBe(asked[0]);
+      const stored = await handle.db
+        .selectFrom('wb_orders')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(stored.n)).toBe(1200);
+      const lastRow = wb.ordersSince('2000-01-01').at(-1)!;
+      expect((await getStreamState(handle.db, cabinet.id, 'orders'))?.cursor).toBe(lastRow.lastChangeDate);
+    } finally {
+      await wb.server.stop();
+      await handle.close();
+    }
+  });
+});
