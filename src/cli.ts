@@ -13,6 +13,7 @@ import { registerHistory } from './cli/history.js';
 import { registerJobs } from './cli/jobs.js';
 import { registerKaspi } from './cli/kaspi.js';
 import { registerKaspiOrders } from './cli/kaspi-orders.js';
+import { registerNotify } from './cli/notify.js';
 import { registerPayouts } from './cli/payouts.js';
 import { registerPreorders } from './cli/preorders.js';
 import { registerServe } from './cli/serve.js';
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
   registerPayouts(program);
   registerServe(program);
   registerWbNotify(registerWb(program));
+  registerNotify(program);
   registerKaspiOrders(registerKaspi(program));
   registerHistory(program);
   registerExport(program);

@@ -33,6 +33,46 @@ export async function lockUnfannedEvents(
   return rows;
 }
 
+/** A kaspi_events row as fan-out reads it, with its store's name. */
+export interface KaspiEventRow {
+  id: string;
+  store_id: string;
+  store_name: string;
+  merchant_id: string;
+  type: string;
+  event_key: string;
+  occurred_at: Date;
+  payload: Record<string, unknown>;
+  created_at: Date;
+  sync_key: string;
+}
+
+/**
+ * Locks up to `limit` Kaspi events not yet fanned out (fanned_at null: a partial index holds just
+ * them), oldest first. SKIP LOCKED: a second fan-out at the same moment takes other events.
+ */
+export async function lockUnfannedKaspiEvents(db: Kysely<Database>, limit: number): Promise<KaspiEventRow[]> {
+  const { rows } = await sql<KaspiEventRow>`
+    select e.id, e.store_id, s.name as store_name, s.merchant_id, e.type, e.event_key, e.occurred_at, e.payload, e.created_at,
+      (extract(epoch from e.created_at) * 1000000)::bigint::text as sync_key
+    from kaspi_events e join kaspi_stores s on s.id = e.store_id
+    where e.fanned_at is null
+    order by e.id
+    limit ${limit}
+    for update of e skip locked`.execute(db);
+  return rows;
+}
+
+export async function markKaspiFanned(db: Kysely<Database>, eventIds: string[], at: Date): Promise<void> {
+  for (let i = 0; i < eventIds.length; i += 5000) {
+    await db
+      .updateTable('kaspi_events')
+      .set({ fanned_at: at })
+      .where('id', 'in', eventIds.slice(i, i + 5000))
+      .execute();
+  }
+}
+
 export async function markFanned(db: Kysely<Database>, eventIds: string[]): Promise<void> {
   for (let i = 0; i < eventIds.length; i += 5000) {
     await db
@@ -77,4 +117,23 @@ export async function cabinetsSyncing(db: Kysely<Database>, cabinetIds: string[]
     .where('started_at', '>', new Date(now.getTime() - 6 * 3_600_000))
     .execute();
   return new Set(rows.map((r) => r.cabinet_id));
+}
+
+/** Kaspi events after `afterId` (for `notify tail`), oldest first. */
+export async function kaspiEventsAfter(db: Kysely<Database>, afterId: string, limit: number): Promise<Omit<KaspiEventRow, 'sync_key'>[]> {
+  const { rows } = await sql<Omit<KaspiEventRow, 'sync_key'>>`
+    select e.id, e.store_id, s.name as store_name, s.merchant_id, e.type, e.event_key, e.occurred_at, e.payload, e.created_at
+    from kaspi_events e join kaspi_stores s on s.id = e.store_id
+    where e.id > ${afterId}
+    order by e.id
+    limit ${limit}`.execute(db);
+  return rows;
+}
+
+export async function lastKaspiEventId(db: Kysely<Database>): Promise<string> {
+  const row = await db
+    .selectFrom('kaspi_events')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
+  return String(row?.id ?? '0');
 }

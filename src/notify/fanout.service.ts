@@ -1,18 +1,19 @@
-// Fan-out: each wb_event becomes one outbox row per subscribed recipient, after that recipient's
-// settings (types, thresholds, grouping, quiet hours). Idempotent: events are marked in the same
-// transaction, and the outbox's (recipient, dedup key) is unique.
+// Fan-out: each wb_event (kaspi_event) becomes one outbox row per recipient subscribed to its
+// cabinet (store), after that recipient's settings (types, thresholds, grouping, quiet hours).
+// Idempotent: events are marked in the same transaction, and the outbox's (recipient, dedup key) is
+// unique.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { cabinetsSyncing, lockUnfannedEvents, markFanned } from './fanout.repository.js';
+import { cabinetsSyncing, type KaspiEventRow, lockUnfannedEvents, lockUnfannedKaspiEvents, markFanned, markKaspiFanned } from './fanout.repository.js';
 import { insertNotifications, type NewNotification } from './outbox.repository.js';
 import { quietUntil } from './quiet-hours.js';
-import { activeRecipients, type RecipientRow } from './recipient.repository.js';
-import type { NotificationPayload, NotifyType, WbEvent } from './types.js';
+import { activeRecipients, activeStoreRecipients, type RecipientRow } from './recipient.repository.js';
+import { KASPI_NOTIFY_TYPES, type Marketplace, type NotificationPayload, type NotifyType, type WbEvent } from './types.js';
 
 /** Events older than this when first fanned out are marked without messages (no flood after a long pause). */
 export const STALE_EVENT_MS = 3 * 86_400_000;
 
-/** The notification type an event means for this recipient, or null when it means nothing to them. */
+/** The notification type a WB event means for this recipient, or null when it means nothing to them. */
 export function notifyTypeFor(event: Pick<WbEvent, 'type' | 'payload'>, r: Pick<RecipientRow, 'review_threshold' | 'stock_threshold'>): NotifyType | null {
   const p = event.payload ?? {};
   switch (event.type) {
@@ -21,6 +22,9 @@ export function notifyTypeFor(event: Pick<WbEvent, 'type' | 'payload'>, r: Pick<
     case 'buyout':
     case 'return':
     case 'sync_gap':
+    case 'token_expiring':
+    case 'access_refused':
+    case 'job_failing':
       return event.type;
     case 'new_review': {
       const rating = Number(p.rating ?? p.productValuation);
@@ -38,19 +42,41 @@ export function notifyTypeFor(event: Pick<WbEvent, 'type' | 'payload'>, r: Pick<
   }
 }
 
+/** An event of either marketplace as the planner sees it. */
+interface SourceEvent {
+  id: string;
+  /** The cabinet (WB) or store (Kaspi) it happened in. */
+  subject_id: string;
+  subject_name: string;
+  merchant_id?: string;
+  type: string;
+  event_key: string;
+  occurred_at: Date;
+  payload: Record<string, unknown>;
+  created_at: Date;
+  sync_key?: string;
+}
+
 /**
  * Pure planning: the outbox rows for these events (one sync's events share `created_at`, the time
  * of the transaction that wrote them, to the microsecond in `sync_key`) and recipients. More than
  * `group_threshold` events of one type in one sync for one recipient become one digest row.
  */
-export function planNotifications(events: (WbEvent & { cabinet_name: string; sync_key?: string })[], recipients: RecipientRow[], now: Date): NewNotification[] {
+function plan(
+  marketplace: Marketplace,
+  events: SourceEvent[],
+  recipients: RecipientRow[],
+  now: Date,
+  typeFor: (e: SourceEvent, r: RecipientRow) => NotifyType | null,
+): NewNotification[] {
   const out: NewNotification[] = [];
   const fresh = events.filter((e) => now.getTime() - e.created_at.getTime() <= STALE_EVENT_MS);
   for (const r of recipients) {
-    const groups = new Map<string, { type: NotifyType; events: (WbEvent & { cabinet_name: string })[] }>();
+    const subjectOf = marketplace === 'kaspi' ? r.kaspi_store_id : r.cabinet_id;
+    const groups = new Map<string, { type: NotifyType; events: SourceEvent[] }>();
     for (const e of fresh) {
-      if (e.cabinet_id !== r.cabinet_id) continue;
-      const type = notifyTypeFor(e, r);
+      if (e.subject_id !== subjectOf) continue;
+      const type = typeFor(e, r);
       if (!type || !r.types.includes(type)) continue;
       // One sync's events of a type may become a digest; a gap sync's summaries (one per stream and
       // page) always become one message.
@@ -66,17 +92,24 @@ export function planNotifications(events: (WbEvent & { cabinet_name: string; syn
       const batches = digest || type === 'sync_gap' ? [list] : list.map((e) => [e]);
       for (const batch of batches) {
         const first = batch[0]!;
+        const subject =
+          marketplace === 'kaspi'
+            ? { store: { id: first.subject_id, name: first.subject_name, merchant_id: first.merchant_id ?? null } }
+            : { cabinet: { id: first.subject_id, name: first.subject_name } };
         const payload: NotificationPayload = {
           type,
-          cabinet: { id: first.cabinet_id, name: first.cabinet_name },
+          marketplace,
+          ...subject,
           events: batch.map((e) => ({ id: e.id, key: e.event_key, occurred_at: e.occurred_at.toISOString(), data: e.payload ?? {} })),
           ...(digest ? { digest: true } : {}),
         };
+        const prefix = marketplace === 'kaspi' ? `kaspi:${first.subject_id}` : first.subject_id;
         out.push({
           recipient_id: r.id,
-          cabinet_id: first.cabinet_id,
+          cabinet_id: marketplace === 'wb' ? first.subject_id : null,
+          kaspi_store_id: marketplace === 'kaspi' ? first.subject_id : null,
           type,
-          dedup_key: digest ? `${first.cabinet_id}:${type}:digest:${first.id}` : `${first.cabinet_id}:${type}:${first.id}`,
+          dedup_key: digest ? `${prefix}:${type}:digest:${first.id}` : `${prefix}:${type}:${first.id}`,
           payload: payload as unknown as Record<string, unknown>,
           next_attempt_at: due,
         });
@@ -84,6 +117,18 @@ export function planNotifications(events: (WbEvent & { cabinet_name: string; syn
     }
   }
   return out;
+}
+
+/** The outbox rows for these WB events and recipients (see plan). */
+export function planNotifications(events: (WbEvent & { cabinet_name: string; sync_key?: string })[], recipients: RecipientRow[], now: Date): NewNotification[] {
+  const source = events.map((e) => ({ ...e, subject_id: e.cabinet_id, subject_name: e.cabinet_name }));
+  return plan('wb', source, recipients, now, (e, r) => notifyTypeFor(e as unknown as WbEvent, r));
+}
+
+/** The outbox rows for these Kaspi events and recipients: a Kaspi event's type is its notification type. */
+export function planKaspiNotifications(events: KaspiEventRow[], recipients: RecipientRow[], now: Date): NewNotification[] {
+  const source = events.map((e) => ({ ...e, subject_id: e.store_id, subject_name: e.store_name }));
+  return plan('kaspi', source, recipients, now, (e) => ((KASPI_NOTIFY_TYPES as readonly string[]).includes(e.type) ? (e.type as NotifyType) : null));
 }
 
 /**
@@ -129,6 +174,28 @@ export async function fanOut(db: Kysely<Database>, now: Date, batchSize = 5000):
         ready.map((e) => e.id),
       );
       return ready.length;
+    });
+    if (done === null) break;
+    events += done;
+  }
+  // Kaspi events: one sync's events stay together the same way.
+  for (;;) {
+    const done = await db.transaction().execute(async (trx) => {
+      let batch = await lockUnfannedKaspiEvents(trx, batchSize);
+      if (batch.length === 0) return null;
+      if (batch.length === batchSize) {
+        const last = batch.at(-1)!.sync_key;
+        const cut = batch.filter((e) => e.sync_key !== last);
+        if (cut.length > 0) batch = cut;
+      }
+      const recipients = await activeStoreRecipients(trx, [...new Set(batch.map((e) => e.store_id))]);
+      notifications += await insertNotifications(trx, planKaspiNotifications(batch, recipients, now));
+      await markKaspiFanned(
+        trx,
+        batch.map((e) => e.id),
+        now,
+      );
+      return batch.length;
     });
     if (done === null) break;
     events += done;

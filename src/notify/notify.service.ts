@@ -6,15 +6,14 @@ import type { Logger } from '../core/log.js';
 import type { Clock } from '../core/time.js';
 import type { Database } from '../db/schema.js';
 import { type DeliverStats, deliverPending } from './deliver.service.js';
-import { eventsAfter, lastEventId } from './fanout.repository.js';
+import { eventsAfter, kaspiEventsAfter, lastEventId, lastKaspiEventId } from './fanout.repository.js';
 import { notifyConfig } from './notify-config.js';
 import { insertNotifications } from './outbox.repository.js';
 import { Pacer, sleep } from './pacer.js';
-import { activeRecipients } from './recipient.repository.js';
 import { recipientsOf } from './recipient.service.js';
 import { resolveBotToken } from './telegram/bot-token.js';
 import { TelegramClient } from './telegram/telegram-client.js';
-import type { NotificationPayload, NotifyType, WbEvent } from './types.js';
+import type { KASPI_NOTIFY_TYPES, Marketplace, NotificationPayload, NotifyType, WB_NOTIFY_TYPES } from './types.js';
 
 export interface NotifyDeps {
   db: Kysely<Database>;
@@ -55,61 +54,125 @@ export async function deliverNow(deps: NotifyDeps, telegram?: Awaited<ReturnType
   }
 }
 
-const SAMPLES: Record<NotifyType, { type: WbEvent['type']; data: Record<string, unknown> }> = {
-  new_order: {
-    type: 'new_order',
-    data: { srid: 'sample-srid', nmId: 123456, name: 'Sample product', prices: { finishedPrice: '1290' }, warehouse: 'Коледино', region: 'Москва' },
-  },
-  cancellation: { type: 'cancellation', data: { srid: 'sample-srid', nmId: 123456, name: 'Sample product', prices: { finishedPrice: '1290' } } },
-  buyout: { type: 'buyout', data: { saleId: 'S0000000', nmId: 123456, name: 'Sample product', forPay: '1100' } },
-  return: { type: 'return', data: { saleId: 'R0000000', nmId: 123456, name: 'Sample product', forPay: '-1100' } },
-  negative_review: {
-    type: 'new_review',
-    data: { nmId: 123456, name: 'Sample product', rating: 2, text: 'Sample review text', pros: 'Sample pros', cons: 'Sample cons' },
-  },
-  critical_stock: { type: 'stock_change', data: { nmId: 123456, name: 'Sample product', old_total: 5, new_total: 1 } },
-  sync_gap: { type: 'sync_gap', data: { counts: { new_order: 12, buyout: 3 } } },
+/** One sample event of each type a WB cabinet's recipient can get. */
+const WB_SAMPLES: Record<(typeof WB_NOTIFY_TYPES)[number], Record<string, unknown>> = {
+  new_order: { srid: 'sample-srid', nmId: 123456, name: 'Sample product', prices: { finishedPrice: '1290' }, warehouse: 'Коледино', region: 'Москва' },
+  cancellation: { srid: 'sample-srid', nmId: 123456, name: 'Sample product', prices: { finishedPrice: '1290' } },
+  buyout: { saleId: 'S0000000', nmId: 123456, name: 'Sample product', forPay: '1100' },
+  return: { saleId: 'R0000000', nmId: 123456, name: 'Sample product', forPay: '-1100' },
+  negative_review: { nmId: 123456, name: 'Sample product', rating: 2, text: 'Sample review text', pros: 'Sample pros', cons: 'Sample cons' },
+  critical_stock: { nmId: 123456, name: 'Sample product', old_total: 5, new_total: 1 },
+  sync_gap: { counts: { new_order: 12, buyout: 3 } },
+  token_expiring: { expiresAt: '2027-01-01T00:00:00.000Z', days: 3, command: 'mp wb cabinet token <cabinet> --token-stdin' },
+  access_refused: { message: 'Wildberries refused the token (401)', command: 'mp wb cabinet token <cabinet> --token-stdin' },
+  job_failing: { job: 'wb.sync', runs: 3, error: 'sample error' },
+};
+
+/** One sample event of each type a Kaspi store's recipient can get. */
+const KASPI_SAMPLES: Record<(typeof KASPI_NOTIFY_TYPES)[number], Record<string, unknown>> = {
+  new_order: { code: '100000001', total: '12990', products: [{ name: 'Sample product', quantity: 2 }], city: 'Алматы', status: 'APPROVED_BY_BANK' },
+  cancellation: { code: '100000001', total: '12990', products: [{ name: 'Sample product', quantity: 2 }], status: 'CANCELLED' },
+  return: { code: '100000001', total: '12990', products: [{ name: 'Sample product', quantity: 1 }], status: 'RETURNED' },
+  price_floor: { sku: 'SAMPLE-1', name: 'Sample product', price: '9990', minPrice: '9990', competitor: 'Other shop', competitorPrice: '9890' },
+  lost_first_place: { sku: 'SAMPLE-1', name: 'Sample product', price: '10490', competitor: 'Other shop', competitorPrice: '10390' },
+  price_refused: { sku: 'SAMPLE-1', name: 'Sample product', price: '10490', error: 'sample refusal' },
+  store_paused: { until: '2027-01-01T00:30:00.000Z', reason: 'HTTP 429' },
+  access_refused: { message: 'Kaspi refused the cabinet session', command: 'mp demper store login --store <merchant id>' },
+  scrape_failing: { productId: '100000001', name: 'Sample product', runs: 3, error: 'sample error' },
+  layout_changed: { productId: '100000001', message: 'the product page has no BACKEND.components.item' },
+  cancel_share: { level: 'critical', share: 0.053, cancelled: 8, orders: 150, days: 30, codes: ['100000001'] },
+  job_failing: { job: 'kaspi.orders', runs: 3, error: 'sample error' },
 };
 
 /** Queues one sample of each enabled type for each recipient (or one); returns how many. */
 export async function queueTestNotifications(deps: NotifyDeps, recipientId?: string, user?: string): Promise<number> {
   const now = deps.clock.now();
-  // Only the recipients of cabinets `user` may see (undefined: every recipient).
-  const all = await recipientsOf(deps.db, undefined, user);
-  const active = await activeRecipients(deps.db, [...new Set(all.map((r) => r.cabinet_id))]);
-  const targets = active.filter((r) => !recipientId || r.id === recipientId);
-  const names = new Map(all.map((r) => [r.id, r.cabinet_name]));
+  // Only the recipients of cabinets and stores `user` may see (undefined: every recipient).
+  const all = (await recipientsOf(deps.db, {}, user)).filter((r) => r.enabled && !r.disabled_at);
+  const targets = all.filter((r) => !recipientId || r.id === recipientId);
   const rows = targets.flatMap((r) =>
-    (r.types as NotifyType[]).map((type) => {
+    (r.types as NotifyType[]).flatMap((type) => {
+      const kaspi = Boolean(r.kaspi_store_id);
+      const data = kaspi ? KASPI_SAMPLES[type as keyof typeof KASPI_SAMPLES] : WB_SAMPLES[type as keyof typeof WB_SAMPLES];
+      if (!data) return [];
       const payload: NotificationPayload = {
         type,
-        cabinet: { id: r.cabinet_id, name: names.get(r.id) },
-        events: [{ id: '0', key: `sample-${type}`, occurred_at: now.toISOString(), data: SAMPLES[type].data }],
+        marketplace: kaspi ? 'kaspi' : 'wb',
+        ...(kaspi
+          ? { store: { id: r.kaspi_store_id!, name: r.store_name, merchant_id: r.merchant_id } }
+          : { cabinet: { id: r.cabinet_id!, name: r.cabinet_name } }),
+        events: [{ id: '0', key: `sample-${type}`, occurred_at: now.toISOString(), data }],
         sample: true,
       };
-      return {
-        recipient_id: r.id,
-        cabinet_id: r.cabinet_id,
-        type,
-        dedup_key: `test:${type}:${now.getTime()}`,
-        payload: payload as unknown as Record<string, unknown>,
-        next_attempt_at: now,
-      };
+      return [
+        {
+          recipient_id: r.id,
+          cabinet_id: r.cabinet_id,
+          kaspi_store_id: r.kaspi_store_id,
+          type,
+          dedup_key: `test:${type}:${now.getTime()}`,
+          payload: payload as unknown as Record<string, unknown>,
+          next_attempt_at: now,
+        },
+      ];
     }),
   );
   return insertNotifications(deps.db, rows);
 }
 
-/** Streams wb_events as they are written (polling), from the current end unless `fromId` is given. */
+/** An event as `notify tail` prints it. */
+export interface TailEvent {
+  marketplace: Marketplace;
+  id: string;
+  /** The cabinet's (WB) or store's (Kaspi) name and id. */
+  subject: string;
+  subject_id: string;
+  type: string;
+  key: string;
+  occurred_at: Date;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Streams events as they are written (polling), WB's and Kaspi's (or one marketplace's), from the
+ * current end unless `fromId` is given (an id of that one marketplace's events).
+ */
 export async function tailEvents(
   db: Kysely<Database>,
-  o: { fromId?: string; intervalMs?: number; signal?: AbortSignal; onEvent: (e: WbEvent & { cabinet_name: string }) => void },
+  o: { marketplaces?: Marketplace[]; fromId?: string; intervalMs?: number; signal?: AbortSignal; onEvent: (e: TailEvent) => void },
 ): Promise<void> {
-  let last = o.fromId ?? (await lastEventId(db));
+  const which = o.marketplaces ?? ['wb', 'kaspi'];
+  const last: Record<Marketplace, string> = { wb: '0', kaspi: '0' };
+  for (const m of which) last[m] = o.fromId ?? (m === 'wb' ? await lastEventId(db) : await lastKaspiEventId(db));
   while (!o.signal?.aborted) {
-    const batch = await eventsAfter(db, last, 1000);
-    for (const e of batch) o.onEvent(e);
-    if (batch.length > 0) last = batch.at(-1)!.id;
-    if (batch.length < 1000) await sleep(o.intervalMs ?? 1000, o.signal);
+    let full = false;
+    for (const m of which) {
+      const batch: TailEvent[] =
+        m === 'wb'
+          ? (await eventsAfter(db, last.wb, 1000)).map((e) => ({
+              marketplace: 'wb',
+              id: e.id,
+              subject: e.cabinet_name,
+              subject_id: e.cabinet_id,
+              type: e.type,
+              key: e.event_key,
+              occurred_at: e.occurred_at,
+              data: e.payload,
+            }))
+          : (await kaspiEventsAfter(db, last.kaspi, 1000)).map((e) => ({
+              marketplace: 'kaspi',
+              id: e.id,
+              subject: e.store_name,
+              subject_id: e.store_id,
+              type: e.type,
+              key: e.event_key,
+              occurred_at: e.occurred_at,
+              data: e.payload,
+            }));
+      for (const e of batch) o.onEvent(e);
+      if (batch.length > 0) last[m] = batch.at(-1)!.id;
+      if (batch.length === 1000) full = true;
+    }
+    if (!full) await sleep(o.intervalMs ?? 1000, o.signal);
   }
 }

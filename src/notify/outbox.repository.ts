@@ -8,7 +8,9 @@ export type OutboxRow = Selectable<NotifyOutboxTable>;
 
 export interface NewNotification {
   recipient_id: string;
-  cabinet_id: string;
+  /** The WB cabinet or (`kaspi_store_id`) the Kaspi store it is about; the other null. */
+  cabinet_id: string | null;
+  kaspi_store_id?: string | null;
   type: string;
   dedup_key: string;
   payload: Record<string, unknown>;
@@ -207,4 +209,44 @@ export async function nextDueAt(db: Kysely<Database>): Promise<Date | null> {
     .where('status', 'in', ['pending', 'failed'])
     .executeTakeFirst();
   return (row?.at as Date | null) ?? null;
+}
+
+/** A dead notification as `mp notify dead` lists it. */
+export interface DeadRow {
+  id: string;
+  recipient_id: string;
+  type: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: Date;
+  payload: Record<string, unknown>;
+}
+
+/** Dead notifications, newest first, of these recipients (undefined: every recipient). */
+export async function listDead(db: Kysely<Database>, o: { recipientIds?: string[]; limit: number }): Promise<DeadRow[]> {
+  if (o.recipientIds?.length === 0) return [];
+  let q = db
+    .selectFrom('notify_outbox')
+    .select(['id', 'recipient_id', 'type', 'attempts', 'last_error', 'created_at', 'payload'])
+    .where('status', '=', 'dead')
+    .orderBy('id', 'desc')
+    .limit(o.limit);
+  if (o.recipientIds) q = q.where('recipient_id', 'in', o.recipientIds);
+  return q.execute();
+}
+
+/**
+ * Dead notifications back in the queue, due at `now`, attempts counted from zero again (the parts
+ * already delivered are not sent twice). Returns how many were requeued; a row no longer dead (a
+ * concurrent requeue) is left alone.
+ */
+export async function requeueDead(db: Kysely<Database>, ids: string[], now: Date): Promise<number> {
+  if (ids.length === 0) return 0;
+  const res = await db
+    .updateTable('notify_outbox')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, locked_by: null, in_flight_at: null })
+    .where('id', 'in', ids)
+    .where('status', '=', 'dead')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
 }

@@ -1,10 +1,15 @@
-// All SQL for notify_recipients: who receives a cabinet's notifications, and their settings.
-import type { Kysely, Selectable, Updateable } from 'kysely';
+// All SQL for notify_recipients: who receives a WB cabinet's or a Kaspi store's notifications, and
+// their settings.
+import type { Kysely, Selectable, SelectQueryBuilder, Updateable } from 'kysely';
 import type { NotifyRecipientsTable } from '../db/schema/notify.js';
 import type { Database } from '../db/schema.js';
 
 export type RecipientRow = Selectable<NotifyRecipientsTable>;
-export type RecipientWithCabinet = RecipientRow & { cabinet_name: string };
+/**
+ * A recipient with the name of what it is subscribed to: `cabinet_name` for a WB cabinet's,
+ * `store_name` and `merchant_id` for a Kaspi store's (the others null).
+ */
+export type RecipientWithCabinet = RecipientRow & { cabinet_name: string | null; store_name: string | null; merchant_id: string | null };
 export type SettingsPatch = Pick<
   Updateable<NotifyRecipientsTable>,
   'enabled' | 'types' | 'review_threshold' | 'stock_threshold' | 'group_threshold' | 'quiet_start' | 'quiet_end' | 'time_zone' | 'lang'
@@ -13,7 +18,8 @@ export type SettingsPatch = Pick<
 export async function insertRecipient(
   db: Kysely<Database>,
   row: {
-    cabinet_id: string;
+    cabinet_id?: string | null;
+    kaspi_store_id?: string | null;
     user_id?: string | null;
     channel: 'telegram' | 'webhook';
     chat_id?: string | null;
@@ -53,27 +59,34 @@ export async function upsertTelegramRecipient(db: Kysely<Database>, cabinetId: s
     .executeTakeFirstOrThrow();
 }
 
-export async function listRecipients(db: Kysely<Database>, filter: { cabinetId?: string; chatId?: string } = {}): Promise<RecipientWithCabinet[]> {
-  let q = db
+/** Recipients with the names of their cabinet or store. */
+function withSubject(db: Kysely<Database>) {
+  return db
     .selectFrom('notify_recipients as r')
-    .innerJoin('wb_cabinets as c', 'c.id', 'r.cabinet_id')
+    .leftJoin('wb_cabinets as c', 'c.id', 'r.cabinet_id')
+    .leftJoin('kaspi_stores as s', 's.id', 'r.kaspi_store_id')
     .selectAll('r')
-    .select('c.name as cabinet_name')
-    .orderBy('r.id');
+    .select(['c.name as cabinet_name', 's.name as store_name', 's.merchant_id as merchant_id']) as unknown as SelectQueryBuilder<
+    Database & { r: NotifyRecipientsTable },
+    'r',
+    RecipientWithCabinet
+  >;
+}
+
+export async function listRecipients(
+  db: Kysely<Database>,
+  filter: { cabinetId?: string; storeId?: string; chatId?: string } = {},
+): Promise<RecipientWithCabinet[]> {
+  let q = withSubject(db).orderBy('r.id');
   if (filter.cabinetId) q = q.where('r.cabinet_id', '=', filter.cabinetId);
+  if (filter.storeId) q = q.where('r.kaspi_store_id', '=', filter.storeId);
   if (filter.chatId) q = q.where('r.chat_id', '=', filter.chatId);
   return q.execute();
 }
 
 export async function getRecipient(db: Kysely<Database>, id: string): Promise<RecipientWithCabinet | undefined> {
   if (!/^\d+$/.test(id)) return undefined;
-  return db
-    .selectFrom('notify_recipients as r')
-    .innerJoin('wb_cabinets as c', 'c.id', 'r.cabinet_id')
-    .selectAll('r')
-    .select('c.name as cabinet_name')
-    .where('r.id', '=', id)
-    .executeTakeFirst();
+  return withSubject(db).where('r.id', '=', id).executeTakeFirst();
 }
 
 export async function deleteRecipient(db: Kysely<Database>, id: string): Promise<boolean> {
@@ -120,6 +133,19 @@ export async function activeRecipients(db: Kysely<Database>, cabinetIds: string[
     .selectFrom('notify_recipients')
     .selectAll()
     .where('cabinet_id', 'in', cabinetIds)
+    .where('disabled_at', 'is', null)
+    .where('enabled', '=', true)
+    .orderBy('id')
+    .execute();
+}
+
+/** Recipients of these Kaspi stores that may receive anything (not disabled, notifications on). */
+export async function activeStoreRecipients(db: Kysely<Database>, storeIds: string[]): Promise<RecipientRow[]> {
+  if (storeIds.length === 0) return [];
+  return db
+    .selectFrom('notify_recipients')
+    .selectAll()
+    .where('kaspi_store_id', 'in', storeIds)
     .where('disabled_at', 'is', null)
     .where('enabled', '=', true)
     .orderBy('id')

@@ -1,9 +1,12 @@
-// Recipients without the bot (scripts, ops) and everyone's settings.
+// Recipients without the bot (scripts, ops) and everyone's settings. A recipient is subscribed to
+// one WB cabinet or one Kaspi store; what it may be told (and switch) follows from which.
 import type { Kysely } from 'kysely';
 import { UsageError, UserError } from '../core/errors.js';
 import { encryptSecret } from '../core/secrets.js';
 import { url as checkUrl, integer } from '../core/validate.js';
 import type { Database } from '../db/schema.js';
+import { listStores } from '../kaspi/merchant/stores.repository.js';
+import { resolveStore } from '../kaspi/merchant/stores.service.js';
 import { listCabinets } from '../wb/cabinet.repository.js';
 import { cabinetsFor } from '../wb/cabinet.service.js';
 import { checkTimeZone, parseQuietHours } from './quiet-hours.js';
@@ -16,10 +19,13 @@ import {
   type SettingsPatch,
   updateRecipientSettings,
 } from './recipient.repository.js';
-import { NOTIFY_TYPES, type NotifyType } from './types.js';
+import { type Marketplace, type NotifyType, typesFor } from './types.js';
 
 export interface AddRecipientInput {
-  cabinet: string;
+  /** A WB cabinet (id or name) … */
+  cabinet?: string;
+  /** … or a Kaspi store (merchant id or name). */
+  kaspiStore?: string;
   telegramChat?: string;
   webhook?: string;
   secret?: string;
@@ -27,8 +33,21 @@ export interface AddRecipientInput {
   user?: string;
 }
 
-/** Subscribes a Telegram chat or a webhook to a cabinet; returns the new recipient. */
+/** Which marketplace a recipient's notifications come from. */
+export function recipientMarketplace(r: { kaspi_store_id: string | null }): Marketplace {
+  return r.kaspi_store_id ? 'kaspi' : 'wb';
+}
+
+/** What a recipient is subscribed to, for people: `cabinet "Shop"` or `Kaspi store "Shop" (30012345)`. */
+export function subjectOf(r: Pick<RecipientWithCabinet, 'kaspi_store_id' | 'cabinet_name' | 'store_name' | 'merchant_id'>): string {
+  return r.kaspi_store_id ? `Kaspi store "${r.store_name}" (${r.merchant_id})` : `cabinet "${r.cabinet_name}"`;
+}
+
+/** Subscribes a Telegram chat or a webhook to a WB cabinet or a Kaspi store; returns the new recipient. */
 export async function addRecipient(db: Kysely<Database>, key: Buffer, input: AddRecipientInput): Promise<RecipientWithCabinet> {
+  if (Boolean(input.cabinet) === Boolean(input.kaspiStore)) {
+    throw new UsageError('NOTIFY_RECIPIENT_SUBJECT', 'give either --cabinet <WB cabinet> or --kaspi-store <merchant id|name>');
+  }
   if (Boolean(input.telegramChat) === Boolean(input.webhook)) {
     throw new UsageError('NOTIFY_RECIPIENT_KIND', 'give either --telegram-chat <chat id> or --webhook <url> --secret-stdin');
   }
@@ -41,32 +60,48 @@ export async function addRecipient(db: Kysely<Database>, key: Buffer, input: Add
       'NOTIFY_NO_SECRET',
       'a webhook needs a signing secret: pipe it to --secret-stdin (e.g. `openssl rand -hex 32 | mp wb notify recipient add … --secret-stdin`)',
     );
-  const [cabinet] = await cabinetsFor(db, input.cabinet, input.user);
+  const subject = input.kaspiStore
+    ? { kaspi_store_id: (await resolveStore(db, input.kaspiStore, input.user)).id }
+    : { cabinet_id: (await cabinetsFor(db, input.cabinet, input.user))[0]!.id };
   const row =
     chat !== undefined
-      ? await insertRecipient(db, { cabinet_id: cabinet!.id, channel: 'telegram', chat_id: String(chat) })
+      ? await insertRecipient(db, {
+          ...subject,
+          channel: 'telegram',
+          chat_id: String(chat),
+          ...(subject.kaspi_store_id ? { types: [...typesFor('kaspi')], time_zone: 'Asia/Almaty' } : {}),
+        })
       : await insertRecipient(db, {
-          cabinet_id: cabinet!.id,
+          ...subject,
           channel: 'webhook',
           webhook_url: url!.toString(),
           webhook_secret_sealed: encryptSecret(secret!, key),
+          ...(subject.kaspi_store_id ? { types: [...typesFor('kaspi')], time_zone: 'Asia/Almaty' } : {}),
         });
-  if (!row)
-    throw new UserError('NOTIFY_RECIPIENT_EXISTS', `that recipient is already subscribed to cabinet "${cabinet!.name}": see \`mp wb notify recipient list\``);
+  if (!row) throw new UserError('NOTIFY_RECIPIENT_EXISTS', 'that recipient is already subscribed to it: see `mp notify recipient list`');
   return (await getRecipient(db, row.id))!;
 }
 
-/** Recipients (of one cabinet, or all) of the cabinets `user` may see (undefined: all). */
-export async function recipientsOf(db: Kysely<Database>, cabinet?: string, user?: string): Promise<RecipientWithCabinet[]> {
-  const cabinetId = cabinet ? (await cabinetsFor(db, cabinet, user))[0]!.id : undefined;
-  return visible(db, await listRecipients(db, { cabinetId }), user);
+/**
+ * Recipients (of one cabinet or Kaspi store, or all) of the cabinets and stores `user` may see
+ * (undefined: all).
+ */
+export async function recipientsOf(
+  db: Kysely<Database>,
+  filter: { cabinet?: string; kaspiStore?: string } = {},
+  user?: string,
+): Promise<RecipientWithCabinet[]> {
+  const cabinetId = filter.cabinet ? (await cabinetsFor(db, filter.cabinet, user))[0]!.id : undefined;
+  const storeId = filter.kaspiStore ? (await resolveStore(db, filter.kaspiStore, user)).id : undefined;
+  return visible(db, await listRecipients(db, { cabinetId, storeId }), user);
 }
 
-/** Only the recipients whose cabinet `user` may see: another user's recipient is "not found". */
+/** Only the recipients whose cabinet or store `user` may see: another user's recipient is "not found". */
 async function visible(db: Kysely<Database>, rows: RecipientWithCabinet[], user: string | undefined): Promise<RecipientWithCabinet[]> {
   if (user === undefined || rows.length === 0) return rows;
   const cabinets = new Set((await listCabinets(db, user)).map((c) => c.id));
-  return rows.filter((r) => cabinets.has(r.cabinet_id));
+  const stores = new Set((await listStores(db, user)).map((s) => s.id));
+  return rows.filter((r) => (r.kaspi_store_id ? stores.has(r.kaspi_store_id) : cabinets.has(r.cabinet_id!)));
 }
 
 /** Telegram chat ids: users are positive, groups and channels negative (-100…), all within 52 bits. */
@@ -80,7 +115,7 @@ export function recipientId(text: string, flag = 'recipient id'): string {
 export async function requireRecipient(db: Kysely<Database>, id: string, user?: string): Promise<RecipientWithCabinet> {
   const found = await getRecipient(db, recipientId(id));
   const [row] = found ? await visible(db, [found], user) : [];
-  if (!row) throw new UserError('NOTIFY_RECIPIENT_NOT_FOUND', `no recipient ${id}: see \`mp wb notify recipient list\``);
+  if (!row) throw new UserError('NOTIFY_RECIPIENT_NOT_FOUND', `no recipient ${id}: see \`mp notify recipient list\``);
   return row;
 }
 
@@ -103,13 +138,18 @@ export interface SettingsFlags {
   lang?: string;
 }
 
-export function parseTypes(text: string, flag: string): NotifyType[] {
+/** A comma-separated list of the types a recipient of `marketplace` can receive. */
+export function parseTypes(text: string, flag: string, marketplace: Marketplace = 'wb'): NotifyType[] {
+  const allowed = typesFor(marketplace);
   const list = text
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const bad = list.filter((t) => !(NOTIFY_TYPES as readonly string[]).includes(t));
-  if (bad.length || list.length === 0) throw new UsageError('NOTIFY_BAD_TYPE', `${flag} takes ${NOTIFY_TYPES.join(',')}; got "${text}"`);
+  const bad = list.filter((t) => !(allowed as readonly string[]).includes(t));
+  if (bad.length || list.length === 0) {
+    const whose = marketplace === 'kaspi' ? 'for a Kaspi store' : 'for a WB cabinet';
+    throw new UsageError('NOTIFY_BAD_TYPE', `${flag} takes ${allowed.join(',')} ${whose}; got "${text}"`);
+  }
   return list as NotifyType[];
 }
 
@@ -121,16 +161,17 @@ function intFlag(text: string, flag: string, min: number, max: number): number {
 }
 
 /** Pure: the settings change the flags ask for (an empty object when none were given). */
-export function settingsPatch(current: Pick<RecipientWithCabinet, 'types'>, f: SettingsFlags): SettingsPatch {
+export function settingsPatch(current: Pick<RecipientWithCabinet, 'types'> & { kaspi_store_id?: string | null }, f: SettingsFlags): SettingsPatch {
+  const marketplace = current.kaspi_store_id ? 'kaspi' : 'wb';
   const patch: SettingsPatch = {};
   if (f.on && f.off) throw new UsageError('NOTIFY_BAD_SETTING', 'give --on or --off, not both');
   if (f.on) patch.enabled = true;
   if (f.off) patch.enabled = false;
   if (f.enable || f.disable) {
     const types = new Set(current.types as NotifyType[]);
-    for (const t of f.enable ? parseTypes(f.enable, '--enable') : []) types.add(t);
-    for (const t of f.disable ? parseTypes(f.disable, '--disable') : []) types.delete(t);
-    patch.types = NOTIFY_TYPES.filter((t) => types.has(t));
+    for (const t of f.enable ? parseTypes(f.enable, '--enable', marketplace) : []) types.add(t);
+    for (const t of f.disable ? parseTypes(f.disable, '--disable', marketplace) : []) types.delete(t);
+    patch.types = typesFor(marketplace).filter((t) => types.has(t));
   }
   if (f.reviewThreshold !== undefined) patch.review_threshold = intFlag(f.reviewThreshold, '--review-threshold', 0, 5);
   if (f.stockThreshold !== undefined) patch.stock_threshold = intFlag(f.stockThreshold, '--stock-threshold', 0, 1_000_000);
@@ -165,11 +206,11 @@ export async function settingsTarget(db: Kysely<Database>, id?: string, user?: s
   if (id) return requireRecipient(db, recipientId(id, '--recipient'), user);
   const all = await visible(db, await listRecipients(db), user);
   if (all.length === 0)
-    throw new UserError('NOTIFY_NO_RECIPIENT', 'No notification recipient. Add one with `mp wb notify recipient add` or start the bot (`mp wb bot`).');
+    throw new UserError('NOTIFY_NO_RECIPIENT', 'No notification recipient. Add one with `mp notify recipient add` or start the bot (`mp wb bot`).');
   if (all.length > 1)
     throw new UserError(
       'NOTIFY_RECIPIENT_AMBIGUOUS',
-      `there are ${all.length} recipients: choose one with --recipient <id> (see \`mp wb notify recipient list\`)`,
+      `there are ${all.length} recipients: choose one with --recipient <id> (see \`mp notify recipient list\`)`,
     );
   return all[0]!;
 }
@@ -178,7 +219,8 @@ export async function settingsTarget(db: Kysely<Database>, id?: string, user?: s
 export function describeSettings(r: RecipientWithCabinet): Record<string, unknown> {
   return {
     recipient: r.id,
-    cabinet: r.cabinet_name,
+    marketplace: recipientMarketplace(r),
+    ...(r.kaspi_store_id ? { kaspi_store: r.store_name, merchant_id: r.merchant_id } : { cabinet: r.cabinet_name }),
     channel: r.channel,
     target: r.channel === 'telegram' ? r.chat_id : r.webhook_url,
     enabled: r.enabled,

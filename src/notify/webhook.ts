@@ -6,12 +6,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { HttpClient } from '../http/client.js';
 import { isHttpError } from '../http/http-error.js';
-import type { NotificationPayload } from './types.js';
+import { type Marketplace, type NotificationPayload, payloadMarketplace } from './types.js';
 
 export interface WebhookBody {
   id: string;
   type: string;
-  cabinet: { id: string; name?: string | null };
+  marketplace: Marketplace;
+  /** The WB cabinet (WB notifications) … */
+  cabinet?: { id: string; name?: string | null };
+  /** … or the Kaspi store (Kaspi notifications). */
+  store?: { id: string; name?: string | null; merchant_id?: string | null };
   occurred_at: string;
   data: Record<string, unknown>;
 }
@@ -23,7 +27,15 @@ export function webhookBody(id: string, p: NotificationPayload): WebhookBody {
     p.events.length === 1 && !p.digest
       ? { key: first!.key, ...first!.data }
       : { events: p.events.map((e) => ({ key: e.key, occurred_at: e.occurred_at, ...e.data })) };
-  return { id, type: p.type, cabinet: p.cabinet, occurred_at: first?.occurred_at ?? new Date(0).toISOString(), data };
+  const marketplace = payloadMarketplace(p);
+  return {
+    id,
+    type: p.type,
+    marketplace,
+    ...(marketplace === 'kaspi' ? { store: p.store } : { cabinet: p.cabinet }),
+    occurred_at: first?.occurred_at ?? new Date(0).toISOString(),
+    data,
+  };
 }
 
 /** How old a signature's `t` a receiver should accept (and how far in the future, for clock skew). */

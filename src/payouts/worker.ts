@@ -14,7 +14,7 @@ import { openRecipient, sealRecipient } from './recipient-seal.js';
 export interface WorkerOptions {
   gateway: PayoutGateway;
   log: Logger;
-  /** Opens sealed recipients for the gateway, and seals plain ones at start (sql/0020). */
+  /** Opens sealed recipients for the gateway, and seals plain ones at start (sql/0022). */
   secretKey: Buffer;
   /** Claim loops in this process (default 1). */
   concurrency?: number;

@@ -70,7 +70,7 @@ describe('mp wb notify (CLI)', () => {
     ]);
     expect(settings.code).toBe(0);
     expect(JSON.parse(settings.stdout)).toMatchObject({
-      types: ['new_order', 'cancellation', 'buyout', 'negative_review', 'critical_stock'],
+      types: ['new_order', 'cancellation', 'buyout', 'negative_review', 'critical_stock', 'token_expiring', 'access_refused', 'job_failing'],
       review_threshold: 2,
       lang: 'en',
     });
@@ -86,21 +86,24 @@ describe('mp wb notify (CLI)', () => {
 
     const test = await mp(['wb', 'notify', 'test', '--json']);
     expect(test.code).toBe(0);
-    expect(JSON.parse(test.stdout)).toMatchObject({ queued: 12, sent: 12, dead: 0 });
+    expect(JSON.parse(test.stdout)).toMatchObject({ queued: 18, sent: 18, dead: 0 });
     expect(tg.sentTo('4242').map((m) => m.text.split('\n')[0])).toEqual([
       '<b>🛒 New order</b> (test message)',
       '<b>❌ Order cancelled</b> (test message)',
       '<b>✅ Buyout</b> (test message)',
       '<b>⭐ Negative review</b> (test message)',
       '<b>📦 Critical stock</b> (test message)',
+      '<b>🔑 WB token expires soon</b> (test message)',
+      '<b>🔒 Access refused</b> (test message)',
+      '<b>🛑 Job keeps failing</b> (test message)',
     ]);
     const posts = hook.requestsTo('/hook');
-    expect(posts).toHaveLength(7);
+    expect(posts).toHaveLength(10);
     for (const p of posts) expect(verifySignature(p.body, p.headers['x-mp-signature'] as string, 'whsec-123')).toBe(true);
 
     const deliver = await mp(['wb', 'notify', 'deliver', '--json']);
     expect(deliver.code).toBe(0);
-    expect(JSON.parse(deliver.stdout)).toMatchObject({ sent: 0, outbox: { sent: 12 } });
+    expect(JSON.parse(deliver.stdout)).toMatchObject({ sent: 0, outbox: { sent: 18 } });
 
     if (db) {
       // Another process (the daemon's wb.notify, on any host) is delivering: this one sends nothing,
@@ -118,7 +121,7 @@ describe('mp wb notify (CLI)', () => {
           // Samples are queued, and left to the process that delivers.
           const samples = await mp(['wb', 'notify', 'test', '--json']);
           expect(samples.code).toBe(0);
-          expect(JSON.parse(samples.stdout)).toMatchObject({ queued: 12, sent: 0, delivered_by_another_process: true });
+          expect(JSON.parse(samples.stdout)).toMatchObject({ queued: 18, sent: 0, delivered_by_another_process: true });
         } finally {
           await sql`select pg_advisory_unlock(hashtextextended('mp.job:wb.notify', 0))`.execute(c);
         }
@@ -127,8 +130,8 @@ describe('mp wb notify (CLI)', () => {
       // Once it is free, the event goes out.
       const after = await mp(['wb', 'notify', 'deliver', '--json']);
       const delivered = JSON.parse(after.stdout);
-      // The event's notifications and the 12 samples left to it.
-      expect(delivered).toMatchObject({ events: 1, sent: 12 + delivered.created, dead: 0 });
+      // The event's notifications and the 18 samples left to it.
+      expect(delivered).toMatchObject({ events: 1, sent: 18 + delivered.created, dead: 0 });
       expect(tg.sent.length).toBeGreaterThan(before);
     }
 

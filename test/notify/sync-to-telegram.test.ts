@@ -72,13 +72,27 @@ describe('WB sync → outbox → Telegram', () => {
     const cancel = tg.sentTo('9001').find((m) => m.text.includes('Отмена'))!;
     expect(cancel.text).toContain(wb.srid(5));
     expect(count(titles('9002'))).toEqual({
-      '🛒 Новый заказ: 7 событий': 1,
+      '🛒 7 новых заказов на сумму 4\u00a0704\u00a0₽': 1,
       '❌ Отмена заказа': 1,
-      '✅ Выкуп: 9 событий': 1,
+      '✅ 9 выкупов на сумму 5\u00a0253\u00a0₽': 1,
       '↩️ Возврат': 1,
       '⭐ Негативный отзыв': 2,
       '📦 Критический остаток': 1,
     });
+    // A digest names its first five events, one line each, and counts the rest.
+    const digest = tg
+      .sentTo('9002')
+      .find((m) => m.text.includes('новых заказов'))!
+      .text.split('\n');
+    expect(digest.filter((l) => l.startsWith('• '))).toHaveLength(5);
+    expect(digest.at(-1)).toBe('… и ещё 2 заказа');
+    expect(
+      tg
+        .sentTo('9002')
+        .find((m) => m.text.includes('выкупов'))!
+        .text.split('\n')
+        .at(-1),
+    ).toBe('… и ещё 4 выкупа');
     const outbox = await h.db.selectFrom('notify_outbox').select(['status']).execute();
     expect(outbox.every((r) => r.status === 'sent')).toBe(true);
 

@@ -16,7 +16,7 @@ describe('tailing events', () => {
     await writeSyncEvents(h, cab, [{ type: 'new_order', key: 'old' }]);
     const seen: string[] = [];
     const controller = new AbortController();
-    const running = tailEvents(h.db, { intervalMs: 20, signal: controller.signal, onEvent: (e) => seen.push(`${e.type}:${e.event_key}:${e.cabinet_name}`) });
+    const running = tailEvents(h.db, { intervalMs: 20, signal: controller.signal, onEvent: (e) => seen.push(`${e.type}:${e.key}:${e.subject}`) });
     await new Promise((r) => setTimeout(r, 100));
     await writeSyncEvents(h, cab, [
       { type: 'new_order', key: 'a' },

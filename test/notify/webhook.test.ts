@@ -27,7 +27,7 @@ describe('webhook delivery', () => {
   });
   afterEach(async () => hook.stop());
 
-  it('posts {id, type, cabinet, occurred_at, data} with a signature that verifies', async () => {
+  it('posts {id, type, marketplace, cabinet, occurred_at, data} with a signature that verifies', async () => {
     const at = new Date('2026-11-20T10:00:00Z');
     await writeSyncEvents(h, cab, [{ type: 'new_order', key: 'srid-1', occurredAt: at, payload: { srid: 'srid-1', nmId: 7, price: '990.50' } }]);
     const clock = manualClock();
@@ -37,6 +37,7 @@ describe('webhook delivery', () => {
     expect(body).toEqual({
       id: `${cab}:new_order:${body.id.split(':')[2]}`,
       type: 'new_order',
+      marketplace: 'wb',
       cabinet: { id: cab, name: 'Hooked' },
       occurred_at: at.toISOString(),
       data: { key: 'srid-1', srid: 'srid-1', nmId: 7, price: '990.50' },

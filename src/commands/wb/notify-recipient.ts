@@ -2,42 +2,43 @@ import type { Context } from '../../core/context.js';
 import { maskSecret } from '../../core/secrets.js';
 import { currentUser } from '../../core/user.js';
 import type { RecipientWithCabinet } from '../../notify/recipient.repository.js';
-import { addRecipient, describeSettings, recipientsOf, removeRecipient } from '../../notify/recipient.service.js';
+import { addRecipient, describeSettings, recipientMarketplace, recipientsOf, removeRecipient, subjectOf } from '../../notify/recipient.service.js';
 import { notifyDeps, readStdin } from './notify-deps.js';
 
 function toJson(r: RecipientWithCabinet) {
   const { webhook_secret_sealed: _secret, ...rest } = r;
-  return { ...rest, has_secret: Boolean(r.webhook_secret_sealed) };
+  return { ...rest, marketplace: recipientMarketplace(r), has_secret: Boolean(r.webhook_secret_sealed) };
 }
 
-/** `mp wb notify recipient add --cabinet <c> (--telegram-chat <id> | --webhook <url> --secret-stdin)`. */
+/** `mp notify recipient add (--cabinet <c> | --kaspi-store <s>) (--telegram-chat <id> | --webhook <url> --secret-stdin)`. */
 export async function wbNotifyRecipientAdd(
   ctx: Context,
-  o: { cabinet: string; telegramChat?: string; webhook?: string; secretStdin?: boolean },
+  o: { cabinet?: string; kaspiStore?: string; telegramChat?: string; webhook?: string; secretStdin?: boolean },
 ): Promise<number> {
   const secret = o.webhook && o.secretStdin ? await readStdin() : undefined;
   const deps = await notifyDeps(ctx);
   const r = await addRecipient(deps.db, deps.secretKey, {
     cabinet: o.cabinet,
+    kaspiStore: o.kaspiStore,
     telegramChat: o.telegramChat,
     webhook: o.webhook,
     secret,
     user: currentUser(ctx.config.env),
   });
-  ctx.log.info(`recipient ${r.id} subscribed to cabinet "${r.cabinet_name}"; \`mp wb notify test --recipient ${r.id}\` sends a sample`);
+  ctx.log.info(`recipient ${r.id} subscribed to ${subjectOf(r)}; \`mp notify test --recipient ${r.id}\` sends a sample`);
   ctx.out.object(describeSettings(r), toJson(r));
   return 0;
 }
 
-/** `mp wb notify recipient list [--cabinet]`. */
-export async function wbNotifyRecipientList(ctx: Context, o: { cabinet?: string }): Promise<number> {
+/** `mp notify recipient list [--cabinet | --kaspi-store]`. */
+export async function wbNotifyRecipientList(ctx: Context, o: { cabinet?: string; kaspiStore?: string }): Promise<number> {
   const deps = await notifyDeps(ctx);
-  const rows = await recipientsOf(deps.db, o.cabinet, currentUser(ctx.config.env));
+  const rows = await recipientsOf(deps.db, { cabinet: o.cabinet, kaspiStore: o.kaspiStore }, currentUser(ctx.config.env));
   ctx.out.list(
     rows,
     [
       { key: 'id', align: 'right' },
-      { key: 'cabinet', get: (r) => r.cabinet_name },
+      { key: 'of', get: (r) => (r.kaspi_store_id ? `kaspi ${r.store_name}` : `wb ${r.cabinet_name}`) },
       { key: 'channel' },
       { key: 'target', get: (r) => (r.channel === 'telegram' ? r.chat_id : r.webhook_url) },
       { key: 'secret', get: (r) => (r.webhook_secret_sealed ? maskSecret('sealed-secret') : '') },
@@ -48,7 +49,8 @@ export async function wbNotifyRecipientList(ctx: Context, o: { cabinet?: string 
     ],
     toJson,
   );
-  if (rows.length === 0 && !ctx.out.json) ctx.log.info('No recipients. Add one with `mp wb notify recipient add --cabinet <c> --telegram-chat <id>`.');
+  if (rows.length === 0 && !ctx.out.json)
+    ctx.log.info('No recipients. Add one with `mp notify recipient add (--cabinet <c> | --kaspi-store <s>) --telegram-chat <id>`.');
   return 0;
 }
 
@@ -56,7 +58,7 @@ export async function wbNotifyRecipientList(ctx: Context, o: { cabinet?: string 
 export async function wbNotifyRecipientRemove(ctx: Context, id: string): Promise<number> {
   const deps = await notifyDeps(ctx);
   const r = await removeRecipient(deps.db, id, currentUser(ctx.config.env));
-  ctx.log.info(`recipient ${r.id} (${r.channel} ${r.channel === 'telegram' ? r.chat_id : r.webhook_url}) removed from cabinet "${r.cabinet_name}"`);
+  ctx.log.info(`recipient ${r.id} (${r.channel} ${r.channel === 'telegram' ? r.chat_id : r.webhook_url}) removed from ${subjectOf(r)}`);
   if (ctx.out.json) ctx.out.jsonDocument({ removed: r.id });
   return 0;
 }

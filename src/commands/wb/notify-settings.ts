@@ -1,7 +1,15 @@
 import type { Context } from '../../core/context.js';
 import { currentUser } from '../../core/user.js';
-import { changeSettings, describeSettings, type SettingsFlags, settingsPatch, settingsTarget } from '../../notify/recipient.service.js';
-import { NOTIFY_TYPES, type NotifyType } from '../../notify/types.js';
+import {
+  changeSettings,
+  describeSettings,
+  recipientMarketplace,
+  type SettingsFlags,
+  settingsPatch,
+  settingsTarget,
+  subjectOf,
+} from '../../notify/recipient.service.js';
+import { type NotifyType, typesFor } from '../../notify/types.js';
 import { notifyDeps } from './notify-deps.js';
 
 /**
@@ -16,14 +24,23 @@ export async function wbNotifySettings(ctx: Context, o: SettingsFlags & { recipi
     const { checkbox } = await import('@inquirer/prompts');
     const chosen = await checkbox(
       {
-        message: `Notifications for ${target.channel} ${target.chat_id ?? target.webhook_url} (cabinet "${target.cabinet_name}")`,
-        choices: NOTIFY_TYPES.map((t) => ({ name: t, value: t, checked: target.types.includes(t) })),
+        message: `Notifications for ${target.channel} ${target.chat_id ?? target.webhook_url} (${subjectOf(target)})`,
+        choices: typesFor(recipientMarketplace(target)).map((t) => ({ name: t, value: t, checked: target.types.includes(t) })),
       },
       { output: process.stderr },
     );
-    patch = { types: NOTIFY_TYPES.filter((t) => (chosen as NotifyType[]).includes(t)) };
+    patch = { types: typesFor(recipientMarketplace(target)).filter((t) => (chosen as NotifyType[]).includes(t)) };
   }
   const updated = await changeSettings(deps.db, target.id, patch);
+  ctx.out.object(describeSettings(updated));
+  return 0;
+}
+
+/** `mp notify recipient set <id> [flags]`: changes a recipient's settings (prints them with no flag). */
+export async function notifyRecipientSet(ctx: Context, id: string, o: SettingsFlags): Promise<number> {
+  const deps = await notifyDeps(ctx);
+  const target = await settingsTarget(deps.db, id, currentUser(ctx.config.env));
+  const updated = await changeSettings(deps.db, target.id, settingsPatch(target, o));
   ctx.out.object(describeSettings(updated));
   return 0;
 }

@@ -1,17 +1,24 @@
 import type { Generated } from 'kysely';
 
-/** Tables of sql/0006_notify.sql: recipients and their settings, the outbox, the Telegram bot's state. */
+/**
+ * Tables of sql/0006_notify.sql and sql/0023_notify_marketplaces.sql: recipients and their settings,
+ * the outbox, the Telegram bot's state, Kaspi events (the Kaspi twin of wb_events) and health levels.
+ */
 export interface NotifyTables {
   notify_recipients: NotifyRecipientsTable;
   notify_fanned_events: NotifyFannedEventsTable;
   notify_outbox: NotifyOutboxTable;
   notify_bot_tokens: NotifyBotTokensTable;
   notify_bot_chats: NotifyBotChatsTable;
+  kaspi_events: KaspiEventsTable;
+  notify_health: NotifyHealthTable;
 }
 
 export interface NotifyRecipientsTable {
   id: Generated<string>;
-  cabinet_id: string;
+  /** A recipient belongs to one WB cabinet or one Kaspi store (sql/0023). */
+  cabinet_id: string | null;
+  kaspi_store_id: string | null;
   user_id: string | null;
   channel: 'telegram' | 'webhook';
   chat_id: string | null;
@@ -40,7 +47,8 @@ export interface NotifyFannedEventsTable {
 export interface NotifyOutboxTable {
   id: Generated<string>;
   recipient_id: string;
-  cabinet_id: string;
+  cabinet_id: string | null;
+  kaspi_store_id: string | null;
   type: string;
   dedup_key: string;
   payload: Record<string, unknown>;
@@ -72,5 +80,52 @@ export interface NotifyBotChatsTable {
   state: Generated<'new' | 'await_token' | 'syncing' | 'menu'>;
   cabinet_id: string | null;
   menu_message_id: string | null;
+  updated_at: Generated<Date>;
+}
+
+export type KaspiEventType =
+  | 'new_order'
+  | 'cancellation'
+  | 'return'
+  | 'price_floor'
+  | 'lost_first_place'
+  | 'price_refused'
+  | 'store_paused'
+  | 'access_refused'
+  | 'scrape_failing'
+  | 'layout_changed'
+  | 'cancel_share'
+  | 'job_failing';
+
+export interface KaspiEventsTable {
+  id: Generated<string>;
+  store_id: string;
+  // Spelled out (not KaspiEventType): test/db/schema.test.ts reads the literal types.
+  type:
+    | 'new_order'
+    | 'cancellation'
+    | 'return'
+    | 'price_floor'
+    | 'lost_first_place'
+    | 'price_refused'
+    | 'store_paused'
+    | 'access_refused'
+    | 'scrape_failing'
+    | 'layout_changed'
+    | 'cancel_share'
+    | 'job_failing';
+  event_key: string;
+  dedup_key: string;
+  occurred_at: Date;
+  payload: Generated<Record<string, unknown>>;
+  created_at: Generated<Date>;
+  fanned_at: Date | null;
+}
+
+export interface NotifyHealthTable {
+  subject: string;
+  level: 'ok' | 'warning' | 'critical';
+  value: string | null;
+  crossings: Generated<number>;
   updated_at: Generated<Date>;
 }

@@ -16,7 +16,7 @@ export interface PayoutsTable {
   /** numeric(15,2) as a decimal string. */
   amount: string;
   currency: string;
-  /** Sealed with the secret key (sql/0020); older rows are plain until a worker seals them. */
+  /** Sealed with the secret key (sql/0022); older rows are plain until a worker seals them. */
   recipient: string;
   /** `****1234`: what listings show (null on rows not yet sealed). */
   recipient_masked: string | null;

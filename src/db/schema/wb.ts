@@ -174,12 +174,24 @@ export interface WbCardSize {
   skus?: string[];
 }
 
-export type WbEventType = 'new_order' | 'cancellation' | 'buyout' | 'return' | 'new_review' | 'stock_change' | 'sync_gap';
+export type WbEventType =
+  | 'new_order'
+  | 'cancellation'
+  | 'buyout'
+  | 'return'
+  | 'new_review'
+  | 'stock_change'
+  | 'sync_gap'
+  // Account events (sql/0023): the token expires soon or was refused, a job keeps failing.
+  | 'token_expiring'
+  | 'access_refused'
+  | 'job_failing';
 
 export interface WbEventsTable {
   id: Generated<string>;
   cabinet_id: string;
-  type: 'new_order' | 'cancellation' | 'buyout' | 'return' | 'new_review' | 'stock_change' | 'sync_gap';
+  // Spelled out (not WbEventType): test/db/schema.test.ts reads the literal types.
+  type: 'new_order' | 'cancellation' | 'buyout' | 'return' | 'new_review' | 'stock_change' | 'sync_gap' | 'token_expiring' | 'access_refused' | 'job_failing';
   event_key: string;
   dedup_key: string;
   occurred_at: Date;

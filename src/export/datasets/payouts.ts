@@ -17,7 +17,7 @@ export const payouts = defineDataset({
       name: 'recipient',
       type: 'text',
       description: 'masked: ****1234',
-      // The mask stored beside the sealed value (sql/0020); a row still plain is masked here.
+      // The mask stored beside the sealed value (sql/0022); a row still plain is masked here.
       from: sql`coalesce(recipient_masked, case when recipient ~ '^v1[.]' or char_length(recipient) <= 4 then '****' else '****' || right(recipient, 4) end)`,
     },
     { name: 'comment', type: 'text' },

@@ -1,5 +1,5 @@
 // The bot's texts and inline keyboards (pure). Every dynamic value is escaped.
-import { NOTIFY_TYPES, type NotifyType } from '../types.js';
+import { WB_NOTIFY_TYPES } from '../types.js';
 import { escapeHtml as e } from './html.js';
 import type { InlineButton } from './telegram-client.js';
 
@@ -19,7 +19,7 @@ export const TEXT = {
 
 export const STREAM_NAMES: Record<string, string> = { cards: 'карточки', orders: 'заказы', sales: 'продажи', stocks: 'остатки', reviews: 'отзывы' };
 
-export const TYPE_NAMES: Record<NotifyType, string> = {
+export const TYPE_NAMES: Record<(typeof WB_NOTIFY_TYPES)[number], string> = {
   new_order: 'Новые заказы',
   cancellation: 'Отмены',
   buyout: 'Выкупы',
@@ -27,6 +27,9 @@ export const TYPE_NAMES: Record<NotifyType, string> = {
   negative_review: 'Негативные отзывы',
   critical_stock: 'Критические остатки',
   sync_gap: 'Перерывы синхронизации',
+  token_expiring: 'Срок токена WB',
+  access_refused: 'Токен отклонён',
+  job_failing: 'Сбои задач',
 };
 
 export function mainMenu(): Keyboard {
@@ -65,7 +68,7 @@ export function settingsText(
 
 export function settingsKeyboard(s: { enabled: boolean; types: string[] }): Keyboard {
   const rows: InlineButton[][] = [[{ text: s.enabled ? '✅ Все уведомления' : '❌ Все уведомления', callback_data: 't:all' }]];
-  for (const t of NOTIFY_TYPES) rows.push([{ text: `${s.types.includes(t) ? '✅' : '❌'} ${TYPE_NAMES[t]}`, callback_data: `t:${t}` }]);
+  for (const t of WB_NOTIFY_TYPES) rows.push([{ text: `${s.types.includes(t) ? '✅' : '❌'} ${TYPE_NAMES[t]}`, callback_data: `t:${t}` }]);
   rows.push([{ text: TEXT.back, callback_data: 'm' }]);
   return { inline_keyboard: rows };
 }

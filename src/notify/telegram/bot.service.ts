@@ -14,7 +14,7 @@ import { deliverNow } from '../notify.service.js';
 import type { Pacer } from '../pacer.js';
 import { sleep } from '../pacer.js';
 import { enableChat, listRecipients, type RecipientWithCabinet, updateRecipientSettings, upsertTelegramRecipient } from '../recipient.repository.js';
-import { NOTIFY_TYPES, type NotifyType } from '../types.js';
+import { type NotifyType, WB_NOTIFY_TYPES } from '../types.js';
 import { cabinetsKeyboard, type Keyboard, mainMenu, STREAM_NAMES, settingsKeyboard, settingsText, TEXT } from './bot-menu.js';
 import { latestOrders, orderScreen, reviewsScreen, salesScreen, stocksScreen } from './bot-reports.js';
 import { chatsSyncing, getChat, saveChat, saveOffset, updateOffset } from './bot-token.repository.js';
@@ -271,22 +271,22 @@ class Bot {
     if (data.startsWith('t:')) {
       const what = data.slice(2);
       if (what === 'all') await updateRecipientSettings(this.deps.db, r.id, { enabled: !r.enabled });
-      else if ((NOTIFY_TYPES as readonly string[]).includes(what)) {
+      else if ((WB_NOTIFY_TYPES as readonly string[]).includes(what)) {
         const types = new Set(r.types);
         if (types.has(what)) types.delete(what);
         else types.add(what);
-        await updateRecipientSettings(this.deps.db, r.id, { types: NOTIFY_TYPES.filter((t) => types.has(t)) as NotifyType[] });
+        await updateRecipientSettings(this.deps.db, r.id, { types: WB_NOTIFY_TYPES.filter((t) => types.has(t)) as NotifyType[] });
       }
       r = (await listRecipients(this.deps.db, { cabinetId, chatId: chat }))[0]!;
       await this.tg.call('editMessageText', {
         chat_id: chat,
         message_id: messageId,
-        text: settingsText(r.cabinet_name, r),
+        text: settingsText(r.cabinet_name ?? '', r),
         parse_mode: 'HTML',
         reply_markup: settingsKeyboard(r),
       });
       return;
     }
-    await this.send(chat, settingsText(r.cabinet_name, r), settingsKeyboard(r));
+    await this.send(chat, settingsText(r.cabinet_name ?? '', r), settingsKeyboard(r));
   }
 }
