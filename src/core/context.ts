@@ -38,8 +38,8 @@ export function createContext(globals: GlobalOptions, overrides: ContextOverride
   const env = overrides.env ?? process.env;
   const config = resolveConfig(globals, env);
   const stderr = overrides.stderr ?? process.stderr;
-  const filter = (globals as { jqFilter?: (value: unknown) => unknown[] }).jqFilter;
-  const out = new Output({ json: globals.json, filter, env, stream: overrides.stdout ?? process.stdout });
+  const { jqFilter: filter, wide } = globals as { jqFilter?: (value: unknown) => unknown[]; wide?: boolean };
+  const out = new Output({ json: globals.json, filter, wide, env, stream: overrides.stdout ?? process.stdout });
   const log = createLogger({ quiet: globals.quiet, verbose: globals.verbose, env, stream: stderr });
   let handle: Promise<DbHandle> | undefined;
   let key: Buffer | undefined;

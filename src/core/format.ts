@@ -1,7 +1,10 @@
-// Words and amounts for people: counted nouns with the right plural (1 заказ, 2 заказа, 5 заказов),
-// money with its currency, shares as percentages. Shared by notification texts and command output,
-// so the rules live in one place.
+// Words, amounts and times for people: counted nouns with the right plural (1 заказ, 2 заказа,
+// 5 заказов), money with its currency, counts, shares as percentages, and times in the
+// marketplace's zone (Almaty for Kaspi, Moscow for WB) named once in a heading. Shared by every
+// table, Telegram message and spreadsheet, so the rules live in one place. `--json` and piped
+// output never come here: they keep ISO UTC and plain decimal strings.
 import { formatThousands, isDecimal, normalizeDecimal } from './money.js';
+import { ALMATY, formatZoned, MOSCOW, zonedDate } from './time.js';
 
 export type Lang = 'ru' | 'en';
 
@@ -67,19 +70,47 @@ export function currencySign(currency: string): string {
   return CURRENCY_SIGNS[currency.toUpperCase()] ?? currency.toUpperCase();
 }
 
+const LOCALE: Record<Lang, string> = { ru: 'ru-RU', en: 'en-US' };
+const groupings = new Map<string, Intl.NumberFormat>();
+
+/** Intl's grouping for a language and a number of decimals (ru: no-break spaces and a comma). */
+function grouping(lang: Lang, decimals: number): Intl.NumberFormat {
+  const key = `${lang}|${decimals}`;
+  let f = groupings.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(LOCALE[lang], { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+    groupings.set(key, f);
+  }
+  return f;
+}
+
 /**
  * A decimal amount with its currency, for people: `formatMoney('1290', 'KZT')` → "1 290 ₸",
  * `formatMoney('990.5', 'RUB')` → "990,50 ₽" (Russian: comma, no-break space between thousands),
  * in English "990.50 ₽" with `,` between thousands. Whole amounts print no decimals; others two.
- * The amount is a decimal string or a number from an API, never rounded through a float.
+ * The amount is a decimal string (or a number from an API) given to Intl.NumberFormat as a string,
+ * so it is exact at any size, never rounded through a float. Nothing (null, '') prints nothing.
  */
-export function formatMoney(amount: string | number, currency: string, lang: Lang = 'ru'): string {
-  const text = typeof amount === 'number' ? normalizeDecimal(amount) : amount.trim();
+export function formatMoney(amount: string | number | bigint | null | undefined, currency: string, lang: Lang = 'ru'): string {
+  if (amount === null || amount === undefined || amount === '') return '';
+  const text = typeof amount === 'number' ? normalizeDecimal(amount) : String(amount).trim();
   if (!isDecimal(text)) return `${text} ${currencySign(currency)}`;
-  const normal = normalizeDecimal(text);
-  const value = normal.includes('.') ? normalizeDecimal(normal, 2) : normal;
-  const grouped = formatThousands(value, lang === 'ru' ? '\u00a0' : ',');
-  return `${lang === 'ru' ? grouped.replace('.', ',') : grouped}\u00a0${currencySign(currency)}`;
+  const whole = !text.includes('.') || /\.0*$/.test(text);
+  const grouped = grouping(lang, whole ? 0 : 2)
+    .format(text as unknown as number)
+    .replace(/\u202f/g, '\u00a0');
+  return `${grouped}\u00a0${currencySign(currency)}`;
+}
+
+/** A count or plain number with thousands grouped: `12 500` (ru, no-break space), `12,500` (en). */
+export function formatCount(value: number | string | bigint | null | undefined, lang: Lang = 'ru'): string {
+  if (value === null || value === undefined || value === '') return '';
+  const text = String(value);
+  if (!isDecimal(text)) return text;
+  const decimals = text.includes('.') ? text.length - text.indexOf('.') - 1 : 0;
+  return grouping(lang, Math.min(decimals, 20))
+    .format(text as unknown as number)
+    .replace(/\u202f/g, '\u00a0');
 }
 
 /**
@@ -88,4 +119,38 @@ export function formatMoney(amount: string | number, currency: string, lang: Lan
 export function formatPercent(share: number, lang: Lang = 'ru', digits = 1): string {
   const text = (share * 100).toFixed(digits);
   return `${lang === 'ru' ? text.replace('.', ',') : text}%`;
+}
+
+export type Currency = 'KZT' | 'RUB' | 'USD' | 'EUR';
+
+/** A marketplace's edges: the currency of its prices and the zone its sellers live by. */
+export interface Market {
+  currency: Currency;
+  timeZone: string;
+  /** The zone as a heading names it: `Almaty`, `MSK`. */
+  zoneLabel: string;
+}
+
+export const KASPI: Market = { currency: 'KZT', timeZone: ALMATY, zoneLabel: 'Almaty' };
+export const WB: Market = { currency: 'RUB', timeZone: MOSCOW, zoneLabel: 'MSK' };
+/** UTC, for data of no marketplace (payouts, jobs): named as such. */
+export const UTC_MARKET: Market = { currency: 'RUB', timeZone: 'UTC', zoneLabel: 'UTC' };
+
+/** `YYYY-MM-DD HH:mm` in the market's zone (the heading names the zone once). */
+export function formatTime(value: Date | string | null | undefined, market: Market): string {
+  const date = toDate(value);
+  return date ? formatZoned(date, market.timeZone) : '';
+}
+
+/** `YYYY-MM-DD` of the market's calendar day. A `YYYY-MM-DD` string is already a day and stays. */
+export function formatDay(value: Date | string | null | undefined, market: Market): string {
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  const date = toDate(value);
+  return date ? zonedDate(date, market.timeZone) : '';
+}
+
+function toDate(value: Date | string | null | undefined): Date | undefined {
+  if (value === null || value === undefined || value === '') return undefined;
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }

@@ -72,3 +72,36 @@ export function truncateToWidth(text: string, width: number): string {
   }
   return `${out}…`;
 }
+
+/**
+ * Cuts text to at most `width` columns by taking characters out of the middle: a product name
+ * keeps its start and its distinguishing end (size, colour): `Apple iPh…128Gb черный`. Two fifths
+ * of the room go to the start, the rest to the end.
+ */
+export function truncateMiddle(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  if (width < 8) return truncateToWidth(text, width);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI escapes
+  const chars = [...text.replace(/\u001b\[[0-9;]*m/g, '')];
+  const room = width - 1;
+  const headRoom = Math.floor((room * 2) / 5);
+  let head = '';
+  let used = 0;
+  for (const ch of chars) {
+    const w = displayWidth(ch);
+    if (used + w > headRoom) break;
+    head += ch;
+    used += w;
+  }
+  head = head.trimEnd();
+  used = displayWidth(head);
+  let tail = '';
+  let tailUsed = 0;
+  for (let i = chars.length - 1; i >= 0; i--) {
+    const w = displayWidth(chars[i]!);
+    if (used + tailUsed + w > room) break;
+    tail = chars[i] + tail;
+    tailUsed += w;
+  }
+  return `${head}…${tail.trimStart()}`;
+}
