@@ -1,6 +1,7 @@
 // `mp demper backtest`.
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { KASPI } from '../../core/format.js';
 import { parseSince } from '../../core/time.js';
 import { currentUser } from '../../core/user.js';
 import { backtest } from '../../demper/backtest.service.js';
@@ -28,19 +29,23 @@ export async function demperBacktest(ctx: Context, o: RuleOptions & { since?: st
     margin,
     now: ctx.clock.now(),
   });
-  ctx.out.list(rows, [
-    { key: 'store' },
-    { key: 'sku' },
-    { key: 'strategy' },
-    { key: 'observations', header: 'moments', align: 'right' },
-    { key: 'changes', align: 'right' },
-    { key: 'avg_position', header: 'avg pos', align: 'right' },
-    { key: 'avg_margin', header: 'avg over min ₸', align: 'right' },
-    { key: 'start_price', header: 'start', align: 'right' },
-    { key: 'end_price', header: 'end', align: 'right' },
-    { key: 'floor', align: 'right', optional: true },
-    { key: 'margin_floor', header: 'margin floor', align: 'right', optional: true },
-  ]);
+  ctx.out.list(
+    rows,
+    [
+      { key: 'store' },
+      { key: 'sku' },
+      { key: 'strategy' },
+      { key: 'observations', header: 'moments', kind: 'count', priority: 4 },
+      { key: 'changes', kind: 'count' },
+      { key: 'avg_position', header: 'avg pos', align: 'right', priority: 2 },
+      { key: 'avg_margin', header: 'over min', kind: 'money', priority: 2 },
+      { key: 'start_price', header: 'start', kind: 'money', priority: 3 },
+      { key: 'end_price', header: 'end', kind: 'money' },
+      { key: 'floor', kind: 'money', priority: 5 },
+      { key: 'margin_floor', header: 'margin floor', kind: 'money', priority: 5 },
+    ],
+    { market: KASPI },
+  );
   const seen = rows.filter((r) => r.observations > 0);
   if (!ctx.out.json) {
     if (seen.length === 0) ctx.log.warn('No offer history in that window: record some with `mp kaspi track add` and `mp kaspi scrape --tracked`.');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { setting } from '../../core/config.js';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import type { Column } from '../../core/output.js';
 import { currentUser } from '../../core/user.js';
 import { createOffersClient, kaspiOffersFetcher } from '../../demper/offers-source.js';
 import { type PlanItem, planRecord, planRepricing, priceDrifted, storedPrice } from '../../demper/plan.service.js';
@@ -13,15 +14,15 @@ import { selectStores } from '../../kaspi/merchant/stores.service.js';
 import { marginRules } from '../../profit/floor.service.js';
 import { number, parseRules, parseShard, type RuleOptions } from './options.js';
 
-const planColumns = [
+const planColumns: Column<unknown>[] = [
   { key: 'store' },
   { key: 'sku' },
   // The price on Kaspi now (our live offer), and the stored one only when it differs from it.
-  { key: 'price', align: 'right' as const },
-  { key: 'stored', align: 'right' as const, optional: true },
-  { key: 'competitor_price', header: 'competitor ₸', align: 'right' as const },
-  { key: 'competitor' },
-  { key: 'new_price', header: 'new', align: 'right' as const },
+  { key: 'price', kind: 'money', currency: 'KZT' },
+  { key: 'stored', kind: 'money', currency: 'KZT', priority: 4 },
+  { key: 'competitor_price', header: 'competitor', kind: 'money', currency: 'KZT', priority: 2 },
+  { key: 'competitor', header: 'rival', shrink: true, priority: 3 },
+  { key: 'new_price', header: 'new', kind: 'money', currency: 'KZT' },
   { key: 'reason' },
   // The effective floor: min_price, or the margin floor when it is higher; `no cost` when a minimum
   // margin is set but the unit cost is not known (the plain floor holds).
@@ -122,7 +123,7 @@ export async function demperRun(ctx: Context, o: RunOptions): Promise<number> {
       const changed = report.items.filter((i) => i.decision.change);
       ctx.out.list(
         changed,
-        [...planColumns, { key: 'mode' }, { key: 'error' }].map((c) => ({
+        [...planColumns, { key: 'mode' }, { key: 'error', shrink: true, ellipsis: 'end' as const }].map((c) => ({
           ...c,
           get: (i: RunItem) => (({ ...row(i), mode: i.mode, error: i.runError ?? i.error ?? null }) as Record<string, unknown>)[c.key],
         })),

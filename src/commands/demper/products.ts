@@ -1,6 +1,7 @@
 // `mp demper products list|set|enable|disable` (import is in products-import.ts: it needs the HTTP client).
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { KASPI } from '../../core/format.js';
 import { normalizeDecimal } from '../../core/money.js';
 import { currentUser } from '../../core/user.js';
 import { formatStrategy } from '../../demper/product-settings.js';
@@ -46,20 +47,24 @@ export async function productsList(ctx: Context, o: ListOptions): Promise<void> 
     last_reason: p.last_reason,
     last_checked_at: p.last_checked_at,
   }));
-  ctx.out.list(rows, [
-    { key: 'store' },
-    { key: 'sku' },
-    { key: 'product_id', header: 'product' },
-    { key: 'name', shrink: true },
-    { key: 'price', align: 'right' },
-    { key: 'min_price', header: 'min', align: 'right' },
-    { key: 'max_price', header: 'max', align: 'right' },
-    { key: 'step', align: 'right' },
-    { key: 'strategy' },
-    { key: 'min_margin_pct', header: 'margin %', align: 'right', optional: true },
-    { key: 'enabled' },
-    { key: 'last_reason', header: 'last' },
-  ]);
+  ctx.out.list(
+    rows,
+    [
+      { key: 'store' },
+      { key: 'sku' },
+      { key: 'product_id', header: 'product', priority: 5 },
+      { key: 'name', shrink: true, max: 40 },
+      { key: 'price', kind: 'money' },
+      { key: 'min_price', header: 'min', kind: 'money', priority: 2 },
+      { key: 'max_price', header: 'max', kind: 'money', priority: 2 },
+      { key: 'step', kind: 'count', priority: 6 },
+      { key: 'strategy' },
+      { key: 'min_margin_pct', header: 'margin %', align: 'right', priority: 5 },
+      { key: 'enabled', priority: 3 },
+      { key: 'last_reason', header: 'last', priority: 4 },
+    ],
+    { market: KASPI },
+  );
 }
 
 export async function productsSet(ctx: Context, skus: string[], o: SetOptions & { store?: string }): Promise<void> {

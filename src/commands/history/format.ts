@@ -1,20 +1,10 @@
-// How `mp history` shows times and tenge: Almaty wall time and thousands separators on a terminal,
-// ISO UTC and plain decimals when piped (for scripts).
-import type { Context } from '../../core/context.js';
-import { formatThousands } from '../../core/money.js';
+// How `mp history` charts show times and tenge: Almaty wall time, the one money format.
+import { formatMoney } from '../../core/format.js';
 import { ALMATY, formatZoned } from '../../core/time.js';
 
-export function timeCell(ctx: Context, date: Date): string | Date {
-  return ctx.out.isTTY ? formatZoned(date, ALMATY) : date;
-}
-
-export function tengeCell(ctx: Context, value: string | null): string {
-  if (value === null) return '';
-  return ctx.out.isTTY ? `${formatThousands(value)} ₸` : value;
-}
-
+/** Tenge for a terminal (chart axes), from a number of whole tenge. */
 export function tenge(value: number): string {
-  return `${formatThousands(String(Math.round(value)))} ₸`;
+  return formatMoney(String(Math.round(value)), 'KZT').replace(/\u00a0/g, ' ');
 }
 
 /** Chart time labels: dates for spans of days, times within a day or two. */

@@ -1,10 +1,10 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { KASPI } from '../../core/format.js';
 import { ALMATY, parseSince } from '../../core/time.js';
 import type { ListSort } from '../../history/history.repository.js';
 import { listProductHistory } from '../../history/history.service.js';
 import { cityName, resolveCity } from '../../kaspi/cities.js';
-import { tengeCell, timeCell } from './format.js';
 
 export interface HistoryListOptions {
   sort?: string;
@@ -28,19 +28,20 @@ export async function historyList(ctx: Context, options: HistoryListOptions): Pr
   const { db } = await ctx.db();
   const rows = await listProductHistory(db, { sort, limit, city, since, search: options.search });
   const tty = ctx.out.isTTY;
+  // The id and the city are the key (one product in three cities is three rows): they never drop.
   ctx.out.list(
     rows,
     [
       { key: 'kaspi_id', header: 'id' },
-      { key: 'city_id', header: 'city', get: (r) => (tty ? cityName(r.city_id) : r.city_id), optional: true },
+      { key: 'city_id', header: 'city', get: (r) => (tty ? cityName(r.city_id) : r.city_id) },
       { key: 'name', shrink: true, max: 48 },
-      { key: 'last_checked_at', header: 'last check', get: (r) => timeCell(ctx, r.last_checked_at) },
-      { key: 'min_price', header: 'min', get: (r) => tengeCell(ctx, r.min_price), align: 'right' },
-      { key: 'max_price', header: 'max', get: (r) => tengeCell(ctx, r.max_price), align: 'right' },
-      { key: 'history_rows', header: 'history', align: 'right', optional: true },
-      { key: 'offers', align: 'right' },
+      { key: 'last_checked_at', header: 'checked', kind: 'time' },
+      { key: 'min_price', header: 'min', kind: 'money' },
+      { key: 'max_price', header: 'max', kind: 'money', priority: 3 },
+      { key: 'history_rows', header: 'history', kind: 'count', priority: 4 },
+      { key: 'offers', kind: 'count', priority: 2 },
     ],
-    (r) => ({ ...r, last_checked_at: r.last_checked_at.toISOString() }),
+    { json: (r) => ({ ...r, last_checked_at: r.last_checked_at.toISOString() }), market: KASPI },
   );
   if (rows.length === 0) ctx.log.info('no stored products match: scrape some with `mp kaspi scrape <url-or-id>`');
 }

@@ -1,9 +1,10 @@
 import type { Context } from '../../core/context.js';
+import { KASPI } from '../../core/format.js';
 import { ALMATY, parseSince } from '../../core/time.js';
 import { renderChart } from '../../history/chart.js';
 import { type ProductHistory, showOfferHistory, showProductHistory } from '../../history/history.service.js';
 import { cityName, resolveCity } from '../../kaspi/cities.js';
-import { chartTime, tenge, tengeCell, timeCell } from './format.js';
+import { chartTime, tenge } from './format.js';
 
 export interface HistoryShowOptions {
   city?: string;
@@ -39,14 +40,18 @@ export async function historyShow(ctx: Context, input: string, options: HistoryS
     return;
   }
   if (ctx.out.isTTY) ctx.out.text(ctx.out.paint.bold(`${product.name} · ${product.kaspi_id} · ${cityName(product.city_id)}`));
-  ctx.out.list(rows, [
-    { key: 'checked_at', header: 'checked at', get: (r) => timeCell(ctx, r.checked_at) },
-    { key: 'min_price', header: 'min', get: (r) => tengeCell(ctx, r.min_price), align: 'right' },
-    { key: 'max_price', header: 'max', get: (r) => tengeCell(ctx, r.max_price), align: 'right' },
-    { key: 'seller_count', header: 'sellers', align: 'right' },
-    { key: 'rating', align: 'right' },
-    { key: 'review_count', header: 'reviews', align: 'right' },
-  ]);
+  ctx.out.list(
+    rows,
+    [
+      { key: 'checked_at', header: 'checked at', kind: 'time' },
+      { key: 'min_price', header: 'min', kind: 'money' },
+      { key: 'max_price', header: 'max', kind: 'money' },
+      { key: 'seller_count', header: 'sellers', kind: 'count' },
+      { key: 'rating', align: 'right' },
+      { key: 'review_count', header: 'reviews', kind: 'count' },
+    ],
+    { market: KASPI },
+  );
   if (rows.length === 0) ctx.log.info(since ? 'no history rows in this period' : 'no history rows yet');
   if (ctx.out.isTTY) drawChart(ctx, history.series, history.product.last_checked_at);
 }
@@ -89,14 +94,18 @@ async function showOffers(ctx: Context, history: Awaited<ReturnType<typeof showO
     .sort((a, b) => a.merchant_name.localeCompare(b.merchant_name))
     .flatMap((s) => s.events.map((e) => ({ ...e, merchant_name: s.merchant_name })));
   if (ctx.out.isTTY) ctx.out.text(ctx.out.paint.bold(`${product.name} · ${product.kaspi_id} · ${cityName(product.city_id)} · offers`));
-  ctx.out.list(rows, [
-    { key: 'created_at', header: 'at', get: (r) => timeCell(ctx, r.created_at) },
-    { key: 'merchant_id', header: 'merchant' },
-    { key: 'merchant_name', header: 'seller', shrink: true },
-    { key: 'event' },
-    { key: 'old_price', header: 'old price', get: (r) => tengeCell(ctx, r.old_price), align: 'right' },
-    { key: 'new_price', header: 'new price', get: (r) => tengeCell(ctx, r.new_price), align: 'right' },
-  ]);
+  ctx.out.list(
+    rows,
+    [
+      { key: 'created_at', header: 'at', kind: 'time' },
+      { key: 'merchant_id', header: 'merchant', priority: 3 },
+      { key: 'merchant_name', header: 'seller', shrink: true },
+      { key: 'event' },
+      { key: 'old_price', header: 'old price', kind: 'money', priority: 2 },
+      { key: 'new_price', header: 'new price', kind: 'money' },
+    ],
+    { market: KASPI },
+  );
   if (rows.length === 0) ctx.log.info('no offer events in this period');
   if (!charts || !ctx.out.isTTY) return;
   for (const seller of sellers) {

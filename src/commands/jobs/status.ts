@@ -1,4 +1,5 @@
 import type { Context } from '../../core/context.js';
+import { UTC_MARKET } from '../../core/format.js';
 import { jobStatuses } from '../../schedule/job-status.js';
 import { listJobs } from '../../schedule/registry.js';
 import { scheduleTimezone } from '../../schedule/schedule-config.js';
@@ -13,8 +14,8 @@ export async function jobsStatus(ctx: Context): Promise<void> {
     rows,
     [
       { key: 'job' },
-      { key: 'schedule' },
-      { key: 'last', header: 'last run', get: (r) => r.lastRun?.startedAt },
+      { key: 'schedule', priority: 3 },
+      { key: 'last', header: 'last run', kind: 'time', get: (r) => r.lastRun?.startedAt },
       {
         key: 'result',
         get: (r) => {
@@ -23,10 +24,11 @@ export async function jobsStatus(ctx: Context): Promise<void> {
           return r.lastRun.scope ? `${status} (${r.lastRun.scope})` : status;
         },
       },
-      { key: 'next', header: 'next run', get: (r) => r.nextRunAt ?? (r.schedule === 'continuous' ? 'continuous' : '') },
-      { key: 'failures', header: 'failed 24h', get: (r) => r.failuresLast24h, align: 'right' },
+      { key: 'next', header: 'next run', kind: 'time', get: (r) => r.nextRunAt ?? (r.schedule === 'continuous' ? 'continuous' : '') },
+      { key: 'failures', header: 'failed 24h', get: (r) => r.failuresLast24h, kind: 'count', priority: 2 },
     ],
-    (r) => ({ ...r, timezone }),
+    // Times in the schedules' zone (MP_SCHEDULE_TZ), named in the heading.
+    { json: (r) => ({ ...r, timezone }), market: { ...UTC_MARKET, timeZone: timezone, zoneLabel: timezone } },
   );
   if (!ctx.out.json && jobs.length === 0) ctx.log.warn('No jobs are available in this build.');
 }

@@ -1,5 +1,9 @@
 import { setting } from '../../core/config.js';
 import type { Context } from '../../core/context.js';
+import { formatMoney } from '../../core/format.js';
+
+const tenge = (v: string | number | null | undefined) => formatMoney(v === null || v === undefined ? null : String(v), 'KZT').replace(/\u00a0/g, ' ');
+
 import { UsageError } from '../../core/errors.js';
 import { currentUser } from '../../core/user.js';
 import { resolveCity } from '../../kaspi/cities.js';
@@ -38,7 +42,7 @@ export async function kaspiInsights(ctx: Context, input: string, options: Option
   ];
   if (e.available) {
     lines.push(
-      `ESTIMATE: ~${e.monthlySales} sales/month (all sellers), ~${e.monthlyRevenueAtMinPrice ?? '?'} ₸/month at the min price`,
+      `ESTIMATE: ~${e.monthlySales} sales/month (all sellers), ~${e.monthlyRevenueAtMinPrice == null ? '? ₸' : tenge(e.monthlyRevenueAtMinPrice)}/month at the min price`,
       `  from ${e.reviewsPerMonth} new reviews/month (${e.basis.reviewsFrom} → ${e.basis.reviewsTo} over ${e.basis.days} days) ÷ review rate ${e.reviewRate}`,
     );
     if (e.warning) lines.push(`  warning: ${e.warning}`);
@@ -47,8 +51,9 @@ export async function kaspiInsights(ctx: Context, input: string, options: Option
   }
   lines.push('Assumptions:', ...e.assumptions.map((a: string) => `  - ${a}`));
   if (p.offers) {
-    lines.push(`Price: ${p.offers} offers, min ${p.min}, median ${p.median}, max ${p.max} ₸`);
-    if (p.ours) lines.push(`  our offer (${p.ours.merchantId}): ${p.ours.price} ₸, rank ${p.ours.rank} of ${p.offers}, ${p.ours.aboveMin} ₸ above the min`);
+    lines.push(`Price: ${p.offers} offers, min ${tenge(p.min)}, median ${tenge(p.median)}, max ${tenge(p.max)}`);
+    if (p.ours)
+      lines.push(`  our offer (${p.ours.merchantId}): ${tenge(p.ours.price)}, rank ${p.ours.rank} of ${p.offers}, ${tenge(p.ours.aboveMin)} above the min`);
   } else lines.push(`Price: ${p.note}`);
   ctx.out.text(lines.join('\n'));
   return 0;

@@ -1,5 +1,6 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { KASPI } from '../../core/format.js';
 import { currentUser } from '../../core/user.js';
 import { ORDER_STATES } from '../../kaspi/merchant/shop-api.parser.js';
 import { resolveStore } from '../../kaspi/merchant/stores.service.js';
@@ -31,17 +32,21 @@ export async function kaspiOrders(ctx: Context, options: Options): Promise<numbe
     return 0;
   }
   stateAlmatyWindow(ctx, `${rows.length} orders of ${store.name}`, window);
-  ctx.out.list(rows, [
-    { key: 'createdAlmaty', header: 'created (Almaty)' },
-    { key: 'code' },
-    { key: 'state' },
-    { key: 'status' },
-    { key: 'totalPrice', header: 'total', align: 'right' },
-    { key: 'units', align: 'right' },
-    { key: 'products' },
-    { key: 'city' },
-    { key: 'customer' },
-    { key: 'phone' },
-  ]);
+  ctx.out.list(
+    rows,
+    [
+      { key: 'createdAt', header: 'created', kind: 'time' },
+      { key: 'code' },
+      { key: 'state', priority: 4 },
+      { key: 'status', shrink: true, ellipsis: 'end' },
+      { key: 'totalPrice', header: 'total', kind: 'money' },
+      { key: 'units', kind: 'count', priority: 5 },
+      { key: 'products', shrink: true, priority: 2 },
+      { key: 'city', priority: 3 },
+      { key: 'customer', priority: 6 },
+      { key: 'phone', priority: 7 },
+    ],
+    { market: KASPI },
+  );
   return 0;
 }

@@ -1,9 +1,9 @@
 // What `mp kaspi scrape` shows: a table (TSV when piped) on stdout, failures and a summary on stderr.
 import type { Context } from '../../core/context.js';
+import { KASPI } from '../../core/format.js';
 import { cityName } from '../../kaspi/cities.js';
 import { countBy, type ScrapeSummary } from '../../kaspi/scrape-summary.js';
 import { unacceptedPartial } from '../../kaspi/scrape-warnings.js';
-import { tengeCell } from '../history/format.js';
 
 export function renderScrapeResults(
   ctx: Context,
@@ -14,18 +14,22 @@ export function renderScrapeResults(
   const ok = rows.filter((r) => r.ok);
   const failed = rows.filter((r) => !r.ok);
   if (!ctx.out.json && ok.length) {
-    ctx.out.list(ok, [
-      { key: 'id' },
-      // On a terminal: the city's name and tenge with thousands separators; piped: ids and plain decimals.
-      { key: 'city', get: (r) => (ctx.out.isTTY && r.city ? cityName(r.city) : r.city) },
-      { key: 'name', get: (r) => r.name ?? '', shrink: true, max: 40 },
-      { key: 'min', align: 'right', get: (r) => tengeCell(ctx, r.minPrice ?? null) },
-      { key: 'max', align: 'right', get: (r) => tengeCell(ctx, r.maxPrice ?? null) },
-      { key: 'sellers', align: 'right' },
-      { key: 'rating', align: 'right' },
-      { key: 'reviews', align: 'right' },
-      { key: 'changes' },
-    ]);
+    ctx.out.list(
+      ok,
+      [
+        { key: 'id' },
+        // On a terminal: the city's name; piped: its id.
+        { key: 'city', get: (r) => (ctx.out.isTTY && r.city ? cityName(r.city) : r.city) },
+        { key: 'name', get: (r) => r.name ?? '', shrink: true, max: 40 },
+        { key: 'min', kind: 'money', get: (r) => r.minPrice ?? null },
+        { key: 'max', kind: 'money', get: (r) => r.maxPrice ?? null, priority: 3 },
+        { key: 'sellers', kind: 'count', priority: 2 },
+        { key: 'rating', align: 'right', priority: 4 },
+        { key: 'reviews', kind: 'count', priority: 4 },
+        { key: 'changes', priority: 2, shrink: true, ellipsis: 'end', min: 8 },
+      ],
+      { market: KASPI },
+    );
   }
   for (const r of ok) for (const w of r.warnings) ctx.log.warn(`${r.id} (${r.city}): ${w.code}: ${w.message}`, { id: r.id, city: r.city, code: w.code });
   for (const f of failed) ctx.log.error(f.message ?? 'failed', { code: f.code, input: f.input });

@@ -1,18 +1,20 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { formatMoney, KASPI } from '../../core/format.js';
+import type { Column } from '../../core/output.js';
 import { currentUser } from '../../core/user.js';
 import { resolveStore } from '../../kaspi/merchant/stores.service.js';
 import { type Bucket, periodWindow, salesReport } from '../../kaspi-orders/sales.service.js';
 import { stateAlmatyWindow } from './orders-common.js';
 
-const BUCKET_COLUMNS = [
-  { key: 'orders', align: 'right' as const },
-  { key: 'sold', align: 'right' as const },
-  { key: 'revenue', align: 'right' as const },
-  { key: 'aov', header: 'AOV', align: 'right' as const },
-  { key: 'units', align: 'right' as const },
-  { key: 'cancelled', align: 'right' as const },
-  { key: 'returned', align: 'right' as const },
+const BUCKET_COLUMNS: Column<Record<string, unknown>>[] = [
+  { key: 'orders', kind: 'count' },
+  { key: 'sold', kind: 'count' },
+  { key: 'revenue', kind: 'money' },
+  { key: 'aov', header: 'AOV', kind: 'money', priority: 2 },
+  { key: 'units', kind: 'count', priority: 3 },
+  { key: 'cancelled', kind: 'count', priority: 4 },
+  { key: 'returned', kind: 'count', priority: 4 },
 ];
 
 /** `mp kaspi sales [--period 7d] [--by day|product|city]`: Almaty-day sales with comparisons. */
@@ -31,17 +33,21 @@ export async function kaspiSales(ctx: Context, options: { store?: string; period
   stateAlmatyWindow(ctx, `Sales of ${store.name} by ${by}`, window);
   const rows = report.rows as Array<Record<string, unknown>>;
   if (by === 'product') {
-    ctx.out.list(rows, [
-      { key: 'productCode', header: 'product' },
-      { key: 'name', shrink: true },
-      { key: 'orders', align: 'right' },
-      { key: 'units', align: 'right' },
-      { key: 'revenue', align: 'right' },
-      { key: 'cancelledUnits', header: 'cancelled units', align: 'right' },
-      { key: 'returnedUnits', header: 'returned units', align: 'right' },
-    ]);
+    ctx.out.list(
+      rows,
+      [
+        { key: 'productCode', header: 'product', priority: 3 },
+        { key: 'name', shrink: true },
+        { key: 'orders', kind: 'count' },
+        { key: 'units', kind: 'count' },
+        { key: 'revenue', kind: 'money' },
+        { key: 'cancelledUnits', header: 'cancelled', kind: 'count', priority: 4 },
+        { key: 'returnedUnits', header: 'returned', kind: 'count', priority: 4 },
+      ],
+      { market: KASPI },
+    );
   } else {
-    ctx.out.list(rows, [{ key: by, get: (r) => r[by] || '—' }, ...BUCKET_COLUMNS]);
+    ctx.out.list(rows, [{ key: by, kind: by === 'day' ? 'day' : 'text', get: (r) => r[by] || '—' }, ...BUCKET_COLUMNS], { market: KASPI });
   }
   const compare = [
     { period: 'total', ...report.totals },
@@ -52,13 +58,13 @@ export async function kaspiSales(ctx: Context, options: { store?: string; period
   ] as Array<Bucket & { period: string }>;
   if (ctx.out.isTTY) {
     ctx.out.text('');
-    ctx.out.list(compare, [{ key: 'period' }, ...BUCKET_COLUMNS]);
+    ctx.out.list(compare as unknown as Array<Record<string, unknown>>, [{ key: 'period' }, ...BUCKET_COLUMNS], { market: KASPI });
     ctx.out.text(ctx.out.paint.dim(`Almaty time. sold = not cancelled and not returned; revenue = their totals; AOV = revenue / sold.`));
   } else {
     const t = report.today;
     const y = report.yesterday;
     ctx.log.info(
-      `today ${t.orders} orders / ${t.revenue} ₸ (yesterday ${y.orders} / ${y.revenue} ₸); this week ${report.thisWeek.revenue} ₸ (last week ${report.lastWeek.revenue} ₸) — Almaty days`,
+      `today ${t.orders} orders / ${formatMoney(t.revenue, 'KZT')} (yesterday ${y.orders} / ${formatMoney(y.revenue, 'KZT')}); this week ${formatMoney(report.thisWeek.revenue, 'KZT')} (last week ${formatMoney(report.lastWeek.revenue, 'KZT')}) — Almaty days`,
     );
   }
   return 0;

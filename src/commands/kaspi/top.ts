@@ -1,5 +1,6 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { KASPI } from '../../core/format.js';
 import { currentUser } from '../../core/user.js';
 import { resolveStore } from '../../kaspi/merchant/stores.service.js';
 import { periodWindow, topProducts } from '../../kaspi-orders/sales.service.js';
@@ -22,14 +23,20 @@ export async function kaspiTop(ctx: Context, options: { store?: string; period?:
   }
   stateAlmatyWindow(ctx, `Top products of ${store.name} by ${by}`, window);
   const rows = by === 'revenue' ? top.byRevenue : top.byUnits;
-  ctx.out.list(rows as Array<Record<string, unknown>>, [
-    { key: 'rank', header: '#', align: 'right' },
-    { key: 'productCode', header: 'product' },
-    { key: 'name', shrink: true },
-    { key: 'revenue', align: 'right' },
-    { key: 'units', align: 'right' },
-    { key: 'orders', align: 'right' },
-    by === 'revenue' ? { key: 'unitsRank', header: 'units rank', align: 'right' } : { key: 'revenueRank', header: 'revenue rank', align: 'right' },
-  ]);
+  ctx.out.list(
+    rows as Array<Record<string, unknown>>,
+    [
+      { key: 'rank', header: '#', align: 'right' },
+      { key: 'productCode', header: 'product', priority: 3 },
+      { key: 'name', shrink: true },
+      { key: 'revenue', kind: 'money' },
+      { key: 'units', kind: 'count' },
+      { key: 'orders', kind: 'count', priority: 2 },
+      by === 'revenue'
+        ? { key: 'unitsRank', header: 'units rank', align: 'right', priority: 4 }
+        : { key: 'revenueRank', header: 'revenue rank', align: 'right', priority: 4 },
+    ],
+    { market: KASPI },
+  );
   return 0;
 }

@@ -1,5 +1,6 @@
 // `mp kaspi track add|remove|list`.
 import type { Context } from '../../core/context.js';
+import { KASPI } from '../../core/format.js';
 import { cityName } from '../../kaspi/cities.js';
 import { listTracked } from '../../kaspi/tracked.repository.js';
 import { trackProducts, untrackProducts } from '../../kaspi/tracked.service.js';
@@ -38,21 +39,24 @@ export async function trackList(ctx: Context): Promise<void> {
     [
       { key: 'kaspi_id', header: 'id' },
       { key: 'city', get: (r) => cityName(r.city_id) },
-      { key: 'name', shrink: true },
-      { key: 'min_price', header: 'min', align: 'right' },
-      { key: 'seller_count', header: 'sellers', align: 'right' },
-      { key: 'last_checked_at', header: 'checked' },
-      { key: 'added_at', header: 'added' },
+      { key: 'name', shrink: true, max: 48 },
+      { key: 'min_price', header: 'min', kind: 'money' },
+      { key: 'seller_count', header: 'sellers', kind: 'count', priority: 3 },
+      { key: 'last_checked_at', header: 'checked', kind: 'time' },
+      { key: 'added_at', header: 'added', kind: 'time', priority: 4 },
     ],
-    (r) => ({
-      id: r.kaspi_id,
-      city_id: r.city_id,
-      name: r.name,
-      min_price: r.min_price,
-      seller_count: r.seller_count,
-      last_checked_at: r.last_checked_at,
-      added_at: r.added_at,
-    }),
+    {
+      market: KASPI,
+      json: (r) => ({
+        id: r.kaspi_id,
+        city_id: r.city_id,
+        name: r.name,
+        min_price: r.min_price,
+        seller_count: r.seller_count,
+        last_checked_at: r.last_checked_at,
+        added_at: r.added_at,
+      }),
+    },
   );
   if (!rows.length && !ctx.out.json) ctx.log.info('No tracked products. Add some with `mp kaspi track add <url-or-id>`.');
 }

@@ -43,18 +43,26 @@ export async function withFieldErrors<T>(ctx: Context, fn: () => Promise<T>): Pr
   }
 }
 
+// The id is the key (`mp payouts show <id>`); the amount shows its currency, so the currency column
+// is the first to go on a narrow terminal. Times are UTC (payouts belong to no marketplace).
 export const payoutColumns: Column<PublicPayout>[] = [
   { key: 'id' },
   { key: 'status' },
-  { key: 'amount', align: 'right' },
-  { key: 'currency' },
-  { key: 'recipient' },
-  { key: 'attempts', align: 'right' },
-  { key: 'created_at', header: 'created' },
-  { key: 'comment' },
+  { key: 'amount', kind: 'money', currency: (p) => p.currency },
+  { key: 'currency', priority: 6 },
+  { key: 'recipient', priority: 3 },
+  { key: 'attempts', kind: 'count', priority: 5 },
+  { key: 'created_at', header: 'created', kind: 'time', priority: 2 },
+  { key: 'comment', shrink: true, ellipsis: 'end', priority: 4 },
 ];
 
-export const eventColumns: Column<PublicEvent>[] = [{ key: 'at' }, { key: 'from' }, { key: 'to' }, { key: 'worker' }, { key: 'detail' }];
+export const eventColumns: Column<PublicEvent>[] = [
+  { key: 'at', kind: 'time' },
+  { key: 'from' },
+  { key: 'to' },
+  { key: 'worker', shrink: true, priority: 3 },
+  { key: 'detail', shrink: true, ellipsis: 'end' },
+];
 
 /** One payout as `key value` lines (or its JSON). */
 export function renderPayout(ctx: Context, payout: PublicPayout): void {

@@ -1,4 +1,5 @@
 import type { Context } from '../../core/context.js';
+import { WB } from '../../core/format.js';
 import { checkCabinet } from '../../wb/cabinet.service.js';
 import { wbDeps } from './deps.js';
 
@@ -18,13 +19,17 @@ export async function wbCabinetCheck(ctx: Context, ref: string | undefined): Pro
     missing: r.check?.missing ?? [],
     error: r.error?.message ?? null,
   }));
-  ctx.out.list(rows, [
-    { key: 'id' },
-    { key: 'name' },
-    { key: 'ok' },
-    { key: 'expires', get: (r) => r.expires?.toISOString().slice(0, 10) },
-    { key: 'missing' },
-    { key: 'error' },
-  ]);
+  ctx.out.list(
+    rows,
+    [
+      { key: 'id' },
+      { key: 'name', shrink: true },
+      { key: 'ok' },
+      { key: 'expires', kind: 'day', priority: 3 },
+      { key: 'missing', shrink: true, ellipsis: 'end' },
+      { key: 'error', shrink: true, ellipsis: 'end' },
+    ],
+    { market: WB },
+  );
   return results.some((r) => r.error) ? 1 : 0;
 }

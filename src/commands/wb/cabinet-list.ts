@@ -1,4 +1,5 @@
 import type { Context } from '../../core/context.js';
+import { WB } from '../../core/format.js';
 import { currentUser } from '../../core/user.js';
 import { listCabinetRows } from '../../wb/cabinet.service.js';
 
@@ -6,15 +7,19 @@ import { listCabinetRows } from '../../wb/cabinet.service.js';
 export async function wbCabinetList(ctx: Context): Promise<number> {
   const rows = await listCabinetRows((await ctx.db()).db, currentUser(ctx.config.env));
   if (rows.length === 0 && !ctx.out.json) ctx.log.info('No Wildberries cabinet. Add one with `mp wb cabinet add`.');
-  ctx.out.list(rows, [
-    { key: 'id' },
-    { key: 'name' },
-    { key: 'token' },
-    { key: 'seller' },
-    { key: 'expires', get: (r) => r.expires?.toISOString().slice(0, 10) },
-    { key: 'lastSync', header: 'last sync' },
-    { key: 'status', get: (r) => (r.statusDetail ? `${r.status} (${r.statusDetail})` : r.status) },
-    { key: 'users' },
-  ]);
+  ctx.out.list(
+    rows,
+    [
+      { key: 'id' },
+      { key: 'name', shrink: true },
+      { key: 'token', priority: 4 },
+      { key: 'seller', shrink: true, priority: 3 },
+      { key: 'expires', kind: 'day', priority: 2 },
+      { key: 'lastSync', header: 'last sync', kind: 'time' },
+      { key: 'status', shrink: true, ellipsis: 'end', get: (r) => (r.statusDetail ? `${r.status} (${r.statusDetail})` : r.status) },
+      { key: 'users', priority: 5 },
+    ],
+    { market: WB },
+  );
   return 0;
 }

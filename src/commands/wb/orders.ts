@@ -1,5 +1,6 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { WB } from '../../core/format.js';
 import { currentUser } from '../../core/user.js';
 import { cabinetFor } from '../../wb/cabinet.service.js';
 import { moscowWindow, ordersReport } from '../../wb/report.service.js';
@@ -27,16 +28,20 @@ export async function wbOrders(ctx: Context, options: Options): Promise<number> 
     return 0;
   }
   stateWindow(ctx, `${rows.length} orders`, window);
-  ctx.out.list(rows, [
-    { key: 'date_msk', header: 'date (MSK)' },
-    { key: 'srid' },
-    { key: 'nm_id', header: 'nmId' },
-    { key: 'supplier_article', header: 'article' },
-    { key: 'tech_size', header: 'size' },
-    { key: 'finished_price', header: 'price', align: 'right' },
-    { key: 'warehouse_name', header: 'warehouse' },
-    { key: 'region_name', header: 'region' },
-    { key: 'status' },
-  ]);
+  ctx.out.list(
+    rows,
+    [
+      { key: 'order_date', header: 'date', kind: 'time' },
+      { key: 'srid', priority: 2 },
+      { key: 'nm_id', header: 'nmId' },
+      { key: 'supplier_article', header: 'article', priority: 4 },
+      { key: 'tech_size', header: 'size', priority: 3 },
+      { key: 'finished_price', header: 'price', kind: 'money' },
+      { key: 'warehouse_name', header: 'warehouse', priority: 5 },
+      { key: 'region_name', header: 'region', priority: 6 },
+      { key: 'status' },
+    ],
+    { market: WB },
+  );
   return 0;
 }

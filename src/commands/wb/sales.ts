@@ -1,5 +1,7 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { WB } from '../../core/format.js';
+import type { Column } from '../../core/output.js';
 import { currentUser } from '../../core/user.js';
 import { cabinetFor } from '../../wb/cabinet.service.js';
 import { moscowWindow, salesReport } from '../../wb/report.service.js';
@@ -20,18 +22,19 @@ export async function wbSales(ctx: Context, options: { cabinet?: string; period?
     return 0;
   }
   stateWindow(ctx, 'Orders, buyouts and returns per day', window);
-  const cols = [
-    { key: 'orders', align: 'right' as const },
-    { key: 'cancellations', header: 'cancelled', align: 'right' as const },
-    { key: 'buyouts', align: 'right' as const },
-    { key: 'returns', align: 'right' as const },
-    { key: 'ordersSum', header: 'orders sum', align: 'right' as const },
-    { key: 'buyoutsSum', header: 'buyouts sum', align: 'right' as const },
-    { key: 'returnsSum', header: 'returns sum', align: 'right' as const },
+  const cols: Column<Record<string, unknown>>[] = [
+    { key: 'orders', kind: 'count' },
+    { key: 'cancellations', header: 'cancelled', kind: 'count', priority: 3 },
+    { key: 'buyouts', kind: 'count' },
+    { key: 'returns', kind: 'count', priority: 3 },
+    { key: 'ordersSum', header: 'orders sum', kind: 'money' },
+    { key: 'buyoutsSum', header: 'buyouts sum', kind: 'money', priority: 2 },
+    { key: 'returnsSum', header: 'returns sum', kind: 'money', priority: 4 },
   ];
-  ctx.out.list(report.days, [{ key: 'day' }, ...cols]);
+  const rows = (r: readonly object[]) => r as Array<Record<string, unknown>>;
+  ctx.out.list(rows(report.days), [{ key: 'day', kind: 'day' }, ...cols], { market: WB });
   if (ctx.out.isTTY) ctx.out.text('');
-  ctx.out.list(report.products, [{ key: 'nmId' }, { key: 'article' }, { key: 'name', shrink: true }, ...cols]);
+  ctx.out.list(rows(report.products), [{ key: 'nmId' }, { key: 'article', priority: 5 }, { key: 'name', shrink: true }, ...cols], { market: WB });
   const t = report.today;
   const y = report.yesterday;
   ctx.log.info(

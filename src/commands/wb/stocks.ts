@@ -21,17 +21,20 @@ export async function wbStocks(ctx: Context, options: { cabinet?: string; critic
   stateWindow(ctx, `Stock now; order rate over 30 days`, report.window);
   ctx.out.list(report.products, [
     { key: 'nmId' },
-    { key: 'article' },
+    { key: 'article', priority: 4 },
     { key: 'name', shrink: true },
-    { key: 'total', align: 'right' },
+    { key: 'total', kind: 'count' },
     {
       key: 'sizes',
       get: (p) =>
         Object.entries(p.sizes)
           .map(([s, q]) => `${s}:${q}`)
           .join(' '),
+      shrink: true,
+      ellipsis: 'end',
+      priority: 2,
     },
-    { key: 'ordersPerDay30', header: 'orders/day', align: 'right' },
+    { key: 'ordersPerDay30', header: 'orders/day', align: 'right', priority: 3 },
     { key: 'daysLeft', header: 'days left', align: 'right' },
   ]);
   return 0;
