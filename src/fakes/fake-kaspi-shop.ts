@@ -52,6 +52,8 @@ export interface FakeKaspiShop {
   orders: Map<string, FakeShopOrder>;
   /** Changes an order's state/status as Kaspi would after delivery, a cancellation, a return. */
   update(id: string, patch: Partial<Pick<FakeShopOrder, 'state' | 'status'>>): void;
+  /** A new order placed with the shop. */
+  add(order: FakeShopOrder): void;
   stop(): Promise<void>;
 }
 
@@ -239,6 +241,11 @@ export async function startFakeKaspiShop(orders: FakeShopOrder[], token = 'shop-
       const o = byId.get(id);
       if (!o) throw new Error(`no fake order ${id}`);
       Object.assign(o, patch);
+      resort();
+    },
+    add(order) {
+      if (byId.has(order.id)) throw new Error(`fake order ${order.id} exists`);
+      byId.set(order.id, order);
       resort();
     },
     stop: () => server.stop(),

@@ -28,6 +28,24 @@ export async function storedStatuses(db: Db, storeId: string, orderIds: string[]
 }
 
 /**
+ * The stored status of these orders, by Kaspi order id (absent: not stored yet). Read in the window's
+ * transaction before it writes, to tell a new order or a changed status from a re-read one.
+ */
+export async function orderStatuses(db: Db, storeId: string, orderIds: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < orderIds.length; i += 5000) {
+    const rows = await db
+      .selectFrom('kaspi_orders')
+      .select(['kaspi_order_id', 'status'])
+      .where('store_id', '=', storeId)
+      .where(sql<boolean>`kaspi_order_id = any(${orderIds.slice(i, i + 5000)}::text[])`)
+      .execute();
+    for (const r of rows) out.set(r.kaspi_order_id, r.status);
+  }
+  return out;
+}
+
+/**
  * Inserts or updates orders (customer columns only when `withCustomers`; earlier stored ones are
  * kept otherwise) and returns row id by Kaspi order id, plus how many were new.
  */
@@ -155,4 +173,22 @@ export async function listOrders(db: Db, storeId: string, f: OrderFilter) {
     .orderBy('o.id', 'desc')
     .limit(f.limit ?? 1000)
     .execute();
+}
+
+/**
+ * Orders of a store created since `since`, and how many of them are cancelled (or being cancelled),
+ * with the codes of the cancelled ones, newest first: the cancellation share's figures.
+ */
+export async function cancellationCounts(db: Db, storeId: string, since: Date, statuses: readonly string[]) {
+  const row = await db
+    .selectFrom('kaspi_orders')
+    .select([
+      sql<string>`count(*)`.as('orders'),
+      sql<string>`count(*) filter (where status = any(${[...statuses]}::text[]))`.as('cancelled'),
+      sql<string[] | null>`(array_agg(code order by created_at desc) filter (where status = any(${[...statuses]}::text[])))[1:20]`.as('codes'),
+    ])
+    .where('store_id', '=', storeId)
+    .where('created_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return { orders: Number(row.orders), cancelled: Number(row.cancelled), codes: row.codes ?? [] };
 }

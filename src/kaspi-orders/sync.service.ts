@@ -12,7 +12,10 @@ import { ORDER_STATES, type ShopEntry, type ShopOrder, type ShopOrderPage } from
 import { type CreationWindow, creationWindows } from '../kaspi/merchant/shop-api-windows.js';
 import type { StoreRow } from '../kaspi/merchant/stores.repository.js';
 import { resolveStore } from '../kaspi/merchant/stores.service.js';
-import { advanceSyncState, type EntryRow, getSyncState, replaceEntries, storedStatuses, upsertOrders } from './order.repository.js';
+import { insertKaspiEvents } from '../notify/kaspi-events.repository.js';
+import { type CancelShare, checkCancelShare } from './cancel-share.service.js';
+import { advanceSyncState, type EntryRow, getSyncState, orderStatuses, replaceEntries, storedStatuses, upsertOrders } from './order.repository.js';
+import { orderEvents } from './order-events.js';
 
 export const DEFAULT_SINCE_MS = 30 * 86_400_000;
 /** Orders change status for days after creation (delivery, returns): re-read this much before the cursor. */
@@ -52,6 +55,10 @@ export interface SyncSummary {
   statusChanged: number;
   entriesRead: number;
   customers: boolean;
+  /** Events written for notifications (new orders, cancellations, returns, a share alert); none on a first sync. */
+  events: number;
+  /** The store's 30-day cancellation share after this sync. */
+  cancelShare?: CancelShare;
 }
 
 /** The store's Shop API token, decrypted; an error saying how to add one. */
@@ -85,7 +92,10 @@ export async function syncOrders(deps: SyncDeps, options: SyncOptions): Promise<
     statusChanged: 0,
     entriesRead: 0,
     customers: !!options.withCustomers,
+    events: 0,
   };
+  // A store's first sync stores its history without telling anyone about it.
+  const alerting = state !== undefined;
   deps.onWindow?.(0, windows.length);
   const concurrency = deps.concurrency ?? 8;
 
@@ -99,6 +109,15 @@ export async function syncOrders(deps: SyncDeps, options: SyncOptions): Promise<
     entries: ShopEntry[][],
   ) => {
     const written = await deps.db.transaction().execute(async (trx) => {
+      // What was stored before this window, read in its transaction: new orders and changed
+      // statuses become events in the same commit as the orders (and the cursor).
+      const before = alerting
+        ? await orderStatuses(
+            trx,
+            store.id,
+            orders.map((o) => o.id),
+          )
+        : undefined;
       const { ids, inserted } = await upsertOrders(trx, store.id, orders, !!options.withCustomers, now);
       const rows: EntryRow[] = [];
       stale.forEach((o, k) => {
@@ -109,6 +128,10 @@ export async function syncOrders(deps: SyncDeps, options: SyncOptions): Promise<
         stale.map((o) => ids.get(o.id)!),
         rows,
       );
+      if (before) {
+        const byOrder = new Map(stale.map((o, k) => [o.id, entries[k]!]));
+        summary.events += await insertKaspiEvents(trx, store.id, orderEvents(orders, before, byOrder, now));
+      }
       await advanceSyncState(trx, store.id, new Date(window.to + 1), now, inserted);
       return inserted;
     });
@@ -143,6 +166,10 @@ export async function syncOrders(deps: SyncDeps, options: SyncOptions): Promise<
       writing.catch(() => {});
     }
     if (writing) await writing;
+    // The 30-day cancellation share after the sync (alerts only once the store had a sync before).
+    const share = await checkCancelShare(deps.db, store, now, { alert: alerting });
+    summary.cancelShare = share;
+    if (share.alerted) summary.events++;
   } finally {
     // A read failed while a window was being written: let that write finish before closing.
     if (writing) await writing.catch(() => {});

@@ -155,6 +155,9 @@ function accountLines(type: NotifyType, d: Data, lang: Lang): (string | undefine
   return out;
 }
 
+/** "из N заказов" takes the genitive: из 1 заказа, из 21 заказа, из 2 / 5 / 11 заказов. */
+const ORDERS_GENITIVE = { ru: ['заказа', 'заказов', 'заказов'], en: ['order', 'orders'] } as const;
+
 /** The share, the orders behind it, Kaspi's threshold and the first cancelled orders. */
 function cancelShareLines(d: Data, lang: Lang): string[] {
   const ru = lang === 'ru';
@@ -165,7 +168,7 @@ function cancelShareLines(d: Data, lang: Lang): string[] {
   const days = Number(pick(d, 'days') ?? 30);
   const out = [
     ru
-      ? `<b>${e(formatPercent(share, lang))}</b> за ${e(count(days, NOUNS.day, lang))}: ${e(count(cancelled, NOUNS.cancellation, lang))} из ${e(count(orders, NOUNS.order, lang))}.`
+      ? `<b>${e(formatPercent(share, lang))}</b> за ${e(count(days, NOUNS.day, lang))}: ${e(count(cancelled, NOUNS.cancellation, lang))} из ${e(count(orders, ORDERS_GENITIVE, lang))}.`
       : `<b>${e(formatPercent(share, lang))}</b> over ${e(count(days, NOUNS.day, lang))}: ${e(count(cancelled, NOUNS.cancellation, lang))} of ${e(count(orders, NOUNS.order, lang))}.`,
     critical
       ? ru

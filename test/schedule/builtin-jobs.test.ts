@@ -180,6 +180,10 @@ describe('built-in jobs', () => {
       expect(second).toMatchObject({ status: 'succeeded', summary: { new: 0, status_changed: 1 } });
       const row = await handle.db.selectFrom('kaspi_orders').select(['status']).where('code', '=', newest.code).executeTakeFirstOrThrow();
       expect(row.status).toBe('CANCELLED');
+      // Written for the store's recipients in the sync's transaction: one cancellation (issue 18).
+      expect((await handle.db.selectFrom('kaspi_events').select(['type', 'event_key']).execute()).map((e) => `${e.type}:${e.event_key}`)).toEqual([
+        `cancellation:${newest.id}`,
+      ]);
       expect((await recentRuns(handle.db, 'kaspi.orders')).map((r) => [r.scope, r.status])).toEqual([
         ['SHOP1', 'succeeded'],
         ['SHOP1', 'succeeded'],
@@ -219,7 +223,8 @@ describe('built-in jobs', () => {
         .execute();
       const job = (await findJob('wb.notify', {}))!;
       const [first] = await runJob(ctx, job);
-      expect(first).toMatchObject({ status: 'succeeded', summary: { events: 1, created: 1, sent: 1, dead: 0, telegram: true } });
+      // Two events: this order, and the Kaspi store's cancellation above (the store has no recipient).
+      expect(first).toMatchObject({ status: 'succeeded', summary: { events: 2, created: 1, sent: 1, dead: 0, telegram: true } });
       expect(tg.sentTo('4242')).toHaveLength(1);
       expect(tg.sentTo('4242')[0]!.text).toContain('Кружка');
       const [second] = await runJob(ctx, job);

@@ -86,6 +86,9 @@ describe('Kaspi texts', () => {
     const warning = one('cancel_share', { level: 'warning', share: 0.04, cancelled: 1, orders: 25, days: 30 });
     expect(warning).toContain('<b>4,0%</b> за 30 дней: 1 отмена из 25 заказов.');
     expect(warning).toContain('Выше 3%');
+    // "из" takes the genitive: из 101 заказа, из 2 заказов.
+    expect(one('cancel_share', { level: 'critical', share: 6 / 101, cancelled: 6, orders: 101, days: 30 })).toContain('6 отмен из 101 заказа.');
+    expect(one('cancel_share', { level: 'critical', share: 1, cancelled: 2, orders: 2, days: 30 })).toContain('2 отмены из 2 заказов.');
   });
 
   it('repricer and access alerts say what happened and what to do', () => {

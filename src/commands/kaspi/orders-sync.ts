@@ -1,4 +1,5 @@
 import type { Context } from '../../core/context.js';
+import { formatPercent } from '../../core/format.js';
 import { ALMATY, formatZoned } from '../../core/time.js';
 import { currentUser } from '../../core/user.js';
 import { shopApiBaseUrl } from '../../kaspi/merchant/shop-api.client.js';
@@ -49,6 +50,12 @@ export async function kaspiOrdersSync(ctx: Context, options: Options): Promise<n
     status_changed: summary.statusChanged,
     entries_read: summary.entriesRead,
     customers: summary.customers ? 'stored (masked in output)' : 'not stored',
+    events: summary.events,
+    cancel_share: summary.cancelShare
+      ? ctx.out.json
+        ? summary.cancelShare
+        : `${formatPercent(summary.cancelShare.share, 'en')} (${summary.cancelShare.cancelled} of ${summary.cancelShare.orders} orders in 30 Almaty days: ${summary.cancelShare.level})`
+      : null,
   };
   if (ctx.out.json) ctx.out.jsonDocument(record);
   else ctx.out.object(record);

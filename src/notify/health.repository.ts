@@ -1,0 +1,24 @@
+// All SQL for notify_health: the level a health metric was at when last checked, so an alert is
+// written when the level rises past a threshold (once per crossing), not on every check above it.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+export type HealthLevel = 'ok' | 'warning' | 'critical';
+
+export interface HealthState {
+  level: HealthLevel;
+  crossings: number;
+}
+
+/** The stored level of `subject`, locked for this transaction (undefined: never checked). */
+export async function lockHealth(db: Kysely<Database>, subject: string): Promise<HealthState | undefined> {
+  return db.selectFrom('notify_health').select(['level', 'crossings']).where('subject', '=', subject).forUpdate().executeTakeFirst();
+}
+
+export async function saveHealth(db: Kysely<Database>, subject: string, level: HealthLevel, value: string | null, crossings: number, at: Date): Promise<void> {
+  await db
+    .insertInto('notify_health')
+    .values({ subject, level, value, crossings, updated_at: at })
+    .onConflict((oc) => oc.column('subject').doUpdateSet({ level, value, crossings, updated_at: at }))
+    .execute();
+}
