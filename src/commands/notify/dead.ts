@@ -40,9 +40,9 @@ export async function notifyDead(ctx: Context, o: { recipient?: string; limit?: 
       { key: 'id', align: 'right' },
       { key: 'recipient', align: 'right' },
       { key: 'type' },
-      { key: 'attempts', align: 'right' },
-      { key: 'created_at' },
-      { key: 'error', max: 60 },
+      { key: 'attempts', align: 'right', kind: 'count', priority: 4 },
+      { key: 'created_at', header: 'created', kind: 'time', priority: 3 },
+      { key: 'error', shrink: true, ellipsis: 'end', min: 16 },
     ]);
     if (view.length === 0 && !ctx.out.json) ctx.log.info('No dead notifications.');
     else if (!ctx.out.json) ctx.log.info(`${view.length} dead notification(s); \`mp notify dead --requeue\` sends them again`);
