@@ -31,6 +31,14 @@ export function registerDemper(program: Command): void {
     .description('stores, with session state and pauses')
     .action(run(async () => (await import('../commands/demper/store.js')).storeList));
   store
+    .command('set <store>')
+    .description('change a store (merchant id or name): the cities it is priced in')
+    .option(
+      '--cities <id|name,…>',
+      'cities (ids or names, e.g. almaty,astana): plans decide per city, the price list has a cityprice per city; the first is the home city',
+    )
+    .action(run(async () => (await import('../commands/demper/store.js')).storeSet));
+  store
     .command('remove <store>')
     .description('remove a store (merchant id or name) with its products, decisions and preorders')
     .action(run(async () => (await import('../commands/demper/store.js')).storeRemove));
@@ -65,7 +73,7 @@ export function registerDemper(program: Command): void {
     .option('--strategy <name>', 'undercut, match, top-<N> or hold')
     .option('--min-margin <percent>', 'never below the price keeping this margin after commission and unit cost (`none`: the default)')
     .option('--enable', 'reprice it')
-    .option('--disable', 'leave it alone')
+    .option('--disable', 'stop repricing it and take it off sale (available="no" in the price list)')
     .action(run(async () => (await import('../commands/demper/products.js')).productsSet));
   for (const verb of ['enable', 'disable'] as const) {
     products
@@ -78,6 +86,38 @@ export function registerDemper(program: Command): void {
       .option('--all', 'every product')
       .action(run(async () => (await import('../commands/demper/products.js'))[verb === 'enable' ? 'productsEnable' : 'productsDisable']));
   }
+  demper
+    .command('stock')
+    .description('stock per point of sale, for the price list')
+    .command('import')
+    .description('import stock from a CSV/XLSX file: sku,PP1,PP2,… or sku,point,stock (a bad row rejects the file)')
+    .option('--store <store>', 'merchant id or name')
+    .option('--file <path>', 'the stock file (.csv or .xlsx)')
+    .action(run(async () => (await import('../commands/demper/stock.js')).stockImport));
+  const priceList = demper.command('price-list').description('the price list `mp serve` publishes for Kaspi to fetch');
+  priceList
+    .command('url')
+    .description('the addresses to give Kaspi: with basic auth, and the store’s secret path')
+    .option('--store <store>', 'merchant id or name')
+    .option('--base-url <url>', 'where mp serve is reachable from the internet, e.g. https://mp.example.kz')
+    .option('--rotate', 'make a new secret path (the old one stops answering)')
+    .action(run(async () => (await import('../commands/demper/price-list.js')).priceListUrl));
+  priceList
+    .command('show')
+    .description('the list as mp serve would hand it out now, checked against Kaspi’s format (exit 1 if it fails)')
+    .option('--store <store>', 'merchant id or name')
+    .action(run(async () => (await import('../commands/demper/price-list.js')).priceListShow));
+  priceList
+    .command('accept')
+    .description('let out a list the shrink guard holds back (more than 20% fewer offers, or on sale)')
+    .option('--store <store>', 'merchant id or name')
+    .action(run(async () => (await import('../commands/demper/price-list.js')).priceListAccept));
+  priceList
+    .command('fetches')
+    .description('who fetched the price list, when, and what they got')
+    .option('--store <store>', 'merchant id or name')
+    .option('--limit <n>', 'how many (default 20)')
+    .action(run(async () => (await import('../commands/demper/price-list.js')).priceListFetches));
   const ruleOptions = (c: Command) =>
     c
       .option('--store <store>', 'merchant id or name (default: all stores)')

@@ -1,10 +1,13 @@
-// `mp demper plan`: for every enabled product (of one store or all, of one shard or all), read the
-// competitor offers and ask the strategy what to do. Writes nothing.
+// `mp demper plan`: for every enabled product (of one store or all, of one shard or all) and every city
+// of its store, read the competitor offers in that city and ask the strategy what to do there, from
+// the price known in that city. Writes nothing.
 import type { Kysely } from 'kysely';
 import pLimit from 'p-limit';
 import type { Database } from '../db/schema.js';
 import type { StoreRow } from '../kaspi/merchant/stores.repository.js';
+import { storeCities } from '../kaspi/merchant/stores.service.js';
 import { type MarginRules, marginRules, type ProductFloor, productFloors } from '../profit/floor.service.js';
+import { type CityPriceRow, cityPricesOf } from './city-prices.repository.js';
 import type { OffersFetcher } from './offers-source.js';
 import { type DemperProductRow, listProducts } from './products.repository.js';
 import { type Decision, decide, type RunRules, type Strategy } from './strategy.js';
@@ -29,6 +32,10 @@ export interface PlanOptions {
 export interface PlanItem {
   store: StoreRow;
   product: DemperProductRow;
+  /** The city decided for (one item per product and city of the store). */
+  cityId: string;
+  /** The price stored for the product in that city before the decision (what mp last sent or read), or null. */
+  stored: number | null;
   decision: Decision;
   /** The effective floor: min_price or the margin floor, with why (e.g. NO_COST). */
   floor?: ProductFloor;
@@ -51,43 +58,62 @@ export function inShard(productId: string, shard: Shard | undefined): boolean {
   return !shard || stableHash(productId) % shard.count === shard.index;
 }
 
-/** Plans every enabled product of the given stores; returns one item per product. */
+/** Plans every enabled product of the given stores in each of its store's cities; returns one item per product and city. */
 export async function planRepricing(db: Kysely<Database>, fetchOffers: OffersFetcher, o: PlanOptions): Promise<PlanItem[]> {
   const limit = pLimit(Math.max(1, o.concurrency));
   const work: Promise<PlanItem>[] = [];
   for (const store of o.stores) {
     const products = (await listProducts(db, { storeId: store.id, enabled: true })).filter((p) => inShard(p.product_id, o.shard));
     const rules: RunRules = { ...o.rules, ownMerchantId: store.merchant_id };
+    // The margin floor is the product's, whatever the city: cost and commission do not change by city.
     const floors = await productFloors(db, store, products, o.margin ?? marginRules(undefined), o.now);
+    const cities = storeCities(store);
+    const elsewhere =
+      cities.length > 1
+        ? await cityPricesOf(
+            db,
+            products.map((p) => p.id),
+          )
+        : new Map<string, Map<string, CityPriceRow>>();
     for (const product of products) {
       const floor = floors.get(product.id);
-      work.push(
-        limit(async () => {
-          // `hold` never changes: no need to ask Kaspi.
-          const { offers, error } = product.strategy === 'hold' ? { offers: [], error: undefined } : await fetchOffers(product.product_id, store.city_id);
-          const decision =
-            product.strategy === 'hold'
-              ? {
-                  newPrice: product.price === null ? null : clampHold(product),
-                  change: false,
-                  reason: 'HOLD' as const,
-                  competitorPrice: null,
-                  competitor: null,
-                  capped: false,
-                  livePrice: null,
-                }
-              : decide(offers, { ...settingsOf(product), marginFloor: marginFloorOf(floor) }, rules, o.now);
-          o.onProgress?.(Boolean(error));
-          return { store, product, decision, floor, error };
-        }),
-      );
+      for (const cityId of cities) {
+        const settings = settingsIn(product, cityId === store.city_id ? undefined : elsewhere.get(product.id)?.get(cityId));
+        work.push(
+          limit(async () => {
+            // `hold` never changes: no need to ask Kaspi.
+            const { offers, error } = product.strategy === 'hold' ? { offers: [], error: undefined } : await fetchOffers(product.product_id, cityId);
+            const decision =
+              product.strategy === 'hold'
+                ? {
+                    newPrice: settings.price === null ? null : clampHold(product, settings.price),
+                    change: false,
+                    reason: 'HOLD' as const,
+                    competitorPrice: null,
+                    competitor: null,
+                    capped: false,
+                    livePrice: null,
+                  }
+                : decide(offers, { ...settings, marginFloor: marginFloorOf(floor) }, rules, o.now);
+            o.onProgress?.(Boolean(error));
+            return { store, product, cityId, stored: settings.price, decision, floor, error };
+          }),
+        );
+      }
     }
   }
   return Promise.all(work);
 }
 
-function clampHold(p: DemperProductRow): number {
-  return Math.min(Number(p.max_price), Math.max(Number(p.min_price), Number(p.price)));
+function clampHold(p: DemperProductRow, price: number): number {
+  return Math.min(Number(p.max_price), Math.max(Number(p.min_price), price));
+}
+
+/** A product's settings in a city other than the home one: the price and last raise known there (else the product's). */
+export function settingsIn(p: DemperProductRow, city: CityPriceRow | undefined) {
+  const base = settingsOf(p);
+  if (!city) return base;
+  return { ...base, price: city.price === null ? base.price : Number(city.price), lastRaisedAt: city.last_raised_at ?? base.lastRaisedAt };
 }
 
 /** What the strategy takes from a floor: the margin price when it binds, Infinity when no price keeps the margin. */
@@ -108,9 +134,9 @@ export function settingsOf(p: DemperProductRow) {
   };
 }
 
-/** The price stored for the product (what mp last sent or read), or null. */
+/** The price stored for the product in the item's city (what mp last sent or read), or null. */
 export function storedPrice(item: PlanItem): number | null {
-  return item.product.price === null ? null : Number(item.product.price);
+  return item.stored;
 }
 
 /** Whether our offer's live price on Kaspi differs from the stored one (the plan decided from Kaspi's). */
@@ -127,6 +153,7 @@ export function planRecord(item: PlanItem) {
   const stored = storedPrice(item);
   return {
     sku: item.product.sku,
+    city: item.cityId,
     price: item.decision.livePrice ?? stored,
     stored_price: stored,
     live_price: item.decision.livePrice,

@@ -19,6 +19,8 @@ export interface ProductInput {
   topN: number | null;
   /** Minimum margin in percent (null = the store-wide default); undefined = the file has no such column (keep the stored one). */
   minMarginPct?: string | null;
+  /** The brand for the price list (cabinet, or a `brand` column); undefined or '' keeps the stored one. */
+  brand?: string;
 }
 
 /** A minimum margin: percent of the price, 0 ≤ m < 100, at most 2 decimals (a decimal comma and a % sign accepted). */
@@ -34,7 +36,7 @@ export function parseProductRecord(values: Record<string, string>): { input?: Pr
   const productId = (values.product_id ?? '').trim();
   if (!sku) problems.push('sku is empty');
   else if (sku.length > 128) problems.push('sku is longer than 128 characters');
-  for (const field of ['sku', 'product_id', 'name'] as const) {
+  for (const field of ['sku', 'product_id', 'name', 'brand'] as const) {
     const bad = forbiddenCharacter(values[field] ?? '');
     if (bad) problems.push(`${field} must not contain ${bad}`);
   }
@@ -59,7 +61,19 @@ export function parseProductRecord(values: Record<string, string>): { input?: Pr
   if (problems.length > 0 || minPrice === null || maxPrice === null || !strategy) return { problems };
   return {
     problems,
-    input: { sku, productId, name: values.name ?? '', price, minPrice, maxPrice, step, strategy: strategy.strategy, topN: strategy.topN, minMarginPct },
+    input: {
+      sku,
+      productId,
+      name: values.name ?? '',
+      price,
+      minPrice,
+      maxPrice,
+      step,
+      strategy: strategy.strategy,
+      topN: strategy.topN,
+      minMarginPct,
+      brand: values.brand,
+    },
   };
 }
 

@@ -33,6 +33,7 @@ export async function upsertProducts(db: Kysely<Database>, storeId: string, inpu
           sku: p.sku,
           product_id: p.productId,
           name: p.name,
+          brand: p.brand ?? '',
           price: p.price === null ? null : String(p.price),
           min_price: String(p.minPrice),
           max_price: String(p.maxPrice),
@@ -47,6 +48,7 @@ export async function upsertProducts(db: Kysely<Database>, storeId: string, inpu
         oc.columns(['store_id', 'sku']).doUpdateSet((eb) => ({
           product_id: eb.ref('excluded.product_id'),
           name: sql<string>`case when excluded.name = '' then demper_products.name else excluded.name end`,
+          brand: sql<string>`case when excluded.brand = '' then demper_products.brand else excluded.brand end`,
           price: sql<string | null>`coalesce(excluded.price, demper_products.price)`,
           min_price: eb.ref('excluded.min_price'),
           max_price: eb.ref('excluded.max_price'),
@@ -70,6 +72,17 @@ export async function setPrices(db: Kysely<Database>, storeId: string, prices: {
     await sql`
       update demper_products p set price = v.price::numeric, updated_at = ${now}
       from (select unnest(${chunk.map((c) => c.sku)}::text[]) as sku, unnest(${chunk.map((c) => String(c.price))}::text[]) as price) v
+      where p.store_id = ${storeId} and p.sku = v.sku`.execute(db);
+  }
+}
+
+/** Sets the brand of products by SKU (the cabinet's); their settings stay. */
+export async function setBrands(db: Kysely<Database>, storeId: string, brands: { sku: string; brand: string }[]): Promise<void> {
+  for (let i = 0; i < brands.length; i += 5000) {
+    const chunk = brands.slice(i, i + 5000);
+    await sql`
+      update demper_products p set brand = v.brand
+      from (select unnest(${chunk.map((c) => c.sku)}::text[]) as sku, unnest(${chunk.map((c) => c.brand)}::text[]) as brand) v
       where p.store_id = ${storeId} and p.sku = v.sku`.execute(db);
   }
 }

@@ -14,6 +14,7 @@ import {
   type ProductFilter,
   patchProducts,
   type SettingsPatch,
+  setBrands,
   setPrices,
   upsertProducts,
 } from './products.repository.js';
@@ -82,10 +83,13 @@ export async function importCabinetOffers(db: Kysely<Database>, store: StoreRow,
   const existing = new Map((await listProducts(db, { storeId: store.id })).map((p) => [p.sku, p]));
   const inputs: ProductInput[] = [];
   const refresh: { sku: string; price: number }[] = [];
+  // The cabinet's brand is what the price list states (an empty one keeps the stored brand).
+  const brands: { sku: string; brand: string }[] = [];
   const updated: CabinetImport['updated'] = [];
   for (const o of list.offers) {
     const known = existing.get(o.sku);
     if (known) {
+      if (o.brand && o.brand !== known.brand) brands.push({ sku: o.sku, brand: o.brand });
       const stored = known.price === null ? null : Number(known.price);
       if (stored !== o.price) {
         refresh.push({ sku: o.sku, price: o.price });
@@ -103,11 +107,13 @@ export async function importCabinetOffers(db: Kysely<Database>, store: StoreRow,
       step: 1,
       strategy: 'hold',
       topN: null,
+      brand: o.brand,
     });
   }
   await db.transaction().execute(async (trx) => {
     await upsertProducts(trx, store.id, inputs);
     await setPrices(trx, store.id, refresh);
+    await setBrands(trx, store.id, brands);
   });
   const incomplete = list.total !== null && list.rows < list.total ? { total: list.total, listed: list.rows } : null;
   return { offers: list.rows, imported: inputs.length, updated, skipped: list.skipped, incomplete };

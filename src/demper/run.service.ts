@@ -9,6 +9,7 @@ import type { HttpClient } from '../http/client.js';
 import { pushPrice } from '../kaspi/merchant/mc-client.js';
 import { findStore, recordSessionCheck, type StoreRow, setPause } from '../kaspi/merchant/stores.repository.js';
 import { renewCommand, sessionCookie } from '../kaspi/merchant/stores.service.js';
+import { type CityOutcome, recordCityOutcomes, setListPrices } from './city-prices.repository.js';
 import type { OffersFetcher } from './offers-source.js';
 import { type PlanItem, type PlanOptions, planRepricing } from './plan.service.js';
 import { insertPriceChanges, type PriceChangeInsert } from './price-changes.repository.js';
@@ -91,7 +92,12 @@ export async function runRepricing(db: Kysely<Database>, deps: RunDeps, o: RunOp
           trx,
           run.items.map((i) => changeRow(runId, i)),
         );
-        await recordOutcomes(trx, run.items.map(outcome), now());
+        // The home city's state is the product's own; other cities' are per city.
+        const home = run.items.filter((i) => i.cityId === i.store.city_id);
+        await recordOutcomes(trx, home.map(outcome), now());
+        await recordCityOutcomes(trx, run.items.filter((i) => i.cityId !== i.store.city_id).map(cityOutcome), now());
+        // What the price list carries from now on: every price this applying run sent or kept (never a dry run's).
+        if (o.apply) await setListPrices(trx, run.items.filter(listed).map(listPrice), now());
       });
       return { items: run.items, report: storeReport(store, run) };
     }),
@@ -182,7 +188,7 @@ async function sendChanges(c: SendContext, changes: PlanItem[], out: RunItem[]):
       model: item.product.name,
       brand: item.product.brand,
       price: item.decision.newPrice!,
-      cityId: store.city_id,
+      cityId: item.cityId,
     });
     if (result.kind === 'ok') {
       out.push({ ...item, mode: 'applied' });
@@ -209,7 +215,7 @@ async function sendChanges(c: SendContext, changes: PlanItem[], out: RunItem[]):
 
 async function viaXml(db: Kysely<Database>, store: StoreRow, items: PlanItem[], o: RunOptions): Promise<{ items: RunItem[]; xml?: string; note?: string }> {
   try {
-    const feed = await writeStoreFeed(db, store, items, o.exportDir, o.now);
+    const feed = await writeStoreFeed(db, store, items, o.exportDir, o.now, o.margin);
     const where = feed.pointsKnown
       ? `the store's points (${feed.defaultPoints.join(', ')})`
       : "PP1 (the store's points are not known: `mp demper store login` reads them, or `store add --points`)";
@@ -232,7 +238,8 @@ function changeRow(runId: string, i: RunItem): PriceChangeInsert {
     demper_product_id: i.product.id,
     sku: i.product.sku,
     product_id: i.product.product_id,
-    old_price: i.product.price,
+    city_id: i.cityId,
+    old_price: i.stored === null ? null : String(i.stored),
     live_price: d.livePrice === null ? null : String(d.livePrice),
     new_price: d.newPrice === null ? null : String(d.newPrice),
     competitor_price: d.competitorPrice === null ? null : String(d.competitorPrice),
@@ -247,13 +254,27 @@ function outcome(i: RunItem): PriceOutcome {
   const sent = i.mode === 'applied' || i.mode === 'xml';
   // What Kaspi showed for our offer is the price it has now: it replaces a stale stored one.
   const live = i.decision.livePrice;
-  const old = live ?? (i.product.price === null ? null : Number(i.product.price));
+  const old = live ?? i.stored;
   return {
     id: i.product.id,
     reason: i.decision.reason,
     price: sent ? i.decision.newPrice! : (live ?? undefined),
     raised: sent && old !== null && i.decision.newPrice! > old,
   };
+}
+
+function cityOutcome(i: RunItem): CityOutcome {
+  const { id, ...rest } = outcome(i);
+  return { productId: id, cityId: i.cityId, ...rest };
+}
+
+/** Whether an item's price is what the price list carries after the run: sent, or kept by an applying run. */
+function listed(i: RunItem): boolean {
+  return i.decision.newPrice !== null && (i.mode === 'applied' || i.mode === 'xml' || i.mode === 'unchanged');
+}
+
+function listPrice(i: RunItem) {
+  return { productId: i.product.id, cityId: i.cityId, price: i.decision.newPrice! };
 }
 
 function storeReport(store: StoreRow, run: { items: RunItem[]; note?: string; xml?: string; pausedUntil?: Date | null }): StoreReport {

@@ -1,6 +1,8 @@
 // Kaspi's XML price list (`kaspi_catalog`): element names are case-sensitive (`merchantid`,
 // `storeId`, `preOrder`, `stockCount`, `cityId`) and the order inside an offer is model, brand,
-// availabilities, price, cityprices (reference kaspi.md §4). Pure: data in, text out.
+// availabilities, price, cityprices (reference kaspi.md §4). Pure: data in, text out, and the check
+// of a list against the format as public generators and validators restate Kaspi's guide (no official
+// XSD text was found: reference/kaspi-operations.md §3.1), run before a list is written or served.
 import { ALMATY, zonedParts, zoneOffsetMinutes } from '../core/time.js';
 
 export interface FeedAvailability {
@@ -70,6 +72,69 @@ function almatyIso(date: Date): string {
   const sign = off >= 0 ? '+' : '-';
   const abs = Math.abs(off);
   return `${p.year}-${two(p.month)}-${two(p.day)}T${two(p.hour)}:${two(p.minute)}:${two(p.second)}${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
+}
+
+/** Longest SKU the public validators accept (xbatyr kaspi_import.py: 128; the nado doc says 20 alphanumerics). */
+export const MAX_SKU_LENGTH = 128;
+/** Kaspi's longest preorder, in days. */
+export const MAX_PREORDER_DAYS = 30;
+/** Kaspi's smallest price, in tenge. */
+const MIN_PRICE = 10;
+
+// Characters XML 1.0 does not allow at all (not even escaped): C0 controls but tab, CR, LF; U+FFFE/U+FFFF; lone surrogates.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters refused
+const NOT_XML_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The problems that make a price list unfit to hand to Kaspi (empty when it is fit): each names the
+ * offer. Checked: company and merchant id; at least one offer; a unique SKU of 1–128 characters; a
+ * model; availabilities with `yes`/`no`, a point id `PPn` once each, preOrder 0–30 days, a whole
+ * stockCount ≥ 0; a whole price ≥ 10 as `price` and/or one `cityprice` per city (digits); no
+ * character XML cannot carry.
+ */
+export function validateKaspiFeed(feed: Feed): string[] {
+  const problems: string[] = [];
+  const textOk = (what: string, value: string) => {
+    if (NOT_XML_CHAR.test(value)) problems.push(`${what} has a character XML cannot carry`);
+  };
+  if (!feed.company.trim()) problems.push('company is empty');
+  textOk('company', feed.company);
+  if (!/^[\w-]{1,64}$/.test(feed.merchantId)) problems.push(`merchantid "${feed.merchantId}" is not a Kaspi merchant id`);
+  if (feed.offers.length === 0) problems.push('the list has no offers (an empty list takes every offer off sale)');
+  const seen = new Set<string>();
+  for (const o of feed.offers) {
+    const at = `offer "${o.sku}"`;
+    if (o.sku === '' || o.sku.trim() !== o.sku) problems.push(`${at}: sku is empty or has leading/trailing spaces`);
+    if (o.sku.length > MAX_SKU_LENGTH) problems.push(`${at}: sku is longer than ${MAX_SKU_LENGTH} characters`);
+    if (seen.has(o.sku)) problems.push(`${at}: sku appears twice`);
+    seen.add(o.sku);
+    textOk(`${at} sku`, o.sku);
+    if (!o.model.trim()) problems.push(`${at}: model is empty`);
+    textOk(`${at} model`, o.model);
+    textOk(`${at} brand`, o.brand);
+    if (o.availabilities.length === 0) problems.push(`${at}: no availability`);
+    const points = new Set<string>();
+    for (const a of o.availabilities) {
+      if (a.available !== 'yes' && a.available !== 'no') problems.push(`${at}: available must be yes or no`);
+      if (!/^PP[1-9]\d{0,2}$/.test(a.storeId)) problems.push(`${at}: storeId "${a.storeId}" is not a point of sale like PP1`);
+      if (points.has(a.storeId)) problems.push(`${at}: storeId ${a.storeId} appears twice`);
+      points.add(a.storeId);
+      if (a.preOrder !== undefined && !(Number.isInteger(a.preOrder) && a.preOrder >= 0 && a.preOrder <= MAX_PREORDER_DAYS))
+        problems.push(`${at}: preOrder ${a.preOrder} is not 0–${MAX_PREORDER_DAYS} days`);
+      if (a.stockCount !== undefined && !(Number.isInteger(a.stockCount) && a.stockCount >= 0))
+        problems.push(`${at}: stockCount ${a.stockCount} is not a whole number ≥ 0`);
+    }
+    const prices = [...(o.price === undefined ? [] : [o.price]), ...(o.cityPrices ?? []).map((c) => c.price)];
+    if (prices.length === 0) problems.push(`${at}: neither price nor cityprices`);
+    for (const p of prices) if (!(Number.isInteger(p) && p >= MIN_PRICE && p < 1e14)) problems.push(`${at}: price ${p} is not whole tenge ≥ ${MIN_PRICE}`);
+    const cities = new Set<string>();
+    for (const c of o.cityPrices ?? []) {
+      if (!/^\d{6,12}$/.test(c.cityId)) problems.push(`${at}: cityId "${c.cityId}" is not a Kaspi city id`);
+      if (cities.has(c.cityId)) problems.push(`${at}: cityId ${c.cityId} appears twice`);
+      cities.add(c.cityId);
+    }
+  }
+  return problems;
 }
 
 function esc(text: string): string {

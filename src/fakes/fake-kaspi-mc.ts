@@ -62,6 +62,11 @@ export class FakeKaspiMc {
   /** Valid session cookie values (mc-session) → the merchants they see. */
   readonly sessions = new Map<string, string[]>();
   offers: Record<string, FakeRawOffer[]>;
+  /**
+   * Public offers that differ by city, as Kaspi answers per `cityId` (sellers and prices are a city's
+   * own): city id → product id → offers. A city without an entry for a product gets `offers`.
+   */
+  cityOffers: Record<string, Record<string, FakeRawOffer[]>> = {};
   merchants: FakeMerchant[];
   burst: number;
   /** What the upload endpoint answers next (status and text). */
@@ -120,10 +125,13 @@ export class FakeKaspiMc {
   }
 
   offersRoute(req: FakeRequest): FakeResponse {
-    const body = JSON.parse(req.body || '{}') as { limit?: number; page?: number };
+    const body = JSON.parse(req.body || '{}') as { limit?: number; page?: number; cityId?: string };
     const limit = body.limit ?? 64;
     const page = body.page ?? 0;
-    const all = this.offers[req.params.id!] ?? [];
+    // The city travels in the body and in X-KS-City (reference/kaspi.md §9.6): a request that says two cities is a bug.
+    const header = req.headers['x-ks-city'];
+    if (header !== undefined && header !== body.cityId) return { status: 400, body: { error: `X-KS-City ${header} is not the body's cityId ${body.cityId}` } };
+    const all = (body.cityId ? this.cityOffers[body.cityId]?.[req.params.id!] : undefined) ?? this.offers[req.params.id!] ?? [];
     const slice = all.slice(page * limit, page * limit + limit).map((o) => publicOffer(req.params.id!, o));
     return { body: { offers: slice, total: all.length, offersCount: all.length, pcmResponsePresent: false } };
   }
@@ -131,7 +139,7 @@ export class FakeKaspiMc {
   processRoute(req: FakeRequest): FakeResponse {
     const seen = this.merchantsOf(req);
     if (!seen) return { status: 401, body: { error: 'unauthorized' } };
-    const body = JSON.parse(req.body) as { merchantUid: string; sku: string; price: number; cityPrices?: { value: number }[] };
+    const body = JSON.parse(req.body) as { merchantUid: string; sku: string; price: number; cityPrices?: { cityId?: string; value: number }[] };
     if (!seen.includes(body.merchantUid)) return { status: 403, body: { error: 'forbidden' } };
     const now = this.clock();
     const writes = this.writes.get(body.merchantUid) ?? [];
@@ -140,7 +148,7 @@ export class FakeKaspiMc {
     const recent = writes.filter((at) => now - at < 1000);
     if (recent.length > this.burst) return { status: 429, body: { error: 'Too many requests' } };
     this.updates.push({ merchantUid: body.merchantUid, sku: body.sku, price: body.price, at: now });
-    if (!this.dropWrites) this.applyPrice(body.merchantUid, body.sku, body.price);
+    if (!this.dropWrites) this.applyPrice(body.merchantUid, body.sku, body.price, body.cityPrices?.[0]?.cityId);
     return { body: { id: randomBytes(12).toString('hex') } };
   }
 
@@ -149,13 +157,20 @@ export class FakeKaspiMc {
    * offer's price and the merchant's offer on the product's public offers. The product is the
    * cabinet offer's masterSku, or `productOf[sku]` for SKUs the cabinet list does not name.
    */
-  applyPrice(merchantUid: string, sku: string, price: number): void {
+  applyPrice(merchantUid: string, sku: string, price: number, cityId?: string): void {
     const offer = this.merchants.find((m) => m.uid === merchantUid)?.offers?.find((o) => o.sku === sku);
+    const productId = offer?.masterSku ?? this.productOf[sku];
+    // A price for a city with offers of its own changes that city only.
+    const inCity = cityId && productId ? this.cityOffers[cityId]?.[productId] : undefined;
+    if (inCity) {
+      for (const o of inCity) if (o.merchantId === merchantUid) o.price = price;
+      if (offer) offer.cityPrices = { ...(offer.cityPrices ?? {}), [cityId!]: price };
+      return;
+    }
     if (offer) {
       offer.price = price;
       offer.cityPrices = undefined;
     }
-    const productId = offer?.masterSku ?? this.productOf[sku];
     for (const o of productId ? (this.offers[productId] ?? []) : []) if (o.merchantId === merchantUid) o.price = price;
   }
 

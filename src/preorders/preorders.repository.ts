@@ -81,23 +81,36 @@ export type PreorderWithProduct = PreorderRow & {
   product_brand: string | null;
 };
 
-/** The store's preorder rows (or every store's), each with its managed product's price and state. */
+/**
+ * The store's preorder rows (or every store's), each with its managed product's price and state. The
+ * price is the one the served price list carries in the store's home city (set by an applying run),
+ * else the stored one: the preorder file and the price list agree.
+ */
 export async function listPreordersWithProducts(db: Kysely<Database>, storeId?: string): Promise<PreorderWithProduct[]> {
   let q = db
     .selectFrom('preorders as o')
+    .innerJoin('kaspi_stores as s', 's.id', 'o.store_id')
     .leftJoin('demper_products as p', (j) => j.onRef('p.store_id', '=', 'o.store_id').onRef('p.sku', '=', 'o.sku'))
+    .leftJoin('demper_city_prices as cp', (j) => j.onRef('cp.demper_product_id', '=', 'p.id').onRef('cp.city_id', '=', 's.city_id'))
     .selectAll('o')
-    .select(['p.price as product_price', 'p.enabled as product_enabled', 'p.name as product_name', 'p.brand as product_brand']);
+    .select((eb) => [
+      eb.fn.coalesce('cp.list_price', 'p.price').as('product_price'),
+      'p.enabled as product_enabled',
+      'p.name as product_name',
+      'p.brand as product_brand',
+    ]);
   if (storeId) q = q.where('o.store_id', '=', storeId);
   return q.orderBy('o.store_id').orderBy('o.sku').execute();
 }
 
-/** The managed product of a SKU in a store, if any. */
+/** The managed product of a SKU in a store, if any (its price as listPreordersWithProducts gives it). */
 export async function findManagedProduct(db: Kysely<Database>, storeId: string, sku: string) {
   return db
-    .selectFrom('demper_products')
-    .select(['price', 'enabled', 'name', 'brand'])
-    .where('store_id', '=', storeId)
-    .where('sku', '=', sku)
+    .selectFrom('demper_products as p')
+    .innerJoin('kaspi_stores as s', 's.id', 'p.store_id')
+    .leftJoin('demper_city_prices as cp', (j) => j.onRef('cp.demper_product_id', '=', 'p.id').onRef('cp.city_id', '=', 's.city_id'))
+    .select((eb) => [eb.fn.coalesce('cp.list_price', 'p.price').as('price'), 'p.enabled', 'p.name', 'p.brand'])
+    .where('p.store_id', '=', storeId)
+    .where('p.sku', '=', sku)
     .executeTakeFirst();
 }

@@ -15,6 +15,7 @@ import { checkHostAndOrigin, createTokenGate } from './guard.js';
 import { readJson, sendEmpty, sendJson, sendProblem } from './http-json.js';
 import { createMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
+import { PRICE_LIST_PREFIX, type PriceListRouteOptions, priceListRoutes, redactPriceListPath } from './price-lists.js';
 import { HttpProblem, problemBody, problemOf } from './problem.js';
 import { type ApiDeps, type Method, queryObject, type RouteSpec, validated } from './route.js';
 import { kaspiRoutes } from './routes/kaspi.js';
@@ -52,6 +53,8 @@ export interface ApiOptions {
   deps?: Partial<Omit<ApiDeps, 'db'>>;
   /** mp's version, for the document. */
   version?: string;
+  /** Kaspi price lists for Kaspi's loader (src/serve/price-lists.ts: basic auth or a secret path, not API tokens); default: not served. */
+  priceLists?: PriceListRouteOptions;
 }
 
 export interface ApiServer extends Server {
@@ -105,6 +108,7 @@ export function createApiServer(db: Kysely<Database>, options: ApiOptions = {}):
   const table = all.map(compile).sort((a, b) => a.names.length - b.names.length);
 
   let stopping = false;
+  const priceLists = priceListRoutes(db, { now: () => clock.now(), ...options.priceLists });
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL, matched: { route?: string }): Promise<void> {
     checkHostAndOrigin(req, rules);
@@ -112,6 +116,11 @@ export function createApiServer(db: Kysely<Database>, options: ApiOptions = {}):
     if (origin) {
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('vary', 'origin');
+    }
+    // Kaspi's loader cannot send an API token: the price lists have their own credentials (their module).
+    if (url.pathname.startsWith(PRICE_LIST_PREFIX)) {
+      matched.route = url.pathname.startsWith(`${PRICE_LIST_PREFIX}s/`) ? `${PRICE_LIST_PREFIX}s/{token}.xml` : `${PRICE_LIST_PREFIX}{merchant}.xml`;
+      return priceLists.handle(req, res, url);
     }
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = (req.method ?? 'GET').toUpperCase();
@@ -175,6 +184,8 @@ export function createApiServer(db: Kysely<Database>, options: ApiOptions = {}):
     (req, res) => {
       const started = process.hrtime.bigint();
       const url = new URL(req.url ?? '/', 'http://localhost');
+      // A price list's secret path is a credential: never in a log line.
+      const logPath = redactPriceListPath(url.pathname);
       const matched: { route?: string } = {};
       res.on('finish', () => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -185,7 +196,7 @@ export function createApiServer(db: Kysely<Database>, options: ApiOptions = {}):
           level: 'info',
           msg: 'request',
           method: req.method,
-          path: url.pathname,
+          path: logPath,
           status: res.statusCode,
           ms: Math.round(seconds * 1e5) / 100,
         };
@@ -195,7 +206,7 @@ export function createApiServer(db: Kysely<Database>, options: ApiOptions = {}):
         // The client closed the connection (an aborted upload, a timeout on its side): nothing to
         // answer and nothing wrong here.
         if (clientGone(req, res, error)) {
-          options.onClientGone?.({ method: req.method, path: url.pathname, error: (error as Error)?.message ?? String(error) });
+          options.onClientGone?.({ method: req.method, path: logPath, error: (error as Error)?.message ?? String(error) });
           if (!res.destroyed) res.destroy();
           return;
         }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeKaspiMc, startFakeKaspiMc } from '../../src/fakes/fake-kaspi-mc.js';
-import { runMp } from '../support/cli.js';
+import { runMp, startMp, waitFor } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
 
 // Each subprocess opens the database anew; on a busy shared machine one PGlite start alone has taken over a minute.
@@ -73,6 +73,7 @@ describe('mp demper (subprocess)', () => {
     expect(planned).toEqual([
       {
         sku: 'P1',
+        city: '750000000',
         price: 1000,
         stored_price: 1000,
         live_price: 1000,
@@ -85,6 +86,7 @@ describe('mp demper (subprocess)', () => {
       },
       {
         sku: 'P2',
+        city: '750000000',
         price: 500,
         stored_price: 500,
         live_price: 500,
@@ -97,6 +99,7 @@ describe('mp demper (subprocess)', () => {
       },
       {
         sku: 'P3',
+        city: '750000000',
         price: 300,
         stored_price: 300,
         live_price: null,
@@ -264,6 +267,90 @@ describe('mp demper (subprocess)', () => {
         { sku: 'P1', model: 'Phone', brand: '', price: p1Price, price_from: 'repricer', own_price: null, pp1: '2', ...pp, preorder: 0 },
         { sku: 'PRE-1', model: 'Lamp', brand: 'Без бренда', price: 1500, price_from: 'own', own_price: 1500, pp1: '3', ...pp, pp2: 'yes', preorder: 10 },
       ]);
+    },
+    600_000,
+  );
+
+  it('serve refuses half-set price-list credentials before it opens anything; the password is never printed', async () => {
+    const r = await runMp(['serve', '--port', '0'], { env: { ...env, MP_KASPI_FEED_PASSWORD: 'a very secret password' }, timeoutMs: SUBPROCESS_MS });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/need both MP_KASPI_FEED_USER and MP_KASPI_FEED_PASSWORD.*only the password is set/);
+    expect(r.stderr + r.stdout).not.toContain('a very secret password');
+  });
+
+  // Each PGlite subprocess opens the embedded database anew: PostgreSQL only; the same flows run
+  // in-process on both engines in test/demper/price-list.test.ts.
+  it.runIf(testEngine === 'postgres')(
+    'store set --cities, stock import, price-list url, and mp serve handing the list to a loader (store list shows the fetch)',
+    async () => {
+      const cookie = fake.newSession(['M1']);
+      await runMp(['demper', 'store', 'add', '--merchant-id', 'M1', '--name', 'Shop', '--session-stdin'], { env, input: cookie, timeoutMs: SUBPROCESS_MS });
+      const set = await runMp(['--json', 'demper', 'store', 'set', 'M1', '--cities', 'almaty,astana'], { env, timeoutMs: SUBPROCESS_MS });
+      expect(set.code).toBe(0);
+      expect(JSON.parse(set.stdout)).toMatchObject({ merchant_id: 'M1', city_id: '750000000', cities: '750000000 710000000' });
+      const badCity = await runMp(['demper', 'store', 'set', 'M1', '--cities', 'almaty,atlantis'], { env, timeoutMs: SUBPROCESS_MS });
+      expect(badCity.code).toBe(2);
+      expect(badCity.stderr).toMatch(/KASPI_BAD_CITY.*|unknown city .*atlantis/);
+
+      const { writeFileSync } = await import('node:fs');
+      const products = join(home, 'p.csv');
+      writeFileSync(
+        products,
+        'sku,product_id,name,price,min_price,max_price,step,strategy\nP1,100001,Phone,1000,800,1500,5,undercut\nP2,100002,Case,500,300,700,1,match\n',
+      );
+      expect((await runMp(['demper', 'products', 'import', '--store', 'M1', '--file', products], { env, timeoutMs: SUBPROCESS_MS })).code).toBe(0);
+      const stock = join(home, 'stock.csv');
+      writeFileSync(stock, 'sku,PP1,PP2\nP1,4,0\nP2,oops,1\n');
+      const refused = await runMp(['demper', 'stock', 'import', '--store', 'M1', '--file', stock], { env, timeoutMs: SUBPROCESS_MS });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/nothing imported, fix these rows: row 3: PP1 must be a whole stock count/);
+      writeFileSync(stock, 'sku,PP1,PP2\nP1,4,0\n');
+      const imported = await runMp(['--json', 'demper', 'stock', 'import', '--store', 'M1', '--file', stock], { env, timeoutMs: SUBPROCESS_MS });
+      expect(imported.code).toBe(0);
+      expect(JSON.parse(imported.stdout)).toMatchObject({ store: 'M1', skus: 1, points: 2, not_managed: [] });
+
+      const urls = await runMp(['--json', 'demper', 'price-list', 'url', '--store', 'M1', '--base-url', 'https://mp.example.kz/'], {
+        env,
+        timeoutMs: SUBPROCESS_MS,
+      });
+      expect(urls.code).toBe(0);
+      const { url, secret_url: secretUrl } = JSON.parse(urls.stdout) as { url: string; secret_url: string };
+      expect(url).toBe('https://mp.example.kz/kaspi/price-lists/M1.xml');
+      expect(secretUrl).toMatch(/^https:\/\/mp\.example\.kz\/kaspi\/price-lists\/s\/[A-Za-z0-9_-]{43}\.xml$/);
+
+      // The list as a run puts it out (P1 and P2 in both cities; P3's offers are unknown: its stored price).
+      fake.offers['100003'] = [{ merchantId: 'M1', price: 300 }];
+      const run = await runMp(['demper', 'run', '--apply', '--via', 'xml', '--export-dir', join(home, 'export')], { env, timeoutMs: SUBPROCESS_MS });
+      expect(run.code).toBe(0);
+      const show = await runMp(['demper', 'price-list', 'show', '--store', 'M1'], { env, timeoutMs: SUBPROCESS_MS });
+      expect(show.code).toBe(0);
+      expect(show.stdout.match(/<cityprice cityId="710000000">/g)?.length).toBe(show.stdout.match(/<offer /g)?.length);
+      expect(show.stdout).toMatch(
+        /<offer sku="P1">[\s\S]*?<availability available="yes" storeId="PP1" stockCount="4"\/>\s*<availability available="no" storeId="PP2"\/>/,
+      );
+
+      const serve = startMp(['--json', 'serve', '--port', '0'], { ...env, MP_KASPI_FEED_USER: 'kaspi', MP_KASPI_FEED_PASSWORD: 'the loader password' });
+      try {
+        await waitFor('mp serve to listen', () => serve.stderr().includes('Kaspi price lists:'), SUBPROCESS_MS);
+        const base = /listening on (http:\/\/[^\s"]+)/.exec(serve.stderr())![1]!;
+        expect((await fetch(`${base}/kaspi/price-lists/M1.xml`)).status).toBe(401);
+        const res = await fetch(`${base}/kaspi/price-lists/M1.xml`, {
+          headers: { authorization: `Basic ${Buffer.from('kaspi:the loader password').toString('base64')}`, 'user-agent': 'KaspiLoader' },
+        });
+        expect(res.status).toBe(200);
+        // The list served is the one `show` printed (its date is when this content first went out).
+        const undated = (xml: string) => xml.replace(/ date="[^"]+"/, '');
+        expect(undated(await res.text())).toBe(undated(show.stdout));
+        expect((await fetch(`${base}${new URL(secretUrl).pathname}`)).status).toBe(200);
+        expect(serve.stderr()).not.toContain('the loader password');
+        expect(serve.stderr()).not.toContain(new URL(secretUrl).pathname);
+      } finally {
+        serve.child.kill('SIGTERM');
+        await serve.exit;
+      }
+      const list = await runMp(['--json', 'demper', 'store', 'list'], { env, timeoutMs: SUBPROCESS_MS });
+      const stores = JSON.parse(list.stdout) as { merchant_id: string; fetched: string | null; last_fetch_status: number | null }[];
+      expect(stores.find((x) => x.merchant_id === 'M1')).toMatchObject({ fetched: expect.any(String), last_fetch_status: 200 });
     },
     600_000,
   );

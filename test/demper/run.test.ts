@@ -114,7 +114,7 @@ describe('demper plan and run', () => {
     await importProductsFile(handle.db, store, fixture('products.csv'));
     const plan = await planRepricing(handle.db, kaspiOffersFetcher(offersClient), options([store]));
     const records = plan.map(planRecord).sort((a, b) => a.sku.localeCompare(b.sku));
-    const both = (price: number) => ({ price, stored_price: price, live_price: price });
+    const both = (price: number) => ({ city: '750000000', price, stored_price: price, live_price: price });
     // No minimum margin anywhere: the floor is min_price, with no note.
     const floor = (min: number) => ({ floor: min, floor_note: null });
     expect(records).toEqual([
@@ -122,7 +122,18 @@ describe('demper plan and run', () => {
       { sku: 'P2', ...both(500), competitor_price: 480, competitor: 'Alpha', new_price: 480, reason: 'MATCH', ...floor(300) },
       { sku: 'P3', ...both(2000), competitor_price: 1990, competitor: 'Beta', new_price: 1980, reason: 'TOP_N', ...floor(1900) },
       // hold never asks Kaspi: the stored price is all it knows
-      { sku: 'P4', price: 300, stored_price: 300, live_price: null, competitor_price: null, competitor: null, new_price: 300, reason: 'HOLD', ...floor(250) },
+      {
+        sku: 'P4',
+        city: '750000000',
+        price: 300,
+        stored_price: 300,
+        live_price: null,
+        competitor_price: null,
+        competitor: null,
+        new_price: 300,
+        reason: 'HOLD',
+        ...floor(250),
+      },
     ]);
     // plan writes nothing
     expect(await handle.db.selectFrom('price_changes').selectAll().execute()).toEqual([]);
@@ -312,8 +323,17 @@ describe('demper plan and run', () => {
     expect(xml.match(/<offer /g)).toHaveLength(4);
     expect(fake.requestsTo('/pricefeed/upload/merchant/process')).toHaveLength(calls);
 
-    // Two of four products lose their price: 50% fewer offers than the previous list.
+    // Two of four products lose their price (stored, and the one the list carried): 50% fewer offers than the previous list.
+    const lost = await handle.db.selectFrom('demper_products').select('id').where('sku', 'in', ['P2', 'P4']).execute();
     await handle.db.updateTable('demper_products').set({ price: null }).where('sku', 'in', ['P2', 'P4']).execute();
+    await handle.db
+      .deleteFrom('demper_city_prices')
+      .where(
+        'demper_product_id',
+        'in',
+        lost.map((r) => r.id),
+      )
+      .execute();
     const refused = await runRepricing(handle.db, { offers: kaspiOffersFetcher(offersClient), key }, options([store], { apply: true, via: 'xml' }));
     expect(refused.stores[0]!.xml).toBeUndefined();
     expect(refused.stores[0]!.note).toMatch(/more than 20% dropped/);

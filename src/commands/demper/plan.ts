@@ -9,6 +9,7 @@ import { createOffersClient, kaspiOffersFetcher } from '../../demper/offers-sour
 import { type PlanItem, planRecord, planRepricing, priceDrifted, storedPrice } from '../../demper/plan.service.js';
 import { MAX_WRITE_RATE, type RunItem, runRepricing } from '../../demper/run.service.js';
 import { merchantWriteLock } from '../../demper/write-lock.js';
+import { cityName } from '../../kaspi/cities.js';
 import { createMcClient, mcBaseUrl } from '../../kaspi/merchant/mc-client.js';
 import { selectStores } from '../../kaspi/merchant/stores.service.js';
 import { marginRules } from '../../profit/floor.service.js';
@@ -17,6 +18,8 @@ import { number, parseRules, parseShard, type RuleOptions } from './options.js';
 const planColumns: Column<unknown>[] = [
   { key: 'store' },
   { key: 'sku' },
+  // One row per product and city: the city's name (its id in --json).
+  { key: 'city_name', header: 'city' },
   // The price on Kaspi now (our live offer), and the stored one only when it differs from it.
   { key: 'price', kind: 'money', currency: 'KZT' },
   { key: 'stored', kind: 'money', currency: 'KZT', priority: 4 },
@@ -152,7 +155,7 @@ export async function demperRun(ctx: Context, o: RunOptions): Promise<number> {
 function row(i: PlanItem) {
   const record = planRecord(i);
   const floor = record.floor === null ? 'none' : record.floor_note === 'NO_COST' ? `${record.floor} (no cost)` : record.floor;
-  return { store: i.store.merchant_id, ...record, floor, stored: priceDrifted(i) ? storedPrice(i) : null };
+  return { store: i.store.merchant_id, ...record, city_name: cityName(i.cityId), floor, stored: priceDrifted(i) ? storedPrice(i) : null };
 }
 
 /** Products with a minimum margin but no known unit cost keep their plain floor: one warning that says so. */

@@ -2,11 +2,22 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
 import { currentUser } from '../../core/user.js';
+import { lastFetches } from '../../demper/price-list-log.repository.js';
 import { resolveCity } from '../../kaspi/cities.js';
 import { createMcClient, idmcBaseUrl, mcBaseUrl } from '../../kaspi/merchant/mc-client.js';
 import type { LoginMethod } from '../../kaspi/merchant/mc-login.js';
-import { listStores } from '../../kaspi/merchant/stores.repository.js';
-import { addStore, type CheckResult, checkStore, loginStores, removeStore, selectStores, storeView } from '../../kaspi/merchant/stores.service.js';
+import { listStores, type StoreRow } from '../../kaspi/merchant/stores.repository.js';
+import {
+  addStore,
+  type CheckResult,
+  checkStore,
+  loginStores,
+  parseCities,
+  removeStore,
+  selectStores,
+  setStoreCities,
+  storeView,
+} from '../../kaspi/merchant/stores.service.js';
 import { ask, readSecret } from './options.js';
 
 interface LoginOptions {
@@ -91,9 +102,35 @@ export async function storeAdd(ctx: Context, o: AddOptions): Promise<void> {
 
 export async function storeList(ctx: Context): Promise<void> {
   const { db } = await ctx.db();
-  const stores = (await listStores(db, currentUser(ctx.config.env))).map(storeView);
-  ctx.out.list(stores, storeColumns);
+  const rows = await listStores(db, currentUser(ctx.config.env));
+  const fetches = await lastFetches(
+    db,
+    rows.map((s) => s.id),
+  );
+  const stores = rows.map((s) => {
+    const f = fetches.get(s.id);
+    // When Kaspi's loader last got the price list (`mp serve`), and the status of the last attempt.
+    return { ...storeView(s), fetched: f?.fetched_at ?? null, last_fetch_status: f?.last_status ?? null };
+  });
+  const now = ctx.clock.now();
+  ctx.out.list(stores, [
+    ...storeColumns,
+    // When Kaspi's loader last got the price list from `mp serve` (ISO time in --json), and a failed last attempt's status.
+    { key: 'fetched', header: 'kaspi fetched', get: (r: (typeof stores)[number]) => fetchedCell(r.fetched, r.last_fetch_status, now) },
+  ]);
   if (stores.length === 0 && !ctx.out.json) ctx.log.info('No stores yet: add one with `mp demper store login` or `mp demper store add`.');
+}
+
+/** `mp demper store set <store> --cities almaty,astana`. */
+export async function storeSet(ctx: Context, ref: string, o: { cities?: string }): Promise<void> {
+  if (o.cities === undefined) throw new UsageError('BAD_OPTION', 'nothing to set: give --cities <id|name,…>');
+  const cities = parseCities(o.cities);
+  const { db } = await ctx.db();
+  const store: StoreRow = await setStoreCities(db, ref, cities, currentUser(ctx.config.env));
+  ctx.out.object({ ...storeView(store) });
+  if (cities.length > 1 && !ctx.out.json) {
+    ctx.log.info(`${store.merchant_id} is priced in ${cities.length} cities: plans decide per city and the price list carries a cityprice for each.`);
+  }
 }
 
 export async function storeRemove(ctx: Context, ref: string): Promise<void> {
@@ -128,5 +165,15 @@ const storeColumns = [
   { key: 'token' },
   { key: 'session_valid', header: 'valid' },
   { key: 'paused_until', header: 'paused until' },
+  { key: 'cities', optional: true },
   { key: 'points', optional: true },
 ];
+
+/** `5m ago`, `3h ago`, `never`; `(503)` after it when the last attempt did not get the list. */
+export function fetchedCell(at: Date | null, lastStatus: number | null, now: Date): string {
+  const failed = lastStatus !== null && lastStatus !== 200 && lastStatus !== 304 ? ` (${lastStatus})` : '';
+  if (!at) return lastStatus === null ? 'never' : `never${failed}`;
+  const s = Math.max(0, Math.round((now.getTime() - at.getTime()) / 1000));
+  const age = s < 90 ? `${s}s` : s < 5400 ? `${Math.round(s / 60)}m` : s < 172_800 ? `${Math.round(s / 3600)}h` : `${Math.round(s / 86_400)}d`;
+  return `${age} ago${failed}`;
+}

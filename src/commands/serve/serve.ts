@@ -3,7 +3,10 @@ import type { Kysely } from 'kysely';
 import { setting } from '../../core/config.js';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { currentUser } from '../../core/user.js';
 import type { Database } from '../../db/schema.js';
+import { marginRules } from '../../profit/floor.service.js';
+import { feedCredentials } from '../../serve/price-lists.js';
 import { createApiServer } from '../../serve/server.js';
 import { intOption } from '../payouts/options.js';
 
@@ -45,6 +48,9 @@ export async function serve(ctx: Context, options: Options): Promise<number> {
       `listening on ${host}: tokens and data travel in clear text. Put a TLS reverse proxy in front (docs/serve.md) and pass --tls-proxy, or keep the default 127.0.0.1`,
     );
   }
+  // Checked before anything starts: half-set or weak price-list credentials refuse to start.
+  const credentials = feedCredentials(config);
+  const margin = marginRules(config);
   const handle = await ctx.db();
   const server = createApiServer(handle.db, {
     accessLog: ctx.globals.quiet ? null : process.stderr,
@@ -57,6 +63,12 @@ export async function serve(ctx: Context, options: Options): Promise<number> {
     requestTimeoutMs,
     maxBodyBytes,
     deps: { handle, config: ctx.config, log: ctx.log, clock: ctx.clock, secretKey: () => ctx.secretKey() },
+    priceLists: {
+      credentials,
+      user: currentUser(config.env),
+      margin,
+      onLogError: (error) => ctx.log.error(`could not log a price-list fetch: ${(error as Error).message}`),
+    },
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
@@ -70,6 +82,15 @@ export async function serve(ctx: Context, options: Options): Promise<number> {
     url,
     engine: handle.engine,
   });
+  if (credentials) {
+    ctx.log.info(
+      `Kaspi price lists: ${url}/kaspi/price-lists/<merchant-id>.xml (basic auth, user ${credentials.user}) and each store's secret path (\`mp demper price-list url\`)`,
+    );
+  } else {
+    ctx.log.info(
+      'Kaspi price lists are not served: set MP_KASPI_FEED_USER and MP_KASPI_FEED_PASSWORD (or kaspi.feed.user / kaspi.feed.password) to publish them (docs/kaspi-price-list.md)',
+    );
+  }
   // The embedded database admits one process: there the API and the worker must share this one.
   const worker = options.worker ? await startInProcessWorker(ctx, handle.db) : undefined;
   if (ctx.out.json) ctx.out.ndjson({ url });

@@ -46,6 +46,12 @@ export const demperPriceChanges = defineDataset({
     { name: 'store', type: 'text', from: 's.merchant_id' },
     { name: 'sku', type: 'text' },
     { name: 'product_id', type: 'text' },
+    {
+      name: 'city',
+      type: 'text',
+      description: 'Kaspi city id decided for (the store’s city on rows from before cities)',
+      from: sql`coalesce(c.city_id, s.city_id)`,
+    },
     { name: 'old_price', type: 'decimal', scale: 0, description: 'the stored price before the decision' },
     { name: 'live_price', type: 'decimal', scale: 0, description: 'our offer on Kaspi at the decision (the decision starts from it)' },
     { name: 'new_price', type: 'decimal', scale: 0 },

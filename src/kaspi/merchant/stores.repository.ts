@@ -73,6 +73,20 @@ export async function findStore(db: Kysely<Database>, ref: string, user?: string
   return rows[0];
 }
 
+/** A store by exact merchant id (never by name), or by its price list's secret-path token hash, among those `user` may see. */
+export async function findStoreBy(
+  db: Kysely<Database>,
+  by: { merchantId: string } | { priceListTokenHash: string },
+  user?: string,
+): Promise<StoreRow | undefined> {
+  return db
+    .selectFrom('kaspi_stores')
+    .selectAll()
+    .where((eb) => ('merchantId' in by ? eb('merchant_id', '=', by.merchantId) : eb('price_list_token_hash', '=', by.priceListTokenHash)))
+    .where(visibleTo(user))
+    .executeTakeFirst();
+}
+
 /** Adds `userName` (created on first use) to the users of a store. */
 export async function attachStoreUser(db: Kysely<Database>, storeId: string, userName: string): Promise<void> {
   const found = await db.selectFrom('mp_users').select('id').where('name', '=', userName).orderBy('id').executeTakeFirst();
@@ -116,4 +130,14 @@ export async function recordSessionCheck(db: Kysely<Database>, id: string, valid
 /** Pauses a merchant until `until` (a 429 from the price endpoint); null lifts the pause. */
 export async function setPause(db: Kysely<Database>, id: string, until: Date | null, reason: string | null): Promise<void> {
   await db.updateTable('kaspi_stores').set({ paused_until: until, pause_reason: reason, updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+/** Sets a store's cities; the first becomes its home city (city_id). */
+export async function updateStoreCities(db: Kysely<Database>, id: string, cities: string[]): Promise<StoreRow> {
+  return db
+    .updateTable('kaspi_stores')
+    .set({ cities, city_id: cities[0]!, updated_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

@@ -5,6 +5,7 @@ import { UsageError, UserError } from '../../core/errors.js';
 import { decryptSecret, encryptSecret } from '../../core/secrets.js';
 import type { Database } from '../../db/schema.js';
 import type { HttpClient } from '../../http/client.js';
+import { resolveCity } from '../cities.js';
 import { getMerchant, listMerchants } from './mc-client.js';
 import { type AskCode, type LoginMethod, loginToCabinet } from './mc-login.js';
 import {
@@ -16,6 +17,7 @@ import {
   recordSessionCheck,
   type StoreRow,
   storeUserNames,
+  updateStoreCities,
   upsertStore,
 } from './stores.repository.js';
 
@@ -29,6 +31,8 @@ export interface StoreView {
   paused_until: Date | null;
   /** Enabled points of sale, e.g. `PP1 PP2`; empty when not known. */
   points: string;
+  /** The store's cities (the first is its home city, city_id), e.g. `750000000 710000000`. */
+  cities: string;
 }
 
 export function storeView(s: StoreRow): StoreView {
@@ -41,7 +45,37 @@ export function storeView(s: StoreRow): StoreView {
     session_valid: s.session_valid,
     paused_until: s.paused_until,
     points: (s.points ?? []).join(' '),
+    cities: storeCities(s).join(' '),
   };
+}
+
+/** The cities a store sells and is priced in: its home city (city_id) first, then the others of its set (`store set --cities`). */
+export function storeCities(s: Pick<StoreRow, 'cities' | 'city_id'>): string[] {
+  return [s.city_id, ...(s.cities ?? []).filter((c) => c !== s.city_id)];
+}
+
+/** `almaty,astana` or `750000000 710000000` → city ids (names resolved, duplicates dropped, order kept). */
+export function parseCities(text: string): string[] {
+  const cities = [
+    ...new Set(
+      text
+        .split(/[\s,;]+/)
+        .filter(Boolean)
+        .map((c) => resolveCity(c)),
+    ),
+  ];
+  if (cities.length === 0) throw new UsageError('STORE_BAD_CITIES', '--cities must list city ids or names, e.g. almaty,astana or 750000000,710000000');
+  if (cities.length > 50) throw new UsageError('STORE_BAD_CITIES', `--cities lists ${cities.length} cities; at most 50`);
+  return cities;
+}
+
+/**
+ * Sets a store's cities: the repricer decides in each and the price list carries a cityprice per
+ * city. The first becomes the home city (city_id: the cabinet's price, the preorder file).
+ */
+export async function setStoreCities(db: Kysely<Database>, ref: string, cities: string[], user?: string): Promise<StoreRow> {
+  const store = await resolveStore(db, ref, user);
+  return updateStoreCities(db, store.id, cities);
 }
 
 /** The command that renews a store's session (printed when it expired). */
