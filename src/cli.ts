@@ -3,6 +3,7 @@
 // function, so `mp --help` loads nothing but commander and these small files.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { run } from './cli/action.js';
 import { registerCosts } from './cli/costs.js';
 import { registerDb } from './cli/db.js';
 import { registerDemo } from './cli/demo.js';
@@ -62,6 +63,10 @@ export function buildProgram(): Command {
   registerDemper(program);
   registerPreorders(program);
   registerCosts(program);
+  program
+    .command('doctor')
+    .description('check the installation: database, secret key, tokens and sessions, proxies, clock (non-zero exit when something needs action)')
+    .action(run(async () => (await import('./commands/doctor.js')).doctor));
   decorateHelp(program);
   // --jq is compiled before the command runs, so a filter mp cannot parse is a usage error (exit 2)
   // before anything is fetched or written. The evaluator is loaded only when --jq is given.

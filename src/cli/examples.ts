@@ -9,6 +9,7 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   'jobs status': ['mp jobs status', 'mp jobs status --jq ".[] | select(.failuresLast24h > 0) | .job"'],
   daemon: ['mp daemon', 'mp daemon --jobs wb.sync,wb.notify', 'mp daemon --idle 30s'],
   demo: ['mp demo', 'mp demo --out ~/mp-demo'],
+  doctor: ['mp doctor', 'mp doctor --jq \'.checks[] | select(.status == "fail") | .action\''],
   completion: [
     'mp completion bash > ~/.local/share/bash-completion/completions/mp',
     'mp completion zsh > ~/.zfunc/_mp   # with fpath+=(~/.zfunc) before compinit in ~/.zshrc',
