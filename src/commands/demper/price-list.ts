@@ -4,6 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import { currentUser } from '../../core/user.js';
 import { url as urlRule } from '../../core/validate.js';
 import { assembleStorePriceList } from '../../demper/price-list.service.js';
+import { hasListPrices } from '../../demper/city-prices.repository.js';
 import { recentFetches } from '../../demper/price-list-log.repository.js';
 import { acceptPriceList, priceListToken } from '../../demper/served-price-list.service.js';
 import { buildKaspiFeed } from '../../demper/xml-feed.js';
@@ -52,6 +53,8 @@ export async function priceListShow(ctx: Context, o: { store?: string }): Promis
       feed: list.feed,
     });
   } else ctx.out.text(buildKaspiFeed(list.feed));
+  if (!(await hasListPrices(db, store.id)))
+    ctx.log.warn(`mp serve answers 503 for this store until a run plans its list: \`mp demper run --store ${store.merchant_id} --apply --via xml\``);
   if (list.unpriced.length > 0) ctx.log.warn(`${list.unpriced.length} product(s) left out, no price known in every city, e.g. ${list.unpriced[0]}`);
   if (list.raisedToFloor > 0) ctx.log.warn(`${list.raisedToFloor} price(s) were below their product's floor (min or margin floor): listed at the floor`);
   if (list.withoutBrand > 0) ctx.log.warn(`${list.withoutBrand} offer(s) without a brand: import the cabinet's offers, or scrape the product pages`);
