@@ -19,6 +19,12 @@ export interface PayoutAccess {
   db: Db;
   key: Buffer;
   user?: string;
+  /**
+   * The mp_users id of `user` when the caller knows it already (the REST API: the token's user):
+   * a payout is then created without a lookup, so concurrent POSTs reach the insert batch in the
+   * order they came, one query fewer each.
+   */
+  userId?: string;
 }
 
 /** The ids of the access's user (none yet: an empty list); undefined when there is no user. */
@@ -105,7 +111,7 @@ export async function createPayout(
   if (!checked.ok || key.error) throw invalidPayout({ ...(checked.ok ? {} : checked.errors), ...(key.error ? { idempotency_key: key.error } : {}) });
   // The hash is of the request as sent; the row keeps the recipient sealed.
   const hash = key.value ? requestHash(checked.value) : null;
-  const owner = access.user === undefined ? null : await repo.ensureUserId(access.db, access.user);
+  const owner = access.user === undefined ? null : (access.userId ?? (await repo.ensureUserId(access.db, access.user)));
   const stored = { ...checked.value, ...sealRecipient(checked.value.recipient, access.key), owner_id: owner };
   const outcome = await insert(stored, key.value ?? null, hash);
   if ('deletedPayoutId' in outcome) {

@@ -118,3 +118,9 @@ function toRow(r: {
     error: r.error,
   };
 }
+
+/** One run by id (the REST API's sync status). */
+export async function findJobRun(db: Kysely<Database>, id: string): Promise<JobRunRow | undefined> {
+  const row = await db.selectFrom('job_runs').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toRow(row) : undefined;
+}

@@ -69,19 +69,26 @@ export function createTokenGate(db: Kysely<Database>, o: TokenGateOptions) {
   const cache = new Map<string, { token: ApiTokenOwner; until: number }>();
   const buckets = new Map<string, Bucket>();
   const touched = new Map<string, number>();
+  const inFlight = new Map<string, Promise<ApiTokenOwner | undefined>>();
 
+  // Requests with the same token share one lookup (cached `cacheMs`): concurrent requests go on in
+  // the order they came, and a burst costs one query.
   async function lookup(bearer: string): Promise<ApiTokenOwner | undefined> {
     const key = hashToken(bearer);
-    const hit = cache.get(key);
     const t = now();
+    const hit = cache.get(key);
     if (hit && hit.until > t) return hit.token;
-    const token = await authenticate(db, bearer);
+    const pending = inFlight.get(key);
+    if (pending) return pending;
+    const query = authenticate(db, bearer).finally(() => inFlight.delete(key));
+    inFlight.set(key, query);
+    const token = await query;
     if (!token) {
       cache.delete(key);
       return undefined;
     }
     if (cache.size > 10_000) cache.clear();
-    cache.set(key, { token, until: t + cacheMs });
+    cache.set(key, { token, until: now() + cacheMs });
     return token;
   }
 

@@ -1,7 +1,7 @@
 // Every error of the REST API is application/problem+json (RFC 9457) with the same stable `code` the
 // command line prints for the same failure, `fields` naming each refused input, and (for clients of
 // the payouts API from before) the same facts again under `error`.
-import { isMpError, UsageError } from '../core/errors.js';
+import { isMpError, RateLimitedError, UsageError } from '../core/errors.js';
 
 /** An error answered with a given status (routing, authentication, body parsing). */
 export class HttpProblem extends Error {
@@ -105,7 +105,8 @@ export function problemOf(error: unknown): Problem {
   if (error instanceof HttpProblem)
     return { status: error.status, body: problemBody(error.status, error.code, error.message, error.fields), headers: error.headers, internal: false };
   if (isMpError(error) && error.exitCode !== 70) {
-    const status = statusOfCode(error.code, error instanceof UsageError);
+    // A marketplace that asked mp to slow down: the API's client should come back later too.
+    const status = error instanceof RateLimitedError && !STATUS_BY_CODE[error.code] ? 503 : statusOfCode(error.code, error instanceof UsageError);
     const fields = (error.details?.fields as Record<string, string> | undefined) ?? {};
     return { status, body: problemBody(status, error.code, error.message, fields), headers: {}, internal: false };
   }

@@ -26,6 +26,10 @@ export interface ApiDeps {
   log?: Logger;
   clock: Clock;
   secretKey(): Promise<Buffer>;
+  /** Work a request started that goes on after its answer (a sync): graceful shutdown waits for it. */
+  track?(work: Promise<unknown>): void;
+  /** WB client overrides (tests: retries, waits). */
+  wbClient?: { retries?: number; maxRetryWaitMs?: number; statisticsIntervalMs?: number };
 }
 
 export interface ApiRequest<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {

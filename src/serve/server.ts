@@ -84,6 +84,7 @@ export function createApiServer(db: Kysely<Database>, options: ApiOptions = {}):
   const limit = options.maxBodyBytes ?? 64 * 1024;
   const log = options.accessLog === undefined ? process.stderr : options.accessLog;
   const clock: Clock = options.deps?.clock ?? (options.now ? { now: options.now } : systemClock);
+  const inFlight = new Set<Promise<unknown>>();
   const deps: ApiDeps = {
     db,
     clock,
@@ -92,6 +93,11 @@ export function createApiServer(db: Kysely<Database>, options: ApiOptions = {}):
     handle: options.deps?.handle,
     config: options.deps?.config,
     log: options.deps?.log,
+    wbClient: options.deps?.wbClient,
+    track(work) {
+      inFlight.add(work);
+      work.finally(() => inFlight.delete(work)).catch(() => {});
+    },
   };
   const metrics = createMetrics(db, () => clock.now());
   const gate = createTokenGate(db, { defaultRate: options.tokenRate ?? 50, cacheMs: options.tokenCacheMs });
@@ -244,11 +250,15 @@ export function createApiServer(db: Kysely<Database>, options: ApiOptions = {}):
     routes: all,
     shutdown(graceMs = 10_000): Promise<void> {
       stopping = true;
-      return new Promise<void>((resolve) => {
+      const closed = new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), graceMs).unref();
       });
+      // Syncs started through the API finish too (each stream is its own transaction), within the grace.
+      const work = Promise.allSettled([...inFlight]).then(() => undefined);
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+      return Promise.all([closed, Promise.race([work, grace])]).then(() => undefined);
     },
   });
 }

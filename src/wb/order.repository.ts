@@ -57,6 +57,20 @@ export interface OrderFilter {
   status?: 'active' | 'cancelled';
   nmId?: string;
   limit?: number;
+  /** Rows to skip (the REST API's pages). */
+  offset?: number;
+}
+
+/** How many orders match a filter (limit and offset aside). */
+export async function countOrders(db: Db, cabinetId: string, f: OrderFilter): Promise<number> {
+  let q = db
+    .selectFrom('wb_orders')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('cabinet_id', '=', cabinetId)
+    .where('order_date', '>=', f.since);
+  if (f.status) q = q.where('is_cancel', '=', f.status === 'cancelled');
+  if (f.nmId) q = q.where('nm_id', '=', f.nmId);
+  return Number((await q.executeTakeFirstOrThrow()).n);
 }
 
 export async function listOrders(db: Db, cabinetId: string, f: OrderFilter) {
@@ -83,6 +97,7 @@ export async function listOrders(db: Db, cabinetId: string, f: OrderFilter) {
     .orderBy('order_date', 'desc')
     .orderBy('srid')
     .limit(f.limit ?? 10_000)
+    .offset(f.offset ?? 0)
     .execute();
 }
 

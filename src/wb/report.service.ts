@@ -3,7 +3,7 @@ import { UserError } from '../core/errors.js';
 import { fromMinor, normalizeDecimal, toMinor } from '../core/money.js';
 import { formatZoned, MOSCOW, startOfZonedDay, zonedDate } from '../core/time.js';
 import { cardsByNm } from './card.repository.js';
-import { findOrder, listOrders, type OrderFilter, orderCountsByWindow, ordersByDayAndProduct } from './order.repository.js';
+import { countOrders, findOrder, listOrders, type OrderFilter, orderCountsByWindow, ordersByDayAndProduct } from './order.repository.js';
 import type { Db } from './recordset.js';
 import { listReviews, type ReviewFilter, ratingDistribution } from './review.repository.js';
 import { saleCountsByWindow, salesByDayAndProduct, salesForOrder } from './sale.repository.js';
@@ -27,6 +27,12 @@ export function moscowWindow(from: Date, now: Date): ReportWindow {
 export async function ordersReport(db: Db, cabinetId: string, window: ReportWindow, filter: Omit<OrderFilter, 'since'>) {
   const rows = await listOrders(db, cabinetId, { ...filter, since: window.from });
   return rows.map((r) => ({ ...r, status: r.is_cancel ? 'cancelled' : 'active', date_msk: formatZoned(r.order_date, MOSCOW) }));
+}
+
+/** One page of the orders report (`limit` and `offset` in the filter) and how many match in all. */
+export async function ordersReportPage(db: Db, cabinetId: string, window: ReportWindow, filter: Omit<OrderFilter, 'since'>) {
+  const [rows, total] = await Promise.all([ordersReport(db, cabinetId, window, filter), countOrders(db, cabinetId, { ...filter, since: window.from })]);
+  return { rows, total };
 }
 
 const WINDOWS = [7, 14, 30, 60, 90] as const;

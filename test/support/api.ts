@@ -33,3 +33,39 @@ export async function bearer(db: Kysely<Database>, scopes: string[] = ['read', '
   const t = await createApiToken(db, { userName: user, name: `test-${process.pid}-${++n}`, scopes, rate });
   return `Bearer ${t.token}`;
 }
+
+type Call = (method: string, path: string, auth: string | null, body?: unknown, contentType?: string) => Promise<{ status: number; body: any }>;
+
+/**
+ * For every documented operation whose path starts with `prefix`: 401 without a token, 403 with a
+ * token lacking its scope (`wrongScope[scope]`), and for those with a body 415 when it is not JSON
+ * and 413 when it is too large (with a token that has the scope, `rightScope[scope]`: nothing is
+ * changed, the body is refused first). Path parameters are filled from `params`.
+ */
+export async function sweepAuth(
+  doc: Record<string, any>,
+  call: Call,
+  o: { prefix: string; params: Record<string, string>; wrongScope: Record<string, string>; rightScope: Record<string, string> },
+): Promise<string[]> {
+  const problems: string[] = [];
+  for (const [template, item] of Object.entries<Record<string, any>>(doc.paths)) {
+    if (!template.startsWith(o.prefix)) continue;
+    const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(o.params[name] ?? 'x'));
+    for (const [method, op] of Object.entries<Record<string, any>>(item)) {
+      const scope: string = op.security[0]?.bearer?.[0];
+      const m = method.toUpperCase();
+      const body = op.requestBody ? {} : undefined;
+      const expectStatus = async (auth: string | null, want: number, b?: unknown, type?: string) => {
+        const r = await call(m, path, auth, b, type);
+        if (r.status !== want) problems.push(`${m} ${template}: ${r.status} ${r.body?.code ?? ''}, expected ${want}`);
+      };
+      await expectStatus(null, 401, body);
+      await expectStatus(o.wrongScope[scope]!, 403, body);
+      if (op.requestBody) {
+        await expectStatus(o.rightScope[scope]!, 415, 'x=1', 'application/x-www-form-urlencoded');
+        await expectStatus(o.rightScope[scope]!, 413, { pad: 'x'.repeat(70_000) });
+      }
+    }
+  }
+  return problems;
+}

@@ -66,8 +66,8 @@ const PayoutPatch = Type.Object(
 const IdParams = Type.Object({ id: Type.String({ description: 'payout id (UUID)' }) });
 
 /** The payouts the token's user may see (theirs, and those from before users), recipients sealed with the key. */
-async function access(deps: ApiDeps, user: string): Promise<PayoutAccess> {
-  return { db: deps.db, key: await deps.secretKey(), user };
+async function access(deps: ApiDeps, user: string, userId?: string): Promise<PayoutAccess> {
+  return { db: deps.db, key: await deps.secretKey(), user, userId };
 }
 
 export function payoutRoutes(o: { maxBodyBytes: number }) {
@@ -104,10 +104,10 @@ export function payoutRoutes(o: { maxBodyBytes: number }) {
         201: { description: 'Created (status NEW)', schema: Payout, headers: { Location: { description: 'the payout', schema: { type: 'string' } } } },
         200: { description: 'Replayed: the payout created earlier with this Idempotency-Key and body', schema: Payout },
       },
-      async handler({ raw, body, deps, user }) {
+      async handler({ raw, body, deps, user, token }) {
         const key = raw.headers['idempotency-key'];
         const { payout, created } = await createPayout(
-          await access(deps, user),
+          await access(deps, user, token.user_id),
           body as Record<string, unknown>,
           Array.isArray(key) ? key[0] : key,
           batcher(deps.db),
