@@ -35,7 +35,7 @@ function words(example: string): string[] {
 /** The command an example runs (deepest match of its words) and the options it uses. */
 function resolve(example: string): { command: Command; options: string[] } {
   const w = words(example);
-  const start = w.findIndex((x) => x === 'mp');
+  const start = w.indexOf('mp');
   let command: Command = program;
   const options: string[] = [];
   for (const word of w.slice(start + 1)) {

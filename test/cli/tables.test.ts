@@ -7,10 +7,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config.js';
 import { displayWidth } from '../../src/core/terminal.js';
 import { openDatabase } from '../../src/db/connect.js';
+import type { Database } from '../../src/db/schema.js';
 import { type FakeKaspi, KASPI_IDS, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
 import { type FakeKaspiShop, generateOrders, startFakeKaspiShop } from '../../src/fakes/fake-kaspi-shop.js';
 import { type FakeWb, startFakeWb } from '../../src/fakes/fake-wb.js';
@@ -73,7 +75,7 @@ describe.skipIf(!hasScript)('table commands on 80 and 120 column terminals', { t
       saleStepMs: 20_000_000,
     });
     const base = { MP_HOME: home, MP_USER: 'seller', MP_KASPI_URL: kaspi.url, MP_KASPI_SHOP_API_URL: shop.url, MP_WB_URL: wb.url };
-    let db;
+    let db: Kysely<Database>;
     if (testEngine === 'postgres') {
       handle = await createTestDatabase();
       env = { ...base, DATABASE_URL: handle.url };
@@ -128,7 +130,7 @@ describe.skipIf(!hasScript)('table commands on 80 and 120 column terminals', { t
       child.on('close', (status) => {
         clearTimeout(timer);
         // A spinner on stderr never reaches here (2>/dev/null); strip what a terminal would not show.
-        const text = out.replace(/\r/g, '').replace(/\u001b\[\??[0-9;]*[a-zA-Z]/g, '');
+        const text = out.replace(/\r/g, '').replace(new RegExp(`${String.fromCharCode(27)}\\[\\??[0-9;]*[a-zA-Z]`, 'g'), '');
         resolve({ status, lines: text.split('\n').filter((l) => l.trim() !== '') });
       });
     });

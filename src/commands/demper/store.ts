@@ -116,7 +116,7 @@ export async function storeList(ctx: Context): Promise<void> {
   ctx.out.list(stores, [
     ...storeColumns,
     // When Kaspi's loader last got the price list from `mp serve` (ISO time in --json), and a failed last attempt's status.
-    { key: 'fetched', header: 'kaspi fetched', get: (r: (typeof stores)[number]) => fetchedCell(r.fetched, r.last_fetch_status, now) },
+    { key: 'fetched', header: 'kaspi fetched', priority: 3, get: (r: (typeof stores)[number]) => fetchedCell(r.fetched, r.last_fetch_status, now) },
   ]);
   if (stores.length === 0 && !ctx.out.json) ctx.log.info('No stores yet: add one with `mp demper store login` or `mp demper store add`.');
 }
