@@ -8,7 +8,7 @@
 // docs/configuration.md documents every entry (test/unit/readme-config.test.ts compares the two).
 import { join } from 'node:path';
 import type { Config } from './config.js';
-import { decimal, duration, formatDuration, forbiddenCharacter, InputError, integer, MAX_TIMER_MS, number, oneOf, text, url } from './validate.js';
+import { decimal, duration, forbiddenCharacter, formatDuration, InputError, integer, MAX_TIMER_MS, number, oneOf, text, url } from './validate.js';
 
 /** How a raw value (a string from a flag or the environment, any JSON value from the config file) becomes typed. */
 export interface Parser<T> {
@@ -227,7 +227,12 @@ export const SETTINGS = {
     help: 'share of buyers who leave a review, for `mp kaspi insights` estimates',
   }),
   // Kaspi merchant side
-  'kaspi.mcUrl': define({ env: 'MP_KASPI_MC_URL', parser: httpUrl(), default: 'https://mc.shop.kaspi.kz', help: 'Kaspi merchant cabinet (offers, prices, preorders)' }),
+  'kaspi.mcUrl': define({
+    env: 'MP_KASPI_MC_URL',
+    parser: httpUrl(),
+    default: 'https://mc.shop.kaspi.kz',
+    help: 'Kaspi merchant cabinet (offers, prices, preorders)',
+  }),
   'kaspi.idmcUrl': define({ env: 'MP_KASPI_IDMC_URL', parser: httpUrl(), default: 'https://idmc.shop.kaspi.kz', help: 'Kaspi merchant cabinet sign-in' }),
   'kaspi.shopApiUrl': define({ env: 'MP_KASPI_SHOP_API_URL', parser: httpUrl(), default: 'https://kaspi.kz/shop/api/v2', help: 'Kaspi Shop API (orders)' }),
   'kaspi.feed.user': define({
@@ -310,7 +315,12 @@ export const SETTINGS = {
 
   // Notifications
   'notify.telegramUrl': define({ env: 'MP_TELEGRAM_URL', parser: httpUrl(), default: 'https://api.telegram.org', help: 'Telegram Bot API' }),
-  'notify.telegramRate': define({ env: 'MP_TELEGRAM_RATE', parser: numberIn(0.01, 1000), default: 25, help: 'Telegram messages per second, all chats together' }),
+  'notify.telegramRate': define({
+    env: 'MP_TELEGRAM_RATE',
+    parser: numberIn(0.01, 1000),
+    default: 25,
+    help: 'Telegram messages per second, all chats together',
+  }),
   'notify.telegramChatIntervalMs': define({
     env: 'MP_TELEGRAM_CHAT_INTERVAL_MS',
     parser: numberIn(1, 3_600_000),

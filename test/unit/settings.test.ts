@@ -54,7 +54,9 @@ describe('readSetting', () => {
     expect(readSetting(config({ MP_KASPI_PROXIES: 'http://a:1, http://u:p@b:2,' }), 'kaspi.proxies')).toEqual(['http://a:1', 'http://u:p@b:2']);
     expect(readSetting(config({}, { kaspi: { proxies: ['http://a:1'] } }), 'kaspi.proxies')).toEqual(['http://a:1']);
     expect(readSetting(config(), 'kaspi.proxies')).toEqual([]);
-    expect(refusal(() => readSetting(config({ MP_KASPI_PROXIES: 'http://a:1,nope' }), 'kaspi.proxies')).message).toMatch(/^MP_KASPI_PROXIES item 2 must be a URL/);
+    expect(refusal(() => readSetting(config({ MP_KASPI_PROXIES: 'http://a:1,nope' }), 'kaspi.proxies')).message).toMatch(
+      /^MP_KASPI_PROXIES item 2 must be a URL/,
+    );
     expect(readSetting(config(), 'kaspi.proxies', { value: ['http://c:3'], flag: '--proxy' })).toEqual(['http://c:3']);
   });
 
