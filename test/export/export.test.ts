@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
+import { readTableFile } from '../../src/core/table-file.js';
 import { upsertCosts } from '../../src/costs/costs.repository.js';
 import { type Dataset, defineDataset } from '../../src/export/dataset.js';
 import { DATASETS, findDataset } from '../../src/export/datasets.js';
@@ -16,7 +17,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { seedDemper } from '../support/demper-seed.js';
 import { seedKaspiHistory } from '../support/history-seed.js';
 import { seedPayouts } from '../support/payouts-seed.js';
-import { type JsonRow, readBack, readJson, readXlsx } from '../support/read-export.js';
+import { type JsonRow, readBack, readJson, readXlsx, sheetRows } from '../support/read-export.js';
 
 const NOW = new Date('2026-11-21T06:00:00Z');
 
@@ -97,7 +98,7 @@ describe('mp export: datasets in every format', () => {
       for (const format of FORMATS) {
         const { path, rows } = await exportTo(dataset, format);
         expect(rows).toBe(reference.length);
-        expect(await readBack(dataset, format, path), format).toEqual(reference);
+        expect(await readBack(dataset, format, path), format).toEqual(format === 'xlsx' ? sheetRows(dataset, reference) : reference);
       }
     });
   }
@@ -244,22 +245,79 @@ describe('mp export: datasets in every format', () => {
     expect(excel).toContain(';2026-11-20 06:00:00\r\n');
   });
 
-  it('XLSX: one sheet, bold frozen header with an autofilter, money and date formats, widths from the data', async () => {
+  it('XLSX: one sheet, bold frozen header in a named sans font with an autofilter, money and date formats, widths from the data, landscape one page wide', async () => {
     const dataset = findDataset('kaspi-offers');
-    const { workbook } = await readXlsx(dataset, (await exportTo(dataset, 'xlsx')).path);
+    const path = (await exportTo(dataset, 'xlsx')).path;
+    const { workbook } = await readXlsx(dataset, path);
     expect(workbook.worksheets).toHaveLength(1);
     const sheet = workbook.worksheets[0]!;
     expect(sheet.name).toBe('kaspi-offers');
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(sheet.autoFilter).toBe('A1:P1');
-    expect(sheet.getRow(1).getCell(1).font?.bold).toBe(true);
+    expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 });
+    const header = sheet.getRow(1);
+    expect(header.getCell(1).font).toMatchObject({ name: 'Arial', bold: true });
+    expect(sheet.getRow(2).getCell(1).font).toMatchObject({ name: 'Arial' });
     const col = (name: string) => dataset.columns.findIndex((c) => c.name === name) + 1;
+    expect(header.getCell(col('first_seen_at')).value).toBe('first_seen_at (Asia/Almaty)');
+    expect(header.getCell(col('price')).value).toBe('price');
     expect(sheet.getRow(2).getCell(col('price')).numFmt).toBe('#,##0');
     expect(sheet.getRow(2).getCell(col('merchant_rating')).numFmt).toBe('#,##0.0');
     expect(sheet.getRow(2).getCell(col('first_seen_at')).numFmt).toBe('yyyy-mm-dd hh:mm:ss');
     expect(sheet.getColumn(col('merchant_name')).width).toBe('ТОО "Рога, и копыта"'.length + 1);
-    expect(sheet.getColumn(col('first_seen_at')).width).toBe(20);
+    expect(sheet.getColumn(col('first_seen_at')).width).toBe('first_seen_at (Asia/Almaty)'.length + 3);
     expect(sheet.getColumn(col('active')).width).toBe(10); // 'active' + the filter button, 9 would be dropped by exceljs
+  });
+
+  it('XLSX: times are date-time cells on the Almaty wall clock (an early-morning order stays on its day), UTC where a dataset has no zone', async () => {
+    const dataset = findDataset('kaspi-offer-history');
+    const json = readJson((await exportTo(dataset, 'json')).path);
+    const sheet = (await readXlsx(dataset, (await exportTo(dataset, 'xlsx')).path)).workbook.worksheets[0]!;
+    const col = dataset.columns.findIndex((c) => c.name === 'created_at') + 1;
+    for (const [i, row] of json.entries()) {
+      const cell = sheet.getRow(i + 2).getCell(col).value;
+      expect(cell).toBeInstanceOf(Date);
+      // exceljs reads a cell's wall clock into the Date's UTC fields: Almaty is UTC+5.
+      expect((cell as Date).toISOString()).toBe(new Date(Date.parse(row.created_at as string) + 5 * 3600_000).toISOString());
+    }
+    const late = new Date(Date.parse('2026-11-20T21:30:00.000Z'));
+    const { sheetColumns } = await import('../../src/export/writers/xlsx.js');
+    const created = sheetColumns(dataset).find((c) => c.column.name === 'created_at')!;
+    expect((created.value(late) as Date).toISOString()).toBe('2026-11-21T02:30:00.000Z'); // 02:30 on the 21st in Almaty
+    const payouts = sheetColumns(findDataset('payouts'));
+    expect(payouts.find((c) => c.column.name === 'created_at')?.header).toBe('created_at (UTC)');
+  });
+
+  it('XLSX: percentages in percent format (not money), YYYY-MM-DD days as date cells, no paging-only key column', async () => {
+    const costs = findDataset('unit-costs');
+    const sheet = (await readXlsx(costs, (await exportTo(costs, 'xlsx')).path)).workbook.worksheets[0]!;
+    const col = (name: string) => costs.columns.findIndex((c) => c.name === name) + 1;
+    const kaspi = sheet.getRow(2); // kaspi 102298404: cost 250000.50, commission 10.9 %, from 2026-10-01
+    expect(kaspi.getCell(col('product')).value).toBe('102298404');
+    expect(kaspi.getCell(col('commission_pct')).value).toBe(0.109);
+    expect(kaspi.getCell(col('commission_pct')).numFmt).toBe('0.00%');
+    expect(kaspi.getCell(col('cost')).numFmt).toBe('#,##0.00');
+    expect(kaspi.getCell(col('valid_from')).value).toEqual(new Date('2026-10-01T00:00:00.000Z'));
+    expect(kaspi.getCell(col('valid_from')).numFmt).toBe('yyyy-mm-dd');
+    for (const name of ['wb-orders', 'wb-sales', 'wb-stocks', 'wb-reviews', 'wb-cards', 'kaspi-sales-daily']) {
+      const dataset = findDataset(name);
+      const head = (await readXlsx(dataset, (await exportTo(dataset, 'xlsx')).path)).workbook.worksheets[0]!.getRow(1).values as unknown[];
+      expect(head, name).not.toContain('key');
+      expect(head[1], name).toBe(name === 'kaspi-sales-daily' ? 'store' : 'cabinet_id');
+    }
+    const orders = findDataset('wb-orders');
+    const { numberFormat } = await import('../../src/export/writers/xlsx.js');
+    expect(numberFormat(orders.columns.find((c) => c.name === 'spp')!)).toBe('0%');
+    expect(numberFormat(orders.columns.find((c) => c.name === 'total_price')!)).toBe('#,##0.00');
+  });
+
+  it('XLSX re-import: percent cells read back as points, date cells as YYYY-MM-DD (unit-costs exported, then read as `mp costs import` reads it)', async () => {
+    const costs = findDataset('unit-costs');
+    const table = await readTableFile((await exportTo(costs, 'xlsx')).path);
+    expect(table.records.map((r) => [r.values.product, r.values.commission_pct, r.values.valid_from, r.values.cost])).toEqual([
+      ['102298404', '10.9', '2026-10-01', '250000.5'],
+      ['413157507', '', '2026-11-01', '900'],
+    ]);
   });
 
   it('writes an empty dataset as a header (CSV, XLSX) or an empty array', async () => {
