@@ -1,6 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,9 +18,10 @@ import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { seedDemper } from '../support/demper-seed.js';
 import { seedKaspiHistory } from '../support/history-seed.js';
 import { seedPayouts } from '../support/payouts-seed.js';
-import { type JsonRow, readBack, readJson, readXlsx, sheetRows } from '../support/read-export.js';
+import { type JsonRow, parseCsv, readBack, readJson, readXlsx, sheetRows } from '../support/read-export.js';
 
 const NOW = new Date('2026-11-21T06:00:00Z');
+const SOFFICE = ['/usr/bin/soffice', '/usr/local/bin/soffice'].find((p) => existsSync(p));
 
 describe('mp export: datasets in every format', () => {
   let handle: TestDatabase;
@@ -319,6 +321,56 @@ describe('mp export: datasets in every format', () => {
       ['413157507', '', '2026-11-01', '900'],
     ]);
   });
+
+  // LibreOffice (Debian: libreoffice-calc-nogui) renders the sheet as a seller sees it: converted to
+  // CSV, each cell is its displayed text. Skipped where soffice is not installed.
+  // The CSV filter's options: comma, double quote, UTF-8, from line 1, …, save cell contents as shown.
+  const CSV_AS_SHOWN = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,true';
+  it.skipIf(!SOFFICE)(
+    'XLSX rendered by LibreOffice: Almaty wall-clock times, percentages, dates and money as a seller sees them',
+    async () => {
+      const costs = findDataset('unit-costs');
+      const history = findDataset('kaspi-offer-history');
+      const out = mkdtempSync(join(tmpdir(), 'mp-soffice-'));
+      try {
+        const files = [(await exportTo(costs, 'xlsx')).path, (await exportTo(history, 'xlsx')).path];
+        const run = spawnSync(
+          SOFFICE!,
+          [`-env:UserInstallation=file://${out}/profile`, '--headless', '--convert-to', CSV_AS_SHOWN, '--outdir', out, ...files],
+          {
+            encoding: 'utf8',
+            timeout: 300_000,
+          },
+        );
+        expect(run.status, run.stderr).toBe(0);
+        const rendered = (path: string) => parseCsv(readFileSync(join(out, basename(path).replace(/\.xlsx$/, '.csv')), 'utf8').replace(/\r?\n/g, '\r\n'));
+        const [costHead, kaspi] = rendered(files[0]!);
+        const at = (name: string) => costHead!.indexOf(name);
+        expect(kaspi![at('commission_pct')]).toBe('10.90%');
+        expect(kaspi![at('valid_from')]).toBe('2026-10-01');
+        expect(kaspi![at('cost')]).toBe('250,000.50');
+        expect(costHead![at('updated_at (UTC)')]).toBe('updated_at (UTC)');
+        const [head, first] = rendered(files[1]!);
+        expect(head).toContain('created_at (Asia/Almaty)');
+        expect(first![head!.indexOf('merchant_name')]).toBe('ТОО "Рога, и копыта"');
+        // As LibreOffice's own document (flat ODS): the cells' font and the print set-up it took.
+        const flat = spawnSync(SOFFICE!, [`-env:UserInstallation=file://${out}/profile`, '--headless', '--convert-to', 'fods', '--outdir', out, files[1]!], {
+          encoding: 'utf8',
+          timeout: 300_000,
+        });
+        expect(flat.status, flat.stderr).toBe(0);
+        const fods = readFileSync(join(out, basename(files[1]!).replace(/\.xlsx$/, '.fods')), 'utf8');
+        expect(fods).toMatch(/style:font-name="Arial"/);
+        expect(fods).toMatch(/style:print-orientation="landscape"/);
+        expect(fods).toMatch(/style:scale-to-X="1"/);
+        // The first history row was created at 2026-11-01T06:00Z: 11:00 in Almaty.
+        expect(first![head!.indexOf('created_at (Asia/Almaty)')]).toBe('2026-11-01 11:00:00');
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    },
+    320_000,
+  );
 
   it('writes an empty dataset as a header (CSV, XLSX) or an empty array', async () => {
     const dataset = findDataset('kaspi-offer-history');
