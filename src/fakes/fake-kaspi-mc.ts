@@ -344,7 +344,7 @@ export function cabinetRow(uid: string, cityId: string, o: FakeCabinetOffer): Re
 
 /**
  * One offer of `POST /yml/offer-view/offers/<id>` in the shape of the real answers
- * (../shared/real/kaspi-offers/: xbatyr's page and a README sample), held against them by
+ * (fixtures/kaspi/real/: xbatyr's page and a README sample), held against them by
  * test/demper/mc-conformance.test.ts. `deliveryOptions` is served only when a test gives it: no real
  * capture of today's answer holds it, other projects' parsers read it (reference/kaspi.md §2).
  */

@@ -1,6 +1,6 @@
 // The fake merchant cabinet (src/fakes/fake-kaspi-mc.ts) against REAL answers: its offer list
 // rows against the captured `bff/offer-view/list` (fixtures/kaspi-mc/), and its public offers answer
-// against the captured `yml/offer-view/offers` pages (../shared/real/kaspi-offers/). An answer may use
+// against the captured `yml/offer-view/offers` pages (fixtures/kaspi/real/, provenance in its SOURCES.md). An answer may use
 // only keys the real service sent, with its JSON types, and must carry every key every real answer had
 // (test/support/shape-check.ts) — so mp's parsers are never tested against a shape Kaspi does not send.
 import { readFileSync } from 'node:fs';
@@ -10,9 +10,7 @@ import { checkShape, learnShape } from '../support/shape-check.js';
 
 const json = (url: URL) => JSON.parse(readFileSync(url, 'utf8'));
 const realList = json(new URL('../../fixtures/kaspi-mc/offer-view-list_archived-offer.json', import.meta.url));
-const realOffers = ['xbatyr_kaspi_offers_page_102298404.json', 'miniquicko_readme_offers_121806358.json'].map((f) =>
-  json(new URL(`../../../shared/real/kaspi-offers/${f}`, import.meta.url)),
-);
+const realOffers = ['offers-102298404.json', 'offers-121806358.json'].map((f) => json(new URL(`../../fixtures/kaspi/real/${f}`, import.meta.url)));
 
 let fake: FakeKaspiMc;
 let cookie: string;

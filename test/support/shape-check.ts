@@ -1,4 +1,4 @@
-// Holds a fake server's JSON answers against real captured answers (fixtures/*, ../shared/real/): the
+// Holds a fake server's JSON answers against real captured answers (fixtures/*): the
 // shape is learnt from the real samples, and an answer of the fake may use only keys the real service
 // was seen sending, with the JSON types it was seen sending, and must carry every key that every real
 // sample carried. What it checks, and why it is not stricter:
