@@ -13,6 +13,11 @@ export function registerWb(program: Command): Command {
     .option('--token-stdin', 'read the token from stdin')
     .action(run(async () => (await import('../commands/wb/cabinet-add.js')).wbCabinetAdd));
   cabinet
+    .command('token <cabinet>')
+    .description("replace a cabinet's token in place (checked like add, same seller): its orders, history and cursors stay")
+    .option('--token-stdin', 'read the token from stdin')
+    .action(run(async () => (await import('../commands/wb/cabinet-token.js')).wbCabinetToken));
+  cabinet
     .command('list')
     .description('cabinets with masked token, seller, expiry, last sync and status')
     .action(run(async () => (await import('../commands/wb/cabinet-list.js')).wbCabinetList));

@@ -88,7 +88,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<Check[]> {
   };
 
   // WB tokens: expiry and categories from the token itself (decoded locally).
-  const { decodeWbToken, REQUIRED_CATEGORIES } = await import('../wb/token.js');
+  const { decodeWbToken, REQUIRED_CATEGORIES, renewCommand } = await import('../wb/token.js');
   const cabinets = await handle.db
     .selectFrom('wb_cabinets')
     .select(['id', 'name', 'token_sealed', 'token_expires_at', 'status', 'status_detail'])
@@ -106,7 +106,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<Check[]> {
     try {
       info = decodeWbToken(token);
     } catch (error) {
-      checks.push({ check: what, status: 'fail', detail: errorMessage(error), action: 'add a new token with `mp wb cabinet add`', auth: true });
+      checks.push({ check: what, status: 'fail', detail: errorMessage(error), action: `give it a new token with ${renewCommand(c.name)}`, auth: true });
       continue;
     }
     const expires = info.expiresAt ?? c.token_expires_at ?? undefined;
@@ -117,7 +117,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<Check[]> {
         check: what,
         status: 'fail',
         detail: `expired on ${expires.toISOString().slice(0, 10)}`,
-        action: 'create a new token in the seller cabinet (Settings → API access) and run `mp wb cabinet add`',
+        action: `create a new token in the seller cabinet (Settings → API access) and run ${renewCommand(c.name)}`,
         auth: true,
       });
     } else if (c.status === 'unauthorized') {
@@ -125,7 +125,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<Check[]> {
         check: what,
         status: 'fail',
         detail: `Wildberries refused it at the last sync${c.status_detail ? `: ${c.status_detail}` : ''}`,
-        action: 'create a new token and run `mp wb cabinet add`',
+        action: `create a new token and run ${renewCommand(c.name)}`,
         auth: true,
       });
     } else if (expires && expires.getTime() - deps.now.getTime() < 14 * DAY) {
@@ -134,7 +134,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<Check[]> {
         check: what,
         status: 'warn',
         detail: `expires in ${days} day(s) (${expires.toISOString().slice(0, 10)}); ${categories}`,
-        action: 'create a new token soon',
+        action: `create a new token soon and run ${renewCommand(c.name)}`,
       });
     } else if (missing.length) {
       checks.push({

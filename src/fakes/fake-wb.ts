@@ -345,6 +345,19 @@ export function wbHostsByPath(wb: FakeWb): Record<string, string> {
   return env;
 }
 
+function sellerOf(req: FakeRequest): { sid?: string } {
+  const payload =
+    String(req.headers.authorization ?? '')
+      .replace(/^Bearer\s+/i, '')
+      .split('.')[1] ?? '';
+  try {
+    const sid = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sid?: unknown }).sid;
+    return typeof sid === 'string' ? { sid } : {};
+  } catch {
+    return {};
+  }
+}
+
 /** Starts the fake WB API; all hosts are served from one origin (use it as MP_WB_URL). */
 export async function startFakeWb(options: FakeWbOptions = {}): Promise<FakeWb> {
   let wb!: FakeWb;
@@ -358,7 +371,8 @@ export async function startFakeWb(options: FakeWbOptions = {}): Promise<FakeWb> 
       if (!category) return { status: 404, body: { title: 'not found' } };
       return wb.guard(req, category) ?? ok(wbFixture('ping.json'));
     });
-    s.route('GET', '/api/v1/seller-info', (req) => wb.guard(req, undefined) ?? ok(wbFixture('seller-info.json')));
+    // The seller is the token's (its `sid` claim), as on WB: a token of another seller answers as that seller.
+    s.route('GET', '/api/v1/seller-info', (req) => wb.guard(req, undefined) ?? ok({ ...wbFixture('seller-info.json'), ...sellerOf(req) }));
     s.route('GET', '/api/v1/supplier/orders', (req) => {
       const denied = wb.guard(req, 'statistics', wb.statisticsBucket(req.path));
       if (denied) return denied;

@@ -16,7 +16,7 @@ import {
   type WbCabinet,
 } from './cabinet.repository.js';
 import type { Db } from './recordset.js';
-import { decodeWbToken, REQUIRED_CATEGORIES, type RequiredCategory, tokenHash } from './token.js';
+import { decodeWbToken, REQUIRED_CATEGORIES, type RequiredCategory, renewCommand, tokenHash } from './token.js';
 import { attachUser, cabinetUserNames, detachUser, findOrCreateUser } from './user.repository.js';
 import { HOST_CATEGORY, WbClient, type WbHost, wbHosts } from './wb-client.js';
 
@@ -55,7 +55,7 @@ export async function checkToken(deps: Pick<CabinetDeps, 'config' | 'log' | 'clo
   const warnings: string[] = [];
   if (info.expiresAt && info.expiresAt.getTime() - now.getTime() < 14 * 86_400_000) {
     const days = Math.floor((info.expiresAt.getTime() - now.getTime()) / 86_400_000);
-    warnings.push(`the token expires in ${days} day(s) (${info.expiresAt.toISOString().slice(0, 10)}): create a new one soon and run \`mp wb cabinet add\``);
+    warnings.push(`the token expires in ${days} day(s) (${info.expiresAt.toISOString().slice(0, 10)}): create a new one soon and run ${renewCommand(cabinet)}`);
   }
   const client = new WbClient({ hosts: wbHosts(deps.config), token, cabinet, log: deps.log, retries: 1 });
   // The hosts' /ping decides, not the `s` claim: WB documents its bits by "position" without saying
@@ -123,6 +123,53 @@ export async function addCabinet(deps: CabinetDeps, token: string, name?: string
     return row;
   });
   return { cabinet, created: true, attached: true, check };
+}
+
+export interface ReplaceResult {
+  cabinet: WbCabinet;
+  check: TokenCheck;
+  /** Categories the old token had that the new one lacks. */
+  lost: string[];
+}
+
+/**
+ * Replaces a cabinet's token in place (`mp wb cabinet token`): the new token is checked like `add`
+ * (expiry, every host's /ping, seller-info) and must belong to the same seller; the cabinet keeps its
+ * id, so its orders, sales, reviews, cursors, recipients and events stay. Its status is active again.
+ */
+export async function replaceCabinetToken(deps: CabinetDeps, ref: string, token: string): Promise<ReplaceResult> {
+  const clean = token.trim();
+  if (!clean) throw new UserError('WB_TOKEN_EMPTY', `no Wildberries token given: pipe it to \`mp wb cabinet token "${ref}" --token-stdin\` or set WB_TOKEN`);
+  const info = decodeWbToken(clean);
+  const [cabinet] = await cabinetsFor(deps.db, ref, deps.userName);
+  const other = await findCabinetByTokenHash(deps.db, tokenHash(clean));
+  if (other && other.id !== cabinet!.id)
+    throw new UserError(
+      'WB_TOKEN_IN_USE',
+      `this token belongs to cabinet "${other.name}" (id ${other.id}) already: give cabinet "${cabinet!.name}" a token of its own`,
+    );
+  const check = await checkToken(deps, clean, cabinet!.name);
+  const sellerSid = check.seller?.sid ?? info.sellerId;
+  if (cabinet!.seller_sid && sellerSid && sellerSid !== cabinet!.seller_sid)
+    throw new UserError(
+      'WB_TOKEN_OTHER_SELLER',
+      `this token belongs to another seller (${check.seller?.name ?? sellerSid}), not to cabinet "${cabinet!.name}" (${cabinet!.seller_name ?? cabinet!.seller_sid}): add it as a cabinet of its own with \`mp wb cabinet add\``,
+    );
+  const lost = cabinet!.token_categories.filter((c) => !check.categories.includes(c));
+  await updateCabinet(deps.db, cabinet!.id, {
+    token_sealed: encryptSecret(clean, deps.secretKey),
+    token_hash: tokenHash(clean),
+    token_last4: clean.slice(-4),
+    token_expires_at: check.expiresAt ?? null,
+    token_categories: check.categories,
+    seller_name: check.seller?.name ?? cabinet!.seller_name,
+    seller_sid: check.seller?.sid ?? cabinet!.seller_sid,
+    trade_mark: check.seller?.tradeMark ?? cabinet!.trade_mark,
+    status: cabinet!.status === 'disabled' ? 'disabled' : 'active',
+    status_detail: check.missing.length ? `missing: ${check.missing.join(', ')}` : null,
+  });
+  const updated = (await findCabinet(deps.db, cabinet!.id))!;
+  return { cabinet: updated, check, lost };
 }
 
 /**

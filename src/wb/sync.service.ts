@@ -14,6 +14,7 @@ import type { Db } from './recordset.js';
 import { STATISTICS_INTERVAL_MS, syncOrders, syncSales } from './statistics-sync.js';
 import { closeDeadRuns, finishRun, getStreamState, latestRuns, saveStreamState, startRun } from './sync-state.repository.js';
 import type { StreamCounts, StreamRun } from './sync-stream.js';
+import { checkTokenExpiry, recordTokenRefused } from './token-alerts.js';
 import { WbClient, wbHosts } from './wb-client.js';
 
 /** Cards first: the other streams take product names and photos from them. */
@@ -68,6 +69,14 @@ export async function syncWb(deps: SyncDeps, options: SyncOptions = {}): Promise
   for (const cabinet of cabinets) {
     const token = openCabinetToken(cabinet, deps.secretKey);
     const selected = WB_STREAMS.filter((s) => !options.only || options.only.includes(s));
+    // An expired token makes no request (WB would answer 401 to each); one expiring soon is warned.
+    const expired = await checkTokenExpiry(deps.db, cabinet, token, deps.clock.now());
+    if (expired) {
+      deps.log.error(expired.message, { code: expired.code });
+      for (const stream of selected)
+        outcomes.push({ ...emptyOutcome(cabinet, stream, false), status: 'failed', errorCode: expired.code, error: expired.message });
+      continue;
+    }
     // One client per stream: its request count is the stream's.
     const run = async (stream: WbStream) => {
       const client = new WbClient({
@@ -100,8 +109,8 @@ export async function syncWb(deps: SyncDeps, options: SyncOptions = {}): Promise
 async function syncStream(deps: SyncDeps, cabinet: WbCabinet, client: WbClient, stream: WbStream, since: Date): Promise<StreamOutcome> {
   const { db, clock, log } = deps;
   const state = await getStreamState(db, cabinet.id, stream);
-  const initial = !state?.last_success_at;
-  const base = { cabinetId: cabinet.id, cabinet: cabinet.name, stream, initial, rowsNew: 0, rowsUpdated: 0, events: 0, requests: 0 };
+  const base = emptyOutcome(cabinet, stream, !state?.last_success_at);
+  const initial = base.initial;
   const now = clock.now();
   if (state?.next_allowed_at && state.next_allowed_at > now) {
     const runId = await startRun(db, cabinet.id, stream, initial, now);
@@ -138,11 +147,15 @@ async function syncStream(deps: SyncDeps, cabinet: WbCabinet, client: WbClient, 
       // Persisted so the next cron run skips this stream instead of earning another 429.
       await saveStreamState(db, cabinet.id, stream, { next_allowed_at: new Date(clock.now().getTime() + retryAfterMs) });
     }
-    if (code === 'WB_UNAUTHORIZED') await updateCabinet(db, cabinet.id, { status: 'unauthorized', status_detail: message });
+    if (code === 'WB_UNAUTHORIZED') await recordTokenRefused(db, cabinet, message, clock.now());
     if (!(error instanceof UserError)) log.debug('stream failed', { stack: (error as Error)?.stack });
     log.error(`wb ${stream} (${cabinet.name}): ${message}`, { code });
     return { ...base, requests, status: 'failed', errorCode: code, error: message };
   }
+}
+
+function emptyOutcome(cabinet: WbCabinet, stream: WbStream, initial: boolean) {
+  return { cabinetId: cabinet.id, cabinet: cabinet.name, stream, initial, rowsNew: 0, rowsUpdated: 0, events: 0, requests: 0 };
 }
 
 /** The latest run of every stream (of one cabinet, or all), with its next allowed time. */

@@ -70,3 +70,11 @@ export function categoryMask(categories: readonly string[]): number {
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token.trim()).digest('hex');
 }
+
+/**
+ * What to run to give mp a new token for `cabinet` (in error messages and alerts): `mp wb cabinet token`
+ * keeps the cabinet's data; a token being added (no name yet) is added again.
+ */
+export function renewCommand(cabinet?: string): string {
+  return cabinet && cabinet !== 'new cabinet' ? `\`mp wb cabinet token ${JSON.stringify(cabinet)} --token-stdin\`` : '`mp wb cabinet add`';
+}

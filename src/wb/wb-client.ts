@@ -6,6 +6,7 @@ import { AuthError, RateLimitedError, UserError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { HttpClient, HttpError, type RateLimit, type RequestOptions, type StreamedResponse, type StreamRequestOptions } from '../http/client.js';
 import { humanDuration } from '../http/http-error.js';
+import { renewCommand } from './token.js';
 
 export type { StreamedResponse };
 
@@ -176,14 +177,14 @@ export function wrapWbError(error: HttpError, host: WbHost, cabinet: string): Us
   if (error.status === 401 && host === 'common') {
     return new AuthError(
       'WB_UNAUTHORIZED',
-      `Wildberries rejected the token of cabinet "${cabinet}" (401${detail ? `: ${detail}` : ''}): copy a valid token from the seller cabinet (Settings → API access) and run \`mp wb cabinet add\` again`,
+      `Wildberries rejected the token of cabinet "${cabinet}" (401${detail ? `: ${detail}` : ''}): copy a valid token from the seller cabinet (Settings → API access) and run ${renewCommand(cabinet)}`,
       { cause: error, details },
     );
   }
   if (error.status === 401) {
     return new AuthError(
       'WB_UNAUTHORIZED',
-      `Wildberries rejected the token of cabinet "${cabinet}" for ${category} (401${detail ? `: ${detail}` : ''}): create a token with the ${category} category in the seller cabinet and run \`mp wb cabinet add\` again`,
+      `Wildberries rejected the token of cabinet "${cabinet}" for ${category} (401${detail ? `: ${detail}` : ''}): create a token with the ${category} category in the seller cabinet and run ${renewCommand(cabinet)}`,
       { cause: error, details },
     );
   }

@@ -82,7 +82,7 @@ describe('mp doctor', { timeout: 180_000 }, () => {
       expect(doc.checks.find((c) => c.check === 'wb token "Old shop"')).toMatchObject({
         status: 'fail',
         detail: expect.stringMatching(/^expired on \d{4}-\d\d-\d\d$/),
-        action: expect.stringContaining('mp wb cabinet add'),
+        action: expect.stringContaining('mp wb cabinet token "Old shop" --token-stdin'),
       });
       expect(doc.checks.find((c) => c.check === 'proxies')).toMatchObject({ status: 'fail', detail: '1 of 2 proxy URL(s) cannot be read: #2' });
       expect(JSON.parse(r.stderr.trim())).toMatchObject({ error: { code: 'DOCTOR_FAILED', exit: 1 } });

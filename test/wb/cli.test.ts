@@ -116,4 +116,31 @@ describe('mp wb as a subprocess', () => {
     expect(bad.code).toBe(4);
     expect(bad.stderr).toMatch(/Wildberries rejected the token of cabinet .*401: token problem/);
   }, 300_000);
+  it('an expired token: sync exits 4 saying to run `mp wb cabinet token`, which keeps the cabinet and its orders', async () => {
+    // A token of its own seller that expires in 40 s (the fake, like WB, checks the real time).
+    const seller = { sid: '5a1f0c2e-0000-4000-8000-000000000042' };
+    const expiresAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 40_000);
+    const add = await runMp(['--json', 'wb', 'cabinet', 'add', '--token-stdin', '--name', 'Short'], {
+      env: { ...env, WB_TOKEN: makeWbToken({ ...seller, expiresAt }) },
+      timeoutMs: SLOW,
+    });
+    expect(add.code).toBe(0);
+    const id = (JSON.parse(add.stdout) as { id: string }).id;
+    await new Promise((r) => setTimeout(r, Math.max(0, expiresAt.getTime() + 1500 - Date.now())));
+
+    const expired = await runMp(['wb', 'sync', '--cabinet', 'Short', '--only', 'orders'], { env, timeoutMs: SLOW });
+    expect(expired.code).toBe(4);
+    expect(expired.stderr).toMatch(/token of \\?"Short\\?" is expired or refused: .*run `mp wb cabinet token \\?"Short\\?" --token-stdin`/);
+
+    const token = await runMp(['--json', 'wb', 'cabinet', 'token', 'Short', '--token-stdin'], {
+      env: { ...env, WB_TOKEN: makeWbToken({ ...seller, expiresAt: new Date(Date.now() + 90 * 86_400_000) }) },
+      timeoutMs: SLOW,
+    });
+    expect(token.code).toBe(0);
+    expect(JSON.parse(token.stdout)).toMatchObject({ id, name: 'Short' });
+    expect(token.stdout + token.stderr).not.toContain('.fake');
+    const sync = await runMp(['--json', 'wb', 'sync', '--cabinet', 'Short', '--only', 'orders'], { env, timeoutMs: SLOW });
+    expect(sync.code).toBe(0);
+    expect((JSON.parse(sync.stdout) as { rowsNew: number }[])[0]!.rowsNew).toBe(400);
+  }, 300_000);
 });

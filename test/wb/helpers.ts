@@ -29,7 +29,7 @@ export function wbDeps(handle: TestDatabase, wb: FakeWb, clock: Clock, log = mem
   const config = resolveConfig({ home: '/nonexistent-mp-home' }, { MP_WB_URL: wb.url });
   return { db: handle.db, config, log, clock, secretKey: key, userName: 'tester', client: { retries: 3, maxRetryWaitMs: 5000 } };
 }
-const key = randomBytes(32);
+export const key = randomBytes(32);
 
 /** Like wbDeps, but each category host has its own path on the fake, so its /ping checks the category. */
 export function wbDepsByHostPath(handle: TestDatabase, wb: FakeWb, clock: Clock, log = memoryLogger()) {

@@ -38,7 +38,8 @@ export async function wbCabinetAdd(ctx: Context, options: Options): Promise<numb
   return 0;
 }
 
-async function readToken(ctx: Context, options: Options): Promise<string> {
+/** The token from stdin (--token-stdin), WB_TOKEN or a hidden prompt on a terminal. */
+export async function readToken(ctx: Context, options: Pick<Options, 'tokenStdin'>, command = 'mp wb cabinet add --token-stdin'): Promise<string> {
   if (options.tokenStdin && !process.stdin.isTTY) {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -51,8 +52,5 @@ async function readToken(ctx: Context, options: Options): Promise<string> {
     const { password } = await import('@inquirer/prompts');
     return password({ message: 'Wildberries API token (Settings → API access):', mask: '*' }, { output: process.stderr });
   }
-  throw new UsageError(
-    'WB_TOKEN_MISSING',
-    'no Wildberries token: pipe it to `mp wb cabinet add --token-stdin`, set WB_TOKEN, or run on a terminal to be asked',
-  );
+  throw new UsageError('WB_TOKEN_MISSING', `no Wildberries token: pipe it to \`${command}\`, set WB_TOKEN, or run on a terminal to be asked`);
 }

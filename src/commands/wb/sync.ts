@@ -1,6 +1,8 @@
 import type { Context } from '../../core/context.js';
+import { AuthError } from '../../core/errors.js';
 import { WB } from '../../core/format.js';
 import { syncStatus, syncWb } from '../../wb/sync.service.js';
+import { renewCommand } from '../../wb/token.js';
 import { parseStreams, wbDeps, wbSince } from './deps.js';
 
 interface Options {
@@ -46,5 +48,17 @@ export async function wbSync(ctx: Context, options: Options): Promise<number> {
     { key: 'events', kind: 'count', priority: 2 },
     { key: 'error', shrink: true, ellipsis: 'end' },
   ]);
-  return outcomes.some((o) => o.status === 'failed') ? 1 : 0;
+  const failed = outcomes.filter((o) => o.status === 'failed');
+  // Every failure a refused or expired token: exit 4 (authentication), saying how to give mp a new one.
+  if (failed.length > 0 && failed.every((o) => AUTH_CODES.has(o.errorCode ?? ''))) {
+    // Each stream's failure is logged already: this line says what they add up to and what to do.
+    const cabinets = [...new Set(failed.map((o) => o.cabinet))];
+    throw new AuthError(
+      failed[0]!.errorCode!,
+      `the Wildberries token of ${cabinets.map((c) => `"${c}"`).join(', ')} is expired or refused: create a new one in the seller cabinet (Settings → API access) and run ${cabinets.map((c) => renewCommand(c)).join(', ')}`,
+    );
+  }
+  return failed.length > 0 ? 1 : 0;
 }
+
+const AUTH_CODES = new Set(['WB_UNAUTHORIZED', 'WB_FORBIDDEN', 'WB_TOKEN_EXPIRED']);
