@@ -88,6 +88,7 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   'kaspi track list': ['mp kaspi track list', 'mp kaspi track list --json'],
   'kaspi orders list': ['mp kaspi orders --since 7d', 'mp kaspi orders --status CANCELLED --since 30d'],
   'kaspi orders sync': ['mp kaspi orders sync', 'mp kaspi orders sync --since 2026-09-01 --with-customers'],
+  'kaspi profit': ['mp kaspi profit', 'mp kaspi profit --from 2026-11-01 --to 2026-11-30 --json'],
   'kaspi sales': ['mp kaspi sales', 'mp kaspi sales --period 30d --by product'],
   'kaspi top': ['mp kaspi top', 'mp kaspi top --period 7d --by units --limit 10'],
   'kaspi insights': ['mp kaspi insights 102298404', 'mp kaspi insights 102298404 --review-rate 0.05 --days 60'],

@@ -32,5 +32,13 @@ export function registerKaspi(program: Command): Command {
     .command('list')
     .description('tracked products with what the last scrape found')
     .action(run(async () => (await import('../commands/kaspi/track.js')).trackList));
+  kaspi
+    .command('profit')
+    .description('profit per product and in total from synced orders: revenue − commission − seller delivery − units × cost (docs/profit.md)')
+    .option('--store <merchant-id|name>', 'the store (default: the only one)')
+    .option('--days <n>', 'the last N Almaty days including today (default 30)')
+    .option('--from <date>', 'first Almaty day, e.g. 2026-11-01')
+    .option('--to <date>', 'last Almaty day, inclusive (default today)')
+    .action(run(async () => (await import('../commands/kaspi/profit.js')).kaspiProfitCommand));
   return kaspi;
 }

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { UserError } from './errors.js';
+import { fractionToPoints } from './percent.js';
 
 export interface TableRecord {
   /** 1-based row number in the file (the header is row 1). */
@@ -90,18 +91,27 @@ async function readXlsxRows(path: string): Promise<string[][]> {
   const rows: string[][] = [];
   sheet.eachRow({ includeEmpty: true }, (r, n) => {
     const cells: string[] = [];
-    for (let c = 1; c <= sheet.columnCount; c++) cells.push(cellText(r.getCell(c).value));
+    for (let c = 1; c <= sheet.columnCount; c++) {
+      const cell = r.getCell(c);
+      cells.push(cellText(cell.value, cell.numFmt));
+    }
     rows[n - 1] = cells;
   });
   return Array.from(rows, (r) => r ?? []);
 }
 
-function cellText(value: unknown): string {
+/**
+ * A cell as the text a seller sees in it, for the parsers: a percent cell (0.125 shown as 12.5%) as
+ * its points, `12.5`; a date with no time of day as YYYY-MM-DD.
+ */
+function cellText(value: unknown, numFmt?: string): string {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'number' && numFmt && /%/.test(numFmt.replace(/"[^"]*"|\\./g, ''))) return fractionToPoints(value);
+  if (value instanceof Date && value.getTime() % 86_400_000 === 0) return value.toISOString().slice(0, 10);
   if (typeof value === 'object') {
     const v = value as { text?: unknown; result?: unknown; richText?: { text: string }[] };
     if (v.richText) return v.richText.map((t) => t.text).join('');
-    if (v.result !== undefined) return cellText(v.result);
+    if (v.result !== undefined) return cellText(v.result, numFmt);
     if (v.text !== undefined) return String(v.text);
     if (value instanceof Date) return value.toISOString();
   }

@@ -18,6 +18,14 @@ export interface ExportColumn {
   /** decimal only: digits shown after the point in XLSX (default 2; Kaspi tenge use 0). */
   scale?: number;
   /**
+   * How a spreadsheet shows the value (JSON and CSV keep the type's form): `date` — a text
+   * YYYY-MM-DD written as a date cell; `percent` — a decimal in percentage points (12.5 = 12.5 %)
+   * written as the fraction (0.125) with a percent format.
+   */
+  show?: 'date' | 'percent';
+  /** Only there for paging (a composite key): left out of spreadsheets. */
+  internal?: boolean;
+  /**
    * For a dataset declared with `source`: where the column is read, a column reference (`p.kaspi_id`)
    * or an SQL expression; default: the column of the same name in the `alias` table.
    */

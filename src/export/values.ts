@@ -1,6 +1,8 @@
 // How a database value of each column type is written in each format.
 import { UserError } from '../core/errors.js';
 import { normalizeDecimal } from '../core/money.js';
+import { pointsToFraction } from '../core/percent.js';
+import { zoneOffsetMinutes } from '../core/time.js';
 import type { ExportColumn } from './dataset.js';
 
 /** The JSON/NDJSON value: integers as numbers, money as exact decimal strings, times as ISO UTC. */
@@ -56,22 +58,47 @@ export function csvValue(column: ExportColumn, value: unknown, style: CsvStyle):
 /** Excel's limit for the text of one cell. */
 export const XLSX_MAX_TEXT = 32767;
 
-/** The XLSX cell value: numbers as numbers, times as dates, JSON as text. */
-export function xlsxValue(column: ExportColumn, value: unknown): string | number | boolean | Date | null {
+/** The XLSX cell value: numbers as numbers, percentage points as fractions, times and days as dates, JSON as text. */
+export function xlsxValue(column: ExportColumn, value: unknown, wallClock: (utc: Date) => Date = (d) => d): string | number | boolean | Date | null {
   if (value === null || value === undefined) return null;
   switch (column.type) {
     case 'integer':
-    case 'decimal':
       return Number(value);
+    case 'decimal':
+      return column.show === 'percent' ? Number(pointsToFraction(jsonValue(column, value) as string)) : Number(value);
     case 'timestamp':
-      return new Date(isoUtc(value));
+      return wallClock(new Date(isoUtc(value)));
     case 'boolean':
       return Boolean(value);
     case 'json':
       return truncate(JSON.stringify(jsonValue(column, value)));
-    default:
-      return truncate(String(value));
+    default: {
+      const text = String(value);
+      if (column.show === 'date' && DAY.test(text)) return new Date(`${text}T00:00:00.000Z`);
+      return truncate(text);
+    }
   }
+}
+
+const DAY = /^\d{4}-\d\d-\d\d$/;
+
+/**
+ * A spreadsheet date-time holds a wall clock with no zone: the instant's wall clock in `zone`, as the
+ * Date whose UTC fields show it (exceljs writes a Date's UTC fields). Offsets are cached per hour.
+ */
+export function localWallClock(zone: string): (utc: Date) => Date {
+  if (zone === 'UTC') return (d) => d;
+  const offsets = new Map<number, number>();
+  return (d) => {
+    const hour = Math.floor(d.getTime() / 3_600_000);
+    let offset = offsets.get(hour);
+    if (offset === undefined) {
+      offset = zoneOffsetMinutes(d, zone);
+      if (offsets.size > 100_000) offsets.clear();
+      offsets.set(hour, offset);
+    }
+    return new Date(d.getTime() + offset * 60_000);
+  };
 }
 
 function truncate(text: string): string {

@@ -140,12 +140,29 @@ export interface OrderFilter {
   state?: string;
   status?: string;
   limit?: number;
+  /** Orders to skip (the REST API's pages). */
+  offset?: number;
+}
+
+function ordersIn(db: Db, storeId: string, f: OrderFilter) {
+  let q = db.selectFrom('kaspi_orders as o').where('o.store_id', '=', storeId).where('o.created_at', '>=', f.since);
+  if (f.until) q = q.where('o.created_at', '<', f.until);
+  if (f.state) q = q.where('o.state', '=', f.state);
+  if (f.status) q = q.where('o.status', '=', f.status);
+  return q;
+}
+
+/** How many orders of a store match the filter (its limit and offset aside). */
+export async function countOrders(db: Db, storeId: string, f: OrderFilter): Promise<number> {
+  const row = await ordersIn(db, storeId, f)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Orders of a store created in a window, newest first, with their units and product count. */
 export async function listOrders(db: Db, storeId: string, f: OrderFilter) {
-  let q = db
-    .selectFrom('kaspi_orders as o')
+  return ordersIn(db, storeId, f)
     .select([
       'o.code',
       'o.state',
@@ -163,15 +180,10 @@ export async function listOrders(db: Db, storeId: string, f: OrderFilter) {
       sql<string>`(select coalesce(sum(e.quantity), 0) from kaspi_order_entries e where e.order_id = o.id)`.as('units'),
       sql<string>`(select string_agg(e.product_name, '; ' order by e.entry_number) from kaspi_order_entries e where e.order_id = o.id)`.as('products'),
     ])
-    .where('o.store_id', '=', storeId)
-    .where('o.created_at', '>=', f.since);
-  if (f.until) q = q.where('o.created_at', '<', f.until);
-  if (f.state) q = q.where('o.state', '=', f.state);
-  if (f.status) q = q.where('o.status', '=', f.status);
-  return q
     .orderBy('o.created_at', 'desc')
     .orderBy('o.id', 'desc')
     .limit(f.limit ?? 1000)
+    .offset(f.offset ?? 0)
     .execute();
 }
 

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { ALMATY, formatZoned } from '../core/time.js';
 import type { Database } from '../db/schema.js';
 import { maskName, maskPhone } from './mask.js';
-import { listOrders, type OrderFilter } from './order.repository.js';
+import { countOrders, listOrders, type OrderFilter } from './order.repository.js';
 
 /** Orders in the window with their units and products; customer fields masked. */
 export async function ordersReport(db: Kysely<Database>, storeId: string, filter: OrderFilter) {
@@ -26,4 +26,10 @@ export async function ordersReport(db: Kysely<Database>, storeId: string, filter
     customer: maskName(r.customer_name),
     phone: maskPhone(r.customer_phone),
   }));
+}
+
+/** One page of the orders (`limit` and `offset` in the filter) and how many match in all. */
+export async function ordersReportPage(db: Kysely<Database>, storeId: string, filter: OrderFilter) {
+  const [rows, total] = await Promise.all([ordersReport(db, storeId, filter), countOrders(db, storeId, filter)]);
+  return { rows, total };
 }

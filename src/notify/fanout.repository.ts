@@ -84,11 +84,20 @@ export async function markFanned(db: Kysely<Database>, eventIds: string[]): Prom
 }
 
 /** Events after `afterId` (for `notify tail`), oldest first. */
-export async function eventsAfter(db: Kysely<Database>, afterId: string, limit: number): Promise<(WbEvent & { cabinet_name: string })[]> {
+/**
+ * Events after `afterId`, of every cabinet or (with `user`) of the cabinets that user may see: those
+ * it is attached to and those nobody is attached to (as the cabinet commands read them).
+ */
+export async function eventsAfter(db: Kysely<Database>, afterId: string, limit: number, user?: string): Promise<(WbEvent & { cabinet_name: string })[]> {
+  const visible =
+    user === undefined
+      ? sql`true`
+      : sql`(exists (select 1 from wb_cabinet_users cu join mp_users u on u.id = cu.user_id where cu.cabinet_id = c.id and u.name = ${user})
+             or not exists (select 1 from wb_cabinet_users cu where cu.cabinet_id = c.id))`;
   const { rows } = await sql<WbEvent & { cabinet_name: string }>`
     select e.id, e.cabinet_id, e.type, e.event_key, e.occurred_at, e.payload, e.created_at, c.name as cabinet_name
     from wb_events e join wb_cabinets c on c.id = e.cabinet_id
-    where e.id > ${afterId}
+    where e.id > ${afterId} and ${visible}
     order by e.id
     limit ${limit}`.execute(db);
   return rows;
@@ -120,11 +129,17 @@ export async function cabinetsSyncing(db: Kysely<Database>, cabinetIds: string[]
 }
 
 /** Kaspi events after `afterId` (for `notify tail`), oldest first. */
-export async function kaspiEventsAfter(db: Kysely<Database>, afterId: string, limit: number): Promise<Omit<KaspiEventRow, 'sync_key'>[]> {
+/** Kaspi events after `afterId`, of every store or (with `user`) of the stores that user may see. */
+export async function kaspiEventsAfter(db: Kysely<Database>, afterId: string, limit: number, user?: string): Promise<Omit<KaspiEventRow, 'sync_key'>[]> {
+  const visible =
+    user === undefined
+      ? sql`true`
+      : sql`(exists (select 1 from kaspi_store_users su join mp_users u on u.id = su.user_id where su.store_id = s.id and u.name = ${user})
+             or not exists (select 1 from kaspi_store_users su where su.store_id = s.id))`;
   const { rows } = await sql<Omit<KaspiEventRow, 'sync_key'>>`
     select e.id, e.store_id, s.name as store_name, s.merchant_id, e.type, e.event_key, e.occurred_at, e.payload, e.created_at
     from kaspi_events e join kaspi_stores s on s.id = e.store_id
-    where e.id > ${afterId}
+    where e.id > ${afterId} and ${visible}
     order by e.id
     limit ${limit}`.execute(db);
   return rows;

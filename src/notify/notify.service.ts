@@ -139,7 +139,15 @@ export interface TailEvent {
  */
 export async function tailEvents(
   db: Kysely<Database>,
-  o: { marketplaces?: Marketplace[]; fromId?: string; intervalMs?: number; signal?: AbortSignal; onEvent: (e: TailEvent) => void },
+  o: {
+    marketplaces?: Marketplace[];
+    fromId?: string;
+    intervalMs?: number;
+    signal?: AbortSignal;
+    /** MP_USER: only the events of the cabinets and stores this user may see (undefined: all). */
+    user?: string;
+    onEvent: (e: TailEvent) => void;
+  },
 ): Promise<void> {
   const which = o.marketplaces ?? ['wb', 'kaspi'];
   const last: Record<Marketplace, string> = { wb: '0', kaspi: '0' };
@@ -149,7 +157,7 @@ export async function tailEvents(
     for (const m of which) {
       const batch: TailEvent[] =
         m === 'wb'
-          ? (await eventsAfter(db, last.wb, 1000)).map((e) => ({
+          ? (await eventsAfter(db, last.wb, 1000, o.user)).map((e) => ({
               marketplace: 'wb',
               id: e.id,
               subject: e.cabinet_name,
@@ -159,7 +167,7 @@ export async function tailEvents(
               occurred_at: e.occurred_at,
               data: e.payload,
             }))
-          : (await kaspiEventsAfter(db, last.kaspi, 1000)).map((e) => ({
+          : (await kaspiEventsAfter(db, last.kaspi, 1000, o.user)).map((e) => ({
               marketplace: 'kaspi',
               id: e.id,
               subject: e.store_name,

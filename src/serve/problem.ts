@@ -33,6 +33,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   STORE_EXISTS: 409,
   WB_NO_CABINET: 404,
   STORE_NONE: 404,
+  DEMPER_UNKNOWN_SKU: 404,
   WB_CABINET_AMBIGUOUS: 400,
   // Upstream answers: the marketplace refused the token in the body (422), or is unreachable (502/503).
   WB_RATE_LIMITED: 503,

@@ -1,10 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
+import { readTableFile } from '../../src/core/table-file.js';
 import { upsertCosts } from '../../src/costs/costs.repository.js';
 import { type Dataset, defineDataset } from '../../src/export/dataset.js';
 import { DATASETS, findDataset } from '../../src/export/datasets.js';
@@ -16,9 +18,10 @@ import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { seedDemper } from '../support/demper-seed.js';
 import { seedKaspiHistory } from '../support/history-seed.js';
 import { seedPayouts } from '../support/payouts-seed.js';
-import { type JsonRow, readBack, readJson, readXlsx } from '../support/read-export.js';
+import { type JsonRow, parseCsv, readBack, readJson, readXlsx, sheetRows } from '../support/read-export.js';
 
 const NOW = new Date('2026-11-21T06:00:00Z');
+const SOFFICE = ['/usr/bin/soffice', '/usr/local/bin/soffice'].find((p) => existsSync(p));
 
 describe('mp export: datasets in every format', () => {
   let handle: TestDatabase;
@@ -97,7 +100,7 @@ describe('mp export: datasets in every format', () => {
       for (const format of FORMATS) {
         const { path, rows } = await exportTo(dataset, format);
         expect(rows).toBe(reference.length);
-        expect(await readBack(dataset, format, path), format).toEqual(reference);
+        expect(await readBack(dataset, format, path), format).toEqual(format === 'xlsx' ? sheetRows(dataset, reference) : reference);
       }
     });
   }
@@ -244,23 +247,130 @@ describe('mp export: datasets in every format', () => {
     expect(excel).toContain(';2026-11-20 06:00:00\r\n');
   });
 
-  it('XLSX: one sheet, bold frozen header with an autofilter, money and date formats, widths from the data', async () => {
+  it('XLSX: one sheet, bold frozen header in a named sans font with an autofilter, money and date formats, widths from the data, landscape one page wide', async () => {
     const dataset = findDataset('kaspi-offers');
-    const { workbook } = await readXlsx(dataset, (await exportTo(dataset, 'xlsx')).path);
+    const path = (await exportTo(dataset, 'xlsx')).path;
+    const { workbook } = await readXlsx(dataset, path);
     expect(workbook.worksheets).toHaveLength(1);
     const sheet = workbook.worksheets[0]!;
     expect(sheet.name).toBe('kaspi-offers');
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(sheet.autoFilter).toBe('A1:P1');
-    expect(sheet.getRow(1).getCell(1).font?.bold).toBe(true);
+    expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 });
+    const header = sheet.getRow(1);
+    expect(header.getCell(1).font).toMatchObject({ name: 'Arial', bold: true });
+    expect(sheet.getRow(2).getCell(1).font).toMatchObject({ name: 'Arial' });
     const col = (name: string) => dataset.columns.findIndex((c) => c.name === name) + 1;
+    expect(header.getCell(col('first_seen_at')).value).toBe('first_seen_at (Asia/Almaty)');
+    expect(header.getCell(col('price')).value).toBe('price');
     expect(sheet.getRow(2).getCell(col('price')).numFmt).toBe('#,##0');
     expect(sheet.getRow(2).getCell(col('merchant_rating')).numFmt).toBe('#,##0.0');
     expect(sheet.getRow(2).getCell(col('first_seen_at')).numFmt).toBe('yyyy-mm-dd hh:mm:ss');
     expect(sheet.getColumn(col('merchant_name')).width).toBe('ТОО "Рога, и копыта"'.length + 1);
-    expect(sheet.getColumn(col('first_seen_at')).width).toBe(20);
+    expect(sheet.getColumn(col('first_seen_at')).width).toBe('first_seen_at (Asia/Almaty)'.length + 3);
     expect(sheet.getColumn(col('active')).width).toBe(10); // 'active' + the filter button, 9 would be dropped by exceljs
   });
+
+  it('XLSX: times are date-time cells on the Almaty wall clock (an early-morning order stays on its day), UTC where a dataset has no zone', async () => {
+    const dataset = findDataset('kaspi-offer-history');
+    const json = readJson((await exportTo(dataset, 'json')).path);
+    const sheet = (await readXlsx(dataset, (await exportTo(dataset, 'xlsx')).path)).workbook.worksheets[0]!;
+    const col = dataset.columns.findIndex((c) => c.name === 'created_at') + 1;
+    for (const [i, row] of json.entries()) {
+      const cell = sheet.getRow(i + 2).getCell(col).value;
+      expect(cell).toBeInstanceOf(Date);
+      // exceljs reads a cell's wall clock into the Date's UTC fields: Almaty is UTC+5.
+      expect((cell as Date).toISOString()).toBe(new Date(Date.parse(row.created_at as string) + 5 * 3600_000).toISOString());
+    }
+    const late = new Date(Date.parse('2026-11-20T21:30:00.000Z'));
+    const { sheetColumns } = await import('../../src/export/writers/xlsx.js');
+    const created = sheetColumns(dataset).find((c) => c.column.name === 'created_at')!;
+    expect((created.value(late) as Date).toISOString()).toBe('2026-11-21T02:30:00.000Z'); // 02:30 on the 21st in Almaty
+    const payouts = sheetColumns(findDataset('payouts'));
+    expect(payouts.find((c) => c.column.name === 'created_at')?.header).toBe('created_at (UTC)');
+  });
+
+  it('XLSX: percentages in percent format (not money), YYYY-MM-DD days as date cells, no paging-only key column', async () => {
+    const costs = findDataset('unit-costs');
+    const sheet = (await readXlsx(costs, (await exportTo(costs, 'xlsx')).path)).workbook.worksheets[0]!;
+    const col = (name: string) => costs.columns.findIndex((c) => c.name === name) + 1;
+    const kaspi = sheet.getRow(2); // kaspi 102298404: cost 250000.50, commission 10.9 %, from 2026-10-01
+    expect(kaspi.getCell(col('product')).value).toBe('102298404');
+    expect(kaspi.getCell(col('commission_pct')).value).toBe(0.109);
+    expect(kaspi.getCell(col('commission_pct')).numFmt).toBe('0.00%');
+    expect(kaspi.getCell(col('cost')).numFmt).toBe('#,##0.00');
+    expect(kaspi.getCell(col('valid_from')).value).toEqual(new Date('2026-10-01T00:00:00.000Z'));
+    expect(kaspi.getCell(col('valid_from')).numFmt).toBe('yyyy-mm-dd');
+    for (const name of ['wb-orders', 'wb-sales', 'wb-stocks', 'wb-reviews', 'wb-cards', 'kaspi-sales-daily']) {
+      const dataset = findDataset(name);
+      const head = (await readXlsx(dataset, (await exportTo(dataset, 'xlsx')).path)).workbook.worksheets[0]!.getRow(1).values as unknown[];
+      expect(head, name).not.toContain('key');
+      expect(head[1], name).toBe(name === 'kaspi-sales-daily' ? 'store' : 'cabinet_id');
+    }
+    const orders = findDataset('wb-orders');
+    const { numberFormat } = await import('../../src/export/writers/xlsx.js');
+    expect(numberFormat(orders.columns.find((c) => c.name === 'spp')!)).toBe('0%');
+    expect(numberFormat(orders.columns.find((c) => c.name === 'total_price')!)).toBe('#,##0.00');
+  });
+
+  it('XLSX re-import: percent cells read back as points, date cells as YYYY-MM-DD (unit-costs exported, then read as `mp costs import` reads it)', async () => {
+    const costs = findDataset('unit-costs');
+    const table = await readTableFile((await exportTo(costs, 'xlsx')).path);
+    expect(table.records.map((r) => [r.values.product, r.values.commission_pct, r.values.valid_from, r.values.cost])).toEqual([
+      ['102298404', '10.9', '2026-10-01', '250000.5'],
+      ['413157507', '', '2026-11-01', '900'],
+    ]);
+  });
+
+  // LibreOffice (Debian: libreoffice-calc-nogui) renders the sheet as a seller sees it: converted to
+  // CSV, each cell is its displayed text. Skipped where soffice is not installed.
+  // The CSV filter's options: comma, double quote, UTF-8, from line 1, …, save cell contents as shown.
+  const CSV_AS_SHOWN = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,true';
+  it.skipIf(!SOFFICE)(
+    'XLSX rendered by LibreOffice: Almaty wall-clock times, percentages, dates and money as a seller sees them',
+    async () => {
+      const costs = findDataset('unit-costs');
+      const history = findDataset('kaspi-offer-history');
+      const out = mkdtempSync(join(tmpdir(), 'mp-soffice-'));
+      try {
+        const files = [(await exportTo(costs, 'xlsx')).path, (await exportTo(history, 'xlsx')).path];
+        const run = spawnSync(
+          SOFFICE!,
+          [`-env:UserInstallation=file://${out}/profile`, '--headless', '--convert-to', CSV_AS_SHOWN, '--outdir', out, ...files],
+          {
+            encoding: 'utf8',
+            timeout: 300_000,
+          },
+        );
+        expect(run.status, run.stderr).toBe(0);
+        const rendered = (path: string) => parseCsv(readFileSync(join(out, basename(path).replace(/\.xlsx$/, '.csv')), 'utf8').replace(/\r?\n/g, '\r\n'));
+        const [costHead, kaspi] = rendered(files[0]!);
+        const at = (name: string) => costHead!.indexOf(name);
+        expect(kaspi![at('commission_pct')]).toBe('10.90%');
+        expect(kaspi![at('valid_from')]).toBe('2026-10-01');
+        expect(kaspi![at('cost')]).toBe('250,000.50');
+        expect(costHead![at('updated_at (UTC)')]).toBe('updated_at (UTC)');
+        const [head, first] = rendered(files[1]!);
+        expect(head).toContain('created_at (Asia/Almaty)');
+        expect(first![head!.indexOf('merchant_name')]).toBe('ТОО "Рога, и копыта"');
+        // As LibreOffice's own document (flat ODS): the cells' font and the print set-up it took.
+        const flat = spawnSync(SOFFICE!, [`-env:UserInstallation=file://${out}/profile`, '--headless', '--convert-to', 'fods', '--outdir', out, files[1]!], {
+          encoding: 'utf8',
+          timeout: 300_000,
+        });
+        expect(flat.status, flat.stderr).toBe(0);
+        const fods = readFileSync(join(out, basename(files[1]!).replace(/\.xlsx$/, '.fods')), 'utf8');
+        expect(fods).toMatch(/style:font-name="Arial"/);
+        expect(fods).toMatch(/style:print-orientation="landscape"/);
+        expect(fods).toMatch(/style:scale-to-X="1"/);
+        // The first history row was created at 2026-11-01T06:00Z: 11:00 in Almaty.
+        expect(first![head!.indexOf('created_at (Asia/Almaty)')]).toBe('2026-11-01 11:00:00');
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    },
+    320_000,
+  );
 
   it('writes an empty dataset as a header (CSV, XLSX) or an empty array', async () => {
     const dataset = findDataset('kaspi-offer-history');

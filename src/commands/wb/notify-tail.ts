@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { currentUser } from '../../core/user.js';
 import { duration, integer } from '../../core/validate.js';
 import { tailEvents } from '../../notify/notify.service.js';
 import type { Marketplace } from '../../notify/types.js';
@@ -31,6 +32,7 @@ export async function wbNotifyTail(ctx: Context, o: { from?: string; interval?: 
       marketplaces: marketplace ? [marketplace] : undefined,
       fromId,
       intervalMs,
+      user: currentUser(ctx.config.env),
       signal: controller.signal,
       onEvent: (e) => {
         const record = {

@@ -13,11 +13,12 @@ export const unitCosts = defineDataset({
     { name: 'marketplace', type: 'text', description: 'kaspi or wb' },
     { name: 'product', type: 'text', description: 'Kaspi product code or SKU; WB nmId or vendor code' },
     { name: 'cost', type: 'decimal', scale: 2, description: 'one unit, in currency' },
-    { name: 'commission_pct', type: 'decimal', scale: 2, description: 'the product’s commission over the category table' },
+    { name: 'commission_pct', type: 'decimal', scale: 2, show: 'percent', description: 'the product’s commission over the category table' },
     { name: 'delivery', type: 'decimal', scale: 2, description: 'per unit, where the marketplace gives none' },
     {
       name: 'valid_from',
       type: 'text',
+      show: 'date',
       description: 'YYYY-MM-DD: in effect from this day (Almaty for kaspi, Moscow for wb)',
       from: sql`to_char(c.valid_from, 'YYYY-MM-DD')`,
     },

@@ -1,13 +1,16 @@
 // Repricing and preorders (sql/0005_demper.sql) as export datasets. `demper-products` has the
 // columns `mp demper products import --file` reads (sku … min_margin_pct) first, so a seller can export,
-// edit in Excel and import back; the extra columns after them are ignored by the import.
+// edit in Excel and import back; the extra columns after them are ignored by the import. Kaspi
+// datasets: times in spreadsheets and dates typed in --since/--filter are Almaty time.
 import { sql } from 'kysely';
+import { ALMATY } from '../../core/time.js';
 import { defineDataset } from '../dataset.js';
 
 export const demperProducts = defineDataset({
   name: 'demper-products',
   description: 'products under price management: sku, product, price, min, max, step, strategy (re-importable)',
   key: 'id',
+  timeZone: ALMATY,
   alias: 'p',
   columns: [
     { name: 'sku', type: 'text' },
@@ -23,7 +26,13 @@ export const demperProducts = defineDataset({
       description: 'undercut, match, hold or top-<N>',
       from: sql`case when p.strategy = 'top-n' then 'top-' || coalesce(p.top_n, 3) else p.strategy end`,
     },
-    { name: 'min_margin_pct', type: 'decimal', scale: 2, description: 'minimum margin after commission and cost (empty: the store-wide default)' },
+    {
+      name: 'min_margin_pct',
+      type: 'decimal',
+      scale: 2,
+      show: 'percent',
+      description: 'minimum margin after commission and cost (empty: the store-wide default)',
+    },
     { name: 'store', type: 'text', description: 'merchant id', from: 's.merchant_id' },
     { name: 'enabled', type: 'boolean' },
     { name: 'last_reason', type: 'text' },
@@ -38,6 +47,7 @@ export const demperPriceChanges = defineDataset({
   description: 'every repricing decision: old and new price, competitor, reason, mode (applied, dry-run, failed…), error',
   key: 'id',
   since: 'created_at',
+  timeZone: ALMATY,
   alias: 'c',
   columns: [
     { name: 'id', type: 'integer' },

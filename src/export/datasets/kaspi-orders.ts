@@ -76,9 +76,9 @@ export const kaspiSalesDaily = defineDataset({
   since: 'day_start',
   timeZone: ALMATY,
   columns: [
-    { name: 'key', type: 'text', description: 'store id and day, for paging' },
+    { name: 'key', type: 'text', description: 'store id and day, for paging', internal: true },
     { name: 'store', type: 'text', description: 'merchant id' },
-    { name: 'day', type: 'text', description: 'YYYY-MM-DD, Almaty' },
+    { name: 'day', type: 'text', description: 'YYYY-MM-DD, Almaty', show: 'date' },
     { name: 'day_start', type: 'timestamp', description: 'Almaty midnight of the day' },
     { name: 'orders', type: 'integer' },
     { name: 'sold', type: 'integer' },

@@ -11,7 +11,7 @@ type WbTable = 'wb_orders' | 'wb_sales' | 'wb_stocks' | 'wb_reviews' | 'wb_cards
 const key = (...parts: string[]) => sql<string>`${sql.join([sql`lpad(t.cabinet_id::text, 12, '0')`, ...parts.map((p) => sql.raw(p))], sql` || ':' || `)}`;
 
 const head = (keyParts: string[]): ExportColumn[] => [
-  { name: 'key', type: 'text', from: key(...keyParts) },
+  { name: 'key', type: 'text', from: key(...keyParts), internal: true },
   { name: 'cabinet_id', type: 'integer' },
   { name: 'cabinet', type: 'text', from: 'c.name' },
 ];
@@ -24,8 +24,8 @@ const statistics: ExportColumn[] = [
   { name: 'category', type: 'text' },
   { name: 'tech_size', type: 'text' },
   { name: 'total_price', type: 'decimal' },
-  { name: 'discount_percent', type: 'decimal' },
-  { name: 'spp', type: 'decimal' },
+  { name: 'discount_percent', type: 'decimal', show: 'percent' },
+  { name: 'spp', type: 'decimal', show: 'percent', description: 'the buyer discount WB pays (СПП), %' },
   { name: 'finished_price', type: 'decimal' },
   { name: 'price_with_disc', type: 'decimal' },
   { name: 'warehouse_name', type: 'text' },

@@ -1,26 +1,54 @@
 // XLSX through exceljs's streaming WorkbookWriter: rows are committed page by page and zipped as
-// they go, so the workbook is never held in memory. One sheet; a bold, frozen header with an
-// autofilter; numbers as numbers, money with a thousands format, times as dates; column widths
-// from the header and the first page of data.
+// they go, so the workbook is never held in memory. One sheet made for a seller: a bold, frozen
+// header with an autofilter in a named sans font (as every cell), numbers as numbers, money with a
+// thousands format, percentages as percentages, times as date-time cells in the marketplace's zone
+// (named in the header: `created_at (Asia/Almaty)`), YYYY-MM-DD days as dates, no paging-only
+// columns, widths from the header and the first page of data, landscape printing one page wide.
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Dataset, ExportColumn } from '../dataset.js';
 import type { Row } from '../pages.js';
-import { xlsxValue } from '../values.js';
+import { localWallClock, xlsxValue } from '../values.js';
 import { drained, type RowWriter } from './writer.js';
 
-const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+const DATE_TIME_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+const DATE_FORMAT = 'yyyy-mm-dd';
 const MAX_WIDTH = 60;
 const COMMIT_EVERY = 500;
+/** Arial: on every office suite's list (LibreOffice maps it to Liberation Sans, a metric twin). */
+export const SHEET_FONT = { name: 'Arial', family: 2, size: 10 } as const;
 
 export function numberFormat(column: ExportColumn): string | undefined {
-  if (column.type === 'decimal') {
-    const scale = column.scale ?? 2;
-    return scale > 0 ? `#,##0.${'0'.repeat(scale)}` : '#,##0';
-  }
+  const fraction = (scale: number) => (scale > 0 ? `.${'0'.repeat(scale)}` : '');
+  if (column.show === 'date') return DATE_FORMAT;
+  if (column.type === 'decimal' && column.show === 'percent') return `0${fraction(column.scale ?? 0)}%`;
+  if (column.type === 'decimal') return `#,##0${fraction(column.scale ?? 2)}`;
   if (column.type === 'integer') return '0';
-  if (column.type === 'timestamp') return DATE_FORMAT;
+  if (column.type === 'timestamp') return DATE_TIME_FORMAT;
   return undefined;
+}
+
+/** One column of the sheet: the dataset's column, its header and how a value is written. */
+export interface SheetColumn {
+  column: ExportColumn;
+  header: string;
+  value(raw: unknown): string | number | boolean | Date | null;
+}
+
+/**
+ * The sheet's columns: the dataset's without paging-only ones; a time column's header names the zone
+ * its cells are in (the dataset's zone, else UTC).
+ */
+export function sheetColumns(dataset: Dataset): SheetColumn[] {
+  const zone = dataset.timeZone ?? 'UTC';
+  const wallClock = localWallClock(zone);
+  return dataset.columns
+    .filter((c) => !c.internal)
+    .map((column) => ({
+      column,
+      header: column.type === 'timestamp' ? `${column.name} (${zone})` : column.name,
+      value: (raw: unknown) => xlsxValue(column, raw, wallClock),
+    }));
 }
 
 /** Spreadsheet column letters: 1 → A, 27 → AA. */
@@ -37,7 +65,9 @@ export function sheetName(name: string): string {
 
 function shownLength(column: ExportColumn, value: unknown): number {
   if (value === null || value === undefined) return 0;
-  if (column.type === 'timestamp') return DATE_FORMAT.length;
+  if (column.type === 'timestamp') return DATE_TIME_FORMAT.length;
+  if (column.show === 'date') return DATE_FORMAT.length;
+  if (column.show === 'percent') return String(value).length + 2;
   if (column.type === 'decimal' || column.type === 'integer') {
     // Digits plus thousands separators (and the fraction).
     const digits = String(value).split('.')[0]!.replace('-', '').length;
@@ -48,9 +78,9 @@ function shownLength(column: ExportColumn, value: unknown): number {
 }
 
 /** Widths from the header and a sample of rows, between 6 and 60 characters. */
-export function columnWidths(dataset: Dataset, sample: readonly Row[]): number[] {
-  return dataset.columns.map((c) => {
-    let width = c.name.length + 3; // room for the autofilter button
+export function columnWidths(columns: readonly SheetColumn[], sample: readonly Row[]): number[] {
+  return columns.map(({ column: c, header }) => {
+    let width = header.length + 3; // room for the autofilter button
     for (const row of sample) width = Math.max(width, shownLength(c, row[c.name]) + 1);
     // exceljs treats a width of exactly 9 as "default" and drops it from the file.
     return Math.min(MAX_WIDTH, Math.max(6, width === 9 ? 10 : width));
@@ -59,23 +89,29 @@ export function columnWidths(dataset: Dataset, sample: readonly Row[]): number[]
 
 export function createXlsxWriter(dataset: Dataset, sink: Writable): RowWriter {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
-  const sheet = workbook.addWorksheet(sheetName(dataset.name), { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
-  const last = columnLetter(dataset.columns.length);
+  const sheet = workbook.addWorksheet(sheetName(dataset.name), {
+    views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }],
+    // Printed landscape, every column on one page's width, as many pages down as it takes.
+    pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
+  const columns = sheetColumns(dataset);
+  const last = columnLetter(columns.length);
   sheet.autoFilter = `A1:${last}1`;
   let started = false;
 
   // One style object per column, shared by all its cells: exceljs caches a style's id by object
   // identity, so a fresh object per cell would cost a style lookup (XML + hash) per cell.
-  const styles = dataset.columns.map((c) => {
-    const numFmt = numberFormat(c);
-    return numFmt ? { numFmt } : {};
+  const styles: Partial<ExcelJS.Style>[] = columns.map(({ column }) => {
+    const numFmt = numberFormat(column);
+    return numFmt ? { font: SHEET_FONT, numFmt } : { font: SHEET_FONT };
   });
+  const headerStyle: Partial<ExcelJS.Style> = { font: { ...SHEET_FONT, bold: true } };
   const start = (sample: readonly Row[]) => {
-    const widths = columnWidths(dataset, sample);
-    sheet.columns = dataset.columns.map((c, i) => ({ key: c.name, width: widths[i], style: styles[i] }));
-    const header = sheet.addRow(dataset.columns.map((c) => c.name));
+    const widths = columnWidths(columns, sample);
+    sheet.columns = columns.map(({ column }, i) => ({ key: column.name, width: widths[i], style: styles[i] }));
+    const header = sheet.addRow(columns.map((c) => c.header));
     header.eachCell((cell) => {
-      cell.style = { font: { bold: true } };
+      cell.style = headerStyle;
     });
     header.commit();
     started = true;
@@ -85,10 +121,9 @@ export function createXlsxWriter(dataset: Dataset, sink: Writable): RowWriter {
     async writePage(rows) {
       if (!started) start(rows);
       let row: ExcelJS.Row | undefined;
-      const columns = dataset.columns;
       for (let r = 0; r < rows.length; r++) {
         const record = rows[r]!;
-        row = sheet.addRow(columns.map((c) => xlsxValue(c, record[c.name])));
+        row = sheet.addRow(columns.map((c) => c.value(record[c.column.name])));
         for (let i = 0; i < columns.length; i++) row.getCell(i + 1).style = styles[i]!;
         // Committing a row writes it (and every row before it) as XML and frees its cell objects:
         // done every few hundred rows, the uncommitted rows never add up to much memory.

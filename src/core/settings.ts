@@ -1,0 +1,542 @@
+// Every setting of mp, once: its key, environment variable, config file path, parser, default and help
+// text. Flags, the environment, the config file and scheduled jobs all read a value through
+// `readSetting`, so a value is checked the same way wherever it comes from, and an invalid one is a
+// usage error (exit 2) that names where it came from (`--rate`, `MP_KASPI_RATE`, `kaspi.rate in
+// /etc/mp.json`) and the accepted form. Precedence: flag, then environment, then config file, then
+// the default. An empty environment variable counts as unset.
+//
+// docs/configuration.md documents every entry (test/unit/readme-config.test.ts compares the two).
+import { join } from 'node:path';
+import type { Config } from './config.js';
+import { decimal, duration, forbiddenCharacter, formatDuration, InputError, integer, MAX_TIMER_MS, number, oneOf, text, url } from './validate.js';
+
+/** How a raw value (a string from a flag or the environment, any JSON value from the config file) becomes typed. */
+export interface Parser<T> {
+  /** The accepted form, for help and docs: "a number from 0 to 1000". */
+  form: string;
+  parse(raw: unknown, label: string): T;
+}
+
+export interface SettingSpec<T> {
+  /** Environment variable (none for settings only the config file or a flag sets). */
+  env?: string;
+  /** Dotted path into the JSON config file; defaults to the setting’s key. `null`: not read from the file (secrets). */
+  config?: string | null;
+  /** The flag that sets it on the command that has one (for docs and messages). */
+  flag?: string;
+  parser: Parser<T>;
+  /** The value when nothing sets it: a constant, or computed from the config (`<home>/export`). */
+  default?: T | ((config: Config) => T);
+  /** The default as the docs and help print it, when it is not the constant itself. */
+  defaultText?: string;
+  help: string;
+}
+
+// --- parsers ------------------------------------------------------------------------------------
+
+const asText = (raw: unknown): unknown => (typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw);
+
+/** A decimal number in a range. */
+export function numberIn(min: number, max: number): Parser<number> {
+  return { form: `a number from ${min} to ${max}`, parse: (raw, label) => number(raw, label, { min, max }) };
+}
+
+/** A whole number in a range. */
+export function integerIn(min: number, max: number): Parser<number> {
+  return { form: `a whole number from ${min} to ${max}`, parse: (raw, label) => integer(raw, label, { min, max }) };
+}
+
+/** A duration (`500ms`, `30s`, `2m`, a bare number of seconds) in milliseconds. */
+export function durationIn(minMs = 0, maxMs = MAX_TIMER_MS): Parser<number> {
+  return {
+    form: `a duration like 30s or 2m, from ${formatDuration(minMs)} to ${formatDuration(maxMs)}`,
+    parse: (raw, label) => duration(asText(raw), label, { min: minMs, max: maxMs, code: 'BAD_SETTING' }),
+  };
+}
+
+/** An http(s) URL, returned as given without trailing slashes. */
+export function httpUrl(): Parser<string> {
+  return {
+    form: 'a URL like https://host:port',
+    parse: (raw, label) => {
+      url(raw, label);
+      return (raw as string).trim().replace(/\/+$/, '');
+    },
+  };
+}
+
+/** A proxy URL (`http://user:password@host:port`, https or socks). */
+export function proxyUrl(): Parser<string> {
+  return {
+    form: 'a proxy URL like http://user:password@host:port',
+    parse: (raw, label) => {
+      url(raw, label, { protocols: ['http:', 'https:'], credentials: true });
+      return (raw as string).trim();
+    },
+  };
+}
+
+/** One of a few words (case-insensitive). */
+export function oneOfWords<T extends string>(values: readonly T[]): Parser<T> {
+  return { form: `one of ${values.join(', ')}`, parse: (raw, label) => oneOf(raw, label, values) };
+}
+
+/**
+ * A list: comma-separated text (blanks dropped) or a JSON array in the config file, each item
+ * checked by `item` (labelled `<label> item N`).
+ */
+export function listOf<T>(item: Parser<T>): Parser<T[]> {
+  return {
+    form: `a comma-separated list of ${item.form.replace(/^an? /, '')}s`,
+    parse: (raw, label) => {
+      let items: unknown[];
+      if (Array.isArray(raw)) items = raw.map(asText);
+      else if (typeof raw === 'string')
+        items = raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+      else throw new InputError(label, 'must be a comma-separated list', { value: raw, code: 'BAD_SETTING' });
+      return items.map((v, i) => item.parse(v, items.length > 1 ? `${label} item ${i + 1}` : label));
+    },
+  };
+}
+
+/** true/false: `1`, `true`, `yes`, `on` or `0`, `false`, `no`, `off` (or a JSON boolean). */
+export function boolean(): Parser<boolean> {
+  return {
+    form: '1 or 0 (true/false, yes/no, on/off)',
+    parse: (raw, label) => {
+      if (typeof raw === 'boolean') return raw;
+      const t = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim().toLowerCase() : '';
+      if (['1', 'true', 'yes', 'on'].includes(t)) return true;
+      if (['0', 'false', 'no', 'off'].includes(t)) return false;
+      throw new InputError(label, 'must be 1 or 0 (true/false, yes/no, on/off)', { value: raw, code: 'BAD_SETTING' });
+    },
+  };
+}
+
+/** Text without control characters, at most `max` characters. */
+export function plainText(max = 1000): Parser<string> {
+  return { form: `text of at most ${max} characters`, parse: (raw, label) => text(asText(raw), label, { max }) };
+}
+
+/**
+ * A secret (password, signing key): `min`–`max` characters without control characters. Its value
+ * never appears in a message.
+ */
+export function secret(min = 1, max = 1000): Parser<string> {
+  const form = min > 1 ? `${min}–${max} characters without control characters` : `at most ${max} characters without control characters`;
+  return {
+    form,
+    parse: (raw, label) => {
+      const value = asText(raw);
+      if (typeof value !== 'string') throw new InputError(label, `must be ${form}`, { code: 'BAD_SETTING' });
+      const length = [...value].length;
+      if (length < min || length > max || forbiddenCharacter(value) !== undefined) throw new InputError(label, `must be ${form}`, { code: 'BAD_SETTING' });
+      return value;
+    },
+  };
+}
+
+/** A percentage: at most 4 decimal places, 0 ≤ p < 100, as exact decimal text. */
+export function percent(): Parser<string> {
+  return { form: 'a percentage from 0 to 99.9999', parse: (raw, label) => decimal(raw, label, { scale: 4, min: '0', max: '99.9999' }) };
+}
+
+/** An IANA time zone name. */
+export function timeZone(): Parser<string> {
+  return {
+    form: 'an IANA time zone like Asia/Almaty',
+    parse: (raw, label) => {
+      const tz = text(asText(raw), label, { max: 100 });
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+      } catch {
+        throw new InputError(label, 'must be an IANA time zone like Asia/Almaty or Europe/Moscow', { value: raw, code: 'SCHEDULE_BAD_TIMEZONE' });
+      }
+      return tz;
+    },
+  };
+}
+
+/** A table entry; `R` says whether it always has a value (it has a default). */
+export type Defined<T, R extends boolean> = SettingSpec<T> & { readonly __type?: [T, R] };
+
+function define<T>(spec: SettingSpec<T> & { default: T | ((config: Config) => T) }): Defined<T, true>;
+function define<T>(spec: SettingSpec<T>): Defined<T, false>;
+function define<T>(spec: SettingSpec<T>): SettingSpec<T> {
+  return spec;
+}
+
+const exportUnderHome = (config: Config): string => join(config.home, 'export');
+const WB_HOSTS = ['common', 'statistics', 'feedbacks', 'content', 'analytics'] as const;
+
+// --- the table ------------------------------------------------------------------------------------
+
+export const SETTINGS = {
+  'db.idle': define({
+    env: 'MP_DB_IDLE',
+    parser: durationIn(1000),
+    default: 60_000,
+    defaultText: '60s',
+    help: 'how long the embedded database’s owner process stays up with no client',
+  }),
+
+  // Kaspi storefront (scrape, demper offer reads)
+  'kaspi.baseUrl': define({
+    env: 'MP_KASPI_URL',
+    parser: httpUrl(),
+    default: 'https://kaspi.kz',
+    help: 'Kaspi storefront (product pages, offers and reviews APIs)',
+  }),
+  'kaspi.rate': define({
+    env: 'MP_KASPI_RATE',
+    flag: '--rate',
+    parser: numberIn(0, 1000),
+    default: 4,
+    help: 'requests per second to the Kaspi storefront per exit IP (0 = unlimited); `--rate` on `mp kaspi scrape`',
+  }),
+  'kaspi.concurrency': define({
+    env: 'MP_KASPI_CONCURRENCY',
+    flag: '--concurrency',
+    parser: integerIn(1, 64),
+    default: 4,
+    help: 'products scraped at once; `--concurrency` on `mp kaspi scrape`',
+  }),
+  'kaspi.exportDir': define({
+    env: 'MP_KASPI_EXPORT_DIR',
+    parser: plainText(4096),
+    default: exportUnderHome,
+    defaultText: '<home>/export',
+    help: 'where the scheduled `kaspi.scrape` job writes `kaspi/<id>-<city>.json` and `kaspi/products.json` (`--export-dir` for the command, default `export`)',
+  }),
+  'kaspi.proxies': define({
+    env: 'MP_KASPI_PROXIES',
+    flag: '--proxy',
+    parser: listOf(proxyUrl()),
+    default: [] as string[],
+    defaultText: '— (direct)',
+    help: 'proxies for every read from the Kaspi storefront (scrape, demper offers, jobs, the daemon), comma-separated, used in turn; one that fails is benched and the request retried through the next; `--proxy` (repeatable) on the commands',
+  }),
+  'kaspi.reviewRate': define({
+    env: 'MP_KASPI_REVIEW_RATE',
+    flag: '--review-rate',
+    parser: numberIn(0.0001, 1),
+    default: 0.1,
+    help: 'share of buyers who leave a review, for `mp kaspi insights` estimates',
+  }),
+  // Kaspi merchant side
+  'kaspi.mcUrl': define({
+    env: 'MP_KASPI_MC_URL',
+    parser: httpUrl(),
+    default: 'https://mc.shop.kaspi.kz',
+    help: 'Kaspi merchant cabinet (offers, prices, preorders)',
+  }),
+  'kaspi.idmcUrl': define({ env: 'MP_KASPI_IDMC_URL', parser: httpUrl(), default: 'https://idmc.shop.kaspi.kz', help: 'Kaspi merchant cabinet sign-in' }),
+  'kaspi.shopApiUrl': define({ env: 'MP_KASPI_SHOP_API_URL', parser: httpUrl(), default: 'https://kaspi.kz/shop/api/v2', help: 'Kaspi Shop API (orders)' }),
+  'kaspi.feed.user': define({
+    env: 'MP_KASPI_FEED_USER',
+    parser: plainText(200),
+    defaultText: '— (price lists not served)',
+    help: 'user of the price lists `mp serve` publishes for Kaspi’s loader (HTTP basic auth; docs/kaspi-price-list.md)',
+  }),
+  'kaspi.feed.password': define({
+    env: 'MP_KASPI_FEED_PASSWORD',
+    parser: secret(12, 200),
+    help: 'its password: 12–200 characters, never printed or logged; set both or neither',
+  }),
+  'kaspi.commission.default': define({
+    env: 'MP_KASPI_COMMISSION_PCT',
+    parser: percent(),
+    defaultText: '`12.5` (shipped table)',
+    help: 'Kaspi commission in percent for categories the table does not name; see [profit.md](profit.md)',
+  }),
+
+  // Repricer
+  'demper.offersRate': define({
+    env: 'MP_DEMPER_OFFERS_RATE',
+    flag: '--rate',
+    parser: numberIn(0, 1000),
+    default: 8,
+    help: 'offer reads per second while planning (0 = unlimited)',
+  }),
+  'demper.writeRate': define({
+    env: 'MP_DEMPER_WRITE_RATE',
+    flag: '--write-rate',
+    parser: numberIn(0.01, 1.5),
+    default: 1.5,
+    defaultText: '`1.5` (the most allowed)',
+    help: 'price changes per second sent to the cabinet',
+  }),
+  'demper.apply': define({
+    env: 'MP_DEMPER_APPLY',
+    parser: listOf(plainText(200)),
+    default: [] as string[],
+    defaultText: '— (plan only)',
+    help: 'stores whose prices the scheduled `demper.run` changes: merchant ids or names, comma-separated, or `all`',
+  }),
+  'demper.exclude': define({
+    env: 'MP_DEMPER_EXCLUDE',
+    parser: listOf(plainText(200)),
+    default: [] as string[],
+    defaultText: '—',
+    help: 'SKUs the scheduled `demper.run` leaves alone, comma-separated',
+  }),
+  'demper.via': define({
+    env: 'MP_DEMPER_VIA',
+    parser: oneOfWords(['api', 'xml'] as const),
+    default: 'api' as const,
+    help: 'how the scheduled `demper.run` changes prices: `api` or `xml` (price feed file)',
+  }),
+  'demper.exportDir': define({
+    env: 'MP_DEMPER_EXPORT_DIR',
+    parser: plainText(4096),
+    default: exportUnderHome,
+    defaultText: '<home>/export',
+    help: 'where the scheduled `demper.run` writes its XML feed',
+  }),
+  'demper.minMargin': define({
+    env: 'MP_DEMPER_MIN_MARGIN',
+    flag: '--min-margin',
+    parser: percent(),
+    defaultText: '— (none)',
+    help: 'store-wide minimum margin in percent for products without their own (`--min-margin` for plan/run/backtest); see [demper.md](demper.md)',
+  }),
+
+  // Wildberries
+  'wb.url': define({ env: 'MP_WB_URL', parser: httpUrl(), help: 'replaces scheme and host of every Wildberries API host (tests, sandboxes)' }),
+  ...(Object.fromEntries(
+    WB_HOSTS.map((host) => [
+      `wb.hosts.${host}`,
+      define({ env: `MP_WB_${host.toUpperCase()}_URL`, parser: httpUrl(), defaultText: "WB's hosts", help: `the Wildberries \`${host}\` API host` }),
+    ]),
+  ) as Record<`wb.hosts.${(typeof WB_HOSTS)[number]}`, Defined<string, false>>),
+
+  // Notifications
+  'notify.telegramUrl': define({ env: 'MP_TELEGRAM_URL', parser: httpUrl(), default: 'https://api.telegram.org', help: 'Telegram Bot API' }),
+  'notify.telegramRate': define({
+    env: 'MP_TELEGRAM_RATE',
+    parser: numberIn(0.01, 1000),
+    default: 25,
+    help: 'Telegram messages per second, all chats together',
+  }),
+  'notify.telegramChatIntervalMs': define({
+    env: 'MP_TELEGRAM_CHAT_INTERVAL_MS',
+    parser: numberIn(1, 3_600_000),
+    default: 1112,
+    help: 'least time between two messages to one chat, in ms (90% of Telegram’s ~1 per second)',
+  }),
+  'notify.webhookMaxAttempts': define({
+    env: 'MP_NOTIFY_WEBHOOK_ATTEMPTS',
+    parser: integerIn(1, 1000),
+    default: 10,
+    help: 'webhook attempts before a notification is given up',
+  }),
+  'notify.telegramMaxAttempts': define({
+    env: 'MP_NOTIFY_TELEGRAM_ATTEMPTS',
+    parser: integerIn(1, 1000),
+    default: 8,
+    help: 'Telegram attempts before a notification is given up',
+  }),
+  'notify.lease': define({
+    env: 'MP_NOTIFY_LEASE',
+    parser: durationIn(1000),
+    default: 600_000,
+    defaultText: '10m',
+    help: 'how long a claimed notification stays with its worker before another may take it over',
+  }),
+
+  // Payouts
+  'payouts.gateway': define({
+    env: 'MP_PAYOUTS_GATEWAY',
+    parser: oneOfWords(['simulated', 'http'] as const),
+    default: 'simulated' as const,
+    help: 'payout provider: `simulated` or `http`',
+  }),
+  'payouts.gatewayUrl': define({ env: 'MP_PAYOUTS_GATEWAY_URL', parser: httpUrl(), help: 'the `http` provider’s URL' }),
+  'payouts.gatewaySecret': define({ env: 'MP_PAYOUTS_GATEWAY_SECRET', parser: secret(1, 1000), help: 'the `http` provider’s signing secret' }),
+  'payouts.gatewayTimeoutMs': define({
+    env: 'MP_PAYOUTS_GATEWAY_TIMEOUT_MS',
+    parser: integerIn(1, 600_000),
+    default: 10_000,
+    help: 'the `http` provider’s request timeout, in ms',
+  }),
+  'payouts.simulated.latencyMs': define({
+    env: 'MP_PAYOUTS_SIM_LATENCY_MS',
+    parser: numberIn(0, 600_000),
+    default: 0,
+    help: 'simulated provider: time per payout, in ms',
+  }),
+  'payouts.simulated.failureRate': define({
+    env: 'MP_PAYOUTS_SIM_FAILURE_RATE',
+    parser: numberIn(0, 1),
+    default: 0,
+    help: 'simulated provider: share of payouts refused (FAILED)',
+  }),
+  'payouts.simulated.transientRate': define({
+    env: 'MP_PAYOUTS_SIM_TRANSIENT_RATE',
+    parser: numberIn(0, 1),
+    default: 0,
+    help: 'simulated provider: share of attempts that fail and are retried',
+  }),
+
+  // mp serve
+  'serve.allowedHosts': define({
+    env: 'MP_SERVE_HOSTS',
+    flag: '--allowed-host',
+    parser: listOf(plainText(300)),
+    default: [] as string[],
+    defaultText: '— (loopback names and IP addresses only)',
+    help: '`mp serve`: host names clients may put in the Host header, comma-separated (`*`: any); others get 421 (DNS rebinding)',
+  }),
+  'serve.allowedOrigins': define({
+    env: 'MP_SERVE_ORIGINS',
+    flag: '--allowed-origin',
+    parser: listOf(plainText(300)),
+    default: [] as string[],
+    defaultText: '— (no browser origin)',
+    help: '`mp serve`: browser origins allowed to call the API (CORS), comma-separated; others get 403',
+  }),
+  'serve.tlsProxy': define({
+    env: 'MP_SERVE_TLS_PROXY',
+    flag: '--tls-proxy',
+    parser: boolean(),
+    default: false,
+    defaultText: '—',
+    help: '`mp serve`: `1` when a TLS reverse proxy is in front (no clear-text warning for a public `--host`)',
+  }),
+  'serve.tokenRate': define({
+    env: 'MP_SERVE_TOKEN_RATE',
+    parser: integerIn(1, 1_000_000),
+    default: 50,
+    help: '`mp serve`: requests per second per API token without its own `--rate` (burst twice that)',
+  }),
+  'serve.maxConnections': define({
+    env: 'MP_SERVE_MAX_CONNECTIONS',
+    parser: integerIn(1, 100_000),
+    default: 512,
+    help: '`mp serve`: open connections at most; more are refused',
+  }),
+  'serve.requestTimeoutSeconds': define({
+    env: 'MP_SERVE_REQUEST_TIMEOUT',
+    parser: integerIn(1, 3600),
+    default: 15,
+    help: '`mp serve`: seconds a request (headers and body) may take to arrive; then 408',
+  }),
+  'serve.maxBodyBytes': define({
+    env: 'MP_SERVE_MAX_BODY_BYTES',
+    parser: integerIn(1024, 16_777_216),
+    default: 65_536,
+    help: '`mp serve`: largest request body; larger gets 413',
+  }),
+
+  // Export, schedule, daemon
+  'export.dir': define({ env: 'MP_EXPORT_DIR', parser: plainText(4096), default: 'export', help: 'where `mp export` writes files without `--out`' }),
+  'schedule.timezone': define({ env: 'MP_SCHEDULE_TZ', parser: timeZone(), defaultText: "the system's", help: 'time zone of cron schedules' }),
+  'daemon.idle': define({
+    env: 'MP_DAEMON_IDLE',
+    flag: '--idle',
+    parser: durationIn(0, 86_400_000),
+    default: 10_000,
+    defaultText: '10s',
+    help: 'the daemon’s nap between idle runs of a `continuous` job (`--idle`)',
+  }),
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+/** The typed value of a setting (undefined possible only for settings without a default). */
+export type SettingValue<K extends SettingKey> = (typeof SETTINGS)[K] extends Defined<infer T, infer R> ? (R extends true ? T : T | undefined) : never;
+
+// --- reading ------------------------------------------------------------------------------------
+
+/** A flag’s raw value and its name, for `readSetting`. An undefined value (or empty list) means the flag was not given. */
+export interface FlagValue {
+  value: unknown;
+  flag: string;
+}
+
+/** Where a setting’s value came from: the label an error names. */
+export interface SettingSource {
+  raw: unknown;
+  label: string;
+  from: 'flag' | 'env' | 'config';
+}
+
+function spec(key: SettingKey): SettingSpec<unknown> {
+  const s = SETTINGS[key] as SettingSpec<unknown> | undefined;
+  if (!s) throw new RangeError(`unknown setting ${key}`);
+  return s;
+}
+
+/** The config file path of a setting, or undefined when the file cannot set it. */
+export function configPath(key: SettingKey): string | undefined {
+  const s = spec(key);
+  return s.config === null ? undefined : (s.config ?? key);
+}
+
+/** A value of the config file at a dotted path (`kaspi.feed.user`), or undefined. */
+export function configFileValue(config: Config, dotted: string): unknown {
+  let cur: unknown = config.file;
+  for (const part of dotted.split('.')) {
+    if (!cur || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur === null ? undefined : cur;
+}
+
+/** The raw value of a setting and where it came from (flag, environment, config file), or undefined when unset. */
+export function settingSource(config: Config, key: SettingKey, flag?: FlagValue): SettingSource | undefined {
+  const s = spec(key);
+  if (flag && flag.value !== undefined && !(Array.isArray(flag.value) && flag.value.length === 0)) return { raw: flag.value, label: flag.flag, from: 'flag' };
+  if (s.env) {
+    const fromEnv = config.env[s.env];
+    if (fromEnv !== undefined && fromEnv !== '') return { raw: fromEnv, label: s.env, from: 'env' };
+  }
+  const path = configPath(key);
+  if (path) {
+    const fromFile = configFileValue(config, path);
+    if (fromFile !== undefined) return { raw: fromFile, label: config.filePath ? `${path} in ${config.filePath}` : path, from: 'config' };
+  }
+  return undefined;
+}
+
+/**
+ * The typed value of a setting: the flag (when given), else the environment variable, else the config
+ * file, else the default. An invalid value is a usage error (exit 2) naming the flag, variable or config
+ * key and the accepted form.
+ */
+export function readSetting<K extends SettingKey>(config: Config, key: K, flag?: FlagValue): SettingValue<K> {
+  const s = spec(key);
+  const source = settingSource(config, key, flag);
+  if (source) {
+    return s.parser.parse(source.raw, source.label) as SettingValue<K>;
+  }
+  const fallback = s.default;
+  return (typeof fallback === 'function' ? (fallback as (c: Config) => unknown)(config) : fallback) as SettingValue<K>;
+}
+
+/** The default of a setting as help text prints it: `4`, `10m`, `<home>/export`. */
+export function settingDefaultText(key: SettingKey): string | undefined {
+  const s = spec(key);
+  if (s.defaultText !== undefined) return s.defaultText.replace(/`/g, '');
+  if (s.default === undefined || typeof s.default === 'function') return undefined;
+  if (Array.isArray(s.default)) return s.default.length ? s.default.join(',') : undefined;
+  return String(s.default);
+}
+
+/**
+ * Help text of a flag that sets `key`: `what` plus the default and the variable from the table, e.g.
+ * "requests per second (default 4; MP_KASPI_RATE)".
+ */
+export function flagHelp(key: SettingKey, what: string): string {
+  const s = spec(key);
+  const def = settingDefaultText(key);
+  const parts = [def !== undefined && def !== '—' ? `default ${def}` : undefined, s.env].filter(Boolean);
+  return parts.length ? `${what} (${parts.join('; ')})` : what;
+}
+
+/** Every entry of the table with its key (docs, tests, `mp doctor`). */
+export function allSettings(): Array<{ key: SettingKey } & SettingSpec<unknown>> {
+  return (Object.keys(SETTINGS) as SettingKey[]).map((key) => ({ key, ...(SETTINGS[key] as SettingSpec<unknown>) }));
+}
