@@ -39,7 +39,7 @@ export function openApiDocument(routes: readonly RouteSpec[], info: { version: s
       responses[status] = {
         description: spec.description,
         ...(spec.headers ? { headers: spec.headers } : {}),
-        ...(spec.schema ? { content: { 'application/json': { schema: spec.schema } } } : {}),
+        ...(spec.schema ? { content: { [spec.contentType ?? 'application/json']: { schema: spec.schema } } } : {}),
       };
     }
     const errors: Record<number, string> = { ...(r.scope ? AUTH_ERRORS : {}) };

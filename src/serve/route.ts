@@ -54,8 +54,10 @@ export interface ApiAnswer {
 
 export interface ResponseSpec {
   description: string;
-  /** The JSON body (none for 204). */
+  /** The body's schema (none for 204). */
   schema?: TSchema;
+  /** The body's media type (default application/json). */
+  contentType?: string;
   headers?: Record<string, { description: string; schema: Record<string, unknown> }>;
 }
 

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimPayouts } from '../../src/payouts/payouts-queue.repository.js';
 import { createApiServer } from '../../src/serve/server.js';
-import { bearer } from '../support/api.js';
+import { bearer, sweepAuth, uncoveredOfTag } from '../support/api.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { type OpenApiCheck, openApiChecker } from '../support/openapi-check.js';
 import { TEST_SECRET_KEY } from '../support/payouts-seed.js';
@@ -16,6 +16,7 @@ let base: string;
 let close: () => Promise<void>;
 let spec: OpenApiCheck;
 let auth: string;
+let doc: Record<string, any>;
 const accessLog: string[] = [];
 
 beforeAll(async () => {
@@ -35,7 +36,7 @@ beforeAll(async () => {
   close = () => new Promise((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   const res = await fetch(`${base}/openapi.json`, { headers: { authorization: auth } });
-  const doc = (await res.json()) as Record<string, any>;
+  doc = (await res.json()) as Record<string, any>;
   spec = openApiChecker(doc);
   expect(spec.check('GET', '/openapi.json', res.status, doc)).toEqual([]);
 });
@@ -238,7 +239,31 @@ describe('the rest', () => {
     expect(lines.every((l) => typeof l.ms === 'number' && typeof l.time === 'string')).toBe(true);
   });
 
-  it('every documented payouts operation and status was exercised (401, 403 and 429: test/serve/auth.test.ts)', () => {
-    expect(spec.uncovered().filter((s) => /Payout/.test(s) && !/ (401|403|429)$/.test(s))).toEqual([]);
+  it('every payouts endpoint: 401 without a token, 403 with a token lacking the payouts scope; bodies: 415 not JSON, 413 too large', async () => {
+    const raw = async (method: string, path: string, authorization: string | null, body?: unknown, contentType = 'application/json') => {
+      const headers: Record<string, string> = authorization ? { authorization } : {};
+      if (body !== undefined) headers['content-type'] = contentType;
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      const parsed = text ? JSON.parse(text) : undefined;
+      expect(spec.check(method, path, res.status, parsed)).toEqual([]);
+      return { status: res.status, body: parsed };
+    };
+    const readOnly = await bearer(h.db, ['read', 'write']);
+    const problems = await sweepAuth(doc, raw, {
+      prefix: '/api/payouts',
+      params: { id: '00000000-0000-4000-8000-000000000000' },
+      wrongScope: { payouts: readOnly },
+      rightScope: { payouts: auth },
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('every documented payouts operation and status was exercised (429: test/serve/hardening.test.ts)', () => {
+    expect(uncoveredOfTag(doc, spec, 'payouts')).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, revokeApiToken } from '../../src/serve/api-tokens.service.js';
-import { bearer, startApi, type TestApi } from '../support/api.js';
+import { bearer, startApi, type TestApi, uncoveredOfTag } from '../support/api.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { type OpenApiCheck, openApiChecker } from '../support/openapi-check.js';
 
@@ -13,13 +13,14 @@ let h: TestDatabase;
 let api: TestApi;
 let spec: OpenApiCheck;
 let admin: string;
+let doc: Record<string, any>;
 
 beforeAll(async () => {
   h = await createTestDatabase();
   api = await startApi(h.db, { allowedHosts: ['api.example.com'], allowedOrigins: ['https://admin.example.com'], tokenCacheMs: 0 });
   admin = await bearer(h.db);
-  const doc = await (await fetch(`${api.base}/openapi.json`, { headers: { authorization: admin } })).json();
-  spec = openApiChecker(doc as Record<string, unknown>);
+  doc = (await (await fetch(`${api.base}/openapi.json`, { headers: { authorization: admin } })).json()) as Record<string, any>;
+  spec = openApiChecker(doc);
 });
 afterAll(async () => {
   await api?.close();
@@ -235,8 +236,8 @@ describe('slow clients, connection cap and shutdown (a server of their own, shor
 describe('/metrics', () => {
   it('from loopback without a token; through a proxy (X-Forwarded-For) a read token is needed; the request counters move', async () => {
     const scrape = async (headers: Record<string, string> = {}) => {
-      const r = await fetch(`${api.base}/metrics`, { headers });
-      return { status: r.status, text: await r.text() };
+      const r = await call('/metrics', { headers });
+      return { status: r.status, text: String(typeof r.body === 'string' ? r.body : '') };
     };
     const value = (text: string, series: string) =>
       Number(
@@ -260,5 +261,17 @@ describe('/metrics', () => {
     expect((await scrape({ 'x-forwarded-for': '203.0.113.9' })).status).toBe(401);
     expect((await scrape({ 'x-forwarded-for': '203.0.113.9', authorization: await bearer(h.db, ['payouts']) })).status).toBe(403);
     expect((await scrape({ 'x-forwarded-for': '203.0.113.9', authorization: await bearer(h.db, ['read']) })).status).toBe(200);
+  });
+});
+
+describe('system routes', () => {
+  it('/docs is a page that needs no token', async () => {
+    const page = await call('/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
+  it('every documented system operation and status was exercised', () => {
+    expect(uncoveredOfTag(doc, spec, 'system')).toEqual([]);
   });
 });

@@ -289,6 +289,21 @@ describe('orders, sales, preorders', () => {
     expect((await call('GET', '/api/v1/kaspi/stores/M1/reports/sales', bob)).status).toBe(404);
   });
 
+  it('profit report: revenue and costs over Almaty days; without costs profit is null with a warning; PROFIT_BAD_PERIOD, PROFIT_BAD_DATE', async () => {
+    const r = await call('GET', '/api/v1/kaspi/stores/M1/reports/profit?days=30', aliceRead);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ store: 'Shop', currency: 'KZT', period: { timeZone: 'Asia/Almaty', toDay: '2026-11-20' } });
+    expect(Number(r.body.totals.revenue)).toBe(36000);
+    expect(r.body.totals.profit).toBeNull();
+    expect(r.body.warnings.length).toBeGreaterThan(0);
+    const fixed = await call('GET', '/api/v1/kaspi/stores/M1/reports/profit?from=2026-11-14&to=2026-11-20', aliceRead);
+    expect(fixed.body.period).toMatchObject({ fromDay: '2026-11-14', toDay: '2026-11-20' });
+    expect((await call('GET', '/api/v1/kaspi/stores/M1/reports/profit?days=0', aliceRead)).body.code).toBe('PROFIT_BAD_PERIOD');
+    expect((await call('GET', '/api/v1/kaspi/stores/M1/reports/profit?from=2026-13-01', aliceRead)).body.code).toBe('PROFIT_BAD_DATE');
+    expect((await call('GET', '/api/v1/kaspi/stores/M1/reports/profit?days=7&from=2026-11-01', aliceRead)).body.code).toBe('PROFIT_BAD_PERIOD');
+    expect((await call('GET', '/api/v1/kaspi/stores/M1/reports/profit', bob)).status).toBe(404);
+  });
+
   it('preorders: the price the file states and where it comes from, paged', async () => {
     const p = await call('GET', '/api/v1/kaspi/stores/M1/preorders?limit=1', aliceRead);
     expect(p.body.meta).toEqual({ limit: 1, offset: 0, total: 2, returned: 1, next_offset: 1 });

@@ -15,6 +15,9 @@ import { addStore, removeStore, resolveStore, storeView } from '../../kaspi/merc
 import { ordersReportPage } from '../../kaspi-orders/orders.service.js';
 import { periodWindow, salesReport, sinceWindow } from '../../kaspi-orders/sales.service.js';
 import { listStorePreorders } from '../../preorders/preorders.service.js';
+import { commissionTable } from '../../profit/kaspi-commissions.js';
+import { kaspiProfit } from '../../profit/kaspi-profit.service.js';
+import { profitPeriod } from '../../profit/period.js';
 import { route } from '../route.js';
 import { DateTime, Decimal, Nullable, Page, PageQuery, pageMeta, paginate, plain } from '../schemas.js';
 import { kaspiRepricerRoutes } from './kaspi-repricer.js';
@@ -148,6 +151,56 @@ const Preorder = Type.Object(
     pp4: Nullable(Type.String()),
     pp5: Nullable(Type.String()),
     preorder_days: Type.Integer(),
+  },
+  { additionalProperties: false },
+);
+
+const Nd = (d?: string) => Nullable(Decimal(d));
+const ProfitReport = Type.Object(
+  {
+    store: Type.String(),
+    marketplace: Type.Literal('kaspi'),
+    currency: Type.Literal('KZT'),
+    period: Type.Object(
+      { fromDay: Type.String(), toDay: Type.String(), from: DateTime(), to: DateTime(), timeZone: Type.String() },
+      { additionalProperties: false },
+    ),
+    formula: Type.String(),
+    commissionSource: Type.String(),
+    rows: Type.Array(
+      Type.Object(
+        {
+          productCode: Type.String(),
+          name: Type.String(),
+          orders: Type.Integer(),
+          units: Type.Integer(),
+          revenue: Decimal(),
+          commissionPct: Nd('percent; null when the rate changed within the period'),
+          commission: Decimal(),
+          delivery: Decimal(),
+          cost: Nd('units × unit cost; null when some units have no cost'),
+          profit: Nd(),
+          marginPct: Nd(),
+          unitsWithoutCost: Type.Integer(),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    totals: Type.Object(
+      {
+        units: Type.Integer(),
+        revenue: Decimal(),
+        commission: Decimal(),
+        delivery: Decimal(),
+        cost: Nd(),
+        profit: Nd(),
+        marginPct: Nd(),
+        costed: Type.Object({ products: Type.Integer(), revenue: Decimal(), profit: Decimal(), marginPct: Nd() }, { additionalProperties: false }),
+        productsWithoutCost: Type.Array(Type.String()),
+      },
+      { additionalProperties: false },
+    ),
+    warnings: Type.Array(Type.String()),
   },
   { additionalProperties: false },
 );
@@ -401,6 +454,38 @@ export function kaspiRoutes() {
         const store = await resolveStore(deps.db, params.store, user);
         const now = deps.clock.now();
         const report = await salesReport(deps.db, store.id, periodWindow(query.period, now), query.by ?? 'day', now);
+        return { status: 200, body: plain({ store: store.name, ...report }) };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/api/v1/kaspi/stores/{store}/reports/profit',
+      operationId: 'kaspiProfitReport',
+      summary: 'Profit per product and in total over Almaty days: revenue − commission − seller delivery − units × unit cost (`mp kaspi profit`)',
+      tag: 'kaspi',
+      scope: 'read',
+      params: StoreParams,
+      query: Type.Object(
+        {
+          days: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: 366, description: 'the last N days, today included (default 30)', 'x-mp-code': 'PROFIT_BAD_PERIOD' }),
+          ),
+          from: Type.Optional(Type.String({ maxLength: 10, description: 'first day, YYYY-MM-DD (Almaty)', 'x-mp-code': 'PROFIT_BAD_DATE' })),
+          to: Type.Optional(Type.String({ maxLength: 10, description: 'last day, YYYY-MM-DD (needs from)', 'x-mp-code': 'PROFIT_BAD_DATE' })),
+        },
+        { additionalProperties: false },
+      ),
+      errors: NOT_FOUND,
+      responses: { 200: { description: 'The report', schema: ProfitReport } },
+      async handler({ params, query, deps, user }) {
+        const store = await resolveStore(deps.db, params.store, user);
+        const period = profitPeriod(
+          { days: query.days === undefined ? undefined : String(query.days), from: query.from, to: query.to },
+          deps.clock.now(),
+          ALMATY,
+        );
+        if (!deps.config) throw new Error('the server has no config for the commission table');
+        const report = await kaspiProfit(deps.db, store, period, commissionTable(deps.config));
         return { status: 200, body: plain({ store: store.name, ...report }) };
       },
     }),

@@ -39,7 +39,7 @@ export function systemRoutes(o: { openapi: () => string; metrics: ApiMetrics }) 
       summary: 'A small page listing the operations (it asks for a token to read /openapi.json)',
       tag: 'system',
       scope: null,
-      responses: { 200: { description: 'HTML' } },
+      responses: { 200: { description: 'HTML', contentType: 'text/html', schema: Type.String() } },
       async handler() {
         return {
           status: 200,
@@ -59,7 +59,7 @@ export function systemRoutes(o: { openapi: () => string; metrics: ApiMetrics }) 
       tag: 'system',
       scope: null,
       errors: { 401: 'Not from the loopback address and no token', 403: 'The token lacks the read scope' },
-      responses: { 200: { description: 'The Prometheus text format' } },
+      responses: { 200: { description: 'The Prometheus text format', contentType: 'text/plain', schema: Type.String() } },
       async handler({ raw, admit }) {
         // A proxy in front forwards from loopback too: its requests need a token.
         const local =
