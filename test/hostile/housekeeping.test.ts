@@ -79,7 +79,7 @@ describe('file modes of MP_HOME', () => {
     const r = await runMp(['payouts', 'list'], { env });
     expect(r.code).toBe(0);
     if (testEngine === 'pglite') expect(r.stderr).toMatch(/FILE_MODE_LOOSE|open to other users/);
-  });
+  }, 120_000); // two first starts of mp on a new home: ~15 s each on a loaded 2-core machine
 });
 
 describe('start-up housekeeping', () => {
