@@ -9,6 +9,7 @@ export function registerCosts(program: Command): void {
     .description('import costs from a CSV/XLSX file: marketplace,product,cost[,commission_pct,delivery,valid_from,currency] (a bad row rejects the file)')
     .requiredOption('--file <path>', 'the .csv or .xlsx file')
     .option('--valid-from <date>', 'the first day of rows without valid_from (default today: Almaty for kaspi, Moscow for wb)')
+    .option('--encoding <name>', 'CSV text encoding: auto (UTF-8 with or without BOM, else cp1251), utf8 or cp1251', 'auto')
     .action(run(async () => (await import('../commands/costs/costs.js')).costsImport));
   costs
     .command('set <marketplace> <product>')

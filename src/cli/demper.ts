@@ -53,6 +53,7 @@ export function registerDemper(program: Command): void {
     .description('import products from the cabinet offer list, or --file products.csv|xlsx')
     .option('--store <store>', 'merchant id or name')
     .option('--file <path>', 'sku,product_id,name,price,min_price,max_price,step,strategy (a bad row rejects the file)')
+    .option('--encoding <name>', 'CSV text encoding: auto (UTF-8 with or without BOM, else cp1251), utf8 or cp1251', 'auto')
     .action(run(async () => (await import('../commands/demper/products-import.js')).productsImport));
   products
     .command('list')
@@ -93,6 +94,7 @@ export function registerDemper(program: Command): void {
     .description('import stock from a CSV/XLSX file: sku,PP1,PP2,… or sku,point,stock (a bad row rejects the file)')
     .option('--store <store>', 'merchant id or name')
     .option('--file <path>', 'the stock file (.csv or .xlsx)')
+    .option('--encoding <name>', 'CSV text encoding: auto (UTF-8 with or without BOM, else cp1251), utf8 or cp1251', 'auto')
     .action(run(async () => (await import('../commands/demper/stock.js')).stockImport));
   const priceList = demper.command('price-list').description('the price list `mp serve` publishes for Kaspi to fetch');
   priceList

@@ -42,6 +42,7 @@ export function registerPreorders(program: Command): void {
     .command('import <file>')
     .description('read the template back (columns matched by header; a bad row rejects the file)')
     .option('--store <store>', 'merchant id or name')
+    .option('--encoding <name>', 'CSV text encoding: auto (UTF-8 with or without BOM, else cp1251), utf8 or cp1251', 'auto')
     .action(run(async () => (await import('../commands/preorders/preorders.js')).preordersImport));
   preorders
     .command('upload')

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { UserError } from './errors.js';
 import { fractionToPoints } from './percent.js';
+import { decodeText, type TextEncoding } from './text-decode.js';
 
 export interface TableRecord {
   /** 1-based row number in the file (the header is row 1). */
@@ -16,13 +17,22 @@ export interface Table {
   records: TableRecord[];
 }
 
-/** Reads `.csv` or `.xlsx` by extension; headers are trimmed and lower-cased unless `keepCase`. */
-export async function readTableFile(path: string, options: { keepCase?: boolean } = {}): Promise<Table> {
+export interface ReadTableOptions {
+  keepCase?: boolean;
+  /** CSV/TXT: the text encoding (`--encoding`); default `auto` (UTF-8 with or without BOM, UTF-16 with BOM, else cp1251). */
+  encoding?: TextEncoding;
+}
+
+/**
+ * Reads `.csv`/`.txt` (encoding and delimiter detected) or `.xlsx` by extension; headers are trimmed
+ * and lower-cased unless `keepCase`.
+ */
+export async function readTableFile(path: string, options: ReadTableOptions = {}): Promise<Table> {
   const ext = extname(path).toLowerCase();
   let rows: string[][];
   try {
     if (ext === '.xlsx') rows = await readXlsxRows(path);
-    else if (ext === '.csv' || ext === '.txt') rows = parseCsv(await readFile(path, 'utf8'));
+    else if (ext === '.csv' || ext === '.txt') rows = parseCsv(decodeText(await readFile(path), options.encoding, path).text);
     else throw new UserError('FILE_FORMAT', `${path}: use a .csv or .xlsx file`);
   } catch (error) {
     if (error instanceof UserError) throw error;
@@ -46,11 +56,13 @@ export function toTable(rows: string[][], keepCase = false): Table {
   return { headers, records };
 }
 
-/** RFC 4180 CSV (quotes, doubled quotes, newlines in quotes); `;` when the header uses it (Excel ru/kz). */
+/**
+ * RFC 4180 CSV (quotes, doubled quotes, newlines in quotes); the delimiter is the one of `,` `;` (Excel
+ * ru/kz) and tab (Excel's "Unicode text") the header line uses most, outside quotes.
+ */
 export function parseCsv(text: string): string[][] {
   const src = text.replace(/^\uFEFF/, '');
-  const firstLine = src.slice(0, src.search(/\r?\n|$/));
-  const sep = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  const sep = detectDelimiter(src);
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';
@@ -80,6 +92,20 @@ export function parseCsv(text: string): string[][] {
     rows.push(row);
   }
   return rows;
+}
+
+/** The delimiter of a CSV text: the most frequent of `,` `;` and tab on its first line, outside quotes (`,` when none). */
+export function detectDelimiter(text: string): ',' | ';' | '\t' {
+  const counts = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && ch in counts) counts[ch as keyof typeof counts]++;
+  }
+  if (counts[';'] > counts[','] && counts[';'] >= counts['\t']) return ';';
+  if (counts['\t'] > counts[','] && counts['\t'] > counts[';']) return '\t';
+  return ',';
 }
 
 async function readXlsxRows(path: string): Promise<string[][]> {

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import { UsageError, UserError } from '../core/errors.js';
 import { readTableFile } from '../core/table-file.js';
+import type { TextEncoding } from '../core/text-decode.js';
 import { ALMATY, MOSCOW, zonedDate } from '../core/time.js';
 import { text } from '../core/validate.js';
 import type { Database } from '../db/schema.js';
@@ -47,8 +48,12 @@ export interface ImportResult {
  * its row number), then writes all rows in one transaction. Rows without `valid_from` take
  * `validFrom`, or today in their marketplace's zone.
  */
-export async function importCostsFile(db: Kysely<Database>, path: string, o: { validFrom?: string; now: Date }): Promise<ImportResult> {
-  const table = await readTableFile(path);
+export async function importCostsFile(
+  db: Kysely<Database>,
+  path: string,
+  o: { validFrom?: string; now: Date; encoding?: TextEncoding },
+): Promise<ImportResult> {
+  const table = await readTableFile(path, { encoding: o.encoding });
   for (const required of ['marketplace', 'product', 'cost']) {
     if (!table.headers.includes(required)) {
       throw new UserError('COSTS_IMPORT_HEADER', `${path}: no "${required}" column; the header is ${COST_COLUMNS.join(',')} (the last four optional)`);

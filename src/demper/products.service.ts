@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import { UsageError, UserError } from '../core/errors.js';
 import { readTableFile } from '../core/table-file.js';
+import type { TextEncoding } from '../core/text-decode.js';
 import type { Database } from '../db/schema.js';
 import type { CabinetList } from '../kaspi/merchant/mc-client.js';
 import type { SkippedOffer } from '../kaspi/merchant/mc-offers.parser.js';
@@ -28,8 +29,8 @@ export interface ImportResult {
  * Validates every row of a products file first; a single bad row rejects the whole file (with
  * every problem and its row number), so nothing half-applied ever reaches the repricer.
  */
-export async function importProductsFile(db: Kysely<Database>, store: StoreRow, path: string): Promise<ImportResult> {
-  const table = await readTableFile(path);
+export async function importProductsFile(db: Kysely<Database>, store: StoreRow, path: string, o: { encoding?: TextEncoding } = {}): Promise<ImportResult> {
+  const table = await readTableFile(path, { encoding: o.encoding });
   for (const required of ['sku', 'product_id', 'min_price', 'max_price']) {
     if (!table.headers.includes(required)) {
       throw new UserError(

@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import { UserError } from '../core/errors.js';
 import { readTableFile, type Table } from '../core/table-file.js';
+import type { TextEncoding } from '../core/text-decode.js';
 import { forbiddenCharacter } from '../core/validate.js';
 import type { Database } from '../db/schema.js';
 import type { StoreRow } from '../kaspi/merchant/stores.repository.js';
@@ -28,8 +29,14 @@ export interface StockImport {
 }
 
 /** Reads, checks every row (a bad row rejects the file, naming each problem and its row), then writes in one transaction. */
-export async function importStockFile(db: Kysely<Database>, store: StoreRow, path: string, now: Date): Promise<StockImport> {
-  const table = await readTableFile(path);
+export async function importStockFile(
+  db: Kysely<Database>,
+  store: StoreRow,
+  path: string,
+  now: Date,
+  o: { encoding?: TextEncoding } = {},
+): Promise<StockImport> {
+  const table = await readTableFile(path, { encoding: o.encoding });
   const { rows, skus } = parseStockTable(table, path);
   const managed = new Set((await listProducts(db, { storeId: store.id })).map((p) => p.sku));
   await db.transaction().execute((trx) => replaceStock(trx, store.id, skus, rows, now));

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { prepareOutputDir } from '../core/dirs.js';
 import { UsageError, UserError } from '../core/errors.js';
 import { readTableFile } from '../core/table-file.js';
+import type { TextEncoding } from '../core/text-decode.js';
 import type { Database } from '../db/schema.js';
 import type { StoreRow } from '../kaspi/merchant/stores.repository.js';
 import { buildPreorderWorkbook, parsePreorderRecord, TEMPLATE_HEADER } from './preorder-file.js';
@@ -167,8 +168,13 @@ export async function exportPreorders(db: Kysely<Database>, store: StoreRow, pat
  * Imports a template file; a bad row rejects the whole file with its row number. A SKU under price
  * management keeps no price of its own (the file's is ignored: the next file takes the product's).
  */
-export async function importPreorders(db: Kysely<Database>, store: StoreRow, path: string): Promise<{ imported: number; managed: number }> {
-  const table = await readTableFile(path);
+export async function importPreorders(
+  db: Kysely<Database>,
+  store: StoreRow,
+  path: string,
+  o: { encoding?: TextEncoding } = {},
+): Promise<{ imported: number; managed: number }> {
+  const table = await readTableFile(path, { encoding: o.encoding });
   const missing = TEMPLATE_HEADER.filter((h) => !table.headers.includes(h.toLowerCase()));
   if (missing.length > 0) {
     throw new UserError('PREORDER_FILE_HEADER', `${path}: missing column(s) ${missing.join(', ')}; the header is ${TEMPLATE_HEADER.join(', ')}`);

@@ -2,15 +2,17 @@
 import type { Context } from '../../core/context.js';
 import { UsageError, UserError } from '../../core/errors.js';
 import { normalizeDecimal } from '../../core/money.js';
+import { parseTextEncoding } from '../../core/text-decode.js';
 import { type Marketplace, marketplaceOf } from '../../costs/cost-row.js';
 import { type CostRow, deleteCosts, listCosts } from '../../costs/costs.repository.js';
 import { importCostsFile, marketplaceToday, type SetOptions, setCost, validFromOption } from '../../costs/costs.service.js';
 import { exportRun } from '../export/run.js';
 
-export async function costsImport(ctx: Context, o: { file: string; validFrom?: string }): Promise<void> {
+export async function costsImport(ctx: Context, o: { file: string; validFrom?: string; encoding?: string }): Promise<void> {
   const validFrom = validFromOption(o.validFrom);
+  const encoding = parseTextEncoding(o.encoding);
   const { db } = await ctx.db();
-  const result = await importCostsFile(db, o.file, { validFrom, now: ctx.clock.now() });
+  const result = await importCostsFile(db, o.file, { validFrom, now: ctx.clock.now(), encoding });
   ctx.out.object({ file: result.file, imported: result.imported, kaspi: result.kaspi, wb: result.wb });
 }
 

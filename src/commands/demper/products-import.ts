@@ -1,15 +1,17 @@
 // `mp demper products import`.
 import type { Context } from '../../core/context.js';
+import { parseTextEncoding } from '../../core/text-decode.js';
 import { currentUser } from '../../core/user.js';
 import { importCabinetOffers, importProductsFile } from '../../demper/products.service.js';
 import { createMcClient, listCabinetOffers, mcBaseUrl } from '../../kaspi/merchant/mc-client.js';
 import { renewCommand, resolveStore, sessionCookie } from '../../kaspi/merchant/stores.service.js';
 
-export async function productsImport(ctx: Context, o: { store?: string; file?: string }): Promise<void> {
+export async function productsImport(ctx: Context, o: { store?: string; file?: string; encoding?: string }): Promise<void> {
+  const encoding = parseTextEncoding(o.encoding);
   const { db } = await ctx.db();
   const store = await resolveStore(db, o.store, currentUser(ctx.config.env));
   if (o.file) {
-    const result = await importProductsFile(db, store, o.file);
+    const result = await importProductsFile(db, store, o.file, { encoding });
     ctx.out.object({ store: store.merchant_id, imported: result.imported, file: o.file });
     return;
   }

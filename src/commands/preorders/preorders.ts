@@ -1,6 +1,7 @@
 // `mp preorders add|set|list|remove|export|import` (upload is in upload.ts: it needs the HTTP client).
 import { join } from 'node:path';
 import type { Context } from '../../core/context.js';
+import { parseTextEncoding } from '../../core/text-decode.js';
 import { currentUser } from '../../core/user.js';
 import { resolveStore, storeIdsFor } from '../../kaspi/merchant/stores.service.js';
 import {
@@ -84,10 +85,11 @@ export async function preordersExport(ctx: Context, o: StoreOption & { out?: str
   ctx.out.object({ store: store.merchant_id, rows, price_from_repricer: fromRepricer, file: path });
 }
 
-export async function preordersImport(ctx: Context, file: string, o: StoreOption): Promise<void> {
+export async function preordersImport(ctx: Context, file: string, o: StoreOption & { encoding?: string }): Promise<void> {
+  const encoding = parseTextEncoding(o.encoding);
   const { db } = await ctx.db();
   const store = await resolveStore(db, o.store, currentUser(ctx.config.env));
-  const { imported, managed } = await importPreorders(db, store, file);
+  const { imported, managed } = await importPreorders(db, store, file, { encoding });
   if (managed > 0) ctx.log.info(`${managed} of them are under price management: their file price is the product's current price, not the file's.`);
   ctx.out.object({ store: store.merchant_id, imported, managed, file });
 }
