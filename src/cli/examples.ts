@@ -41,6 +41,7 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   'wb sync': ['mp wb sync', 'mp wb sync --cabinet "My shop" --only orders,sales --since 14d', 'mp wb sync --status'],
   'wb orders': ['mp wb orders --since 3d', 'mp wb orders --status cancelled --nm 123456'],
   'wb order': ['mp wb order 1234567890123.0.0', 'mp wb order 1234567890123.0.0 --json'],
+  'wb profit': ['mp wb profit', 'mp wb profit --from 2026-11-01 --to 2026-11-30 --by day --json'],
   'wb sales': ['mp wb sales', 'mp wb sales --period 30d --cabinet "My shop"'],
   'wb stocks': ['mp wb stocks', 'mp wb stocks --critical 5'],
   'wb reviews': ['mp wb reviews --rating 3 --unanswered', 'mp wb reviews --since 30d --nm 123456'],

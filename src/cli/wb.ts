@@ -33,7 +33,7 @@ export function registerWb(program: Command): Command {
     .description('fetch cards, orders, sales, stocks and reviews; each stream keeps its own cursor and rate limit')
     .option('--cabinet <cabinet>', 'only this cabinet (id or name)')
     .option('--since <when>', 'backfill start of a first sync (default 30d; Moscow time)')
-    .option('--only <streams>', 'comma-separated: cards,orders,sales,stocks,reviews')
+    .option('--only <streams>', 'comma-separated: cards,orders,sales,stocks,reviews; realization (the report `mp wb profit` reads) only when named')
     .option('--status', 'show the latest run of every stream instead of syncing')
     .action(run(async () => (await import('../commands/wb/sync.js')).wbSync));
   wb.command('orders')
@@ -52,6 +52,16 @@ export function registerWb(program: Command): Command {
     .option('--cabinet <cabinet>', 'cabinet id or name')
     .option('--period <days>', 'number of Moscow days, e.g. 7d (default 7d)')
     .action(run(async () => (await import('../commands/wb/sales.js')).wbSales));
+  wb.command('profit')
+    .description(
+      'profit per product (nmId) or day from the realization report (`mp wb sync --only realization`): payouts − returns − fees − net units × cost (docs/profit.md)',
+    )
+    .option('--cabinet <cabinet>', 'cabinet id or name')
+    .option('--days <n>', 'the last N Moscow days including today (default 30)')
+    .option('--from <date>', 'first Moscow day, e.g. 2026-11-01')
+    .option('--to <date>', 'last Moscow day, inclusive (default today)')
+    .option('--by <key>', 'product (default) or day')
+    .action(run(async () => (await import('../commands/wb/profit.js')).wbProfitCommand));
   wb.command('stocks')
     .description('stock per product, size and warehouse, with days left at the 30-day order rate')
     .option('--cabinet <cabinet>', 'cabinet id or name')

@@ -40,6 +40,10 @@ export interface FakeWbOptions {
    * that row back and never `[]`. Default: strictly after, so paging ends with `[]`.
    */
   dateFromInclusive?: boolean;
+  /** Realization-report rows (reportDetailByPeriod, v5 shape) served by rr_dt day and rrd_id paging; none: 204. */
+  realization?: Record<string, unknown>[];
+  /** Rows per reportDetailByPeriod answer at most (besides the request's limit). */
+  realizationPageCap?: number;
 }
 
 /** An unsigned JWT shaped like a WB token; the fake accepts signature "fake" only. */
@@ -386,6 +390,20 @@ export async function startFakeWb(options: FakeWbOptions = {}): Promise<FakeWb> 
       const dateFrom = req.query.get('dateFrom');
       if (!dateFrom) return { status: 400, body: { errors: ['dateFrom is required'] } };
       return wb.answer(req, ok(wb.salesSince(dateFrom)));
+    });
+    s.route('GET', '/api/v5/supplier/reportDetailByPeriod', (req) => {
+      const denied = wb.guard(req, 'statistics', wb.statisticsBucket(req.path));
+      if (denied) return denied;
+      const dateFrom = req.query.get('dateFrom')?.slice(0, 10);
+      const dateTo = req.query.get('dateTo')?.slice(0, 10);
+      if (!dateFrom || !dateTo) return { status: 400, body: { title: 'dateFrom and dateTo are required' } };
+      const after = Number(req.query.get('rrdid') ?? 0);
+      const limit = Math.min(Number(req.query.get('limit') ?? 100_000), options.realizationPageCap ?? 100_000);
+      const rows = (options.realization ?? [])
+        .filter((r) => String(r.rr_dt).slice(0, 10) >= dateFrom && String(r.rr_dt).slice(0, 10) <= dateTo && Number(r.rrd_id) > after)
+        .sort((a, b) => Number(a.rrd_id) - Number(b.rrd_id))
+        .slice(0, limit);
+      return wb.answer(req, rows.length ? ok(rows) : { status: 204, body: '' });
     });
     s.route('POST', '/api/analytics/v1/stocks-report/wb-warehouses', (req) => {
       const denied = wb.guard(req, 'analytics', { key: req.path, burst: 3, intervalMs: 20_000 });

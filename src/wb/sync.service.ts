@@ -10,6 +10,7 @@ import type { WbStream } from '../db/schema/wb.js';
 import { updateCabinet, type WbCabinet } from './cabinet.repository.js';
 import { cabinetsFor, openCabinetToken } from './cabinet.service.js';
 import { syncCards, syncReviews, syncStocks } from './catalog-sync.js';
+import { syncRealization } from './realization-sync.js';
 import type { Db } from './recordset.js';
 import { STATISTICS_INTERVAL_MS, syncOrders, syncSales } from './statistics-sync.js';
 import { closeDeadRuns, finishRun, getStreamState, latestRuns, saveStreamState, startRun } from './sync-state.repository.js';
@@ -19,6 +20,8 @@ import { WbClient, wbHosts } from './wb-client.js';
 
 /** Cards first: the other streams take product names and photos from them. */
 export const WB_STREAMS: readonly WbStream[] = ['cards', 'orders', 'sales', 'stocks', 'reviews'];
+/** Synced only when named (`--only realization`): the realization report for `mp wb profit` (1 request a minute, up to 100,000 rows each). */
+export const WB_OPT_IN_STREAMS: readonly WbStream[] = ['realization'];
 
 const STREAMS: Record<WbStream, (run: StreamRun) => Promise<StreamCounts>> = {
   cards: syncCards,
@@ -26,6 +29,7 @@ const STREAMS: Record<WbStream, (run: StreamRun) => Promise<StreamCounts>> = {
   sales: syncSales,
   stocks: syncStocks,
   reviews: syncReviews,
+  realization: syncRealization,
 };
 
 export interface SyncDeps {
@@ -68,7 +72,7 @@ export async function syncWb(deps: SyncDeps, options: SyncOptions = {}): Promise
   const outcomes: StreamOutcome[] = [];
   for (const cabinet of cabinets) {
     const token = openCabinetToken(cabinet, deps.secretKey);
-    const selected = WB_STREAMS.filter((s) => !options.only || options.only.includes(s));
+    const selected = [...WB_STREAMS, ...WB_OPT_IN_STREAMS].filter((s) => (options.only ? options.only.includes(s) : WB_STREAMS.includes(s)));
     // An expired token makes no request (WB would answer 401 to each); one expiring soon is warned.
     const expired = await checkTokenExpiry(deps.db, cabinet, token, deps.clock.now());
     if (expired) {

@@ -18,7 +18,7 @@ export function wbSince(text: string | undefined, ctx: Context, fallback: string
   return parseSince(text ?? fallback, ctx.clock.now(), MOSCOW);
 }
 
-const STREAMS: readonly WbStream[] = ['cards', 'orders', 'sales', 'stocks', 'reviews'];
+const STREAMS: readonly WbStream[] = ['cards', 'orders', 'sales', 'stocks', 'reviews', 'realization'];
 
 export function parseStreams(text: string | undefined): WbStream[] | undefined {
   if (!text) return undefined;

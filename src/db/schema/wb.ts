@@ -12,6 +12,7 @@ export interface WbTables {
   wb_stocks: WbStocksTable;
   wb_reviews: WbReviewsTable;
   wb_cards: WbCardsTable;
+  wb_realization_rows: WbRealizationRowsTable;
   wb_events: WbEventsTable;
 }
 
@@ -45,11 +46,11 @@ export interface WbCabinetUsersTable {
   created_at: Generated<Date>;
 }
 
-export type WbStream = 'orders' | 'sales' | 'stocks' | 'reviews' | 'cards';
+export type WbStream = 'orders' | 'sales' | 'stocks' | 'reviews' | 'cards' | 'realization';
 
 export interface WbSyncStateTable {
   cabinet_id: string;
-  stream: 'orders' | 'sales' | 'stocks' | 'reviews' | 'cards';
+  stream: 'orders' | 'sales' | 'stocks' | 'reviews' | 'cards' | 'realization';
   cursor: string | null;
   next_allowed_at: Date | null;
   last_success_at: Date | null;
@@ -197,4 +198,31 @@ export interface WbEventsTable {
   occurred_at: Date;
   payload: Generated<Record<string, unknown>>;
   created_at: Generated<Date>;
+}
+
+/** The realization report (reportDetailByPeriod), one row per rrd_id (sql/0025). */
+export interface WbRealizationRowsTable {
+  cabinet_id: string;
+  rrd_id: string;
+  report_id: string | null;
+  rr_day: string;
+  nm_id: string | null;
+  vendor_code: string | null;
+  subject_name: string | null;
+  doc_type_name: Generated<string>;
+  supplier_oper_name: Generated<string>;
+  bonus_type_name: string | null;
+  quantity: Generated<number>;
+  retail_amount: Generated<string>;
+  ppvz_for_pay: Generated<string>;
+  delivery_rub: Generated<string>;
+  rebill_logistic_cost: Generated<string>;
+  storage_fee: Generated<string>;
+  penalty: Generated<string>;
+  acceptance: Generated<string>;
+  deduction: Generated<string>;
+  additional_payment: Generated<string>;
+  srid: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }
