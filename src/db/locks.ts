@@ -1,6 +1,14 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DbHandle } from './connect.js';
 
+/**
+ * The advisory lock name of a job or operation and its scope (store, cabinet, shard): the same on every
+ * host and process, so cron, the daemon, a command and `mp serve` never run one unit of work twice at once.
+ */
+export function jobLockName(job: string, scope: string | null): string {
+  return scope ? `mp.job:${job}:${scope}` : `mp.job:${job}`;
+}
+
 export type LockResult<T> = { acquired: true; value: T } | { acquired: false };
 
 const heldInProcess = new Set<string>();

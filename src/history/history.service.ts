@@ -21,6 +21,8 @@ import {
 
 type Db = Kysely<Database>;
 
+export type { ListSort } from './history.repository.js';
+
 export interface HistoryQuery {
   /** A product URL or id, as `mp kaspi scrape` takes it. */
   input: string;

@@ -21,6 +21,8 @@ import {
 } from './recipient.repository.js';
 import { type Marketplace, type NotifyType, typesFor } from './types.js';
 
+export type { RecipientWithCabinet } from './recipient.repository.js';
+
 export interface AddRecipientInput {
   /** A WB cabinet (id or name) … */
   cabinet?: string;

@@ -50,7 +50,7 @@ export async function insertJobRun(db: Kysely<Database>, run: NewJobRun): Promis
 export async function finishJobRun(
   db: Kysely<Database>,
   id: string,
-  outcome: { status: 'succeeded' | 'failed'; finishedAt: Date; summary?: Record<string, unknown>; error?: string },
+  outcome: { status: 'succeeded' | 'failed' | 'skipped'; finishedAt: Date; summary?: Record<string, unknown>; error?: string },
 ): Promise<void> {
   await db
     .updateTable('job_runs')

@@ -56,7 +56,8 @@ async function died(db: Kysely<Database>, job: JobDefinition, run: JobRunRow | u
   }
   // Another host: a run holds its job's lock from before its row is written until after it is
   // finished, and the server frees the lock of a dead session. A job that shares its work takes no
-  // lock, so there nothing can be told from here.
+  // lock, so there nothing can be told from here. (A job whose operation locks itself writes its row
+  // just before it takes the lock: a row read in that instant may be called dead too early.)
   if (job.sharesWork) return false;
   return !(await isAdvisoryLockHeld(db, jobLockName(run.job, run.scope)));
 }

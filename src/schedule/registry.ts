@@ -33,6 +33,12 @@ export interface JobDefinition {
    * once share the work: it takes no job lock and is never skipped.
    */
   sharesWork?: boolean;
+  /**
+   * The job's operation takes the job's lock (`jobLockName(name, scope)`) itself, as it does when a
+   * command or `mp serve` calls it: the runner takes none, and a run whose operation found the lock
+   * held throws JobBusy and is recorded `skipped`.
+   */
+  locksItself?: boolean;
   /** Whether the job accepts `--shard i/n`. */
   sharded?: boolean;
   /**
@@ -54,6 +60,13 @@ export class JobIncomplete extends UserError {
     readonly summary: JobSummary,
   ) {
     super('JOB_INCOMPLETE', message);
+  }
+}
+
+/** Thrown by a job whose operation found its lock held (another process runs it): the run is `skipped`. */
+export class JobBusy extends UserError {
+  constructor(message: string) {
+    super('BUSY', message);
   }
 }
 

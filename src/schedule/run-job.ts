@@ -2,9 +2,9 @@
 import { hostname } from 'node:os';
 import type { Context } from '../core/context.js';
 import { errorMessage } from '../core/errors.js';
-import { withAdvisoryLock } from '../db/locks.js';
+import { jobLockName, withAdvisoryLock } from '../db/locks.js';
 import { deleteJobRun, finishJobRun, insertJobRun } from './job-runs.repository.js';
-import { type JobDefinition, JobIncomplete, type JobRunOptions, type JobSummary } from './registry.js';
+import { JobBusy, type JobDefinition, JobIncomplete, type JobRunOptions, type JobSummary } from './registry.js';
 
 export interface JobOutcome {
   job: string;
@@ -25,10 +25,7 @@ export interface RunJobOptions {
   dropIdle?: boolean;
 }
 
-/** The advisory lock name of a job (and scope): the same on every host and process. */
-export function jobLockName(job: string, scope: string | null): string {
-  return scope ? `mp.job:${job}:${scope}` : `mp.job:${job}`;
-}
+export { jobLockName } from '../db/locks.js';
 
 /**
  * Runs a job: once, or once per scope (each under its own lock) when the job runs per store or
@@ -74,12 +71,16 @@ export async function runJobOnce(ctx: Context, job: JobDefinition, options: RunJ
       await finishJobRun(handle.db, runId, { status: 'succeeded', finishedAt: ctx.clock.now(), summary });
       return { job: job.name, scope, status: 'succeeded', runId, summary, durationMs: elapsed() };
     } catch (error) {
+      if (error instanceof JobBusy) {
+        await finishJobRun(handle.db, runId, { status: 'skipped', finishedAt: ctx.clock.now() });
+        return { job: job.name, scope, status: 'skipped', runId, durationMs: elapsed() };
+      }
       const summary = error instanceof JobIncomplete ? error.summary : undefined;
       await finishJobRun(handle.db, runId, { status: 'failed', finishedAt: ctx.clock.now(), summary, error: describeError(error) });
       return { job: job.name, scope, status: 'failed', runId, summary, error, durationMs: elapsed() };
     }
   };
-  if (job.sharesWork) return body();
+  if (job.sharesWork || job.locksItself) return body();
   const locked = await withAdvisoryLock(handle, jobLockName(job.name, scope), body);
   if (locked.acquired) return locked.value;
   // Someone else (cron, the daemon, another host) is running it right now: record the skip.

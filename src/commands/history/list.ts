@@ -2,8 +2,7 @@ import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
 import { KASPI } from '../../core/format.js';
 import { ALMATY, parseSince } from '../../core/time.js';
-import type { ListSort } from '../../history/history.repository.js';
-import { listProductHistory } from '../../history/history.service.js';
+import { type ListSort, listProductHistory } from '../../history/history.service.js';
 import { cityName, resolveCity } from '../../kaspi/cities.js';
 
 export interface HistoryListOptions {

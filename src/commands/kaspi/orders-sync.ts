@@ -1,9 +1,10 @@
 import type { Context } from '../../core/context.js';
+import { UserError } from '../../core/errors.js';
 import { formatPercent } from '../../core/format.js';
+import { operationDeps } from '../../core/operation-deps.js';
 import { ALMATY, formatZoned } from '../../core/time.js';
 import { currentUser } from '../../core/user.js';
-import { shopApiBaseUrl } from '../../kaspi/merchant/shop-api.client.js';
-import { syncOrders } from '../../kaspi-orders/sync.service.js';
+import { type KaspiOrdersSyncResult, syncKaspiOrders } from '../../kaspi-orders/sync.operation.js';
 import { almatySince, overlapMs } from './orders-common.js';
 
 interface Options {
@@ -17,28 +18,33 @@ interface Options {
 export async function kaspiOrdersSync(ctx: Context, options: Options): Promise<number> {
   const since = options.since ? almatySince(options.since, ctx) : undefined;
   const overlap = overlapMs(options.overlap);
-  const db = (await ctx.db()).db;
+  const deps = await operationDeps(ctx);
   // Started when the window count is known; ticks queue on the same promise, in order.
   let progress: ReturnType<Context['progress']> | undefined;
-  let summary: Awaited<ReturnType<typeof syncOrders>>;
+  let result: KaspiOrdersSyncResult;
   try {
-    summary = await syncOrders(
-      {
-        db,
-        secretKey: await ctx.secretKey(),
-        baseUrl: shopApiBaseUrl(ctx.config),
-        now: () => ctx.clock.now(),
-        log: ctx.log,
-        onWindow: (done, total) => {
-          progress ??= ctx.progress('14-day windows', total);
-          if (done > 0) void progress.then((p) => p.tick());
-        },
+    result = await syncKaspiOrders(deps, {
+      store: options.store,
+      since,
+      overlapMs: overlap,
+      withCustomers: options.withCustomers,
+      user: currentUser(ctx.config.env),
+      onWindow: (done, total) => {
+        progress ??= ctx.progress('14-day windows', total);
+        if (done > 0) void progress.then((p) => p.tick());
       },
-      { store: options.store, since, overlapMs: overlap, withCustomers: options.withCustomers, user: currentUser(ctx.config.env) },
-    );
+    });
   } finally {
     if (progress) (await progress).stop();
   }
+  if (result.busy) {
+    throw new UserError(
+      'BUSY',
+      `another mp process (cron, the daemon or another terminal: job kaspi.orders) is syncing the orders of store ${result.store.merchant_id} right now: try again later`,
+      { details: { lock: result.lock } },
+    );
+  }
+  const summary = result.summary;
   const record = {
     store: summary.store,
     from: ctx.out.json ? summary.from : `${formatZoned(summary.from, ALMATY)} Almaty`,

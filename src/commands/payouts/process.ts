@@ -1,8 +1,7 @@
 import { parseDurationMs } from '../../core/config.js';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
-import { gatewayFromConfig } from '../../payouts/gateways/index.js';
-import { startWorker } from '../../payouts/worker.js';
+import { processPayouts } from '../../payouts/process.operation.js';
 import { intOption } from './options.js';
 
 interface Options {
@@ -48,43 +47,47 @@ export async function payoutsProcess(ctx: Context, options: Options): Promise<vo
     for (const message of errors) ctx.log.error(message, { code: 'BAD_OPTION' });
     throw new UsageError('BAD_OPTION', `${errors.length} invalid options`, { hint: 'fix the lines above; see --help' });
   }
-  const gateway = await gatewayFromConfig(ctx.config, options.gateway);
   const handle = await ctx.db();
-  const worker = startWorker(handle.db, {
-    gateway,
-    log: ctx.log,
-    secretKey: await ctx.secretKey(),
-    concurrency,
-    batch,
-    leaseMs,
-    maxAttempts,
-    retryBaseMs,
-    once: options.once,
-  });
+  const controller = new AbortController();
+  let workerId = '';
   const onSignal = (signal: string) => {
-    ctx.log.info(`${signal}: finishing the payouts in hand, releasing the rest`, { worker: worker.id });
-    worker.stop();
+    ctx.log.info(`${signal}: finishing the payouts in hand, releasing the rest`, { worker: workerId });
+    controller.abort();
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  ctx.log.info(`payout worker ${worker.id} started`, {
-    engine: handle.engine,
-    gateway: gateway.name,
-    concurrency,
-    batch,
-    leaseMs,
-    once: Boolean(options.once),
-  });
   try {
-    const stats = await worker.done;
-    if (ctx.out.json) ctx.out.jsonDocument({ worker: worker.id, ...stats });
+    const { worker, ...stats } = await processPayouts(
+      { db: handle.db, config: ctx.config, log: ctx.log, secretKey: await ctx.secretKey() },
+      {
+        gateway: options.gateway,
+        concurrency,
+        batch,
+        leaseMs,
+        maxAttempts,
+        retryBaseMs,
+        once: options.once,
+        signal: controller.signal,
+        onStart: (w) => {
+          workerId = w.id;
+          ctx.log.info(`payout worker ${w.id} started`, {
+            engine: handle.engine,
+            gateway: w.gateway,
+            concurrency,
+            batch,
+            leaseMs,
+            once: Boolean(options.once),
+          });
+        },
+      },
+    );
+    if (ctx.out.json) ctx.out.jsonDocument({ worker, ...stats });
     ctx.log.info(
-      `payout worker ${worker.id} stopped: ${stats.completed} completed, ${stats.failed} failed, ${stats.retried} to retry, ${stats.released} released`,
+      `payout worker ${worker} stopped: ${stats.completed} completed, ${stats.failed} failed, ${stats.retried} to retry, ${stats.released} released`,
       { ...stats },
     );
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
-    await gateway.close();
   }
 }

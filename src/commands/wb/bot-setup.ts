@@ -1,10 +1,7 @@
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
-import { encryptSecret, maskSecret } from '../../core/secrets.js';
-import { notifyConfig } from '../../notify/notify-config.js';
-import { botTokenHash, checkBotTokenFormat } from '../../notify/telegram/bot-token.js';
-import { saveBotToken } from '../../notify/telegram/bot-token.repository.js';
-import { TelegramClient } from '../../notify/telegram/telegram-client.js';
+import { maskSecret } from '../../core/secrets.js';
+import { checkBotToken, storeBotToken } from '../../notify/telegram/bot-setup.service.js';
 import { notifyDeps, readStdin } from './notify-deps.js';
 
 /** `mp wb bot setup`: checks the bot token with getMe and stores it encrypted. */
@@ -20,17 +17,9 @@ export async function wbBotSetup(ctx: Context, o: { tokenStdin?: boolean }): Pro
       'TELEGRAM_TOKEN_MISSING',
       'no bot token: pipe it to `mp wb bot setup --token-stdin`, set MP_TELEGRAM_BOT_TOKEN, or run on a terminal to be asked',
     );
-  const clean = checkBotTokenFormat(token);
-  const client = new TelegramClient({ baseUrl: notifyConfig(ctx.config).telegramUrl, token: clean, log: ctx.log });
-  let me: { id: number; username?: string };
-  try {
-    me = await client.getMe();
-  } finally {
-    await client.close();
-  }
-  const deps = await notifyDeps(ctx);
-  await saveBotToken(deps.db, botTokenHash(clean), encryptSecret(clean, deps.secretKey), me.username ?? null);
-  ctx.log.info(`bot @${me.username ?? me.id} stored; start it with \`mp wb bot\``);
-  ctx.out.object({ bot: me.username ?? String(me.id), token: maskSecret(clean) });
+  const me = await checkBotToken(ctx.config, ctx.log, token);
+  const name = await storeBotToken(await notifyDeps(ctx), me);
+  ctx.log.info(`bot @${name} stored; start it with \`mp wb bot\``);
+  ctx.out.object({ bot: name, token: maskSecret(me.token) });
   return 0;
 }

@@ -1,28 +1,24 @@
 import type { Context } from '../../core/context.js';
-import { withAdvisoryLock } from '../../db/locks.js';
-import { deliverNow } from '../../notify/notify.service.js';
-import { countByStatus } from '../../notify/outbox.repository.js';
-import { jobLockName } from '../../schedule/run-job.js';
+import { deliverNotifications } from '../../notify/deliver.operation.js';
 import { notifyDeps } from './notify-deps.js';
 
 /**
  * `mp wb notify deliver`: fan out new WB events and send what is due (cron and the daemon call it).
- * It takes the `wb.notify` job's lock, as the job and the bot do: one process delivers at a time on
- * any host, so Telegram's pace is never counted twice. When another holds it, nothing is sent here.
+ * The delivery operation takes the `wb.notify` lock, as the job and the bot do: one process delivers
+ * at a time on any host, so Telegram's pace is never counted twice. When another holds it, nothing
+ * is sent here.
  */
 export async function wbNotifyDeliver(ctx: Context): Promise<number> {
-  const deps = await notifyDeps(ctx);
-  const handle = await ctx.db();
-  const locked = await withAdvisoryLock(handle, jobLockName('wb.notify', null), () => deliverNow(deps));
-  const waiting = await countByStatus(deps.db);
-  if (!locked.acquired) {
+  const result = await deliverNotifications(await notifyDeps(ctx));
+  const waiting = result.outbox;
+  if (!result.delivered) {
     ctx.log.info(
       'Another mp process is delivering notifications right now (the daemon, cron or the bot: job wb.notify); it will send these. Nothing sent from here.',
     );
     ctx.out.object({ skipped: true, outbox: waiting });
     return 0;
   }
-  const stats = locked.value;
+  const stats = result.stats;
   if (!stats.telegram && (waiting.pending ?? 0) + (waiting.failed ?? 0) > 0) {
     ctx.log.warn('Telegram messages are waiting but no bot token is set: set MP_TELEGRAM_BOT_TOKEN or run `mp wb bot setup`');
   }

@@ -1,10 +1,10 @@
 // What the notify and bot commands hand to the notify services.
 import type { Context } from '../../core/context.js';
-import type { NotifyDeps } from '../../notify/notify.service.js';
+import type { DeliverOperationDeps } from '../../notify/deliver.operation.js';
 
-export async function notifyDeps(ctx: Context): Promise<NotifyDeps> {
+export async function notifyDeps(ctx: Context): Promise<DeliverOperationDeps> {
   const handle = await ctx.db();
-  return { db: handle.db, config: ctx.config, log: ctx.log, clock: ctx.clock, secretKey: await ctx.secretKey() };
+  return { handle, db: handle.db, config: ctx.config, log: ctx.log, clock: ctx.clock, secretKey: await ctx.secretKey() };
 }
 
 /** Reads all of stdin (for secrets piped in), trimmed. */

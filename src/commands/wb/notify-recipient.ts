@@ -1,8 +1,15 @@
 import type { Context } from '../../core/context.js';
 import { maskSecret } from '../../core/secrets.js';
 import { currentUser } from '../../core/user.js';
-import type { RecipientWithCabinet } from '../../notify/recipient.repository.js';
-import { addRecipient, describeSettings, recipientMarketplace, recipientsOf, removeRecipient, subjectOf } from '../../notify/recipient.service.js';
+import {
+  addRecipient,
+  describeSettings,
+  type RecipientWithCabinet,
+  recipientMarketplace,
+  recipientsOf,
+  removeRecipient,
+  subjectOf,
+} from '../../notify/recipient.service.js';
 import { notifyDeps, readStdin } from './notify-deps.js';
 
 function toJson(r: RecipientWithCabinet) {

@@ -1,8 +1,11 @@
 import type { Context } from '../../core/context.js';
 import { AuthError } from '../../core/errors.js';
 import { WB } from '../../core/format.js';
-import { syncStatus, syncWb } from '../../wb/sync.service.js';
+
+import { syncWbCabinets } from '../../wb/sync.operation.js';
+import { syncStatus } from '../../wb/sync.service.js';
 import { renewCommand } from '../../wb/token.js';
+
 import { parseStreams, wbDeps, wbSince } from './deps.js';
 
 interface Options {
@@ -12,7 +15,10 @@ interface Options {
   status?: boolean;
 }
 
-/** `mp wb sync`: exit 1 when a stream failed (skipped streams are fine: cron runs again). */
+/**
+ * `mp wb sync`: exit 1 when a stream failed (skipped streams are fine: cron runs again; so is a cabinet
+ * another process is syncing right now, whose streams show as skipped).
+ */
 export async function wbSync(ctx: Context, options: Options): Promise<number> {
   const deps = await wbDeps(ctx);
   if (options.status) {
@@ -37,7 +43,7 @@ export async function wbSync(ctx: Context, options: Options): Promise<number> {
   }
   const only = parseStreams(options.only);
   const since = options.since ? wbSince(options.since, ctx, '30d') : undefined;
-  const outcomes = await syncWb({ ...deps, user: deps.userName }, { cabinet: options.cabinet, since, only });
+  const { outcomes } = await syncWbCabinets({ ...deps, handle: await ctx.db(), user: deps.userName }, { cabinet: options.cabinet, since, only });
   ctx.out.list(outcomes, [
     { key: 'cabinet', shrink: true },
     { key: 'stream' },

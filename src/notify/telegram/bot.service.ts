@@ -6,21 +6,21 @@
 import { UserError } from '../../core/errors.js';
 import type { DbHandle } from '../../db/connect.js';
 import { withAdvisoryLock } from '../../db/locks.js';
-import { jobLockName } from '../../schedule/run-job.js';
 import { addCabinet } from '../../wb/cabinet.service.js';
 import { syncWb, WB_STREAMS } from '../../wb/sync.service.js';
+import { deliverNotifications } from '../deliver.operation.js';
 import type { NotifyDeps } from '../notify.service.js';
-import { deliverNow } from '../notify.service.js';
-import type { Pacer } from '../pacer.js';
-import { sleep } from '../pacer.js';
+import { notifyConfig } from '../notify-config.js';
+import { Pacer, sleep } from '../pacer.js';
 import { enableChat, listRecipients, type RecipientWithCabinet, updateRecipientSettings, upsertTelegramRecipient } from '../recipient.repository.js';
 import { type NotifyType, WB_NOTIFY_TYPES } from '../types.js';
 import { cabinetsKeyboard, type Keyboard, mainMenu, STREAM_NAMES, settingsKeyboard, settingsText, TEXT } from './bot-menu.js';
 import { latestOrders, orderScreen, reviewsScreen, salesScreen, stocksScreen } from './bot-reports.js';
+import { noBotToken, resolveBotToken } from './bot-token.js';
 import { chatsSyncing, getChat, saveChat, saveOffset, updateOffset } from './bot-token.repository.js';
 import { ensureTelegramUser, userCabinets } from './bot-user.repository.js';
 import { escapeHtml } from './html.js';
-import { type TelegramClient, TelegramError, type TelegramUpdate } from './telegram-client.js';
+import { TelegramClient, TelegramError, type TelegramUpdate } from './telegram-client.js';
 
 export interface BotOptions {
   tokenHash: string;
@@ -33,6 +33,34 @@ export interface BotOptions {
   pollSeconds?: number;
   /** Deliver pending notifications every this many ms between polls (default 30 s; 0 = never). */
   deliverEveryMs?: number;
+}
+
+/**
+ * `mp wb bot`: the configured bot (MP_TELEGRAM_BOT_TOKEN or `mp wb bot setup`) with the configured
+ * pace, until the signal aborts (or, with `once`, until no update is waiting). Throws when no bot
+ * token is set.
+ */
+export async function runConfiguredBot(
+  handle: DbHandle,
+  deps: NotifyDeps,
+  o: Pick<BotOptions, 'once' | 'signal'> & { onStart?: () => void },
+): Promise<{ updates: number }> {
+  const bot = await resolveBotToken(deps.db, deps.config, deps.secretKey);
+  if (!bot) throw noBotToken();
+  const nc = notifyConfig(deps.config);
+  const client = new TelegramClient({ baseUrl: nc.telegramUrl, token: bot.token, log: deps.log });
+  try {
+    o.onStart?.();
+    return await runBot(handle, deps, {
+      tokenHash: bot.hash,
+      client,
+      pacer: new Pacer({ perSecond: nc.perSecond, perChatMs: nc.perChatMs }),
+      once: o.once,
+      signal: o.signal,
+    });
+  } finally {
+    await client.close();
+  }
 }
 
 /** Runs the bot until the signal aborts (or, with `once`, until no update is waiting). */
@@ -97,9 +125,9 @@ async function pollUpdates(handle: DbHandle, deps: NotifyDeps, o: BotOptions, bo
     const every = o.deliverEveryMs ?? 30_000;
     if (every > 0 && Date.now() - lastDelivery >= every && !o.once) {
       lastDelivery = Date.now();
-      // Under the wb.notify job's lock: while the daemon (or cron) delivers, the bot leaves it to
-      // it, so two paces never add up at Telegram.
-      await withAdvisoryLock(handle, jobLockName('wb.notify', null), () => deliverNow(deps, o.pacer ? { client: o.client, pacer: o.pacer } : undefined)).catch(
+      // The delivery operation takes the wb.notify lock: while the daemon (or cron) delivers, the bot
+      // leaves it to it, so two paces never add up at Telegram.
+      await deliverNotifications({ ...deps, handle }, { telegram: o.pacer ? { client: o.client, pacer: o.pacer } : undefined, outbox: false }).catch(
         (error: unknown) => deps.log.warn(`delivery failed: ${(error as Error).message}`),
       );
     }

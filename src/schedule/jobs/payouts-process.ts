@@ -1,4 +1,5 @@
-// payouts.process: drain the payout queue with the payouts worker.
+// payouts.process: drain the payout queue through the payouts processing operation.
+import { operationDeps } from '../../core/operation-deps.js';
 import type { JobDefinition } from '../registry.js';
 
 export const payoutsProcess: JobDefinition = {
@@ -8,22 +9,9 @@ export const payoutsProcess: JobDefinition = {
   sharesWork: true,
   idle: (summary) => summary.claimed === 0,
   async run(ctx, { signal }) {
-    const [{ gatewayFromConfig }, { startWorker }] = await Promise.all([import('../../payouts/gateways/index.js'), import('../../payouts/worker.js')]);
-    const gateway = await gatewayFromConfig(ctx.config);
-    try {
-      const { db } = await ctx.db();
-      const worker = startWorker(db, { gateway, log: ctx.log, once: true, secretKey: await ctx.secretKey() });
-      // Shutdown: finish the payouts in hand, release the rest for the next worker.
-      const stop = () => worker.stop();
-      if (signal.aborted) stop();
-      signal.addEventListener('abort', stop, { once: true });
-      try {
-        return { ...(await worker.done) };
-      } finally {
-        signal.removeEventListener('abort', stop);
-      }
-    } finally {
-      await gateway.close();
-    }
+    const { processPayouts } = await import('../../payouts/process.operation.js');
+    // Shutdown (the signal): finish the payouts in hand, release the rest for the next worker.
+    const { worker: _id, ...stats } = await processPayouts(await operationDeps(ctx), { once: true, signal });
+    return stats;
   },
 };
