@@ -19,7 +19,9 @@ import {
   parseCostRecord,
   percentText,
 } from './cost-row.js';
-import { costBefore, upsertCosts } from './costs.repository.js';
+import { type CostRow, costBefore, deleteCosts, listCosts, upsertCosts } from './costs.repository.js';
+
+export type { CostRow } from './costs.repository.js';
 
 export const MARKETPLACE_ZONE: Record<Marketplace, string> = { kaspi: ALMATY, wb: MOSCOW };
 
@@ -134,4 +136,25 @@ function optional(flag: string | undefined, previous: string | null, parse: (tex
   if (flag === undefined) return previous;
   if (flag.trim().toLowerCase() === 'none' || flag.trim() === '') return null;
   return parse(flag);
+}
+
+/**
+ * The costs of one marketplace (or both) and product (or all): every version with `history`, those in
+ * effect on `at`, else those in effect today — the marketplace's own day (Almaty for Kaspi, Moscow for WB).
+ */
+export async function costsOf(
+  db: Kysely<Database>,
+  o: { marketplace?: Marketplace; product?: string; at?: string; history?: boolean; now: Date },
+): Promise<CostRow[]> {
+  const filter = { marketplace: o.marketplace, products: o.product ? [o.product] : undefined };
+  if (o.history) return listCosts(db, filter);
+  if (o.at) return listCosts(db, { ...filter, at: o.at });
+  const kaspi = o.marketplace === 'wb' ? [] : await listCosts(db, { ...filter, marketplace: 'kaspi', at: marketplaceToday('kaspi', o.now) });
+  const wb = o.marketplace === 'kaspi' ? [] : await listCosts(db, { ...filter, marketplace: 'wb', at: marketplaceToday('wb', o.now) });
+  return [...kaspi, ...wb];
+}
+
+/** Removes a product's cost (the version from `validFrom`, else every version); returns how many rows went. */
+export function removeCost(db: Kysely<Database>, marketplace: Marketplace, product: string, validFrom?: string): Promise<number> {
+  return deleteCosts(db, marketplace, product, validFrom);
 }

@@ -5,9 +5,10 @@ import { UsageError, UserError } from '../core/errors.js';
 import { readTableFile } from '../core/table-file.js';
 import type { TextEncoding } from '../core/text-decode.js';
 import type { Database } from '../db/schema.js';
-import type { CabinetList } from '../kaspi/merchant/mc-client.js';
+import { type CabinetList, createMcClient, listCabinetOffers, mcBaseUrl } from '../kaspi/merchant/mc-client.js';
 import type { SkippedOffer } from '../kaspi/merchant/mc-offers.parser.js';
 import type { StoreRow } from '../kaspi/merchant/stores.repository.js';
+import { type CabinetDeps, renewCommand, sessionCookie } from '../kaspi/merchant/stores.service.js';
 import { minMargin, type ProductInput, parseProductRecord, parseStrategy } from './product-settings.js';
 import {
   type DemperProductRow,
@@ -199,4 +200,20 @@ function parsePatch(options: SetOptions): SettingsPatch {
   return patch;
 }
 
-export type { DemperProductRow };
+export type { DemperProductRow, ProductFilter };
+
+/** The managed products that match the filter, with their store's merchant id. */
+export function productsOf(db: Kysely<Database>, filter: ProductFilter): Promise<(DemperProductRow & { merchant_id: string })[]> {
+  return listProducts(db, filter);
+}
+
+/** `mp demper products import` without a file: lists the store's offers in the configured cabinet and imports them. */
+export async function importStoreCabinetOffers(deps: CabinetDeps, store: StoreRow): Promise<CabinetImport> {
+  const mc = createMcClient(mcBaseUrl(deps.config), deps.log);
+  try {
+    const list = await listCabinetOffers(mc, sessionCookie(store, deps.secretKey), store.merchant_id, renewCommand(store), store.city_id);
+    return await importCabinetOffers(deps.db, store, list);
+  } finally {
+    await mc.close();
+  }
+}

@@ -3,7 +3,9 @@ import type { Kysely } from 'kysely';
 import { UserError } from '../core/errors.js';
 import type { Database } from '../db/schema.js';
 import { resolveTargets } from './scrape-inputs.js';
-import { addTracked, removeTracked, type TrackedRef } from './tracked.repository.js';
+import { addTracked, listTracked, removeTracked, type TrackedRef, type TrackedRow } from './tracked.repository.js';
+
+export type { TrackedRow } from './tracked.repository.js';
 
 /** Inputs → refs; any bad input rejects the whole command (nothing half-applied). */
 function refsOf(inputs: readonly string[], city: string | undefined): TrackedRef[] {
@@ -26,4 +28,9 @@ export async function untrackProducts(db: Kysely<Database>, inputs: readonly str
   const removed = await removeTracked(db, refs);
   const gone = new Set(removed.map((r) => `${r.kaspiId}|${r.cityId}`));
   return { removed, missing: refs.filter((r) => !gone.has(`${r.kaspiId}|${r.cityId}`)) };
+}
+
+/** The tracked list with each product's last scraped state (name, min price, sellers, when checked). */
+export function trackedProducts(db: Kysely<Database>): Promise<TrackedRow[]> {
+  return listTracked(db);
 }

@@ -4,8 +4,7 @@ import { UsageError, UserError } from '../../core/errors.js';
 import { normalizeDecimal } from '../../core/money.js';
 import { parseTextEncoding } from '../../core/text-decode.js';
 import { type Marketplace, marketplaceOf } from '../../costs/cost-row.js';
-import { type CostRow, deleteCosts, listCosts } from '../../costs/costs.repository.js';
-import { importCostsFile, marketplaceToday, type SetOptions, setCost, validFromOption } from '../../costs/costs.service.js';
+import { type CostRow, costsOf, importCostsFile, removeCost, type SetOptions, setCost, validFromOption } from '../../costs/costs.service.js';
 import { exportRun } from '../export/run.js';
 
 export async function costsImport(ctx: Context, o: { file: string; validFrom?: string; encoding?: string }): Promise<void> {
@@ -56,17 +55,7 @@ export async function costsList(ctx: Context, o: { marketplace?: string; product
   if (o.history && o.at) throw new UsageError('COSTS_BAD_FLAGS', 'use either --history or --at');
   const at = validFromOption(o.at);
   const { db } = await ctx.db();
-  const now = ctx.clock.now();
-  const filter = { marketplace, products: o.product ? [o.product] : undefined };
-  let rows: CostRow[];
-  if (o.history) rows = await listCosts(db, filter);
-  else if (at) rows = await listCosts(db, { ...filter, at });
-  else {
-    // "Today" is the marketplace's own day: Almaty for Kaspi, Moscow for WB.
-    const kaspi = marketplace === 'wb' ? [] : await listCosts(db, { ...filter, marketplace: 'kaspi', at: marketplaceToday('kaspi', now) });
-    const wb = marketplace === 'kaspi' ? [] : await listCosts(db, { ...filter, marketplace: 'wb', at: marketplaceToday('wb', now) });
-    rows = [...kaspi, ...wb];
-  }
+  const rows = await costsOf(db, { marketplace, product: o.product, at, history: o.history, now: ctx.clock.now() });
   ctx.out.list(rows.map(record), [
     { key: 'marketplace', header: 'mp' },
     { key: 'product', shrink: true },
@@ -91,7 +80,7 @@ export async function costsRemove(ctx: Context, marketplaceText: string, product
   const marketplace = marketplaceOf(marketplaceText);
   if (!marketplace) throw new UsageError('COSTS_BAD_MARKETPLACE', `the marketplace is kaspi or wb, got "${marketplaceText}"`);
   const { db } = await ctx.db();
-  const removed = await deleteCosts(db, marketplace, product, validFromOption(o.validFrom));
+  const removed = await removeCost(db, marketplace, product, validFromOption(o.validFrom));
   if (removed === 0)
     throw new UserError(
       'COSTS_NOT_FOUND',

@@ -3,9 +3,8 @@ import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
 import { currentUser } from '../../core/user.js';
 import { url as urlRule } from '../../core/validate.js';
-import { hasListPrices } from '../../demper/city-prices.repository.js';
 import { assembleStorePriceList } from '../../demper/price-list.service.js';
-import { recentFetches } from '../../demper/price-list-log.repository.js';
+import { hasPlannedList, priceListFetchLog } from '../../demper/price-list-status.service.js';
 import { acceptPriceList, priceListToken } from '../../demper/served-price-list.service.js';
 import { buildKaspiFeed } from '../../demper/xml-feed.js';
 import { resolveStore } from '../../kaspi/merchant/stores.service.js';
@@ -53,7 +52,7 @@ export async function priceListShow(ctx: Context, o: { store?: string }): Promis
       feed: list.feed,
     });
   } else ctx.out.text(buildKaspiFeed(list.feed));
-  if (!(await hasListPrices(db, store.id)))
+  if (!(await hasPlannedList(db, store.id)))
     ctx.log.warn(`mp serve answers 503 for this store until a run plans its list: \`mp demper run --store ${store.merchant_id} --apply --via xml\``);
   if (list.unpriced.length > 0) ctx.log.warn(`${list.unpriced.length} product(s) left out, no price known in every city, e.g. ${list.unpriced[0]}`);
   if (list.raisedToFloor > 0) ctx.log.warn(`${list.raisedToFloor} price(s) were below their product's floor (min or margin floor): listed at the floor`);
@@ -83,7 +82,7 @@ export async function priceListFetches(ctx: Context, o: { store?: string; limit?
   if (!Number.isInteger(limit)) throw new UsageError('BAD_OPTION', `--limit must be a whole number from 1 to 9999, got "${o.limit}"`);
   const { db } = await ctx.db();
   const store = await resolveStore(db, o.store, currentUser(ctx.config.env));
-  const rows = await recentFetches(db, store.id, limit);
+  const rows = await priceListFetchLog(db, store.id, limit);
   ctx.out.list(rows, [
     { key: 'at' },
     { key: 'status', align: 'right' },

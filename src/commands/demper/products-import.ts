@@ -2,9 +2,8 @@
 import type { Context } from '../../core/context.js';
 import { parseTextEncoding } from '../../core/text-decode.js';
 import { currentUser } from '../../core/user.js';
-import { importCabinetOffers, importProductsFile } from '../../demper/products.service.js';
-import { createMcClient, listCabinetOffers, mcBaseUrl } from '../../kaspi/merchant/mc-client.js';
-import { renewCommand, resolveStore, sessionCookie } from '../../kaspi/merchant/stores.service.js';
+import { importProductsFile, importStoreCabinetOffers } from '../../demper/products.service.js';
+import { resolveStore } from '../../kaspi/merchant/stores.service.js';
 
 export async function productsImport(ctx: Context, o: { store?: string; file?: string; encoding?: string }): Promise<void> {
   const encoding = parseTextEncoding(o.encoding);
@@ -15,30 +14,24 @@ export async function productsImport(ctx: Context, o: { store?: string; file?: s
     ctx.out.object({ store: store.merchant_id, imported: result.imported, file: o.file });
     return;
   }
-  const mc = createMcClient(mcBaseUrl(ctx.config), ctx.log);
-  try {
-    const list = await listCabinetOffers(mc, sessionCookie(store, await ctx.secretKey()), store.merchant_id, renewCommand(store), store.city_id);
-    const result = await importCabinetOffers(db, store, list);
-    // Every row left out says why, on stderr; --json carries the same list.
-    for (const s of result.skipped) ctx.log.warn(`skipped ${s.sku}: ${s.reason}`, { sku: s.sku, reason: s.reason });
-    for (const u of result.updated) ctx.log.info(`${u.sku}: stored price ${u.from ?? 'unknown'} → ${u.to} (the cabinet's)`);
-    if (result.incomplete) {
-      ctx.log.warn(`the cabinet says it has ${result.incomplete.total} offers but listed ${result.incomplete.listed}: run the import again later for the rest`);
-    }
-    ctx.out.object(
-      { store: store.merchant_id, offers: result.offers, imported: result.imported, updated: result.updated.length, skipped: result.skipped.length },
-      {
-        store: store.merchant_id,
-        offers: result.offers,
-        imported: result.imported,
-        updated: result.updated,
-        skipped: result.skipped,
-        incomplete: result.incomplete,
-      },
-    );
-    if (result.imported > 0)
-      ctx.log.info('New products start as `hold` with min = max = price: set a range with `mp demper products set <sku> --min … --max … --strategy undercut`.');
-  } finally {
-    await mc.close();
+  const result = await importStoreCabinetOffers({ db, secretKey: await ctx.secretKey(), config: ctx.config, log: ctx.log }, store);
+  // Every row left out says why, on stderr; --json carries the same list.
+  for (const s of result.skipped) ctx.log.warn(`skipped ${s.sku}: ${s.reason}`, { sku: s.sku, reason: s.reason });
+  for (const u of result.updated) ctx.log.info(`${u.sku}: stored price ${u.from ?? 'unknown'} → ${u.to} (the cabinet's)`);
+  if (result.incomplete) {
+    ctx.log.warn(`the cabinet says it has ${result.incomplete.total} offers but listed ${result.incomplete.listed}: run the import again later for the rest`);
   }
+  ctx.out.object(
+    { store: store.merchant_id, offers: result.offers, imported: result.imported, updated: result.updated.length, skipped: result.skipped.length },
+    {
+      store: store.merchant_id,
+      offers: result.offers,
+      imported: result.imported,
+      updated: result.updated,
+      skipped: result.skipped,
+      incomplete: result.incomplete,
+    },
+  );
+  if (result.imported > 0)
+    ctx.log.info('New products start as `hold` with min = max = price: set a range with `mp demper products set <sku> --min … --max … --strategy undercut`.');
 }

@@ -1,13 +1,11 @@
-// `mp demper products list|set|enable|disable` (import is in products-import.ts: it needs the HTTP client).
+// `mp demper products list|set|enable|disable` (import is in products-import.ts).
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
 import { KASPI } from '../../core/format.js';
 import { normalizeDecimal } from '../../core/money.js';
 import { currentUser } from '../../core/user.js';
 import { formatStrategy } from '../../demper/product-settings.js';
-import type { ProductFilter } from '../../demper/products.repository.js';
-import { listProducts } from '../../demper/products.repository.js';
-import { type SetOptions, setProducts, toggleProducts } from '../../demper/products.service.js';
+import { type ProductFilter, productsOf, type SetOptions, setProducts, toggleProducts } from '../../demper/products.service.js';
 import { storeIdsFor } from '../../kaspi/merchant/stores.service.js';
 
 interface ListOptions {
@@ -32,7 +30,7 @@ function filterOf(storeId: string | undefined, o: ListOptions & { sku?: string[]
 export async function productsList(ctx: Context, o: ListOptions): Promise<void> {
   const { db } = await ctx.db();
   const storeIds = await storeIdsFor(db, o.store, currentUser(ctx.config.env));
-  const rows = (await listProducts(db, { ...filterOf(undefined, o), storeIds })).map((p) => ({
+  const rows = (await productsOf(db, { ...filterOf(undefined, o), storeIds })).map((p) => ({
     store: p.merchant_id,
     sku: p.sku,
     product_id: p.product_id,

@@ -1,19 +1,19 @@
 // `mp demper store login|add|list|remove|check`.
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { operationDeps } from '../../core/operation-deps.js';
 import { currentUser } from '../../core/user.js';
-import { lastFetches } from '../../demper/price-list-log.repository.js';
+import { storesWithFetches } from '../../demper/price-list-status.service.js';
 import { resolveCity } from '../../kaspi/cities.js';
-import { createMcClient, idmcBaseUrl, mcBaseUrl } from '../../kaspi/merchant/mc-client.js';
 import type { LoginMethod } from '../../kaspi/merchant/mc-login.js';
-import { listStores, type StoreRow } from '../../kaspi/merchant/stores.repository.js';
 import {
   addStore,
   type CheckResult,
-  checkStore,
-  loginStores,
+  checkStores,
+  loginStoresToCabinet,
   parseCities,
   removeStore,
+  type StoreRow,
   selectStores,
   setStoreCities,
   storeView,
@@ -42,24 +42,12 @@ export async function storeLogin(ctx: Context, o: LoginOptions): Promise<void> {
     if (o.codeStdin) return readSecret(ctx, true, what, '--code-stdin');
     return ask(ctx, `Enter ${what}`, 'pipe the code with --code-stdin');
   };
-  const mcBase = mcBaseUrl(ctx.config);
-  const idmcBase = idmcBaseUrl(ctx.config);
-  const mc = createMcClient(mcBase, ctx.log);
-  const idmc = createMcClient(idmcBase, ctx.log);
-  try {
-    const { db } = await ctx.db();
-    const stores = await loginStores(db, await ctx.secretKey(), { mc, idmc, mcBase, idmcBase }, method, askCode, {
-      name: o.name,
-      cityId: o.city === undefined ? undefined : resolveCity(o.city),
-      user: currentUser(ctx.config.env),
-    });
-    ctx.out.list(stores.map(storeView), storeColumns);
-    ctx.log.info(
-      `Signed in: ${stores.length} store(s) saved with the session (encrypted). Next: \`mp demper products import --store ${stores[0]!.merchant_id}\``,
-    );
-  } finally {
-    await Promise.all([mc.close(), idmc.close()]);
-  }
+  const cityId = o.city === undefined ? undefined : resolveCity(o.city);
+  const stores = await loginStoresToCabinet(await operationDeps(ctx), method, askCode, { name: o.name, cityId, user: currentUser(ctx.config.env) });
+  ctx.out.list(stores.map(storeView), storeColumns);
+  ctx.log.info(
+    `Signed in: ${stores.length} store(s) saved with the session (encrypted). Next: \`mp demper products import --store ${stores[0]!.merchant_id}\``,
+  );
 }
 
 interface AddOptions {
@@ -102,13 +90,8 @@ export async function storeAdd(ctx: Context, o: AddOptions): Promise<void> {
 
 export async function storeList(ctx: Context): Promise<void> {
   const { db } = await ctx.db();
-  const rows = await listStores(db, currentUser(ctx.config.env));
-  const fetches = await lastFetches(
-    db,
-    rows.map((s) => s.id),
-  );
-  const stores = rows.map((s) => {
-    const f = fetches.get(s.id);
+  const rows = await storesWithFetches(db, currentUser(ctx.config.env));
+  const stores = rows.map(({ store: s, fetch: f }) => {
     // When Kaspi's loader last got the price list (`mp serve`), and the status of the last attempt.
     return { ...storeView(s), fetched: f?.fetched_at ?? null, last_fetch_status: f?.last_status ?? null };
   });
@@ -142,16 +125,9 @@ export async function storeRemove(ctx: Context, ref: string): Promise<void> {
 }
 
 export async function storeCheck(ctx: Context, o: { store?: string }): Promise<number> {
-  const { db } = await ctx.db();
-  const stores = await selectStores(db, o.store, currentUser(ctx.config.env));
-  const mc = createMcClient(mcBaseUrl(ctx.config), ctx.log);
-  const results: CheckResult[] = [];
-  try {
-    const key = await ctx.secretKey();
-    for (const store of stores) results.push(await checkStore(db, key, mc, store, ctx.clock.now()));
-  } finally {
-    await mc.close();
-  }
+  const deps = await operationDeps(ctx);
+  const stores = await selectStores(deps.db, o.store, currentUser(ctx.config.env));
+  const results: CheckResult[] = await checkStores(deps, stores, ctx.clock.now());
   ctx.out.list(results, [{ key: 'merchant_id' }, { key: 'name' }, { key: 'status' }, { key: 'detail', shrink: true }]);
   for (const r of results) if (r.status !== 'ok' && !ctx.out.json) ctx.log.warn(`${r.merchant_id}: ${r.detail}`);
   return results.every((r) => r.status === 'ok') ? 0 : 1;

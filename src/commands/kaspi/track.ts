@@ -2,8 +2,7 @@
 import type { Context } from '../../core/context.js';
 import { KASPI } from '../../core/format.js';
 import { cityName } from '../../kaspi/cities.js';
-import { listTracked } from '../../kaspi/tracked.repository.js';
-import { trackProducts, untrackProducts } from '../../kaspi/tracked.service.js';
+import { trackedProducts, trackProducts, untrackProducts } from '../../kaspi/tracked.service.js';
 import { cityOption } from './options.js';
 
 const refJson = (r: { kaspiId: string; cityId: string }) => ({ id: r.kaspiId, city_id: r.cityId });
@@ -33,7 +32,7 @@ export async function trackRemove(ctx: Context, inputs: string[], o: { city?: st
 
 export async function trackList(ctx: Context): Promise<void> {
   const { db } = await ctx.db();
-  const rows = await listTracked(db);
+  const rows = await trackedProducts(db);
   ctx.out.list(
     rows,
     [

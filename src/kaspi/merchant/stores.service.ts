@@ -1,12 +1,14 @@
 // Kaspi stores: who we reprice for, with the merchant-cabinet session and/or Shop API token sealed at
 // rest. Secrets never leave this module in clear except to the HTTP calls that need them.
 import type { Kysely } from 'kysely';
+import type { Config } from '../../core/config.js';
 import { UsageError, UserError } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
 import { decryptSecret, encryptSecret } from '../../core/secrets.js';
 import type { Database } from '../../db/schema.js';
 import type { HttpClient } from '../../http/client.js';
 import { resolveCity } from '../cities.js';
-import { getMerchant, listMerchants } from './mc-client.js';
+import { createMcClient, getMerchant, idmcBaseUrl, listMerchants, mcBaseUrl } from './mc-client.js';
 import { type AskCode, type LoginMethod, loginToCabinet } from './mc-login.js';
 import {
   attachStoreUser,
@@ -20,6 +22,8 @@ import {
   updateStoreCities,
   upsertStore,
 } from './stores.repository.js';
+
+export type { StoreRow } from './stores.repository.js';
 
 export interface StoreView {
   merchant_id: string;
@@ -247,4 +251,47 @@ export async function loginStores(
     stores.push(store);
   }
   return stores;
+}
+
+/** What the cabinet-facing store functions need: the database, the secret key, config (base URLs) and a logger. */
+export interface CabinetDeps {
+  db: Kysely<Database>;
+  secretKey: Buffer;
+  config: Config;
+  log: Logger;
+}
+
+/** `mp demper store login`: signs in to the configured cabinet (loginStores) and stores each shop. */
+export async function loginStoresToCabinet(
+  deps: CabinetDeps,
+  method: LoginMethod,
+  askCode: AskCode,
+  options: { name?: string; cityId?: string; user?: string },
+): Promise<StoreRow[]> {
+  const mcBase = mcBaseUrl(deps.config);
+  const idmcBase = idmcBaseUrl(deps.config);
+  const mc = createMcClient(mcBase, deps.log);
+  const idmc = createMcClient(idmcBase, deps.log);
+  try {
+    return await loginStores(deps.db, deps.secretKey, { mc, idmc, mcBase, idmcBase }, method, askCode, options);
+  } finally {
+    await Promise.all([mc.close(), idmc.close()]);
+  }
+}
+
+/** `mp demper store check`: checks each store's session against the configured cabinet (checkStore). */
+export async function checkStores(deps: CabinetDeps, stores: readonly StoreRow[], now: Date): Promise<CheckResult[]> {
+  const mc = createMcClient(mcBaseUrl(deps.config), deps.log);
+  const results: CheckResult[] = [];
+  try {
+    for (const store of stores) results.push(await checkStore(deps.db, deps.secretKey, mc, store, now));
+  } finally {
+    await mc.close();
+  }
+  return results;
+}
+
+/** The stores `user` may see (undefined: every store), by merchant id. */
+export function storesOf(db: Kysely<Database>, user?: string): Promise<StoreRow[]> {
+  return listStores(db, user);
 }

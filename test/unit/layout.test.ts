@@ -1,0 +1,89 @@
+// The layout rules of ../shared/DESIGN.md that a grep can check (issue 16): commands are adapters —
+// no file under src/commands/ imports a repository, an HTTP/Telegram client or a lock module (they
+// call services and operations, which take their own locks) — and nothing under src/ imports test/.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(path);
+    return e.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Every module specifier a file imports or re-exports: static, type-only and dynamic `import()`. */
+function specifiers(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/\b(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) out.push(m[1]!);
+  return out;
+}
+
+/** A repository (`*.repository.js`), a client (`client.js`, `*-client.js`, `*.client.js`) or a lock module (`locks.js`, `*-lock.js`). */
+const FORBIDDEN_IN_COMMANDS = /(?:\.repository|(?:^|[/.-])client|(?:^|[/-])locks?)\.js$/;
+
+/** Files still waiting for their operation (ops-kaspi: kaspi scrape, demper plan/run); remove each as it lands. */
+const NOT_YET: Record<string, true> = {
+  'src/commands/kaspi/scrape.ts': true,
+  'src/commands/demper/plan.ts': true,
+};
+
+describe('layout', () => {
+  it('the forbidden-import pattern catches what it should and nothing else', () => {
+    for (const bad of [
+      '../../kaspi/tracked.repository.js',
+      '../../http/client.js',
+      '../../kaspi/kaspi.client.js',
+      '../../kaspi/merchant/mc-client.js',
+      '../../notify/telegram/telegram-client.js',
+      '../../db/locks.js',
+      '../../demper/write-lock.js',
+    ])
+      expect(bad, bad).toMatch(FORBIDDEN_IN_COMMANDS);
+    for (const ok of ['../../wb/sync.operation.js', '../../kaspi/merchant/stores.service.js', '../../core/operation-deps.js', './options.js', 'node:fs'])
+      expect(ok, ok).not.toMatch(FORBIDDEN_IN_COMMANDS);
+  });
+
+  it('no file under src/commands/ imports a repository, client or lock module', () => {
+    const offenders: string[] = [];
+    for (const file of sourceFiles(join(root, 'src', 'commands'))) {
+      const name = relative(root, file).split('\\').join('/');
+      if (NOT_YET[name]) continue;
+      for (const spec of specifiers(readFileSync(file, 'utf8'))) if (FORBIDDEN_IN_COMMANDS.test(spec)) offenders.push(`${name}: ${spec}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('the files still allowed to break the rule still do (else drop them from NOT_YET)', () => {
+    for (const name of Object.keys(NOT_YET)) {
+      const text = (() => {
+        try {
+          return readFileSync(join(root, name), 'utf8');
+        } catch {
+          return '';
+        }
+      })();
+      expect(
+        specifiers(text).some((s) => FORBIDDEN_IN_COMMANDS.test(s)),
+        name,
+      ).toBe(true);
+    }
+  });
+
+  it('nothing under src/ imports test/', () => {
+    const offenders: string[] = [];
+    for (const file of sourceFiles(join(root, 'src'))) {
+      for (const spec of specifiers(readFileSync(file, 'utf8'))) {
+        if (!spec.startsWith('.')) continue;
+        const target = relative(root, join(file, '..', spec))
+          .split('\\')
+          .join('/');
+        if (target === 'test' || target.startsWith('test/')) offenders.push(`${relative(root, file)}: ${spec}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+});
