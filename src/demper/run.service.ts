@@ -9,6 +9,9 @@ import type { HttpClient } from '../http/client.js';
 import { pushPrice } from '../kaspi/merchant/mc-client.js';
 import { findStore, recordSessionCheck, type StoreRow, setPause } from '../kaspi/merchant/stores.repository.js';
 import { renewCommand, sessionCookie } from '../kaspi/merchant/stores.service.js';
+import { recordKaspiAccess } from '../notify/kaspi-access.service.js';
+import { insertKaspiEvents } from '../notify/kaspi-events.repository.js';
+import { repricerEvents } from '../notify/repricer-events.js';
 import { type CityOutcome, recordCityOutcomes, setListPrices } from './city-prices.repository.js';
 import type { OffersFetcher } from './offers-source.js';
 import { type PlanItem, type PlanOptions, planRepricing } from './plan.service.js';
@@ -77,7 +80,7 @@ export async function runRepricing(db: Kysely<Database>, deps: RunDeps, o: RunOp
   const reports = await Promise.all(
     o.stores.map(async (store) => {
       const items = planned.filter((i) => i.store.id === store.id);
-      let run: { items: RunItem[]; note?: string; xml?: string; pausedUntil?: Date | null };
+      let run: ApiRun & { xml?: string };
       if (!o.apply) run = { items: items.map((i) => ({ ...i, mode: i.decision.change ? 'dry-run' : 'unchanged' })) };
       else if (o.via === 'xml') run = await viaXml(db, store, items, o);
       else {
@@ -98,6 +101,12 @@ export async function runRepricing(db: Kysely<Database>, deps: RunDeps, o: RunOp
         await recordCityOutcomes(trx, run.items.filter((i) => i.cityId !== i.store.city_id).map(cityOutcome), now());
         // What the price list carries from now on: every price this applying run sent or kept (never a dry run's).
         if (o.apply) await setListPrices(trx, run.items.filter(listed).map(listPrice), now());
+        // Alerts (applying runs only: a dry run is a preview), in the transaction that stores the decisions.
+        if (o.apply) {
+          await insertKaspiEvents(trx, store.id, repricerEvents(run, now()));
+          if (run.sessionRefused) await recordKaspiAccess(trx, store.id, 'session', { message: run.sessionRefused, command: renewCommand(store) }, now());
+          else if (run.items.some((i) => i.mode === 'applied')) await recordKaspiAccess(trx, store.id, 'session', 'ok', now());
+        }
       });
       return { items: run.items, report: storeReport(store, run) };
     }),
@@ -115,7 +124,7 @@ async function viaApi(
   items: PlanItem[],
   writeRate: number,
   time: { now: () => Date; sleep: (ms: number) => Promise<void>; clock: () => number },
-): Promise<{ items: RunItem[]; note?: string; pausedUntil?: Date | null }> {
+): Promise<ApiRun> {
   const { now } = time;
   const out: RunItem[] = items.filter((i) => !i.decision.change).map((i) => ({ ...i, mode: 'unchanged' }));
   const changes = items.filter((i) => i.decision.change);
@@ -131,7 +140,8 @@ async function viaApi(
   try {
     cookie = sessionCookie(store, deps.key);
   } catch (error) {
-    return { items: skipAll((error as Error).message, 'failed'), note: (error as Error).message };
+    const why = (error as Error).message;
+    return { items: skipAll(why, 'failed'), note: why, sessionRefused: why };
   }
   // A rate of 0 (or NaN) made an infinite interval: the pacer spun forever.
   if (!(writeRate > 0)) throw new Error(`runRepricing: writeRate must be positive, got ${writeRate}`);
@@ -176,8 +186,19 @@ interface SendContext {
   pacer: Pacer;
 }
 
+/** One store's run: its items, and what stopped it (a 429 this run earned, a refused session). */
+interface ApiRun {
+  items: RunItem[];
+  note?: string;
+  pausedUntil?: Date | null;
+  /** The end of the pause a 429 in this run started. */
+  pausedAt429?: Date;
+  /** Why the cabinet session was refused (expired, none stored). */
+  sessionRefused?: string;
+}
+
 /** Sends the changes one by one at the pacer's rate; stops at a 429 (pause) or an expired session. */
-async function sendChanges(c: SendContext, changes: PlanItem[], out: RunItem[]): Promise<{ items: RunItem[]; note?: string; pausedUntil?: Date | null }> {
+async function sendChanges(c: SendContext, changes: PlanItem[], out: RunItem[]): Promise<ApiRun> {
   const { db, store, now } = c;
   for (let n = 0; n < changes.length; n++) {
     const item = changes[n]!;
@@ -200,13 +221,13 @@ async function sendChanges(c: SendContext, changes: PlanItem[], out: RunItem[]):
       const why = `Kaspi answered 429: merchant paused until ${until.toISOString()}`;
       out.push({ ...item, mode: 'failed', runError: why });
       for (const rest of changes.slice(n + 1)) out.push({ ...rest, mode: 'skipped', runError: why });
-      return { items: out, note: why, pausedUntil: until };
+      return { items: out, note: why, pausedUntil: until, pausedAt429: until };
     }
     if (result.kind === 'expired') {
       await recordSessionCheck(db, store.id, false, now());
       const why = `session expired: renew it with \`${renewCommand(store)}\``;
       for (const rest of changes.slice(n)) out.push({ ...rest, mode: 'failed', runError: why });
-      return { items: out, note: why };
+      return { items: out, note: why, sessionRefused: why };
     }
     out.push({ ...item, mode: 'failed', runError: result.message });
   }
@@ -277,7 +298,7 @@ function listPrice(i: RunItem) {
   return { productId: i.product.id, cityId: i.cityId, price: i.decision.newPrice! };
 }
 
-function storeReport(store: StoreRow, run: { items: RunItem[]; note?: string; xml?: string; pausedUntil?: Date | null }): StoreReport {
+function storeReport(store: StoreRow, run: ApiRun & { xml?: string }): StoreReport {
   const count = (m: Mode) => run.items.filter((i) => i.mode === m).length;
   return {
     merchant_id: store.merchant_id,
