@@ -7,7 +7,8 @@ import { UserError } from '../../core/errors.js';
 import type { DbHandle } from '../../db/connect.js';
 import { withAdvisoryLock } from '../../db/locks.js';
 import { addCabinet } from '../../wb/cabinet.service.js';
-import { syncWb, WB_STREAMS } from '../../wb/sync.service.js';
+import { syncWbCabinets } from '../../wb/sync.operation.js';
+import { WB_STREAMS } from '../../wb/sync.service.js';
 import { deliverNotifications } from '../deliver.operation.js';
 import type { NotifyDeps } from '../notify.service.js';
 import { notifyConfig } from '../notify-config.js';
@@ -76,7 +77,7 @@ export async function runBot(handle: DbHandle, deps: NotifyDeps, o: BotOptions):
 }
 
 async function pollLoop(handle: DbHandle, deps: NotifyDeps, o: BotOptions): Promise<{ updates: number }> {
-  const bot = new Bot(deps, o.client);
+  const bot = new Bot(handle, deps, o.client);
   // Initial syncs a previous run left unfinished go on (each page it committed stays committed).
   for (const c of await chatsSyncing(deps.db)) bot.startSync(c.chat_id, c.cabinet_id);
   try {
@@ -141,6 +142,7 @@ class Bot {
   private readonly syncs = new Map<string, Promise<void>>();
 
   constructor(
+    private readonly dbHandle: DbHandle,
     private readonly deps: NotifyDeps,
     private readonly tg: TelegramClient,
   ) {}
@@ -229,9 +231,11 @@ class Bot {
     const progress = await this.send(chat, TEXT.syncStart(name));
     const done: string[] = [];
     for (const stream of WB_STREAMS) {
-      const [outcome] = await syncWb(this.deps, { cabinet: cabinetId, only: [stream] }).catch((error: unknown) => [
-        { status: 'failed', error: (error as Error).message } as const,
-      ]);
+      // Through the WB sync operation: under the cabinet's lock, so cron or the daemon never sync it beside us
+      // (a stream they are syncing right now shows as done: they finish it).
+      const [outcome] = await syncWbCabinets({ ...this.deps, handle: this.dbHandle }, { cabinet: cabinetId, only: [stream] })
+        .then((r) => r.outcomes)
+        .catch((error: unknown) => [{ status: 'failed', error: (error as Error).message } as const]);
       const mark = outcome?.status === 'failed' ? `❌ ${STREAM_NAMES[stream]}: ${escapeHtml(outcome.error ?? '')}` : `✅ ${STREAM_NAMES[stream]}`;
       done.push(mark);
       await this.tg
