@@ -160,10 +160,14 @@ export async function countOrders(db: Db, storeId: string, f: OrderFilter): Prom
   return Number(row.n);
 }
 
-/** Orders of a store created in a window, newest first, with their units and product count. */
+/**
+ * Orders of a store created in a window, newest first, with their units and products. The page is cut
+ * first and the entries are read for its rows only: OFFSET rows are never summed.
+ */
 export async function listOrders(db: Db, storeId: string, f: OrderFilter) {
-  return ordersIn(db, storeId, f)
+  const page = ordersIn(db, storeId, f)
     .select([
+      'o.id',
       'o.code',
       'o.state',
       'o.status',
@@ -177,13 +181,32 @@ export async function listOrders(db: Db, storeId: string, f: OrderFilter) {
       'o.city',
       'o.customer_name',
       'o.customer_phone',
-      sql<string>`(select coalesce(sum(e.quantity), 0) from kaspi_order_entries e where e.order_id = o.id)`.as('units'),
-      sql<string>`(select string_agg(e.product_name, '; ' order by e.entry_number) from kaspi_order_entries e where e.order_id = o.id)`.as('products'),
     ])
     .orderBy('o.created_at', 'desc')
     .orderBy('o.id', 'desc')
     .limit(f.limit ?? 1000)
-    .offset(f.offset ?? 0)
+    .offset(f.offset ?? 0);
+  return db
+    .selectFrom(page.as('p'))
+    .select([
+      'p.code',
+      'p.state',
+      'p.status',
+      'p.total_price',
+      'p.delivery_mode',
+      'p.planned_delivery_date',
+      'p.created_at',
+      'p.approved_at',
+      'p.pre_order',
+      'p.pickup_point_id',
+      'p.city',
+      'p.customer_name',
+      'p.customer_phone',
+      sql<string>`(select coalesce(sum(e.quantity), 0) from kaspi_order_entries e where e.order_id = p.id)`.as('units'),
+      sql<string>`(select string_agg(e.product_name, '; ' order by e.entry_number) from kaspi_order_entries e where e.order_id = p.id)`.as('products'),
+    ])
+    .orderBy('p.created_at', 'desc')
+    .orderBy('p.id', 'desc')
     .execute();
 }
 
