@@ -25,9 +25,18 @@ import { demperDatasets } from './datasets/demper.js';
 import { kaspiDatasets } from './datasets/kaspi.js';
 import { kaspiOrderDatasets } from './datasets/kaspi-orders.js';
 import { payoutDatasets } from './datasets/payouts.js';
+import { profitDatasets } from './datasets/profit.js';
 import { wbDatasets } from './datasets/wb.js';
 
-export const DATASETS: readonly Dataset[] = [...kaspiDatasets, ...kaspiOrderDatasets, ...demperDatasets, ...payoutDatasets, ...wbDatasets, ...costDatasets];
+export const DATASETS: readonly Dataset[] = [
+  ...kaspiDatasets,
+  ...kaspiOrderDatasets,
+  ...demperDatasets,
+  ...payoutDatasets,
+  ...wbDatasets,
+  ...costDatasets,
+  ...profitDatasets,
+];
 
 /** The dataset called `name`; a usage error listing the known ones otherwise. */
 export function findDataset(name: string): Dataset {

@@ -2,7 +2,7 @@
 // PostgreSQL numeric (exact). Each entry takes the unit cost in effect on its order's Almaty day
 // (by the entry's product code, or the other key of the same demper product: SKU ↔ Kaspi code) and
 // its share of the order's seller delivery cost.
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { sold } from '../kaspi-orders/sales.repository.js';
 
@@ -24,17 +24,21 @@ export interface RawProfitGroup {
 }
 
 /**
- * Sold entries of [from, to) per product and per cost commission_pct (a cost row may set its own).
- * Delivery: the order's `delivery_cost_for_seller` split over its entries by their totals, each
- * share rounded to the tiyn and the last entry taking the remainder (shares add up to the order's
- * figure exactly); where Kaspi gave none, the cost row's per-unit delivery × quantity, else 0.
+ * Sold order entries matching `where` (on orders `o`), one row each: store, product, quantity, entry
+ * total, the order's Almaty day (`day`, and `day_start`, its midnight), the entry's share of the
+ * seller delivery (`delivery`), and the unit cost row in effect that day (`unit_cost`,
+ * `cost_commission_pct`; null when none). Delivery: the order's `delivery_cost_for_seller` split over
+ * its entries by their totals, each share rounded to the tiyn and the last entry taking the remainder
+ * (shares add up to the order's figure exactly); where Kaspi gave none, the cost row's per-unit
+ * delivery × quantity, else 0. Shared by `mp kaspi profit` and the kaspi-profit-daily export.
  */
-export async function kaspiProfitGroups(db: Db, storeId: string, from: Date, to: Date, offsetMinutes: number): Promise<RawProfitGroup[]> {
-  const result = await sql<RawProfitGroup>`
+export function profitEntriesSql(where: RawBuilder<unknown>, offsetMinutes: number): RawBuilder<unknown> {
+  const offset = sql.raw(String(Math.trunc(offsetMinutes)));
+  return sql`
     with entries as (
-      select e.product_code, e.product_name, e.quantity, e.total_price, e.category_title, o.id as order_id,
+      select o.store_id, e.product_code, e.product_name, e.quantity, e.total_price, e.category_title, o.id as order_id,
         o.delivery_cost_for_seller as order_delivery,
-        ((o.created_at at time zone 'UTC') + make_interval(mins => ${offsetMinutes}::int))::date as day,
+        date_trunc('day', (o.created_at at time zone 'UTC') + make_interval(mins => ${offset})) as local_day,
         coalesce(d.product_id, d2.sku) as alias,
         sum(e.total_price) over (partition by o.id) as order_total,
         row_number() over (partition by o.id order by e.entry_number desc) as from_last
@@ -42,7 +46,7 @@ export async function kaspiProfitGroups(db: Db, storeId: string, from: Date, to:
       join kaspi_order_entries e on e.order_id = o.id
       left join demper_products d on d.store_id = o.store_id and d.sku = e.product_code
       left join lateral (select x.sku from demper_products x where x.store_id = o.store_id and x.product_id = e.product_code limit 1) d2 on d.id is null
-      where o.store_id = ${storeId} and o.created_at >= ${from} and o.created_at < ${to} and ${sold}
+      where ${where} and ${sold}
     ),
     shared as (
       select x.*,
@@ -55,25 +59,37 @@ export async function kaspiProfitGroups(db: Db, storeId: string, from: Date, to:
       select s.*,
         case when s.from_last = 1 and s.order_delivery is not null
           then s.order_delivery - (sum(s.share) over (partition by s.order_id) - s.share)
-          else s.share end as delivery
+          else s.share end as order_share
       from shared s
     )
-    select y.product_code, max(y.product_name) as product_name, c.commission_pct::text as cost_commission_pct,
-      count(distinct y.order_id) as orders,
-      sum(y.quantity) as units,
-      sum(y.total_price)::text as revenue,
-      coalesce(sum(coalesce(y.delivery, y.quantity * c.delivery, 0)), 0)::text as delivery,
-      coalesce(sum(y.quantity * c.cost), 0)::text as cost,
-      coalesce(sum(y.quantity) filter (where c.cost is null), 0) as uncosted_units,
-      max(y.category_title) as category_title
+    select y.store_id, y.product_code, y.product_name, y.quantity, y.total_price, y.category_title, y.order_id,
+      to_char(y.local_day, 'YYYY-MM-DD') as day,
+      (y.local_day - make_interval(mins => ${offset})) at time zone 'UTC' as day_start,
+      coalesce(y.order_share, y.quantity * c.delivery, 0) as delivery,
+      c.cost as unit_cost, c.commission_pct as cost_commission_pct
     from delivered y
     left join lateral (
       select u.cost, u.commission_pct, u.delivery from unit_costs u
-      where u.marketplace = 'kaspi' and u.product = any(array[y.product_code, y.alias]) and u.valid_from <= y.day
+      where u.marketplace = 'kaspi' and u.product = any(array[y.product_code, y.alias]) and u.valid_from <= y.local_day::date
       order by u.valid_from desc, (u.product = y.product_code) desc
       limit 1
-    ) c on true
-    group by y.product_code, c.commission_pct
-    order by y.product_code, c.commission_pct nulls first`.execute(db);
+    ) c on true`;
+}
+
+/** Sold entries of a store in [from, to) per product and per cost commission_pct (a cost row may set its own). */
+export async function kaspiProfitGroups(db: Db, storeId: string, from: Date, to: Date, offsetMinutes: number): Promise<RawProfitGroup[]> {
+  const entries = profitEntriesSql(sql`o.store_id = ${storeId} and o.created_at >= ${from} and o.created_at < ${to}`, offsetMinutes);
+  const result = await sql<RawProfitGroup>`
+    select p.product_code, max(p.product_name) as product_name, p.cost_commission_pct::text as cost_commission_pct,
+      count(distinct p.order_id) as orders,
+      sum(p.quantity) as units,
+      sum(p.total_price)::text as revenue,
+      coalesce(sum(p.delivery), 0)::text as delivery,
+      coalesce(sum(p.quantity * p.unit_cost), 0)::text as cost,
+      coalesce(sum(p.quantity) filter (where p.unit_cost is null), 0) as uncosted_units,
+      max(p.category_title) as category_title
+    from (${entries}) p
+    group by p.product_code, p.cost_commission_pct
+    order by p.product_code, p.cost_commission_pct nulls first`.execute(db);
   return result.rows;
 }

@@ -11,14 +11,22 @@
 //   Totals: revenue 63544, commission 7294.15, delivery 1001 + 700 + 300 = 2001, profit unknown; over the costed three:
 //      revenue 60544, profit 15322.85, margin 25.31 %.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setCost } from '../../src/costs/costs.service.js';
+import { findDataset } from '../../src/export/datasets.js';
+import { exportDataset } from '../../src/export/export.service.js';
+import { buildConditions } from '../../src/export/filters.js';
+import { openFileTarget } from '../../src/export/output-target.js';
 import { type FakeKaspiShop, type FakeShopOrder, startFakeKaspiShop } from '../../src/fakes/fake-kaspi-shop.js';
 import { addStore } from '../../src/kaspi/merchant/stores.service.js';
 import { syncOrders } from '../../src/kaspi-orders/sync.service.js';
 import { kaspiProfit } from '../../src/profit/kaspi-profit.service.js';
 import { profitPeriod } from '../../src/profit/period.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { readJson } from '../support/read-export.js';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const P1 = { code: 'P1', name: 'Чайник' };
@@ -60,6 +68,18 @@ const ORDERS: FakeShopOrder[] = [
   order('F', '2026-11-19T06:00:00Z', 'COMPLETED', null, [{ product: P4, quantity: 2, basePrice: 7777 }]),
   order('H', '2026-10-20T06:00:00Z', 'COMPLETED', 0, [{ product: P1, quantity: 1, basePrice: 20000 }]),
 ];
+
+async function exportRows(db: TestDatabase['db'], name: string, now: Date): Promise<Record<string, unknown>[]> {
+  const dir = mkdtempSync(joinPath(tmpdir(), 'mp-profit-export-'));
+  try {
+    const dataset = findDataset(name);
+    const path = joinPath(dir, `${name}.json`);
+    await exportDataset(db, { dataset, format: 'json', target: openFileTarget(path), conditions: buildConditions(dataset, {}, now), pageSize: 2 });
+    return (await readJson(path)) as Record<string, unknown>[];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('kaspi profit: revenue − commission − seller delivery − units × cost, to the tiyn', () => {
   let handle: TestDatabase;
@@ -162,5 +182,16 @@ describe('kaspi profit: revenue − commission − seller delivery − units × 
     const r = await kaspiProfit(handle.db, store, profitPeriod({ from: '2026-10-15', to: '2026-10-31' }, NOW, 'Asia/Almaty'));
     expect(r.rows.map((p) => [p.productCode, p.revenue, p.profit, p.marginPct])).toEqual([['P1', '20000', null, null]]);
     expect(r.totals.costed).toEqual({ products: 0, revenue: '0', profit: '0', marginPct: null });
+  });
+  it('export kaspi-profit-daily: the same figures per day (P1 on Nov 10 and Nov 12), P3 without cost empty', async () => {
+    const rows = await exportRows(handle.db, 'kaspi-profit-daily', NOW);
+    const pick = (r: Record<string, unknown>) => [r.day, r.product_code, r.units, r.revenue, r.commission, r.delivery, r.cost, r.profit, r.margin_pct];
+    expect(rows.filter((r) => String(r.day) >= '2026-11-01').map(pick)).toEqual([
+      ['2026-11-10', 'P1', 1, '20000', '2500', '800.8', '12000', '4699.2', '23.5'],
+      ['2026-11-10', 'P2', 2, '5000', '365', '200.2', '2001', '2433.8', '48.68'],
+      ['2026-11-12', 'P1', 1, '19990', '2498.75', '0', '13000', '4491.25', '22.47'],
+      ['2026-11-18', 'P3', 1, '3000', '375', '700', null, null, null],
+      ['2026-11-19', 'P4', 2, '15554', '1555.4', '300', '10000', '3698.6', '23.78'],
+    ]);
   });
 });

@@ -12,15 +12,21 @@
 //   555 (no cost): payout 500, retail 700 → profit unknown (null), a warning
 //   not attributed: acceptance 30 + deduction 200 → profit −230
 //   totals: profit unknown; over the costed: 982.28 − 230 = 752.28 on 4312 → 17.45 %
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, join as joinPath } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setCost } from '../../src/costs/costs.service.js';
+import { findDataset } from '../../src/export/datasets.js';
+import { exportDataset } from '../../src/export/export.service.js';
+import { buildConditions } from '../../src/export/filters.js';
+import { openFileTarget } from '../../src/export/output-target.js';
 import { type FakeWb, startFakeWb } from '../../src/fakes/fake-wb.js';
 import { profitPeriod } from '../../src/profit/period.js';
 import { wbProfit } from '../../src/profit/wb-profit.service.js';
 import { parseRealizationRow } from '../../src/wb/realization-parser.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { readJson } from '../support/read-export.js';
 import { addFakeCabinet, sync, TestClock, wbDeps } from '../wb/helpers.js';
 
 const real = (JSON.parse(readFileSync(join(process.cwd(), 'fixtures/wb/real/sovani_reportDetail_2025-09.json'), 'utf8')) as { data: Record<string, unknown>[] })
@@ -38,6 +44,18 @@ const REPORT: Record<string, unknown>[] = [
   { ...real, ...fee, rrd_id: 1009, nm_id: 0, sa_name: '', doc_type_name: '', supplier_oper_name: 'Удержание', deduction: 200, rr_dt: '2025-09-27' },
   { ...real, rrd_id: 1010, ppvz_for_pay: 1000, rr_dt: '2025-10-05T10:00:00', srid: 'S10' },
 ];
+
+async function exportRows(db: TestDatabase['db'], name: string, now: Date): Promise<Record<string, unknown>[]> {
+  const dir = mkdtempSync(joinPath(tmpdir(), 'mp-profit-export-'));
+  try {
+    const dataset = findDataset(name);
+    const path = joinPath(dir, `${name}.json`);
+    await exportDataset(db, { dataset, format: 'json', target: openFileTarget(path), conditions: buildConditions(dataset, {}, now), pageSize: 2 });
+    return (await readJson(path)) as Record<string, unknown>[];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('wb profit from the realization report, hand-computed', () => {
   let handle: TestDatabase;
@@ -174,5 +192,15 @@ describe('wb profit from the realization report, hand-computed', () => {
     });
     expect(v1).toEqual({ ...v5, bonus_type_name: null, retail_amount: '2156' });
     expect(() => parseRealizationRow({ ...real, ppvz_for_pay: 1.005 })).toThrow(/more than 2 decimals/);
+  });
+  it('export wb-profit-daily: per day and nmId, the same sums', async () => {
+    const rows = await exportRows(handle.db, 'wb-profit-daily', clock.now());
+    expect(rows.map((r) => [r.day, r.nm_id, r.sold_units, r.returned_units, r.payout, r.logistics, r.cost, r.profit])).toEqual([
+      ['2025-09-25', '413157507', 1, 0, '1486.56', '78.5', '900', '508.06'],
+      ['2025-09-26', '413157507', 2, 1, '1486.56', '0', '900', '474.22'],
+      ['2025-09-26', '555', 1, 0, '500', '0', null, null],
+      ['2025-09-27', null, 0, 0, '0', '0', '0', '-230'],
+      ['2025-10-05', '413157507', 1, 0, '1000', '0', '900', '100'],
+    ]);
   });
 });
