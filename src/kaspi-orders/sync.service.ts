@@ -12,6 +12,7 @@ import { ORDER_STATES, type ShopEntry, type ShopOrder, type ShopOrderPage } from
 import { type CreationWindow, creationWindows } from '../kaspi/merchant/shop-api-windows.js';
 import type { StoreRow } from '../kaspi/merchant/stores.repository.js';
 import { resolveStore } from '../kaspi/merchant/stores.service.js';
+import { recordKaspiAccess } from '../notify/kaspi-access.service.js';
 import { insertKaspiEvents } from '../notify/kaspi-events.repository.js';
 import { type CancelShare, checkCancelShare } from './cancel-share.service.js';
 import { advanceSyncState, type EntryRow, getSyncState, orderStatuses, replaceEntries, storedStatuses, upsertOrders } from './order.repository.js';
@@ -170,6 +171,15 @@ export async function syncOrders(deps: SyncDeps, options: SyncOptions): Promise<
     const share = await checkCancelShare(deps.db, store, now, { alert: alerting });
     summary.cancelShare = share;
     if (share.alerted) summary.events++;
+    // The token works: an open incident (a refused token) is over, the next refusal is news again.
+    await deps.db.transaction().execute((trx) => recordKaspiAccess(trx, store.id, 'shop_api', 'ok', now));
+  } catch (error) {
+    // A refused token is one access_refused alert per incident, however many runs fail with it.
+    if ((error as UserError).code === 'KASPI_SHOP_UNAUTHORIZED') {
+      const command = `mp demper store add --merchant-id ${store.merchant_id} --name ${JSON.stringify(store.name)} --token-stdin`;
+      await deps.db.transaction().execute((trx) => recordKaspiAccess(trx, store.id, 'shop_api', { message: (error as Error).message, command }, now));
+    }
+    throw error;
   } finally {
     // A read failed while a window was being written: let that write finish before closing.
     if (writing) await writing.catch(() => {});

@@ -108,4 +108,32 @@ describe('Kaspi orders sync → alerts', () => {
     const outbox = await h.db.selectFrom('notify_outbox').select(['status']).execute();
     expect(outbox.every((r) => r.status === 'sent')).toBe(true);
   });
+  it('a Shop API token Kaspi refuses is one alert per incident: none while it keeps failing, one more after it worked', { timeout: 120_000 }, async () => {
+    await h.db
+      .updateTable('notify_recipients')
+      .set({ types: ['access_refused'] })
+      .execute();
+    const refusals = () => titles().filter((t) => t === '🔒 Доступ отклонён');
+    const fail = async (token: string) => {
+      await addStore(h.db, key, { merchantId: 'K1', name: 'Kaspi One', token });
+      for (let run = 0; run < 3; run++) {
+        now = new Date(now.getTime() + HOUR);
+        await expect(sync()).rejects.toMatchObject({ code: 'KASPI_SHOP_UNAUTHORIZED', exitCode: 4 });
+        await deliver();
+      }
+    };
+    await fail('a-revoked-token');
+    expect(refusals()).toHaveLength(1);
+    const text = tg.sentTo('777').at(-1)!.text;
+    expect(text).toContain('Kaspi refused the Shop API token');
+    expect(text).toContain('mp demper store add --merchant-id K1');
+    // A new token syncs; when that one is refused later, it is a new incident: one more alert.
+    await addStore(h.db, key, { merchantId: 'K1', name: 'Kaspi One', token: shop.token });
+    now = new Date(now.getTime() + HOUR);
+    await sync();
+    await deliver();
+    expect(refusals()).toHaveLength(1);
+    await fail('another-revoked-token');
+    expect(refusals()).toHaveLength(2);
+  });
 });
