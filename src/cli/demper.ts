@@ -1,5 +1,6 @@
 // `mp demper`: Kaspi stores, products under price management, plan, run and backtest.
 import type { Command } from 'commander';
+import { flagHelp } from '../core/settings.js';
 import { run } from './action.js';
 
 export function registerDemper(program: Command): void {
@@ -132,7 +133,11 @@ export function registerDemper(program: Command): void {
       .option('--max-change-pct <percent>', 'largest change per run in percent')
       .option('--raise-cooldown <duration>', 'minimum time between raises (default 120m)')
       .option('--concurrency <n>', 'offer reads in flight (default 8)')
-      .option('--rate <n>', 'offer reads per second (default 8, 0 = unlimited; env MP_DEMPER_OFFERS_RATE)')
+      .option('--rate <n>', flagHelp('demper.offersRate', 'offer reads per second per exit IP, 0 = unlimited'))
+      .option('--proxy <url>', 'read offers through this proxy (repeat for several, used in turn; default MP_KASPI_PROXIES)', (v: string, prev: string[] = []) => [
+        ...prev,
+        v,
+      ])
       .option('--min-margin <percent>', 'default minimum margin after commission and cost for products without their own (demper.minMargin)');
   ruleOptions(demper.command('plan').description('what a run would do, per product, with reasons; changes nothing')).action(
     run(async () => (await import('../commands/demper/plan.js')).demperPlan),
@@ -140,7 +145,7 @@ export function registerDemper(program: Command): void {
   ruleOptions(demper.command('run').description('reprice: a dry run, or --apply to send the changes'))
     .option('--apply', 'send the changes (default: dry run)')
     .option('--via <api|xml>', 'api: the cabinet price endpoint (default); xml: write the XML price list to export/')
-    .option('--write-rate <n>', 'price writes per second per merchant (≤ 1.5, the default)')
+    .option('--write-rate <n>', flagHelp('demper.writeRate', 'price writes per second per merchant, at most 1.5'))
     .option('--export-dir <dir>', 'where --via xml writes (default export/)')
     .action(run(async () => (await import('../commands/demper/plan.js')).demperRun));
   demper

@@ -54,13 +54,14 @@ export function durationIn(minMs = 0, maxMs = MAX_TIMER_MS): Parser<number> {
   };
 }
 
-/** An http(s) URL, returned as given without trailing slashes. */
-export function httpUrl(): Parser<string> {
+/** An http(s) URL, returned as given (a base URL without its trailing slashes). */
+export function httpUrl(options: { keepTrailingSlash?: boolean } = {}): Parser<string> {
   return {
     form: 'a URL like https://host:port',
     parse: (raw, label) => {
       url(raw, label);
-      return (raw as string).trim().replace(/\/+$/, '');
+      const given = (raw as string).trim();
+      return options.keepTrailingSlash ? given : given.replace(/\/+$/, '');
     },
   };
 }
@@ -354,7 +355,7 @@ export const SETTINGS = {
     default: 'simulated' as const,
     help: 'payout provider: `simulated` or `http`',
   }),
-  'payouts.gatewayUrl': define({ env: 'MP_PAYOUTS_GATEWAY_URL', parser: httpUrl(), help: 'the `http` provider’s URL' }),
+  'payouts.gatewayUrl': define({ env: 'MP_PAYOUTS_GATEWAY_URL', parser: httpUrl({ keepTrailingSlash: true }), help: 'the `http` provider’s URL' }),
   'payouts.gatewaySecret': define({ env: 'MP_PAYOUTS_GATEWAY_SECRET', parser: secret(1, 1000), help: 'the `http` provider’s signing secret' }),
   'payouts.gatewayTimeoutMs': define({
     env: 'MP_PAYOUTS_GATEWAY_TIMEOUT_MS',
@@ -514,6 +515,13 @@ export function readSetting<K extends SettingKey>(config: Config, key: K, flag?:
   }
   const fallback = s.default;
   return (typeof fallback === 'function' ? (fallback as (c: Config) => unknown)(config) : fallback) as SettingValue<K>;
+}
+
+/** The constant default of a setting (for code that needs it without a config, e.g. KASPI_DEFAULT_RATE). */
+export function settingDefault<K extends SettingKey>(key: K): SettingValue<K> {
+  const d = spec(key).default;
+  if (typeof d === 'function') throw new RangeError(`the default of ${key} depends on the config`);
+  return d as SettingValue<K>;
 }
 
 /** The default of a setting as help text prints it: `4`, `10m`, `<home>/export`. */

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, sql } from 'kysely';
-import { type Config, parseDurationMs, setting } from '../core/config.js';
+import type { Config } from '../core/config.js';
+import { readSetting } from '../core/settings.js';
 import { errorCode, UserError } from '../core/errors.js';
 import type { OwnerInfo } from './embedded/wire-server.js';
 import { migrateToLatest, migrationStatus } from './migrate.js';
@@ -82,7 +83,7 @@ export async function openDatabase(config: Config, options: OpenOptions = {}): P
 export async function openEmbedded(config: Config, options: OpenOptions = {}): Promise<DbHandle> {
   const [{ ensureOwner, ownerGone, socketConfig }, pg, { PostgresDialect }] = await Promise.all([import('./embedded/client.js'), loadPg(), import('kysely')]);
   const dataDir = join(config.home, 'db');
-  const clientOptions = { timeoutMs: config.lockTimeoutMs, idleMs: parseDurationMs(setting(config, 'db.idle', 'MP_DB_IDLE', '60s'), 'MP_DB_IDLE') };
+  const clientOptions = { timeoutMs: config.lockTimeoutMs, idleMs: readSetting(config, 'db.idle') };
   const paths = await ensureOwner(dataDir, clientOptions);
   const pool = new pg.Pool({
     ...socketConfig(paths),

@@ -4,6 +4,7 @@
 import type { Config } from '../core/config.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { readSetting } from '../core/settings.js';
 import type { HttpClient } from '../http/client.js';
 import { createKaspiClient, fetchAllOffers, kaspiBaseUrl } from '../kaspi/kaspi.client.js';
 import type { KaspiOffer } from '../kaspi/offers.parser.js';
@@ -17,9 +18,17 @@ export interface OffersResult {
 
 export type OffersFetcher = (productId: string, cityId: string) => Promise<OffersResult>;
 
-/** The offers client: MP_KASPI_URL, `perSecond` requests per second per exit IP (0 = unlimited). */
-export function createOffersClient(config: Config, perSecond: number, log?: Logger): HttpClient {
-  return createKaspiClient(kaspiBaseUrl(config), { rateLimit: perSecond > 0 ? { perSecond, burst: Math.max(1, Math.ceil(perSecond)) } : null, log });
+/**
+ * The offers client: MP_KASPI_URL, `perSecond` requests per second per exit IP (0 = unlimited), through
+ * `proxies` in turn (default MP_KASPI_PROXIES / `kaspi.proxies`; empty: direct). A read that fails
+ * through one proxy (403, network) is retried through the next.
+ */
+export function createOffersClient(config: Config, perSecond: number, log?: Logger, proxies: string[] = readSetting(config, 'kaspi.proxies')): HttpClient {
+  return createKaspiClient(kaspiBaseUrl(config), {
+    rateLimit: perSecond > 0 ? { perSecond, burst: Math.max(1, Math.ceil(perSecond)) } : null,
+    proxies: proxies.length ? proxies : undefined,
+    log,
+  });
 }
 
 /** Reads every page of a product's offers in a city; one read per product and city per run. */

@@ -13,13 +13,18 @@ export interface ProxyHit {
   auth?: string;
 }
 
-export type ProxyMode = 'ok' | 'refuse' | 'drop' | 'hang';
+export type ProxyMode = 'ok' | 'refuse' | 'drop' | 'hang' | 'banned';
 
 let arrivals = 0;
+/** What a banned exit gets (the site's page, not the proxy's). */
+const BANNED = '<html><body>Access denied</body></html>';
 
 export class FakeProxy {
   readonly hits: ProxyHit[] = [];
-  /** 'refuse' answers CONNECT with 403, 'drop' closes the connection without a word, 'hang' never answers. */
+  /**
+   * 'refuse' answers CONNECT with 403, 'drop' closes the connection without a word, 'hang' never answers,
+   * 'banned' opens the tunnel but every request through it gets the site's 403 (Kaspi banning this exit IP).
+   */
   mode: ProxyMode = 'ok';
   private server?: Server;
   private readonly sockets = new Set<Socket>();
@@ -60,6 +65,14 @@ export class FakeProxy {
     if (this.mode === 'drop') return void client.destroy();
     if (this.mode === 'hang') return;
     if (this.mode === 'refuse') return void client.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
+    if (this.mode === 'banned') {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      const banned = () => client.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/html\r\ncontent-length: ${BANNED.length}\r\nconnection: close\r\n\r\n${BANNED}`);
+      if (head.length) banned();
+      else client.once('data', banned);
+      client.on('error', () => {});
+      return;
+    }
     const [host, port] = (req.url ?? '').split(':');
     const upstream = connect(Number(port), host ?? '127.0.0.1', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -79,6 +92,7 @@ export class FakeProxy {
     if (this.mode === 'drop') return void req.socket.destroy();
     if (this.mode === 'hang') return;
     if (this.mode === 'refuse') return void res.writeHead(403).end();
+    if (this.mode === 'banned') return void res.writeHead(403, { 'content-type': 'text/html' }).end(BANNED);
     const upstream = httpRequest(target, { method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);

@@ -146,12 +146,16 @@ export class HttpClient {
     const maxRetryWaitMs = this.options.maxRetryWaitMs ?? 120_000;
     const failure: Failure = { service: this.options.service, method, url: safeUrl(url, this.options.redact), attempts: 0, secrets: this.options.redact };
     let badJsonRetries = Math.min(BAD_JSON_RETRIES, retries);
+    // A 403 through a proxy is that exit being banned, not an answer about the request: it is tried again
+    // at once through each other proxy (not counted as a retry), unless the caller said not to repeat it.
+    let proxySwitches = this.pool && o.retry !== false ? this.pool.proxies.length - 1 : 0;
+    let switched = 0;
 
     for (let attempt = 1; ; attempt++) {
       // A bug in the caller, not a network problem: fail at once instead of retrying into a destroyed pool.
       if (this.closed) throw new Error(`the ${this.options.service} HTTP client is closed`);
       failure.attempts = attempt;
-      const canRetry = attempt <= retries;
+      const canRetry = attempt <= retries + switched;
       const proxy = this.pool?.next();
       const bucketKey = `${url.host}|${proxy ?? 'direct'}`;
       await this.limiter.take(bucketKey, o.signal);
@@ -176,7 +180,9 @@ export class HttpClient {
       if (outcome.kind !== 'response') {
         if (proxy) this.benchProxy(proxy, outcome.kind);
         if (canRetry) {
-          await this.retryAfter(this.backoff(attempt), outcome.kind === 'timeout' ? 'timed out' : 'connection failed', failure, o.signal);
+          // The next proxy is another way out: no reason to wait before trying it.
+          const wait = proxy && this.pool!.hasOtherThan(proxy) ? 0 : this.backoff(attempt);
+          await this.retryAfter(wait, outcome.kind === 'timeout' ? 'timed out' : 'connection failed', failure, o.signal);
           continue;
         }
         const via = proxy && proxyLabel(proxy);
@@ -188,7 +194,15 @@ export class HttpClient {
       }
 
       const { status, headers: resHeaders, body: resBody } = outcome;
-      if (proxy && status === 403) this.benchProxy(proxy, 'answered 403');
+      if (proxy && status === 403) {
+        this.benchProxy(proxy, 'answered 403');
+        if (proxySwitches > 0 && this.pool!.hasOtherThan(proxy)) {
+          proxySwitches--;
+          switched++;
+          this.options.log?.debug(`${this.options.service} answered 403 through proxy ${proxyLabel(proxy)}; trying the next proxy`, { url: failure.url });
+          continue;
+        }
+      }
       if ((status >= 200 && status < 300) || o.acceptStatuses?.includes(status)) {
         const decoded = decodeBody(resBody, resHeaders['content-type'], expect);
         if (decoded.ok) return { status, headers: resHeaders, body: decoded.value as T, url: failure.url, attempts: attempt };

@@ -44,6 +44,12 @@ export class ProxyPool {
     this.benchedUntil.set(proxy, this.now() + this.benchMs);
   }
 
+  /** Whether some proxy other than `proxy` is not benched right now (a failed request can go there). */
+  hasOtherThan(proxy: string): boolean {
+    const now = this.now();
+    return this.proxies.some((p) => p !== proxy && (this.benchedUntil.get(p) ?? 0) <= now);
+  }
+
   /** Whether `proxy` is benched right now. */
   isBenched(proxy: string): boolean {
     return (this.benchedUntil.get(proxy) ?? 0) > this.now();

@@ -3,6 +3,7 @@
 // Kaspi publishes neither sales nor the share of buyers who review: both are assumptions, stated.
 import type { Kysely } from 'kysely';
 import { compareDecimal, fromMinor, normalizeDecimal, toMinor } from '../core/money.js';
+import { settingDefault } from '../core/settings.js';
 import type { Database } from '../db/schema.js';
 import { productHistory } from '../history/history.repository.js';
 import { resolveStoredProduct } from '../history/history.service.js';
@@ -10,7 +11,7 @@ import { cityName } from '../kaspi/cities.js';
 import { activeOffers } from './offers-read.repository.js';
 
 const DAY = 86_400_000;
-export const DEFAULT_REVIEW_RATE = 0.1;
+export const DEFAULT_REVIEW_RATE: number = settingDefault('kaspi.reviewRate');
 /** Under a week of review history the velocity is mostly noise. */
 const MIN_SPAN_DAYS = 7;
 

@@ -1,9 +1,10 @@
 // Kaspi's public storefront over the project's HTTP client: the product page, the offers API
 // (POST, 64 per page) and the reviews API, with the browser headers they need (reference/kaspi.md
 // §1.1, §2, §9). HTTP failures become KASPI_* errors that say what to do.
-import { type Config, setting } from '../core/config.js';
+import type { Config } from '../core/config.js';
 import { RateLimitedError, UserError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { readSetting, settingDefault } from '../core/settings.js';
 import { HttpClient, type HttpError, isHttpError, type RateLimit } from '../http/client.js';
 import type { PageSource } from './embedded-json.js';
 import { dedupeOffers, type KaspiOffer, parseOffersPage } from './offers.parser.js';
@@ -11,7 +12,7 @@ import { classifyNonProductPage } from './product-page.parser.js';
 import { parseReviews, type ReviewsSummary } from './reviews.parser.js';
 
 /** 4 requests/s with a burst of 4 per exit IP: well under the ~10 rps where Kaspi starts answering 403. */
-export const KASPI_DEFAULT_RATE: RateLimit = { perSecond: 4, burst: 4 };
+export const KASPI_DEFAULT_RATE: RateLimit = { perSecond: settingDefault('kaspi.rate'), burst: 4 };
 export const OFFERS_PAGE_SIZE = 64; // 100 is rejected with 400
 const MAX_OFFER_PAGES = 60;
 
@@ -22,7 +23,7 @@ const BROWSER_HEADERS = {
 };
 
 export function kaspiBaseUrl(config: Config): string {
-  return setting(config, 'kaspi.baseUrl', 'MP_KASPI_URL', 'https://kaspi.kz').replace(/\/+$/, '');
+  return readSetting(config, 'kaspi.baseUrl');
 }
 
 export interface KaspiClientOptions {

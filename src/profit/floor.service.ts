@@ -3,11 +3,12 @@
 // commission_pct, else the category table), the product's minimum margin (else the store-wide
 // default). The repricer's plan and the served price list ask here; the arithmetic is margin-floor.ts.
 import { type Kysely, sql } from 'kysely';
-import { type Config, setting } from '../core/config.js';
+import type { Config } from '../core/config.js';
+import { readSetting, SETTINGS } from '../core/settings.js';
 import { ALMATY, zonedDate } from '../core/time.js';
 import { listCosts } from '../costs/costs.repository.js';
 import type { Database } from '../db/schema.js';
-import { type CommissionTable, commissionTable, KASPI_COMMISSIONS, percent, rateFor } from './kaspi-commissions.js';
+import { type CommissionTable, commissionTable, KASPI_COMMISSIONS, rateFor } from './kaspi-commissions.js';
 import { effectiveFloor, type Floor } from './margin-floor.js';
 
 /** Where the margin rule's inputs come from besides each product's own row. */
@@ -40,16 +41,16 @@ export interface ProductFloor extends Floor {
 
 /** The margin rules from the config (`demper.minMargin` / MP_DEMPER_MIN_MARGIN, the commission table), or a flag's value. */
 export function marginRules(config: Config | undefined, minMarginFlag?: string): MarginRules {
-  const fromSettings = minMarginFlag ?? (config ? settingMinMargin(config) : undefined);
+  const flag = { value: minMarginFlag, flag: '--min-margin' };
+  const fromSettings = config
+    ? readSetting(config, 'demper.minMargin', flag)
+    : minMarginFlag === undefined
+      ? undefined
+      : SETTINGS['demper.minMargin'].parser.parse(minMarginFlag, '--min-margin');
   return {
-    defaultMinMarginPct:
-      fromSettings === undefined ? null : percent(fromSettings, minMarginFlag === undefined ? 'demper.minMargin (MP_DEMPER_MIN_MARGIN)' : '--min-margin'),
+    defaultMinMarginPct: fromSettings ?? null,
     commissions: config ? commissionTable(config) : KASPI_COMMISSIONS,
   };
-}
-
-function settingMinMargin(config: Config): string | undefined {
-  return setting(config, 'demper.minMargin', 'MP_DEMPER_MIN_MARGIN');
 }
 
 /** The effective floors of a store's products on `at`'s Almaty day, by product row id. */

@@ -4,7 +4,7 @@
 // (`kaspi.commission.default`, `kaspi.commission.categories`) and per product by `commission_pct`
 // in `mp costs` (which wins over both).
 import type { Config } from '../core/config.js';
-import { setting } from '../core/config.js';
+import { readSetting } from '../core/settings.js';
 import { decimal, InputError } from '../core/validate.js';
 
 export interface CommissionRate {
@@ -53,8 +53,8 @@ export function percent(raw: unknown, label: string): string {
 
 /** The table in effect: the shipped one with the config file's default and categories over it. */
 export function commissionTable(config: Config): CommissionTable {
-  const fromEnvOrFile = setting(config, 'kaspi.commission.default', 'MP_KASPI_COMMISSION_PCT');
-  const defaultPct = fromEnvOrFile === undefined ? KASPI_COMMISSIONS.defaultPct : percent(fromEnvOrFile, 'kaspi.commission.default (MP_KASPI_COMMISSION_PCT)');
+  const fromEnvOrFile = readSetting(config, 'kaspi.commission.default');
+  const defaultPct = fromEnvOrFile ?? KASPI_COMMISSIONS.defaultPct;
   const overrides = configCategories(config);
   const categories = [...KASPI_COMMISSIONS.categories.filter((c) => !overrides.some((o) => o.category === c.category)), ...overrides];
   const changed = fromEnvOrFile !== undefined || overrides.length > 0;

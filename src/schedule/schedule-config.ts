@@ -1,6 +1,6 @@
 // Where each job's schedule comes from: MP_SCHEDULE_<JOB> > config file `schedule` > the job's default.
 import type { Config } from '../core/config.js';
-import { setting } from '../core/config.js';
+import { configFileValue, readSetting } from '../core/settings.js';
 import { UsageError } from '../core/errors.js';
 import { CONTINUOUS, type JobDefinition } from './registry.js';
 
@@ -23,8 +23,8 @@ export function scheduleText(config: Config, job: JobDefinition): string {
     // Both `{"schedule": {"kaspi.scrape": "…"}}` and `{"schedule": {"kaspi": {"scrape": "…"}}}`.
     const flat = (section as Record<string, unknown>)[job.name];
     if (typeof flat === 'string') return flat.trim();
-    const nested = setting(config, `schedule.${job.name}`);
-    if (nested) return nested.trim();
+    const nested = configFileValue(config, `schedule.${job.name}`);
+    if (nested !== undefined && nested !== '') return String(nested).trim();
   }
   return job.defaultSchedule;
 }
@@ -44,13 +44,7 @@ export async function jobSchedule(config: Config, job: JobDefinition): Promise<S
 
 /** The time zone cron expressions are read in: MP_SCHEDULE_TZ > `schedule.timezone` > the system's. */
 export function scheduleTimezone(config: Config): string {
-  const tz = setting(config, 'schedule.timezone', 'MP_SCHEDULE_TZ') ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-  } catch {
-    throw new UsageError('SCHEDULE_BAD_TIMEZONE', `unknown time zone "${tz}"`, { hint: 'use an IANA name like Asia/Almaty or Europe/Moscow' });
-  }
-  return tz;
+  return readSetting(config, 'schedule.timezone') ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
 /** A cron expression node-cron accepts with five fields (minute first); six (seconds first) when allowed. */

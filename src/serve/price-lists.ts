@@ -8,9 +8,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Kysely } from 'kysely';
-import { type Config, setting } from '../core/config.js';
+import type { Config } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
-import { forbiddenCharacter, text } from '../core/validate.js';
+import { readSetting, settingSource } from '../core/settings.js';
 import type { Database } from '../db/schema.js';
 import { insertFetch, type PriceListFetch, pruneFetches } from '../demper/price-list-log.repository.js';
 import { servedPriceList, tokenHash } from '../demper/served-price-list.service.js';
@@ -36,21 +36,19 @@ export const MIN_FEED_PASSWORD = 12;
  * never part of a message.
  */
 export function feedCredentials(config: Config): FeedCredentials | undefined {
-  const user = setting(config, 'kaspi.feed.user', 'MP_KASPI_FEED_USER');
-  const password = setting(config, 'kaspi.feed.password', 'MP_KASPI_FEED_PASSWORD');
-  if (user === undefined && password === undefined) return undefined;
-  if (user === undefined || password === undefined) {
+  const userSet = settingSource(config, 'kaspi.feed.user') !== undefined;
+  const passwordSet = settingSource(config, 'kaspi.feed.password') !== undefined;
+  if (!userSet && !passwordSet) return undefined;
+  if (!userSet || !passwordSet) {
     throw new UsageError(
       'FEED_CREDENTIALS_INCOMPLETE',
-      `Kaspi price lists need both MP_KASPI_FEED_USER and MP_KASPI_FEED_PASSWORD (or kaspi.feed.user and kaspi.feed.password); only ${user === undefined ? 'the password' : 'the user'} is set`,
+      `Kaspi price lists need both MP_KASPI_FEED_USER and MP_KASPI_FEED_PASSWORD (or kaspi.feed.user and kaspi.feed.password); only ${userSet ? 'the user' : 'the password'} is set`,
     );
   }
-  const name = text(user, 'MP_KASPI_FEED_USER', { max: 200 });
+  const name = readSetting(config, 'kaspi.feed.user')!;
   if (name.includes(':')) throw new UsageError('FEED_CREDENTIALS_BAD', 'MP_KASPI_FEED_USER must not contain ":" (HTTP basic auth cannot carry it)');
-  if ([...password].length < MIN_FEED_PASSWORD || [...password].length > 200 || forbiddenCharacter(password) !== undefined) {
-    throw new UsageError('FEED_CREDENTIALS_BAD', `MP_KASPI_FEED_PASSWORD must be ${MIN_FEED_PASSWORD}–200 characters without control characters`);
-  }
-  return { user: name, password };
+  // 12–200 characters without control characters (MIN_FEED_PASSWORD), checked by the settings table.
+  return { user: name, password: readSetting(config, 'kaspi.feed.password')! };
 }
 
 export interface PriceListRouteOptions {

@@ -1,9 +1,9 @@
 // The Wildberries API client: one HttpClient per host, the token in Authorization, and HTTP errors
 // turned into WB codes whose messages name the cabinet, the token and the category.
 import type { Config } from '../core/config.js';
-import { setting } from '../core/config.js';
 import { AuthError, RateLimitedError, UserError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { readSetting } from '../core/settings.js';
 import { HttpClient, HttpError, type RateLimit, type RequestOptions, type StreamedResponse, type StreamRequestOptions } from '../http/client.js';
 import { humanDuration } from '../http/http-error.js';
 import { renewCommand } from './token.js';
@@ -74,10 +74,10 @@ export function wbRateLimit(host: WbHost): RateLimit | undefined {
  * replaces scheme and host of all of them at once, keeping their paths.
  */
 export function wbHosts(config: Config): Record<WbHost, string> {
-  const override = setting(config, 'wb.url', 'MP_WB_URL');
+  const override = readSetting(config, 'wb.url');
   const out = {} as Record<WbHost, string>;
   for (const [name, fallback] of Object.entries(DEFAULT_HOSTS) as [WbHost, string][]) {
-    const configured = setting(config, `wb.hosts.${name}`, `MP_WB_${name.toUpperCase()}_URL`, fallback);
+    const configured = readSetting(config, `wb.hosts.${name}`) ?? fallback;
     if (!override) {
       out[name] = configured.replace(/\/$/, '');
       continue;

@@ -107,6 +107,40 @@ describe('HttpClient through proxies', () => {
     expect(order()).toBe('abcbc');
   });
 
+  test('a 403 from the site through one proxy is retried at once through the next, and succeeds', async () => {
+    const client = await setup({ sleep: async () => expect.fail('no backoff wait when another proxy is free') });
+    a.mode = 'banned';
+    const res = await get(client, 1);
+    expect(res.body).toEqual({ id: '1' });
+    expect(res.attempts).toBe(2);
+    expect(order()).toBe('ab');
+    expect(server.requests).toHaveLength(1);
+    // a is benched: the next requests go through b and c.
+    await get(client, 2);
+    await get(client, 3);
+    expect(order()).toBe('abcb');
+    expect(lines.join('\n')).toMatch(/proxy 127\.0\.0\.1:\d+ answered 403; benched/);
+  });
+
+  test('a 403 through every proxy: each tried once, then the 403 is the answer', async () => {
+    const client = await setup();
+    a.mode = 'banned';
+    b.mode = 'banned';
+    c.mode = 'banned';
+    const error = (await get(client, 1).catch((e: unknown) => e)) as HttpError;
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error.status).toBe(403);
+    expect(order()).toBe('abc');
+  });
+
+  test('a request that must not be repeated is not retried through another proxy', async () => {
+    const client = await setup();
+    a.mode = 'banned';
+    const error = (await client.request({ path: '/offers/1', retry: false }).catch((e: unknown) => e)) as HttpError;
+    expect(error.status).toBe(403);
+    expect(order()).toBe('a');
+  });
+
   test('a proxy that refuses CONNECT is benched; the bench ends after proxyBenchMs', async () => {
     let now = 1_000_000;
     const client = await setup({ now: () => now, proxyBenchMs: 5000 });

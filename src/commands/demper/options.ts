@@ -17,6 +17,8 @@ export interface RuleOptions {
   shard?: string;
   concurrency?: string;
   rate?: string;
+  /** `--proxy` (repeatable): offer reads through these proxies instead of MP_KASPI_PROXIES. */
+  proxy?: string[];
   store?: string;
   /** The store-wide minimum margin in percent (`demper.minMargin` otherwise). */
   minMargin?: string;

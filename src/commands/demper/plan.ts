@@ -1,15 +1,16 @@
 // `mp demper plan` and `mp demper run`.
 import { join } from 'node:path';
-import { setting } from '../../core/config.js';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
 import type { Column } from '../../core/output.js';
+import { readSetting } from '../../core/settings.js';
 import { currentUser } from '../../core/user.js';
 import { createOffersClient, kaspiOffersFetcher } from '../../demper/offers-source.js';
 import { type PlanItem, planRecord, planRepricing, priceDrifted, storedPrice } from '../../demper/plan.service.js';
 import { MAX_WRITE_RATE, type RunItem, runRepricing } from '../../demper/run.service.js';
 import { merchantWriteLock } from '../../demper/write-lock.js';
 import { cityName } from '../../kaspi/cities.js';
+import { kaspiProxies } from '../../kaspi/read-options.js';
 import { createMcClient, mcBaseUrl } from '../../kaspi/merchant/mc-client.js';
 import { selectStores } from '../../kaspi/merchant/stores.service.js';
 import { marginRules } from '../../profit/floor.service.js';
@@ -37,9 +38,8 @@ async function prepare(ctx: Context, o: RuleOptions) {
   const shard = parseShard(o.shard);
   const concurrency = number(o.concurrency, '--concurrency', 1, 256) ?? 8;
   // Offers bans are per IP at ~15 requests/s; 8/s is the safe default.
-  const rate =
-    number(o.rate ?? setting(ctx.config, 'demper.offersRate', 'MP_DEMPER_OFFERS_RATE'), o.rate !== undefined ? '--rate' : 'MP_DEMPER_OFFERS_RATE', 0, 1000) ??
-    8;
+  const rate = readSetting(ctx.config, 'demper.offersRate', { value: o.rate, flag: '--rate' });
+  const proxies = kaspiProxies(ctx.config, o.proxy);
   const { db } = await ctx.db();
   const stores = await selectStores(db, o.store, currentUser(ctx.config.env));
   if (stores.length === 0) throw new UsageError('STORE_NONE', 'no Kaspi store yet: add one with `mp demper store login` or `mp demper store add`');
@@ -49,7 +49,7 @@ async function prepare(ctx: Context, o: RuleOptions) {
       ctx.log.warn(`${s.merchant_id}: price writes paused until ${s.paused_until.toISOString()} (Kaspi answered 429); run --apply skips it until then`);
     }
   }
-  const client = createOffersClient(ctx.config, rate, ctx.log);
+  const client = createOffersClient(ctx.config, rate, ctx.log, proxies);
   const margin = marginRules(ctx.config, o.minMargin);
   return { db, rules, shard, concurrency, stores, client, margin };
 }
@@ -91,13 +91,8 @@ export async function demperRun(ctx: Context, o: RunOptions): Promise<number> {
   const via = o.via ?? 'api';
   if (via !== 'api' && via !== 'xml') throw new UsageError('BAD_OPTION', `--via must be api or xml, got "${o.via}"`);
   if (via === 'xml' && o.shard) throw new UsageError('BAD_OPTION', '--via xml writes the whole price list of a store: it cannot be combined with --shard');
-  const writeRate =
-    number(
-      o.writeRate ?? setting(ctx.config, 'demper.writeRate', 'MP_DEMPER_WRITE_RATE'),
-      o.writeRate !== undefined ? '--write-rate' : 'MP_DEMPER_WRITE_RATE',
-      0.01,
-      MAX_WRITE_RATE,
-    ) ?? MAX_WRITE_RATE;
+  // At most MAX_WRITE_RATE (the table's bound and default).
+  const writeRate = Math.min(MAX_WRITE_RATE, readSetting(ctx.config, 'demper.writeRate', { value: o.writeRate, flag: '--write-rate' }));
   const { db, rules, shard, concurrency, stores, client, margin } = await prepare(ctx, o);
   const mc = createMcClient(mcBaseUrl(ctx.config), ctx.log);
   try {

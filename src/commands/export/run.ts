@@ -1,5 +1,5 @@
-import { setting } from '../../core/config.js';
 import type { Context } from '../../core/context.js';
+import { readSetting } from '../../core/settings.js';
 import { UsageError } from '../../core/errors.js';
 import { formatThousands } from '../../core/money.js';
 import { DATASETS, findDataset } from '../../export/datasets.js';
@@ -43,7 +43,7 @@ export async function exportRun(ctx: Context, name: string | undefined, options:
   const handle = await ctx.db();
   const path = toStdout
     ? null
-    : (options.out ?? defaultOutputPath(setting(ctx.config, 'export.dir', 'MP_EXPORT_DIR', 'export'), dataset.name, format, ctx.clock.now()));
+    : (options.out ?? defaultOutputPath(readSetting(ctx.config, 'export.dir'), dataset.name, format, ctx.clock.now()));
   const target = path === null ? stdoutTarget() : openFileTarget(path);
   // Rows printed on the terminal itself: a spinner redrawing between them would garble them.
   const progress = toStdout && process.stdout.isTTY ? { label() {}, stop() {} } : await ctx.progress(`exporting ${dataset.name}`);

@@ -1,5 +1,5 @@
-import { setting } from '../../core/config.js';
 import type { Context } from '../../core/context.js';
+import { readSetting } from '../../core/settings.js';
 import { formatMoney } from '../../core/format.js';
 
 const tenge = (v: string | number | null | undefined) => formatMoney(v === null || v === undefined ? null : String(v), 'KZT').replace(/\u00a0/g, ' ');
@@ -8,7 +8,7 @@ import { UsageError } from '../../core/errors.js';
 import { currentUser } from '../../core/user.js';
 import { resolveCity } from '../../kaspi/cities.js';
 import { selectStores } from '../../kaspi/merchant/stores.service.js';
-import { DEFAULT_REVIEW_RATE, productInsights } from '../../kaspi-orders/insights.service.js';
+import { productInsights } from '../../kaspi-orders/insights.service.js';
 
 interface Options {
   city?: string;
@@ -19,11 +19,8 @@ interface Options {
 
 /** `mp kaspi insights <url-or-id>`: review-velocity sales estimate and price position. */
 export async function kaspiInsights(ctx: Context, input: string, options: Options): Promise<number> {
-  const rateText = options.reviewRate ?? setting(ctx.config, 'kaspi.reviewRate', 'MP_KASPI_REVIEW_RATE', String(DEFAULT_REVIEW_RATE));
-  const reviewRate = Number(rateText);
-  if (!Number.isFinite(reviewRate) || reviewRate <= 0 || reviewRate > 1) {
-    throw new UsageError('KASPI_BAD_REVIEW_RATE', `--review-rate is a fraction of buyers who review, like 0.1 (0 < rate ≤ 1), got "${rateText}"`);
-  }
+  // A fraction of buyers who review, like 0.1 (0 < rate ≤ 1).
+  const reviewRate = readSetting(ctx.config, 'kaspi.reviewRate', { value: options.reviewRate, flag: '--review-rate' });
   const days = options.days === undefined ? 90 : Number(options.days);
   if (!Number.isInteger(days) || days < 1) throw new UsageError('KASPI_BAD_DAYS', `--days is a positive whole number, got "${options.days}"`);
   const city = options.city ? resolveCity(options.city) : undefined;

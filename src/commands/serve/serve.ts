@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
-import { setting } from '../../core/config.js';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { readSetting } from '../../core/settings.js';
 import { currentUser } from '../../core/user.js';
 import type { Database } from '../../db/schema.js';
 import { marginRules } from '../../profit/floor.service.js';
@@ -21,28 +21,20 @@ interface Options {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 
-function list(text: string | undefined): string[] {
-  return (text ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
 /** `mp serve`: the REST API until SIGINT/SIGTERM, then the requests in flight finish. */
 export async function serve(ctx: Context, options: Options): Promise<number> {
   const config = ctx.config;
   const host = options.host ?? '127.0.0.1';
   const port = intOption(options.port, '--port', 8080, 0, 65535);
-  const allowedHosts = list(options.allowedHost ?? setting(config, 'serve.allowedHosts', 'MP_SERVE_HOSTS'));
-  const allowedOrigins = list(options.allowedOrigin ?? setting(config, 'serve.allowedOrigins', 'MP_SERVE_ORIGINS'));
+  const allowedHosts = readSetting(config, 'serve.allowedHosts', { value: options.allowedHost, flag: '--allowed-host' });
+  const allowedOrigins = readSetting(config, 'serve.allowedOrigins', { value: options.allowedOrigin, flag: '--allowed-origin' });
   for (const o of allowedOrigins)
     if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new UsageError('SERVE_BAD_ORIGIN', `--allowed-origin takes origins like https://admin.example.com, got "${o}"`);
-  const tokenRate = intOption(setting(config, 'serve.tokenRate', 'MP_SERVE_TOKEN_RATE'), 'MP_SERVE_TOKEN_RATE', 50, 1, 1_000_000);
-  const maxConnections = intOption(setting(config, 'serve.maxConnections', 'MP_SERVE_MAX_CONNECTIONS'), 'MP_SERVE_MAX_CONNECTIONS', 512, 1, 100_000);
-  const requestTimeoutMs =
-    intOption(setting(config, 'serve.requestTimeoutSeconds', 'MP_SERVE_REQUEST_TIMEOUT'), 'MP_SERVE_REQUEST_TIMEOUT', 15, 1, 3600) * 1000;
-  const maxBodyBytes = intOption(setting(config, 'serve.maxBodyBytes', 'MP_SERVE_MAX_BODY_BYTES'), 'MP_SERVE_MAX_BODY_BYTES', 65_536, 1024, 16_777_216);
-  const tlsProxy = options.tlsProxy || ['1', 'true'].includes(setting(config, 'serve.tlsProxy', 'MP_SERVE_TLS_PROXY') ?? '');
+  const tokenRate = readSetting(config, 'serve.tokenRate');
+  const maxConnections = readSetting(config, 'serve.maxConnections');
+  const requestTimeoutMs = readSetting(config, 'serve.requestTimeoutSeconds') * 1000;
+  const maxBodyBytes = readSetting(config, 'serve.maxBodyBytes');
+  const tlsProxy = options.tlsProxy || readSetting(config, 'serve.tlsProxy');
   if (!LOOPBACK.test(host) && !tlsProxy) {
     ctx.log.warn(
       `listening on ${host}: tokens and data travel in clear text. Put a TLS reverse proxy in front (docs/serve.md) and pass --tls-proxy, or keep the default 127.0.0.1`,

@@ -1,21 +1,22 @@
 // The Kaspi merchant cabinet (mc.shop.kaspi.kz) as the repricer uses it: which shops a session sees,
 // the merchant's own offers, the price endpoint and the price-list file upload (reference kaspi.md §3).
 // Every call carries the session cookies; 401/403 means the session expired.
-import { setting } from '../../core/config.js';
+import type { Config } from '../../core/config.js';
 import { AuthError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
+import { readSetting } from '../../core/settings.js';
 import { HttpClient, isHttpError } from '../../http/client.js';
 import { type CabinetOffer, parseCabinetOfferPage, type SkippedOffer } from './mc-offers.parser.js';
 
 export const MC_DEFAULT_URL = 'https://mc.shop.kaspi.kz';
 export const IDMC_DEFAULT_URL = 'https://idmc.shop.kaspi.kz';
 
-export function mcBaseUrl(config: Parameters<typeof setting>[0]): string {
-  return setting(config, 'kaspi.mcUrl', 'MP_KASPI_MC_URL', MC_DEFAULT_URL);
+export function mcBaseUrl(config: Config): string {
+  return readSetting(config, 'kaspi.mcUrl');
 }
 
-export function idmcBaseUrl(config: Parameters<typeof setting>[0]): string {
-  return setting(config, 'kaspi.idmcUrl', 'MP_KASPI_IDMC_URL', IDMC_DEFAULT_URL);
+export function idmcBaseUrl(config: Config): string {
+  return readSetting(config, 'kaspi.idmcUrl');
 }
 
 /** A client for the merchant cabinet with the headers every MC call needs. */

@@ -1,9 +1,10 @@
 // The official Kaspi Shop API (reference/kaspi.md §5) over the project's HTTP client. Every request
 // carries X-Auth-Token and `Accept: application/vnd.api+json` (without Accept Kaspi answers a 404
 // HTML page). HTTP failures become KASPI_SHOP_* errors that say what to do.
-import { type Config, setting } from '../../core/config.js';
+import type { Config } from '../../core/config.js';
 import { AuthError, UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
+import { readSetting } from '../../core/settings.js';
 import { HttpClient, isHttpError, type RateLimit } from '../../http/client.js';
 import { parseEntries, parseEntryProduct, parseOrderPage, type ShopEntry, type ShopOrderPage } from './shop-api.parser.js';
 import type { CreationWindow } from './shop-api-windows.js';
@@ -12,7 +13,7 @@ export const JSON_API = 'application/vnd.api+json';
 export const PAGE_SIZE = 100; // the API's maximum
 
 export function shopApiBaseUrl(config: Config): string {
-  return setting(config, 'kaspi.shopApiUrl', 'MP_KASPI_SHOP_API_URL', 'https://kaspi.kz/shop/api/v2').replace(/\/+$/, '');
+  return readSetting(config, 'kaspi.shopApiUrl');
 }
 
 export interface ShopApiOptions {
