@@ -134,10 +134,11 @@ export function registerDemper(program: Command): void {
       .option('--raise-cooldown <duration>', 'minimum time between raises (default 120m)')
       .option('--concurrency <n>', 'offer reads in flight (default 8)')
       .option('--rate <n>', flagHelp('demper.offersRate', 'offer reads per second per exit IP, 0 = unlimited'))
-      .option('--proxy <url>', 'read offers through this proxy (repeat for several, used in turn; default MP_KASPI_PROXIES)', (v: string, prev: string[] = []) => [
-        ...prev,
-        v,
-      ])
+      .option(
+        '--proxy <url>',
+        'read offers through this proxy (repeat for several, used in turn; default MP_KASPI_PROXIES)',
+        (v: string, prev: string[] = []) => [...prev, v],
+      )
       .option('--min-margin <percent>', 'default minimum margin after commission and cost for products without their own (demper.minMargin)');
   ruleOptions(demper.command('plan').description('what a run would do, per product, with reasons; changes nothing')).action(
     run(async () => (await import('../commands/demper/plan.js')).demperPlan),

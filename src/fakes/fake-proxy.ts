@@ -67,7 +67,8 @@ export class FakeProxy {
     if (this.mode === 'refuse') return void client.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
     if (this.mode === 'banned') {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      const banned = () => client.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/html\r\ncontent-length: ${BANNED.length}\r\nconnection: close\r\n\r\n${BANNED}`);
+      const banned = () =>
+        client.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/html\r\ncontent-length: ${BANNED.length}\r\nconnection: close\r\n\r\n${BANNED}`);
       if (head.length) banned();
       else client.once('data', banned);
       client.on('error', () => {});

@@ -1,7 +1,7 @@
 // Where each job's schedule comes from: MP_SCHEDULE_<JOB> > config file `schedule` > the job's default.
 import type { Config } from '../core/config.js';
-import { configFileValue, readSetting } from '../core/settings.js';
 import { UsageError } from '../core/errors.js';
+import { configFileValue, readSetting } from '../core/settings.js';
 import { CONTINUOUS, type JobDefinition } from './registry.js';
 
 /** A job's schedule: a cron expression, `continuous` (worker loop) or `off`. */

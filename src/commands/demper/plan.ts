@@ -10,9 +10,9 @@ import { type PlanItem, planRecord, planRepricing, priceDrifted, storedPrice } f
 import { MAX_WRITE_RATE, type RunItem, runRepricing } from '../../demper/run.service.js';
 import { merchantWriteLock } from '../../demper/write-lock.js';
 import { cityName } from '../../kaspi/cities.js';
-import { kaspiProxies } from '../../kaspi/read-options.js';
 import { createMcClient, mcBaseUrl } from '../../kaspi/merchant/mc-client.js';
 import { selectStores } from '../../kaspi/merchant/stores.service.js';
+import { kaspiProxies } from '../../kaspi/read-options.js';
 import { marginRules } from '../../profit/floor.service.js';
 import { number, parseRules, parseShard, type RuleOptions } from './options.js';
 

@@ -1,7 +1,7 @@
 import type { Context } from '../../core/context.js';
-import { readSetting } from '../../core/settings.js';
 import { UsageError } from '../../core/errors.js';
 import { formatThousands } from '../../core/money.js';
+import { readSetting } from '../../core/settings.js';
 import { DATASETS, findDataset } from '../../export/datasets.js';
 import { exportDataset } from '../../export/export.service.js';
 import { buildConditions } from '../../export/filters.js';
@@ -41,9 +41,7 @@ export async function exportRun(ctx: Context, name: string | undefined, options:
   }
   if (options.excel && format !== 'csv') throw new UsageError('EXPORT_BAD_FORMAT', '--excel applies to CSV only');
   const handle = await ctx.db();
-  const path = toStdout
-    ? null
-    : (options.out ?? defaultOutputPath(readSetting(ctx.config, 'export.dir'), dataset.name, format, ctx.clock.now()));
+  const path = toStdout ? null : (options.out ?? defaultOutputPath(readSetting(ctx.config, 'export.dir'), dataset.name, format, ctx.clock.now()));
   const target = path === null ? stdoutTarget() : openFileTarget(path);
   // Rows printed on the terminal itself: a spinner redrawing between them would garble them.
   const progress = toStdout && process.stdout.isTTY ? { label() {}, stop() {} } : await ctx.progress(`exporting ${dataset.name}`);

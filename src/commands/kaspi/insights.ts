@@ -1,6 +1,6 @@
 import type { Context } from '../../core/context.js';
-import { readSetting } from '../../core/settings.js';
 import { formatMoney } from '../../core/format.js';
+import { readSetting } from '../../core/settings.js';
 
 const tenge = (v: string | number | null | undefined) => formatMoney(v === null || v === undefined ? null : String(v), 'KZT').replace(/\u00a0/g, ' ');
 
