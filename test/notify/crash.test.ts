@@ -87,8 +87,8 @@ describe('MP_NOTIFY_LEASE', () => {
     expect(lease()).toBe(600_000);
     expect(lease('90s')).toBe(90_000);
     expect(lease('2m')).toBe(120_000);
-    expect(() => lease('0')).toThrow(/at least 1s/);
-    expect(() => lease('500ms')).toThrow(/at least 1s/);
+    expect(() => lease('0')).toThrow(/MP_NOTIFY_LEASE must be from 1s/);
+    expect(() => lease('500ms')).toThrow(/MP_NOTIFY_LEASE must be from 1s/);
     expect(() => lease('soon')).toThrow(/MP_NOTIFY_LEASE/);
   });
 });
