@@ -4,7 +4,9 @@
 import type { Config } from '../core/config.js';
 import { readSetting } from '../core/settings.js';
 import type { RateLimit } from '../http/client.js';
-import { KASPI_DEFAULT_RATE } from './kaspi.client.js';
+
+/** The largest burst per exit IP (KASPI_DEFAULT_RATE's); kept here so jobs can check settings without loading the HTTP client. */
+const MAX_BURST = 4;
 
 export interface KaspiReadFlags {
   rate?: string;
@@ -24,7 +26,7 @@ export interface KaspiReadOptions {
 /** A rate in requests per second as a limit per exit IP (0 = none); the burst stays at most the default's. */
 export function kaspiRateLimit(perSecond: number): RateLimit | null {
   if (perSecond === 0) return null;
-  return { perSecond, burst: Math.max(1, Math.min(KASPI_DEFAULT_RATE.burst, Math.ceil(perSecond))) };
+  return { perSecond, burst: Math.max(1, Math.min(MAX_BURST, Math.ceil(perSecond))) };
 }
 
 /** The storefront read options: flags over MP_KASPI_* over the config file over the defaults; a bad value is a usage error. */

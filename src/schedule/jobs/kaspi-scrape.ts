@@ -2,8 +2,8 @@
 // `--shard i/n` splits the tracked list between hosts by the same product-id hash the repricer uses.
 // Like `mp kaspi scrape`, each product's export file is written as it finishes and only a few counts
 // are kept per product, so a long tracked list needs no more memory than a short one.
-import { join } from 'node:path';
-import { setting } from '../../core/config.js';
+import { readSetting } from '../../core/settings.js';
+import { kaspiReadOptions } from '../../kaspi/read-options.js';
 import { type JobDefinition, JobIncomplete } from '../registry.js';
 
 interface Outcome {
@@ -20,6 +20,11 @@ export const kaspiScrape: JobDefinition = {
   description: 'scrape every tracked Kaspi product and its offers; history and offer events on change; JSON export',
   defaultSchedule: '*/15 * * * *',
   sharded: true,
+  checkSettings(config) {
+    // MP_KASPI_RATE=abc used to turn the rate limit off, MP_KASPI_CONCURRENCY=abc to crash (exit 70).
+    kaspiReadOptions(config);
+    readSetting(config, 'kaspi.exportDir');
+  },
   async run(ctx, { shard, signal }) {
     const [{ listTracked }, client, { scrapeProducts }, { inShard }, exporter, { unacceptedPartial }] = await Promise.all([
       import('../../kaspi/tracked.repository.js'),
@@ -32,15 +37,11 @@ export const kaspiScrape: JobDefinition = {
     const { db } = await ctx.db();
     const tracked = (await listTracked(db)).filter((t) => inShard(t.kaspi_id, shard));
     if (tracked.length === 0) return { tracked: 0, scraped: 0, failed: 0 };
-    const perSecond = Number(setting(ctx.config, 'kaspi.rate', 'MP_KASPI_RATE', String(client.KASPI_DEFAULT_RATE.perSecond)));
-    const concurrency = Number(setting(ctx.config, 'kaspi.concurrency', 'MP_KASPI_CONCURRENCY', '4'));
+    const { rateLimit, concurrency, proxies } = kaspiReadOptions(ctx.config);
     // The daemon's working folder is arbitrary, so the default is under mp's home (as demper.run's feed).
-    const exportDir = exporter.kaspiExportDir(setting(ctx.config, 'kaspi.exportDir', 'MP_KASPI_EXPORT_DIR', join(ctx.config.home, 'export')));
+    const exportDir = exporter.kaspiExportDir(readSetting(ctx.config, 'kaspi.exportDir'));
     const baseUrl = client.kaspiBaseUrl(ctx.config);
-    const http = client.createKaspiClient(baseUrl, {
-      rateLimit: perSecond > 0 ? { perSecond, burst: Math.max(1, Math.ceil(perSecond)) } : null,
-      log: ctx.log,
-    });
+    const http = client.createKaspiClient(baseUrl, { rateLimit, proxies: proxies.length ? proxies : undefined, log: ctx.log });
     const targets = tracked.map((t) => ({ input: t.kaspi_id, id: t.kaspi_id, city: t.city_id }));
     let results: Outcome[];
     try {
