@@ -6,6 +6,7 @@ import pLimit from 'p-limit';
 import { errorCode, errorMessage, isMpError } from '../core/errors.js';
 import type { Database } from '../db/schema.js';
 import type { HttpClient } from '../http/client.js';
+import { recordScrapeAlerts } from '../notify/scrape-alerts.js';
 import { type AllOffers, fetchAllOffers, fetchProductPage, fetchReviews, pageWithoutProductError } from './kaspi.client.js';
 import type { KaspiOffer } from './offers.parser.js';
 import { type ParsedProductPage, parseProductPage } from './product-page.parser.js';
@@ -95,6 +96,8 @@ export async function scrapeProduct(deps: ScrapeDeps, target: ScrapeTarget): Pro
     );
     const layout = layoutWarning(page, saved);
     if (layout) warnings.push(layout);
+    // Ends a failing streak, and tells the stores repricing the product about a layout change.
+    await recordScrapeAlerts(deps.db, { ok: true, target: { id, city }, warnings }, deps.now());
     return {
       ok: true,
       target,
@@ -107,7 +110,10 @@ export async function scrapeProduct(deps: ScrapeDeps, target: ScrapeTarget): Pro
     };
   } catch (error) {
     if (!isMpError(error)) throw error; // a bug or a database failure: not a per-product outcome
-    return { ok: false, target, code: errorCode(error) ?? 'KASPI_ERROR', message: errorMessage(error) };
+    const failure: ScrapeFailure = { ok: false, target, code: errorCode(error) ?? 'KASPI_ERROR', message: errorMessage(error) };
+    // The stores repricing the product hear of it after SCRAPE_FAILING_RUNS failures in a row.
+    await recordScrapeAlerts(deps.db, failure, deps.now());
+    return failure;
   }
 }
 

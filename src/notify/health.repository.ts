@@ -7,12 +7,14 @@ export type HealthLevel = 'ok' | 'warning' | 'critical';
 
 export interface HealthState {
   level: HealthLevel;
+  /** The metric's value at the last check (a share, a count of failing runs). */
+  value: string | null;
   crossings: number;
 }
 
 /** The stored level of `subject`, locked for this transaction (undefined: never checked). */
 export async function lockHealth(db: Kysely<Database>, subject: string): Promise<HealthState | undefined> {
-  return db.selectFrom('notify_health').select(['level', 'crossings']).where('subject', '=', subject).forUpdate().executeTakeFirst();
+  return db.selectFrom('notify_health').select(['level', 'value', 'crossings']).where('subject', '=', subject).forUpdate().executeTakeFirst();
 }
 
 export async function saveHealth(db: Kysely<Database>, subject: string, level: HealthLevel, value: string | null, crossings: number, at: Date): Promise<void> {

@@ -39,3 +39,8 @@ export async function insertKaspiEvents(db: Kysely<Database>, storeId: string, e
 export async function listKaspiEvents(db: Kysely<Database>, storeId: string) {
   return db.selectFrom('kaspi_events').selectAll().where('store_id', '=', storeId).orderBy('id').execute();
 }
+
+/** The stores that reprice a Kaspi product (their demper products), with the product's name there. */
+export async function storesOfProduct(db: Kysely<Database>, productId: string): Promise<{ store_id: string; name: string }[]> {
+  return db.selectFrom('demper_products').select(['store_id', 'name']).where('product_id', '=', productId).orderBy('store_id').execute();
+}
