@@ -37,7 +37,7 @@ export function registerWb(program: Command): Command {
     .option('--status', 'show the latest run of every stream instead of syncing')
     .action(run(async () => (await import('../commands/wb/sync.js')).wbSync));
   wb.command('orders')
-    .description('orders since a Moscow day, newest first')
+    .description('orders since an age (the last 12h, 7d) or a date (its Moscow midnight), newest first')
     .option('--cabinet <cabinet>', 'cabinet id or name (needed when there are several)')
     .option('--since <when>', 'age (7d) or date (2026-11-01), Moscow time (default 7d)')
     .option('--status <status>', 'active or cancelled')

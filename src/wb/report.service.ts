@@ -17,10 +17,17 @@ export interface ReportWindow {
   text: string;
 }
 
-/** The window from Moscow midnight of `from`'s day until now. */
+/** The window from Moscow midnight of `from`'s day until now: whole Moscow days (`--period`, sales). */
 export function moscowWindow(from: Date, now: Date): ReportWindow {
-  const start = startOfZonedDay(from, MOSCOW);
-  return { from: start, to: now, timeZone: MOSCOW, text: `${formatZoned(start, MOSCOW)} – ${formatZoned(now, MOSCOW)} MSK` };
+  return sinceMoscow(startOfZonedDay(from, MOSCOW), now);
+}
+
+/**
+ * Exactly [from, now], stated in Moscow time: `--since 3h` means the last three hours, as for Kaspi
+ * (a date such as 2026-11-01 already reads as its Moscow midnight).
+ */
+export function sinceMoscow(from: Date, now: Date): ReportWindow {
+  return { from, to: now, timeZone: MOSCOW, text: `${formatZoned(from, MOSCOW)} – ${formatZoned(now, MOSCOW)} MSK` };
 }
 
 /** Orders in the window, newest first. */

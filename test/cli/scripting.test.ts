@@ -1,12 +1,17 @@
 // gh's scripting conventions, as a cron wrapper or a shell script meets them: `--jq` (implies
 // --json; strings raw), errors as one JSON object on stderr whenever --json is given (usage errors
 // too), and exit codes that tell "renew the token" (4) and "run again later" (5) from "failed" (1).
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWbToken } from '../../src/fakes/fake-wb.js';
 import { runMp } from '../support/cli.js';
+
+const BIN = fileURLToPath(new URL('../../bin/mp.js', import.meta.url));
+const HAS_SCRIPT = spawnSync('script', ['--version']).status === 0;
 
 /** stderr as exactly one JSON object (the error), parsed. */
 function oneJsonError(stderr: string): { code: string; message: string; exit: number } {
@@ -64,6 +69,26 @@ describe('scripting conventions as subprocesses', { timeout: 180_000 }, () => {
     expect(json.code).toBe(1);
     expect(json.stdout).toBe('');
     expect(oneJsonError(json.stderr)).toMatchObject({ code: 'PAYOUT_NOT_FOUND', exit: 1 });
+  });
+
+  // stderr on a real terminal (util-linux `script`): --json still means one JSON object, not the
+  // coloured line a person gets without it.
+  it.skipIf(!HAS_SCRIPT)('with --json the error is JSON even when stderr is a terminal', async () => {
+    const onTty = (args: string) => {
+      const r = spawnSync('script', ['-q', '-e', '-c', `${process.execPath} ${BIN} ${args} >/dev/null`, '/dev/null'], {
+        env: { ...process.env, MP_HOME: home, NO_COLOR: '' },
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      return { code: r.status, text: r.stdout.replace(/\r/g, '') };
+    };
+    const json = onTty('--json payouts show 00000000-0000-0000-0000-000000000000');
+    expect(json.code).toBe(1);
+    expect(oneJsonError(json.text)).toMatchObject({ code: 'PAYOUT_NOT_FOUND', exit: 1 });
+    const plain = onTty('payouts show 00000000-0000-0000-0000-000000000000');
+    expect(plain.code).toBe(1);
+    expect(plain.text).toMatch(/error: .*no payout with id/);
+    expect(plain.text.trim().startsWith('{')).toBe(false);
   });
 
   it('an expired token exits 4 (authentication), named in the JSON error', async () => {

@@ -90,6 +90,24 @@ describe('mp wb as a subprocess', () => {
     expect(missing.stderr).toMatch(/no order with srid ."no-such-srid."/);
   }, 600_000);
 
+  it(
+    '--since 3h means the last three hours, as for Kaspi (not since Moscow midnight); the window is stated on stderr',
+    async () => {
+      const before = Date.now();
+      const r = await runMp(['--json', 'wb', 'orders', '--since', '3h'], { env, timeoutMs: SLOW });
+      expect(r.code, r.stderr).toBe(0);
+      const from = Date.parse((JSON.parse(r.stdout) as { window: { from: string } }).window.from);
+      expect(from).toBeGreaterThanOrEqual(before - 3 * 3_600_000 - 1_000);
+      expect(from).toBeLessThanOrEqual(Date.now() - 3 * 3_600_000);
+      const piped = await runMp(['wb', 'reviews', '--since', '3h'], { env, timeoutMs: SLOW });
+      expect(piped.code, piped.stderr).toBe(0);
+      const stated = /(\d{4}-\d\d-\d\d \d\d:\d\d) – \d{4}-\d\d-\d\d \d\d:\d\d MSK \(Moscow time\)/.exec(piped.stderr);
+      expect(stated, piped.stderr).not.toBeNull();
+      expect(stated![1]).not.toMatch(/ 00:00$/);
+    },
+    SLOW,
+  );
+
   it('lists cabinets masked; sync --status shows the skipped run and the clean ones', async () => {
     const list = await runMp(['wb', 'cabinet', 'list'], { env, timeoutMs: SLOW });
     expect(list.code).toBe(0);

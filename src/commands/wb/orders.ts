@@ -3,7 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import { WB } from '../../core/format.js';
 import { currentUser } from '../../core/user.js';
 import { cabinetFor } from '../../wb/cabinet.service.js';
-import { moscowWindow, ordersReport } from '../../wb/report.service.js';
+import { ordersReport, sinceMoscow } from '../../wb/report.service.js';
 import { wbSince } from './deps.js';
 import { stateWindow } from './render.js';
 
@@ -14,14 +14,14 @@ interface Options {
   nm?: string;
 }
 
-/** `mp wb orders`: orders since a Moscow day, newest first. */
+/** `mp wb orders`: orders since an age (exactly) or a date (its Moscow midnight), newest first. */
 export async function wbOrders(ctx: Context, options: Options): Promise<number> {
   if (options.status && !['active', 'cancelled'].includes(options.status))
     throw new UsageError('WB_BAD_STATUS', `--status is active or cancelled, got "${options.status}"`);
   if (options.nm && !/^\d+$/.test(options.nm)) throw new UsageError('WB_BAD_NM', `--nm takes a WB article number (nmId), got "${options.nm}"`);
   const db = (await ctx.db()).db;
   const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config.env));
-  const window = moscowWindow(wbSince(options.since, ctx, '7d'), ctx.clock.now());
+  const window = sinceMoscow(wbSince(options.since, ctx, '7d'), ctx.clock.now());
   const rows = await ordersReport(db, cabinet.id, window, { status: options.status as 'active' | 'cancelled' | undefined, nmId: options.nm });
   if (ctx.out.json) {
     ctx.out.jsonDocument({ cabinet: cabinet.name, window, orders: rows });

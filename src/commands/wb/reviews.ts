@@ -2,7 +2,7 @@ import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
 import { currentUser } from '../../core/user.js';
 import { cabinetFor } from '../../wb/cabinet.service.js';
-import { moscowWindow, reviewsReport } from '../../wb/report.service.js';
+import { reviewsReport, sinceMoscow } from '../../wb/report.service.js';
 import { wbSince } from './deps.js';
 import { stateWindow } from './render.js';
 
@@ -19,7 +19,7 @@ export async function wbReviews(
   }
   const db = (await ctx.db()).db;
   const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config.env));
-  const window = moscowWindow(wbSince(options.since, ctx, '90d'), ctx.clock.now());
+  const window = sinceMoscow(wbSince(options.since, ctx, '90d'), ctx.clock.now());
   const rows = await reviewsReport(db, cabinet.id, { maxRating, unanswered: options.unanswered, since: window.from, nmId: options.nm });
   if (ctx.out.json) {
     ctx.out.jsonDocument({ cabinet: cabinet.name, window, reviews: rows });

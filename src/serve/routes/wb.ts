@@ -5,7 +5,7 @@ import { MOSCOW, parseSince } from '../../core/time.js';
 import { findJobRun } from '../../schedule/job-runs.repository.js';
 import { addCabinet, type CabinetDeps, cabinetFor, listCabinetRows, removeCabinet } from '../../wb/cabinet.service.js';
 import { cardsByNm } from '../../wb/card.repository.js';
-import { moscowWindow, orderCard, ordersReportPage, reviewsReport, salesReport, stocksReport } from '../../wb/report.service.js';
+import { moscowWindow, orderCard, ordersReportPage, reviewsReport, salesReport, sinceMoscow, stocksReport } from '../../wb/report.service.js';
 import { syncStatus, WB_STREAMS } from '../../wb/sync.service.js';
 import { HttpProblem } from '../problem.js';
 import { type ApiDeps, route } from '../route.js';
@@ -295,7 +295,7 @@ export function wbRoutes() {
       responses: { 200: { description: 'A page of orders', schema: Page(Order, { cabinet: Type.String(), window: Window }) } },
       async handler({ params, query, deps, user }) {
         const cabinet = await cabinetFor(deps.db, params.cabinet, user);
-        const window = moscowWindow(since(query.since, deps, '7d'), deps.clock.now());
+        const window = sinceMoscow(since(query.since, deps, '7d'), deps.clock.now());
         const limit = query.limit ?? 50;
         const offset = query.offset ?? 0;
         const { rows, total } = await ordersReportPage(deps.db, cabinet.id, window, { status: query.status, nmId: query.nm, limit, offset });
@@ -386,7 +386,7 @@ export function wbRoutes() {
       responses: { 200: { description: 'A page of reviews', schema: Page(Review, { cabinet: Type.String(), window: Window }) } },
       async handler({ params, query, deps, user }) {
         const cabinet = await cabinetFor(deps.db, params.cabinet, user);
-        const window = moscowWindow(since(query.since, deps, '90d'), deps.clock.now());
+        const window = sinceMoscow(since(query.since, deps, '90d'), deps.clock.now());
         const rows = await reviewsReport(deps.db, cabinet.id, { maxRating: query.rating, unanswered: query.unanswered, since: window.from, nmId: query.nm });
         const page = paginate(rows, query);
         return { status: 200, body: plain({ meta: page.meta, cabinet: cabinet.name, window, items: page.items }) };
