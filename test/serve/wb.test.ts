@@ -260,6 +260,20 @@ describe('metrics and removal', () => {
     expect(value('mp_http_requests_total{method="POST",route="/api/v1/wb/sync",status="202"}')).toBeGreaterThanOrEqual(1);
   });
 
+  it('token: replaced in place (the cabinet keeps its id and orders); another seller’s token 422, bob 404, empty 400', async () => {
+    expect((await call('PUT', '/api/v1/wb/cabinets/main/token', alice, { token: '' })).body.code).toBe('WB_TOKEN_EMPTY');
+    expect((await call('PUT', '/api/v1/wb/cabinets/main/token', bob, { token: wb.token })).body.code).toBe('WB_CABINET_NOT_FOUND');
+    const other = await call('PUT', '/api/v1/wb/cabinets/main/token', alice, { token: makeWbToken({ sid: 'another-seller' }) });
+    expect(other.status).toBe(422);
+    expect(other.body.code).toBe('WB_TOKEN_OTHER_SELLER');
+    const fresh = makeWbToken({ expiresAt: new Date('2027-06-01T00:00:00Z') });
+    const replaced = await call('PUT', '/api/v1/wb/cabinets/main/token', alice, { token: fresh });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.cabinet).toMatchObject({ id: cabinetId, name: 'main', token: `****${fresh.slice(-4)}`, status: 'active' });
+    expect(JSON.stringify(replaced.body)).not.toContain(fresh);
+    expect((await call('GET', '/api/v1/wb/cabinets/main/orders?since=30d&limit=1', aliceRead)).body.meta.total).toBe(240);
+  });
+
   it('remove: bob cannot, alice can (401/403/404 first); then her cabinet is gone', async () => {
     expect((await call('DELETE', '/api/v1/wb/cabinets/main', null)).status).toBe(401);
     expect((await call('DELETE', '/api/v1/wb/cabinets/main', aliceRead)).status).toBe(403);

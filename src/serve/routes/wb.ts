@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { MOSCOW, parseSince } from '../../core/time.js';
 import { findJobRun } from '../../schedule/job-runs.repository.js';
-import { addCabinet, type CabinetDeps, cabinetFor, listCabinetRows, removeCabinet } from '../../wb/cabinet.service.js';
+import { addCabinet, type CabinetDeps, cabinetFor, listCabinetRows, removeCabinet, replaceCabinetToken } from '../../wb/cabinet.service.js';
 import { cardsByNm } from '../../wb/card.repository.js';
 import { moscowWindow, orderCard, ordersReportPage, reviewsReport, salesReport, sinceMoscow, stocksReport } from '../../wb/report.service.js';
 import { syncStatus, WB_STREAMS } from '../../wb/sync.service.js';
@@ -252,6 +252,50 @@ export function wbRoutes() {
           }),
           headers: { location: `/api/v1/wb/cabinets/${result.cabinet.id}` },
         };
+      },
+    }),
+    route({
+      method: 'PUT',
+      path: '/api/v1/wb/cabinets/{cabinet}/token',
+      operationId: 'wbCabinetToken',
+      summary:
+        'Replace a cabinet’s WB API token in place: checked like add, same seller; its orders, history, cursors and recipients stay (`mp wb cabinet token`)',
+      tag: 'wb',
+      scope: 'write',
+      params: CabinetParams,
+      body: Type.Object(
+        {
+          token: Type.String({
+            minLength: 1,
+            maxLength: 4096,
+            description: 'the new WB API token (stored encrypted, never shown again)',
+            'x-mp-code': 'WB_TOKEN_EMPTY',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+      errors: {
+        404: 'No such cabinet for this user (WB_CABINET_NOT_FOUND)',
+        422: 'WB refused the token, it is expired or malformed, of another seller, or another cabinet’s (WB_UNAUTHORIZED, WB_TOKEN_EXPIRED, WB_TOKEN_OTHER_SELLER, WB_TOKEN_IN_USE)',
+      },
+      responses: {
+        200: {
+          description: 'The cabinet with its new token',
+          schema: Type.Object(
+            {
+              cabinet: Cabinet,
+              missing: Type.Array(Type.String()),
+              warnings: Type.Array(Type.String()),
+              lost: Type.Array(Type.String({ description: 'categories the old token had that the new one lacks' })),
+            },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async handler({ params, body, deps, user }) {
+        const result = await replaceCabinetToken(await cabinetDeps(deps, user), params.cabinet, body.token);
+        const view = (await listCabinetRows(deps.db, user)).find((c) => c.id === result.cabinet.id)!;
+        return { status: 200, body: plain({ cabinet: view, missing: result.check.missing, warnings: result.check.warnings, lost: result.lost }) };
       },
     }),
     route({
