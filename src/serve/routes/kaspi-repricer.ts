@@ -3,7 +3,7 @@
 // decision (price_changes) and, with `apply`, sends the changes through the cabinet at ≤ 1.5 writes/s
 // under the merchant's write lock, so the answer of an applying run comes when its writes are done.
 import { Type } from '@sinclair/typebox';
-import { setting } from '../../core/config.js';
+import { readSetting } from '../../core/settings.js';
 import { createOffersClient, kaspiOffersFetcher } from '../../demper/offers-source.js';
 import { type PlanItem, planRecord, planRepricing } from '../../demper/plan.service.js';
 import { priceChangesOfRun, runsOfStore } from '../../demper/price-changes.repository.js';
@@ -129,11 +129,10 @@ const StoredDecision = Type.Object(
   { additionalProperties: false },
 );
 
-/** The offers client of a plan or run (MP_KASPI_URL, demper.offersRate per second), closed after. */
+/** The offers client of a plan or run (MP_KASPI_URL, demper.offersRate per second, MP_KASPI_PROXIES), closed after. */
 function offersClient(deps: ApiDeps) {
   if (!deps.config) throw new Error('the server has no config for Kaspi calls');
-  const rate = Number(setting(deps.config, 'demper.offersRate', 'MP_DEMPER_OFFERS_RATE') ?? 8);
-  return createOffersClient(deps.config, Number.isFinite(rate) ? rate : 8, deps.log);
+  return createOffersClient(deps.config, readSetting(deps.config, 'demper.offersRate'), deps.log);
 }
 
 export function kaspiRepricerRoutes() {
