@@ -124,3 +124,15 @@ export async function findJobRun(db: Kysely<Database>, id: string): Promise<JobR
   const row = await db.selectFrom('job_runs').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toRow(row) : undefined;
 }
+
+/** The latest finished runs (succeeded or failed; skips left out) of one job and scope, newest first. */
+export async function latestFinishedRuns(
+  db: Kysely<Database>,
+  job: string,
+  scope: string | null,
+  limit: number,
+): Promise<{ id: string; status: JobRunStatus; error: string | null }[]> {
+  let q = db.selectFrom('job_runs').select(['id', 'status', 'error']).where('job', '=', job).where('status', 'in', ['succeeded', 'failed']);
+  q = scope === null ? q.where('scope', 'is', null) : q.where('scope', '=', scope);
+  return q.orderBy('id', 'desc').limit(limit).execute();
+}

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Context } from '../core/context.js';
 import { errorMessage } from '../core/errors.js';
 import { jobLockName, withAdvisoryLock } from '../db/locks.js';
+import { recordJobFailure } from '../notify/job-alerts.js';
 import { deleteJobRun, finishJobRun, insertJobRun } from './job-runs.repository.js';
 import { JobBusy, type JobDefinition, JobIncomplete, type JobRunOptions, type JobSummary } from './registry.js';
 
@@ -77,6 +78,8 @@ export async function runJobOnce(ctx: Context, job: JobDefinition, options: RunJ
       }
       const summary = error instanceof JobIncomplete ? error.summary : undefined;
       await finishJobRun(handle.db, runId, { status: 'failed', finishedAt: ctx.clock.now(), summary, error: describeError(error) });
+      // The third failure in a row for a store or cabinet: one alert to its recipients.
+      await recordJobFailure(handle.db, { job: job.name, scope, scopeKind: job.scopeKind }, ctx.clock.now());
       return { job: job.name, scope, status: 'failed', runId, summary, error, durationMs: elapsed() };
     }
   };
