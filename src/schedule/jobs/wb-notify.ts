@@ -3,6 +3,7 @@
 // but one run at a time keeps Telegram's per-chat pacing in one place, so the operation takes the
 // `wb.notify` lock, as every other delivery does.
 import { operationDeps } from '../../core/operation-deps.js';
+import { notifyConfig } from '../../notify/notify-config.js';
 import { JobBusy, type JobDefinition, JobIncomplete } from '../registry.js';
 
 export const wbNotify: JobDefinition = {
@@ -10,6 +11,8 @@ export const wbNotify: JobDefinition = {
   description: 'fan out new Wildberries events into notifications and deliver what is due (Telegram, webhooks)',
   defaultSchedule: '* * * * *',
   locksItself: true,
+  // A bad MP_TELEGRAM_RATE, MP_NOTIFY_LEASE, … is a usage error before anything runs or is recorded.
+  checkSettings: (config) => void notifyConfig(config),
   async run(ctx) {
     const { deliverNotifications } = await import('../../notify/deliver.operation.js');
     const result = await deliverNotifications(await operationDeps(ctx));
