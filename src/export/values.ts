@@ -32,6 +32,8 @@ export function jsonValue(column: ExportColumn, value: unknown): unknown {
 export interface CsvStyle {
   /** Excel in ru/kz locales: decimal comma, `YYYY-MM-DD HH:MM:SS` times it recognises as dates. */
   excel: boolean;
+  /** Excel only: the wall clock times are written in (the dataset's zone, named in the header). */
+  wallClock?: (utc: Date) => Date;
 }
 
 /** The CSV cell text (empty for null). */
@@ -44,7 +46,8 @@ export function csvValue(column: ExportColumn, value: unknown, style: CsvStyle):
     }
     case 'timestamp': {
       const iso = isoUtc(value);
-      return style.excel ? iso.slice(0, 19).replace('T', ' ') : iso;
+      if (!style.excel) return iso;
+      return (style.wallClock ? style.wallClock(new Date(iso)).toISOString() : iso).slice(0, 19).replace('T', ' ');
     }
     case 'json':
       return JSON.stringify(jsonValue(column, value));

@@ -231,7 +231,7 @@ describe('mp export: datasets in every format', () => {
     expect(readdirSync(sub)).toEqual([]);
   });
 
-  it('CSV is RFC 4180; --excel adds a BOM, semicolons, decimal commas and keeps formulas as text', async () => {
+  it('CSV is RFC 4180; --excel adds a BOM, semicolons, decimal commas, Almaty times named in the header, and keeps formulas as text', async () => {
     const offers = findDataset('kaspi-offers');
     const plain = readFileSync((await exportTo(offers, 'csv')).path, 'utf8');
     expect(plain.split('\r\n')[0]).toBe(offers.columns.map((c) => c.name).join(','));
@@ -244,7 +244,13 @@ describe('mp export: datasets in every format', () => {
     expect(excel).toContain(';"\'=HYPERLINK(""x"")";');
     expect(excel).toContain(';4,8;');
     expect(excel).toContain(';"Shop; One";');
-    expect(excel).toContain(';2026-11-20 06:00:00\r\n');
+    // 06:00Z is 11:00 in Almaty: the header says which clock.
+    expect(excel).toContain(';2026-11-20 11:00:00\r\n');
+    expect(excel.split('\r\n')[0]).toMatch(/;last_seen_at \(Asia\/Almaty\)$/);
+    // A paging-only key column is left out of --excel files as of spreadsheets.
+    const daily = join(dir, 'daily-excel.csv');
+    await exportDataset(handle.db, { dataset: findDataset('wb-orders'), format: 'csv', target: openFileTarget(daily), conditions: [], excel: true });
+    expect(readFileSync(daily, 'utf8')).toMatch(/^\uFEFFcabinet_id;cabinet;srid;g_number;order_date \(Europe\/Moscow\);/);
   });
 
   it('XLSX: one sheet, bold frozen header in a named sans font with an autofilter, money and date formats, widths from the data, landscape one page wide', async () => {
