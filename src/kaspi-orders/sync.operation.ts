@@ -8,6 +8,7 @@ import type { Clock } from '../core/time.js';
 import type { DbHandle } from '../db/connect.js';
 import { jobLockName, withAdvisoryLock } from '../db/locks.js';
 import { shopApiBaseUrl } from '../kaspi/merchant/shop-api.client.js';
+import { kaspiProxies } from '../kaspi/read-options.js';
 import { listStores, type StoreRow } from '../kaspi/merchant/stores.repository.js';
 import { resolveStore } from '../kaspi/merchant/stores.service.js';
 import { type SyncOptions, type SyncSummary, syncOrders } from './sync.service.js';
@@ -30,6 +31,8 @@ export interface KaspiOrdersSyncOptions extends SyncOptions {
   onWindow?: (done: number, total: number) => void;
   /** Requests in flight for entries (default 8). */
   concurrency?: number;
+  /** `--proxy` values; otherwise MP_KASPI_PROXIES / `kaspi.proxies` (empty: direct). */
+  proxies?: string[];
 }
 
 export type KaspiOrdersSyncResult = { busy: false; summary: SyncSummary } | { busy: true; store: StoreRow; lock: string };
@@ -43,10 +46,11 @@ export function kaspiOrdersLockName(store: Pick<StoreRow, 'merchant_id'>): strin
 export async function syncKaspiOrders(deps: KaspiOrdersSyncDeps, options: KaspiOrdersSyncOptions): Promise<KaspiOrdersSyncResult> {
   const store = await resolveStore(deps.db, options.store, options.user);
   const lock = kaspiOrdersLockName(store);
-  const { onWindow, concurrency, ...rest } = options;
+  const { onWindow, concurrency, proxies: proxyFlag, ...rest } = options;
+  const proxies = kaspiProxies(deps.config, proxyFlag);
   const locked = await withAdvisoryLock(deps.handle, lock, () =>
     syncOrders(
-      { db: deps.db, secretKey: deps.secretKey, baseUrl: shopApiBaseUrl(deps.config), now: () => deps.clock.now(), log: deps.log, onWindow, concurrency },
+      { db: deps.db, secretKey: deps.secretKey, baseUrl: shopApiBaseUrl(deps.config), now: () => deps.clock.now(), log: deps.log, onWindow, concurrency, proxies },
       { ...rest, store: store.merchant_id },
     ),
   );

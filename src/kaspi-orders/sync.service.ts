@@ -28,6 +28,8 @@ export interface SyncDeps {
   baseUrl: string;
   now: () => Date;
   log?: Logger;
+  /** Proxy URLs used in turn (empty or undefined: direct). */
+  proxies?: string[];
   /** Requests in flight for entries (default 8). */
   concurrency?: number;
   /** Called with (0, total) before the first window, then after each window written. */
@@ -76,7 +78,7 @@ export function storeToken(store: StoreRow, key: Buffer): string {
 /** Syncs one store's orders since the cursor (or `since`) until now; returns what was written. */
 export async function syncOrders(deps: SyncDeps, options: SyncOptions): Promise<SyncSummary> {
   const store = await resolveStore(deps.db, options.store, options.user);
-  const api = new ShopApi({ baseUrl: deps.baseUrl, token: storeToken(store, deps.secretKey), log: deps.log });
+  const api = new ShopApi({ baseUrl: deps.baseUrl, token: storeToken(store, deps.secretKey), log: deps.log, proxies: deps.proxies });
   const now = deps.now();
   const state = await getSyncState(deps.db, store.id);
   const from =

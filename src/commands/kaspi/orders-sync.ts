@@ -12,6 +12,7 @@ interface Options {
   since?: string;
   overlap?: string;
   withCustomers?: boolean;
+  proxy?: string[];
 }
 
 /** `mp kaspi orders sync`: pull orders from the Shop API into the database. */
@@ -28,6 +29,7 @@ export async function kaspiOrdersSync(ctx: Context, options: Options): Promise<n
       since,
       overlapMs: overlap,
       withCustomers: options.withCustomers,
+      proxies: options.proxy,
       user: currentUser(ctx.config.env),
       onWindow: (done, total) => {
         progress ??= ctx.progress('14-day windows', total);

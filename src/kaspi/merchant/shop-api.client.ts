@@ -23,6 +23,8 @@ export interface ShopApiOptions {
   log?: Logger;
   timeoutMs?: number;
   retries?: number;
+  /** Proxy URLs used in turn; a failing one is benched and the request retried through the next. */
+  proxies?: string[];
 }
 
 export class ShopApi {
@@ -33,6 +35,7 @@ export class ShopApi {
       baseUrl: options.baseUrl,
       service: 'Kaspi Shop API',
       rateLimit: options.rateLimit,
+      proxies: options.proxies?.length ? options.proxies : undefined,
       headers: { 'x-auth-token': options.token, accept: JSON_API, 'content-type': JSON_API },
       log: options.log,
       timeoutMs: options.timeoutMs,
