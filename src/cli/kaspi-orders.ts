@@ -23,10 +23,11 @@ export function registerKaspiOrders(kaspi: Command): void {
     .option('--since <when>', 'from an age (30d) or a date (Almaty time); default: the last synced window minus --overlap, first run 30d')
     .option('--overlap <days>', 're-read this much before the last synced window so status changes land (default 14d)')
     .option('--with-customers', 'also store customer names and phones (personal data; always masked in output)')
-    .option('--proxy <url>', 'call the Shop API through this proxy (repeat for several, used in turn; default MP_KASPI_PROXIES)', (v: string, prev: string[] = []) => [
-      ...prev,
-      v,
-    ])
+    .option(
+      '--proxy <url>',
+      'call the Shop API through this proxy (repeat for several, used in turn; default MP_KASPI_PROXIES)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .action(run(async () => (await import('../commands/kaspi/orders-sync.js')).kaspiOrdersSync));
   kaspi
     .command('sales')

@@ -8,9 +8,9 @@ import type { Clock } from '../core/time.js';
 import type { DbHandle } from '../db/connect.js';
 import { jobLockName, withAdvisoryLock } from '../db/locks.js';
 import { shopApiBaseUrl } from '../kaspi/merchant/shop-api.client.js';
-import { kaspiProxies } from '../kaspi/read-options.js';
 import { listStores, type StoreRow } from '../kaspi/merchant/stores.repository.js';
 import { resolveStore } from '../kaspi/merchant/stores.service.js';
+import { kaspiProxies } from '../kaspi/read-options.js';
 import { type SyncOptions, type SyncSummary, syncOrders } from './sync.service.js';
 
 export type { SyncSummary } from './sync.service.js';
@@ -50,7 +50,16 @@ export async function syncKaspiOrders(deps: KaspiOrdersSyncDeps, options: KaspiO
   const proxies = kaspiProxies(deps.config, proxyFlag);
   const locked = await withAdvisoryLock(deps.handle, lock, () =>
     syncOrders(
-      { db: deps.db, secretKey: deps.secretKey, baseUrl: shopApiBaseUrl(deps.config), now: () => deps.clock.now(), log: deps.log, onWindow, concurrency, proxies },
+      {
+        db: deps.db,
+        secretKey: deps.secretKey,
+        baseUrl: shopApiBaseUrl(deps.config),
+        now: () => deps.clock.now(),
+        log: deps.log,
+        onWindow,
+        concurrency,
+        proxies,
+      },
       { ...rest, store: store.merchant_id },
     ),
   );

@@ -44,7 +44,11 @@ describe('--proxy and MP_KASPI_PROXIES on the Kaspi commands (subprocess)', () =
       MP_KASPI_MC_URL: mc.url,
       MP_KASPI_SHOP_API_URL: shop.url,
     };
-    const add = await runMp(['demper', 'store', 'add', '--merchant-id', 'M1', '--name', 'Shop', '--session-stdin'], { env, input: mc.newSession(['M1']), timeoutMs: SLOW });
+    const add = await runMp(['demper', 'store', 'add', '--merchant-id', 'M1', '--name', 'Shop', '--session-stdin'], {
+      env,
+      input: mc.newSession(['M1']),
+      timeoutMs: SLOW,
+    });
     expect(add.code, add.stderr).toBe(0);
     const csv = join(home, 'p.csv');
     writeFileSync(csv, 'sku,product_id,name,price,min_price,max_price,step,strategy\nP1,100001,Phone,1000,800,1500,5,undercut\n');
@@ -97,7 +101,11 @@ describe('--proxy and MP_KASPI_PROXIES on the Kaspi commands (subprocess)', () =
     'mp kaspi orders sync --proxy: the Shop API is called through the proxy',
     async () => {
       reset();
-      const add = await runMp(['demper', 'store', 'add', '--merchant-id', 'M2', '--name', 'Orders', '--token-stdin'], { env, input: `${shop.token}\n`, timeoutMs: SLOW });
+      const add = await runMp(['demper', 'store', 'add', '--merchant-id', 'M2', '--name', 'Orders', '--token-stdin'], {
+        env,
+        input: `${shop.token}\n`,
+        timeoutMs: SLOW,
+      });
       expect(add.code, add.stderr).toBe(0);
       const sync = await runMp(['--json', 'kaspi', 'orders', 'sync', '--store', 'M2', '--since', '10d', '--proxy', b.url], { env, timeoutMs: SLOW });
       expect(sync.code, sync.stderr).toBe(0);
