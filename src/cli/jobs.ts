@@ -20,5 +20,6 @@ export function registerJobs(program: Command): void {
     .description('run every job on its schedule until SIGINT/SIGTERM (JSON-lines logs on stderr)')
     .option('--jobs <names>', 'only these jobs (comma-separated)')
     .option('--idle <duration>', 'how long continuous workers sleep when idle (default 10s, env MP_DAEMON_IDLE)')
+    .option('--shard <i/n>', 'jobs that split work by product (kaspi.scrape, demper.run) handle shard i of n: one per host on one database')
     .action(run(async () => (await import('../commands/daemon.js')).daemon));
 }

@@ -14,6 +14,7 @@ export function registerKaspi(program: Command): Command {
     .option('--rate <n>', 'requests per second per exit IP, 0 = unlimited (default 4, burst 4)')
     .option('--proxy <url>', 'send requests through this proxy (repeat for several, used in turn)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--concurrency <n>', 'products in flight at once (default 4)')
+    .option('--shard <i/n>', 'only products whose id hashes to shard i of n (split the work between hosts on one database)')
     .option('--export-dir <dir>', 'folder for the JSON export (default export/)')
     .option('--accept-partial', 'exit 0 when Kaspi gave only part of an offer list (still kept as incomplete, never stored as complete)')
     .action(run(async () => (await import('../commands/kaspi/scrape.js')).kaspiScrape));

@@ -1,6 +1,7 @@
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
+import { parseShard } from '../core/shard.js';
 import { duration } from '../core/validate.js';
 import { startDaemon } from '../schedule/daemon.js';
 import { startDaemonBot } from '../schedule/daemon-bot.js';
@@ -10,6 +11,7 @@ import { jobSchedule, scheduleTimezone } from '../schedule/schedule-config.js';
 interface Options {
   jobs?: string;
   idle?: string;
+  shard?: string;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function daemon(ctx: Context, options: Options): Promise<number> {
       throw new UsageError('JOB_UNKNOWN', `unknown job(s): ${unknown.join(', ')}`, { hint: `known jobs: ${all.map((j) => j.name).join(', ')}` });
     chosen = all.filter((j) => names.includes(j.name));
   }
+  const shard = parseShard(options.shard);
   const timezone = scheduleTimezone(ctx.config);
   // At least 100 ms: --idle 0 was a busy loop.
   const idleMs = duration(options.idle ?? ctx.config.env.MP_DAEMON_IDLE ?? '10s', options.idle !== undefined ? '--idle' : 'MP_DAEMON_IDLE', {
@@ -55,6 +58,7 @@ export async function daemon(ctx: Context, options: Options): Promise<number> {
     pid: process.pid,
     engine: handle.engine,
     jobs: scheduled.map((s) => s.job.name),
+    shard: shard ? `${shard.index}/${shard.count}` : null,
   });
   if (handle.owner) {
     const owner = await handle.owner();
@@ -63,7 +67,7 @@ export async function daemon(ctx: Context, options: Options): Promise<number> {
       owner: owner.pid,
     });
   }
-  const running = await startDaemon(dctx, scheduled, { timezone, idleMs });
+  const running = await startDaemon(dctx, scheduled, { timezone, idleMs, shard });
   // The Telegram bot too, when a token is configured: one long-lived process for a seller.
   const bot = await startDaemonBot(dctx, handle);
   let signals = 0;

@@ -1,12 +1,16 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { UserError } from '../core/errors.js';
 import type { DbHandle } from './connect.js';
 
 /**
  * The advisory lock name of a job or operation and its scope (store, cabinet, shard): the same on every
  * host and process, so cron, the daemon, a command and `mp serve` never run one unit of work twice at once.
  */
-export function jobLockName(job: string, scope: string | null): string {
-  return scope ? `mp.job:${job}:${scope}` : `mp.job:${job}`;
+export function jobLockName(job: string, scope: string | null, shard?: string | null): string {
+  const name = scope ? `mp.job:${job}:${scope}` : `mp.job:${job}`;
+  // Two shards of one job hold two locks, so they run side by side (issue 16: `--shard 1/2` was
+  // skipped while `0/2` ran).
+  return shard ? `${name}:shard=${shard}` : name;
 }
 
 export type LockResult<T> = { acquired: true; value: T } | { acquired: false };
@@ -60,6 +64,63 @@ export async function withAdvisoryLock<T>(handle: DbHandle, name: string, fn: ()
       await lockStatement('unlock', name).execute(conn);
     }
   });
+}
+
+/**
+ * Like withAdvisoryLock for several names at once, on one connection (a lock per store must not
+ * take a pooled connection each): all of them or none. `busy` names the first one someone holds.
+ */
+export async function withAdvisoryLocks<T>(
+  handle: DbHandle,
+  names: readonly string[],
+  fn: () => Promise<T>,
+): Promise<LockResult<T> | { acquired: false; busy: string }> {
+  const unique = [...new Set(names)];
+  if (handle.engine === 'pglite' && !handle.owner) {
+    const busy = unique.find((n) => heldInProcess.has(n));
+    if (busy !== undefined) return { acquired: false, busy };
+    for (const n of unique) heldInProcess.add(n);
+    try {
+      return { acquired: true, value: await fn() };
+    } finally {
+      for (const n of unique) heldInProcess.delete(n);
+    }
+  }
+  return handle.db.connection().execute(async (conn) => {
+    const held: string[] = [];
+    try {
+      for (const name of unique) {
+        const { rows } = await lockStatement('try', name).execute(conn);
+        if (!rows[0]?.ok) return { acquired: false, busy: name } as const;
+        held.push(name);
+      }
+      return { acquired: true, value: await fn() } as const;
+    } finally {
+      for (const name of held.reverse()) await lockStatement('unlock', name).execute(conn);
+    }
+  });
+}
+
+/**
+ * A unit of work (a scrape of the tracked list, a demper run of a store and shard) is running in
+ * another process or on another host right now. A command reports it (exit 1); a scheduled job
+ * records its run as skipped, as when the job's own lock is held.
+ */
+export class LockBusy extends UserError {
+  constructor(
+    readonly lock: string,
+    what: string,
+  ) {
+    super('ALREADY_RUNNING', `${what} is already running in another mp process or on another host: try again when it has finished`);
+  }
+}
+
+/** Runs `fn` holding every named lock, or throws LockBusy (saying `what` runs elsewhere) when one is held. */
+export async function withLocksOrBusy<T>(handle: DbHandle, names: readonly string[], what: (busy: string) => string, fn: () => Promise<T>): Promise<T> {
+  const result = await withAdvisoryLocks(handle, names, fn);
+  if (result.acquired) return result.value;
+  const busy = 'busy' in result ? result.busy : names[0]!;
+  throw new LockBusy(busy, what(busy));
 }
 
 /**

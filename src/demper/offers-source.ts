@@ -23,10 +23,10 @@ export type OffersFetcher = (productId: string, cityId: string) => Promise<Offer
  * `proxies` in turn (default MP_KASPI_PROXIES / `kaspi.proxies`; empty: direct). A read that fails
  * through one proxy (403, network) is retried through the next.
  */
-export function createOffersClient(config: Config, perSecond: number, log?: Logger, proxies: string[] = readSetting(config, 'kaspi.proxies')): HttpClient {
+export function createOffersClient(config: Config, perSecond: number, log?: Logger, proxies: readonly string[] = readSetting(config, 'kaspi.proxies')): HttpClient {
   return createKaspiClient(kaspiBaseUrl(config), {
     rateLimit: perSecond > 0 ? { perSecond, burst: Math.max(1, Math.ceil(perSecond)) } : null,
-    proxies: proxies.length ? proxies : undefined,
+    proxies: proxies.length ? [...proxies] : undefined,
     log,
   });
 }
@@ -39,7 +39,13 @@ export function kaspiOffersFetcher(client: HttpClient): OffersFetcher {
     let hit = cache.get(key);
     if (!hit) {
       hit = fetchAllOffers(client, productId, cityId).then(
-        (all) => ({ offers: all.offers.map(toStrategyOffer) }),
+        (all): OffersResult =>
+          // Fewer rows than Kaspi's own total (a page cut short, the page cap): the cheapest rival
+          // may be among those not seen, so the product is held with a reason, never repriced
+          // against part of the list.
+          all.complete
+            ? { offers: all.offers.map(toStrategyOffer) }
+            : { offers: null, error: `Kaspi listed ${all.rows} of the ${all.total} offers it reports (${all.pages} page(s)): offers incomplete` },
         (error: unknown) => ({ offers: null, error: errorMessage(error) }),
       );
       cache.set(key, hit);

@@ -3,6 +3,7 @@
 // the price known in that city. Writes nothing.
 import type { Kysely } from 'kysely';
 import pLimit from 'p-limit';
+import { inShard, type Shard } from '../core/shard.js';
 import type { Database } from '../db/schema.js';
 import type { StoreRow } from '../kaspi/merchant/stores.repository.js';
 import { storeCities } from '../kaspi/merchant/stores.service.js';
@@ -12,10 +13,8 @@ import type { OffersFetcher } from './offers-source.js';
 import { type DemperProductRow, listProducts } from './products.repository.js';
 import { type Decision, decide, type RunRules, type Strategy } from './strategy.js';
 
-export interface Shard {
-  index: number;
-  count: number;
-}
+export type { Shard } from '../core/shard.js';
+export { inShard, stableHash } from '../core/shard.js';
 
 export interface PlanOptions {
   stores: StoreRow[];
@@ -41,21 +40,6 @@ export interface PlanItem {
   floor?: ProductFloor;
   /** Why the offers are unknown, when they are. */
   error?: string;
-}
-
-/** FNV-1a 32-bit: a stable hash, the same on every host and Node version. */
-export function stableHash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** Whether a product belongs to shard i of n (by its Kaspi product id). */
-export function inShard(productId: string, shard: Shard | undefined): boolean {
-  return !shard || stableHash(productId) % shard.count === shard.index;
 }
 
 /** Plans every enabled product of the given stores in each of its store's cities; returns one item per product and city. */

@@ -4,6 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ScheduledTask } from 'node-cron';
 import type { Context } from '../core/context.js';
+import type { Shard } from '../core/shard.js';
 import type { JobDefinition } from './registry.js';
 import { describeError, type JobOutcome, runJob } from './run-job.js';
 import type { Schedule } from './schedule-config.js';
@@ -17,6 +18,8 @@ export interface DaemonOptions {
   timezone: string;
   /** How long a continuous worker sleeps after a run that found nothing to do. */
   idleMs: number;
+  /** `--shard i/n`: jobs that split work by product (kaspi.scrape, demper.run) handle this shard only. */
+  shard?: Shard;
 }
 
 export interface Daemon {
@@ -47,7 +50,8 @@ export async function startDaemon(ctx: Context, jobs: ScheduledJob[], options: D
   /** One run (per scope); whatever happens is logged, nothing is thrown. */
   const runLogged = async (job: JobDefinition, dropIdle: boolean): Promise<JobOutcome[]> => {
     try {
-      const outcomes = await runJob(ctx, job, { signal: abort.signal, dropIdle });
+      const shard = job.sharded ? options.shard : undefined;
+      const outcomes = await runJob(ctx, job, { signal: abort.signal, dropIdle, shard });
       for (const o of outcomes) logOutcome(ctx, o);
       return outcomes;
     } catch (error) {

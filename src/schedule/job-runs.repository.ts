@@ -7,6 +7,8 @@ export interface JobRunRow {
   id: string;
   job: string;
   scope: string | null;
+  /** `i/n` when the run handled one shard, else null. */
+  shard: string | null;
   host: string;
   pid: number;
   startedAt: Date;
@@ -19,6 +21,8 @@ export interface JobRunRow {
 export interface NewJobRun {
   job: string;
   scope: string | null;
+  /** `i/n`; omitted or null = all products. */
+  shard?: string | null;
   host: string;
   pid: number;
   startedAt: Date;
@@ -34,6 +38,7 @@ export async function insertJobRun(db: Kysely<Database>, run: NewJobRun): Promis
     .values({
       job: run.job,
       scope: run.scope,
+      shard: run.shard ?? null,
       host: run.host,
       pid: run.pid,
       started_at: run.startedAt,
@@ -97,6 +102,7 @@ function toRow(r: {
   id: string;
   job: string;
   scope: string | null;
+  shard: string | null;
   host: string;
   pid: number;
   started_at: Date;
@@ -109,6 +115,7 @@ function toRow(r: {
     id: r.id,
     job: r.job,
     scope: r.scope,
+    shard: r.shard,
     host: r.host,
     pid: r.pid,
     startedAt: r.started_at,

@@ -59,5 +59,5 @@ async function died(db: Kysely<Database>, job: JobDefinition, run: JobRunRow | u
   // lock, so there nothing can be told from here. (A job whose operation locks itself writes its row
   // just before it takes the lock: a row read in that instant may be called dead too early.)
   if (job.sharesWork) return false;
-  return !(await isAdvisoryLockHeld(db, jobLockName(run.job, run.scope)));
+  return !(await isAdvisoryLockHeld(db, jobLockName(run.job, run.scope, run.shard)));
 }

@@ -2,7 +2,8 @@
 import { hostname } from 'node:os';
 import type { Context } from '../core/context.js';
 import { errorMessage } from '../core/errors.js';
-import { jobLockName, withAdvisoryLock } from '../db/locks.js';
+import { shardText } from '../core/shard.js';
+import { jobLockName, LockBusy, withAdvisoryLock } from '../db/locks.js';
 import { recordJobFailure } from '../notify/job-alerts.js';
 import { deleteJobRun, finishJobRun, insertJobRun } from './job-runs.repository.js';
 import { JobBusy, type JobDefinition, JobIncomplete, type JobRunOptions, type JobSummary } from './registry.js';
@@ -57,7 +58,8 @@ export async function runJob(ctx: Context, job: JobDefinition, options: RunJobOp
 export async function runJobOnce(ctx: Context, job: JobDefinition, options: RunJobOptions = {}): Promise<JobOutcome> {
   const handle = await ctx.db();
   const scope = options.scope ?? null;
-  const where = { job: job.name, scope, host: hostname(), pid: process.pid };
+  const shard = shardText(options.shard);
+  const where = { job: job.name, scope, shard, host: hostname(), pid: process.pid };
   const started = ctx.clock.now();
   const elapsed = () => ctx.clock.now().getTime() - started.getTime();
   const signal = options.signal ?? new AbortController().signal;
@@ -72,7 +74,9 @@ export async function runJobOnce(ctx: Context, job: JobDefinition, options: RunJ
       await finishJobRun(handle.db, runId, { status: 'succeeded', finishedAt: ctx.clock.now(), summary });
       return { job: job.name, scope, status: 'succeeded', runId, summary, durationMs: elapsed() };
     } catch (error) {
-      if (error instanceof JobBusy) {
+      if (error instanceof JobBusy || error instanceof LockBusy) {
+        // The operation's own lock is held (`mp kaspi scrape --tracked`, `mp demper run` from a
+        // terminal, another host): the same as a held job lock.
         await finishJobRun(handle.db, runId, { status: 'skipped', finishedAt: ctx.clock.now() });
         return { job: job.name, scope, status: 'skipped', runId, durationMs: elapsed() };
       }
@@ -84,7 +88,7 @@ export async function runJobOnce(ctx: Context, job: JobDefinition, options: RunJ
     }
   };
   if (job.sharesWork || job.locksItself) return body();
-  const locked = await withAdvisoryLock(handle, jobLockName(job.name, scope), body);
+  const locked = await withAdvisoryLock(handle, jobLockName(job.name, scope, shard), body);
   if (locked.acquired) return locked.value;
   // Someone else (cron, the daemon, another host) is running it right now: record the skip.
   const runId = await insertJobRun(handle.db, { ...where, startedAt: started, finishedAt: ctx.clock.now(), status: 'skipped' });

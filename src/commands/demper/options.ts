@@ -2,7 +2,7 @@
 import { parseDurationMs } from '../../core/config.js';
 import type { Context } from '../../core/context.js';
 import { UsageError, UserError } from '../../core/errors.js';
-import type { Shard } from '../../demper/plan.service.js';
+import { parseShard as parseShardText, type Shard } from '../../core/shard.js';
 import type { RunRules } from '../../demper/strategy.js';
 
 export interface RuleOptions {
@@ -63,14 +63,7 @@ function parseCooldown(text: string): number {
 
 /** `--shard i/n`. */
 export function parseShard(text: string | undefined): Shard | undefined {
-  if (text === undefined) return undefined;
-  const m = /^(\d{1,4})\/(\d{1,4})$/.exec(text.trim());
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  // At most 1000 shards: 1/99999999999999999999 was accepted and silently matched nothing.
-  if (!m || count < 1 || count > 1000 || index >= count)
-    throw new UsageError('BAD_OPTION', `--shard must be i/n with 0 ≤ i < n ≤ 1000, e.g. 0/2, got "${text}"`);
-  return { index, count };
+  return parseShardText(text);
 }
 
 /** Reads a secret from stdin (`--…-stdin`) or a hidden prompt on a terminal. */

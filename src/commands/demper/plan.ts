@@ -5,13 +5,10 @@ import { UsageError } from '../../core/errors.js';
 import type { Column } from '../../core/output.js';
 import { readSetting } from '../../core/settings.js';
 import { currentUser } from '../../core/user.js';
-import { createOffersClient, kaspiOffersFetcher } from '../../demper/offers-source.js';
-import { type PlanItem, planRecord, planRepricing, priceDrifted, storedPrice } from '../../demper/plan.service.js';
-import { MAX_WRITE_RATE, type RunItem, runRepricing } from '../../demper/run.service.js';
-import { merchantWriteLock } from '../../demper/write-lock.js';
+import { type PlanItem, planRecord, priceDrifted, storedPrice } from '../../demper/plan.service.js';
+import { type DemperDeps, MAX_WRITE_RATE, planDemper, runDemper } from '../../demper/run.operation.js';
+import type { RunItem } from '../../demper/run.service.js';
 import { cityName } from '../../kaspi/cities.js';
-import { createMcClient, mcBaseUrl } from '../../kaspi/merchant/mc-client.js';
-import { selectStores } from '../../kaspi/merchant/stores.service.js';
 import { kaspiProxies } from '../../kaspi/read-options.js';
 import { marginRules } from '../../profit/floor.service.js';
 import { number, parseRules, parseShard, type RuleOptions } from './options.js';
@@ -33,25 +30,20 @@ const planColumns: Column<unknown>[] = [
   { key: 'floor', align: 'right' as const, optional: true },
 ];
 
-async function prepare(ctx: Context, o: RuleOptions) {
+/** The typed options both commands share, from flags (and the settings they fall back to). */
+function planOptions(ctx: Context, o: RuleOptions) {
   const rules = parseRules(o);
   const shard = parseShard(o.shard);
   const concurrency = number(o.concurrency, '--concurrency', 1, 256) ?? 8;
   // Offers bans are per IP at ~15 requests/s; 8/s is the safe default.
-  const rate = readSetting(ctx.config, 'demper.offersRate', { value: o.rate, flag: '--rate' });
+  const offersRate = readSetting(ctx.config, 'demper.offersRate', { value: o.rate, flag: '--rate' });
   const proxies = kaspiProxies(ctx.config, o.proxy);
-  const { db } = await ctx.db();
-  const stores = await selectStores(db, o.store, currentUser(ctx.config.env));
-  if (stores.length === 0) throw new UsageError('STORE_NONE', 'no Kaspi store yet: add one with `mp demper store login` or `mp demper store add`');
-  const now = ctx.clock.now();
-  for (const s of stores) {
-    if (s.paused_until && s.paused_until > now) {
-      ctx.log.warn(`${s.merchant_id}: price writes paused until ${s.paused_until.toISOString()} (Kaspi answered 429); run --apply skips it until then`);
-    }
-  }
-  const client = createOffersClient(ctx.config, rate, ctx.log, proxies);
   const margin = marginRules(ctx.config, o.minMargin);
-  return { db, rules, shard, concurrency, stores, client, margin };
+  return { store: o.store, user: currentUser(ctx.config.env), rules, shard, concurrency, offersRate, proxies, margin };
+}
+
+async function demperDeps(ctx: Context): Promise<DemperDeps> {
+  return { handle: await ctx.db(), config: ctx.config, log: ctx.log, now: () => ctx.clock.now(), secretKey: () => ctx.secretKey() };
 }
 
 async function withProgress<T>(ctx: Context, label: string, fn: (tick: (failed: boolean) => void) => Promise<T>): Promise<T> {
@@ -64,20 +56,15 @@ async function withProgress<T>(ctx: Context, label: string, fn: (tick: (failed: 
 }
 
 export async function demperPlan(ctx: Context, o: RuleOptions): Promise<void> {
-  const { db, rules, shard, concurrency, stores, client, margin } = await prepare(ctx, o);
-  try {
-    const items = await withProgress(ctx, 'Planning', (tick) =>
-      planRepricing(db, kaspiOffersFetcher(client), { stores, shard, rules, concurrency, now: ctx.clock.now(), onProgress: tick, margin }),
-    );
-    ctx.out.list(
-      items,
-      planColumns.map((c) => ({ ...c, get: (i: PlanItem) => row(i)[c.key as keyof ReturnType<typeof row>] })),
-      planRecord,
-    );
-    summarize(ctx, items);
-  } finally {
-    await client.close();
-  }
+  const options = planOptions(ctx, o);
+  const deps = await demperDeps(ctx);
+  const items = await withProgress(ctx, 'Planning', (tick) => planDemper(deps, { ...options, onProgress: tick }));
+  ctx.out.list(
+    items,
+    planColumns.map((c) => ({ ...c, get: (i: PlanItem) => row(i)[c.key as keyof ReturnType<typeof row>] })),
+    planRecord,
+  );
+  summarize(ctx, items);
 }
 
 interface RunOptions extends RuleOptions {
@@ -93,58 +80,45 @@ export async function demperRun(ctx: Context, o: RunOptions): Promise<number> {
   if (via === 'xml' && o.shard) throw new UsageError('BAD_OPTION', '--via xml writes the whole price list of a store: it cannot be combined with --shard');
   // At most MAX_WRITE_RATE (the table's bound and default).
   const writeRate = Math.min(MAX_WRITE_RATE, readSetting(ctx.config, 'demper.writeRate', { value: o.writeRate, flag: '--write-rate' }));
-  const { db, rules, shard, concurrency, stores, client, margin } = await prepare(ctx, o);
-  const mc = createMcClient(mcBaseUrl(ctx.config), ctx.log);
-  try {
-    const report = await withProgress(ctx, o.apply ? 'Repricing' : 'Dry run', async (tick) =>
-      runRepricing(
-        db,
-        { offers: kaspiOffersFetcher(client), mc, key: await ctx.secretKey(), writeLock: merchantWriteLock(await ctx.db()) },
-        {
-          stores,
-          shard,
-          rules,
-          concurrency,
-          now: ctx.clock.now(),
-          onProgress: tick,
-          margin,
-          apply: Boolean(o.apply),
-          via,
-          writeRate,
-          exportDir: o.exportDir ?? join(process.cwd(), 'export'),
-        },
-      ),
+  const options = planOptions(ctx, o);
+  const deps = await demperDeps(ctx);
+  const report = await withProgress(ctx, o.apply ? 'Repricing' : 'Dry run', (tick) =>
+    runDemper(deps, {
+      ...options,
+      onProgress: tick,
+      apply: Boolean(o.apply),
+      via,
+      writeRate,
+      exportDir: o.exportDir ?? join(process.cwd(), 'export'),
+    }),
+  );
+  if (ctx.out.json) {
+    ctx.out.jsonDocument({ run_id: report.runId, stores: report.stores, decisions: report.items.map(runRecord) });
+  } else {
+    const changed = report.items.filter((i) => i.decision.change);
+    ctx.out.list(
+      changed,
+      [...planColumns, { key: 'mode' }, { key: 'error', shrink: true, ellipsis: 'end' as const }].map((c) => ({
+        ...c,
+        get: (i: RunItem) => (({ ...row(i), mode: i.mode, error: i.runError ?? i.error ?? null }) as Record<string, unknown>)[c.key],
+      })),
     );
-    if (ctx.out.json) {
-      ctx.out.jsonDocument({ run_id: report.runId, stores: report.stores, decisions: report.items.map(runRecord) });
-    } else {
-      const changed = report.items.filter((i) => i.decision.change);
-      ctx.out.list(
-        changed,
-        [...planColumns, { key: 'mode' }, { key: 'error', shrink: true, ellipsis: 'end' as const }].map((c) => ({
-          ...c,
-          get: (i: RunItem) => (({ ...row(i), mode: i.mode, error: i.runError ?? i.error ?? null }) as Record<string, unknown>)[c.key],
-        })),
-      );
-    }
-    for (const s of report.stores) {
-      const line = `${s.merchant_id}: ${s.planned} checked, ${s.changes} to change, ${s.applied} ${via === 'xml' ? 'in the price list' : 'applied'}, ${s.failed} failed, ${s.skipped} skipped`;
-      ctx.log.info(s.xml ? `${line}; price list written to ${s.xml}` : line);
-      if (s.note) ctx.log.warn(`${s.merchant_id}: ${s.note}`);
-    }
-    warnDrift(ctx, report.items);
-    warnNoCost(ctx, report.items);
-    const unknown = report.items.filter((i) => i.error);
-    if (unknown.length > 0) {
-      ctx.log.warn(
-        `${unknown.length} product(s) left unchanged because their offers could not be read (UNKNOWN), e.g. ${unknown[0]!.product.sku}: ${unknown[0]!.error}`,
-      );
-    }
-    if (!o.apply) ctx.log.info(`Dry run (run ${report.runId}): nothing was sent. Add --apply to change prices.`);
-    return report.stores.some((s) => s.failed > 0 || s.skipped > 0) ? 1 : 0;
-  } finally {
-    await Promise.all([client.close(), mc.close()]);
   }
+  for (const s of report.stores) {
+    const line = `${s.merchant_id}: ${s.planned} checked, ${s.changes} to change, ${s.applied} ${via === 'xml' ? 'in the price list' : 'applied'}, ${s.failed} failed, ${s.skipped} skipped`;
+    ctx.log.info(s.xml ? `${line}; price list written to ${s.xml}` : line);
+    if (s.note) ctx.log.warn(`${s.merchant_id}: ${s.note}`);
+  }
+  warnDrift(ctx, report.items);
+  warnNoCost(ctx, report.items);
+  const unknown = report.items.filter((i) => i.error);
+  if (unknown.length > 0) {
+    ctx.log.warn(
+      `${unknown.length} product(s) left unchanged because their offers could not be read (UNKNOWN), e.g. ${unknown[0]!.product.sku}: ${unknown[0]!.error}`,
+    );
+  }
+  if (!o.apply) ctx.log.info(`Dry run (run ${report.runId}): nothing was sent. Add --apply to change prices.`);
+  return report.stores.some((s) => s.failed > 0 || s.skipped > 0) ? 1 : 0;
 }
 
 function row(i: PlanItem) {

@@ -1,5 +1,6 @@
 import type { Context } from '../../core/context.js';
 import { EXIT, isMpError, UsageError } from '../../core/errors.js';
+import { parseShard } from '../../core/shard.js';
 import { findJob, listJobs } from '../../schedule/registry.js';
 import { describeError, runJob } from '../../schedule/run-job.js';
 
@@ -26,15 +27,8 @@ export async function jobsRun(ctx: Context, name: string, options: Options): Pro
       hint: job.scopeKind ? `use --${job.scopeKind}` : 'it always runs for everything',
     });
   }
-  let shard: { index: number; count: number } | undefined;
-  if (options.shard !== undefined) {
-    const m = /^(\d{1,4})\/(\d{1,4})$/.exec(options.shard);
-    if (!m || Number(m[2]) < 1 || Number(m[2]) > 1000 || Number(m[1]) >= Number(m[2])) {
-      throw new UsageError('JOB_BAD_SHARD', `--shard must be i/n with 0 ≤ i < n ≤ 1000, like 0/4, got "${options.shard}"`);
-    }
-    if (!job.sharded) throw new UsageError('JOB_BAD_SHARD', `${job.name} does not split work into shards`);
-    shard = { index: Number(m[1]), count: Number(m[2]) };
-  }
+  const shard = parseShard(options.shard, '--shard', 'JOB_BAD_SHARD');
+  if (shard && !job.sharded) throw new UsageError('JOB_BAD_SHARD', `${job.name} does not split work into shards`);
 
   job.checkSettings?.(ctx.config);
   const outcomes = await runJob(ctx, job, { scope, shard });

@@ -2,16 +2,15 @@
 import { readFileSync } from 'node:fs';
 import type { Context } from '../../core/context.js';
 import { UsageError, UserError } from '../../core/errors.js';
+import type { Progress } from '../../core/progress.js';
+import { parseShard } from '../../core/shard.js';
 import { url } from '../../core/validate.js';
-import { exportAllProducts, exportProduct, kaspiExportDir } from '../../kaspi/json-export.js';
-import { createKaspiClient, kaspiBaseUrl } from '../../kaspi/kaspi.client.js';
 import { refsFromText } from '../../kaspi/product-ref.js';
-import { scrapeProducts } from '../../kaspi/scrape.service.js';
+import { type KaspiScrapeResult, scrapeKaspi } from '../../kaspi/scrape.operation.js';
 import { resolveTargets } from '../../kaspi/scrape-inputs.js';
 import { failureRecord, successRecord } from '../../kaspi/scrape-record.js';
-import { type ScrapeSummary, summarize } from '../../kaspi/scrape-summary.js';
+import { summarize } from '../../kaspi/scrape-summary.js';
 import { unacceptedPartial } from '../../kaspi/scrape-warnings.js';
-import { listTracked } from '../../kaspi/tracked.repository.js';
 import { cityOption, intOption, rateOption } from './options.js';
 import { renderScrapeResults } from './render.js';
 
@@ -23,6 +22,8 @@ export interface ScrapeOptions {
   proxy?: string[];
   concurrency?: string;
   exportDir?: string;
+  /** `i/n`: only products whose id hashes to shard i of n. */
+  shard?: string;
   /** Partial offer lists (KASPI_OFFERS_INCOMPLETE/UNKNOWN) do not fail the run. */
   acceptPartial?: boolean;
 }
@@ -31,6 +32,7 @@ export async function kaspiScrape(ctx: Context, inputs: string[], o: ScrapeOptio
   const city = cityOption(o.city);
   const rateLimit = rateOption(o.rate);
   const concurrency = intOption(o.concurrency, '--concurrency', 4, 1, 64);
+  const shard = parseShard(o.shard);
   // A proxy that is not a URL was a TypeError deep in undici (exit 70) at the first request.
   const proxies = (o.proxy ?? []).map((p) => {
     url(p, '--proxy', { credentials: true });
@@ -43,41 +45,36 @@ export async function kaspiScrape(ctx: Context, inputs: string[], o: ScrapeOptio
   if (!o.tracked && !targets.length) {
     throw new UserError('KASPI_BAD_INPUT', invalid.map((f) => f.message).join('; '));
   }
-  // An export folder that cannot be written fails the run before anything is fetched.
-  const dir = kaspiExportDir(o.exportDir ?? 'export');
-  const { db } = await ctx.db();
-  if (o.tracked) {
-    const tracked = await listTracked(db);
-    if (!tracked.length && !targets.length) throw new UserError('KASPI_NOTHING_TRACKED', 'no tracked products: add some with `mp kaspi track add <url-or-id>`');
-    const seen = new Set(targets.map((t) => `${t.id}|${t.city}`));
-    for (const t of tracked) {
-      if (!seen.has(`${t.kaspi_id}|${t.city_id}`)) targets.push({ input: t.kaspi_id, id: t.kaspi_id, city: t.city_id });
-    }
-  }
-
-  const baseUrl = kaspiBaseUrl(ctx.config);
-  const client = createKaspiClient(baseUrl, { rateLimit, proxies: proxies.length ? proxies : undefined, log: ctx.log });
-  const progress = await ctx.progress('Scraping Kaspi', targets.length);
+  const handle = await ctx.db();
   for (const f of invalid) if (ctx.out.json) ctx.out.ndjson(failureRecord(f));
-  let rows: ScrapeSummary[];
+  let progress: Progress | undefined;
+  const deps = { handle, config: ctx.config, now: () => ctx.clock.now(), log: ctx.log };
+  let result: KaspiScrapeResult;
   try {
-    rows = await scrapeProducts({ db, client, baseUrl, now: () => ctx.clock.now() }, targets, {
+    result = await scrapeKaspi(deps, {
+      targets,
+      tracked: o.tracked === true,
+      shard,
+      rateLimit,
       concurrency,
+      proxies,
+      exportDir: o.exportDir ?? 'export',
+      async onStart(total) {
+        progress = await ctx.progress('Scraping Kaspi', total);
+      },
       onResult(r) {
-        progress.tick(!r.ok);
+        progress?.tick(!r.ok);
         if (ctx.out.json) ctx.out.ndjson(r.ok ? successRecord(r) : failureRecord(r));
-        if (r.ok) exportProduct(dir, r);
-        return summarize(r);
       },
     });
   } finally {
-    progress.stop();
-    await client.close();
+    progress?.stop();
   }
-  await exportAllProducts(db, dir);
-  const summaries = [...invalid.map(summarize), ...rows];
+  if (o.tracked && result.trackedTotal === 0 && !targets.length)
+    throw new UserError('KASPI_NOTHING_TRACKED', 'no tracked products: add some with `mp kaspi track add <url-or-id>`');
+  const summaries = [...invalid.map(summarize), ...result.products];
   const partial = summaries.filter((r) => r.ok && unacceptedPartial(r.warnings, o.acceptPartial === true).length > 0);
-  renderScrapeResults(ctx, summaries, dir, { partial: partial.length, acceptPartial: o.acceptPartial === true });
+  renderScrapeResults(ctx, summaries, result.exportDir, { partial: partial.length, acceptPartial: o.acceptPartial === true });
   // A failed product, or one stored incomplete (its offers or fields kept from the last scrape), is
   // not a success: exit 1. Partial offer lists pass with --accept-partial; a changed layout never does.
   return summaries.some((r) => !r.ok) || partial.length > 0 ? 1 : 0;

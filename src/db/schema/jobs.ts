@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 
-/** Tables of sql/0007_jobs.sql. */
+/** Tables of sql/0007_jobs.sql (+ 0025: shard). */
 export interface JobTables {
   job_runs: JobRunTable;
 }
@@ -12,6 +12,8 @@ export interface JobRunTable {
   id: Generated<string>;
   job: string;
   scope: string | null;
+  /** `i/n` when the run handled one shard (sql/0025). */
+  shard: string | null;
   host: string;
   pid: number;
   started_at: Generated<Date>;
