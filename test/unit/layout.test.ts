@@ -25,15 +25,6 @@ function specifiers(text: string): string[] {
 /** A repository (`*.repository.js`), a client (`client.js`, `*-client.js`, `*.client.js`) or a lock module (`locks.js`, `*-lock.js`). */
 const FORBIDDEN_IN_COMMANDS = /(?:\.repository|(?:^|[/.-])client|(?:^|[/-])locks?)\.js$/;
 
-/**
- * Files still waiting for their operation (kaspi scrape, demper plan/run: written on another branch);
- * delete this list when that lands — the commands there import no such module any more.
- */
-const NOT_YET: Record<string, true> = {
-  'src/commands/kaspi/scrape.ts': true,
-  'src/commands/demper/plan.ts': true,
-};
-
 describe('layout', () => {
   it('the forbidden-import pattern catches what it should and nothing else', () => {
     for (const bad of [
@@ -54,7 +45,6 @@ describe('layout', () => {
     const offenders: string[] = [];
     for (const file of sourceFiles(join(root, 'src', 'commands'))) {
       const name = relative(root, file).split('\\').join('/');
-      if (NOT_YET[name]) continue;
       for (const spec of specifiers(readFileSync(file, 'utf8'))) if (FORBIDDEN_IN_COMMANDS.test(spec)) offenders.push(`${name}: ${spec}`);
     }
     expect(offenders).toEqual([]);
