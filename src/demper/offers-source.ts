@@ -23,7 +23,12 @@ export type OffersFetcher = (productId: string, cityId: string) => Promise<Offer
  * `proxies` in turn (default MP_KASPI_PROXIES / `kaspi.proxies`; empty: direct). A read that fails
  * through one proxy (403, network) is retried through the next.
  */
-export function createOffersClient(config: Config, perSecond: number, log?: Logger, proxies: readonly string[] = readSetting(config, 'kaspi.proxies')): HttpClient {
+export function createOffersClient(
+  config: Config,
+  perSecond: number,
+  log?: Logger,
+  proxies: readonly string[] = readSetting(config, 'kaspi.proxies'),
+): HttpClient {
   return createKaspiClient(kaspiBaseUrl(config), {
     rateLimit: perSecond > 0 ? { perSecond, burst: Math.max(1, Math.ceil(perSecond)) } : null,
     proxies: proxies.length ? [...proxies] : undefined,

@@ -4,8 +4,8 @@ import type { Context } from '../../core/context.js';
 import { UsageError, UserError } from '../../core/errors.js';
 import type { Progress } from '../../core/progress.js';
 import { parseShard } from '../../core/shard.js';
-import { url } from '../../core/validate.js';
 import { refsFromText } from '../../kaspi/product-ref.js';
+import { kaspiProxies } from '../../kaspi/read-options.js';
 import { type KaspiScrapeResult, scrapeKaspi } from '../../kaspi/scrape.operation.js';
 import { resolveTargets } from '../../kaspi/scrape-inputs.js';
 import { failureRecord, successRecord } from '../../kaspi/scrape-record.js';
@@ -33,11 +33,8 @@ export async function kaspiScrape(ctx: Context, inputs: string[], o: ScrapeOptio
   const rateLimit = rateOption(o.rate);
   const concurrency = intOption(o.concurrency, '--concurrency', 4, 1, 64);
   const shard = parseShard(o.shard);
-  // A proxy that is not a URL was a TypeError deep in undici (exit 70) at the first request.
-  const proxies = (o.proxy ?? []).map((p) => {
-    url(p, '--proxy', { credentials: true });
-    return p.trim();
-  });
+  // --proxy (checked: a proxy that is not a URL was a TypeError deep in undici, exit 70), else MP_KASPI_PROXIES.
+  const proxies = kaspiProxies(ctx.config, o.proxy);
   const all = [...inputs];
   if (o.file) all.push(...refsFromText(readInputFile(o.file)));
   const { targets, invalid } = resolveTargets(all, city);
