@@ -54,7 +54,8 @@ describe('the Telegram bot', () => {
     const bad = tg.userSends(chat, 'not-a-token');
     await poll();
     expect(tg.deleted).toContainEqual({ chatId: chat, messageId: bad });
-    expect(tg.sentTo(chat).at(-1)!.text).toContain('Токен не подошёл');
+    expect(tg.sentTo(chat).at(-1)!.text).toContain('Токен не подошёл: это не похоже на токен WB');
+    expect(tg.sentTo(chat).at(-1)!.text).not.toMatch(/[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}/); // no English sentence in a Russian chat
 
     // The real token: deleted, validated, initial sync with progress, then the menu.
     const good = tg.userSends(chat, wb.token);

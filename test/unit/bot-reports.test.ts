@@ -1,6 +1,7 @@
 // The bot's report lines print money and counts the way every mp screen does: roubles through the
 // one money formatter (thousands grouped, no float noise, the sign on every price), Russian plurals.
 import { describe, expect, it } from 'vitest';
+import { tokenProblem } from '../../src/notify/telegram/bot-menu.js';
 import { orderLine, salesDayLine } from '../../src/notify/telegram/bot-reports.js';
 
 const NBSP = '\u00a0';
@@ -19,5 +20,11 @@ describe('bot report lines', () => {
     expect(salesDayLine({ day: '2026-11-19', orders: 12, ordersSum: '17784.00', buyouts: 0, returns: 22, cancellations: 14 })).toBe(
       `2026-11-19: 12 заказов (17${NBSP}784${NBSP}₽), 0 выкупов, 22 возврата, 14 отмен`,
     );
+  });
+
+  it('a refused token is explained in Russian, not with the CLI’s English message', () => {
+    expect(tokenProblem({ code: 'WB_TOKEN_EXPIRED' })).toBe('срок действия токена истёк — создайте новый в разделе «Доступ к API»');
+    expect(tokenProblem({ code: 'WB_FORBIDDEN' })).toContain('нет нужных категорий');
+    expect(tokenProblem({ code: 'SOMETHING_NEW' })).toBe('не удалось проверить токен (SOMETHING_NEW)');
   });
 });

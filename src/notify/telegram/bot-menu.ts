@@ -17,6 +17,22 @@ export const TEXT = {
   back: '« Меню',
 } as const;
 
+/** Why a token was refused, in the bot's language (the error's own message is English, for the CLI). */
+const TOKEN_PROBLEMS: Record<string, string> = {
+  WB_TOKEN_EMPTY: 'сообщение пустое — пришлите сам токен',
+  WB_TOKEN_MALFORMED: 'это не похоже на токен WB — скопируйте его целиком в разделе «Доступ к API»',
+  WB_TOKEN_EXPIRED: 'срок действия токена истёк — создайте новый в разделе «Доступ к API»',
+  WB_UNAUTHORIZED: 'Wildberries отклонил токен: он отозван или неверен',
+  WB_FORBIDDEN: 'у токена нет нужных категорий: Статистика, Аналитика, Вопросы и отзывы, Контент',
+  WB_TOKEN_IN_USE: 'этот токен уже подключён к другому кабинету',
+  WB_TOKEN_OTHER_SELLER: 'токен принадлежит другому продавцу',
+};
+
+/** A refused token's reason for the chat: known codes in Russian, others as «не удалось проверить токен (CODE)». */
+export function tokenProblem(error: { code?: string }): string {
+  return TOKEN_PROBLEMS[error.code ?? ''] ?? `не удалось проверить токен (${error.code ?? 'ошибка'})`;
+}
+
 export const STREAM_NAMES: Record<string, string> = { cards: 'карточки', orders: 'заказы', sales: 'продажи', stocks: 'остатки', reviews: 'отзывы' };
 
 export const TYPE_NAMES: Record<(typeof WB_NOTIFY_TYPES)[number], string> = {

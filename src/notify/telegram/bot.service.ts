@@ -15,7 +15,7 @@ import { notifyConfig } from '../notify-config.js';
 import { Pacer, sleep } from '../pacer.js';
 import { enableChat, listRecipients, type RecipientWithCabinet, updateRecipientSettings, upsertTelegramRecipient } from '../recipient.repository.js';
 import { type NotifyType, WB_NOTIFY_TYPES } from '../types.js';
-import { cabinetsKeyboard, type Keyboard, mainMenu, STREAM_NAMES, settingsKeyboard, settingsText, TEXT } from './bot-menu.js';
+import { cabinetsKeyboard, type Keyboard, mainMenu, STREAM_NAMES, settingsKeyboard, settingsText, TEXT, tokenProblem } from './bot-menu.js';
 import { latestOrders, orderScreen, reviewsScreen, salesScreen, stocksScreen } from './bot-reports.js';
 import { noBotToken, resolveBotToken } from './bot-token.js';
 import { chatsSyncing, getChat, saveChat, saveOffset, updateOffset } from './bot-token.repository.js';
@@ -216,7 +216,7 @@ class Bot {
       cabinetId = added.cabinet.id;
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
-      await this.send(chat, TEXT.badToken(error.message));
+      await this.send(chat, TEXT.badToken(tokenProblem(error)));
       return;
     }
     await upsertTelegramRecipient(this.deps.db, cabinetId, chat, user.id);
