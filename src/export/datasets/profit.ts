@@ -45,9 +45,9 @@ export const kaspiProfitDaily = defineDataset({
         case when g.uncosted = 0 then g.revenue - g.commission - g.delivery - g.cost end as profit,
         case when g.uncosted = 0 and g.revenue > 0 then round((g.revenue - g.commission - g.delivery - g.cost) * 100 / g.revenue, 2) end as margin_pct
       from (
-        select p.store_id, p.day, p.day_start, p.product_code, max(p.product_name) as product_name, sum(p.quantity)::int as units,
-          sum(p.total_price) as revenue, round(sum(p.total_price * ${rate} / 100), 2) as commission, sum(p.delivery) as delivery,
-          coalesce(sum(p.quantity * p.unit_cost), 0) as cost, coalesce(sum(p.quantity) filter (where p.unit_cost is null), 0) as uncosted
+        select p.store_id, p.day, p.day_start, p.product_code, max(p.product_name) as product_name, sum(p.units)::int as units,
+          sum(p.revenue) as revenue, round(sum(p.revenue * ${rate} / 100), 2) as commission, sum(p.delivery) as delivery,
+          coalesce(sum(p.units * p.unit_cost), 0) as cost, sum(p.uncosted_units) as uncosted
         from (${entries}) p
         group by p.store_id, p.day, p.day_start, p.product_code
       ) g
