@@ -101,17 +101,3 @@ function lookup(obj: Record<string, unknown>, dotted: string): unknown {
   }
   return cur;
 }
-
-/**
- * One setting of a domain module: the environment variable wins, then the config file key
- * (dotted, e.g. `kaspi.baseUrl`), then the default.
- */
-export function setting(config: Config, key: string, envName: string | undefined, fallback: string): string;
-export function setting(config: Config, key: string, envName?: string): string | undefined;
-export function setting(config: Config, key: string, envName?: string, fallback?: string): string | undefined {
-  const fromEnv = envName ? config.env[envName] : undefined;
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  const fromFile = lookup(config.file, key);
-  if (fromFile !== undefined && fromFile !== null) return String(fromFile);
-  return fallback;
-}

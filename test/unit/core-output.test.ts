@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, setting } from '../../src/core/config.js';
+import { resolveConfig } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/log.js';
 import { Output } from '../../src/core/output.js';
 import { decryptSecret, encryptSecret, maskSecret } from '../../src/core/secrets.js';
+import { readSetting } from '../../src/core/settings.js';
 import { colorEnabled, displayWidth } from '../../src/core/terminal.js';
 
 function sink(isTTY: boolean) {
@@ -135,8 +136,8 @@ describe('config', () => {
     expect(config.home).toBe('/tmp/from-flag');
     expect(config.databaseUrl).toBe('postgres://env/db');
     expect(config.lockTimeoutMs).toBe(30_000);
-    expect(setting(config, 'kaspi.baseUrl', 'MP_KASPI_URL', 'https://kaspi.kz')).toBe('http://127.0.0.1:1');
-    expect(setting(config, 'wb.baseUrl', 'MP_WB_URL', 'https://x')).toBe('https://x');
+    expect(readSetting(config, 'kaspi.baseUrl')).toBe('http://127.0.0.1:1');
+    expect(readSetting(config, 'wb.url')).toBeUndefined();
   });
 
   it('uses XDG_DATA_HOME for the default home and rejects a bad duration', () => {
