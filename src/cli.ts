@@ -21,6 +21,7 @@ import { registerServe } from './cli/serve.js';
 import { registerWb } from './cli/wb.js';
 import { registerWbNotify } from './cli/wb-notify.js';
 import { loadDotEnv } from './core/config.js';
+import { exitOnInterrupt, promptInterruption } from './core/interrupt.js';
 
 /** mp's own version from its package.json (dist/src/cli.js and src/cli.ts both find it). */
 function packageVersion(): string {
@@ -92,6 +93,18 @@ export async function main(argv: string[]): Promise<void> {
     // help is what was asked for, so it goes to stdout (and the exit code is 0).
     command.configureOutput({ outputError: () => {}, writeErr: (text) => process.stdout.write(text) });
   }
+  const report = async (error: unknown): Promise<number> => {
+    const { reportError } = await import('./core/report-error.js');
+    return reportError(error, { verbose: argv.includes('-v') || argv.includes('--verbose'), json: wantsJson(argv) });
+  };
+  // `mp … | head -1`: the reader left, which is how a pipe ends, not an error (exit 0, no stack).
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
+  exitOnInterrupt(report);
   await preloadHelp(argv);
   try {
     await program.parseAsync(argv);
@@ -100,8 +113,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = handleCommanderError(error, program, argv);
       return;
     }
-    const { reportError } = await import('./core/report-error.js');
-    process.exitCode = reportError(error, { verbose: argv.includes('-v') || argv.includes('--verbose'), json: wantsJson(argv) });
+    process.exitCode = await report(promptInterruption(error) ?? error);
   }
 }
 

@@ -2,8 +2,9 @@
 // close the database. The module is imported only when the command runs, so `mp --help` stays cheap.
 import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
+import { InternalError } from '../core/errors.js';
 
-type Handler = (ctx: Context, ...args: any[]) => Promise<unknown>;
+type Handler = (ctx: Context, ...args: any[]) => Promise<void>;
 
 /** Wraps a lazily imported command handler: builds the context, runs, closes the database. */
 export function run(load: () => Promise<Handler>) {
@@ -13,8 +14,12 @@ export function run(load: () => Promise<Handler>) {
     const ctx = createContext(command.optsWithGlobals());
     try {
       const handler = await load();
-      const code = await handler(ctx, ...args.slice(0, -1));
-      if (typeof code === 'number' && code !== 0) process.exitCode = code;
+      const result = await handler(ctx, ...args.slice(0, -1));
+      // Only src/cli.ts turns outcomes into exit codes: a command that failed throws (a
+      // PartialFailure when some of its units failed), it never returns a code.
+      if (typeof result === 'number') {
+        throw new InternalError('COMMAND_RETURNED_CODE', `mp ${command.name()} returned exit code ${result} instead of throwing`);
+      }
     } finally {
       await ctx.close();
     }

@@ -18,7 +18,7 @@ interface Options {
  * `mp daemon`: runs the schedules (and the Telegram bot when a token is set) until SIGINT/SIGTERM. The first signal stops scheduling and waits
  * for running jobs; a second one exits at once. Logs are JSON lines on stderr.
  */
-export async function daemon(ctx: Context, options: Options): Promise<number> {
+export async function daemon(ctx: Context, options: Options): Promise<void> {
   const log = createLogger({ structured: true, quiet: ctx.globals.quiet, verbose: ctx.globals.verbose, env: ctx.config.env });
   const quietProgress: Context['progress'] = async () => ({ tick() {}, label() {}, stop() {} });
   const dctx: Context = { ...ctx, log, progress: quietProgress };
@@ -49,7 +49,7 @@ export async function daemon(ctx: Context, options: Options): Promise<number> {
   }
   if (scheduled.length === 0) {
     log.warn('nothing to schedule: every job is off or none is available', { event: 'daemon.idle' });
-    return 0;
+    return;
   }
   // Open the database before the first fire: with the embedded one this process now holds it.
   const handle = await ctx.db();
@@ -91,5 +91,4 @@ export async function daemon(ctx: Context, options: Options): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  return 0;
 }

@@ -46,9 +46,25 @@ export class UserError extends MpError {
   readonly exitCode: number = EXIT.failure;
 }
 
-/** A bug in mp: exit 70, stack trace and a request to report it. */
+/**
+ * A run that did part of its work: some of its units (products, stores, streams, notifications)
+ * failed while the others finished, were kept and were printed. Exit 1; the message counts what
+ * failed and says where to look. Thrown by a command after it rendered what it did.
+ */
+export class PartialFailure extends UserError {}
+
+/**
+ * A bug in mp, caught where it is still known what was being done (a scheduled job's unexpected
+ * exception): exit 70, the stack of its `cause` and a request to report it. Anything thrown that is
+ * not an MpError is reported the same way.
+ */
 export class InternalError extends MpError {
   readonly exitCode = EXIT.internal;
+}
+
+/** Ctrl-C (SIGINT) or SIGTERM: exit 130; the message says what was saved before it. */
+export class InterruptedError extends MpError {
+  readonly exitCode = EXIT.interrupted;
 }
 
 export function isMpError(error: unknown): error is MpError {

@@ -1,4 +1,4 @@
-import { EXIT, errorMessage, isMpError, UsageError } from './errors.js';
+import { EXIT, errorMessage, InternalError, isMpError, UsageError } from './errors.js';
 import { createLogger } from './log.js';
 
 /**
@@ -26,7 +26,7 @@ export function reportError(error: unknown, options: { verbose?: boolean; json?:
     }
     return error.exitCode;
   }
-  const stack = error instanceof Error ? error.stack : String(error);
+  const stack = stackOf(error);
   if (log.structured) log.error(`internal error: ${errorMessage(error)}`, { code: isMpError(error) ? error.code : 'INTERNAL', stack });
   else {
     log.error(`internal error: ${errorMessage(error)}`);
@@ -34,6 +34,12 @@ export function reportError(error: unknown, options: { verbose?: boolean; json?:
   }
   stream.write('This is a bug in mp. Please report it with the command you ran and the output above.\n');
   return EXIT.internal;
+}
+
+/** A bug's stack: an InternalError's is where it was caught, so its cause's (the bug's own) is shown. */
+function stackOf(error: unknown): string | undefined {
+  if (error instanceof InternalError && error.cause instanceof Error) return error.cause.stack;
+  return error instanceof Error ? error.stack : String(error);
 }
 
 /** The exit code an error ends mp with (the table in `mp help exit-codes`). */
@@ -57,7 +63,7 @@ export function reportJsonError(error: unknown, stream: NodeJS.WritableStream, v
       }
     : { code: 'INTERNAL', message: `internal error: ${errorMessage(error)}`, exit };
   if (exit === EXIT.internal) {
-    body.stack = error instanceof Error ? error.stack : String(error);
+    body.stack = stackOf(error);
     body.report = 'This is a bug in mp. Please report it with the command you ran and the output above.';
   } else if (verbose && error instanceof Error) body.stack = error.stack;
   stream.write(`${JSON.stringify({ error: body })}\n`);

@@ -26,6 +26,8 @@ export interface WbSyncOptions {
   only?: readonly WbStream[];
   /** Called once a cabinet's lock is held, before its first request (`mp serve` records its run here). */
   onLocked?: (cabinet: WbCabinet) => Promise<void>;
+  /** Called as each stream ends (its rows and cursor committed): what an interrupted run has saved. */
+  onStream?: (outcome: StreamOutcome) => void;
 }
 
 export interface WbSyncResult {
@@ -48,7 +50,7 @@ export async function syncWbCabinets(deps: WbSyncDeps, options: WbSyncOptions = 
     const lock = wbSyncLockName(cabinet);
     const locked = await withAdvisoryLock(deps.handle, lock, async () => {
       await options.onLocked?.(cabinet);
-      return syncWb(deps, { cabinet: cabinet.id, since: options.since, only: options.only });
+      return syncWb(deps, { cabinet: cabinet.id, since: options.since, only: options.only, onStream: options.onStream });
     });
     if (locked.acquired) {
       result.outcomes.push(...locked.value);

@@ -49,6 +49,8 @@ export interface SyncOptions {
   /** Backfill start of an initial sync (default: 30 days ago). */
   since?: Date;
   only?: readonly WbStream[];
+  /** Called as each stream of each cabinet ends (its rows and cursor committed). */
+  onStream?: (outcome: StreamOutcome) => void;
 }
 
 export interface StreamOutcome extends StreamCounts {
@@ -100,7 +102,11 @@ export async function syncWb(deps: SyncDeps, options: SyncOptions = {}): Promise
     // One after another, cards first (the other streams' events take names and photos from them).
     // Side by side was tried: two 60 MB statistics pages in flight at once cost ~110 MB of peak RSS.
     const mine: StreamOutcome[] = [];
-    for (const stream of selected) mine.push(await run(stream));
+    for (const stream of selected) {
+      const outcome = await run(stream);
+      mine.push(outcome);
+      options.onStream?.(outcome);
+    }
     outcomes.push(...mine);
     // A token fixed (or re-added) since a 401: every stream went through, so the cabinet is fine again.
     if (cabinet.status === 'unauthorized' && mine.every((o) => o.status !== 'failed') && mine.some((o) => o.status === 'ok')) {

@@ -1,7 +1,7 @@
 // `mp demper plan` and `mp demper run`.
 import { join } from 'node:path';
 import type { Context } from '../../core/context.js';
-import { UsageError } from '../../core/errors.js';
+import { PartialFailure, UsageError } from '../../core/errors.js';
 import type { Column } from '../../core/output.js';
 import { readSetting } from '../../core/settings.js';
 import { currentUser } from '../../core/user.js';
@@ -74,7 +74,7 @@ interface RunOptions extends RuleOptions {
   exportDir?: string;
 }
 
-export async function demperRun(ctx: Context, o: RunOptions): Promise<number> {
+export async function demperRun(ctx: Context, o: RunOptions): Promise<void> {
   const via = o.via ?? 'api';
   if (via !== 'api' && via !== 'xml') throw new UsageError('BAD_OPTION', `--via must be api or xml, got "${o.via}"`);
   if (via === 'xml' && o.shard) throw new UsageError('BAD_OPTION', '--via xml writes the whole price list of a store: it cannot be combined with --shard');
@@ -118,7 +118,9 @@ export async function demperRun(ctx: Context, o: RunOptions): Promise<number> {
     );
   }
   if (!o.apply) ctx.log.info(`Dry run (run ${report.runId}): nothing was sent. Add --apply to change prices.`);
-  return report.stores.some((s) => s.failed > 0 || s.skipped > 0) ? 1 : 0;
+  const failed = report.stores.reduce((n, s) => n + s.failed, 0);
+  const skipped = report.stores.reduce((n, s) => n + s.skipped, 0);
+  if (failed + skipped > 0) throw new PartialFailure('DEMPER_RUN_PARTIAL', `not every price went through: ${failed} failed, ${skipped} skipped (the lines above say why)`);
 }
 
 function row(i: PlanItem) {

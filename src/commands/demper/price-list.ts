@@ -1,6 +1,6 @@
 // `mp demper price-list url|show|accept|fetches`: the price list `mp serve` publishes for Kaspi.
 import type { Context } from '../../core/context.js';
-import { UsageError } from '../../core/errors.js';
+import { UsageError, UserError } from '../../core/errors.js';
 import { currentUser } from '../../core/user.js';
 import { url as urlRule } from '../../core/validate.js';
 import { assembleStorePriceList } from '../../demper/price-list.service.js';
@@ -35,7 +35,7 @@ export async function priceListUrl(ctx: Context, o: { store?: string; baseUrl?: 
 }
 
 /** The list as `mp serve` would hand it out now (nothing recorded), or why not; exit 1 when it fails the format. */
-export async function priceListShow(ctx: Context, o: { store?: string }): Promise<number> {
+export async function priceListShow(ctx: Context, o: { store?: string }): Promise<void> {
   const { db } = await ctx.db();
   const store = await resolveStore(db, o.store, currentUser(ctx.config.env));
   const list = await assembleStorePriceList(db, store, ctx.clock.now(), { margin: marginRules(ctx.config) });
@@ -58,7 +58,12 @@ export async function priceListShow(ctx: Context, o: { store?: string }): Promis
   if (list.raisedToFloor > 0) ctx.log.warn(`${list.raisedToFloor} price(s) were below their product's floor (min or margin floor): listed at the floor`);
   if (list.withoutBrand > 0) ctx.log.warn(`${list.withoutBrand} offer(s) without a brand: import the cabinet's offers, or scrape the product pages`);
   for (const p of list.problems.slice(0, 20)) ctx.log.error(p);
-  return list.problems.length > 0 ? 1 : 0;
+  if (list.problems.length > 0) {
+    throw new UserError(
+      'PRICE_LIST_INVALID',
+      `the list fails the format check (${list.problems.length} problem(s) above): mp serve answers 503 instead of serving it, and Kaspi keeps the list it has`,
+    );
+  }
 }
 
 /** Lets a list that tripped the shrink guard out: it becomes the list served. */

@@ -1,6 +1,6 @@
 // `mp demper store login|add|list|remove|check`.
 import type { Context } from '../../core/context.js';
-import { UsageError } from '../../core/errors.js';
+import { PartialFailure, UsageError } from '../../core/errors.js';
 import { operationDeps } from '../../core/operation-deps.js';
 import { currentUser } from '../../core/user.js';
 import { storesWithFetches } from '../../demper/price-list-status.service.js';
@@ -124,13 +124,15 @@ export async function storeRemove(ctx: Context, ref: string): Promise<void> {
   else ctx.log.info(`Removed store ${store.merchant_id} (${store.name}) with its products, decisions and preorders.`);
 }
 
-export async function storeCheck(ctx: Context, o: { store?: string }): Promise<number> {
+export async function storeCheck(ctx: Context, o: { store?: string }): Promise<void> {
   const deps = await operationDeps(ctx);
   const stores = await selectStores(deps.db, o.store, currentUser(ctx.config.env));
   const results: CheckResult[] = await checkStores(deps, stores, ctx.clock.now());
   ctx.out.list(results, [{ key: 'merchant_id' }, { key: 'name' }, { key: 'status' }, { key: 'detail', shrink: true }]);
   for (const r of results) if (r.status !== 'ok' && !ctx.out.json) ctx.log.warn(`${r.merchant_id}: ${r.detail}`);
-  return results.every((r) => r.status === 'ok') ? 0 : 1;
+  const bad = results.filter((r) => r.status !== 'ok').length;
+  if (bad > 0)
+    throw new PartialFailure('KASPI_STORE_CHECK_FAILED', `${bad} of ${results.length} store(s) failed the check: the detail column says what to renew`);
 }
 
 const storeColumns = [

@@ -1,5 +1,5 @@
 import type { Context } from '../../core/context.js';
-import { EXIT, isMpError, UsageError } from '../../core/errors.js';
+import { EXIT, InternalError, isMpError, PartialFailure, UsageError } from '../../core/errors.js';
 import { parseShard } from '../../core/shard.js';
 import { findJob, listJobs } from '../../schedule/registry.js';
 import { describeError, runJob } from '../../schedule/run-job.js';
@@ -11,7 +11,7 @@ interface Options {
 }
 
 /** `mp jobs run <job>`: one run (per store/cabinet) under the job's lock; what cron calls. */
-export async function jobsRun(ctx: Context, name: string, options: Options): Promise<number> {
+export async function jobsRun(ctx: Context, name: string, options: Options): Promise<void> {
   const job = await findJob(name, ctx.config.env);
   if (!job) {
     const names = (await listJobs(ctx.config.env)).map((j) => j.name);
@@ -53,12 +53,12 @@ export async function jobsRun(ctx: Context, name: string, options: Options): Pro
   else
     ctx.out.list(json, [{ key: 'job' }, { key: 'scope' }, { key: 'status' }, { key: 'summary', get: (r) => (r.summary ? summaryText(r.summary) : r.error) }]);
   const failed = outcomes.filter((o) => o.status === 'failed');
-  if (failed.length === 0) return 0;
-  for (const o of failed) {
-    if (!isMpError(o.error)) ctx.log.debug('stack', { stack: o.error instanceof Error ? o.error.stack : String(o.error) });
-  }
-  // An unexpected exception in a job is a bug (70); an expected failure exits 1.
-  return failed.some((o) => !isMpError(o.error) || o.error.exitCode === EXIT.internal) ? EXIT.internal : EXIT.failure;
+  if (failed.length === 0) return;
+  // An unexpected exception in a job is a bug (70, with its stack); an expected failure exits 1.
+  const bug = failed.find((o) => !isMpError(o.error) || o.error.exitCode === EXIT.internal);
+  if (bug) throw new InternalError('JOB_BUG', `${label(bug)} failed: ${describeError(bug.error)} (run ${bug.runId})`, { cause: bug.error });
+  const what = failed.length === 1 ? `${label(failed[0]!)} failed` : `${failed.length} of ${outcomes.length} runs failed`;
+  throw new PartialFailure('JOB_FAILED', `${what}: \`mp jobs status\` and the lines above say why`);
 }
 
 /** `key=value` pairs of a summary's scalar fields, for the one-line table cell. */

@@ -18,7 +18,7 @@ interface Options {
 }
 
 /** `mp kaspi insights <url-or-id>`: review-velocity sales estimate and price position. */
-export async function kaspiInsights(ctx: Context, input: string, options: Options): Promise<number> {
+export async function kaspiInsights(ctx: Context, input: string, options: Options): Promise<void> {
   // A fraction of buyers who review, like 0.1 (0 < rate ≤ 1).
   const reviewRate = readSetting(ctx.config, 'kaspi.reviewRate', { value: options.reviewRate, flag: '--review-rate' });
   const days = options.days === undefined ? 90 : Number(options.days);
@@ -30,7 +30,7 @@ export async function kaspiInsights(ctx: Context, input: string, options: Option
   const result = await productInsights(db, { input, city, reviewRate, days, now: ctx.clock.now(), merchantId });
   if (ctx.out.json) {
     ctx.out.jsonDocument(result);
-    return 0;
+    return;
   }
   const e = result.estimate as Record<string, any>;
   const p = result.price as Record<string, any>;
@@ -53,5 +53,4 @@ export async function kaspiInsights(ctx: Context, input: string, options: Option
       lines.push(`  our offer (${p.ours.merchantId}): ${tenge(p.ours.price)}, rank ${p.ours.rank} of ${p.offers}, ${tenge(p.ours.aboveMin)} above the min`);
   } else lines.push(`Price: ${p.note}`);
   ctx.out.text(lines.join('\n'));
-  return 0;
 }

@@ -17,7 +17,7 @@ interface Options {
 }
 
 /** `mp kaspi orders`: stored orders, newest first, Almaty time, customers masked. */
-export async function kaspiOrders(ctx: Context, options: Options): Promise<number> {
+export async function kaspiOrders(ctx: Context, options: Options): Promise<void> {
   const state = options.state?.toUpperCase();
   if (state && !(ORDER_STATES as readonly string[]).includes(state))
     throw new UsageError('KASPI_BAD_STATE', `--state is one of ${ORDER_STATES.join(', ')}, got "${options.state}"`);
@@ -29,7 +29,7 @@ export async function kaspiOrders(ctx: Context, options: Options): Promise<numbe
   const rows = await ordersReport(db, store.id, { since: window.from, state, status: options.status?.toUpperCase(), limit });
   if (ctx.out.json) {
     ctx.out.jsonDocument({ store: store.name, timeZone: window.timeZone, window, orders: rows });
-    return 0;
+    return;
   }
   stateAlmatyWindow(ctx, `${rows.length} orders of ${store.name}`, window);
   ctx.out.list(
@@ -48,5 +48,4 @@ export async function kaspiOrders(ctx: Context, options: Options): Promise<numbe
     ],
     { market: KASPI },
   );
-  return 0;
 }

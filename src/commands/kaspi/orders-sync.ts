@@ -16,7 +16,7 @@ interface Options {
 }
 
 /** `mp kaspi orders sync`: pull orders from the Shop API into the database. */
-export async function kaspiOrdersSync(ctx: Context, options: Options): Promise<number> {
+export async function kaspiOrdersSync(ctx: Context, options: Options): Promise<void> {
   const since = options.since ? almatySince(options.since, ctx) : undefined;
   const overlap = overlapMs(options.overlap);
   const deps = await operationDeps(ctx);
@@ -67,5 +67,4 @@ export async function kaspiOrdersSync(ctx: Context, options: Options): Promise<n
   };
   if (ctx.out.json) ctx.out.jsonDocument(record);
   else ctx.out.object(record);
-  return 0;
 }

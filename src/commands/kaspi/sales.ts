@@ -18,7 +18,7 @@ const BUCKET_COLUMNS: Column<Record<string, unknown>>[] = [
 ];
 
 /** `mp kaspi sales [--period 7d] [--by day|product|city]`: Almaty-day sales with comparisons. */
-export async function kaspiSales(ctx: Context, options: { store?: string; period?: string; by?: string }): Promise<number> {
+export async function kaspiSales(ctx: Context, options: { store?: string; period?: string; by?: string }): Promise<void> {
   const by = (options.by ?? 'day') as 'day' | 'product' | 'city';
   if (!['day', 'product', 'city'].includes(by)) throw new UsageError('KASPI_BAD_BY', `--by is day, product or city, got "${options.by}"`);
   const now = ctx.clock.now();
@@ -28,7 +28,7 @@ export async function kaspiSales(ctx: Context, options: { store?: string; period
   const report = await salesReport(db, store.id, window, by, now);
   if (ctx.out.json) {
     ctx.out.jsonDocument({ store: store.name, ...report });
-    return 0;
+    return;
   }
   stateAlmatyWindow(ctx, `Sales of ${store.name} by ${by}`, window);
   const rows = report.rows as Array<Record<string, unknown>>;
@@ -67,5 +67,4 @@ export async function kaspiSales(ctx: Context, options: { store?: string; period
       `today ${t.orders} orders / ${formatMoney(t.revenue, 'KZT')} (yesterday ${y.orders} / ${formatMoney(y.revenue, 'KZT')}); this week ${formatMoney(report.thisWeek.revenue, 'KZT')} (last week ${formatMoney(report.lastWeek.revenue, 'KZT')}) — Almaty days`,
     );
   }
-  return 0;
 }

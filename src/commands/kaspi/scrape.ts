@@ -1,7 +1,8 @@
 // `mp kaspi scrape <url-or-id>… [--file f] [--tracked]`.
 import { readFileSync } from 'node:fs';
 import type { Context } from '../../core/context.js';
-import { UsageError, UserError } from '../../core/errors.js';
+import { PartialFailure, UsageError, UserError } from '../../core/errors.js';
+import { reportSavedOnInterrupt } from '../../core/interrupt.js';
 import type { Progress } from '../../core/progress.js';
 import { parseShard } from '../../core/shard.js';
 import { refsFromText } from '../../kaspi/product-ref.js';
@@ -28,7 +29,7 @@ export interface ScrapeOptions {
   acceptPartial?: boolean;
 }
 
-export async function kaspiScrape(ctx: Context, inputs: string[], o: ScrapeOptions): Promise<number> {
+export async function kaspiScrape(ctx: Context, inputs: string[], o: ScrapeOptions): Promise<void> {
   const city = cityOption(o.city);
   const rateLimit = rateOption(o.rate);
   const concurrency = intOption(o.concurrency, '--concurrency', 4, 1, 64);
@@ -47,6 +48,9 @@ export async function kaspiScrape(ctx: Context, inputs: string[], o: ScrapeOptio
   let progress: Progress | undefined;
   const deps = { handle, config: ctx.config, now: () => ctx.clock.now(), log: ctx.log };
   let result: KaspiScrapeResult;
+  let saved = 0;
+  let total = targets.length;
+  const endReport = reportSavedOnInterrupt(() => `${saved} of ${total} product(s) scraped and saved; run it again for the rest`);
   try {
     result = await scrapeKaspi(deps, {
       targets,
@@ -56,15 +60,18 @@ export async function kaspiScrape(ctx: Context, inputs: string[], o: ScrapeOptio
       concurrency,
       proxies,
       exportDir: o.exportDir ?? 'export',
-      async onStart(total) {
-        progress = await ctx.progress('Scraping Kaspi', total);
+      async onStart(count) {
+        total = count;
+        progress = await ctx.progress('Scraping Kaspi', count);
       },
       onResult(r) {
+        if (r.ok) saved++;
         progress?.tick(!r.ok);
         if (ctx.out.json) ctx.out.ndjson(r.ok ? successRecord(r) : failureRecord(r));
       },
     });
   } finally {
+    endReport();
     progress?.stop();
   }
   if (o.tracked && result.trackedTotal === 0 && !targets.length)
@@ -74,7 +81,10 @@ export async function kaspiScrape(ctx: Context, inputs: string[], o: ScrapeOptio
   renderScrapeResults(ctx, summaries, result.exportDir, { partial: partial.length, acceptPartial: o.acceptPartial === true });
   // A failed product, or one stored incomplete (its offers or fields kept from the last scrape), is
   // not a success: exit 1. Partial offer lists pass with --accept-partial; a changed layout never does.
-  return summaries.some((r) => !r.ok) || partial.length > 0 ? 1 : 0;
+  const failed = summaries.filter((r) => !r.ok).length;
+  if (failed + partial.length > 0) {
+    throw new PartialFailure('KASPI_SCRAPE_PARTIAL', `${failed} of ${summaries.length} product(s) failed, ${partial.length} stored incomplete: see above`);
+  }
 }
 
 function readInputFile(path: string): string {

@@ -7,7 +7,7 @@ import { periodWindow, topProducts } from '../../kaspi-orders/sales.service.js';
 import { stateAlmatyWindow } from './orders-common.js';
 
 /** `mp kaspi top [--period 30d] [--limit 20] [--by revenue|units]`: best sellers. */
-export async function kaspiTop(ctx: Context, options: { store?: string; period?: string; limit?: string; by?: string }): Promise<number> {
+export async function kaspiTop(ctx: Context, options: { store?: string; period?: string; limit?: string; by?: string }): Promise<void> {
   const limit = options.limit === undefined ? 20 : Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError('KASPI_BAD_LIMIT', `--limit is a positive whole number, got "${options.limit}"`);
   const by = options.by ?? 'revenue';
@@ -19,7 +19,7 @@ export async function kaspiTop(ctx: Context, options: { store?: string; period?:
   const top = await topProducts(db, store.id, window, limit);
   if (ctx.out.json) {
     ctx.out.jsonDocument({ store: store.name, ...top });
-    return 0;
+    return;
   }
   stateAlmatyWindow(ctx, `Top products of ${store.name} by ${by}`, window);
   const rows = by === 'revenue' ? top.byRevenue : top.byUnits;
@@ -38,5 +38,4 @@ export async function kaspiTop(ctx: Context, options: { store?: string; period?:
     ],
     { market: KASPI },
   );
-  return 0;
 }

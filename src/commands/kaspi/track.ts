@@ -1,5 +1,6 @@
 // `mp kaspi track add|remove|list`.
 import type { Context } from '../../core/context.js';
+import { UserError } from '../../core/errors.js';
 import { KASPI } from '../../core/format.js';
 import { cityName } from '../../kaspi/cities.js';
 import { trackedProducts, trackProducts, untrackProducts } from '../../kaspi/tracked.service.js';
@@ -18,7 +19,7 @@ export async function trackAdd(ctx: Context, inputs: string[], o: { city?: strin
     );
 }
 
-export async function trackRemove(ctx: Context, inputs: string[], o: { city?: string }): Promise<number> {
+export async function trackRemove(ctx: Context, inputs: string[], o: { city?: string }): Promise<void> {
   const city = cityOption(o.city);
   const { db } = await ctx.db();
   const { removed, missing } = await untrackProducts(db, inputs, city);
@@ -27,7 +28,7 @@ export async function trackRemove(ctx: Context, inputs: string[], o: { city?: st
     ctx.log.info(`Removed ${removed.length} product(s) from the tracked list.`);
     for (const m of missing) ctx.log.warn(`${m.kaspiId} (${cityName(m.cityId)}) was not tracked: see \`mp kaspi track list\``);
   }
-  return missing.length && !removed.length ? 1 : 0;
+  if (missing.length && !removed.length) throw new UserError('KASPI_NOT_TRACKED', 'none of these products was tracked: see `mp kaspi track list`');
 }
 
 export async function trackList(ctx: Context): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Context } from '../../core/context.js';
+import { PartialFailure } from '../../core/errors.js';
 import { currentUser } from '../../core/user.js';
 import { integer } from '../../core/validate.js';
 import { deadNotifications, requeueDeadNotifications } from '../../notify/dead.service.js';
@@ -10,7 +11,7 @@ import { notifyDeps } from '../wb/notify-deps.js';
  * their last attempt, newest first, with why; `--requeue` queues them again and delivers now (under
  * the delivery lock; when another process holds it, that one sends them).
  */
-export async function notifyDead(ctx: Context, o: { recipient?: string; limit?: string; requeue?: boolean }): Promise<number> {
+export async function notifyDead(ctx: Context, o: { recipient?: string; limit?: string; requeue?: boolean }): Promise<void> {
   const limit = o.limit === undefined ? 50 : integer(o.limit, '--limit', { min: 1, max: 10_000 });
   const deps = await notifyDeps(ctx);
   const view = await deadNotifications(deps.db, { recipient: o.recipient, limit, user: currentUser(ctx.config.env) });
@@ -25,7 +26,7 @@ export async function notifyDead(ctx: Context, o: { recipient?: string; limit?: 
     ]);
     if (view.length === 0 && !ctx.out.json) ctx.log.info('No dead notifications.');
     else if (!ctx.out.json) ctx.log.info(`${view.length} dead notification(s); \`mp notify dead --requeue\` sends them again`);
-    return 0;
+    return;
   }
   const requeued = await requeueDeadNotifications(
     deps.db,
@@ -36,10 +37,10 @@ export async function notifyDead(ctx: Context, o: { recipient?: string; limit?: 
   if (!locked.delivered) {
     ctx.log.info(`requeued ${requeued}; another mp process is delivering right now (job wb.notify) and will send them`);
     ctx.out.object({ requeued, sent: 0, retried: 0, dead: 0, delivered_by_another_process: true });
-    return 0;
+    return;
   }
   const stats = locked.stats;
   ctx.log.info(`requeued ${requeued}; sent ${stats.sent}, retry later ${stats.retried}, held ${stats.held}, given up again ${stats.dead}`);
   ctx.out.object({ requeued, sent: stats.sent, retried: stats.retried, held: stats.held, dead: stats.dead });
-  return stats.dead > 0 ? 1 : 0;
+  if (stats.dead > 0) throw new PartialFailure('NOTIFY_DEAD', `${stats.dead} notification(s) given up again: \`mp notify dead\` shows why`);
 }

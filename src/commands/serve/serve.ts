@@ -22,7 +22,7 @@ interface Options {
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 
 /** `mp serve`: the REST API until SIGINT/SIGTERM, then the requests in flight finish. */
-export async function serve(ctx: Context, options: Options): Promise<number> {
+export async function serve(ctx: Context, options: Options): Promise<void> {
   const config = ctx.config;
   const host = options.host ?? '127.0.0.1';
   const port = intOption(options.port, '--port', 8080, 0, 65535);
@@ -96,7 +96,6 @@ export async function serve(ctx: Context, options: Options): Promise<number> {
     process.once('SIGINT', stop);
   });
   await worker?.done;
-  return 0;
 }
 
 async function startInProcessWorker(ctx: Context, db: Kysely<Database>): Promise<{ stop(): void; done: Promise<void> }> {

@@ -5,7 +5,7 @@ import { checkBotToken, storeBotToken } from '../../notify/telegram/bot-setup.se
 import { notifyDeps, readStdin } from './notify-deps.js';
 
 /** `mp wb bot setup`: checks the bot token with getMe and stores it encrypted. */
-export async function wbBotSetup(ctx: Context, o: { tokenStdin?: boolean }): Promise<number> {
+export async function wbBotSetup(ctx: Context, o: { tokenStdin?: boolean }): Promise<void> {
   let token = o.tokenStdin ? await readStdin() : '';
   if (!token) token = ctx.config.env.MP_TELEGRAM_BOT_TOKEN?.trim() ?? '';
   if (!token && ctx.interactive) {
@@ -21,5 +21,4 @@ export async function wbBotSetup(ctx: Context, o: { tokenStdin?: boolean }): Pro
   const name = await storeBotToken(await notifyDeps(ctx), me);
   ctx.log.info(`bot @${name} stored; start it with \`mp wb bot\``);
   ctx.out.object({ bot: name, token: maskSecret(me.token) });
-  return 0;
 }

@@ -3,7 +3,7 @@ import { runConfiguredBot } from '../../notify/telegram/bot.service.js';
 import { notifyDeps } from './notify-deps.js';
 
 /** `mp wb bot [--once]`: the Telegram bot (long polling) until Ctrl-C; also delivers notifications. */
-export async function wbBot(ctx: Context, o: { once?: boolean }): Promise<number> {
+export async function wbBot(ctx: Context, o: { once?: boolean }): Promise<void> {
   const deps = await notifyDeps(ctx);
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -22,5 +22,4 @@ export async function wbBot(ctx: Context, o: { once?: boolean }): Promise<number
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
-  return 0;
 }

@@ -10,7 +10,7 @@ interface Options {
 }
 
 /** `mp wb cabinet add`: the token from stdin, WB_TOKEN or a hidden prompt — never an argument. */
-export async function wbCabinetAdd(ctx: Context, options: Options): Promise<number> {
+export async function wbCabinetAdd(ctx: Context, options: Options): Promise<void> {
   const name = options.name === undefined ? undefined : text(options.name, '--name', { max: 100 });
   const token = await readToken(ctx, options);
   const deps = await wbDeps(ctx);
@@ -35,7 +35,6 @@ export async function wbCabinetAdd(ctx: Context, options: Options): Promise<numb
     attached: result.attached,
     missing: result.check?.missing ?? [],
   });
-  return 0;
 }
 
 /** The token from stdin (--token-stdin), WB_TOKEN or a hidden prompt on a terminal. */

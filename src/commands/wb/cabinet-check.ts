@@ -1,10 +1,11 @@
 import type { Context } from '../../core/context.js';
+import { PartialFailure } from '../../core/errors.js';
 import { WB } from '../../core/format.js';
 import { checkCabinet } from '../../wb/cabinet.service.js';
 import { wbDeps } from './deps.js';
 
 /** `mp wb cabinet check [cabinet]`: re-validates stored tokens; exit 1 when one is rejected. */
-export async function wbCabinetCheck(ctx: Context, ref: string | undefined): Promise<number> {
+export async function wbCabinetCheck(ctx: Context, ref: string | undefined): Promise<void> {
   const results = await checkCabinet(await wbDeps(ctx), ref);
   for (const r of results) {
     for (const w of r.check?.warnings ?? []) ctx.log.warn(`${r.cabinet.name}: ${w}`);
@@ -31,5 +32,6 @@ export async function wbCabinetCheck(ctx: Context, ref: string | undefined): Pro
     ],
     { market: WB },
   );
-  return results.some((r) => r.error) ? 1 : 0;
+  const bad = results.filter((r) => r.error).length;
+  if (bad > 0) throw new PartialFailure('WB_CABINET_CHECK_FAILED', `${bad} of ${results.length} cabinet token(s) failed the check: see above`);
 }

@@ -4,7 +4,7 @@ import { currentUser } from '../../core/user.js';
 import { listCabinetRows } from '../../wb/cabinet.service.js';
 
 /** `mp wb cabinet list`: tokens masked. */
-export async function wbCabinetList(ctx: Context): Promise<number> {
+export async function wbCabinetList(ctx: Context): Promise<void> {
   const rows = await listCabinetRows((await ctx.db()).db, currentUser(ctx.config.env));
   if (rows.length === 0 && !ctx.out.json) ctx.log.info('No Wildberries cabinet. Add one with `mp wb cabinet add`.');
   ctx.out.list(
@@ -21,5 +21,4 @@ export async function wbCabinetList(ctx: Context): Promise<number> {
     ],
     { market: WB },
   );
-  return 0;
 }

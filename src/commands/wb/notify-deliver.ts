@@ -1,4 +1,5 @@
 import type { Context } from '../../core/context.js';
+import { PartialFailure } from '../../core/errors.js';
 import { deliverNotifications } from '../../notify/deliver.operation.js';
 import { notifyDeps } from './notify-deps.js';
 
@@ -8,7 +9,7 @@ import { notifyDeps } from './notify-deps.js';
  * at a time on any host, so Telegram's pace is never counted twice. When another holds it, nothing
  * is sent here.
  */
-export async function wbNotifyDeliver(ctx: Context): Promise<number> {
+export async function wbNotifyDeliver(ctx: Context): Promise<void> {
   const result = await deliverNotifications(await notifyDeps(ctx));
   const waiting = result.outbox;
   if (!result.delivered) {
@@ -16,7 +17,7 @@ export async function wbNotifyDeliver(ctx: Context): Promise<number> {
       'Another mp process is delivering notifications right now (the daemon, cron or the bot: job wb.notify); it will send these. Nothing sent from here.',
     );
     ctx.out.object({ skipped: true, outbox: waiting });
-    return 0;
+    return;
   }
   const stats = result.stats;
   if (!stats.telegram && (waiting.pending ?? 0) + (waiting.failed ?? 0) > 0) {
@@ -26,5 +27,5 @@ export async function wbNotifyDeliver(ctx: Context): Promise<number> {
     `${stats.events} new event(s) → ${stats.created} notification(s); sent ${stats.sent}, retry later ${stats.retried}, held for quiet hours ${stats.held}, given up ${stats.dead}`,
   );
   ctx.out.object({ ...stats, outbox: waiting });
-  return stats.dead > 0 ? 1 : 0;
+  if (stats.dead > 0) throw new PartialFailure('NOTIFY_DEAD', `${stats.dead} notification(s) given up: \`mp notify dead\` shows why`);
 }

@@ -21,7 +21,7 @@ function toJson(r: RecipientWithCabinet) {
 export async function wbNotifyRecipientAdd(
   ctx: Context,
   o: { cabinet?: string; kaspiStore?: string; telegramChat?: string; webhook?: string; secretStdin?: boolean },
-): Promise<number> {
+): Promise<void> {
   const secret = o.webhook && o.secretStdin ? await readStdin() : undefined;
   const deps = await notifyDeps(ctx);
   const r = await addRecipient(deps.db, deps.secretKey, {
@@ -34,11 +34,10 @@ export async function wbNotifyRecipientAdd(
   });
   ctx.log.info(`recipient ${r.id} subscribed to ${subjectOf(r)}; \`mp notify test --recipient ${r.id}\` sends a sample`);
   ctx.out.object(describeSettings(r), toJson(r));
-  return 0;
 }
 
 /** `mp notify recipient list [--cabinet | --kaspi-store]`. */
-export async function wbNotifyRecipientList(ctx: Context, o: { cabinet?: string; kaspiStore?: string }): Promise<number> {
+export async function wbNotifyRecipientList(ctx: Context, o: { cabinet?: string; kaspiStore?: string }): Promise<void> {
   const deps = await notifyDeps(ctx);
   const rows = await recipientsOf(deps.db, { cabinet: o.cabinet, kaspiStore: o.kaspiStore }, currentUser(ctx.config.env));
   ctx.out.list(
@@ -58,14 +57,12 @@ export async function wbNotifyRecipientList(ctx: Context, o: { cabinet?: string;
   );
   if (rows.length === 0 && !ctx.out.json)
     ctx.log.info('No recipients. Add one with `mp notify recipient add (--cabinet <c> | --kaspi-store <s>) --telegram-chat <id>`.');
-  return 0;
 }
 
 /** `mp wb notify recipient remove <id>`. */
-export async function wbNotifyRecipientRemove(ctx: Context, id: string): Promise<number> {
+export async function wbNotifyRecipientRemove(ctx: Context, id: string): Promise<void> {
   const deps = await notifyDeps(ctx);
   const r = await removeRecipient(deps.db, id, currentUser(ctx.config.env));
   ctx.log.info(`recipient ${r.id} (${r.channel} ${r.channel === 'telegram' ? r.chat_id : r.webhook_url}) removed from ${subjectOf(r)}`);
   if (ctx.out.json) ctx.out.jsonDocument({ removed: r.id });
-  return 0;
 }

@@ -16,7 +16,7 @@ import { notifyDeps } from './notify-deps.js';
  * `mp wb notify settings [--recipient <id>] [flags]`: flags change settings (scripts); with no flag
  * on a terminal, an interactive checklist; otherwise it prints the current settings.
  */
-export async function wbNotifySettings(ctx: Context, o: SettingsFlags & { recipient?: string }): Promise<number> {
+export async function wbNotifySettings(ctx: Context, o: SettingsFlags & { recipient?: string }): Promise<void> {
   const deps = await notifyDeps(ctx);
   const target = await settingsTarget(deps.db, o.recipient, currentUser(ctx.config.env));
   let patch = settingsPatch(target, o);
@@ -33,14 +33,12 @@ export async function wbNotifySettings(ctx: Context, o: SettingsFlags & { recipi
   }
   const updated = await changeSettings(deps.db, target.id, patch);
   ctx.out.object(describeSettings(updated));
-  return 0;
 }
 
 /** `mp notify recipient set <id> [flags]`: changes a recipient's settings (prints them with no flag). */
-export async function notifyRecipientSet(ctx: Context, id: string, o: SettingsFlags): Promise<number> {
+export async function notifyRecipientSet(ctx: Context, id: string, o: SettingsFlags): Promise<void> {
   const deps = await notifyDeps(ctx);
   const target = await settingsTarget(deps.db, id, currentUser(ctx.config.env));
   const updated = await changeSettings(deps.db, target.id, settingsPatch(target, o));
   ctx.out.object(describeSettings(updated));
-  return 0;
 }

@@ -11,7 +11,7 @@ import { notifyDeps } from './notify-deps.js';
  * `mp notify tail [--json] [--marketplace wb|kaspi] [--from <event id>]`: prints events as the syncs
  * and the repricer write them, until Ctrl-C. `mp wb notify tail --from N` keeps meaning a WB event id.
  */
-export async function wbNotifyTail(ctx: Context, o: { from?: string; interval?: string; marketplace?: string }, command?: Command): Promise<number> {
+export async function wbNotifyTail(ctx: Context, o: { from?: string; interval?: string; marketplace?: string }, command?: Command): Promise<void> {
   // Flags first: an interval of 0 was a busy loop, `--from abc` reached the database.
   const intervalMs = o.interval ? duration(o.interval, '--interval', { min: 100, max: 3_600_000 }) : 1000;
   const fromId = o.from === undefined ? undefined : String(integer(o.from, '--from', { min: 0, max: Number.MAX_SAFE_INTEGER }));
@@ -52,5 +52,4 @@ export async function wbNotifyTail(ctx: Context, o: { from?: string; interval?: 
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
-  return 0;
 }

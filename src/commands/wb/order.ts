@@ -4,13 +4,13 @@ import { cabinetFor } from '../../wb/cabinet.service.js';
 import { orderCard } from '../../wb/report.service.js';
 
 /** `mp wb order <srid>`: the detailed order card. */
-export async function wbOrder(ctx: Context, srid: string, options: { cabinet?: string }): Promise<number> {
+export async function wbOrder(ctx: Context, srid: string, options: { cabinet?: string }): Promise<void> {
   const db = (await ctx.db()).db;
   const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config.env));
   const card = await orderCard(db, cabinet.id, srid, ctx.clock.now());
   if (ctx.out.json) {
     ctx.out.jsonDocument({ cabinet: cabinet.name, ...card });
-    return 0;
+    return;
   }
   const { order, product, prices, logistics, stats, reviews } = card;
   ctx.out.object({
@@ -33,5 +33,4 @@ export async function wbOrder(ctx: Context, srid: string, options: { cabinet?: s
       ? `${reviews.averageRating} from ${reviews.count} reviews (${[5, 4, 3, 2, 1].map((r) => `${r}★ ${reviews.distribution[r]}`).join(', ')})`
       : 'no reviews',
   });
-  return 0;
 }

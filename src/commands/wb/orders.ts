@@ -15,7 +15,7 @@ interface Options {
 }
 
 /** `mp wb orders`: orders since an age (exactly) or a date (its Moscow midnight), newest first. */
-export async function wbOrders(ctx: Context, options: Options): Promise<number> {
+export async function wbOrders(ctx: Context, options: Options): Promise<void> {
   if (options.status && !['active', 'cancelled'].includes(options.status))
     throw new UsageError('WB_BAD_STATUS', `--status is active or cancelled, got "${options.status}"`);
   if (options.nm && !/^\d+$/.test(options.nm)) throw new UsageError('WB_BAD_NM', `--nm takes a WB article number (nmId), got "${options.nm}"`);
@@ -25,7 +25,7 @@ export async function wbOrders(ctx: Context, options: Options): Promise<number> 
   const rows = await ordersReport(db, cabinet.id, window, { status: options.status as 'active' | 'cancelled' | undefined, nmId: options.nm });
   if (ctx.out.json) {
     ctx.out.jsonDocument({ cabinet: cabinet.name, window, orders: rows });
-    return 0;
+    return;
   }
   stateWindow(ctx, `${rows.length} orders`, window);
   ctx.out.list(
@@ -43,5 +43,4 @@ export async function wbOrders(ctx: Context, options: Options): Promise<number> 
     ],
     { market: WB },
   );
-  return 0;
 }

@@ -10,7 +10,7 @@ import { stateWindow } from './render.js';
 export async function wbReviews(
   ctx: Context,
   options: { cabinet?: string; rating?: string; unanswered?: boolean; since?: string; nm?: string },
-): Promise<number> {
+): Promise<void> {
   let maxRating: number | undefined;
   if (options.rating !== undefined) {
     const m = /^(?:<=|≤)?\s*([1-5])$/.exec(options.rating.trim());
@@ -23,7 +23,7 @@ export async function wbReviews(
   const rows = await reviewsReport(db, cabinet.id, { maxRating, unanswered: options.unanswered, since: window.from, nmId: options.nm });
   if (ctx.out.json) {
     ctx.out.jsonDocument({ cabinet: cabinet.name, window, reviews: rows });
-    return 0;
+    return;
   }
   stateWindow(ctx, `${rows.length} reviews`, window);
   ctx.out.list(rows, [
@@ -36,5 +36,4 @@ export async function wbReviews(
     { key: 'cons', shrink: true },
     { key: 'text', shrink: true },
   ]);
-  return 0;
 }

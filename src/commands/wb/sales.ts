@@ -8,7 +8,7 @@ import { moscowWindow, salesReport } from '../../wb/report.service.js';
 import { stateWindow } from './render.js';
 
 /** `mp wb sales [--period 7d]`: per Moscow day and per product; today against yesterday. */
-export async function wbSales(ctx: Context, options: { cabinet?: string; period?: string }): Promise<number> {
+export async function wbSales(ctx: Context, options: { cabinet?: string; period?: string }): Promise<void> {
   const m = /^(\d+)d$/.exec(options.period ?? '7d');
   if (!m || Number(m[1]) < 1 || Number(m[1]) > 90)
     throw new UsageError('WB_BAD_PERIOD', `--period is a number of days like 7d (1–90), got "${options.period}"`);
@@ -19,7 +19,7 @@ export async function wbSales(ctx: Context, options: { cabinet?: string; period?
   const report = await salesReport(db, cabinet.id, window);
   if (ctx.out.json) {
     ctx.out.jsonDocument({ cabinet: cabinet.name, ...report });
-    return 0;
+    return;
   }
   stateWindow(ctx, 'Orders, buyouts and returns per day', window);
   const cols: Column<Record<string, unknown>>[] = [
@@ -40,5 +40,4 @@ export async function wbSales(ctx: Context, options: { cabinet?: string; period?
   ctx.log.info(
     `today ${t.day}: ${t.orders} orders (yesterday ${y.orders}), ${t.buyouts} buyouts (yesterday ${y.buyouts}), ${t.returns} returns (yesterday ${y.returns}) — Moscow days`,
   );
-  return 0;
 }

@@ -6,7 +6,7 @@ import { stocksReport } from '../../wb/report.service.js';
 import { stateWindow } from './render.js';
 
 /** `mp wb stocks [--critical [N]]`: stock per product; with --critical only totals ≤ N (default 10). */
-export async function wbStocks(ctx: Context, options: { cabinet?: string; critical?: string | boolean }): Promise<number> {
+export async function wbStocks(ctx: Context, options: { cabinet?: string; critical?: string | boolean }): Promise<void> {
   let critical: number | undefined;
   if (options.critical !== undefined && options.critical !== false) {
     critical = options.critical === true ? 10 : integer(options.critical, '--critical', { min: 0, max: 1_000_000 });
@@ -16,7 +16,7 @@ export async function wbStocks(ctx: Context, options: { cabinet?: string; critic
   const report = await stocksReport(db, cabinet.id, ctx.clock.now(), critical);
   if (ctx.out.json) {
     ctx.out.jsonDocument({ cabinet: cabinet.name, critical: critical ?? null, ...report });
-    return 0;
+    return;
   }
   stateWindow(ctx, `Stock now; order rate over 30 days`, report.window);
   ctx.out.list(report.products, [
@@ -37,5 +37,4 @@ export async function wbStocks(ctx: Context, options: { cabinet?: string; critic
     { key: 'ordersPerDay30', header: 'orders/day', align: 'right', priority: 3 },
     { key: 'daysLeft', header: 'days left', align: 'right' },
   ]);
-  return 0;
 }

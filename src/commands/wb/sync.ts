@@ -1,5 +1,6 @@
 import type { Context } from '../../core/context.js';
-import { AuthError } from '../../core/errors.js';
+import { AuthError, PartialFailure } from '../../core/errors.js';
+import { reportSavedOnInterrupt } from '../../core/interrupt.js';
 import { WB } from '../../core/format.js';
 
 import { syncWbCabinets } from '../../wb/sync.operation.js';
@@ -19,7 +20,7 @@ interface Options {
  * `mp wb sync`: exit 1 when a stream failed (skipped streams are fine: cron runs again; so is a cabinet
  * another process is syncing right now, whose streams show as skipped).
  */
-export async function wbSync(ctx: Context, options: Options): Promise<number> {
+export async function wbSync(ctx: Context, options: Options): Promise<void> {
   const deps = await wbDeps(ctx);
   if (options.status) {
     const runs = await syncStatus(deps.db, options.cabinet, ctx.clock.now(), deps.userName);
@@ -39,11 +40,25 @@ export async function wbSync(ctx: Context, options: Options): Promise<number> {
       ],
       { market: WB },
     );
-    return 0;
+    return;
   }
   const only = parseStreams(options.only);
   const since = options.since ? wbSince(options.since, ctx, '30d') : undefined;
-  const { outcomes } = await syncWbCabinets({ ...deps, handle: await ctx.db(), user: deps.userName }, { cabinet: options.cabinet, since, only });
+  let ended = 0;
+  const endReport = reportSavedOnInterrupt(
+    () => `${ended} stream(s) synced and saved; a stream cut off keeps the pages it finished and goes on from there next time`,
+  );
+  const { outcomes } = await syncWbCabinets(
+    { ...deps, handle: await ctx.db(), user: deps.userName },
+    {
+      cabinet: options.cabinet,
+      since,
+      only,
+      onStream: (o) => {
+        if (o.status === 'ok') ended++;
+      },
+    },
+  ).finally(endReport);
   ctx.out.list(outcomes, [
     { key: 'cabinet', shrink: true },
     { key: 'stream' },
@@ -64,7 +79,8 @@ export async function wbSync(ctx: Context, options: Options): Promise<number> {
       `the Wildberries token of ${cabinets.map((c) => `"${c}"`).join(', ')} is expired or refused: create a new one in the seller cabinet (Settings → API access) and run ${cabinets.map((c) => renewCommand(c)).join(', ')}`,
     );
   }
-  return failed.length > 0 ? 1 : 0;
+  if (failed.length > 0)
+    throw new PartialFailure('WB_SYNC_PARTIAL', `${failed.length} of ${outcomes.length} stream(s) failed: the error column says why; the others are saved`);
 }
 
 const AUTH_CODES = new Set(['WB_UNAUTHORIZED', 'WB_FORBIDDEN', 'WB_TOKEN_EXPIRED']);
