@@ -10,7 +10,7 @@ const pct = (v: string | null) => (v === null ? '—' : `${v} %`);
 const unknown = (v: string | null) => v ?? 'no cost';
 
 /** `mp kaspi profit [--days 30 | --from D --to D] [--store S]`: profit per product and in total. */
-export async function kaspiProfitCommand(ctx: Context, options: { store?: string; from?: string; to?: string; days?: string }): Promise<number> {
+export async function kaspiProfitCommand(ctx: Context, options: { store?: string; from?: string; to?: string; days?: string }): Promise<void> {
   const period = profitPeriod(options, ctx.clock.now(), KASPI.timeZone);
   const db = (await ctx.db()).db;
   const store = await resolveStore(db, options.store, currentUser(ctx.config.env));
@@ -18,7 +18,7 @@ export async function kaspiProfitCommand(ctx: Context, options: { store?: string
   for (const w of report.warnings) ctx.log.warn(w);
   if (ctx.out.json) {
     ctx.out.jsonDocument({ store: store.name, ...report });
-    return 0;
+    return;
   }
   const heading = `Profit of ${store.name}, ${period.fromDay} – ${period.toDay} (Almaty days), KZT`;
   if (ctx.out.isTTY) ctx.out.text(ctx.out.paint.bold(heading));
@@ -40,5 +40,4 @@ export async function kaspiProfitCommand(ctx: Context, options: { store?: string
     { market: KASPI },
   );
   if (ctx.out.isTTY) ctx.out.text(ctx.out.paint.dim(report.formula));
-  return 0;
 }
