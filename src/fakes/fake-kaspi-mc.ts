@@ -119,6 +119,11 @@ export class FakeKaspiMc {
     return this.server.stop();
   }
 
+  /** Fails (throws) on a request no route answered or an injected fault not used up: for a test's afterEach. */
+  verify(): void {
+    this.server.verify();
+  }
+
   merchantsOf(req: FakeRequest): string[] | undefined {
     const m = /mc-session=([^;]+)/.exec(String(req.headers.cookie ?? ''));
     return m ? this.sessions.get(m[1]!) : undefined;

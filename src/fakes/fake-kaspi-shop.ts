@@ -55,6 +55,8 @@ export interface FakeKaspiShop {
   /** A new order placed with the shop. */
   add(order: FakeShopOrder): void;
   stop(): Promise<void>;
+  /** Fails (throws) on a request no route answered or an injected fault not used up: for a test's afterEach. */
+  verify(): void;
 }
 
 const JSON_API = 'application/vnd.api+json';
@@ -249,6 +251,7 @@ export async function startFakeKaspiShop(orders: FakeShopOrder[], token = 'shop-
       resort();
     },
     stop: () => server.stop(),
+    verify: () => server.verify(),
   };
 }
 

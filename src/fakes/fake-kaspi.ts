@@ -109,6 +109,11 @@ export class FakeKaspi {
     return this.server.stop();
   }
 
+  /** Fails (throws) on a request no route answered or an injected fault not used up: for a test's afterEach. */
+  verify(): void {
+    this.server.verify();
+  }
+
   /** From now on the offers answer of this product gives only its first `rows` rows while `total` says all of them. */
   shortOffers(productId: string, rows: number): void {
     const offers = this.mutableOffers(productId);

@@ -13,6 +13,8 @@ export interface FakePayoutGateway {
   script: Map<string, FakeResponse[]>;
   badSignatures: number;
   stop(): Promise<void>;
+  /** Fails (throws) on a request no route answered or an injected fault not used up: for a test's afterEach. */
+  verify(): void;
 }
 
 export async function startFakePayoutGateway(secret: string): Promise<FakePayoutGateway> {
@@ -49,5 +51,6 @@ export async function startFakePayoutGateway(secret: string): Promise<FakePayout
       return state.badSignatures;
     },
     stop: () => server.stop(),
+    verify: () => server.verify(),
   };
 }

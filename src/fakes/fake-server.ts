@@ -50,10 +50,15 @@ interface PendingFault {
   keys: string[];
   fault: Fault;
   left: number;
+  /** `METHOD path` as given, for verify()'s message. */
+  label: string;
+  used: number;
 }
 
 export class FakeServer {
   readonly requests: FakeRequest[] = [];
+  /** Requests no route answered (404 "no route", 405): a client asking for what a test did not expect. */
+  readonly unexpected: FakeRequest[] = [];
   private readonly routes: Route[] = [];
   private readonly faults: PendingFault[] = [];
   private readonly hooks: { pattern: RegExp; hook: (req: FakeRequest) => Promise<void> | void }[] = [];
@@ -70,8 +75,34 @@ export class FakeServer {
   /** The next `times` requests matching `path` (and `method`, when given) get this response instead. */
   fault(path: string, fault: Fault, method?: string): this {
     const { pattern, keys } = compile(path);
-    this.faults.push({ method: method?.toUpperCase(), pattern, keys, fault, left: fault.times ?? 1 });
+    this.faults.push({
+      method: method?.toUpperCase(),
+      pattern,
+      keys,
+      fault,
+      left: fault.times ?? 1,
+      label: `${method?.toUpperCase() ?? '*'} ${path}`,
+      used: 0,
+    });
     return this;
+  }
+
+  /**
+   * Throws when a request reached no route (the client asked for something the test did not expect)
+   * or an injected fault was not used up (the test did not exercise what it set up; a fault for
+   * every request, `times: Infinity`, must be hit once). For a test's afterEach; the record is
+   * cleared, so each test answers for its own requests.
+   */
+  verify(): void {
+    const problems: string[] = [];
+    for (const r of this.unexpected) problems.push(`unexpected request ${r.method} ${r.path}${r.query.size ? `?${r.query}` : ''}`);
+    for (const f of this.faults) {
+      const unused = f.left === Number.POSITIVE_INFINITY ? f.used === 0 : f.left > 0;
+      if (unused) problems.push(`fault for ${f.label} not used${Number.isFinite(f.left) ? ` (${f.left} left)` : ''}`);
+    }
+    this.unexpected.length = 0;
+    this.faults.length = 0;
+    if (problems.length) throw new Error(`fake server at ${this.url}: ${problems.join('; ')}`);
   }
 
   /**
@@ -143,6 +174,7 @@ export class FakeServer {
     const fault = this.faults.find((f) => f.left > 0 && (!f.method || f.method === method) && f.pattern.test(request.path));
     if (fault) {
       fault.left--;
+      fault.used++;
       await this.send(res, fault.fault);
       return;
     }
@@ -160,6 +192,7 @@ export class FakeServer {
       await this.send(res, await route.handler(request));
       return;
     }
+    this.unexpected.push(request);
     await this.send(
       res,
       methodMismatch ? { status: 405, body: { error: 'method not allowed' } } : { status: 404, body: { error: `no route for ${method} ${request.path}` } },

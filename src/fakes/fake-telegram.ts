@@ -37,6 +37,8 @@ export interface FakeTelegram {
   /** getUpdates calls seen, with their offsets. */
   offsets: number[];
   stop(): Promise<void>;
+  /** Fails (throws) on a request no route answered or an injected fault not used up: for a test's afterEach. */
+  verify(): void;
 }
 
 const ALLOWED_TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'a', 'code', 'pre', 'blockquote', 'tg-spoiler', 'span']);
@@ -188,5 +190,6 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
     },
     pendingUpdates: () => updates.length,
     stop: () => server.stop(),
+    verify: () => server.verify(),
   };
 }

@@ -128,6 +128,11 @@ export class FakeWb {
     this.pageCap = options.pageCap ?? 80_000;
   }
 
+  /** Fails (throws) on a request no route answered or an injected fault not used up: for a test's afterEach. */
+  verify(): void {
+    this.server.verify();
+  }
+
   get url(): string {
     return this.server.url;
   }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeKaspi, KASPI_IDS, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
 import { type FakeWb, startFakeWb } from '../../src/fakes/fake-wb.js';
 import { runMp, waitFor } from '../support/cli.js';
@@ -85,6 +85,10 @@ describe('SIGINT during a long run says what was saved', { timeout: 240_000 }, (
   beforeAll(async () => {
     kaspi = await startFakeKaspi();
     wb = await startFakeWb({ orders: 5, sales: 2, products: 2, reviews: 1 });
+  });
+  afterEach(() => {
+    kaspi.verify();
+    wb.verify();
   });
   afterAll(async () => {
     await kaspi?.stop();

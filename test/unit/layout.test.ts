@@ -1,6 +1,8 @@
 // The layout rules of ../shared/DESIGN.md that a grep can check (issue 16): commands are adapters —
 // no file under src/commands/ imports a repository, an HTTP/Telegram client or a lock module (they
-// call services and operations, which take their own locks) — and nothing under src/ imports test/.
+// call services and operations, which take their own locks) — nothing under src/ imports test/, the
+// demo does not import the command tree, command group files stay small, and only src/cli.ts decides
+// an exit code.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +63,46 @@ describe('layout', () => {
         if (target === 'test' || target.startsWith('test/')) offenders.push(`${relative(root, file)}: ${spec}`);
       }
     }
+    expect(offenders).toEqual([]);
+  });
+
+  /** The files (repository-relative) a file under src/ imports with a relative specifier. */
+  const relativeImports = (file: string): string[] =>
+    specifiers(readFileSync(file, 'utf8'))
+      .filter((spec) => spec.startsWith('.'))
+      .map((spec) =>
+        relative(root, join(file, '..', spec))
+          .split('\\')
+          .join('/')
+          .replace(/\.js$/, '.ts'),
+      );
+
+  it('src/demo does not import the command tree (src/cli.ts, src/cli/)', () => {
+    const offenders = sourceFiles(join(root, 'src', 'demo')).flatMap((file) =>
+      relativeImports(file)
+        .filter((t) => t === 'src/cli.ts' || t.startsWith('src/cli/'))
+        .map((t) => `${relative(root, file)}: ${t}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('demper and preorders do not import each other in a circle', () => {
+    const imports = (from: string, to: string) =>
+      sourceFiles(join(root, 'src', from)).some((file) => relativeImports(file).some((t) => t.startsWith(`src/${to}/`)));
+    expect(imports('demper', 'preorders') && imports('preorders', 'demper')).toBe(false);
+  });
+
+  it('each command group file under src/cli/ stays near 150 lines', () => {
+    const long = sourceFiles(join(root, 'src', 'cli'))
+      .map((file) => ({ file: relative(root, file), lines: readFileSync(file, 'utf8').split('\n').length }))
+      .filter((f) => f.lines > 170);
+    expect(long).toEqual([]);
+  });
+
+  it('only src/cli.ts decides the exit code: no command sets process.exitCode or returns one', () => {
+    const offenders = [...sourceFiles(join(root, 'src', 'commands')), ...sourceFiles(join(root, 'src', 'cli'))]
+      .filter((file) => /process\.exitCode\s*=|Promise<number>/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(root, file));
     expect(offenders).toEqual([]);
   });
 });
