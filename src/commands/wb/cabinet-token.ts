@@ -11,7 +11,7 @@ interface Options {
  * `mp wb cabinet token <cabinet>`: a new token for a cabinet, in place — its orders, sales, reviews,
  * cursors and notification recipients stay (removing and re-adding the cabinet would delete them).
  */
-export async function wbCabinetToken(ctx: Context, ref: string, options: Options): Promise<number> {
+export async function wbCabinetToken(ctx: Context, ref: string, options: Options): Promise<void> {
   const token = await readToken(ctx, options, `mp wb cabinet token ${JSON.stringify(ref)} --token-stdin`);
   const result = await replaceCabinetToken(await wbDeps(ctx), ref, token);
   for (const warning of result.check.warnings) ctx.log.warn(warning);
@@ -26,5 +26,4 @@ export async function wbCabinetToken(ctx: Context, ref: string, options: Options
     categories: c.token_categories,
     missing: result.check.missing,
   });
-  return 0;
 }

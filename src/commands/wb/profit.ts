@@ -11,7 +11,7 @@ import { cabinetFor } from '../../wb/cabinet.service.js';
 const unknown = (v: string | null) => v ?? 'no cost';
 
 /** `mp wb profit [--days 30 | --from D --to D] [--by product|day] [--cabinet C]`: from the synced realization report. */
-export async function wbProfitCommand(ctx: Context, options: { cabinet?: string; from?: string; to?: string; days?: string; by?: string }): Promise<number> {
+export async function wbProfitCommand(ctx: Context, options: { cabinet?: string; from?: string; to?: string; days?: string; by?: string }): Promise<void> {
   const by = (options.by ?? 'product') as 'product' | 'day';
   if (by !== 'product' && by !== 'day') throw new UsageError('WB_BAD_BY', `--by is product or day, got "${options.by}"`);
   const period = profitPeriod(options, ctx.clock.now(), WB.timeZone);
@@ -22,7 +22,7 @@ export async function wbProfitCommand(ctx: Context, options: { cabinet?: string;
   if (report.rows.length === 0) ctx.log.warn('no realization-report rows in the period: sync them with `mp wb sync --only realization`');
   if (ctx.out.json) {
     ctx.out.jsonDocument(report);
-    return 0;
+    return;
   }
   const heading = `Profit of ${cabinet.name} by ${by}, ${period.fromDay} – ${period.toDay} (Moscow days), RUB`;
   if (ctx.out.isTTY) ctx.out.text(ctx.out.paint.bold(heading));
@@ -46,7 +46,6 @@ export async function wbProfitCommand(ctx: Context, options: { cabinet?: string;
     { market: WB },
   );
   if (ctx.out.isTTY) ctx.out.text(ctx.out.paint.dim(report.formula));
-  return 0;
 }
 
 // Display-only sums of the row's exact decimal strings, in kopecks.
