@@ -1,7 +1,7 @@
 import type { Context } from '../../core/context.js';
 import { AuthError, PartialFailure } from '../../core/errors.js';
-import { reportSavedOnInterrupt } from '../../core/interrupt.js';
 import { WB } from '../../core/format.js';
+import { reportSavedOnInterrupt } from '../../core/interrupt.js';
 
 import { syncWbCabinets } from '../../wb/sync.operation.js';
 import { syncStatus } from '../../wb/sync.service.js';
