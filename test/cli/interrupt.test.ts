@@ -72,7 +72,7 @@ describe.skipIf(!hasScript)('Ctrl-C at a prompt (a pseudo-terminal)', { timeout:
     await waitFor('the token prompt', () => out.includes('Wildberries API token'), 60_000);
     child.stdin.write('\x03');
     const code = await exit;
-    const text = out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    const text = out.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g'), '');
     expect(code, text).toBe(130);
     expect(text).toContain('interrupted at the prompt (Ctrl-C)');
     expect(text).not.toMatch(/bug in mp|ExitPromptError|internal error/);
