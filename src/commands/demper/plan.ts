@@ -120,7 +120,8 @@ export async function demperRun(ctx: Context, o: RunOptions): Promise<void> {
   if (!o.apply) ctx.log.info(`Dry run (run ${report.runId}): nothing was sent. Add --apply to change prices.`);
   const failed = report.stores.reduce((n, s) => n + s.failed, 0);
   const skipped = report.stores.reduce((n, s) => n + s.skipped, 0);
-  if (failed + skipped > 0) throw new PartialFailure('DEMPER_RUN_PARTIAL', `not every price went through: ${failed} failed, ${skipped} skipped (the lines above say why)`);
+  if (failed + skipped > 0)
+    throw new PartialFailure('DEMPER_RUN_PARTIAL', `not every price went through: ${failed} failed, ${skipped} skipped (the lines above say why)`);
 }
 
 function row(i: PlanItem) {
