@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeKaspi, REAL_PAGE_IDS, SHORT_OFFERS_ID, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
 import { parseProductRef } from '../../src/kaspi/product-ref.js';
 import { runMp } from '../support/cli.js';
@@ -25,6 +25,8 @@ beforeAll(async () => {
     env.DATABASE_URL = handle.url;
   }
 });
+// Each test answers for its requests: none the fake has no route for, no fault left unused.
+afterEach(() => kaspi.verify());
 afterAll(async () => {
   await kaspi?.stop();
   await handle?.close();

@@ -4,7 +4,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeKaspi, KASPI_IDS, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
 import { runMp } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
@@ -23,6 +23,8 @@ beforeAll(async () => {
     env.DATABASE_URL = handle.url;
   }
 });
+// Each test answers for its requests: none the fake has no route for, no fault left unused.
+afterEach(() => kaspi.verify());
 afterAll(async () => {
   await kaspi?.stop();
   await handle?.close();
