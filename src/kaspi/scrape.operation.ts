@@ -16,9 +16,6 @@ import { type ScrapeSummary, summarize } from './scrape-summary.js';
 import { unacceptedPartial } from './scrape-warnings.js';
 import { listTracked } from './tracked.repository.js';
 
-export type { RateLimit } from '../http/client.js';
-export { KASPI_DEFAULT_RATE } from './kaspi.client.js';
-
 export interface KaspiScrapeOptions {
   /** Products named by the caller (already resolved to id and city). */
   targets: readonly ScrapeTarget[];
