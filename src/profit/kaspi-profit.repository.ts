@@ -28,9 +28,8 @@ export interface RawProfitGroup {
  * `day_start`, its midnight): orders, units, revenue, the seller delivery (`delivery`), and the unit
  * cost row in effect that day (`unit_cost`, `cost_commission_pct`; null when none, then
  * `uncosted_units` = units). Delivery: the order's `delivery_cost_for_seller` split over
- * its entries by their totals, each share rounded to the tiyn and the last entry taking the remainder
- * (shares add up to the order's figure exactly); where Kaspi gave none, the cost row's per-unit
- * delivery × quantity, else 0. Shared by `mp kaspi profit` and the kaspi-profit-daily export.
+ * its entries by their totals, cumulatively rounded to the tiyn (the shares add up to the order's
+ * figure exactly); where Kaspi gave none, the cost row's per-unit delivery × quantity, else 0. Shared by `mp kaspi profit` and the kaspi-profit-daily export.
  */
 export function profitEntriesSql(where: RawBuilder<unknown>, offsetMinutes: number): RawBuilder<unknown> {
   const offset = sql.raw(String(Math.trunc(offsetMinutes)));
@@ -40,24 +39,21 @@ export function profitEntriesSql(where: RawBuilder<unknown>, offsetMinutes: numb
         o.delivery_cost_for_seller as order_delivery,
         date_trunc('day', (o.created_at at time zone 'UTC') + make_interval(mins => ${offset})) as local_day,
         sum(e.total_price) over (partition by o.id) as order_total,
-        row_number() over (partition by o.id order by e.entry_number desc) as from_last
+        sum(e.total_price) over (partition by o.id order by e.entry_number rows unbounded preceding) as running_total,
+        row_number() over (partition by o.id order by e.entry_number) as from_first
       from kaspi_orders o
       join kaspi_order_entries e on e.order_id = o.id
       where ${where} and ${sold}
     ),
-    shared as (
+    delivered as (
+      -- Cumulative rounding: share = round(D × running / T) − round(D × (running − own) / T), so the
+      -- shares add up to D exactly and each is within a tiyn of D × own / T.
       select x.*,
         case when x.order_delivery is null then null
-          when x.order_total = 0 then case when x.from_last = 1 then x.order_delivery else 0 end
-          else round(x.order_delivery * x.total_price / x.order_total, 2) end as share
+          when x.order_total = 0 then case when x.from_first = 1 then x.order_delivery else 0 end
+          else round(x.order_delivery * x.running_total / x.order_total, 2)
+            - round(x.order_delivery * (x.running_total - x.total_price) / x.order_total, 2) end as order_share
       from entries x
-    ),
-    delivered as (
-      select s.*,
-        case when s.from_last = 1 and s.order_delivery is not null
-          then s.order_delivery - (sum(s.share) over (partition by s.order_id) - s.share)
-          else s.share end as order_share
-      from shared s
     ),
     daily as (
       -- Per product and day before the cost lookup: one index probe per product-day, not per entry.
