@@ -1,8 +1,8 @@
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
+import { readSetting } from '../core/settings.js';
 import { parseShard } from '../core/shard.js';
-import { duration } from '../core/validate.js';
 import { startDaemon } from '../schedule/daemon.js';
 import { startDaemonBot } from '../schedule/daemon-bot.js';
 import { listJobs } from '../schedule/registry.js';
@@ -36,11 +36,8 @@ export async function daemon(ctx: Context, options: Options): Promise<void> {
   }
   const shard = parseShard(options.shard);
   const timezone = scheduleTimezone(ctx.config);
-  // At least 100 ms: --idle 0 was a busy loop.
-  const idleMs = duration(options.idle ?? ctx.config.env.MP_DAEMON_IDLE ?? '10s', options.idle !== undefined ? '--idle' : 'MP_DAEMON_IDLE', {
-    min: 100,
-    max: 86_400_000,
-  });
+  // --idle, MP_DAEMON_IDLE or daemon.idle: at least 100 ms (--idle 0 was a busy loop).
+  const idleMs = readSetting(ctx.config, 'daemon.idle', { value: options.idle, flag: '--idle' });
   for (const job of chosen) job.checkSettings?.(ctx.config);
   const scheduled = [];
   for (const job of chosen) {

@@ -438,7 +438,8 @@ export const SETTINGS = {
   'daemon.idle': define({
     env: 'MP_DAEMON_IDLE',
     flag: '--idle',
-    parser: durationIn(0, 86_400_000),
+    // At least 100 ms: --idle 0 was a busy loop.
+    parser: durationIn(100, 86_400_000),
     default: 10_000,
     defaultText: '10s',
     help: 'the daemon’s nap between idle runs of a `continuous` job (`--idle`)',
