@@ -4,21 +4,31 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { findStore } from '../kaspi/merchant/stores.repository.js';
-import { latestFinishedRuns } from '../schedule/job-runs.repository.js';
 import { findCabinet } from '../wb/cabinet.repository.js';
 import { insertEvents } from '../wb/event.repository.js';
 import { insertKaspiEvents } from './kaspi-events.repository.js';
 
 export const JOB_FAILING_RUNS = 3;
 
-/** After a failed run of `job` for `scope` (a store's merchant id or a cabinet's name/id); returns events written. */
+/** A finished run of a job, newest first, as the scheduler records it. */
+export interface FinishedRun {
+  id: string;
+  status: string;
+  error: string | null;
+}
+
+/**
+ * After a failed run of `job` for `scope` (a store's merchant id or a cabinet's name/id), given that
+ * job's last JOB_FAILING_RUNS + 1 finished runs for the scope, newest first (the scheduler reads
+ * them: notify does not reach into the scheduler's tables); returns events written.
+ */
 export async function recordJobFailure(
   db: Kysely<Database>,
-  run: { job: string; scope: string | null; scopeKind?: 'store' | 'cabinet' | string },
+  run: { job: string; scope: string | null; scopeKind?: 'store' | 'cabinet' | string; recent: readonly FinishedRun[] },
   now: Date,
 ): Promise<number> {
   if (run.scope === null || !run.scopeKind) return 0;
-  const runs = await latestFinishedRuns(db, run.job, run.scope, JOB_FAILING_RUNS + 1);
+  const runs = run.recent;
   const streak = runs.slice(0, JOB_FAILING_RUNS);
   if (streak.length < JOB_FAILING_RUNS || streak.some((r) => r.status !== 'failed')) return 0;
   // The streak began with the oldest of these three only if the run before it did not fail.

@@ -4,8 +4,8 @@ import type { Context } from '../core/context.js';
 import { errorMessage } from '../core/errors.js';
 import { shardText } from '../core/shard.js';
 import { jobLockName, LockBusy, withAdvisoryLock } from '../db/locks.js';
-import { recordJobFailure } from '../notify/job-alerts.js';
-import { deleteJobRun, finishJobRun, insertJobRun } from './job-runs.repository.js';
+import { JOB_FAILING_RUNS, recordJobFailure } from '../notify/job-alerts.js';
+import { deleteJobRun, finishJobRun, insertJobRun, latestFinishedRuns } from './job-runs.repository.js';
 import { JobBusy, type JobDefinition, JobIncomplete, type JobRunOptions, type JobSummary } from './registry.js';
 
 export interface JobOutcome {
@@ -83,7 +83,10 @@ export async function runJobOnce(ctx: Context, job: JobDefinition, options: RunJ
       const summary = error instanceof JobIncomplete ? error.summary : undefined;
       await finishJobRun(handle.db, runId, { status: 'failed', finishedAt: ctx.clock.now(), summary, error: describeError(error) });
       // The third failure in a row for a store or cabinet: one alert to its recipients.
-      await recordJobFailure(handle.db, { job: job.name, scope, scopeKind: job.scopeKind }, ctx.clock.now());
+      if (scope !== null && job.scopeKind) {
+        const recent = await latestFinishedRuns(handle.db, job.name, scope, JOB_FAILING_RUNS + 1);
+        await recordJobFailure(handle.db, { job: job.name, scope, scopeKind: job.scopeKind, recent }, ctx.clock.now());
+      }
       return { job: job.name, scope, status: 'failed', runId, summary, error, durationMs: elapsed() };
     }
   };

@@ -92,6 +92,15 @@ describe('layout', () => {
     expect(imports('demper', 'preorders') && imports('preorders', 'demper')).toBe(false);
   });
 
+  it('notify does not import the scheduler (the scheduler calls notify, never the other way)', () => {
+    const offenders = sourceFiles(join(root, 'src', 'notify')).flatMap((file) =>
+      relativeImports(file)
+        .filter((t) => t.startsWith('src/schedule/'))
+        .map((t) => `${relative(root, file)}: ${t}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('each command group file under src/cli/ stays near 150 lines', () => {
     const long = sourceFiles(join(root, 'src', 'cli'))
       .map((file) => ({ file: relative(root, file), lines: readFileSync(file, 'utf8').split('\n').length }))
