@@ -46,12 +46,14 @@ describe('repricer alerts: floor, lost first place, 429 pause, refused session â
   let mc: HttpClient;
   let exportDir: string;
   let storeId: string;
+  // One virtual clock for the write pacer and the fake cabinet's burst window.
+  const writeClock = virtualClock();
   const deliver = () => deliverPending(h.db, { now: () => new Date(), secretKey, telegram: telegramFor(tg) });
   const titles = () => tg.sentTo('8001').map((m) => m.text.split('\n')[0]!.replace(/<\/?b>/g, ''));
   const run = async (rules: RunOptions['rules'] = {}) => {
     const store = (await findStore(h.db, 'M1'))!;
     const options: RunOptions = { stores: [store], rules, concurrency: 4, now: new Date(), apply: true, via: 'api', writeRate: 1.5, exportDir };
-    const report = await runRepricing(h.db, { offers: kaspiOffersFetcher(offersClient), mc, key, ...virtualClock() }, options);
+    const report = await runRepricing(h.db, { offers: kaspiOffersFetcher(offersClient), mc, key, ...writeClock }, options);
     await deliver();
     await deliver();
     return report;
@@ -81,6 +83,7 @@ describe('repricer alerts: floor, lost first place, 429 pause, refused session â
         '100004': [{ merchantId: 'M1', price: 300 }],
       },
     });
+    fake.clock = writeClock.clock;
     fake.productOf = { P1: '100001', P2: '100002', P3: '100003', P4: '100004', R1: '100010' };
     const config = resolveConfig({ home: mkdtempSync(join(tmpdir(), 'mp-alerts-')) }, { MP_KASPI_URL: fake.url });
     offersClient = createOffersClient(config, 0);

@@ -43,6 +43,6 @@ describe('bot reviews screen', () => {
     expect(screen.text).toContain('<i>Недостатки:</i> минус&lt;0&gt;&amp;');
     // Newest first: r9 … r0; r0's own words whole, if it made it onto the screen, else pointed to.
     expect(screen.text).toMatch(/<i>Достоинства:<\/i> плюс&lt;0&gt;&amp;[^\n]*…/);
-    expect(screen.text).toMatch(/… и ещё \d+: `mp wb reviews`$|<i>Недостатки:<\/i> Размер маленький/);
+    expect(screen.text).toMatch(/… и ещё \d+ отзыв[а-я]*: <code>mp wb reviews<\/code>$|<i>Недостатки:<\/i> Размер маленький/);
   });
 });
