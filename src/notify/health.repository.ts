@@ -24,3 +24,8 @@ export async function saveHealth(db: Kysely<Database>, subject: string, level: H
     .onConflict((oc) => oc.column('subject').doUpdateSet({ level, value, crossings, updated_at: at }))
     .execute();
 }
+
+/** Sets a subject back to `ok` (its streak ended) if it is not already, keeping its crossings; one statement. */
+export async function clearHealth(db: Kysely<Database>, subject: string, at: Date): Promise<void> {
+  await db.updateTable('notify_health').set({ level: 'ok', value: '0', updated_at: at }).where('subject', '=', subject).where('level', '<>', 'ok').execute();
+}

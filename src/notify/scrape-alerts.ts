@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { lockHealth, saveHealth } from './health.repository.js';
+import { clearHealth, lockHealth, saveHealth } from './health.repository.js';
 import { insertKaspiEvents, type NewKaspiEvent, storesOfProduct } from './kaspi-events.repository.js';
 
 export const SCRAPE_FAILING_RUNS = 3;
@@ -20,6 +20,12 @@ export type ScrapeOutcome =
 export async function recordScrapeAlerts(db: Kysely<Database>, outcome: ScrapeOutcome, now: Date): Promise<number> {
   const { id, city } = outcome.target;
   if (!id || !city) return 0;
+  // The common case, a clean scrape: no alert can come of it, only a failing streak to end. One
+  // statement instead of a transaction with the stores lookup and a row lock (the scrape's hot path).
+  if (outcome.ok && !outcome.warnings.some((w) => w.code === LAYOUT_CHANGED)) {
+    await clearHealth(db, `kaspi:scrape:${id}:${city}`, now);
+    return 0;
+  }
   return db.transaction().execute(async (trx) => {
     const stores = await storesOfProduct(trx, id);
     if (stores.length === 0) return 0;
