@@ -14,7 +14,7 @@ export const EXIT_CODES_HELP = `Exit codes of every mp command (the same for cro
        session or Shop API token, Telegram bot token): renew it, the message names the command
   5    rate-limited or paused: the marketplace asked mp to slow down or paused the account
        (WB 429, Kaspi 403/429 or its 30-minute price-write pause): run again later
-  70   internal error: a bug in mp (the stack trace is printed); please report it
+  70   internal error: a bug in mp (one line; --verbose prints the stack trace); please report it
   130  interrupted (Ctrl-C, SIGTERM): what finished is kept, the message says what was saved
 
 With --json (or --jq) an error is one JSON object on stderr:

@@ -3,7 +3,8 @@ import { createLogger } from './log.js';
 
 /**
  * Prints a failure to stderr and returns the exit code: expected errors as one line (their code
- * and details only with --verbose), anything else as a bug with its stack and a request to report it.
+ * and details only with --verbose), anything else as a bug (exit 70): one line asking for a report,
+ * its stack only with --verbose.
  */
 export function reportError(error: unknown, options: { verbose?: boolean; json?: boolean; stream?: NodeJS.WritableStream & { isTTY?: boolean } } = {}): number {
   const stream = options.stream ?? process.stderr;
@@ -26,14 +27,31 @@ export function reportError(error: unknown, options: { verbose?: boolean; json?:
     }
     return error.exitCode;
   }
+  // A bug: one line that says so (a cron mail or a terminal is no place for a stack); --verbose adds
+  // the stack, for the report.
+  const code = isMpError(error) ? error.code : 'INTERNAL';
+  if (!options.verbose) {
+    const line = `internal error: ${oneLine(errorMessage(error))} (${REPORT_SHORT})`;
+    if (log.structured) log.error(line, { code });
+    else log.error(line);
+    return EXIT.internal;
+  }
   const stack = stackOf(error);
-  if (log.structured) log.error(`internal error: ${errorMessage(error)}`, { code: isMpError(error) ? error.code : 'INTERNAL', stack });
+  if (log.structured) log.error(`internal error: ${errorMessage(error)}`, { code, stack });
   else {
     log.error(`internal error: ${errorMessage(error)}`);
     stream.write(`${stack ?? ''}\n`);
   }
-  stream.write('This is a bug in mp. Please report it with the command you ran and the output above.\n');
+  stream.write(`${REPORT}\n`);
   return EXIT.internal;
+}
+
+const REPORT = 'This is a bug in mp. Please report it with the command you ran and the output above.';
+const REPORT_SHORT = 'a bug in mp: run it again with --verbose for the stack trace and please report it';
+
+/** A message on one line (a bug's message may carry line breaks: a SQL statement, a nested error). */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
 }
 
 /** A bug's stack: an InternalError's is where it was caught, so its cause's (the bug's own) is shown. */
@@ -50,7 +68,7 @@ export function exitCodeOf(error: unknown): number {
 /**
  * With --json (or --jq) a failure is one JSON object on stderr, whatever stderr is:
  * `{"error": {"code", "message", "exit", …details}}` (the REST API's error shape, plus the exit code);
- * a bug adds `"stack"` and the request to report it.
+ * a bug adds the request to report it (and `"stack"` with --verbose).
  */
 export function reportJsonError(error: unknown, stream: NodeJS.WritableStream, verbose = false): number {
   const exit = exitCodeOf(error);
@@ -63,8 +81,8 @@ export function reportJsonError(error: unknown, stream: NodeJS.WritableStream, v
       }
     : { code: 'INTERNAL', message: `internal error: ${errorMessage(error)}`, exit };
   if (exit === EXIT.internal) {
-    body.stack = stackOf(error);
-    body.report = 'This is a bug in mp. Please report it with the command you ran and the output above.';
+    if (verbose) body.stack = stackOf(error);
+    body.report = verbose ? REPORT : REPORT_SHORT;
   } else if (verbose && error instanceof Error) body.stack = error.stack;
   stream.write(`${JSON.stringify({ error: body })}\n`);
   return exit;
