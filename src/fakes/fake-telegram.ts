@@ -26,6 +26,12 @@ export interface FakeTelegram {
   rateLimit(retryAfterSec: number, times?: number, chatId?: string): void;
   /** Every send to this chat answers 403 "Forbidden: bot was blocked by the user". */
   block(chatId: string): void;
+  /**
+   * The `language_code` the user of `chatId` sends with every update from now on, as Telegram does
+   * (the language of their Telegram app: 'ru', 'en', 'kk', 'pt-br' …); null leaves the field out, as
+   * Telegram does when it does not know. Until set: 'ru'.
+   */
+  setLanguage(chatId: string, languageCode: string | null): void;
   /** A user writes to the bot; returns the message id. */
   userSends(chatId: string, text: string): number;
   /** A user presses an inline button under `messageId`. */
@@ -75,6 +81,7 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
   const limits: { retryAfter: number; left: number; chatId?: string }[] = [];
   const updates: Record<string, unknown>[] = [];
   const offsets: number[] = [];
+  const languages = new Map<string, string | null>();
   let nextUpdateId = 1000;
   let nextMessageId = 1;
   let waiter: (() => void) | undefined;
@@ -91,7 +98,10 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
   // Objects in the shapes of the real answers (fixtures/telegram/; test/notify/telegram-real.test.ts).
   const botUser = () => ({ id: Number(token.split(':')[0]), is_bot: true, first_name: 'MP test bot', username: 'mp_test_bot' });
   const privateChat = (id: number) => ({ id, first_name: 'Seller', type: 'private' });
-  const seller = (id: number) => ({ id, is_bot: false, first_name: 'Seller', language_code: 'ru' });
+  const seller = (id: number) => {
+    const code = languages.has(String(id)) ? languages.get(String(id)) : 'ru';
+    return { id, is_bot: false, first_name: 'Seller', ...(code === null ? {} : { language_code: code }) };
+  };
 
   const handle = async (req: FakeRequest): Promise<FakeResponse> => {
     if (req.params.token !== token) return fail(401, 'Unauthorized');
@@ -163,6 +173,7 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
       limits.push({ retryAfter, left: times, chatId });
     },
     block: (chatId) => blocked.add(chatId),
+    setLanguage: (chatId, code) => languages.set(chatId, code),
     userSends(chatId, text) {
       const messageId = nextMessageId++;
       const id = Number(chatId);
