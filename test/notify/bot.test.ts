@@ -65,7 +65,7 @@ describe('the Telegram bot', () => {
     const progress = tg.sentTo(chat).filter((m) => m.method === 'editMessageText');
     expect(progress.length).toBe(5);
     expect(progress.at(-1)!.text).toMatch(/✅ карточки[\s\S]*✅ заказы[\s\S]*✅ продажи[\s\S]*✅ остатки[\s\S]*✅ отзывы/);
-    expect(keyboardData()).toEqual(['o', 's', 'r', 'p', 'n', 'c']);
+    expect(keyboardData()).toEqual(['o', 's', 'r', 'p', 'n', 'c', 'lang:en']);
     const orders = await h.db
       .selectFrom('wb_orders')
       .select((eb) => eb.fn.countAll<string>().as('n'))

@@ -81,6 +81,10 @@ export interface NotifyBotChatsTable {
   cabinet_id: string | null;
   menu_message_id: string | null;
   updated_at: Generated<Date>;
+  /** From the user's updates (`from.language_code`), sql/0027. */
+  telegram_lang: 'ru' | 'en' | null;
+  /** What the user chose with /lang or the menu's language button: wins over telegram_lang. */
+  chosen_lang: 'ru' | 'en' | null;
 }
 
 export type KaspiEventType =

@@ -1,100 +1,80 @@
-// The bot's texts and inline keyboards (pure). Every dynamic value is escaped.
-import { WB_NOTIFY_TYPES } from '../types.js';
+// The bot's inline keyboards and settings text, in the chat's language (pure). Every dynamic value is escaped.
+import { type Lang, WB_NOTIFY_TYPES } from '../types.js';
+import { botWords, PROBLEMS, TYPE_NAMES } from './bot-words.js';
 import { escapeHtml as e } from './html.js';
 import type { InlineButton } from './telegram-client.js';
 
 export type Keyboard = { inline_keyboard: InlineButton[][] };
 
-export const TEXT = {
-  welcome:
-    'Здравствуйте! Я присылаю уведомления о заказах, выкупах, отменах, возвратах, отзывах и остатках Wildberries.\n\nОтправьте API-токен WB (Настройки → Доступ к API: категории Статистика, Аналитика, Вопросы и отзывы, Контент). Сообщение с токеном я сразу удалю.',
-  checking: 'Проверяю токен…',
-  badToken: (why: string) => `Токен не подошёл: ${e(why)}\n\nОтправьте другой токен.`,
-  syncStart: (cabinet: string) => `Кабинет <b>${e(cabinet)}</b> подключён. Загружаю данные за 30 дней…`,
-  syncBusy: 'Идёт первая загрузка данных, меню откроется, когда она закончится.',
-  menu: (cabinet: string) => `Кабинет <b>${e(cabinet)}</b>. Выберите раздел:`,
-  noData: 'Пока пусто.',
-  back: '« Меню',
-} as const;
-
-/** Why a token was refused, in the bot's language (the error's own message is English, for the CLI). */
-const TOKEN_PROBLEMS: Record<string, string> = {
-  WB_TOKEN_EMPTY: 'сообщение пустое — пришлите сам токен',
-  WB_TOKEN_MALFORMED: 'это не похоже на токен WB — скопируйте его целиком в разделе «Доступ к API»',
-  WB_TOKEN_EXPIRED: 'срок действия токена истёк — создайте новый в разделе «Доступ к API»',
-  WB_UNAUTHORIZED: 'Wildberries отклонил токен: он отозван или неверен',
-  WB_FORBIDDEN: 'у токена нет нужных категорий: Статистика, Аналитика, Вопросы и отзывы, Контент',
-  WB_TOKEN_IN_USE: 'этот токен уже подключён к другому кабинету',
-  WB_TOKEN_OTHER_SELLER: 'токен принадлежит другому продавцу',
-};
-
-/** A refused token's reason for the chat: known codes in Russian, others as «не удалось проверить токен (CODE)». */
-export function tokenProblem(error: { code?: string }): string {
-  return TOKEN_PROBLEMS[error.code ?? ''] ?? `не удалось проверить токен (${error.code ?? 'ошибка'})`;
+/** A refused token's reason for the chat, in its language: known codes in words, others as «не удалось проверить токен (CODE)». */
+export function tokenProblem(error: { code?: string }, lang: Lang = 'ru'): string {
+  return PROBLEMS[error.code ?? '']?.[lang] ?? botWords(lang).unknownProblem(error.code ?? (lang === 'ru' ? 'ошибка' : 'error'));
 }
 
-export const STREAM_NAMES: Record<string, string> = { cards: 'карточки', orders: 'заказы', sales: 'продажи', stocks: 'остатки', reviews: 'отзывы' };
-
-export const TYPE_NAMES: Record<(typeof WB_NOTIFY_TYPES)[number], string> = {
-  new_order: 'Новые заказы',
-  cancellation: 'Отмены',
-  buyout: 'Выкупы',
-  return: 'Возвраты',
-  negative_review: 'Негативные отзывы',
-  critical_stock: 'Критические остатки',
-  sync_gap: 'Перерывы синхронизации',
-  token_expiring: 'Срок токена WB',
-  access_refused: 'Токен отклонён',
-  job_failing: 'Сбои задач',
-};
-
-export function mainMenu(): Keyboard {
+export function mainMenu(lang: Lang): Keyboard {
+  const w = botWords(lang);
   return {
     inline_keyboard: [
       [
-        { text: '🛒 Последние заказы', callback_data: 'o' },
-        { text: '📦 Остатки', callback_data: 's' },
+        { text: w.latestOrders, callback_data: 'o' },
+        { text: w.stocks, callback_data: 's' },
       ],
       [
-        { text: '⭐ Отзывы', callback_data: 'r' },
-        { text: '📈 Продажи за 7 дней', callback_data: 'p' },
+        { text: w.reviews, callback_data: 'r' },
+        { text: w.sales7, callback_data: 'p' },
       ],
       [
-        { text: '🔔 Уведомления', callback_data: 'n' },
-        { text: '🏪 Кабинеты', callback_data: 'c' },
+        { text: w.notifications, callback_data: 'n' },
+        { text: w.cabinets, callback_data: 'c' },
+      ],
+      [{ text: w.otherLanguage, callback_data: `lang:${lang === 'ru' ? 'en' : 'ru'}` }],
+    ],
+  };
+}
+
+/** The two languages to choose from (/lang), each named in itself. */
+export function languageKeyboard(): Keyboard {
+  return {
+    inline_keyboard: [
+      [
+        { text: 'Русский', callback_data: 'lang:ru' },
+        { text: 'English', callback_data: 'lang:en' },
       ],
     ],
   };
 }
 
-export function backButton(): Keyboard {
-  return { inline_keyboard: [[{ text: TEXT.back, callback_data: 'm' }]] };
+export function backButton(lang: Lang): Keyboard {
+  return { inline_keyboard: [[{ text: botWords(lang).back, callback_data: 'm' }]] };
 }
 
 export function settingsText(
   cabinet: string,
   s: { enabled: boolean; review_threshold: number; stock_threshold: number; quiet_start: string | null; quiet_end: string | null; time_zone: string },
+  lang: Lang,
 ): string {
-  const lines = [`🔔 Уведомления кабинета <b>${e(cabinet)}</b>: ${s.enabled ? 'включены' : 'выключены'}`];
-  lines.push(`Негативный отзыв: оценка ≤ ${e(s.review_threshold)}; критический остаток: ≤ ${e(s.stock_threshold)} шт.`);
-  if (s.quiet_start) lines.push(`Тихие часы: ${e(s.quiet_start)}–${e(s.quiet_end)} (${e(s.time_zone)})`);
-  lines.push('Нажмите, чтобы включить или выключить:');
+  const w = botWords(lang);
+  const lines = [w.settingsHead(e(cabinet), s.enabled), w.thresholds(e(s.review_threshold), e(s.stock_threshold))];
+  if (s.quiet_start) lines.push(w.quietHours(e(s.quiet_start), e(s.quiet_end), e(s.time_zone)));
+  lines.push(w.tapToToggle);
   return lines.join('\n');
 }
 
-export function settingsKeyboard(s: { enabled: boolean; types: string[] }): Keyboard {
-  const rows: InlineButton[][] = [[{ text: s.enabled ? '✅ Все уведомления' : '❌ Все уведомления', callback_data: 't:all' }]];
-  for (const t of WB_NOTIFY_TYPES) rows.push([{ text: `${s.types.includes(t) ? '✅' : '❌'} ${TYPE_NAMES[t]}`, callback_data: `t:${t}` }]);
-  rows.push([{ text: TEXT.back, callback_data: 'm' }]);
+export function settingsKeyboard(s: { enabled: boolean; types: string[] }, lang: Lang): Keyboard {
+  const w = botWords(lang);
+  const rows: InlineButton[][] = [[{ text: `${s.enabled ? '✅' : '❌'} ${w.allNotifications}`, callback_data: 't:all' }]];
+  for (const t of WB_NOTIFY_TYPES) rows.push([{ text: `${s.types.includes(t) ? '✅' : '❌'} ${TYPE_NAMES[t]?.[lang] ?? t}`, callback_data: `t:${t}` }]);
+  rows.push([{ text: w.back, callback_data: 'm' }]);
   return { inline_keyboard: rows };
 }
 
-export function cabinetsKeyboard(cabinets: { id: string; name: string }[], current: string | null): Keyboard {
+export function cabinetsKeyboard(cabinets: { id: string; name: string }[], current: string | null, lang: Lang): Keyboard {
+  const w = botWords(lang);
   return {
     inline_keyboard: [
       ...cabinets.map((c) => [{ text: `${c.id === current ? '● ' : ''}${c.name}`, callback_data: `cab:${c.id}` }]),
-      [{ text: '➕ Добавить кабинет', callback_data: 'add' }],
-      [{ text: TEXT.back, callback_data: 'm' }],
+      [{ text: w.addCabinet, callback_data: 'add' }],
+      [{ text: w.back, callback_data: 'm' }],
     ],
   };
 }

@@ -51,7 +51,7 @@ export async function getChat(db: Kysely<Database>, chatId: string): Promise<Bot
 export async function saveChat(
   db: Kysely<Database>,
   chatId: string,
-  values: Partial<Pick<BotChat, 'user_id' | 'state' | 'cabinet_id' | 'menu_message_id'>>,
+  values: Partial<Pick<BotChat, 'user_id' | 'state' | 'cabinet_id' | 'menu_message_id' | 'telegram_lang' | 'chosen_lang'>>,
 ): Promise<void> {
   await db
     .insertInto('notify_bot_chats')

@@ -3,7 +3,9 @@
 // per token (advisory lock), and the seed's journey: /start → WB token (message deleted) →
 // validation → initial sync with progress → menu. An initial sync runs beside the polling (other
 // chats are served meanwhile; that chat gets "still loading" until its menu) and resumes after a restart.
-import { UserError } from '../../core/errors.js';
+// Each chat is served in its language (bot-words.ts): the user's /lang choice, else the
+// `language_code` of their updates, else Russian; every failure answers one line in that language.
+import { errorCode, errorMessage, RateLimitedError, UserError } from '../../core/errors.js';
 import type { DbHandle } from '../../db/connect.js';
 import { withAdvisoryLock } from '../../db/locks.js';
 import { addCabinet } from '../../wb/cabinet.service.js';
@@ -14,12 +16,13 @@ import type { NotifyDeps } from '../notify.service.js';
 import { notifyConfig } from '../notify-config.js';
 import { Pacer, sleep } from '../pacer.js';
 import { enableChat, listRecipients, type RecipientWithCabinet, updateRecipientSettings, upsertTelegramRecipient } from '../recipient.repository.js';
-import { type NotifyType, WB_NOTIFY_TYPES } from '../types.js';
-import { cabinetsKeyboard, type Keyboard, mainMenu, STREAM_NAMES, settingsKeyboard, settingsText, TEXT, tokenProblem } from './bot-menu.js';
+import { type Lang, type NotifyType, WB_NOTIFY_TYPES } from '../types.js';
+import { cabinetsKeyboard, type Keyboard, languageKeyboard, mainMenu, settingsKeyboard, settingsText, tokenProblem } from './bot-menu.js';
 import { latestOrders, orderScreen, reviewsScreen, salesScreen, stocksScreen } from './bot-reports.js';
 import { noBotToken, resolveBotToken } from './bot-token.js';
 import { chatsSyncing, getChat, saveChat, saveOffset, updateOffset } from './bot-token.repository.js';
 import { ensureTelegramUser, userCabinets } from './bot-user.repository.js';
+import { botWords, chatLanguage, languageOf, PROBLEMS, RATE_CODES, STREAM_NAMES, TOKEN_CODES } from './bot-words.js';
 import { escapeHtml } from './html.js';
 import { TelegramClient, TelegramError, type TelegramUpdate } from './telegram-client.js';
 
@@ -115,11 +118,8 @@ async function pollUpdates(handle: DbHandle, deps: NotifyDeps, o: BotOptions, bo
       continue;
     }
     for (const update of updates) {
-      try {
-        await bot.handle(update);
-      } catch (error) {
-        deps.log.error(`bot update ${update.update_id} failed: ${(error as Error).message}`);
-      }
+      // handle() answers a failure in the chat; this only guards the loop.
+      await bot.handle(update).catch((error: unknown) => deps.log.error(`bot update ${update.update_id} failed: ${errorMessage(error)}`));
       await saveOffset(deps.db, o.tokenHash, update.update_id + 1);
       handled++;
     }
@@ -151,7 +151,10 @@ class Bot {
   startSync(chat: string, cabinetId: string): void {
     if (this.syncs.has(chat)) return;
     const run = this.initialSync(chat, cabinetId)
-      .catch((error: unknown) => this.deps.log.error(`initial sync for chat ${chat} failed: ${(error as Error).message}; it resumes on /start`))
+      .catch(async (error: unknown) => {
+        this.deps.log.error(`initial sync for chat ${chat} failed: ${errorMessage(error)}; it resumes on /start`);
+        await this.send(chat, botWords(await this.language(chat)).internal).catch(() => {});
+      })
       .finally(() => this.syncs.delete(chat));
     this.syncs.set(chat, run);
   }
@@ -163,138 +166,228 @@ class Bot {
     while (this.syncs.size > 0) await Promise.all([...this.syncs.values()]);
   }
 
+  /** One update; a failure is logged and answered with one line in the chat's language (never a stack). */
   async handle(u: TelegramUpdate): Promise<void> {
-    if (u.message?.text !== undefined && u.message.chat) return this.onMessage(String(u.message.chat.id), u.message.message_id, u.message.text.trim());
-    const cb = u.callback_query;
-    if (cb?.message) {
-      await this.tg.call('answerCallbackQuery', { callback_query_id: cb.id }).catch(() => {});
-      return this.onButton(String(cb.message.chat.id), cb.message.message_id, cb.data ?? '');
+    const message = u.message?.text !== undefined && u.message.chat ? u.message : undefined;
+    const cb = u.callback_query?.message ? u.callback_query : undefined;
+    const chatId = message?.chat.id ?? cb?.message?.chat.id;
+    if (chatId === undefined) return;
+    const chat = String(chatId);
+    let lang: Lang = 'ru';
+    try {
+      lang = await this.language(chat, (message?.from ?? cb?.from)?.language_code);
+      if (message) return await this.onMessage(chat, message.message_id, (message.text ?? '').trim(), lang);
+      if (cb?.message) {
+        await this.tg.call('answerCallbackQuery', { callback_query_id: cb.id }).catch(() => {});
+        return await this.onButton(chat, cb.message.message_id, cb.data ?? '', lang);
+      }
+    } catch (error) {
+      this.deps.log.error(`bot update ${u.update_id} failed: ${errorMessage(error)}`, { stack: error instanceof Error ? error.stack : undefined });
+      await this.send(chat, botWords(lang).internal).catch(() => {});
     }
+  }
+
+  /**
+   * The chat's language: its user's choice, else what Telegram says (`language_code`, stored when
+   * it changes), else Russian.
+   */
+  private async language(chat: string, languageCode?: string): Promise<Lang> {
+    const row = await getChat(this.deps.db, chat);
+    const fromTelegram = languageOf(languageCode);
+    if (fromTelegram && row?.telegram_lang !== fromTelegram) await saveChat(this.deps.db, chat, { telegram_lang: fromTelegram });
+    return chatLanguage({ chosen_lang: row?.chosen_lang, telegram_lang: fromTelegram ?? row?.telegram_lang });
   }
 
   private send(chat: string, text: string, keyboard?: Keyboard) {
     return this.tg.sendMessage(chat, text, keyboard ? { reply_markup: keyboard } : {});
   }
 
-  private async onMessage(chat: string, messageId: number, text: string): Promise<void> {
+  private async onMessage(chat: string, messageId: number, text: string, lang: Lang): Promise<void> {
+    const w = botWords(lang);
+    // `/start`, `/start@mp_bot`, `/lang en`: a command is the first word; a token never starts with "/".
+    const [first = '', ...args] = text.split(/\s+/);
+    const command = first.startsWith('/') ? first.split('@')[0]!.toLowerCase() : undefined;
+    if (command === '/lang' || command === '/language') return this.onLanguageCommand(chat, args[0], lang);
+    if (command === '/help') {
+      await this.send(chat, w.help);
+      return;
+    }
+    if (command !== undefined && command !== '/start' && command !== '/menu') {
+      await this.send(chat, w.unknownCommand(escapeHtml(first.slice(0, 64))));
+      return;
+    }
     const user = await ensureTelegramUser(this.deps.db, chat);
     const state = await getChat(this.deps.db, chat);
-    if (text === '/start' || text === '/menu') {
-      if (text === '/start') await enableChat(this.deps.db, chat, this.deps.clock.now());
+    if (command !== undefined) {
+      if (command === '/start') await enableChat(this.deps.db, chat, this.deps.clock.now());
       if (state?.state === 'syncing' && state.cabinet_id) {
         // Not reachable while the initial sync runs; after a restart that lost it, /start resumes it.
-        if (this.syncs.has(chat)) await this.send(chat, TEXT.syncBusy);
+        if (this.syncs.has(chat)) await this.send(chat, w.syncBusy);
         else this.startSync(chat, state.cabinet_id);
         return;
       }
       const cabinets = await userCabinets(this.deps.db, user.id);
       if (cabinets.length === 0) {
         await saveChat(this.deps.db, chat, { user_id: user.id, state: 'await_token' });
-        await this.send(chat, TEXT.welcome);
+        await this.send(chat, w.welcome);
         return;
       }
       // Back after a block: the chat's subscriptions are enabled again.
       for (const c of cabinets) await upsertTelegramRecipient(this.deps.db, c.id, chat, user.id);
       await saveChat(this.deps.db, chat, { user_id: user.id, state: 'menu', cabinet_id: state?.cabinet_id ?? cabinets[0]!.id });
-      return this.showMenu(chat);
+      return this.showMenu(chat, lang);
     }
-    if (state?.state === 'await_token') return this.onToken(chat, messageId, text, user);
+    if (state?.state === 'await_token') return this.onToken(chat, messageId, text, user, lang);
     if (state?.state === 'syncing') {
-      await this.send(chat, TEXT.syncBusy);
+      await this.send(chat, w.syncBusy);
       return;
     }
-    await this.showMenu(chat);
+    await this.showMenu(chat, lang);
   }
 
-  private async onToken(chat: string, messageId: number, token: string, user: { id: string; name: string }): Promise<void> {
+  /** `/lang` offers the two languages; `/lang en` (or `ru`) switches at once. */
+  private async onLanguageCommand(chat: string, arg: string | undefined, lang: Lang): Promise<void> {
+    const wanted = arg === undefined ? undefined : ({ ru: 'ru', en: 'en', русский: 'ru', english: 'en' } as const)[arg.toLowerCase() as 'ru'];
+    if (wanted) return this.setLanguage(chat, wanted);
+    await this.send(chat, `${botWords(lang).chooseLanguage}\n${botWords(lang === 'ru' ? 'en' : 'ru').chooseLanguage}`, languageKeyboard());
+  }
+
+  /**
+   * The user's explicit choice: kept on the chat (it wins over Telegram's language_code from now
+   * on, restarts included) and given to the chat's notifications too; then back where the user was.
+   */
+  private async setLanguage(chat: string, lang: Lang): Promise<void> {
+    await saveChat(this.deps.db, chat, { chosen_lang: lang });
+    for (const r of await listRecipients(this.deps.db, { chatId: chat })) {
+      if (r.lang !== lang) await updateRecipientSettings(this.deps.db, r.id, { lang });
+    }
+    const w = botWords(lang);
+    await this.send(chat, w.languageSet);
+    const state = await getChat(this.deps.db, chat);
+    if (state?.state === 'menu') return this.showMenu(chat, lang);
+    if (state?.state === 'syncing') await this.send(chat, w.syncBusy);
+    else await this.send(chat, w.welcome);
+  }
+
+  private async onToken(chat: string, messageId: number, token: string, user: { id: string; name: string }, lang: Lang): Promise<void> {
+    const w = botWords(lang);
     // The token must not stay in the chat history.
     await this.tg.call('deleteMessage', { chat_id: chat, message_id: messageId }).catch(() => {});
-    await this.send(chat, TEXT.checking);
+    await this.send(chat, w.checking);
     let cabinetId: string;
     try {
       const added = await addCabinet({ ...this.deps, userName: user.name }, token);
       cabinetId = added.cabinet.id;
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
-      await this.send(chat, TEXT.badToken(tokenProblem(error)));
+      if (error instanceof RateLimitedError || RATE_CODES.has(error.code)) await this.send(chat, w.rateLimitedToken);
+      else await this.send(chat, w.badToken(escapeHtml(tokenProblem(error, lang))));
       return;
     }
-    await upsertTelegramRecipient(this.deps.db, cabinetId, chat, user.id);
+    const recipient = await upsertTelegramRecipient(this.deps.db, cabinetId, chat, user.id);
+    // The cabinet's notifications come in the language the chat is served in.
+    if (recipient.lang !== lang) await updateRecipientSettings(this.deps.db, recipient.id, { lang });
     await saveChat(this.deps.db, chat, { user_id: user.id, state: 'syncing', cabinet_id: cabinetId });
     this.startSync(chat, cabinetId);
   }
 
   /** The first sync, stream by stream, with a progress message edited as it goes; then the menu. */
   private async initialSync(chat: string, cabinetId: string): Promise<void> {
-    const cabinets = await userCabinets(this.deps.db, (await getChat(this.deps.db, chat))?.user_id ?? '0');
-    const name = cabinets.find((c) => c.id === cabinetId)?.name ?? cabinetId;
-    const progress = await this.send(chat, TEXT.syncStart(name));
+    const row = await getChat(this.deps.db, chat);
+    const lang = chatLanguage(row);
+    const w = botWords(lang);
+    const cabinets = await userCabinets(this.deps.db, row?.user_id ?? '0');
+    const name = escapeHtml(cabinets.find((c) => c.id === cabinetId)?.name ?? cabinetId);
+    const progress = await this.send(chat, w.syncStart(name));
     const done: string[] = [];
     for (const stream of WB_STREAMS) {
       // Through the WB sync operation: under the cabinet's lock, so cron or the daemon never sync it beside us
       // (a stream they are syncing right now shows as done: they finish it).
       const [outcome] = await syncWbCabinets({ ...this.deps, handle: this.dbHandle }, { cabinet: cabinetId, only: [stream] })
         .then((r) => r.outcomes)
-        .catch((error: unknown) => [{ status: 'failed', error: (error as Error).message } as const]);
-      const mark = outcome?.status === 'failed' ? `❌ ${STREAM_NAMES[stream]}: ${escapeHtml(outcome.error ?? '')}` : `✅ ${STREAM_NAMES[stream]}`;
-      done.push(mark);
+        .catch((error: unknown) => {
+          this.deps.log.error(`initial sync of ${stream} for chat ${chat} failed: ${errorMessage(error)}`);
+          return [{ status: 'failed', errorCode: errorCode(error) ?? 'INTERNAL' } as const];
+        });
+      const streamName = STREAM_NAMES[stream]?.[lang] ?? stream;
+      const code = outcome?.errorCode ?? 'ERROR';
+      const why = PROBLEMS[code]?.[lang] ?? w.syncFailed(code);
+      done.push(outcome?.status === 'failed' ? `❌ ${streamName}: ${escapeHtml(why)}` : `✅ ${streamName}`);
       await this.tg
-        .call('editMessageText', { chat_id: chat, message_id: progress.message_id, text: [TEXT.syncStart(name), ...done].join('\n'), parse_mode: 'HTML' })
+        .call('editMessageText', { chat_id: chat, message_id: progress.message_id, text: [w.syncStart(name), ...done].join('\n'), parse_mode: 'HTML' })
         .catch(() => {});
     }
     await saveChat(this.deps.db, chat, { state: 'menu', cabinet_id: cabinetId });
-    await this.showMenu(chat);
+    await this.showMenu(chat, lang);
   }
 
-  private async showMenu(chat: string): Promise<void> {
+  private async showMenu(chat: string, lang: Lang): Promise<void> {
+    const w = botWords(lang);
     const state = await getChat(this.deps.db, chat);
     const cabinets = await userCabinets(this.deps.db, state?.user_id ?? '0');
     const current = cabinets.find((c) => c.id === state?.cabinet_id) ?? cabinets[0];
     if (!current) {
       await saveChat(this.deps.db, chat, { state: 'await_token' });
-      await this.send(chat, TEXT.welcome);
+      await this.send(chat, w.noCabinet);
       return;
     }
-    await this.send(chat, TEXT.menu(current.name), mainMenu());
+    await this.send(chat, w.menu(escapeHtml(current.name)), mainMenu(lang));
   }
 
-  private async onButton(chat: string, messageId: number, data: string): Promise<void> {
+  /** What the chat is told when a screen failed: a known code in words, anything else (a bug) one line. */
+  private problem(error: unknown, lang: Lang): string {
+    const w = botWords(lang);
+    const code = errorCode(error) ?? '';
+    if (error instanceof RateLimitedError || RATE_CODES.has(code)) return w.rateLimited;
+    if (TOKEN_CODES.has(code)) return w.tokenRefusedNow(escapeHtml(tokenProblem({ code }, lang)));
+    const known = error instanceof UserError ? PROBLEMS[code]?.[lang] : undefined;
+    if (known) return `⚠️ ${escapeHtml(known.charAt(0).toUpperCase() + known.slice(1))}`;
+    this.deps.log.error(`bot screen failed: ${errorMessage(error)}`, { stack: error instanceof Error ? error.stack : undefined });
+    return w.internal;
+  }
+
+  private async onButton(chat: string, messageId: number, data: string, lang: Lang): Promise<void> {
+    const w = botWords(lang);
+    if (data === 'lang:ru' || data === 'lang:en') return this.setLanguage(chat, data.slice(5) as Lang);
     const state = await getChat(this.deps.db, chat);
     if (!state || state.state === 'syncing' || state.state === 'new') {
-      await this.send(chat, state?.state === 'syncing' ? TEXT.syncBusy : TEXT.welcome);
+      await this.send(chat, state?.state === 'syncing' ? w.syncBusy : w.welcome);
       return;
     }
     const cabinetId = state.cabinet_id;
     const now = this.deps.clock.now();
     const screen = async (load: () => Promise<{ text: string; keyboard: Keyboard }>) => {
-      const s = await load().catch((error: unknown) => ({ text: escapeHtml((error as Error).message), keyboard: mainMenu() }));
+      const s = await load().catch((error: unknown) => ({ text: this.problem(error, lang), keyboard: mainMenu(lang) }));
       await this.send(chat, s.text, s.keyboard);
     };
-    if (data === 'm' || !cabinetId) return this.showMenu(chat);
-    if (data === 'o') return screen(() => latestOrders(this.deps.db, cabinetId, now));
-    if (data.startsWith('oc:')) return screen(() => orderScreen(this.deps.db, cabinetId, data.slice(3), now));
-    if (data === 's') return screen(() => stocksScreen(this.deps.db, cabinetId, now));
-    if (data === 'r') return screen(() => reviewsScreen(this.deps.db, cabinetId));
-    if (data === 'p') return screen(() => salesScreen(this.deps.db, cabinetId, now));
-    if (data === 'n' || data.startsWith('t:')) return this.settings(chat, messageId, cabinetId, state.user_id, data);
+    if (data === 'm' || !cabinetId) return this.showMenu(chat, lang);
+    if (data === 'o') return screen(() => latestOrders(this.deps.db, cabinetId, now, lang));
+    if (data.startsWith('oc:')) return screen(() => orderScreen(this.deps.db, cabinetId, data.slice(3), now, lang));
+    if (data === 's') return screen(() => stocksScreen(this.deps.db, cabinetId, now, lang));
+    if (data === 'r') return screen(() => reviewsScreen(this.deps.db, cabinetId, lang));
+    if (data === 'p') return screen(() => salesScreen(this.deps.db, cabinetId, now, lang));
+    if (data === 'n' || data.startsWith('t:')) return this.settings(chat, messageId, cabinetId, state.user_id, data, lang);
     if (data === 'c') {
       const cabinets = await userCabinets(this.deps.db, state.user_id ?? '0');
-      await this.send(chat, '🏪 <b>Кабинеты</b>', cabinetsKeyboard(cabinets, cabinetId));
+      await this.send(chat, `<b>${escapeHtml(w.cabinets)}</b>`, cabinetsKeyboard(cabinets, cabinetId, lang));
       return;
     }
     if (data.startsWith('cab:')) {
       const cabinets = await userCabinets(this.deps.db, state.user_id ?? '0');
       if (cabinets.some((c) => c.id === data.slice(4))) await saveChat(this.deps.db, chat, { cabinet_id: data.slice(4) });
-      return this.showMenu(chat);
+      return this.showMenu(chat, lang);
     }
     if (data === 'add') {
       await saveChat(this.deps.db, chat, { state: 'await_token' });
-      await this.send(chat, TEXT.welcome);
+      await this.send(chat, w.welcome);
+      return;
     }
+    // A button of an older version of the bot (or a forged callback): the menu.
+    await this.showMenu(chat, lang);
   }
 
   /** The settings screen; a toggle writes the same columns as `mp wb notify settings`. */
-  private async settings(chat: string, messageId: number, cabinetId: string, userId: string | null, data: string): Promise<void> {
+  private async settings(chat: string, messageId: number, cabinetId: string, userId: string | null, data: string, lang: Lang): Promise<void> {
     let r: RecipientWithCabinet | undefined = (await listRecipients(this.deps.db, { cabinetId, chatId: chat }))[0];
     if (!r) {
       await upsertTelegramRecipient(this.deps.db, cabinetId, chat, userId);
@@ -313,12 +406,12 @@ class Bot {
       await this.tg.call('editMessageText', {
         chat_id: chat,
         message_id: messageId,
-        text: settingsText(r.cabinet_name ?? '', r),
+        text: settingsText(r.cabinet_name ?? '', r, lang),
         parse_mode: 'HTML',
-        reply_markup: settingsKeyboard(r),
+        reply_markup: settingsKeyboard(r, lang),
       });
       return;
     }
-    await this.send(chat, settingsText(r.cabinet_name ?? '', r), settingsKeyboard(r));
+    await this.send(chat, settingsText(r.cabinet_name ?? '', r, lang), settingsKeyboard(r, lang));
   }
 }

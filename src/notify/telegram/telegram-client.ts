@@ -55,7 +55,7 @@ export interface TelegramMessage {
 export interface TelegramUpdate {
   update_id: number;
   message?: TelegramMessage;
-  callback_query?: { id: string; from: { id: number }; message?: TelegramMessage; data?: string };
+  callback_query?: { id: string; from: { id: number; language_code?: string }; message?: TelegramMessage; data?: string };
 }
 
 export interface InlineButton {
