@@ -21,6 +21,8 @@ export interface FakeTelegram {
   sent: SentMessage[];
   deleted: { chatId: string; messageId: number }[];
   callbackAnswers: string[];
+  /** setMyCommands calls: the commands and the language_code they are for (none: everyone). */
+  commands: { languageCode?: string; commands: { command: string; description: string }[] }[];
   sentTo(chatId: string): SentMessage[];
   /** The next `times` sends (to `chatId`, or any chat) answer 429 with `retry_after` seconds. */
   rateLimit(retryAfterSec: number, times?: number, chatId?: string): void;
@@ -77,6 +79,7 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
   const sent: SentMessage[] = [];
   const deleted: { chatId: string; messageId: number }[] = [];
   const callbackAnswers: string[] = [];
+  const commands: FakeTelegram['commands'] = [];
   const blocked = new Set<string>();
   const limits: { retryAfter: number; left: number; chatId?: string }[] = [];
   const updates: Record<string, unknown>[] = [];
@@ -136,6 +139,7 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
         callbackAnswers.push(String(p.callback_query_id));
         return ok(true);
       case 'setMyCommands':
+        commands.push({ ...(p.language_code ? { languageCode: String(p.language_code) } : {}), commands: p.commands });
         return ok(true);
       case 'getUpdates': {
         const offset = Number(p.offset ?? 0);
@@ -167,6 +171,7 @@ export async function startFakeTelegram(token = '123456:TEST-token'): Promise<Fa
     sent,
     deleted,
     callbackAnswers,
+    commands,
     offsets,
     sentTo: (chatId) => sent.filter((m) => m.chatId === chatId),
     rateLimit(retryAfter, times = 1, chatId) {

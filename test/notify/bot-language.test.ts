@@ -183,6 +183,40 @@ describe('the Telegram bot in the user’s language', () => {
     expect(await say('888011', '/start')).toContain('Send your WB API token');
   });
 
+  it('tells why a stream of the initial sync failed in the user’s language (WB’s rate limit)', { timeout: 120_000 }, async () => {
+    const wb2 = await startFakeWb({ orders: 5, sales: 2, products: 2, reviews: 2, from: new Date(Date.now() - 86_400_000) });
+    const deps2 = { ...deps, config: resolveConfig({ home: '/nonexistent-mp-home' }, { MP_WB_URL: wb2.url, MP_TELEGRAM_URL: tg.url }) };
+    wb2.server.fault('/api/v1/supplier/orders', { status: 429, headers: { 'x-ratelimit-retry': '600' }, body: { title: 'too many requests' } }, 'GET');
+    const chat = '888041';
+    tg.setLanguage(chat, 'en');
+    try {
+      tg.userSends(chat, '/start');
+      tg.userSends(chat, wb2.token);
+      await runBot(h, deps2, { tokenHash: hash, client, once: true });
+      const progress = tg
+        .sentTo(chat)
+        .filter((m) => m.method === 'editMessageText')
+        .at(-1)!.text;
+      expect(progress).toMatch(/\n✅ cards\n❌ orders: Wildberries asks to slow down: too many requests\n✅ sales\n/);
+      expect(last(chat).text).toMatch(/Choose a section:$/);
+      wb2.server.verify();
+    } finally {
+      await wb2.server.stop();
+    }
+  });
+
+  it('tells Telegram the commands in English for everyone and in Russian for ru, uk, be, kk', async () => {
+    tg.commands.length = 0;
+    const controller = new AbortController();
+    const running = runBot(h, deps, { tokenHash: hash, client, signal: controller.signal, pollSeconds: 1, deliverEveryMs: 0 });
+    await new Promise((r) => setTimeout(r, 300));
+    controller.abort();
+    await running;
+    expect(tg.commands.map((c) => c.languageCode)).toEqual([undefined, 'ru', 'uk', 'be', 'kk']);
+    expect(tg.commands[0]!.commands).toContainEqual({ command: 'lang', description: 'Language: English or Русский' });
+    expect(tg.commands[1]!.commands).toContainEqual({ command: 'menu', description: 'Меню' });
+  });
+
   it('answers “no cabinet” and an internal failure in the user’s language, with no details of the failure', async () => {
     // A chat at its menu whose user has no cabinet (it was removed meanwhile).
     const noCabinet = '888021';

@@ -10,7 +10,7 @@ import type { Lang, NotifyType } from '../types.js';
 export function languageOf(code: string | null | undefined): Lang | undefined {
   const primary = code?.trim().toLowerCase().split(/[-_]/)[0];
   if (!primary) return undefined;
-  return ['ru', 'uk', 'be', 'kk'].includes(primary) ? 'ru' : 'en';
+  return RUSSIAN_CODES.includes(primary) ? 'ru' : 'en';
 }
 
 /** The language a chat is served in: the user's choice, else Telegram's, else Russian. */
@@ -150,6 +150,17 @@ const WORDS = {
     en: (code: string) => `it could not be checked (${code})`,
   },
 } as const satisfies Record<string, Record<Lang, unknown>>;
+
+/** The commands Telegram lists under "/" (setMyCommands), with their descriptions in each language. */
+export const COMMANDS: { command: string; description: Record<Lang, string> }[] = [
+  { command: 'start', description: { ru: 'Начать: подключить кабинет или открыть меню', en: 'Start: connect a cabinet or open the menu' } },
+  { command: 'menu', description: { ru: 'Меню', en: 'Menu' } },
+  { command: 'lang', description: { ru: 'Язык: русский или English', en: 'Language: English or Русский' } },
+  { command: 'help', description: { ru: 'Команды', en: 'Commands' } },
+];
+
+/** The Telegram app languages served in Russian (any other gets English). */
+export const RUSSIAN_CODES: readonly string[] = ['ru', 'uk', 'be', 'kk'];
 
 /** The bot's words in one language: `botWords('en').menu('Shop')`. */
 export type BotWords = { [K in keyof typeof WORDS]: (typeof WORDS)[K]['ru'] };

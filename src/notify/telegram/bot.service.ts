@@ -22,7 +22,7 @@ import { latestOrders, orderScreen, reviewsScreen, salesScreen, stocksScreen } f
 import { noBotToken, resolveBotToken } from './bot-token.js';
 import { chatsSyncing, getChat, saveChat, saveOffset, updateOffset } from './bot-token.repository.js';
 import { ensureTelegramUser, userCabinets } from './bot-user.repository.js';
-import { botWords, chatLanguage, languageOf, PROBLEMS, RATE_CODES, STREAM_NAMES, TOKEN_CODES } from './bot-words.js';
+import { botWords, COMMANDS, chatLanguage, languageOf, PROBLEMS, RATE_CODES, RUSSIAN_CODES, STREAM_NAMES, TOKEN_CODES } from './bot-words.js';
 import { escapeHtml } from './html.js';
 import { TelegramClient, TelegramError, type TelegramUpdate } from './telegram-client.js';
 
@@ -79,7 +79,23 @@ export async function runBot(handle: DbHandle, deps: NotifyDeps, o: BotOptions):
   return result.value;
 }
 
+/**
+ * Tells Telegram the bot's commands with their descriptions in each language (shown under "/"):
+ * English for everyone, Russian for the app languages served in Russian. A failure only warns.
+ */
+export async function registerCommands(client: TelegramClient, log: NotifyDeps['log']): Promise<void> {
+  const list = (lang: Lang) => COMMANDS.map((c) => ({ command: c.command, description: c.description[lang] }));
+  try {
+    await client.call('setMyCommands', { commands: list('en') });
+    for (const code of RUSSIAN_CODES) await client.call('setMyCommands', { commands: list('ru'), language_code: code });
+  } catch (error) {
+    log.warn(`setMyCommands failed: ${errorMessage(error)}; the command list in Telegram stays as it was`);
+  }
+}
+
 async function pollLoop(handle: DbHandle, deps: NotifyDeps, o: BotOptions): Promise<{ updates: number }> {
+  // Once per start of a long-running bot (not per cron run of --once).
+  if (!o.once) await registerCommands(o.client, deps.log);
   const bot = new Bot(handle, deps, o.client);
   // Initial syncs a previous run left unfinished go on (each page it committed stays committed).
   for (const c of await chatsSyncing(deps.db)) bot.startSync(c.chat_id, c.cabinet_id);
