@@ -205,6 +205,15 @@ describe('the Telegram bot in the user’s language', () => {
     }
   });
 
+  it('waits out Telegram’s 429 on its own answer: the user still gets it, once', async () => {
+    const before = tg.sentTo(en).length;
+    tg.rateLimit(1, 1, en);
+    const started = Date.now();
+    expect(await say(en, '/menu')).toMatch(/Choose a section:$/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(tg.sentTo(en).length).toBe(before + 1);
+  });
+
   it('tells Telegram the commands in English for everyone and in Russian for ru, uk, be, kk', async () => {
     tg.commands.length = 0;
     const controller = new AbortController();

@@ -214,8 +214,21 @@ class Bot {
     return chatLanguage({ chosen_lang: row?.chosen_lang, telegram_lang: fromTelegram ?? row?.telegram_lang });
   }
 
-  private send(chat: string, text: string, keyboard?: Keyboard) {
-    return this.tg.sendMessage(chat, text, keyboard ? { reply_markup: keyboard } : {});
+  /**
+   * Sends one message. Telegram's 429 (this chat or the bot is sending too fast) is waited out, up to
+   * 30 s and twice, so a user's press is answered late rather than not at all.
+   */
+  private async send(chat: string, text: string, keyboard?: Keyboard) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.tg.sendMessage(chat, text, keyboard ? { reply_markup: keyboard } : {});
+      } catch (error) {
+        const wait = error instanceof TelegramError && error.kind === 'rate_limited' ? (error.retryAfterSec ?? 1) : undefined;
+        if (wait === undefined || wait > 30 || attempt >= 2) throw error;
+        this.deps.log.warn(`Telegram asks to wait ${wait} s before the next message to chat ${chat}`);
+        await sleep(wait * 1000);
+      }
+    }
   }
 
   private async onMessage(chat: string, messageId: number, text: string, lang: Lang): Promise<void> {
