@@ -159,6 +159,8 @@ describe('the Telegram bot in the user’s language', () => {
     expect(tg.sentTo(en).at(-2)!.text).toBe('Language: English. To change it: /lang');
     expect(last(en).text).toMatch(/Choose a section:$/);
     expect(await say(en, '/lang ru')).toMatch(/Выберите раздел:$/);
+    expect(await say(en, '/lang English')).toMatch(/Choose a section:$/);
+    expect(await say(en, '/lang Русский')).toMatch(/Выберите раздел:$/);
     expect(await say(en, '/lang en')).toMatch(/Choose a section:$/);
     expect((await getChat(h.db, en))?.chosen_lang).toBe('en');
   });

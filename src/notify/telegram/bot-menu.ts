@@ -1,6 +1,6 @@
 // The bot's inline keyboards and settings text, in the chat's language (pure). Every dynamic value is escaped.
 import { type Lang, WB_NOTIFY_TYPES } from '../types.js';
-import { botWords, PROBLEMS, TYPE_NAMES } from './bot-words.js';
+import { botWords, LANGUAGE_NAMES, PROBLEMS, TYPE_NAMES } from './bot-words.js';
 import { escapeHtml as e } from './html.js';
 import type { InlineButton } from './telegram-client.js';
 
@@ -8,7 +8,7 @@ export type Keyboard = { inline_keyboard: InlineButton[][] };
 
 /** A refused token's reason for the chat, in its language: known codes in words, others as «не удалось проверить токен (CODE)». */
 export function tokenProblem(error: { code?: string }, lang: Lang = 'ru'): string {
-  return PROBLEMS[error.code ?? '']?.[lang] ?? botWords(lang).unknownProblem(error.code ?? (lang === 'ru' ? 'ошибка' : 'error'));
+  return PROBLEMS[error.code ?? '']?.[lang] ?? botWords(lang).unknownProblem(error.code ?? 'UNKNOWN');
 }
 
 export function mainMenu(lang: Lang): Keyboard {
@@ -37,8 +37,8 @@ export function languageKeyboard(): Keyboard {
   return {
     inline_keyboard: [
       [
-        { text: 'Русский', callback_data: 'lang:ru' },
-        { text: 'English', callback_data: 'lang:en' },
+        { text: LANGUAGE_NAMES.ru, callback_data: 'lang:ru' },
+        { text: LANGUAGE_NAMES.en, callback_data: 'lang:en' },
       ],
     ],
   };

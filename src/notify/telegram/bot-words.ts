@@ -159,6 +159,9 @@ export const COMMANDS: { command: string; description: Record<Lang, string> }[] 
   { command: 'help', description: { ru: 'Команды', en: 'Commands' } },
 ];
 
+/** Each language named in itself (the /lang buttons). */
+export const LANGUAGE_NAMES: Record<Lang, string> = { ru: 'Русский', en: 'English' };
+
 /** The Telegram app languages served in Russian (any other gets English). */
 export const RUSSIAN_CODES: readonly string[] = ['ru', 'uk', 'be', 'kk'];
 

@@ -22,7 +22,7 @@ import { latestOrders, orderScreen, reviewsScreen, salesScreen, stocksScreen } f
 import { noBotToken, resolveBotToken } from './bot-token.js';
 import { chatsSyncing, getChat, saveChat, saveOffset, updateOffset } from './bot-token.repository.js';
 import { ensureTelegramUser, userCabinets } from './bot-user.repository.js';
-import { botWords, COMMANDS, chatLanguage, languageOf, PROBLEMS, RATE_CODES, RUSSIAN_CODES, STREAM_NAMES, TOKEN_CODES } from './bot-words.js';
+import { botWords, COMMANDS, chatLanguage, LANGUAGE_NAMES, languageOf, PROBLEMS, RATE_CODES, RUSSIAN_CODES, STREAM_NAMES, TOKEN_CODES } from './bot-words.js';
 import { escapeHtml } from './html.js';
 import { TelegramClient, TelegramError, type TelegramUpdate } from './telegram-client.js';
 
@@ -274,9 +274,10 @@ class Bot {
     await this.showMenu(chat, lang);
   }
 
-  /** `/lang` offers the two languages; `/lang en` (or `ru`) switches at once. */
+  /** `/lang` offers the two languages; `/lang en` (or `ru`, `English`, `русский`) switches at once. */
   private async onLanguageCommand(chat: string, arg: string | undefined, lang: Lang): Promise<void> {
-    const wanted = arg === undefined ? undefined : ({ ru: 'ru', en: 'en', русский: 'ru', english: 'en' } as const)[arg.toLowerCase() as 'ru'];
+    const asked = arg?.toLowerCase();
+    const wanted = (['ru', 'en'] as const).find((l) => asked === l || asked === LANGUAGE_NAMES[l].toLowerCase());
     if (wanted) return this.setLanguage(chat, wanted);
     await this.send(chat, `${botWords(lang).chooseLanguage}\n${botWords(lang === 'ru' ? 'en' : 'ru').chooseLanguage}`, languageKeyboard());
   }
