@@ -16,9 +16,9 @@ import type { FakeKaspiShop } from '../../src/fakes/fake-kaspi-shop.js';
 import { addStore } from '../../src/kaspi/merchant/stores.service.js';
 import { upsertPreorders } from '../../src/preorders/preorders.repository.js';
 import { FIXTURE_NOW, loadFixture } from '../kaspi-orders/fixture.js';
-import { bearer, startApi, sweepAuth, type TestApi, uncoveredOfTag } from '../support/api.js';
+import { apiSession, bearer, type CheckedCall, startApi, sweepAuth, type TestApi, uncoveredOfTag } from '../support/api.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type OpenApiCheck, openApiChecker } from '../support/openapi-check.js';
+import type { OpenApiCheck } from '../support/openapi-check.js';
 import { memoryLogger } from '../wb/helpers.js';
 
 let h: TestDatabase;
@@ -26,6 +26,7 @@ let mc: FakeKaspiMc;
 let shop: FakeKaspiShop;
 let api: TestApi;
 let spec: OpenApiCheck;
+let call: CheckedCall;
 let doc: Record<string, any>;
 let alice: string;
 let aliceRead: string;
@@ -73,11 +74,7 @@ beforeAll(async () => {
       secretKey: async () => key,
     },
   });
-  alice = await bearer(h.db, ['read', 'write'], 'alice');
-  aliceRead = await bearer(h.db, ['read'], 'alice');
-  bob = await bearer(h.db, ['read', 'write'], 'bob');
-  doc = (await (await fetch(`${api.base}/openapi.json`, { headers: { authorization: alice } })).json()) as Record<string, any>;
-  spec = openApiChecker(doc);
+  ({ alice, aliceRead, bob, doc, spec, call } = await apiSession(h.db, api));
 });
 afterAll(async () => {
   await api?.server.shutdown(5000);
@@ -85,22 +82,6 @@ afterAll(async () => {
   await shop?.stop();
   await h?.close();
 });
-
-async function call(method: string, path: string, auth: string | null, body?: unknown, contentType = 'application/json') {
-  const headers: Record<string, string> = {};
-  if (auth) headers.authorization = auth;
-  if (body !== undefined) headers['content-type'] = contentType;
-  const res = await fetch(`${api.base}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const parsed = text ? JSON.parse(text) : undefined;
-  expect(spec.check(method, path, res.status, parsed), `${method} ${path} ${res.status}`).toEqual([]);
-  if (res.status >= 400) expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  return { status: res.status, body: parsed, headers: res.headers };
-}
 
 describe('auth sweep', () => {
   it('every /api/v1/kaspi endpoint: 401 without a token, 403 with a token lacking its scope; bodies: 415 not JSON, 413 too large', async () => {

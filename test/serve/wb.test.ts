@@ -10,15 +10,16 @@ import { resolveConfig } from '../../src/core/config.js';
 import { withAdvisoryLock } from '../../src/db/locks.js';
 import { type FakeWb, makeWbToken, startFakeWb } from '../../src/fakes/fake-wb.js';
 import { jobLockName } from '../../src/schedule/run-job.js';
-import { bearer, startApi, sweepAuth, type TestApi, uncoveredOfTag } from '../support/api.js';
+import { apiSession, bearer, type CheckedCall, startApi, sweepAuth, type TestApi, uncoveredOfTag } from '../support/api.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type OpenApiCheck, openApiChecker } from '../support/openapi-check.js';
+import type { OpenApiCheck } from '../support/openapi-check.js';
 import { memoryLogger, TestClock } from '../wb/helpers.js';
 
 let h: TestDatabase;
 let wb: FakeWb;
 let api: TestApi;
 let spec: OpenApiCheck;
+let call: CheckedCall;
 let doc: Record<string, any>;
 /** /metrics before the sync and the requests. */
 let metricsBefore: string;
@@ -49,11 +50,7 @@ beforeAll(async () => {
       wbClient: { retries: 3, maxRetryWaitMs: 5000 },
     },
   });
-  alice = await bearer(h.db, ['read', 'write'], 'alice');
-  aliceRead = await bearer(h.db, ['read'], 'alice');
-  bob = await bearer(h.db, ['read', 'write'], 'bob');
-  doc = (await (await fetch(`${api.base}/openapi.json`, { headers: { authorization: alice } })).json()) as Record<string, any>;
-  spec = openApiChecker(doc);
+  ({ alice, aliceRead, bob, doc, spec, call } = await apiSession(h.db, api));
   metricsBefore = await (await fetch(`${api.base}/metrics`, { headers: { authorization: aliceRead } })).text();
 });
 afterAll(async () => {
@@ -61,22 +58,6 @@ afterAll(async () => {
   await wb?.server.stop();
   await h?.close();
 });
-
-async function call(method: string, path: string, auth: string | null, body?: unknown, contentType = 'application/json') {
-  const headers: Record<string, string> = {};
-  if (auth) headers.authorization = auth;
-  if (body !== undefined) headers['content-type'] = contentType;
-  const res = await fetch(`${api.base}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const parsed = text ? JSON.parse(text) : undefined;
-  expect(spec.check(method, path, res.status, parsed), `${method} ${path} ${res.status}`).toEqual([]);
-  if (res.status >= 400) expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  return { status: res.status, body: parsed, headers: res.headers };
-}
 
 let cabinetId: string;
 

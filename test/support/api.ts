@@ -1,9 +1,11 @@
 // An `mp serve` API server on 127.0.0.1:0 for HTTP tests, and tokens for it (any user, any scopes).
 import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
+import { expect } from 'vitest';
 import type { Database } from '../../src/db/schema.js';
 import { createApiToken } from '../../src/serve/api-tokens.service.js';
 import { type ApiOptions, type ApiServer, createApiServer } from '../../src/serve/server.js';
+import { type OpenApiCheck, openApiChecker } from './openapi-check.js';
 import { TEST_SECRET_KEY } from './payouts-seed.js';
 
 export interface TestApi {
@@ -35,6 +37,50 @@ export async function bearer(db: Kysely<Database>, scopes: string[] = ['read', '
 }
 
 type Call = (method: string, path: string, auth: string | null, body?: unknown, contentType?: string) => Promise<{ status: number; body: any }>;
+
+/** A request to the API whose answer is checked against /openapi.json (and is problem+json when an error). */
+export type CheckedCall = (
+  method: string,
+  path: string,
+  auth: string | null,
+  body?: unknown,
+  contentType?: string,
+) => Promise<{ status: number; body: any; headers: Headers }>;
+
+/** What the /api/v1 tests start from: alice (read+write, and read only), bob, the OpenAPI document, its checker and a checked `call`. */
+export interface ApiSession {
+  alice: string;
+  aliceRead: string;
+  bob: string;
+  doc: Record<string, any>;
+  spec: OpenApiCheck;
+  call: CheckedCall;
+}
+
+/** Tokens for alice and bob on `api`, its /openapi.json, and a `call` that checks every answer against it. */
+export async function apiSession(db: Kysely<Database>, api: TestApi): Promise<ApiSession> {
+  const alice = await bearer(db, ['read', 'write'], 'alice');
+  const aliceRead = await bearer(db, ['read'], 'alice');
+  const bob = await bearer(db, ['read', 'write'], 'bob');
+  const doc = (await (await fetch(`${api.base}/openapi.json`, { headers: { authorization: alice } })).json()) as Record<string, any>;
+  const spec = openApiChecker(doc);
+  const call: CheckedCall = async (method, path, auth, body, contentType = 'application/json') => {
+    const headers: Record<string, string> = {};
+    if (auth) headers.authorization = auth;
+    if (body !== undefined) headers['content-type'] = contentType;
+    const res = await fetch(`${api.base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const parsed = text ? JSON.parse(text) : undefined;
+    expect(spec.check(method, path, res.status, parsed), `${method} ${path} ${res.status}`).toEqual([]);
+    if (res.status >= 400) expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+  return { alice, aliceRead, bob, doc, spec, call };
+}
 
 /**
  * For every documented operation whose path starts with `prefix`: 401 without a token, 403 with a
