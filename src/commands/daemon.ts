@@ -22,7 +22,7 @@ export async function daemon(ctx: Context, options: Options): Promise<void> {
   const log = createLogger({ structured: true, quiet: ctx.globals.quiet, verbose: ctx.globals.verbose, env: ctx.config.env });
   const quietProgress: Context['progress'] = async () => ({ tick() {}, label() {}, stop() {} });
   const dctx: Context = { ...ctx, log, progress: quietProgress };
-  const all = await listJobs(ctx.config.env);
+  const all = await listJobs(ctx.config);
   let chosen = all;
   if (options.jobs) {
     const names = options.jobs

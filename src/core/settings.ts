@@ -5,7 +5,23 @@
 // /etc/mp.json`) and the accepted form. Precedence: flag, then environment, then config file, then
 // the default. An empty environment variable counts as unset.
 //
+// A patterned setting stands for one setting per name: `schedule.<job>` / `MP_SCHEDULE_<JOB>` is
+// `schedule.kaspi.scrape` / `MP_SCHEDULE_KASPI_SCRAPE` for the job `kaspi.scrape`; read it with
+// `readNamedSetting(config, 'schedule.<job>', 'kaspi.scrape')`.
+//
+// Read outside the table, on purpose (docs/configuration.md says the same):
+// - `--db`/DATABASE_URL, `--home`/MP_HOME, `--config`/MP_CONFIG, `--lock-timeout`/MP_LOCK_TIMEOUT
+//   (src/core/config.ts): they say where the config file and the database are, so they are read before
+//   there is a config to read a setting from.
+// - MP_SECRET_KEY (src/core/secrets.ts): the key that decrypts what the database stores, needed before
+//   the first query; a key in the config file would sit beside the data it protects.
+// - WB_TOKEN, MP_KASPI_PASSWORD, MP_TELEGRAM_BOT_TOKEN: secrets a script hands to one command instead
+//   of a prompt; never from the config file, never printed, checked by their own commands.
+// - NO_COLOR, FORCE_COLOR, TERM, COLUMNS, XDG_DATA_HOME: the terminal's and the system's conventions.
+//
 // docs/configuration.md documents every entry (test/unit/readme-config.test.ts compares the two).
+import { createRequire } from 'node:module';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import { decimal, duration, forbiddenCharacter, formatDuration, InputError, integer, MAX_TIMER_MS, number, oneOf, text, url } from './validate.js';
@@ -159,6 +175,40 @@ export function timeZone(): Parser<string> {
       return tz;
     },
   };
+}
+
+/**
+ * A cron expression (five fields, minute first; six with seconds first), `continuous` (a worker
+ * loop) or `off`: a job's schedule, as text.
+ */
+export function cronSchedule(): Parser<string> {
+  const form = 'a cron expression like */15 * * * * (five fields), continuous or off';
+  return {
+    form,
+    parse: (raw, label) => {
+      const value = text(asText(raw), label, { max: 200 }).trim();
+      if (value === 'off' || value === 'continuous' || isValidCronSync(value, { allowSeconds: true })) return value;
+      throw new InputError(label, `must be ${form}`, { value: raw, code: 'SCHEDULE_INVALID' });
+    },
+  };
+}
+
+/** A cron expression node-cron accepts with five fields (minute first); six (seconds first) when allowed. */
+export function isValidCronSync(expression: string, options: { allowSeconds?: boolean } = {}): boolean {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5 && !(options.allowSeconds && fields.length === 6)) return false;
+  // Loaded when a schedule is read, not with every command (node-cron ships a CommonJS build).
+  const cron = createRequire(import.meta.url)('node-cron') as { validate(expression: string): boolean };
+  return cron.validate(expression);
+}
+
+/** The OS user's name (`default` when the system has none for this process). */
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'default';
+  }
 }
 
 /** A table entry; `R` says whether it always has a value (it has a default). */
@@ -432,9 +482,35 @@ export const SETTINGS = {
     help: '`mp serve`: largest request body; larger gets 413',
   }),
 
+  // Who runs mp. Not from the config file: one file often serves every user of a host, and the
+  // user is who runs the command, not a property of the site.
+  user: define({
+    env: 'MP_USER',
+    config: null,
+    parser: plainText(200),
+    default: () => osUser(),
+    defaultText: 'the OS user',
+    help: 'whose WB cabinets, Kaspi stores, notification recipients and payouts a command sees and changes',
+  }),
+
   // Export, schedule, daemon
   'export.dir': define({ env: 'MP_EXPORT_DIR', parser: plainText(4096), default: 'export', help: 'where `mp export` writes files without `--out`' }),
   'schedule.timezone': define({ env: 'MP_SCHEDULE_TZ', parser: timeZone(), defaultText: "the system's", help: 'time zone of cron schedules' }),
+  // One per job; the default is the job's own (JobDefinition.defaultSchedule). In the config file
+  // also flat: {"schedule": {"kaspi.scrape": "…"}} as well as {"schedule": {"kaspi": {"scrape": "…"}}}.
+  'schedule.<job>': define({
+    env: 'MP_SCHEDULE_<JOB>',
+    parser: cronSchedule(),
+    defaultText: "the job's own",
+    help: 'a job’s schedule (`MP_SCHEDULE_KASPI_SCRAPE`, …): cron, `continuous` or `off`',
+  }),
+  'jobs.extra': define({
+    env: 'MP_EXTRA_JOBS',
+    parser: listOf(plainText(4096)),
+    default: [] as string[],
+    defaultText: '—',
+    help: 'ES modules exporting `jobs` (site-specific jobs), comma-separated paths',
+  }),
   'daemon.idle': define({
     env: 'MP_DAEMON_IDLE',
     flag: '--idle',
@@ -447,6 +523,8 @@ export const SETTINGS = {
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
+/** The patterned settings (`schedule.<job>`): read with `readNamedSetting`. */
+export type PatternKey = Extract<SettingKey, `${string}<${string}>${string}`>;
 /** The typed value of a setting (undefined possible only for settings without a default). */
 export type SettingValue<K extends SettingKey> = (typeof SETTINGS)[K] extends Defined<infer T, infer R> ? (R extends true ? T : T | undefined) : never;
 
@@ -487,18 +565,48 @@ export function configFileValue(config: Config, dotted: string): unknown {
   return cur === null ? undefined : cur;
 }
 
-/** The raw value of a setting and where it came from (flag, environment, config file), or undefined when unset. */
-export function settingSource(config: Config, key: SettingKey, flag?: FlagValue): SettingSource | undefined {
+const PLACEHOLDER = /<(\w+)>/;
+
+/** `kaspi.scrape` → `KASPI_SCRAPE`: a name as it stands in a patterned variable (`MP_SCHEDULE_<JOB>`). */
+export function envNamePart(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+}
+
+/** The variable that sets a patterned setting for `name`: `MP_SCHEDULE_KASPI_SCRAPE`. */
+export function namedSettingEnv(key: PatternKey, name: string): string | undefined {
+  return spec(key).env?.replace(PLACEHOLDER, envNamePart(name));
+}
+
+/** A config value at a patterned path for `name`: flat (`schedule["kaspi.scrape"]`) or nested (`schedule.kaspi.scrape`). */
+function namedConfigValue(config: Config, path: string, name: string): { value: unknown; path: string } {
+  const [prefix, suffix] = path.split(/<\w+>/) as [string, string];
+  const at = `${prefix}${name}${suffix}`;
+  const section = prefix ? configFileValue(config, prefix.replace(/\.$/, '')) : config.file;
+  if (!suffix && section && typeof section === 'object' && !Array.isArray(section)) {
+    const flat = (section as Record<string, unknown>)[name];
+    if (flat !== undefined && flat !== null) return { value: flat, path: at };
+  }
+  return { value: configFileValue(config, at), path: at };
+}
+
+/**
+ * The raw value of a setting and where it came from (flag, environment, config file), or undefined when
+ * unset. `name` picks one member of a patterned setting (`schedule.<job>`).
+ */
+export function settingSource(config: Config, key: SettingKey, flag?: FlagValue, name?: string): SettingSource | undefined {
   const s = spec(key);
+  const patterned = PLACEHOLDER.test(key);
+  if (patterned !== (name !== undefined)) throw new RangeError(patterned ? `${key} is read with a name (readNamedSetting)` : `${key} takes no name`);
   if (flag && flag.value !== undefined && !(Array.isArray(flag.value) && flag.value.length === 0)) return { raw: flag.value, label: flag.flag, from: 'flag' };
-  if (s.env) {
-    const fromEnv = config.env[s.env];
-    if (fromEnv !== undefined && fromEnv !== '') return { raw: fromEnv, label: s.env, from: 'env' };
+  const env = name === undefined ? s.env : s.env?.replace(PLACEHOLDER, envNamePart(name));
+  if (env) {
+    const fromEnv = config.env[env];
+    if (fromEnv !== undefined && fromEnv !== '') return { raw: fromEnv, label: env, from: 'env' };
   }
   const path = configPath(key);
   if (path) {
-    const fromFile = configFileValue(config, path);
-    if (fromFile !== undefined) return { raw: fromFile, label: config.filePath ? `${path} in ${config.filePath}` : path, from: 'config' };
+    const { value: fromFile, path: at } = name === undefined ? { value: configFileValue(config, path), path } : namedConfigValue(config, path, name);
+    if (fromFile !== undefined) return { raw: fromFile, label: config.filePath ? `${at} in ${config.filePath}` : at, from: 'config' };
   }
   return undefined;
 }
@@ -508,7 +616,7 @@ export function settingSource(config: Config, key: SettingKey, flag?: FlagValue)
  * file, else the default. An invalid value is a usage error (exit 2) naming the flag, variable or config
  * key and the accepted form.
  */
-export function readSetting<K extends SettingKey>(config: Config, key: K, flag?: FlagValue): SettingValue<K> {
+export function readSetting<K extends Exclude<SettingKey, PatternKey>>(config: Config, key: K, flag?: FlagValue): SettingValue<K> {
   const s = spec(key);
   const source = settingSource(config, key, flag);
   if (source) {
@@ -516,6 +624,16 @@ export function readSetting<K extends SettingKey>(config: Config, key: K, flag?:
   }
   const fallback = s.default;
   return (typeof fallback === 'function' ? (fallback as (c: Config) => unknown)(config) : fallback) as SettingValue<K>;
+}
+
+/**
+ * One member of a patterned setting: `readNamedSetting(config, 'schedule.<job>', 'kaspi.scrape')` reads
+ * MP_SCHEDULE_KASPI_SCRAPE, then `schedule.kaspi.scrape` in the config file; undefined when neither is
+ * set (the caller knows the member's own default). An invalid value is a usage error naming its source.
+ */
+export function readNamedSetting<K extends PatternKey>(config: Config, key: K, name: string): SettingValue<K> | undefined {
+  const source = settingSource(config, key, undefined, name);
+  return source ? (spec(key).parser.parse(source.raw, source.label) as SettingValue<K>) : undefined;
 }
 
 /** The constant default of a setting (for code that needs it without a config, e.g. KASPI_DEFAULT_RATE). */

@@ -2,15 +2,10 @@
 // Kaspi store, a notification recipient or a payout see only that user's objects (and objects from
 // before users existed); another user's object is "not found". Jobs, the daemon and the workers act
 // for every user.
-import { userInfo } from 'node:os';
-import { text } from './validate.js';
+import type { Config } from './config.js';
+import { readSetting } from './settings.js';
 
-/** The current user's name: MP_USER (checked like any text field), else the OS user name. */
-export function currentUser(env: NodeJS.ProcessEnv): string {
-  if (env.MP_USER !== undefined && env.MP_USER !== '') return text(env.MP_USER, 'MP_USER', { max: 200 });
-  try {
-    return userInfo().username;
-  } catch {
-    return 'default';
-  }
+/** The current user's name: the `user` setting (MP_USER, checked like any text field), else the OS user name. */
+export function currentUser(config: Config): string {
+  return readSetting(config, 'user');
 }

@@ -78,8 +78,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       return commandNames.has(command);
     },
     async hasJob(name) {
-      const { findJob } = await import('../schedule/registry.js');
-      return (await findJob(name, world.env)) !== undefined;
+      const [{ findJob }, { resolveConfig }] = await Promise.all([import('../schedule/registry.js'), import('../core/config.js')]);
+      return (await findJob(name, resolveConfig({}, world.env))) !== undefined;
     },
     async allowWbRequestsNow() {
       const [{ resolveConfig }, { openDatabase }, { listCabinets }, { saveStreamState }] = await Promise.all([

@@ -3,6 +3,7 @@
 import type { Config } from '../core/config.js';
 import type { Context } from '../core/context.js';
 import { UserError } from '../core/errors.js';
+import { readSetting } from '../core/settings.js';
 import { builtinJobs } from './builtin-jobs.js';
 
 /** What a job's run() gets besides the context. */
@@ -82,11 +83,12 @@ export function unregisterJob(name: string): void {
 }
 
 /**
- * Every known job: the built-in ones plus those registered at run time and those exported (as
- * `jobs`) by the modules listed in MP_EXTRA_JOBS (comma-separated paths; site-specific jobs, tests).
+ * Every known job: the built-in ones plus those registered at run time and, given a config, those
+ * exported (as `jobs`) by the modules of the `jobs.extra` setting (MP_EXTRA_JOBS: comma-separated
+ * paths; site-specific jobs, tests).
  */
-export async function listJobs(env: NodeJS.ProcessEnv = process.env): Promise<JobDefinition[]> {
-  for (const path of (env.MP_EXTRA_JOBS ?? '').split(',').filter(Boolean)) {
+export async function listJobs(config?: Config): Promise<JobDefinition[]> {
+  for (const path of config ? readSetting(config, 'jobs.extra') : []) {
     const { pathToFileURL } = await import('node:url');
     const mod = (await import(pathToFileURL(path).href)) as { jobs?: JobDefinition[] };
     for (const job of mod.jobs ?? []) registerJob(job);
@@ -97,8 +99,8 @@ export async function listJobs(env: NodeJS.ProcessEnv = process.env): Promise<Jo
 }
 
 /** The job called `name`, or undefined. */
-export async function findJob(name: string, env?: NodeJS.ProcessEnv): Promise<JobDefinition | undefined> {
-  return (await listJobs(env)).find((j) => j.name === name);
+export async function findJob(name: string, config?: Config): Promise<JobDefinition | undefined> {
+  return (await listJobs(config)).find((j) => j.name === name);
 }
 
 /** The names of the built-in jobs (crontab.example is checked against them). */

@@ -1,7 +1,7 @@
-// Where each job's schedule comes from: MP_SCHEDULE_<JOB> > config file `schedule` > the job's default.
+// Where each job's schedule comes from: MP_SCHEDULE_<JOB> > config file `schedule` > the job's default,
+// read through the settings table's patterned entry `schedule.<job>` (one parser, one error form).
 import type { Config } from '../core/config.js';
-import { UsageError } from '../core/errors.js';
-import { configFileValue, readSetting } from '../core/settings.js';
+import { isValidCronSync, namedSettingEnv, readNamedSetting, readSetting, SETTINGS } from '../core/settings.js';
 import { CONTINUOUS, type JobDefinition } from './registry.js';
 
 /** A job's schedule: a cron expression, `continuous` (worker loop) or `off`. */
@@ -11,34 +11,18 @@ export const OFF = 'off';
 
 /** `kaspi.scrape` → `MP_SCHEDULE_KASPI_SCRAPE`. */
 export function scheduleEnvName(job: string): string {
-  return `MP_SCHEDULE_${job.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
+  return namedSettingEnv('schedule.<job>', job)!;
 }
 
-/** The configured schedule text of a job (not yet validated). */
-export function scheduleText(config: Config, job: JobDefinition): string {
-  const fromEnv = config.env[scheduleEnvName(job.name)];
-  if (fromEnv) return fromEnv.trim();
-  const section = config.file.schedule;
-  if (section && typeof section === 'object') {
-    // Both `{"schedule": {"kaspi.scrape": "…"}}` and `{"schedule": {"kaspi": {"scrape": "…"}}}`.
-    const flat = (section as Record<string, unknown>)[job.name];
-    if (typeof flat === 'string') return flat.trim();
-    const nested = configFileValue(config, `schedule.${job.name}`);
-    if (nested !== undefined && nested !== '') return String(nested).trim();
-  }
-  return job.defaultSchedule;
-}
-
-/** Parses and validates a job's schedule; a bad expression is a usage error naming where it came from. */
+/**
+ * A job's schedule: MP_SCHEDULE_<JOB>, else `schedule.<job>` in the config file, else the job's default.
+ * A bad value is a usage error (exit 2) naming the variable or config key it came from.
+ */
 export async function jobSchedule(config: Config, job: JobDefinition): Promise<Schedule> {
-  const text = scheduleText(config, job);
+  const text =
+    readNamedSetting(config, 'schedule.<job>', job.name) ?? SETTINGS['schedule.<job>'].parser.parse(job.defaultSchedule, `the default schedule of ${job.name}`);
   if (text === OFF) return { kind: 'off' };
   if (text === CONTINUOUS) return { kind: 'continuous' };
-  if (!(await isValidCron(text, { allowSeconds: true }))) {
-    throw new UsageError('SCHEDULE_INVALID', `the schedule of ${job.name} is not a valid cron expression: "${text}"`, {
-      hint: `fix ${scheduleEnvName(job.name)} or "schedule" in the config file; use five fields like */15 * * * *, "continuous" or "off"`,
-    });
-  }
   return { kind: 'cron', expression: text };
 }
 
@@ -49,10 +33,7 @@ export function scheduleTimezone(config: Config): string {
 
 /** A cron expression node-cron accepts with five fields (minute first); six (seconds first) when allowed. */
 export async function isValidCron(expression: string, options: { allowSeconds?: boolean } = {}): Promise<boolean> {
-  const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 5 && !(options.allowSeconds && fields.length === 6)) return false;
-  const { default: cron } = await import('node-cron');
-  return cron.validate(expression);
+  return isValidCronSync(expression, options);
 }
 
 /** The next time a cron expression fires after now, in the given time zone. */

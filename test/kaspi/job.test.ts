@@ -82,7 +82,7 @@ describe('the scheduled kaspi.scrape job', () => {
     await trackProducts(handle.db, ids, undefined, new Date());
     const exportDir = join(dir, 'export');
     const ctx = testContext(handle, { MP_KASPI_URL: kaspi.url, MP_KASPI_RATE: '0', MP_KASPI_EXPORT_DIR: exportDir });
-    const job = (await findJob('kaspi.scrape', {}))!;
+    const job = (await findJob('kaspi.scrape'))!;
     const [outcome] = await runJob(ctx, job);
     expect(outcome).toMatchObject({ status: 'succeeded', summary: { tracked: ids.length, scraped: ids.length, failed: 0, not_started: 0 } });
     const files = readdirSync(join(exportDir, 'kaspi')).sort();
@@ -97,7 +97,7 @@ describe('the scheduled kaspi.scrape job', () => {
 
   it('without the setting, the files go under mp home', async () => {
     const ctx = testContext(handle, { MP_KASPI_URL: kaspi.url, MP_KASPI_RATE: '0' });
-    const [outcome] = await runJob(ctx, (await findJob('kaspi.scrape', {}))!);
+    const [outcome] = await runJob(ctx, (await findJob('kaspi.scrape'))!);
     expect(outcome!.status).toBe('succeeded');
     expect(existsSync(join(ctx.config.home, 'export', 'kaspi', 'products.json'))).toBe(true);
     rmSync(ctx.config.home, { recursive: true, force: true });
@@ -108,7 +108,7 @@ describe('the scheduled kaspi.scrape job', () => {
     const stop = new AbortController();
     stop.abort();
     const before = kaspi.server.requestsTo('/shop/p/:slug').length;
-    const [outcome] = await runJob(ctx, (await findJob('kaspi.scrape', {}))!, { signal: stop.signal });
+    const [outcome] = await runJob(ctx, (await findJob('kaspi.scrape'))!, { signal: stop.signal });
     // Not a success: the run is recorded as failed (incomplete) with its summary and the reason.
     expect(outcome).toMatchObject({ status: 'failed', summary: { tracked: ids.length, scraped: 0, not_started: ids.length } });
     expect(String((outcome!.error as Error).message)).toMatch(new RegExp(`stopped by shutdown: ${ids.length} of ${ids.length} product`));
@@ -122,7 +122,7 @@ describe('the scheduled kaspi.scrape job', () => {
     await trackProducts(handle.db, [SHORT_OFFERS_ID], undefined, new Date());
     try {
       const ctx = testContext(handle, { MP_KASPI_URL: kaspi.url, MP_KASPI_RATE: '0', MP_KASPI_EXPORT_DIR: join(dir, 'partial') });
-      const [outcome] = await runJob(ctx, (await findJob('kaspi.scrape', {}))!);
+      const [outcome] = await runJob(ctx, (await findJob('kaspi.scrape'))!);
       const all = ids.length + 1;
       expect(outcome).toMatchObject({
         status: 'failed',

@@ -40,7 +40,7 @@ describe('built-in jobs', () => {
       const { payout } = await createPayout(testPayoutAccess(handle.db), { amount: `${100 + i}.50`, currency: 'RUB', recipient: `4081781009991000431${i}` });
       ids.push(payout.id);
     }
-    const job = (await findJob('payouts.process', {}))!;
+    const job = (await findJob('payouts.process'))!;
     expect(job.defaultSchedule).toBe('continuous');
     const [outcome] = await runJob(ctx, job);
     expect(outcome).toMatchObject({ status: 'succeeded', summary: { claimed: 3, completed: 3, failed: 0 } });
@@ -78,7 +78,7 @@ describe('built-in jobs', () => {
         const store = await addStore(handle.db, key, { merchantId, name, session: fake.newSession([merchantId]) });
         await importProductsFile(handle.db, store, products);
       }
-      const job = (await findJob('demper.run', {}))!;
+      const job = (await findJob('demper.run'))!;
       const outcomes = await runJob(ctx, job);
       expect(outcomes.map((o) => [o.scope, o.status])).toEqual([
         ['M1', 'succeeded'],
@@ -108,7 +108,7 @@ describe('built-in jobs', () => {
       const ctx = testContext(handle, env);
       const config = resolveConfig({ home: '/nonexistent-mp-home' }, env);
       await addCabinet({ db: handle.db, config, log: ctx.log, clock: systemClock, secretKey: key, userName: 'tester' }, wb.token, 'shop-one');
-      const job = (await findJob('wb.sync', {}))!;
+      const job = (await findJob('wb.sync'))!;
       const [outcome, ...more] = await runJob(ctx, job);
       expect(more).toHaveLength(0);
       expect(outcome).toMatchObject({ scope: 'shop-one', status: 'succeeded', summary: { failed: 0, rows_new: expect.any(Number) } });
@@ -128,7 +128,7 @@ describe('built-in jobs', () => {
       const ctx = testContext(handle, { MP_KASPI_URL: kaspi.url, MP_KASPI_RATE: '0' });
       const ids = Object.values(KASPI_IDS);
       await trackProducts(handle.db, ids, undefined, new Date());
-      const job = (await findJob('kaspi.scrape', {}))!;
+      const job = (await findJob('kaspi.scrape'))!;
       const [all] = await runJob(ctx, job);
       expect(all).toMatchObject({ status: 'succeeded', summary: { tracked: ids.length, scraped: ids.length, failed: 0, changed: ids.length } });
       // Two hosts with --shard 0/2 and 1/2 scrape every product exactly once between them.
@@ -158,7 +158,7 @@ describe('built-in jobs', () => {
       const ctx = testContext(handle, { MP_KASPI_SHOP_API_URL: shop.url, MP_SECRET_KEY: key.toString('hex') });
       // A store without a token (the demper test's stores have sessions only) is not a scope.
       await addStore(handle.db, key, { merchantId: 'SHOP1', name: 'Orders Shop', token: shop.token });
-      const job = (await findJob('kaspi.orders', {}))!;
+      const job = (await findJob('kaspi.orders'))!;
       expect(job.scopeKind).toBe('store');
       const [first, ...more] = await runJob(ctx, job);
       expect(more).toHaveLength(0);
@@ -221,7 +221,7 @@ describe('built-in jobs', () => {
           payload: JSON.stringify({ srid: 'srid-1', nmId: 123, name: 'Кружка', prices: { finishedPrice: '990' } }) as never,
         })
         .execute();
-      const job = (await findJob('wb.notify', {}))!;
+      const job = (await findJob('wb.notify'))!;
       const [first] = await runJob(ctx, job);
       // Two events: this order, and the Kaspi store's cancellation above (the store has no recipient).
       expect(first).toMatchObject({ status: 'succeeded', summary: { events: 2, created: 1, sent: 1, dead: 0, telegram: true } });

@@ -1,6 +1,6 @@
 // `mp jobs run` and `mp daemon` as subprocesses, the way cron and systemd start them, with the test
 // jobs of test/support/test-jobs.ts (MP_EXTRA_JOBS).
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +59,33 @@ describe('mp jobs run / mp daemon as subprocesses', () => {
     expect(shard.stderr).toContain('--shard must be i/n');
     const schedule = await runMp(['daemon'], { env: { ...noDb, MP_SCHEDULE_WB_SYNC: '*/5 * *' } });
     expect(schedule.code).toBe(2);
-    expect(schedule.stderr).toContain('the schedule of wb.sync is not a valid cron expression');
+    expect(schedule.stderr).toContain('MP_SCHEDULE_WB_SYNC must be a cron expression');
+    expect(existsSync(join(home, 'not-created'))).toBe(false);
+  });
+
+  it('a bad MP_SCHEDULE_<JOB> or schedule.<job> is exit 2 with one stderr line naming where it came from (the settings table)', async () => {
+    const noDb = { ...env, MP_HOME: join(home, 'not-created'), DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
+    for (const [args, where] of [
+      [['daemon'], noDb],
+      [['jobs', 'status'], env],
+    ] as const) {
+      const r = await runMp([...args], { env: { ...where, MP_SCHEDULE_KASPI_SCRAPE: '61 * * * *' } });
+      expect(r.code, r.stderr).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines, r.stderr).toHaveLength(1);
+      expect(lines[0]).toContain('MP_SCHEDULE_KASPI_SCRAPE must be a cron expression like */15 * * * * (five fields), continuous or off, got \\"61 * * * *\\"');
+    }
+    // From the config file the message names the key and the file, not a variable nobody set; a
+    // number there was silently ignored before (the job ran on its default).
+    const file = join(markers, 'bad-schedule.json');
+    for (const value of ['61 * * * *', 5]) {
+      writeFileSync(file, JSON.stringify({ schedule: { kaspi: { scrape: value } } }));
+      const r = await runMp(['daemon'], { env: { ...noDb, MP_CONFIG: file } });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(`schedule.kaspi.scrape in ${file} must be a cron expression`);
+      expect(r.stderr).not.toContain('MP_SCHEDULE_KASPI_SCRAPE');
+    }
     expect(existsSync(join(home, 'not-created'))).toBe(false);
   });
 

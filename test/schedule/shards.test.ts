@@ -53,7 +53,7 @@ describe('two shards of one job on one database', () => {
       expect(ids.some((id) => inShard(id, half(0))) && ids.some((id) => inShard(id, half(1)))).toBe(true);
       await trackProducts(handle.db, ids, undefined, new Date());
       const ctx = testContext(handle, { MP_KASPI_URL: kaspi.url, MP_KASPI_RATE: '0', MP_KASPI_CONCURRENCY: '2' });
-      const job = (await findJob('kaspi.scrape', {}))!;
+      const job = (await findJob('kaspi.scrape'))!;
       const [a, b] = await Promise.all([timed(runJob(ctx, job, { shard: half(0) })), timed(runJob(ctx, job, { shard: half(1) }))]);
       expect(overlapped(a, b)).toBe(true);
       expect(a.outcomes.map((o) => o.status)).toEqual(['succeeded']);
@@ -75,7 +75,7 @@ describe('two shards of one job on one database', () => {
     const kaspi = await startFakeKaspi();
     try {
       const ctx = testContext(handle, { MP_KASPI_URL: kaspi.url, MP_KASPI_RATE: '0' });
-      const job = (await findJob('kaspi.scrape', {}))!;
+      const job = (await findJob('kaspi.scrape'))!;
       const held = await withAdvisoryLock(handle, scrapeLockName(half(0)), async () => runJob(ctx, job, { shard: half(0) }));
       expect(held.acquired && held.value.map((o) => o.status)).toEqual(['skipped']);
       expect(kaspi.server.requestsTo('/shop/p/:slug')).toHaveLength(0);
@@ -112,7 +112,7 @@ describe('two shards of one job on one database', () => {
       const products = ['100001', '100002', '100003', '100004'];
       expect(products.some((id) => inShard(id, half(0))) && products.some((id) => inShard(id, half(1)))).toBe(true);
       const ctx = testContext(handle, { MP_KASPI_URL: fake.url, MP_KASPI_MC_URL: fake.url, MP_SECRET_KEY: key.toString('hex') });
-      const job = (await findJob('demper.run', {}))!;
+      const job = (await findJob('demper.run'))!;
       const [a, b] = await Promise.all([timed(runJob(ctx, job, { scope: 'M1', shard: half(0) })), timed(runJob(ctx, job, { scope: 'M1', shard: half(1) }))]);
       expect(overlapped(a, b)).toBe(true);
       expect([...a.outcomes, ...b.outcomes].map((o) => o.status)).toEqual(['succeeded', 'succeeded']);
@@ -123,14 +123,14 @@ describe('two shards of one job on one database', () => {
 
     it('the same store and shard held by another process (mp demper run --shard 0/2) is skipped', async () => {
       const ctx = testContext(handle, { MP_KASPI_URL: fake.url, MP_KASPI_MC_URL: fake.url, MP_SECRET_KEY: key.toString('hex') });
-      const job = (await findJob('demper.run', {}))!;
+      const job = (await findJob('demper.run'))!;
       const held = await withAdvisoryLock(handle, runLockName('M1', half(0)), async () => runJob(ctx, job, { scope: 'M1', shard: half(0) }));
       expect(held.acquired && held.value.map((o) => o.status)).toEqual(['skipped']);
     });
 
     it('the scheduled run sends prices only while holding the merchant write lock, as mp demper run does', async () => {
       const ctx = testContext(handle, { MP_KASPI_URL: fake.url, MP_KASPI_MC_URL: fake.url, MP_SECRET_KEY: key.toString('hex'), MP_DEMPER_APPLY: 'M1' });
-      const job = (await findJob('demper.run', {}))!;
+      const job = (await findJob('demper.run'))!;
       let run: Promise<JobOutcome[]> | undefined;
       // Another process is writing M1's prices: the job plans, then waits for the lock before any write.
       const held = await withAdvisoryLock(handle, 'demper-writes:M1', async () => {

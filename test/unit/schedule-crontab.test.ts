@@ -17,7 +17,7 @@ describe('crontab.example', () => {
   });
 
   it('names a real job with a valid five-field cron expression on every line, logging to a file', async () => {
-    const jobs = new Set((await listJobs({})).map((j) => j.name));
+    const jobs = new Set((await listJobs()).map((j) => j.name));
     expect(crontab.entries.length).toBeGreaterThan(0);
     for (const entry of crontab.entries) {
       expect(entry.job, `line ${entry.line} calls mp jobs run <job>`).toBeDefined();
@@ -28,7 +28,7 @@ describe('crontab.example', () => {
   });
 
   it('schedules every job, at the daemon default when that is a cron expression', async () => {
-    for (const job of await listJobs({})) {
+    for (const job of await listJobs()) {
       const lines = crontab.entries.filter((e) => e.job === job.name);
       expect(lines.length, `${job.name} has a line`).toBeGreaterThan(0);
       if (job.defaultSchedule !== 'continuous') expect(lines.map((l) => l.expression)).toContain(job.defaultSchedule);

@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/core/config.js';
 import { UsageError } from '../../src/core/errors.js';
-import { allSettings, flagHelp, readSetting, settingDefaultText } from '../../src/core/settings.js';
+import { allSettings, flagHelp, namedSettingEnv, readNamedSetting, readSetting, settingDefaultText } from '../../src/core/settings.js';
+import { currentUser } from '../../src/core/user.js';
+import { jobSchedule } from '../../src/schedule/schedule-config.js';
 
 function config(env: Record<string, string> = {}, file: Record<string, unknown> = {}, filePath?: string): Config {
   return { home: '/home/u/.mp', lockTimeoutMs: 30_000, file, filePath, env };
@@ -78,6 +80,58 @@ describe('readSetting', () => {
     const e = refusal(() => readSetting(config({ MP_KASPI_FEED_PASSWORD: 'short-pass' }), 'kaspi.feed.password'));
     expect(e.message).toContain('MP_KASPI_FEED_PASSWORD');
     expect(e.message).not.toContain('short-pass');
+  });
+});
+
+describe('patterned settings: schedule.<job> / MP_SCHEDULE_<JOB>', () => {
+  const job = { name: 'kaspi.scrape', description: '', defaultSchedule: '*/15 * * * *', run: async () => ({}) } as never;
+
+  it('reads one member by name: the variable, then the config file (flat or nested), else undefined', () => {
+    expect(namedSettingEnv('schedule.<job>', 'kaspi.scrape')).toBe('MP_SCHEDULE_KASPI_SCRAPE');
+    expect(readNamedSetting(config(), 'schedule.<job>', 'kaspi.scrape')).toBeUndefined();
+    expect(readNamedSetting(config({ MP_SCHEDULE_KASPI_SCRAPE: ' */5 * * * * ' }), 'schedule.<job>', 'kaspi.scrape')).toBe('*/5 * * * *');
+    expect(readNamedSetting(config({}, { schedule: { 'kaspi.scrape': 'off' } }), 'schedule.<job>', 'kaspi.scrape')).toBe('off');
+    expect(readNamedSetting(config({}, { schedule: { kaspi: { scrape: 'continuous' } } }), 'schedule.<job>', 'kaspi.scrape')).toBe('continuous');
+    expect(readNamedSetting(config({ MP_SCHEDULE_KASPI_SCRAPE: 'off' }, { schedule: { 'kaspi.scrape': '* * * * *' } }), 'schedule.<job>', 'kaspi.scrape')).toBe(
+      'off',
+    );
+    // Another job's variable is not this one's.
+    expect(readNamedSetting(config({ MP_SCHEDULE_WB_SYNC: 'off' }), 'schedule.<job>', 'kaspi.scrape')).toBeUndefined();
+  });
+
+  it('a bad value is a usage error naming the variable or the config key and file it came from', () => {
+    const e = refusal(() => readNamedSetting(config({ MP_SCHEDULE_KASPI_SCRAPE: '61 * * * *' }), 'schedule.<job>', 'kaspi.scrape'));
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toBe('MP_SCHEDULE_KASPI_SCRAPE must be a cron expression like */15 * * * * (five fields), continuous or off, got "61 * * * *"');
+    expect(refusal(() => readNamedSetting(config({}, { schedule: { 'kaspi.scrape': 5 } }, '/etc/mp.json'), 'schedule.<job>', 'kaspi.scrape')).message).toMatch(
+      /^schedule\.kaspi\.scrape in \/etc\/mp\.json must be a cron expression/,
+    );
+  });
+
+  it('a patterned setting is not read without a name, nor a plain one with a name', () => {
+    expect(() => readSetting(config(), 'schedule.<job>' as never)).toThrow(RangeError);
+    expect(() => readNamedSetting(config(), 'kaspi.rate' as never, 'x')).toThrow(RangeError);
+  });
+
+  it('jobSchedule takes the setting, else the job’s own default', async () => {
+    expect(await jobSchedule(config(), job)).toEqual({ kind: 'cron', expression: '*/15 * * * *' });
+    expect(await jobSchedule(config({ MP_SCHEDULE_KASPI_SCRAPE: 'off' }), job)).toEqual({ kind: 'off' });
+    await expect(jobSchedule(config({}, { schedule: { kaspi: { scrape: '* * *' } } }), job)).rejects.toThrow(/^schedule\.kaspi\.scrape must be a cron/);
+  });
+});
+
+describe('MP_USER and MP_EXTRA_JOBS through the table', () => {
+  it('MP_USER is the user (checked as text), else the OS user; the config file does not set it', () => {
+    expect(currentUser(config({ MP_USER: 'alice' }))).toBe('alice');
+    expect(currentUser(config({}, { user: 'mallory' }))).not.toBe('mallory');
+    expect(refusal(() => currentUser(config({ MP_USER: 'a\u0000b' }))).message).toMatch(/^MP_USER /);
+    expect(refusal(() => currentUser(config({ MP_USER: 'x'.repeat(201) }))).message).toMatch(/^MP_USER /);
+  });
+
+  it('MP_EXTRA_JOBS / jobs.extra is a list of module paths', () => {
+    expect(readSetting(config(), 'jobs.extra')).toEqual([]);
+    expect(readSetting(config({ MP_EXTRA_JOBS: '/a.js,,/b.js' }), 'jobs.extra')).toEqual(['/a.js', '/b.js']);
+    expect(readSetting(config({}, { jobs: { extra: ['/c.js'] } }), 'jobs.extra')).toEqual(['/c.js']);
   });
 });
 

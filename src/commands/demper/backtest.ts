@@ -21,7 +21,7 @@ export async function demperBacktest(ctx: Context, o: RuleOptions & { since?: st
   const strategy = o.strategy === undefined ? undefined : parseStrategy(o.strategy);
   if (o.strategy !== undefined && !strategy) throw new UsageError('BAD_OPTION', `--strategy must be undercut, match, hold or top-<N>, got "${o.strategy}"`);
   const { db } = await ctx.db();
-  const rows = await backtest(db, await selectStores(db, o.store, currentUser(ctx.config.env)), {
+  const rows = await backtest(db, await selectStores(db, o.store, currentUser(ctx.config)), {
     since,
     strategy,
     step: number(o.step, '--step', 1, 1e9),

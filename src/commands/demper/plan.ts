@@ -39,7 +39,7 @@ function planOptions(ctx: Context, o: RuleOptions) {
   const offersRate = readSetting(ctx.config, 'demper.offersRate', { value: o.rate, flag: '--rate' });
   const proxies = kaspiProxies(ctx.config, o.proxy);
   const margin = marginRules(ctx.config, o.minMargin);
-  return { store: o.store, user: currentUser(ctx.config.env), rules, shard, concurrency, offersRate, proxies, margin };
+  return { store: o.store, user: currentUser(ctx.config), rules, shard, concurrency, offersRate, proxies, margin };
 }
 
 async function demperDeps(ctx: Context): Promise<DemperDeps> {

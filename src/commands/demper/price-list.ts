@@ -19,7 +19,7 @@ export async function priceListUrl(ctx: Context, o: { store?: string; baseUrl?: 
           .toString()
           .replace(/\/+$/, '');
   const { db } = await ctx.db();
-  const store = await resolveStore(db, o.store, currentUser(ctx.config.env));
+  const store = await resolveStore(db, o.store, currentUser(ctx.config));
   const token = await priceListToken(db, await ctx.secretKey(), store, Boolean(o.rotate));
   const prefix = base ?? '';
   ctx.out.object({
@@ -37,7 +37,7 @@ export async function priceListUrl(ctx: Context, o: { store?: string; baseUrl?: 
 /** The list as `mp serve` would hand it out now (nothing recorded), or why not; exit 1 when it fails the format. */
 export async function priceListShow(ctx: Context, o: { store?: string }): Promise<void> {
   const { db } = await ctx.db();
-  const store = await resolveStore(db, o.store, currentUser(ctx.config.env));
+  const store = await resolveStore(db, o.store, currentUser(ctx.config));
   const list = await assembleStorePriceList(db, store, ctx.clock.now(), { margin: marginRules(ctx.config) });
   if (ctx.out.json) {
     ctx.out.jsonDocument({
@@ -69,7 +69,7 @@ export async function priceListShow(ctx: Context, o: { store?: string }): Promis
 /** Lets a list that tripped the shrink guard out: it becomes the list served. */
 export async function priceListAccept(ctx: Context, o: { store?: string }): Promise<void> {
   const { db } = await ctx.db();
-  const store = await resolveStore(db, o.store, currentUser(ctx.config.env));
+  const store = await resolveStore(db, o.store, currentUser(ctx.config));
   const r = await acceptPriceList(db, store, ctx.clock.now(), marginRules(ctx.config));
   ctx.out.object({
     store: store.merchant_id,
@@ -86,7 +86,7 @@ export async function priceListFetches(ctx: Context, o: { store?: string; limit?
   const limit = o.limit === undefined ? 20 : /^\d{1,4}$/.test(o.limit) && Number(o.limit) > 0 ? Number(o.limit) : Number.NaN;
   if (!Number.isInteger(limit)) throw new UsageError('BAD_OPTION', `--limit must be a whole number from 1 to 9999, got "${o.limit}"`);
   const { db } = await ctx.db();
-  const store = await resolveStore(db, o.store, currentUser(ctx.config.env));
+  const store = await resolveStore(db, o.store, currentUser(ctx.config));
   const rows = await priceListFetchLog(db, store.id, limit);
   ctx.out.list(rows, [
     { key: 'at' },

@@ -8,7 +8,7 @@ import { resolveStore } from '../../kaspi/merchant/stores.service.js';
 export async function productsImport(ctx: Context, o: { store?: string; file?: string; encoding?: string }): Promise<void> {
   const encoding = parseTextEncoding(o.encoding);
   const { db } = await ctx.db();
-  const store = await resolveStore(db, o.store, currentUser(ctx.config.env));
+  const store = await resolveStore(db, o.store, currentUser(ctx.config));
   if (o.file) {
     const result = await importProductsFile(db, store, o.file, { encoding });
     ctx.out.object({ store: store.merchant_id, imported: result.imported, file: o.file });

@@ -29,7 +29,7 @@ function filterOf(storeId: string | undefined, o: ListOptions & { sku?: string[]
 
 export async function productsList(ctx: Context, o: ListOptions): Promise<void> {
   const { db } = await ctx.db();
-  const storeIds = await storeIdsFor(db, o.store, currentUser(ctx.config.env));
+  const storeIds = await storeIdsFor(db, o.store, currentUser(ctx.config));
   const rows = (await productsOf(db, { ...filterOf(undefined, o), storeIds })).map((p) => ({
     store: p.merchant_id,
     sku: p.sku,
@@ -67,7 +67,7 @@ export async function productsList(ctx: Context, o: ListOptions): Promise<void> 
 
 export async function productsSet(ctx: Context, skus: string[], o: SetOptions & { store?: string }): Promise<void> {
   const { db } = await ctx.db();
-  const storeIds = await storeIdsFor(db, o.store, currentUser(ctx.config.env));
+  const storeIds = await storeIdsFor(db, o.store, currentUser(ctx.config));
   const n = await setProducts(db, undefined, skus, o, storeIds);
   ctx.log.info(`Updated ${n} product(s).`);
 }
@@ -77,7 +77,7 @@ async function toggle(ctx: Context, o: ListOptions & { sku?: string[]; all?: boo
     throw new UsageError('BAD_OPTION', 'say which products: --store, --strategy, --search, --sku, or --all');
   }
   const { db } = await ctx.db();
-  const storeIds = await storeIdsFor(db, o.store, currentUser(ctx.config.env));
+  const storeIds = await storeIdsFor(db, o.store, currentUser(ctx.config));
   const n = await toggleProducts(db, { ...filterOf(undefined, { ...o, enabled: undefined, disabled: undefined }), storeIds }, enabled);
   if (ctx.out.json) ctx.out.jsonDocument({ updated: n });
   else ctx.log.info(`${enabled ? 'Enabled' : 'Disabled'} ${n} product(s).`);

@@ -10,7 +10,7 @@ export async function stockImport(ctx: Context, o: { store?: string; file?: stri
   if (!o.file) throw new UsageError('BAD_OPTION', 'give --file stock.csv|xlsx (sku,PP1,PP2,… or sku,point,stock)');
   const encoding = parseTextEncoding(o.encoding);
   const { db } = await ctx.db();
-  const store = await resolveStore(db, o.store, currentUser(ctx.config.env));
+  const store = await resolveStore(db, o.store, currentUser(ctx.config));
   const result = await importStockFile(db, store, o.file, ctx.clock.now(), { encoding });
   ctx.out.object(
     { store: store.merchant_id, file: result.file, skus: result.skus, points: result.points, not_managed: result.not_managed.length },

@@ -43,7 +43,7 @@ export async function storeLogin(ctx: Context, o: LoginOptions): Promise<void> {
     return ask(ctx, `Enter ${what}`, 'pipe the code with --code-stdin');
   };
   const cityId = o.city === undefined ? undefined : resolveCity(o.city);
-  const stores = await loginStoresToCabinet(await operationDeps(ctx), method, askCode, { name: o.name, cityId, user: currentUser(ctx.config.env) });
+  const stores = await loginStoresToCabinet(await operationDeps(ctx), method, askCode, { name: o.name, cityId, user: currentUser(ctx.config) });
   ctx.out.list(stores.map(storeView), storeColumns);
   ctx.log.info(
     `Signed in: ${stores.length} store(s) saved with the session (encrypted). Next: \`mp demper products import --store ${stores[0]!.merchant_id}\``,
@@ -82,7 +82,7 @@ export async function storeAdd(ctx: Context, o: AddOptions): Promise<void> {
     session,
     token,
     points: o.points,
-    user: currentUser(ctx.config.env),
+    user: currentUser(ctx.config),
   });
   ctx.out.object({ ...storeView(store) });
   if (!session && !token && !store.session_encrypted) ctx.log.warn('No session stored: repricing needs one (`--session-stdin` or `mp demper store login`).');
@@ -90,7 +90,7 @@ export async function storeAdd(ctx: Context, o: AddOptions): Promise<void> {
 
 export async function storeList(ctx: Context): Promise<void> {
   const { db } = await ctx.db();
-  const rows = await storesWithFetches(db, currentUser(ctx.config.env));
+  const rows = await storesWithFetches(db, currentUser(ctx.config));
   const stores = rows.map(({ store: s, fetch: f }) => {
     // When Kaspi's loader last got the price list (`mp serve`), and the status of the last attempt.
     return { ...storeView(s), fetched: f?.fetched_at ?? null, last_fetch_status: f?.last_status ?? null };
@@ -109,7 +109,7 @@ export async function storeSet(ctx: Context, ref: string, o: { cities?: string }
   if (o.cities === undefined) throw new UsageError('BAD_OPTION', 'nothing to set: give --cities <id|name,…>');
   const cities = parseCities(o.cities);
   const { db } = await ctx.db();
-  const store: StoreRow = await setStoreCities(db, ref, cities, currentUser(ctx.config.env));
+  const store: StoreRow = await setStoreCities(db, ref, cities, currentUser(ctx.config));
   ctx.out.object({ ...storeView(store) });
   if (cities.length > 1 && !ctx.out.json) {
     ctx.log.info(`${store.merchant_id} is priced in ${cities.length} cities: plans decide per city and the price list carries a cityprice for each.`);
@@ -118,7 +118,7 @@ export async function storeSet(ctx: Context, ref: string, o: { cities?: string }
 
 export async function storeRemove(ctx: Context, ref: string): Promise<void> {
   const { db } = await ctx.db();
-  const user = currentUser(ctx.config.env);
+  const user = currentUser(ctx.config);
   const store = await removeStore(db, ref, user);
   if (store.detached) ctx.log.info(`Store ${store.merchant_id} (${store.name}) is shared: user "${user}" is detached from it, its data stays for the others.`);
   else ctx.log.info(`Removed store ${store.merchant_id} (${store.name}) with its products, decisions and preorders.`);
@@ -126,7 +126,7 @@ export async function storeRemove(ctx: Context, ref: string): Promise<void> {
 
 export async function storeCheck(ctx: Context, o: { store?: string }): Promise<void> {
   const deps = await operationDeps(ctx);
-  const stores = await selectStores(deps.db, o.store, currentUser(ctx.config.env));
+  const stores = await selectStores(deps.db, o.store, currentUser(ctx.config));
   const results: CheckResult[] = await checkStores(deps, stores, ctx.clock.now());
   ctx.out.list(results, [{ key: 'merchant_id' }, { key: 'name' }, { key: 'status' }, { key: 'detail', shrink: true }]);
   for (const r of results) if (r.status !== 'ok' && !ctx.out.json) ctx.log.warn(`${r.merchant_id}: ${r.detail}`);

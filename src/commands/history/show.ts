@@ -60,7 +60,7 @@ function drawChart(ctx: Context, series: ProductHistory['series'], end: Date): v
   if (!series.some((s) => s.points.some((p) => p.v !== null))) return;
   ctx.out.text('');
   // A pseudo-terminal may report 0 columns (script, some CI runners): fall back to $COLUMNS or 80.
-  const width = ctx.out.columns >= 20 ? ctx.out.columns : Number(process.env.COLUMNS) || 80;
+  const width = ctx.out.columns >= 20 ? ctx.out.columns : Number(ctx.config.env.COLUMNS) || 80;
   const lines = renderChart(series, { width, height: 12, end: end.getTime(), paint: ctx.out.paint, formatValue: tenge, formatTime: chartTime });
   ctx.out.text(lines.join('\n'));
 }

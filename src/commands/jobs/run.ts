@@ -12,9 +12,9 @@ interface Options {
 
 /** `mp jobs run <job>`: one run (per store/cabinet) under the job's lock; what cron calls. */
 export async function jobsRun(ctx: Context, name: string, options: Options): Promise<void> {
-  const job = await findJob(name, ctx.config.env);
+  const job = await findJob(name, ctx.config);
   if (!job) {
-    const names = (await listJobs(ctx.config.env)).map((j) => j.name);
+    const names = (await listJobs(ctx.config)).map((j) => j.name);
     throw new UsageError('JOB_UNKNOWN', `unknown job "${name}"`, {
       hint: names.length ? `known jobs: ${names.join(', ')}` : 'no jobs are available in this build',
     });

@@ -6,7 +6,7 @@ import { scheduleTimezone } from '../../schedule/schedule-config.js';
 
 /** `mp jobs status`: per job the last run, its result, the next scheduled time, failures in 24 h. */
 export async function jobsStatus(ctx: Context): Promise<void> {
-  const jobs = await listJobs(ctx.config.env);
+  const jobs = await listJobs(ctx.config);
   const timezone = scheduleTimezone(ctx.config);
   const { db } = await ctx.db();
   const rows = await jobStatuses(db, ctx.config, jobs, timezone, ctx.clock.now());

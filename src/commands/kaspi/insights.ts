@@ -25,7 +25,7 @@ export async function kaspiInsights(ctx: Context, input: string, options: Option
   if (!Number.isInteger(days) || days < 1) throw new UsageError('KASPI_BAD_DAYS', `--days is a positive whole number, got "${options.days}"`);
   const city = options.city ? resolveCity(options.city) : undefined;
   const db = (await ctx.db()).db;
-  const stores = await selectStores(db, options.store, currentUser(ctx.config.env));
+  const stores = await selectStores(db, options.store, currentUser(ctx.config));
   const merchantId = stores.length === 1 ? stores[0]!.merchant_id : undefined;
   const result = await productInsights(db, { input, city, reviewRate, days, now: ctx.clock.now(), merchantId });
   if (ctx.out.json) {

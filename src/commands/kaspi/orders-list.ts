@@ -25,7 +25,7 @@ export async function kaspiOrders(ctx: Context, options: Options): Promise<void>
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError('KASPI_BAD_LIMIT', `--limit is a positive whole number, got "${options.limit}"`);
   const window = sinceWindow(almatySince(options.since ?? '7d', ctx), ctx.clock.now());
   const db = (await ctx.db()).db;
-  const store = await resolveStore(db, options.store, currentUser(ctx.config.env));
+  const store = await resolveStore(db, options.store, currentUser(ctx.config));
   const rows = await ordersReport(db, store.id, { since: window.from, state, status: options.status?.toUpperCase(), limit });
   if (ctx.out.json) {
     ctx.out.jsonDocument({ store: store.name, timeZone: window.timeZone, window, orders: rows });

@@ -30,7 +30,7 @@ export async function kaspiOrdersSync(ctx: Context, options: Options): Promise<v
       overlapMs: overlap,
       withCustomers: options.withCustomers,
       proxies: options.proxy,
-      user: currentUser(ctx.config.env),
+      user: currentUser(ctx.config),
       onWindow: (done, total) => {
         progress ??= ctx.progress('14-day windows', total);
         if (done > 0) void progress.then((p) => p.tick());

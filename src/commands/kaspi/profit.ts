@@ -13,7 +13,7 @@ const unknown = (v: string | null) => v ?? 'no cost';
 export async function kaspiProfitCommand(ctx: Context, options: { store?: string; from?: string; to?: string; days?: string }): Promise<void> {
   const period = profitPeriod(options, ctx.clock.now(), KASPI.timeZone);
   const db = (await ctx.db()).db;
-  const store = await resolveStore(db, options.store, currentUser(ctx.config.env));
+  const store = await resolveStore(db, options.store, currentUser(ctx.config));
   const report = await kaspiProfit(db, store, period, commissionTable(ctx.config));
   for (const w of report.warnings) ctx.log.warn(w);
   if (ctx.out.json) {

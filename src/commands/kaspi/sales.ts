@@ -24,7 +24,7 @@ export async function kaspiSales(ctx: Context, options: { store?: string; period
   const now = ctx.clock.now();
   const window = periodWindow(options.period, now);
   const db = (await ctx.db()).db;
-  const store = await resolveStore(db, options.store, currentUser(ctx.config.env));
+  const store = await resolveStore(db, options.store, currentUser(ctx.config));
   const report = await salesReport(db, store.id, window, by, now);
   if (ctx.out.json) {
     ctx.out.jsonDocument({ store: store.name, ...report });

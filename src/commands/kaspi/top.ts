@@ -15,7 +15,7 @@ export async function kaspiTop(ctx: Context, options: { store?: string; period?:
   const now = ctx.clock.now();
   const window = periodWindow(options.period, now, '30d');
   const db = (await ctx.db()).db;
-  const store = await resolveStore(db, options.store, currentUser(ctx.config.env));
+  const store = await resolveStore(db, options.store, currentUser(ctx.config));
   const top = await topProducts(db, store.id, window, limit);
   if (ctx.out.json) {
     ctx.out.jsonDocument({ store: store.name, ...top });

@@ -14,7 +14,7 @@ import { notifyDeps } from '../wb/notify-deps.js';
 export async function notifyDead(ctx: Context, o: { recipient?: string; limit?: string; requeue?: boolean }): Promise<void> {
   const limit = o.limit === undefined ? 50 : integer(o.limit, '--limit', { min: 1, max: 10_000 });
   const deps = await notifyDeps(ctx);
-  const view = await deadNotifications(deps.db, { recipient: o.recipient, limit, user: currentUser(ctx.config.env) });
+  const view = await deadNotifications(deps.db, { recipient: o.recipient, limit, user: currentUser(ctx.config) });
   if (!o.requeue) {
     ctx.out.list(view, [
       { key: 'id', align: 'right' },

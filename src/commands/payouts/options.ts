@@ -7,7 +7,7 @@ import type { PayoutAccess, PublicEvent, PublicPayout } from '../../payouts/payo
 
 /** The payouts of the current user (MP_USER), with the key that seals their recipients. */
 export async function payoutAccess(ctx: Context): Promise<PayoutAccess> {
-  return { db: (await ctx.db()).db, key: await ctx.secretKey(), user: currentUser(ctx.config.env) };
+  return { db: (await ctx.db()).db, key: await ctx.secretKey(), user: currentUser(ctx.config) };
 }
 
 /** A whole number flag within bounds, or UsageError naming the flag. */

@@ -18,7 +18,7 @@ type StoreOption = { store?: string };
 
 export async function preordersAdd(ctx: Context, sku: string, o: PreorderFields & StoreOption): Promise<void> {
   const { db } = await ctx.db();
-  const store = await resolveStore(db, o.store, currentUser(ctx.config.env));
+  const store = await resolveStore(db, o.store, currentUser(ctx.config));
   const { input, warnings } = await addPreorder(db, store, sku, fields(o));
   for (const w of warnings) ctx.log.warn(w);
   const price = input.price === null ? 'the price of the product under price management' : `price ${input.price}`;
@@ -29,7 +29,7 @@ export async function preordersAdd(ctx: Context, sku: string, o: PreorderFields 
 
 export async function preordersSet(ctx: Context, skus: string[], o: PreorderFields & StoreOption): Promise<void> {
   const { db } = await ctx.db();
-  const { updated, warnings } = await setPreorders(db, await resolveStore(db, o.store, currentUser(ctx.config.env)), skus, fields(o));
+  const { updated, warnings } = await setPreorders(db, await resolveStore(db, o.store, currentUser(ctx.config)), skus, fields(o));
   for (const w of warnings) ctx.log.warn(w);
   ctx.log.info(`Updated ${updated} preorder(s).`);
 }
@@ -42,8 +42,8 @@ function fields(o: PreorderFields & StoreOption): PreorderFields {
 
 export async function preordersList(ctx: Context, o: StoreOption): Promise<void> {
   const { db } = await ctx.db();
-  const store = o.store ? await resolveStore(db, o.store, currentUser(ctx.config.env)) : undefined;
-  const visible = store ? undefined : new Set(await storeIdsFor(db, undefined, currentUser(ctx.config.env)));
+  const store = o.store ? await resolveStore(db, o.store, currentUser(ctx.config)) : undefined;
+  const visible = store ? undefined : new Set(await storeIdsFor(db, undefined, currentUser(ctx.config)));
   const rows = (await listStorePreorders(db, store))
     .filter(({ row }) => !visible || visible.has(row.store_id))
     .map(({ row: r, file }) => ({
@@ -73,13 +73,13 @@ export async function preordersList(ctx: Context, o: StoreOption): Promise<void>
 
 export async function preordersRemove(ctx: Context, skus: string[], o: StoreOption): Promise<void> {
   const { db } = await ctx.db();
-  const n = await removePreorders(db, await resolveStore(db, o.store, currentUser(ctx.config.env)), skus);
+  const n = await removePreorders(db, await resolveStore(db, o.store, currentUser(ctx.config)), skus);
   ctx.log.info(`Removed ${n} preorder(s).`);
 }
 
 export async function preordersExport(ctx: Context, o: StoreOption & { out?: string }): Promise<void> {
   const { db } = await ctx.db();
-  const store = await resolveStore(db, o.store, currentUser(ctx.config.env));
+  const store = await resolveStore(db, o.store, currentUser(ctx.config));
   const path = o.out ?? join(process.cwd(), 'export', `preorders-${store.merchant_id}.xlsx`);
   const { rows, fromRepricer } = await exportPreorders(db, store, path);
   ctx.out.object({ store: store.merchant_id, rows, price_from_repricer: fromRepricer, file: path });
@@ -88,7 +88,7 @@ export async function preordersExport(ctx: Context, o: StoreOption & { out?: str
 export async function preordersImport(ctx: Context, file: string, o: StoreOption & { encoding?: string }): Promise<void> {
   const encoding = parseTextEncoding(o.encoding);
   const { db } = await ctx.db();
-  const store = await resolveStore(db, o.store, currentUser(ctx.config.env));
+  const store = await resolveStore(db, o.store, currentUser(ctx.config));
   const { imported, managed } = await importPreorders(db, store, file, { encoding });
   if (managed > 0) ctx.log.info(`${managed} of them are under price management: their file price is the product's current price, not the file's.`);
   ctx.out.object({ store: store.merchant_id, imported, managed, file });

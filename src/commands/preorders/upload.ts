@@ -12,7 +12,7 @@ type StoreOption = { store?: string };
 /** Exports (or takes --file) and uploads the template to the cabinet; prints Kaspi's answer. */
 export async function preordersUpload(ctx: Context, o: StoreOption & { file?: string }): Promise<void> {
   const deps = await operationDeps(ctx);
-  const store = await resolveStore(deps.db, o.store, currentUser(ctx.config.env));
+  const store = await resolveStore(deps.db, o.store, currentUser(ctx.config));
   const path = o.file ?? join(process.cwd(), 'export', `preorders-${store.merchant_id}.xlsx`);
   const answer = await uploadPreorders(deps, store, path, { export: !o.file });
   ctx.out.object({ store: store.merchant_id, file: path, status: answer.status, ok: answer.ok, unfinished: answer.unfinished, answer: answer.message });

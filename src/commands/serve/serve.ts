@@ -57,7 +57,7 @@ export async function serve(ctx: Context, options: Options): Promise<void> {
     deps: { handle, config: ctx.config, log: ctx.log, clock: ctx.clock, secretKey: () => ctx.secretKey() },
     priceLists: {
       credentials,
-      user: currentUser(config.env),
+      user: currentUser(config),
       margin,
       onLogError: (error) => ctx.log.error(`could not log a price-list fetch: ${(error as Error).message}`),
     },

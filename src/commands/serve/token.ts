@@ -5,7 +5,7 @@ import { createApiToken, listApiTokens, revokeApiToken } from '../../serve/api-t
 
 export async function tokenCreate(ctx: Context, options: { name?: string; scope?: string[]; rate?: string }): Promise<void> {
   const { db } = await ctx.db();
-  const created = await createApiToken(db, { userName: currentUser(ctx.config.env), name: options.name ?? '', scopes: options.scope, rate: options.rate });
+  const created = await createApiToken(db, { userName: currentUser(ctx.config), name: options.name ?? '', scopes: options.scope, rate: options.rate });
   if (ctx.out.json) {
     ctx.out.jsonDocument(created);
     return;
@@ -15,7 +15,7 @@ export async function tokenCreate(ctx: Context, options: { name?: string; scope?
 }
 
 export async function tokenList(ctx: Context, options: { all?: boolean }): Promise<void> {
-  const rows = await listApiTokens((await ctx.db()).db, currentUser(ctx.config.env), options.all);
+  const rows = await listApiTokens((await ctx.db()).db, currentUser(ctx.config), options.all);
   if (rows.length === 0 && !ctx.out.json) ctx.log.info('No API token. Create one with `mp serve token create --name <name>`.');
   ctx.out.list(rows, [
     { key: 'id' },
@@ -30,7 +30,7 @@ export async function tokenList(ctx: Context, options: { all?: boolean }): Promi
 }
 
 export async function tokenRevoke(ctx: Context, ref: string): Promise<void> {
-  const revoked = await revokeApiToken((await ctx.db()).db, currentUser(ctx.config.env), ref, ctx.clock.now());
+  const revoked = await revokeApiToken((await ctx.db()).db, currentUser(ctx.config), ref, ctx.clock.now());
   if (ctx.out.json) ctx.out.jsonDocument(revoked);
   else ctx.log.info(`revoked API token "${revoked.name}" (${revoked.prefix}…)`);
 }

@@ -5,7 +5,7 @@ import { listCabinetRows } from '../../wb/cabinet.service.js';
 
 /** `mp wb cabinet list`: tokens masked. */
 export async function wbCabinetList(ctx: Context): Promise<void> {
-  const rows = await listCabinetRows((await ctx.db()).db, currentUser(ctx.config.env));
+  const rows = await listCabinetRows((await ctx.db()).db, currentUser(ctx.config));
   if (rows.length === 0 && !ctx.out.json) ctx.log.info('No Wildberries cabinet. Add one with `mp wb cabinet add`.');
   ctx.out.list(
     rows,

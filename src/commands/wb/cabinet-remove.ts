@@ -4,7 +4,7 @@ import { removeCabinet } from '../../wb/cabinet.service.js';
 
 /** `mp wb cabinet remove <cabinet>`: the cabinet and everything synced for it. */
 export async function wbCabinetRemove(ctx: Context, ref: string): Promise<void> {
-  const user = currentUser(ctx.config.env);
+  const user = currentUser(ctx.config);
   const cabinet = await removeCabinet((await ctx.db()).db, ref, user);
   if (cabinet.detached)
     ctx.log.info(`cabinet "${cabinet.name}" (id ${cabinet.id}) is shared: user "${user}" is detached from it, its data stays for the others`);

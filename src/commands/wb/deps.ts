@@ -8,7 +8,7 @@ import type { CabinetDeps } from '../../wb/cabinet.service.js';
 
 export async function wbDeps(ctx: Context): Promise<CabinetDeps> {
   const handle = await ctx.db();
-  return { db: handle.db, config: ctx.config, log: ctx.log, clock: ctx.clock, secretKey: await ctx.secretKey(), userName: currentUser(ctx.config.env) };
+  return { db: handle.db, config: ctx.config, log: ctx.log, clock: ctx.clock, secretKey: await ctx.secretKey(), userName: currentUser(ctx.config) };
 }
 
 export { currentUser } from '../../core/user.js';

@@ -30,7 +30,7 @@ export async function wbNotifyRecipientAdd(
     telegramChat: o.telegramChat,
     webhook: o.webhook,
     secret,
-    user: currentUser(ctx.config.env),
+    user: currentUser(ctx.config),
   });
   ctx.log.info(`recipient ${r.id} subscribed to ${subjectOf(r)}; \`mp notify test --recipient ${r.id}\` sends a sample`);
   ctx.out.object(describeSettings(r), toJson(r));
@@ -39,7 +39,7 @@ export async function wbNotifyRecipientAdd(
 /** `mp notify recipient list [--cabinet | --kaspi-store]`. */
 export async function wbNotifyRecipientList(ctx: Context, o: { cabinet?: string; kaspiStore?: string }): Promise<void> {
   const deps = await notifyDeps(ctx);
-  const rows = await recipientsOf(deps.db, { cabinet: o.cabinet, kaspiStore: o.kaspiStore }, currentUser(ctx.config.env));
+  const rows = await recipientsOf(deps.db, { cabinet: o.cabinet, kaspiStore: o.kaspiStore }, currentUser(ctx.config));
   ctx.out.list(
     rows,
     [
@@ -62,7 +62,7 @@ export async function wbNotifyRecipientList(ctx: Context, o: { cabinet?: string;
 /** `mp wb notify recipient remove <id>`. */
 export async function wbNotifyRecipientRemove(ctx: Context, id: string): Promise<void> {
   const deps = await notifyDeps(ctx);
-  const r = await removeRecipient(deps.db, id, currentUser(ctx.config.env));
+  const r = await removeRecipient(deps.db, id, currentUser(ctx.config));
   ctx.log.info(`recipient ${r.id} (${r.channel} ${r.channel === 'telegram' ? r.chat_id : r.webhook_url}) removed from ${subjectOf(r)}`);
   if (ctx.out.json) ctx.out.jsonDocument({ removed: r.id });
 }

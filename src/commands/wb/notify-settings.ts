@@ -18,7 +18,7 @@ import { notifyDeps } from './notify-deps.js';
  */
 export async function wbNotifySettings(ctx: Context, o: SettingsFlags & { recipient?: string }): Promise<void> {
   const deps = await notifyDeps(ctx);
-  const target = await settingsTarget(deps.db, o.recipient, currentUser(ctx.config.env));
+  const target = await settingsTarget(deps.db, o.recipient, currentUser(ctx.config));
   let patch = settingsPatch(target, o);
   if (Object.keys(patch).length === 0 && ctx.interactive && !ctx.out.json) {
     const { checkbox } = await import('@inquirer/prompts');
@@ -38,7 +38,7 @@ export async function wbNotifySettings(ctx: Context, o: SettingsFlags & { recipi
 /** `mp notify recipient set <id> [flags]`: changes a recipient's settings (prints them with no flag). */
 export async function notifyRecipientSet(ctx: Context, id: string, o: SettingsFlags): Promise<void> {
   const deps = await notifyDeps(ctx);
-  const target = await settingsTarget(deps.db, id, currentUser(ctx.config.env));
+  const target = await settingsTarget(deps.db, id, currentUser(ctx.config));
   const updated = await changeSettings(deps.db, target.id, settingsPatch(target, o));
   ctx.out.object(describeSettings(updated));
 }

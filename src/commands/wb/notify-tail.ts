@@ -32,7 +32,7 @@ export async function wbNotifyTail(ctx: Context, o: { from?: string; interval?: 
       marketplaces: marketplace ? [marketplace] : undefined,
       fromId,
       intervalMs,
-      user: currentUser(ctx.config.env),
+      user: currentUser(ctx.config),
       signal: controller.signal,
       onEvent: (e) => {
         const record = {

@@ -11,7 +11,7 @@ import { notifyDeps } from './notify-deps.js';
  */
 export async function wbNotifyTest(ctx: Context, o: { recipient?: string }): Promise<void> {
   const deps = await notifyDeps(ctx);
-  const queued = await queueTestNotifications(deps, o.recipient, currentUser(ctx.config.env));
+  const queued = await queueTestNotifications(deps, o.recipient, currentUser(ctx.config));
   if (queued === 0) ctx.log.warn('no active recipient with enabled notifications: see `mp wb notify recipient list`');
   const locked = await deliverNotifications(deps, { outbox: false });
   if (!locked.delivered) {

@@ -6,7 +6,7 @@ import { orderCard } from '../../wb/report.service.js';
 /** `mp wb order <srid>`: the detailed order card. */
 export async function wbOrder(ctx: Context, srid: string, options: { cabinet?: string }): Promise<void> {
   const db = (await ctx.db()).db;
-  const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config.env));
+  const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config));
   const card = await orderCard(db, cabinet.id, srid, ctx.clock.now());
   if (ctx.out.json) {
     ctx.out.jsonDocument({ cabinet: cabinet.name, ...card });

@@ -20,7 +20,7 @@ export async function wbOrders(ctx: Context, options: Options): Promise<void> {
     throw new UsageError('WB_BAD_STATUS', `--status is active or cancelled, got "${options.status}"`);
   if (options.nm && !/^\d+$/.test(options.nm)) throw new UsageError('WB_BAD_NM', `--nm takes a WB article number (nmId), got "${options.nm}"`);
   const db = (await ctx.db()).db;
-  const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config.env));
+  const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config));
   const window = sinceMoscow(wbSince(options.since, ctx, '7d'), ctx.clock.now());
   const rows = await ordersReport(db, cabinet.id, window, { status: options.status as 'active' | 'cancelled' | undefined, nmId: options.nm });
   if (ctx.out.json) {

@@ -16,7 +16,7 @@ export async function wbProfitCommand(ctx: Context, options: { cabinet?: string;
   if (by !== 'product' && by !== 'day') throw new UsageError('WB_BAD_BY', `--by is product or day, got "${options.by}"`);
   const period = profitPeriod(options, ctx.clock.now(), WB.timeZone);
   const db = (await ctx.db()).db;
-  const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config.env));
+  const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config));
   const report = await wbProfit(db, cabinet, period, by);
   for (const w of report.warnings) ctx.log.warn(w);
   if (report.rows.length === 0) ctx.log.warn('no realization-report rows in the period: sync them with `mp wb sync --only realization`');

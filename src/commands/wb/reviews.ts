@@ -18,7 +18,7 @@ export async function wbReviews(
     maxRating = Number(m[1]);
   }
   const db = (await ctx.db()).db;
-  const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config.env));
+  const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config));
   const window = sinceMoscow(wbSince(options.since, ctx, '90d'), ctx.clock.now());
   const rows = await reviewsReport(db, cabinet.id, { maxRating, unanswered: options.unanswered, since: window.from, nmId: options.nm });
   if (ctx.out.json) {

@@ -13,7 +13,7 @@ export async function wbSales(ctx: Context, options: { cabinet?: string; period?
   if (!m || Number(m[1]) < 1 || Number(m[1]) > 90)
     throw new UsageError('WB_BAD_PERIOD', `--period is a number of days like 7d (1–90), got "${options.period}"`);
   const db = (await ctx.db()).db;
-  const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config.env));
+  const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config));
   const now = ctx.clock.now();
   const window = moscowWindow(new Date(now.getTime() - (Number(m[1]) - 1) * 86_400_000), now);
   const report = await salesReport(db, cabinet.id, window);

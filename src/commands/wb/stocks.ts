@@ -12,7 +12,7 @@ export async function wbStocks(ctx: Context, options: { cabinet?: string; critic
     critical = options.critical === true ? 10 : integer(options.critical, '--critical', { min: 0, max: 1_000_000 });
   }
   const db = (await ctx.db()).db;
-  const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config.env));
+  const cabinet = await cabinetFor(db, options.cabinet, currentUser(ctx.config));
   const report = await stocksReport(db, cabinet.id, ctx.clock.now(), critical);
   if (ctx.out.json) {
     ctx.out.jsonDocument({ cabinet: cabinet.name, critical: critical ?? null, ...report });
