@@ -82,12 +82,17 @@ export function httpUrl(options: { keepTrailingSlash?: boolean } = {}): Parser<s
   };
 }
 
-/** A proxy URL (`http://user:password@host:port`, https or socks). */
+/** A proxy URL (`http://user:password@host:port` or https). A refusal never shows the value: it may carry a password. */
 export function proxyUrl(): Parser<string> {
   return {
     form: 'a proxy URL like http://user:password@host:port',
     parse: (raw, label) => {
-      url(raw, label, { protocols: ['http:', 'https:'], credentials: true });
+      try {
+        url(raw, label, { protocols: ['http:', 'https:'], credentials: true });
+      } catch (error) {
+        if (error instanceof InputError) throw new InputError(error.field, error.reason, { code: error.code });
+        throw error;
+      }
       return (raw as string).trim();
     },
   };

@@ -8,6 +8,8 @@ import { sql } from 'kysely';
 import type { Config } from '../core/config.js';
 import { errorMessage } from '../core/errors.js';
 import { decryptSecret, loadSecretKey } from '../core/secrets.js';
+import { readSetting } from '../core/settings.js';
+import { InputError } from '../core/validate.js';
 import type { DbHandle } from '../db/connect.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
@@ -199,7 +201,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<Check[]> {
   }
 
   // Proxies: every configured URL must parse (credentials are never printed).
-  checks.push(proxyCheck(deps.env.MP_KASPI_PROXIES));
+  checks.push(proxyCheck(deps.config));
 
   // Clock: this machine against the database server (the embedded one shares this clock).
   if (handle.engine === 'postgres') {
@@ -223,28 +225,24 @@ function skipped(check: string, detail: string): Check {
   return { check, status: 'skip', detail };
 }
 
-/** The proxy list (comma or space separated URLs): each must be http(s)/socks with a host. */
-function proxyCheck(list: string | undefined): Check {
-  if (!list?.trim()) return skipped('proxies', 'none configured (requests go out directly)');
-  const bad: string[] = [];
-  const urls = list
-    .split(/[,\n]+/)
-    .map((u) => u.trim())
-    .filter(Boolean);
-  for (const [i, text] of urls.entries()) {
-    try {
-      const u = new URL(text);
-      if (!/^(https?|socks[45]?):$/.test(u.protocol) || !u.hostname) bad.push(`#${i + 1}`);
-    } catch {
-      bad.push(`#${i + 1}`);
-    }
+/**
+ * The proxy list, read exactly as `--proxy` / MP_KASPI_PROXIES / `kaspi.proxies` are read by the
+ * commands and jobs that use it (the settings table's parser): what doctor passes, a scrape accepts.
+ * The detail names the variable or config key and the item, never a URL (they carry passwords).
+ */
+function proxyCheck(config: Config): Check {
+  let proxies: string[];
+  try {
+    proxies = readSetting(config, 'kaspi.proxies');
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return {
+      check: 'proxies',
+      status: 'fail',
+      detail: `${error.field} ${error.reason}`,
+      action: 'use http://user:password@host:port (comma-separated)',
+    };
   }
-  return bad.length
-    ? {
-        check: 'proxies',
-        status: 'fail',
-        detail: `${bad.length} of ${urls.length} proxy URL(s) cannot be read: ${bad.join(', ')}`,
-        action: 'use http://user:password@host:port',
-      }
-    : { check: 'proxies', status: 'ok', detail: `${urls.length} proxy URL(s)` };
+  if (proxies.length === 0) return skipped('proxies', 'none configured (requests go out directly)');
+  return { check: 'proxies', status: 'ok', detail: `${proxies.length} proxy URL(s)` };
 }

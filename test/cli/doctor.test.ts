@@ -1,7 +1,7 @@
 // `mp doctor` as a subprocess: a fresh home passes (exit 0); a home whose WB token has expired
 // fails that check and exits 4 (a new token fixes it), with --json as one document of checks.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,7 +84,10 @@ describe('mp doctor', { timeout: 180_000 }, () => {
         detail: expect.stringMatching(/^expired on \d{4}-\d\d-\d\d$/),
         action: expect.stringContaining('mp wb cabinet token "Old shop" --token-stdin'),
       });
-      expect(doc.checks.find((c) => c.check === 'proxies')).toMatchObject({ status: 'fail', detail: '1 of 2 proxy URL(s) cannot be read: #2' });
+      expect(doc.checks.find((c) => c.check === 'proxies')).toMatchObject({
+        status: 'fail',
+        detail: 'MP_KASPI_PROXIES item 2 must be a URL like http://host:port',
+      });
       expect(JSON.parse(r.stderr.trim())).toMatchObject({ error: { code: 'DOCTOR_FAILED', exit: 1 } });
       expect(r.stdout + r.stderr).not.toContain(token);
       expect(r.stdout + r.stderr).not.toContain('user:pw');
@@ -96,5 +99,32 @@ describe('mp doctor', { timeout: 180_000 }, () => {
       expect(r.stdout).toMatch(/^wb token "Old shop"\tfail\texpired on /m);
       expect(r.stderr).toContain('1 check(s) need action: wb token');
     });
+  });
+
+  it('doctor and the scrape read a proxy list by the same rule: a socks URL, a bad item in the config file', async () => {
+    const home = newHome();
+    const cases: Array<{ env: NodeJS.ProcessEnv; message: string }> = [
+      // Doctor's own rule passed socks (the scrape refuses it, exit 2); and it never read the config file.
+      { env: { MP_HOME: home, MP_KASPI_PROXIES: 'socks5://u:hunter2pw@127.0.0.1:1080' }, message: 'MP_KASPI_PROXIES must start with http:// or https://' },
+      {
+        env: { MP_HOME: home, MP_CONFIG: join(home, 'mp.json') },
+        message: `kaspi.proxies in ${join(home, 'mp.json')} item 2 must be a URL like http://host:port`,
+      },
+    ];
+    writeFileSync(join(home, 'mp.json'), JSON.stringify({ kaspi: { proxies: ['http://u:hunter2pw@127.0.0.1:3128', 'proxy two'] } }));
+    for (const c of cases) {
+      const doctor = await runMp(['doctor', '--json'], { env: c.env });
+      expect(doctor.code, doctor.stderr).toBe(1);
+      const check = (JSON.parse(doctor.stdout) as Doc).checks.find((x) => x.check === 'proxies');
+      expect(check).toMatchObject({ status: 'fail', detail: c.message });
+      const scrape = await runMp(['kaspi', 'scrape', '100'], { env: c.env });
+      expect(scrape.code, scrape.stderr).toBe(2);
+      expect(scrape.stderr).toContain(c.message);
+      // Neither prints the password a proxy URL carries.
+      expect(doctor.stdout + doctor.stderr + scrape.stderr).not.toContain('hunter2pw');
+    }
+    // And what doctor passes, the scrape's reader takes.
+    const good = await runMp(['doctor', '--json'], { env: { MP_HOME: home, MP_KASPI_PROXIES: 'http://u:p@127.0.0.1:3128, https://127.0.0.1:3129' } });
+    expect((JSON.parse(good.stdout) as Doc).checks.find((x) => x.check === 'proxies')).toMatchObject({ status: 'ok', detail: '2 proxy URL(s)' });
   });
 });

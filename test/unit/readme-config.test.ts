@@ -28,6 +28,42 @@ function settingsAroundTheTable(): string[] {
   return found;
 }
 
+/**
+ * The variables src/ may read around the table, each for a reason docs/configuration.md and the head
+ * of src/core/settings.ts give: where the config and database are, the secret key, secrets a script
+ * hands to one command, and the terminal's and system's conventions.
+ */
+const READ_OUTSIDE_THE_TABLE = [
+  'DATABASE_URL',
+  'MP_HOME',
+  'MP_CONFIG',
+  'MP_LOCK_TIMEOUT',
+  'MP_SECRET_KEY',
+  'WB_TOKEN',
+  'MP_KASPI_PASSWORD',
+  'MP_TELEGRAM_BOT_TOKEN',
+  'NO_COLOR',
+  'FORCE_COLOR',
+  'TERM',
+  'COLUMNS',
+  'XDG_DATA_HOME',
+];
+
+/** `env.MP_X`, `env?.MP_X`, `env['MP_X']` read in src/ (not the demo and the fakes, which build a child's environment). */
+function variablesReadInSrc(): Map<string, string> {
+  const found = new Map<string, string>();
+  const read = /\benv\??\.([A-Z][A-Z0-9_]+)\b|\benv\[['"]([A-Z][A-Z0-9_]+)['"]\]/g;
+  for (const file of sourceFiles(join(root, 'src'))) {
+    const name = file
+      .slice(root.length + 1)
+      .split('\\')
+      .join('/');
+    if (name.startsWith('src/demo/') || name.startsWith('src/fakes/')) continue;
+    for (const m of readFileSync(file, 'utf8').matchAll(read)) found.set(m[1] ?? m[2]!, name);
+  }
+  return found;
+}
+
 describe('docs/configuration.md documents the configuration', () => {
   const readme = readFileSync(join(root, 'docs', 'configuration.md'), 'utf8');
 
@@ -51,6 +87,12 @@ describe('docs/configuration.md documents the configuration', () => {
 
   it('nothing in src/ reads a setting around the table', () => {
     expect(settingsAroundTheTable()).toEqual([]);
+  });
+
+  it('nothing in src/ reads an environment variable around the table but the few documented ones', () => {
+    const around = [...variablesReadInSrc()].filter(([v]) => !READ_OUTSIDE_THE_TABLE.includes(v)).map(([v, file]) => `${file}: ${v}`);
+    expect(around).toEqual([]);
+    for (const v of READ_OUTSIDE_THE_TABLE) expect(readme, v).toContain(`\`${v}\``);
   });
 
   it('names the patterned settings (one per WB host, one per scheduled job)', () => {
