@@ -2,6 +2,12 @@
 // and prints) and fractions (0.125, what a spreadsheet cell with a percent format holds). The
 // decimal point is moved in the text, so no float noise creeps in (0.109 * 100 = 10.9000000001).
 import { normalizeDecimal } from './money.js';
+import { decimal } from './validate.js';
+
+/** A percentage in points as exact decimal text: at most 4 decimal places, 0 ≤ p < 100 (a commission, a margin). */
+export function percentPoints(raw: unknown, label: string): string {
+  return decimal(raw, label, { scale: 4, min: '0', max: '99.9999' });
+}
 
 /** Moves the decimal point of a decimal text `places` to the right (negative: to the left). */
 export function shiftDecimal(decimal: string, places: number): string {

@@ -24,7 +24,8 @@ import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from './config.js';
-import { decimal, duration, forbiddenCharacter, formatDuration, InputError, integer, MAX_TIMER_MS, number, oneOf, text, url } from './validate.js';
+import { percentPoints } from './percent.js';
+import { duration, forbiddenCharacter, formatDuration, InputError, integer, MAX_TIMER_MS, number, oneOf, text, url } from './validate.js';
 
 /** How a raw value (a string from a flag or the environment, any JSON value from the config file) becomes typed. */
 export interface Parser<T> {
@@ -163,7 +164,7 @@ export function secret(min = 1, max = 1000): Parser<string> {
 
 /** A percentage: at most 4 decimal places, 0 ≤ p < 100, as exact decimal text. */
 export function percent(): Parser<string> {
-  return { form: 'a percentage from 0 to 99.9999', parse: (raw, label) => decimal(raw, label, { scale: 4, min: '0', max: '99.9999' }) };
+  return { form: 'a percentage from 0 to 99.9999', parse: (raw, label) => percentPoints(raw, label) };
 }
 
 /** An IANA time zone name. */

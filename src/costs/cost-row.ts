@@ -1,8 +1,9 @@
 // One unit cost as the seller writes it (a file row or `mp costs set` flags), checked and typed. Pure.
 // Money is read exactly (at most 2 decimals, never rounded); a decimal comma and spaces as thousands
 // separators are accepted, as Excel in ru/kz locales writes them.
+
+import { percentPoints } from '../core/percent.js';
 import { attempt, decimal, isCalendarDate, text } from '../core/validate.js';
-import { percent } from '../profit/kaspi-commissions.js';
 
 export const MARKETPLACES = ['kaspi', 'wb'] as const;
 export type Marketplace = (typeof MARKETPLACES)[number];
@@ -39,7 +40,7 @@ export function amount(raw: string, label: string): string {
 
 /** A percentage from a file or a flag (a decimal comma accepted), 0 ≤ p < 100, at most 4 decimals. */
 export function percentText(raw: string, label: string): string {
-  return percent(spreadsheetNumber(raw.replace(/%$/, '')), label);
+  return percentPoints(spreadsheetNumber(raw.replace(/%$/, '')), label);
 }
 
 /**

@@ -3,7 +3,8 @@
 // `products set`.
 
 import { attempt, decimal, forbiddenCharacter } from '../core/validate.js';
-import { KASPI_MIN_PRICE, STRATEGIES, type Strategy } from './strategy.js';
+import { KASPI_MIN_PRICE } from '../kaspi/merchant/price-rules.js';
+import { STRATEGIES, type Strategy } from './strategy.js';
 
 export const PRODUCT_COLUMNS = ['sku', 'product_id', 'name', 'price', 'min_price', 'max_price', 'step', 'strategy', 'min_margin_pct'] as const;
 

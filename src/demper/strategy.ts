@@ -1,11 +1,9 @@
 // The repricing decision: one pure function from (offers, product settings, run rules, now) to a new
 // price and a reason code. No I/O, so every rule is table-tested and property-tested.
+import { KASPI_MIN_PRICE } from '../kaspi/merchant/price-rules.js';
 
 export const STRATEGIES = ['undercut', 'match', 'top-n', 'hold'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
-
-/** Kaspi's smallest allowed price, in tenge. */
-export const KASPI_MIN_PRICE = 10;
 
 export type Reason =
   | 'UNDERCUT' // lowered to the lowest competitor − step

@@ -4,8 +4,9 @@
 // (`kaspi.commission.default`, `kaspi.commission.categories`) and per product by `commission_pct`
 // in `mp costs` (which wins over both).
 import type { Config } from '../core/config.js';
+import { percentPoints } from '../core/percent.js';
 import { readSetting } from '../core/settings.js';
-import { decimal, InputError } from '../core/validate.js';
+import { InputError } from '../core/validate.js';
 
 export interface CommissionRate {
   /** A Kaspi category name as it appears in a product's category path or an order entry's category. */
@@ -46,11 +47,6 @@ export const KASPI_COMMISSIONS: CommissionTable = {
   ],
 };
 
-/** A percentage: at most 4 decimal places, 0 ≤ p < 100. */
-export function percent(raw: unknown, label: string): string {
-  return decimal(raw, label, { scale: 4, min: '0', max: '99.9999' });
-}
-
 /** The table in effect: the shipped one with the config file's default and categories over it. */
 export function commissionTable(config: Config): CommissionTable {
   const fromEnvOrFile = readSetting(config, 'kaspi.commission.default');
@@ -77,7 +73,7 @@ function configCategories(config: Config): CommissionRate[] {
   }
   return Object.entries(categories as Record<string, unknown>).map(([category, pct]) => ({
     category,
-    pct: percent(pct, `kaspi.commission.categories["${category}"]`),
+    pct: percentPoints(pct, `kaspi.commission.categories["${category}"]`),
     note: 'config',
   }));
 }

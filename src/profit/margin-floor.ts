@@ -7,7 +7,7 @@
 //
 // Exact: amounts in integer minor units, percentages in 1/10000 of a percent, one ceiling division.
 import { toMinor } from '../core/money.js';
-import { KASPI_MIN_PRICE } from '../demper/strategy.js';
+import { KASPI_MIN_PRICE } from '../kaspi/merchant/price-rules.js';
 
 /** What decides a product's effective floor. */
 export type FloorReason = 'MIN_PRICE' | 'MARGIN_FLOOR';

@@ -86,10 +86,28 @@ describe('layout', () => {
     expect(offenders).toEqual([]);
   });
 
+  /** The files under src/<from>/ that import something under src/<to>/, with what they import. */
+  const importsOf = (from: string, to: string): string[] =>
+    sourceFiles(join(root, 'src', from)).flatMap((file) =>
+      relativeImports(file)
+        .filter((t) => t.startsWith(`src/${to}/`))
+        .map((t) => `${relative(root, file)} -> ${t}`),
+    );
+
   it('demper and preorders do not import each other in a circle', () => {
-    const imports = (from: string, to: string) =>
-      sourceFiles(join(root, 'src', from)).some((file) => relativeImports(file).some((t) => t.startsWith(`src/${to}/`)));
-    expect(imports('demper', 'preorders') && imports('preorders', 'demper')).toBe(false);
+    expect(importsOf('demper', 'preorders').length > 0 && importsOf('preorders', 'demper').length > 0).toBe(false);
+  });
+
+  // costs↔profit (the percentage rule now in core/percent.ts), demper↔profit (Kaspi's minimum price
+  // now in kaspi/merchant/price-rules.ts): profit reads costs and the demper reads profit's floors,
+  // never the other way.
+  it.each([
+    ['costs', 'profit'],
+    ['demper', 'profit'],
+  ])('%s and %s do not import each other in a circle', (a, b) => {
+    const there = importsOf(a, b);
+    const back = importsOf(b, a);
+    expect(there.length > 0 && back.length > 0, [...there, ...back].join('\n')).toBe(false);
   });
 
   it('notify does not import the scheduler (the scheduler calls notify, never the other way)', () => {
