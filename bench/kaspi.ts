@@ -6,6 +6,8 @@
 // Targets (PostgreSQL, 2 cores): ≥ 150 products/s, ≤ 9 ms CPU per product over all processes, peak RSS ≤ 200 MB.
 // PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test);
 // a fresh database mp_bench_kaspi_<pid> is created and dropped.
+// Profiling: BENCH_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" passes node flags to the scraper child;
+// run `node --cpu-prof dist/bench/kaspi.js …` to profile the fake Kaspi (it runs in the bench process).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -117,8 +119,10 @@ async function backendCpu(handle: DbHandle): Promise<Map<number, number>> {
 
 function runChild(engine: string, kaspiUrl: string, dbUrl: string, count: number): Promise<ChildResult> {
   const self = fileURLToPath(import.meta.url);
+  // BENCH_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": node flags for the scraper (to profile it).
+  const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [self, '--child', engine, kaspiUrl, dbUrl, String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [...nodeArgs, self, '--child', engine, kaspiUrl, dbUrl, String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     proc.stdout.on('data', (d) => (out += d));
     proc.on('error', reject);

@@ -24,12 +24,23 @@ export const SHORT_OFFERS_ID = SHORT_OFFERS_PRODUCT.id;
 export const GENERATED_ID_BASE = 900_000_000;
 
 interface Product {
-  page: Buffer;
+  /** The page, or its pieces in order (a generated page: the template's parts around the id, never joined). */
+  page: Buffer | Buffer[];
   offers: RawOffer[];
   reviews: unknown;
   /** A captured answer served verbatim for page 0 (later pages: no rows, the same total). */
   capturedOffers?: { offers: unknown[]; total: number; offersCount: number };
+  /**
+   * A generated product's offers answer for one page of 64, rendered from pre-serialized offers: the
+   * same text as JSON.stringify of the answer built from `offers`. Dropped once a test changes the offers.
+   */
+  offersBody?: (page: number) => Buffer;
 }
+
+/** Markers in the generated template's offers, replaced per product (the price marker with its quotes). */
+const ID_MARK = '@@ID@@';
+const PRICE_MARK = '@@PRICE@@';
+const MARKS = /(@@ID@@|"@@PRICE@@")/;
 
 export interface FakeKaspiOptions {
   /** Serve generated products with ids GENERATED_ID_BASE … +count-1 (~400 KB pages, `generatedOffers` offers each). */
@@ -42,9 +53,14 @@ export class FakeKaspi {
   private readonly products = new Map<string, Product>();
   private readonly notFound = Buffer.from(readKaspiFixture('not-found.html'));
   private readonly antibot = readKaspiFixture('antibot.html');
-  private generatedTemplate?: { parts: Buffer[]; offers: RawOffer[] };
+  private generatedTemplate?: {
+    parts: Buffer[];
+    offers: RawOffer[];
+    /** Each template offer as JSON split at the markers: literal text at even indexes, a marker at odd ones. */
+    offerJson: string[][];
+  };
   private readonly generatedCache = new Map<string, Product>();
-  private readonly originalPages = new Map<string, Buffer>();
+  private readonly originalPages = new Map<string, Buffer | Buffer[]>();
 
   constructor(private readonly options: FakeKaspiOptions = {}) {
     for (const p of FIXTURE_PRODUCTS) {
@@ -68,6 +84,8 @@ export class FakeKaspi {
       reviews: reviewsAnswer(SHORT_OFFERS_PRODUCT.spec.rating, SHORT_OFFERS_PRODUCT.spec.reviewCount),
       capturedOffers: captured,
     });
+    // Built before the first request, so serving a generated product costs only what serving it takes.
+    if (options.generated) this.buildGeneratedTemplate();
     this.server.route('GET', '/shop/p/:slug', (req) => {
       const id = /(?:^|-)(\d+[a-z]?)$/i.exec(req.params.slug ?? '')?.[1] ?? '';
       const page = this.product(id)?.page;
@@ -87,6 +105,7 @@ export class FakeKaspi {
       const page = body.page ?? 0;
       const captured = product?.capturedOffers;
       if (captured) return { body: page === 0 ? captured : { ...captured, offers: [] } };
+      if (product?.offersBody && limit === 64) return { headers: { 'content-type': 'application/json; charset=utf-8' }, body: product.offersBody(page) };
       const offers = product?.offers ?? [];
       return { body: { offers: offers.slice(page * limit, (page + 1) * limit), total: offers.length, offersCount: offers.length, pcmResponsePresent: false } };
     });
@@ -123,7 +142,8 @@ export class FakeKaspi {
 
   /** The page of this product as it is served now (text). */
   pageOf(productId: string): string {
-    return this.product(productId)!.page.toString('utf8');
+    const page = this.product(productId)!.page;
+    return (Array.isArray(page) ? Buffer.concat(page) : page).toString('utf8');
   }
 
   /** From now on this product's page is `html` (a layout change); `restorePage` undoes it. */
@@ -180,6 +200,7 @@ export class FakeKaspi {
     const product = this.product(productId);
     if (!product) throw new Error(`the fake Kaspi has no product ${productId}`);
     if (!this.products.has(productId)) this.products.set(productId, product);
+    delete product.offersBody; // the offers change: serve them from `offers` from now on
     return product.offers;
   }
 
@@ -191,42 +212,67 @@ export class FakeKaspi {
     return this.generatedProduct(id, n);
   }
 
+  private buildGeneratedTemplate(): NonNullable<FakeKaspi['generatedTemplate']> {
+    if (this.generatedTemplate) return this.generatedTemplate;
+    const phone = FIXTURE_PRODUCTS.find((p) => p.key === 'phone')!;
+    const html = buildProductPage({
+      id: '__ID__',
+      title: 'Смартфон Samsung Galaxy A55 8/256Gb синий',
+      brand: 'Samsung',
+      categoryPath: phone.categoryPath,
+      categoryCodes: phone.categoryCodes,
+      descriptionHtml: '<p>Galaxy A55 с камерой 50 Мп и защитой IP67.</p><ul><li>Экран 6.6"</li><li>Батарея 5000 мА·ч</li></ul>',
+      photos: [1, 2, 3, 4, 5].map((i) => `https://resources.cdn-kaspi.kz/img/m/p/h${i}c/h${i}d/__ID__${i}.jpg?format=gallery-large`),
+      price: 199_990,
+      rating: 4.8,
+      reviewCount: 2_310,
+      sellerCount: this.options.generatedOffers ?? 150,
+    });
+    const offers = buildOffers('__ID__', 'Смартфон Samsung Galaxy A55 8/256Gb синий', 'Smartphones', this.options.generatedOffers ?? 150, 199_990, 7);
+    const offerJson = offers.map((o) =>
+      JSON.stringify({ ...o, masterSku: ID_MARK, merchantSku: `${ID_MARK}_${o.merchantId}`, price: PRICE_MARK }).split(MARKS),
+    );
+    this.generatedTemplate = { parts: html.split('__ID__').map((s) => Buffer.from(s)), offers, offerJson };
+    return this.generatedTemplate;
+  }
+
   /**
-   * Generated products share one page template split at the id, so serving 1,000 pages of ~400 KB
-   * costs the fake server a Buffer.concat each instead of building HTML.
+   * Generated products share one page template split at the id, served as its pieces (no 400 KB
+   * copy per page), and one list of offers serialized once with markers for the id and the price,
+   * so serving a product costs the fake server no HTML or JSON building.
    */
   private generatedProduct(id: string, n: number): Product {
-    if (!this.generatedTemplate) {
-      const phone = FIXTURE_PRODUCTS.find((p) => p.key === 'phone')!;
-      const html = buildProductPage({
-        id: '__ID__',
-        title: 'Смартфон Samsung Galaxy A55 8/256Gb синий',
-        brand: 'Samsung',
-        categoryPath: phone.categoryPath,
-        categoryCodes: phone.categoryCodes,
-        descriptionHtml: '<p>Galaxy A55 с камерой 50 Мп и защитой IP67.</p><ul><li>Экран 6.6"</li><li>Батарея 5000 мА·ч</li></ul>',
-        photos: [1, 2, 3, 4, 5].map((i) => `https://resources.cdn-kaspi.kz/img/m/p/h${i}c/h${i}d/__ID__${i}.jpg?format=gallery-large`),
-        price: 199_990,
-        rating: 4.8,
-        reviewCount: 2_310,
-        sellerCount: this.options.generatedOffers ?? 150,
-      });
-      this.generatedTemplate = {
-        parts: html.split('__ID__').map((s) => Buffer.from(s)),
-        offers: buildOffers('__ID__', 'Смартфон Samsung Galaxy A55 8/256Gb синий', 'Smartphones', this.options.generatedOffers ?? 150, 199_990, 7),
-      };
-    }
-    // A product's five requests (page, three offer pages, reviews) come close together: its offers
-    // are built once and kept for a while; the page is built only when the page itself is asked for.
+    // A product's requests (page, three offer pages) come close together: what they share is made
+    // once and kept for a while.
     const cached = this.generatedCache.get(id);
     if (cached) return cached;
-    const { parts, offers } = this.generatedTemplate;
+    const { parts, offers, offerJson } = this.buildGeneratedTemplate();
+    const idBuf = Buffer.from(id);
+    const priceOf = (base: number, i: number) => base + ((n * 31 + i) % 7) * 10;
+    let materialized: RawOffer[] | undefined;
     const product: Product = {
-      get page() {
-        const idBuf = Buffer.from(id);
-        return Buffer.concat(parts.flatMap((p, i) => (i === 0 ? [p] : [idBuf, p])));
+      page: parts.flatMap((p, i) => (i === 0 ? [p] : [idBuf, p])),
+      get offers() {
+        materialized ??= offers.map((o, i) => ({ ...o, masterSku: id, merchantSku: `${id}_${o.merchantId}`, price: priceOf(o.price, i) }));
+        return materialized;
       },
-      offers: offers.map((o, i) => ({ ...o, masterSku: id, merchantSku: `${id}_${o.merchantId}`, price: o.price + ((n * 31 + i) % 7) * 10 })),
+      set offers(value: RawOffer[]) {
+        materialized = value;
+      },
+      offersBody(page) {
+        const from = page * 64;
+        const to = Math.min(offers.length, from + 64);
+        let text = '{"offers":[';
+        for (let i = from; i < to; i++) {
+          const pieces = offerJson[i]!;
+          if (i > from) text += ',';
+          for (let k = 0; k < pieces.length; k++) {
+            const piece = pieces[k]!;
+            text += k % 2 === 0 ? piece : piece === ID_MARK ? id : String(priceOf(offers[i]!.price, i));
+          }
+        }
+        return Buffer.from(`${text}],"total":${offers.length},"offersCount":${offers.length},"pcmResponsePresent":false}`);
+      },
       reviews: {
         summary: { global: 4.8 },
         groupSummary: [

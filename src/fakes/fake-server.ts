@@ -20,7 +20,7 @@ export interface FakeRequest {
 export interface FakeResponse {
   status?: number;
   headers?: Record<string, string>;
-  /** A string or Buffer is sent as is; anything else as JSON. */
+  /** A string or Buffer is sent as is, an array of Buffers as their concatenation (in one write); anything else as JSON. */
   body?: unknown;
   /** Wait this long before answering. */
   delayMs?: number;
@@ -206,6 +206,18 @@ export class FakeServer {
       return;
     }
     const headers: Record<string, string> = { ...(response.headers ?? {}) };
+    if (Array.isArray(response.body) && response.body.length > 0 && response.body.every((b) => Buffer.isBuffer(b)) && response.truncateAt === undefined) {
+      // Pieces of one body (a page template around an id): written together, never copied into one Buffer.
+      const pieces = response.body as Buffer[];
+      headers['content-type'] ??= 'application/octet-stream';
+      headers['content-length'] = String(pieces.reduce((n, b) => n + b.length, 0));
+      res.writeHead(response.status ?? 200, headers);
+      res.cork();
+      for (const piece of pieces) res.write(piece);
+      res.end();
+      res.uncork();
+      return;
+    }
     let body: Buffer;
     if (typeof response.body === 'string') {
       body = Buffer.from(response.body);

@@ -210,4 +210,31 @@ describe('the fake Kaspi against real captures', () => {
     });
     expect(await short.json()).toEqual(reals[0]);
   });
+
+  it('a generated product is served from pre-rendered pieces: the same bytes as its page and offers built whole', async () => {
+    const fake = await startFakeKaspi({ generated: 3, generatedOffers: 150 });
+    try {
+      for (const n of [0, 2]) {
+        const id = String(GENERATED_ID_BASE + n);
+        const page = await fetch(`${fake.url}/shop/p/-${id}/?c=750000000`);
+        expect(await page.text()).toBe(fake.pageOf(id));
+        const offers = fake.offersOf(id);
+        for (const p of [0, 1, 2, 3]) {
+          const res = await fetch(`${fake.url}/yml/offer-view/offers/${id}`, { method: 'POST', body: JSON.stringify({ limit: 64, page: p }) });
+          const whole = { offers: offers.slice(p * 64, (p + 1) * 64), total: 150, offersCount: 150, pcmResponsePresent: false };
+          expect(await res.text()).toBe(JSON.stringify(whole));
+        }
+      }
+      // A changed price is served from the offers as they are now.
+      const id = String(GENERATED_ID_BASE + 1);
+      const { merchantId, price } = fake.offersOf(id)[0]!;
+      fake.setPrice(id, merchantId, price + 5);
+      const res = await fetch(`${fake.url}/yml/offer-view/offers/${id}`, { method: 'POST', body: JSON.stringify({ limit: 64, page: 0 }) });
+      const body = (await res.json()) as { offers: { merchantId: string; price: number }[] };
+      expect(body.offers.find((o) => o.merchantId === merchantId)!.price).toBe(price + 5);
+      fake.verify();
+    } finally {
+      await fake.stop();
+    }
+  });
 });
