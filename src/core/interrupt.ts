@@ -1,26 +1,45 @@
 // Ctrl-C (SIGINT) and SIGTERM in a command that does not handle them itself: one line on stderr
 // saying what was saved, exit 130 (src/cli.ts installs the handler). Every unit of a scrape or a
-// sync commits on its own, so what finished before the signal is kept; the unit in flight is rolled
-// back when the process leaves its database connection.
+// sync commits on its own (a scrape's products read but not written yet are committed first, see
+// settle), so what finished before the signal is kept; the unit in flight is rolled back when the
+// process leaves its database connection.
 import { EXIT, InterruptedError } from './errors.js';
 
 type Saved = () => string;
-const running = new Set<Saved>();
+interface Running {
+  saved: Saved;
+  settle?: () => Promise<void>;
+}
+const running = new Set<Running>();
+
+/** How long an interruption waits for the runs' `settle` (writes already under way) before it exits anyway. */
+const SETTLE_MS = 5_000;
 
 /**
  * While a long run is under way, `saved()` says what it has kept so far ("12 of 40 products scraped
- * and saved"), for the line an interruption prints. Returns the function that ends the report.
+ * and saved"), for the line an interruption prints; `settle()`, when given, first commits what the
+ * run has finished but not written yet (a scrape's batch). Returns the function that ends the report.
  */
-export function reportSavedOnInterrupt(saved: Saved): () => void {
-  running.add(saved);
+export function reportSavedOnInterrupt(saved: Saved, settle?: () => Promise<void>): () => void {
+  const entry = { saved, settle };
+  running.add(entry);
   return () => {
-    running.delete(saved);
+    running.delete(entry);
   };
+}
+
+/** Waits (at most SETTLE_MS) for the running reports' settle(); never rejects. */
+export async function settleRunning(): Promise<void> {
+  const settles = [...running].flatMap((r) => (r.settle ? [r.settle().catch(() => {})] : []));
+  if (!settles.length) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(settles), new Promise<void>((resolve) => (timer = setTimeout(resolve, SETTLE_MS)))]);
+  clearTimeout(timer);
 }
 
 /** The error an interruption by `signal` now ends mp with. */
 export function interruption(signal: string): InterruptedError {
-  const parts = [...running].map((saved) => saved());
+  const parts = [...running].map((r) => r.saved());
   const what = parts.length ? parts.join('; ') : 'what finished before it is kept';
   return new InterruptedError('INTERRUPTED', `interrupted (${signal}): ${what}`);
 }
@@ -38,13 +57,19 @@ function othersListening(signal: NodeJS.Signals): number {
 
 /** Installs the handler: `report` prints the error (one line, or JSON with --json) and returns the exit code. */
 export function exitOnInterrupt(report: (error: InterruptedError) => Promise<number>): void {
+  let settling = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (othersListening(signal) > 0) return;
-      void report(interruption(signal)).then(
-        (code) => process.exit(code),
-        () => process.exit(EXIT.interrupted),
-      );
+      // A second signal while the first waits for the runs to settle: report and exit now.
+      const first = !settling;
+      settling = true;
+      void (first ? settleRunning() : Promise.resolve())
+        .then(() => report(interruption(signal)))
+        .then(
+          (code) => process.exit(code),
+          () => process.exit(EXIT.interrupted),
+        );
     });
   }
 }

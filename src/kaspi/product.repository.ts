@@ -28,6 +28,38 @@ export async function lockProductWithOffers(db: Db, kaspiId: string, cityId: str
   return { product: { ...product, id: String(product.id) }, offers };
 }
 
+/**
+ * lockProductWithOffers for several products at once (one round trip for a batch): the stored ones
+ * among `keys` by `kaspi_id|city_id`, their rows locked in id order (so two batches that share
+ * products queue instead of deadlocking) until the transaction ends.
+ */
+export async function lockProductsWithOffers(
+  db: Db,
+  keys: readonly { kaspiId: string; cityId: string }[],
+): Promise<Map<string, { product: ProductRow; offers: StoredOffer[] }>> {
+  const { rows } = await sql<ProductRow & { stored_offers: StoredOffer[] }>`${sql.raw(PREPARED)}
+    select p.*, coalesce((
+      select json_agg(json_build_object('id', o.id::text, 'merchant_id', o.merchant_id, 'merchant_name', o.merchant_name,
+        'price', o.price::text, 'merchant_rating', o.merchant_rating::text, 'merchant_review_count', o.merchant_review_count,
+        'delivery_type', o.delivery_type, 'delivery_duration', o.delivery_duration, 'kaspi_delivery', o.kaspi_delivery,
+        'preorder_days', o.preorder_days, 'active', o.active))
+      from kaspi_offers o where o.product_id = p.id), '[]') as stored_offers
+    from kaspi_products p
+    where (p.kaspi_id, p.city_id) in (select * from unnest(${keys.map((k) => k.kaspiId)}::text[], ${keys.map((k) => k.cityId)}::text[]))
+    order by p.id
+    for update of p`.execute(db);
+  const out = new Map<string, { product: ProductRow; offers: StoredOffer[] }>();
+  for (const { stored_offers: offers, ...product } of rows) {
+    out.set(productKey(product.kaspi_id, product.city_id), { product: { ...product, id: String(product.id) }, offers });
+  }
+  return out;
+}
+
+/** The key lockProductsWithOffers' map uses. */
+export function productKey(kaspiId: string, cityId: string): string {
+  return `${kaspiId}|${cityId}`;
+}
+
 const HISTORY_FIELDS = sql.raw(
   'name, description_text, category, category_path, brand, min_price, max_price, rating, review_count, seller_count, offers_status, photos',
 );

@@ -37,6 +37,8 @@ export interface KaspiScrapeOptions {
   onStart?(total: number): void | Promise<void>;
   /** Called as each product finishes, after its export file is written (progress, NDJSON). */
   onResult?(result: ScrapeResult): void;
+  /** Receives the function that commits the products read and not stored yet (scrapeProducts' onStoreDrain). */
+  onStoreDrain?: (drain: () => Promise<void>) => void;
 }
 
 export interface KaspiScrapeDeps {
@@ -119,6 +121,7 @@ async function scrapeTargets(
     products = await scrapeProducts({ db: deps.handle.db, client, baseUrl, now: deps.now }, targets, {
       concurrency: Math.max(1, o.concurrency),
       signal: o.signal,
+      onStoreDrain: o.onStoreDrain,
       onResult(r): ProductOutcome {
         if (r.ok) exportProduct(dir, r);
         o.onResult?.(r);

@@ -1,19 +1,21 @@
-// `mp kaspi scrape`: page → offers (+ reviews when the page lacks a rating) → one transaction per
-// product. A product's failure is recorded with its code and never stops the others; what a product
-// that succeeded could not see is a coded warning (scrape-warnings.ts), never stored as fact.
+// `mp kaspi scrape`: page → offers (+ reviews when the page lacks a rating) → stored in one transaction
+// with the products read just before it (a batch). A product's failure is recorded with its code and
+// never stops the others; what a product that succeeded could not see is a coded warning
+// (scrape-warnings.ts), never stored as fact.
 import type { Kysely } from 'kysely';
 import pLimit from 'p-limit';
 import { errorCode, errorMessage, isMpError } from '../core/errors.js';
 import type { Database } from '../db/schema.js';
+import { WriteBatcher } from '../db/write-batcher.js';
 import type { HttpClient } from '../http/client.js';
-import { recordScrapeAlerts } from '../notify/scrape-alerts.js';
+import { endScrapeStreaks, onlyEndsStreak, recordScrapeAlerts } from '../notify/scrape-alerts.js';
 import { type AllOffers, fetchAllOffers, fetchProductPage, fetchReviews, pageWithoutProductError } from './kaspi.client.js';
 import type { KaspiOffer } from './offers.parser.js';
 import { type ParsedProductPage, parseProductPage } from './product-page.parser.js';
 import { canonicalProductUrl } from './product-ref.js';
 import type { ReviewsSummary } from './reviews.parser.js';
 import { isComplete, type ScrapeWarning, WARNING } from './scrape-warnings.js';
-import { type SavedSnapshot, saveProductSnapshot } from './snapshot.service.js';
+import { type ProductObservation, type SavedSnapshot, writeProductSnapshots } from './snapshot.service.js';
 import type { OffersStatus } from './snapshot-diff.js';
 
 export interface ScrapeTarget {
@@ -56,6 +58,26 @@ export interface ScrapeDeps {
 
 /** Scrapes one product and stores it; returns a success with what changed, or a coded failure. */
 export async function scrapeProduct(deps: ScrapeDeps, target: ScrapeTarget): Promise<ScrapeResult> {
+  const fetched = await fetchProduct(deps, target);
+  if (!fetched.ok) return fetched.failure;
+  return (await storeProducts(deps, [fetched]))[0]!;
+}
+
+/** A product read and resolved, not stored yet. */
+interface FetchedProduct {
+  ok: true;
+  target: ScrapeTarget;
+  obs: ProductObservation;
+  /** When it was read (the snapshot's time). */
+  now: Date;
+  page: ParsedProductPage;
+  offers: KaspiOffer[] | null;
+  offersTotal: number | null;
+  warnings: ScrapeWarning[];
+}
+
+/** Reads a product (page, offers, reviews when needed); a product's failure is a coded result (its alerts recorded). */
+async function fetchProduct(deps: ScrapeDeps, target: ScrapeTarget): Promise<FetchedProduct | { ok: false; failure: ScrapeFailure }> {
   const { id, city } = target;
   const warnings: ScrapeWarning[] = [];
   try {
@@ -73,48 +95,81 @@ export async function scrapeProduct(deps: ScrapeDeps, target: ScrapeTarget): Pro
     if (page.source !== 'backend') warnings.push(fallbackWarning(page));
     const offers = offersStatus(page, offersResult.value, warnings);
     const { rating, reviewCount } = ratingOf(page, reviewsResult, warnings);
-    const saved = await saveProductSnapshot(
-      deps.db,
-      {
-        kaspiId: id,
-        cityId: city,
-        url: canonicalProductUrl(id, page.url),
-        name: page.name,
-        descriptionText: page.descriptionText,
-        descriptionHtml: page.descriptionHtml,
-        category: page.category,
-        categoryPath: page.categoryPath,
-        brand: page.brand,
-        photos: page.photos,
-        weak: page.weak,
-        offers: offers.status === 'ok' || offers.status === 'none' ? offers.list : null,
-        offersStatus: offers.status,
-        rating,
-        reviewCount,
-      },
-      deps.now(),
-    );
-    const layout = layoutWarning(page, saved);
-    if (layout) warnings.push(layout);
-    // Ends a failing streak, and tells the stores repricing the product about a layout change.
-    await recordScrapeAlerts(deps.db, { ok: true, target: { id, city }, warnings }, deps.now());
+    const obs: ProductObservation = {
+      kaspiId: id,
+      cityId: city,
+      url: canonicalProductUrl(id, page.url),
+      name: page.name,
+      descriptionText: page.descriptionText,
+      descriptionHtml: page.descriptionHtml,
+      category: page.category,
+      categoryPath: page.categoryPath,
+      brand: page.brand,
+      photos: page.photos,
+      weak: page.weak,
+      offers: offers.status === 'ok' || offers.status === 'none' ? offers.list : null,
+      offersStatus: offers.status,
+      rating,
+      reviewCount,
+    };
     return {
       ok: true,
       target,
-      saved,
+      obs,
+      now: deps.now(),
+      page,
       offers: offers.status === 'unknown' ? null : offers.list,
       offersTotal: offersResult.value.total,
-      source: page.source,
       warnings,
-      complete: isComplete(warnings),
     };
   } catch (error) {
-    if (!isMpError(error)) throw error; // a bug or a database failure: not a per-product outcome
+    if (!isMpError(error)) throw error; // a bug: not a per-product outcome
     const failure: ScrapeFailure = { ok: false, target, code: errorCode(error) ?? 'KASPI_ERROR', message: errorMessage(error) };
     // The stores repricing the product hear of it after SCRAPE_FAILING_RUNS failures in a row.
     await recordScrapeAlerts(deps.db, failure, deps.now());
-    return failure;
+    return { ok: false, failure };
   }
+}
+
+/**
+ * Stores products read by fetchProduct in one transaction (their snapshots, and the end of the failing
+ * streaks of those scraped cleanly); then records the alerts of the others (a layout change). Returns
+ * each product's result in the order given. A database failure rejects: none of them was stored.
+ */
+async function storeProducts(deps: ScrapeDeps, products: readonly FetchedProduct[]): Promise<ScrapeSuccess[]> {
+  const now = deps.now();
+  const results = await deps.db.transaction().execute(async (trx) => {
+    const saved = await writeProductSnapshots(
+      trx,
+      products.map((p) => ({ obs: p.obs, now: p.now })),
+    );
+    const done = products.map((p, i) => success(p, saved[i]!));
+    await endScrapeStreaks(
+      trx,
+      done.filter(onlyEndsStreak).map((r) => r.target),
+      now,
+    );
+    return done;
+  });
+  // Tells the stores repricing a product about a layout change (and ends its failing streak).
+  for (const r of results) if (!onlyEndsStreak(r)) await recordScrapeAlerts(deps.db, r, now);
+  return results;
+}
+
+function success(p: FetchedProduct, saved: SavedSnapshot): ScrapeSuccess {
+  const warnings = [...p.warnings];
+  const layout = layoutWarning(p.page, saved);
+  if (layout) warnings.push(layout);
+  return {
+    ok: true,
+    target: p.target,
+    saved,
+    offers: p.offers,
+    offersTotal: p.offersTotal,
+    source: p.page.source,
+    warnings,
+    complete: isComplete(warnings),
+  };
 }
 
 /** 'ok' / 'none' from a complete list; 'incomplete' when Kaspi gave less than its total; 'unknown' for [] on a page that sells. */
@@ -189,29 +244,68 @@ export interface ScrapeManyOptions<T = ScrapeResult> {
   onResult?: (result: ScrapeResult) => T;
   /** Once aborted, products not started yet are skipped (left for the next run); those in flight finish. */
   signal?: AbortSignal;
+  /**
+   * Receives the function that writes now the products read and not stored yet, resolving once
+   * they are committed (and their onResult ran): for a command that exits on Ctrl-C.
+   */
+  onStoreDrain?: (drain: () => Promise<void>) => void;
 }
+
+/** Products stored per transaction, and how long the first of a batch waits for the rest. */
+const STORE_BATCH = 16;
+const STORE_WAIT_MS = 50;
 
 /**
  * Scrapes targets with bounded concurrency; returns what `onResult` made of each product that ran,
- * in input order. A thrown error (a database failure, a bug, `onResult` failing) rejects the run
- * and no further product is started.
+ * in input order. Products read are stored in batches (one transaction, a few round trips, for up to
+ * STORE_BATCH products) while the next ones are read; `onResult` sees a product once its batch has
+ * committed. A thrown error (a database failure, a bug, `onResult` failing) rejects the run and no
+ * further product is started.
  */
 export async function scrapeProducts<T = ScrapeResult>(deps: ScrapeDeps, targets: readonly ScrapeTarget[], options: ScrapeManyOptions<T>): Promise<T[]> {
   const limit = pLimit(Math.max(1, options.concurrency));
   const keep = options.onResult ?? ((r: ScrapeResult) => r as T);
+  const store = new WriteBatcher<FetchedProduct, ScrapeSuccess>((products) => storeProducts(deps, products), {
+    maxItems: STORE_BATCH,
+    maxWaitMs: STORE_WAIT_MS,
+    key: (p) => `${p.target.id}|${p.target.city}`,
+  });
+  options.onStoreDrain?.(() => store.drain());
+  let reading = 0;
+  // Nothing can join the open batch until another product is read: write it now.
+  const flushWhenIdle = () => {
+    if (reading === 0 && limit.pendingCount === 0) store.flush();
+  };
   let broken = false;
   const results = await Promise.all(
-    targets.map((t) =>
-      limit(async (): Promise<{ kept: T } | null> => {
-        if (broken || options.signal?.aborted) return null; // skipped
-        try {
-          return { kept: keep(await scrapeProduct(deps, t)) };
-        } catch (error) {
-          broken = true;
-          throw error;
-        }
-      }),
-    ),
+    targets.map(async (t): Promise<{ kept: T } | null> => {
+      try {
+        const outcome = await limit(async (): Promise<{ result: Promise<ScrapeResult> } | null> => {
+          if (broken || options.signal?.aborted) {
+            flushWhenIdle();
+            return null; // skipped
+          }
+          reading += 1;
+          try {
+            const fetched = await fetchProduct(deps, t);
+            if (!fetched.ok) return { result: Promise.resolve(fetched.failure) };
+            const result = store.add(fetched);
+            result.catch(() => {}); // awaited below
+            // A database slower than Kaspi: stop reading until the queue shrinks.
+            await store.waitForRoom();
+            return { result };
+          } finally {
+            reading -= 1;
+            flushWhenIdle();
+          }
+        });
+        if (!outcome) return null;
+        return { kept: keep(await outcome.result) };
+      } catch (error) {
+        broken = true;
+        throw error;
+      }
+    }),
   );
   return results.flatMap((r) => (r ? [r.kept] : []));
 }

@@ -1,4 +1,4 @@
-// Stores one scrape of one product in one transaction: the product row, a history row when a
+// Stores one scrape of a product (in a transaction of its own, or in a scrape's batch): the product row, a history row when a
 // tracked field changed (or on first sight), the offers and their appeared/price_changed/disappeared
 // events. Fields the scrape could not observe keep their stored values: unknown or partial offers
 // leave the stored offers (and their prices and count) as they were, and a field whose place on the
@@ -8,7 +8,7 @@ import { normalizeDecimal } from '../core/money.js';
 import type { Database } from '../db/schema.js';
 import { offersCtes } from './offer.repository.js';
 import type { KaspiOffer } from './offers.parser.js';
-import { insertProduct, lockProductWithOffers, updateProduct } from './product.repository.js';
+import { insertProduct, lockProductsWithOffers, lockProductWithOffers, productKey, updateProduct } from './product.repository.js';
 import type { LayoutField } from './product-page-sources.js';
 import {
   changedProductFields,
@@ -17,6 +17,7 @@ import {
   type OffersStatus,
   type ProductFields,
   type ProductRow,
+  type StoredOffer,
   TRACKED_FIELDS,
   type TrackedField,
 } from './snapshot-diff.js';
@@ -57,44 +58,83 @@ export interface SavedSnapshot {
   checkedAt: Date;
 }
 
-/** Resolves the observation against the stored row and writes it; returns what changed. */
+/** Resolves the observation against the stored row and writes it in one transaction; returns what changed. */
 export async function saveProductSnapshot(db: Kysely<Database>, obs: ProductObservation, now: Date): Promise<SavedSnapshot> {
-  return db.transaction().execute(async (trx) => {
-    let stored = await lockProductWithOffers(trx, obs.kaspiId, obs.cityId);
-    let created = false;
-    let productId = '';
-    let changed: TrackedField[] = [];
-    let { fields, kept } = resolveFields(obs, stored?.product);
-    let offerEvents: OfferEvent[] = [];
-    if (!stored) {
-      // First sight: the product, its first history row (every tracked field counts as changed),
-      // its offers and their `appeared` rows in one statement.
-      const diff = obs.offers ? diffOffers([], obs.offers) : undefined;
-      const offers = diff?.upsert.length ? offersCtes(diff, now) : undefined;
-      const insertedId = await insertProduct(trx, obs.kaspiId, obs.cityId, fields, TRACKED_FIELDS, now, offers);
-      if (insertedId !== undefined) {
-        created = true;
-        productId = insertedId;
-        changed = [...TRACKED_FIELDS];
-        offerEvents = diff?.events ?? [];
-      } else {
-        // Another process inserted it between our select and insert (and nothing was written):
-        // continue as an update.
-        stored = (await lockProductWithOffers(trx, obs.kaspiId, obs.cityId))!;
-        ({ fields, kept } = resolveFields(obs, stored.product));
-      }
-    }
-    if (stored) {
-      productId = stored.product.id;
-      changed = changedProductFields(stored.product, fields);
-      const diff = obs.offers ? diffOffers(stored.offers, obs.offers) : undefined;
+  return db.transaction().execute(async (trx) => (await writeProductSnapshots(trx, [{ obs, now }]))[0]!);
+}
+
+export interface SnapshotToWrite {
+  obs: ProductObservation;
+  /** When it was observed: checked_at, last_checked_at, the history rows' times. */
+  now: Date;
+}
+
+/**
+ * Writes several observations inside the caller's transaction (a batch of a scrape: one commit for
+ * all of them, and one round trip to read and lock the stored ones); returns what changed for each,
+ * in the order given. Products are written in key order, so two batches inserting the same new
+ * products queue instead of deadlocking. The same product twice: the second sees the first.
+ */
+export async function writeProductSnapshots(trx: Kysely<Database>, items: readonly SnapshotToWrite[]): Promise<SavedSnapshot[]> {
+  const locked = await lockProductsWithOffers(
+    trx,
+    items.map((i) => i.obs),
+  );
+  const order = items.map((_, i) => i);
+  const keys = items.map((i) => productKey(i.obs.kaspiId, i.obs.cityId));
+  order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
+  const written = new Set<string>();
+  const saved: SavedSnapshot[] = new Array(items.length);
+  for (const i of order) {
+    const { obs, now } = items[i]!;
+    const key = keys[i]!;
+    const stored = written.has(key) ? await lockProductWithOffers(trx, obs.kaspiId, obs.cityId) : locked.get(key);
+    saved[i] = await writeProductSnapshot(trx, obs, now, stored);
+    written.add(key);
+  }
+  return saved;
+}
+
+async function writeProductSnapshot(
+  trx: Kysely<Database>,
+  obs: ProductObservation,
+  now: Date,
+  lockedRow: { product: ProductRow; offers: StoredOffer[] } | undefined,
+): Promise<SavedSnapshot> {
+  let stored = lockedRow;
+  let created = false;
+  let productId = '';
+  let changed: TrackedField[] = [];
+  let { fields, kept } = resolveFields(obs, stored?.product);
+  let offerEvents: OfferEvent[] = [];
+  if (!stored) {
+    // First sight: the product, its first history row (every tracked field counts as changed),
+    // its offers and their `appeared` rows in one statement.
+    const diff = obs.offers ? diffOffers([], obs.offers) : undefined;
+    const offers = diff?.upsert.length ? offersCtes(diff, now) : undefined;
+    const insertedId = await insertProduct(trx, obs.kaspiId, obs.cityId, fields, TRACKED_FIELDS, now, offers);
+    if (insertedId !== undefined) {
+      created = true;
+      productId = insertedId;
+      changed = [...TRACKED_FIELDS];
       offerEvents = diff?.events ?? [];
-      // With its history row when a tracked field changed, and its offers, in the same statement.
-      const offers = diff && (stored.offers.length || diff.upsert.length) ? offersCtes(diff, now) : undefined;
-      await updateProduct(trx, productId, fields, now, changed, offers);
+    } else {
+      // Another process inserted it between our select and insert (and nothing was written):
+      // continue as an update.
+      stored = (await lockProductWithOffers(trx, obs.kaspiId, obs.cityId))!;
+      ({ fields, kept } = resolveFields(obs, stored.product));
     }
-    return { productId, created, changed, offerEvents, fields, kept, checkedAt: now };
-  });
+  }
+  if (stored) {
+    productId = stored.product.id;
+    changed = changedProductFields(stored.product, fields);
+    const diff = obs.offers ? diffOffers(stored.offers, obs.offers) : undefined;
+    offerEvents = diff?.events ?? [];
+    // With its history row when a tracked field changed, and its offers, in the same statement.
+    const offers = diff && (stored.offers.length || diff.upsert.length) ? offersCtes(diff, now) : undefined;
+    await updateProduct(trx, productId, fields, now, changed, offers);
+  }
+  return { productId, created, changed, offerEvents, fields, kept, checkedAt: now };
 }
 
 function resolveFields(obs: ProductObservation, prev: ProductRow | undefined): { fields: ProductFields; kept: LayoutField[] } {

@@ -29,3 +29,14 @@ export async function saveHealth(db: Kysely<Database>, subject: string, level: H
 export async function clearHealth(db: Kysely<Database>, subject: string, at: Date): Promise<void> {
   await db.updateTable('notify_health').set({ level: 'ok', value: '0', updated_at: at }).where('subject', '=', subject).where('level', '<>', 'ok').execute();
 }
+
+/** clearHealth for several subjects in one statement (a scrape's batch of clean products). */
+export async function clearHealthMany(db: Kysely<Database>, subjects: readonly string[], at: Date): Promise<void> {
+  if (subjects.length === 0) return;
+  await db
+    .updateTable('notify_health')
+    .set({ level: 'ok', value: '0', updated_at: at })
+    .where('subject', '=', (eb) => eb.fn.any(eb.val([...subjects])))
+    .where('level', '<>', 'ok')
+    .execute();
+}

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { clearHealth, lockHealth, saveHealth } from './health.repository.js';
+import { clearHealth, clearHealthMany, lockHealth, saveHealth } from './health.repository.js';
 import { insertKaspiEvents, type NewKaspiEvent, storesOfProduct } from './kaspi-events.repository.js';
 
 export const SCRAPE_FAILING_RUNS = 3;
@@ -16,20 +16,41 @@ export type ScrapeOutcome =
   | { ok: true; target: { id: string; city: string }; warnings: readonly { code: string; message: string }[] }
   | { ok: false; target: { id?: string; city?: string }; code: string; message: string };
 
+/** Whether recording this outcome only ends a failing streak (a clean scrape: no alert can come of it). */
+export function onlyEndsStreak(outcome: ScrapeOutcome): boolean {
+  return outcome.ok && !outcome.warnings.some((w) => w.code === LAYOUT_CHANGED);
+}
+
+/**
+ * recordScrapeAlerts for clean scrapes (onlyEndsStreak) of several products: their failing streaks
+ * end, in one statement (inside a scrape's batch transaction).
+ */
+export async function endScrapeStreaks(db: Kysely<Database>, targets: readonly { id: string; city: string }[], now: Date): Promise<void> {
+  await clearHealthMany(
+    db,
+    targets.map((t) => subjectOf(t.id, t.city)),
+    now,
+  );
+}
+
+function subjectOf(id: string, city: string): string {
+  return `kaspi:scrape:${id}:${city}`;
+}
+
 /** Records a product's scrape for its stores' alerts; returns how many events were written. */
 export async function recordScrapeAlerts(db: Kysely<Database>, outcome: ScrapeOutcome, now: Date): Promise<number> {
   const { id, city } = outcome.target;
   if (!id || !city) return 0;
   // The common case, a clean scrape: no alert can come of it, only a failing streak to end. One
   // statement instead of a transaction with the stores lookup and a row lock (the scrape's hot path).
-  if (outcome.ok && !outcome.warnings.some((w) => w.code === LAYOUT_CHANGED)) {
-    await clearHealth(db, `kaspi:scrape:${id}:${city}`, now);
+  if (onlyEndsStreak(outcome)) {
+    await clearHealth(db, subjectOf(id, city), now);
     return 0;
   }
   return db.transaction().execute(async (trx) => {
     const stores = await storesOfProduct(trx, id);
     if (stores.length === 0) return 0;
-    const subject = `kaspi:scrape:${id}:${city}`;
+    const subject = subjectOf(id, city);
     const previous = await lockHealth(trx, subject);
     const events: ((name: string) => NewKaspiEvent)[] = [];
     const layout = outcome.ok

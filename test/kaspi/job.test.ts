@@ -49,31 +49,54 @@ describe('scrapeProducts over many products', () => {
     expect(rows[0]).not.toHaveProperty('offers');
   });
 
+  // Products read are stored in batches while the next one is read (write-behind), so with
+  // concurrency 1 the second product is already being read when the first one's onResult runs. Its
+  // page is held until then, so the assertions below see one product in flight, every time.
+  const holdSecondPage = (until: Promise<void>) => kaspi.server.before(`/shop/p/-${ids[1]}/`, () => until);
+
   it('once the signal aborts, products not started yet are skipped and those in flight finish', async () => {
     const before = kaspi.server.requestsTo('/shop/p/:slug').length;
     const stop = new AbortController();
+    let aborted = () => {};
+    holdSecondPage(new Promise<void>((resolve) => (aborted = resolve)));
+    let pagesAtAbort = -1;
     const rows = await scrapeProducts(deps, targets, {
       concurrency: 1,
       signal: stop.signal,
       onResult(r) {
-        stop.abort();
+        if (!stop.signal.aborted) {
+          stop.abort();
+          pagesAtAbort = pagesSince(before);
+          aborted();
+        }
         return r.target.id;
       },
-    });
-    expect(rows).toEqual([ids[0]]);
-    expect(pagesSince(before)).toBe(1);
+    }).finally(() => aborted());
+    // The first product finished, the second was in flight (its page asked for) and finished too,
+    // and no product started after the abort.
+    expect(pagesAtAbort).toBe(2);
+    expect(rows).toEqual([ids[0], ids[1]]);
+    expect(pagesSince(before)).toBe(2);
   });
 
   it('an error thrown while handling a product rejects the run and starts no further product', async () => {
     const before = kaspi.server.requestsTo('/shop/p/:slug').length;
+    let failed = () => {};
+    holdSecondPage(new Promise<void>((resolve) => (failed = resolve)));
+    let pagesAtError = -1;
     const run = scrapeProducts(deps, targets, {
       concurrency: 1,
       onResult() {
+        if (pagesAtError < 0) pagesAtError = pagesSince(before);
+        failed();
         throw new Error('disk full');
       },
-    });
+    }).finally(() => failed());
     await expect(run).rejects.toThrow('disk full');
-    expect(pagesSince(before)).toBe(1);
+    // Let the product in flight at the error (the second) finish, then check nothing else started.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(pagesAtError).toBe(2);
+    expect(pagesSince(before)).toBe(2);
   });
 });
 

@@ -50,7 +50,12 @@ export async function kaspiScrape(ctx: Context, inputs: string[], o: ScrapeOptio
   let result: KaspiScrapeResult;
   let saved = 0;
   let total = targets.length;
-  const endReport = reportSavedOnInterrupt(() => `${saved} of ${total} product(s) scraped and saved; run it again for the rest`);
+  let drain: (() => Promise<void>) | undefined;
+  // On Ctrl-C the products already read are committed first (they are stored in batches).
+  const endReport = reportSavedOnInterrupt(
+    () => `${saved} of ${total} product(s) scraped and saved; run it again for the rest`,
+    async () => drain?.(),
+  );
   try {
     result = await scrapeKaspi(deps, {
       targets,
@@ -63,6 +68,9 @@ export async function kaspiScrape(ctx: Context, inputs: string[], o: ScrapeOptio
       async onStart(count) {
         total = count;
         progress = await ctx.progress('Scraping Kaspi', count);
+      },
+      onStoreDrain(d) {
+        drain = d;
       },
       onResult(r) {
         if (r.ok) saved++;
