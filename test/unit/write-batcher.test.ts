@@ -53,7 +53,10 @@ describe('WriteBatcher', () => {
     const r = recorder();
     const b = new WriteBatcher(r.write, { maxItems: 10, maxWaitMs: 5, key: (x: string) => x[0]! });
     await Promise.all(['a1', 'b1', 'a2', 'c1'].map((x) => b.add(x)));
-    expect(r.batches).toEqual([['a1', 'b1'], ['a2', 'c1']]);
+    expect(r.batches).toEqual([
+      ['a1', 'b1'],
+      ['a2', 'c1'],
+    ]);
   });
 
   it('a failed write rejects the units of its batch and no other', async () => {
