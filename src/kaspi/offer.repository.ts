@@ -3,6 +3,7 @@
 // insert, update, history): columns travel as arrays through `unnest`, so there is no query per
 // offer and no 65,535-parameter limit.
 import { type RawBuilder, sql } from 'kysely';
+import { textArray } from '../db/text-array.js';
 import type { KaspiOffer } from './offers.parser.js';
 import type { OffersDiff } from './snapshot-diff.js';
 
@@ -31,29 +32,29 @@ export function offersCtes(diff: OffersDiff, now: Date): RawBuilder<unknown> {
       knownIds.push(id);
     }
   }
-  const str = (v: number | boolean | null) => (v === null ? null : String(v));
+  // Each column is one array literal built in one pass (textArray), not an array pg encodes per element.
   const columns = (list: KaspiOffer[]) => {
-    const col = <T>(get: (o: KaspiOffer) => T) => list.map(get);
+    const col = (get: (o: KaspiOffer) => string | number | boolean | null) => textArray(list.map(get));
     return sql`${col((o) => o.merchantId)}::text[], ${col((o) => o.merchantName)}::text[], ${col((o) => o.price)}::text[],
-      ${col((o) => str(o.merchantRating))}::text[], ${col((o) => str(o.merchantReviewCount))}::text[], ${col((o) => o.deliveryType)}::text[],
-      ${col((o) => o.deliveryDuration)}::text[], ${col((o) => str(o.kaspiDelivery))}::text[], ${col((o) => str(o.preorderDays))}::text[]`;
+      ${col((o) => o.merchantRating)}::text[], ${col((o) => o.merchantReviewCount)}::text[], ${col((o) => o.deliveryType)}::text[],
+      ${col((o) => o.deliveryDuration)}::text[], ${col((o) => o.kaspiDelivery)}::text[], ${col((o) => o.preorderDays)}::text[]`;
   };
   const ev = diff.events;
   // Every event's offer id is known here except those of inserted offers, which come from the insert.
-  const eventOfferIds = ev.map((e) => diff.storedIds.get(e.merchantId) ?? null);
+  const eventOfferIds = textArray(ev.map((e) => diff.storedIds.get(e.merchantId) ?? null));
   // Nothing stored for the product (its first scrape): nothing to touch, deactivate or update.
   const stored = diff.storedIds.size
     ? sql`touched as (
       update kaspi_offers set last_seen_at = ${now}::timestamptz
       where product_id = (select id from p) and active
-        and not (merchant_id = any(${diff.upsert.map((o) => o.merchantId)}::text[])) and not (id = any(${diff.disappearedIds}::bigint[]))
+        and not (merchant_id = any(${textArray(diff.upsert.map((o) => o.merchantId))}::text[])) and not (id = any(${textArray(diff.disappearedIds)}::bigint[]))
     ), gone as (
-      update kaspi_offers set active = false where id = any(${diff.disappearedIds}::bigint[])
+      update kaspi_offers set active = false where id = any(${textArray(diff.disappearedIds)}::bigint[])
     ), changed as (
       update kaspi_offers o set merchant_name = u.merchant_name, price = u.price::numeric, merchant_rating = u.rating::numeric,
         merchant_review_count = u.reviews::integer, delivery_type = u.delivery_type, delivery_duration = u.delivery_duration,
         kaspi_delivery = u.kaspi_delivery::boolean, preorder_days = u.preorder::integer, last_seen_at = ${now}::timestamptz, active = true
-      from unnest(${knownIds}::bigint[], ${columns(known)})
+      from unnest(${textArray(knownIds)}::bigint[], ${columns(known)})
         as u(id, merchant_id, merchant_name, price, rating, reviews, delivery_type, delivery_duration, kaspi_delivery, preorder)
       where o.id = u.id
     ), `
@@ -69,8 +70,8 @@ export function offersCtes(diff: OffersDiff, now: Date): RawBuilder<unknown> {
     ), logged as (
       insert into kaspi_offer_history (product_id, offer_id, merchant_id, event, old_price, new_price, created_at)
       select p.id, coalesce(e.offer_id, added.id), e.merchant_id, e.event, e.old_price::numeric, e.new_price::numeric, ${now}::timestamptz
-      from p cross join unnest(${eventOfferIds}::bigint[], ${ev.map((e) => e.merchantId)}::text[], ${ev.map((e) => e.event)}::text[],
-        ${ev.map((e) => e.oldPrice)}::text[], ${ev.map((e) => e.newPrice)}::text[]) as e(offer_id, merchant_id, event, old_price, new_price)
+      from p cross join unnest(${eventOfferIds}::bigint[], ${textArray(ev.map((e) => e.merchantId))}::text[], ${textArray(ev.map((e) => e.event))}::text[],
+        ${textArray(ev.map((e) => e.oldPrice))}::text[], ${textArray(ev.map((e) => e.newPrice))}::text[]) as e(offer_id, merchant_id, event, old_price, new_price)
       left join added on added.merchant_id = e.merchant_id
     )`;
 }
