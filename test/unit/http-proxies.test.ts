@@ -73,9 +73,9 @@ describe('HttpClient through proxies', () => {
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.close()));
     await Promise.all(proxies.splice(0).map((p) => p.stop()));
-    server.clearFaults();
     server.requests.length = 0;
     lines.length = 0;
+    server.verify();
   });
 
   test('requests go round-robin, with the credentials from the proxy URL', async () => {

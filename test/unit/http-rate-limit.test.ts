@@ -1,11 +1,12 @@
 // Token buckets: never more than burst + rate·t requests in any window of t seconds, retries included.
 import fc from 'fast-check';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { startFakeServer } from '../../src/fakes/fake-server.js';
 import { HttpClient } from '../../src/http/client.js';
 import { RateLimiter, TokenBucket } from '../../src/http/rate-limit.js';
 
 const server = await startFakeServer((s) => s.route('POST', '/yml/offer-view/offers/:id', (req) => ({ body: { id: req.params.id, offers: [] } })));
+afterEach(() => server.verify());
 afterAll(() => server.stop());
 
 /** The largest excess over `burst + perSecond·(t + slackSeconds)` across every window [times[i], times[j]]. */
