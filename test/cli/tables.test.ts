@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config.js';
 import { displayWidth } from '../../src/core/terminal.js';
 import { openDatabase } from '../../src/db/connect.js';
@@ -104,6 +104,11 @@ describe.skipIf(!hasScript)('table commands on 80 and 120 column terminals', { t
     }
   }, SLOW);
 
+  afterEach(() => {
+    kaspi?.verify();
+    shop?.verify();
+    wb?.verify();
+  });
   afterAll(async () => {
     await Promise.all([kaspi?.stop(), shop?.stop(), wb?.server.stop()]);
     if (testEngine === 'postgres') await handle?.close();

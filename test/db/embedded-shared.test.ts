@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config.js';
 import { type DbHandle, openDatabase } from '../../src/db/connect.js';
 import { type FakeKaspi, KASPI_IDS, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
@@ -30,6 +30,10 @@ describe.skipIf(testEngine !== 'pglite')('the embedded database shared by many m
       MP_SECRET_KEY: 'cd'.repeat(32),
       MP_SCHEDULE_WB_NOTIFY: '*/1 * * * * *',
     };
+  });
+  afterEach(() => {
+    kaspi?.verify();
+    tg?.verify();
   });
   afterAll(async () => {
     await kaspi?.stop();

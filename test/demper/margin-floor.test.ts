@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config.js';
 import { setCost } from '../../src/costs/costs.service.js';
 import { createOffersClient, kaspiOffersFetcher } from '../../src/demper/offers-source.js';
@@ -71,6 +71,7 @@ beforeAll(async () => {
   await setCost(handle.db, 'kaspi', 'S2', { cost: '12000', commissionPct: '10', validFrom: '2026-11-01' }, NOW);
 });
 
+afterEach(() => fake?.verify());
 afterAll(async () => {
   await offersClient?.close();
   await fake?.stop();

@@ -4,7 +4,7 @@
 // only keys the real service sent, with its JSON types, and must carry every key every real answer had
 // (test/support/shape-check.ts) — so mp's parsers are never tested against a shape Kaspi does not send.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeKaspiMc, startFakeKaspiMc } from '../../src/fakes/fake-kaspi-mc.js';
 import { checkShape, learnShape } from '../support/shape-check.js';
 
@@ -38,6 +38,7 @@ beforeAll(async () => {
   });
   cookie = fake.newSession(['M1']);
 });
+afterEach(() => fake?.verify());
 afterAll(async () => fake?.stop());
 
 async function get(path: string, init: RequestInit = {}): Promise<any> {

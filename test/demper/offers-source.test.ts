@@ -1,6 +1,6 @@
 // The repricer's offers source: an offer list Kaspi gave only part of (fewer rows than its own total)
 // is unknown for that product — held with a reason — never decided against as if it were whole.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { kaspiOffersFetcher } from '../../src/demper/offers-source.js';
 import { decide } from '../../src/demper/strategy.js';
 import { type FakeKaspi, KASPI_IDS, SHORT_OFFERS_ID, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
@@ -15,6 +15,7 @@ beforeAll(async () => {
   kaspi = await startFakeKaspi();
   client = createKaspiClient(kaspi.url, { rateLimit: null, retries: 1 });
 });
+afterEach(() => kaspi?.verify());
 afterAll(async () => {
   await client?.close();
   await kaspi?.stop();

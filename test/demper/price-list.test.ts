@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config.js';
 import { readTableFile } from '../../src/core/table-file.js';
 import { setCost } from '../../src/costs/costs.service.js';
@@ -136,6 +136,7 @@ beforeAll(async () => {
     });
 });
 
+afterEach(() => fake?.verify());
 afterAll(async () => {
   await closeServer?.();
   await offersClient?.close();

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config.js';
 import { createOffersClient, kaspiOffersFetcher } from '../../src/demper/offers-source.js';
 import { planRecord, planRepricing } from '../../src/demper/plan.service.js';
@@ -62,6 +62,7 @@ beforeAll(async () => {
   exportDir = mkdtempSync(join(tmpdir(), 'mp-demper-export-'));
 });
 
+afterEach(() => fake?.verify());
 afterAll(async () => {
   await offersClient?.close();
   await mc?.close();

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decryptSecret } from '../../src/core/secrets.js';
 import { listProducts, upsertProducts } from '../../src/demper/products.repository.js';
 import { importCabinetOffers, importProductsFile, setProducts, toggleProducts } from '../../src/demper/products.service.js';
@@ -48,6 +48,7 @@ beforeAll(async () => {
   mc = createMcClient(fake.url);
 });
 
+afterEach(() => fake?.verify());
 afterAll(async () => {
   await mc?.close();
   await fake?.stop();

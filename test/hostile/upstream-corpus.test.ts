@@ -2,7 +2,7 @@
 // its data (a page, nothing, the wrong shape, the wrong types). Each is a failed stream with a WB
 // code, and nothing is stored: the database (all but the run log) is byte-for-byte unchanged.
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WbStream } from '../../src/db/schema/wb.js';
 import { type FakeWb, startFakeWb } from '../../src/fakes/fake-wb.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -99,6 +99,7 @@ describe('the upstream bad-answer corpus (WB, every stream)', () => {
     const first = await sync(deps);
     expect(first.map((o) => o.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
   });
+  afterEach(() => wb?.verify());
   afterAll(async () => {
     await wb?.server.stop();
     await handle?.close();

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { listProducts } from '../../src/demper/products.repository.js';
@@ -28,6 +28,7 @@ describe('defect 5: MP_USER scopes cabinets, stores and recipients', () => {
     wb = await startFakeWb({ orders: 3, sales: 0, products: 2, reviews: 0 });
     await addCabinet({ ...wbDeps(h, wb, clock), userName: 'alice' }, wb.token, 'alice-cab');
   });
+  afterEach(() => wb?.verify());
   afterAll(async () => {
     await wb?.server.stop();
     await h?.close();
@@ -106,6 +107,7 @@ describe('defect 5 on the command line: mp reads MP_USER', () => {
       await handle.close();
     }
   }, 60_000);
+  afterEach(() => wb?.verify());
   afterAll(async () => {
     await wb?.server.stop();
     await pg?.close();

@@ -3,7 +3,7 @@
 // a store's first sync; then one message for a new order and one for a cancellation however often
 // delivery runs; a cancellation-share alert once the 30-day share passes 5%, once per crossing.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeKaspiShop, type FakeShopOrder, startFakeKaspiShop } from '../../src/fakes/fake-kaspi-shop.js';
 import { type FakeTelegram, startFakeTelegram } from '../../src/fakes/fake-telegram.js';
 import { addStore } from '../../src/kaspi/merchant/stores.service.js';
@@ -49,6 +49,10 @@ describe('Kaspi orders sync → alerts', () => {
       .insertInto('notify_recipients')
       .values({ kaspi_store_id: store.id, channel: 'telegram', chat_id: '777', types: ['new_order', 'cancellation', 'return', 'cancel_share'] })
       .execute();
+  });
+  afterEach(() => {
+    shop?.verify();
+    tg?.verify();
   });
   afterAll(async () => {
     await tg?.stop();

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeKaspiShop, generateOrders, startFakeKaspiShop } from '../../src/fakes/fake-kaspi-shop.js';
 import { runMp } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
@@ -23,6 +23,7 @@ describe('mp kaspi orders as a subprocess', () => {
     shop = await startFakeKaspiShop(orders);
     env = { MP_HOME: home, MP_KASPI_SHOP_API_URL: shop.url, ...(testEngine === 'postgres' ? { DATABASE_URL: handle.url } : {}) };
   });
+  afterEach(() => shop?.verify());
   afterAll(async () => {
     await shop?.stop();
     await handle?.close();

@@ -2,7 +2,7 @@
 // its orders pages, entries (both shapes it serves) and entry products may use only keys Kaspi was seen
 // sending, with Kaspi's JSON types, and carry every key every real answer had (test/support/shape-check.ts).
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeKaspiShop, type FakeShopOrder, startFakeKaspiShop } from '../../src/fakes/fake-kaspi-shop.js';
 import { checkShape, learnShape } from '../support/shape-check.js';
 
@@ -44,6 +44,7 @@ beforeAll(async () => {
     order('C', { entryShape: 'guide', productNotIncluded: true, state: 'ARCHIVE', status: 'COMPLETED', customer: undefined }),
   ]);
 });
+afterEach(() => shop?.verify());
 afterAll(async () => shop?.stop());
 
 async function get(path: string): Promise<any> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeKaspiShop, generateOrders, startFakeKaspiShop } from '../../src/fakes/fake-kaspi-shop.js';
 import { addStore } from '../../src/kaspi/merchant/stores.service.js';
 import { listOrders } from '../../src/kaspi-orders/order.repository.js';
@@ -26,6 +26,7 @@ describe('kaspi orders sync against the fake Shop API', () => {
     shop = await startFakeKaspiShop(orders);
     storeId = (await addStore(handle.db, key, { merchantId: 'M1', name: 'Shop One', token: shop.token })).id;
   });
+  afterEach(() => shop?.verify());
   afterAll(async () => {
     await shop?.stop();
     await handle?.close();

@@ -3,7 +3,7 @@
 // the types the real ones have there — and nothing where real ones have nothing (a fake that put a
 // rating in the item card, as real pages never do, would let mp pass tests it fails on kaspi.kz).
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeKaspi, GENERATED_ID_BASE, KASPI_IDS, REAL_PAGE_IDS, SHORT_OFFERS_ID, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
 import { extractAssignedJson, extractJsonLd } from '../../src/kaspi/embedded-json.js';
 
@@ -141,6 +141,7 @@ beforeAll(async () => {
     fakePages.push([`${name} (${id})`, await res.text()]);
   }
 });
+afterEach(() => kaspi?.verify());
 afterAll(async () => {
   await kaspi?.stop();
 });

@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeKaspi, KASPI_IDS, SHORT_OFFERS_ID, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { createKaspiClient } from '../../src/kaspi/kaspi.client.js';
@@ -30,6 +30,7 @@ beforeAll(async () => {
   deps = { db: handle.db, client, baseUrl: kaspi.url, now: () => new Date() };
   dir = mkdtempSync(join(tmpdir(), 'mp-kaspi-job-'));
 });
+afterEach(() => kaspi?.verify());
 afterAll(async () => {
   await client?.close();
   await kaspi?.stop();

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeKaspiMc, startFakeKaspiMc } from '../../src/fakes/fake-kaspi-mc.js';
 import { type FakeKaspiShop, generateOrders, startFakeKaspiShop } from '../../src/fakes/fake-kaspi-shop.js';
 import { type FakeProxy, startFakeProxy } from '../../src/fakes/fake-proxy.js';
@@ -56,6 +56,10 @@ describe('--proxy and MP_KASPI_PROXIES on the Kaspi commands (subprocess)', () =
     expect(imp.code, imp.stderr).toBe(0);
   }, SLOW * 2);
 
+  afterEach(() => {
+    mc?.verify();
+    shop?.verify();
+  });
   afterAll(async () => {
     await Promise.all([mc?.stop(), shop?.stop(), a?.stop(), b?.stop()]);
     await handle?.close();

@@ -1,7 +1,7 @@
 // The configured rate limit holds at the server: with 4 requests/s and a burst of 4, no stretch of
 // time sees more than 4 + 4/s × its length (a 1 s window 8, a 2 s window 12), with products in flight.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { type FakeKaspi, KASPI_IDS, REAL_PAGE_IDS, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
 import { createKaspiClient, KASPI_DEFAULT_RATE } from '../../src/kaspi/kaspi.client.js';
 import { scrapeProducts } from '../../src/kaspi/scrape.service.js';
@@ -14,6 +14,7 @@ beforeAll(async () => {
   handle = await createTestDatabase();
   kaspi = await startFakeKaspi();
 });
+afterEach(() => kaspi?.verify());
 afterAll(async () => {
   await kaspi?.stop();
   await handle?.close();

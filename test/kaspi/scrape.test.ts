@@ -1,7 +1,7 @@
 // The scrape service against the fake Kaspi and a real migrated database (PGlite and PostgreSQL):
 // offers paging and de-duplication, history semantics, unknown offers, failures that write nothing.
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeKaspi, KASPI_IDS, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { createKaspiClient } from '../../src/kaspi/kaspi.client.js';
@@ -22,6 +22,7 @@ beforeAll(async () => {
   client = createKaspiClient(kaspi.url, { rateLimit: null, retries: 1 });
   deps = { db: handle.db, client, baseUrl: kaspi.url, now: () => clock };
 });
+afterEach(() => kaspi?.verify());
 afterAll(async () => {
   await client?.close();
   await kaspi?.stop();

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeServer, startFakeServer } from '../../src/fakes/fake-server.js';
 import { type FakeTelegram, startFakeTelegram } from '../../src/fakes/fake-telegram.js';
 import { type FakeWb, startFakeWb } from '../../src/fakes/fake-wb.js';
@@ -31,6 +31,11 @@ describe('mp wb notify (CLI)', () => {
       db = await createTestDatabase();
       env.DATABASE_URL = db.url;
     }
+  });
+  afterEach(() => {
+    wb?.verify();
+    tg?.verify();
+    hook?.verify();
   });
   afterAll(async () => {
     await tg?.stop();

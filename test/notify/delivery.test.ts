@@ -24,7 +24,10 @@ describe('Telegram delivery', () => {
     await resetNotify(h);
     tg = await startFakeTelegram();
   });
-  afterEach(async () => tg.stop());
+  afterEach(async () => {
+    await tg.stop();
+    tg.verify();
+  });
 
   const deliver = (clock = manualClock(), extra: Partial<Parameters<typeof deliverPending>[1]> = {}) =>
     deliverPending(h.db, { now: clock.now, secretKey, telegram: telegramFor(tg), ...extra });

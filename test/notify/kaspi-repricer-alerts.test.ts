@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config.js';
 import { createOffersClient, kaspiOffersFetcher } from '../../src/demper/offers-source.js';
 import { importProductsFile } from '../../src/demper/products.service.js';
@@ -96,6 +96,10 @@ describe('repricer alerts: floor, lost first place, 429 pause, refused session â
       .insertInto('notify_recipients')
       .values({ kaspi_store_id: storeId, channel: 'telegram', chat_id: '8001', types: [...KASPI_NOTIFY_TYPES], group_threshold: 0 })
       .execute();
+  });
+  afterEach(() => {
+    fake?.verify();
+    tg?.verify();
   });
   afterAll(async () => {
     await offersClient?.close();

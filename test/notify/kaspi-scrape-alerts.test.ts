@@ -2,7 +2,7 @@
 // alert (not one per failing run, and again only after a success and 3 more failures); a page that
 // changed layout is one alert per distinct change. Products no store reprices alert nobody.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeKaspi, KASPI_IDS, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { createKaspiClient } from '../../src/kaspi/kaspi.client.js';
@@ -39,6 +39,7 @@ describe('scrape alerts: failing 3 runs in a row, layout changed — once each',
       .values({ store_id: storeId, sku: 'PHONE-1', product_id: id, name: 'iPhone 15', min_price: '100000', max_price: '900000' })
       .execute();
   });
+  afterEach(() => kaspi?.verify());
   afterAll(async () => {
     await client?.close();
     await kaspi?.stop();

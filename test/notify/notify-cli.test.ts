@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeServer, startFakeServer } from '../../src/fakes/fake-server.js';
 import { verifySignature } from '../../src/notify/webhook.js';
 import { runMp } from '../support/cli.js';
@@ -31,6 +31,7 @@ describe('mp notify (CLI)', () => {
       env.DATABASE_URL = db.url;
     }
   });
+  afterEach(() => hook?.verify());
   afterAll(async () => {
     await hook?.stop();
     await db?.close();

@@ -1,7 +1,7 @@
 // From the WB sync to the chat: the real sync against the fake WB API writes events, fan-out and
 // delivery send them to the fake Telegram — each event type exactly once across repeated syncs
 // and deliveries, nothing after the initial sync, a late cancellation once, one summary after a gap.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeTelegram, startFakeTelegram } from '../../src/fakes/fake-telegram.js';
 import { type FakeWb, startFakeWb } from '../../src/fakes/fake-wb.js';
 import { deliverPending } from '../../src/notify/deliver.service.js';
@@ -26,6 +26,10 @@ describe('WB sync → outbox → Telegram', () => {
     h = await createTestDatabase();
     wb = await startFakeWb({ orders: 120, sales: 40, products: 6, reviews: 10, from: new Date('2026-11-18T00:00:00Z'), statisticsBurst: 100 });
     tg = await startFakeTelegram();
+  });
+  afterEach(() => {
+    wb?.verify();
+    tg?.verify();
   });
   afterAll(async () => {
     await tg?.stop();

@@ -1,7 +1,7 @@
 // Expiring and refused WB access through the notification engine: the sync (cron, the daemon) warns
 // about a token that expires in 2 days once — not on every run — tells once when it has expired (and
 // then makes no request to WB), once when WB refuses a token with 401, and starts afresh for a new token.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encryptSecret } from '../../src/core/secrets.js';
 import { type FakeTelegram, startFakeTelegram } from '../../src/fakes/fake-telegram.js';
 import { type FakeWb, makeWbToken, startFakeWb } from '../../src/fakes/fake-wb.js';
@@ -35,6 +35,10 @@ describe('WB token alerts: expiring, expired, refused — each once', () => {
     h = await createTestDatabase();
     wb = await startFakeWb({ orders: 20, sales: 5, products: 3, reviews: 2, from: new Date(Date.now() - 2 * DAY), statisticsBurst: 100 });
     tg = await startFakeTelegram();
+  });
+  afterEach(() => {
+    wb?.verify();
+    tg?.verify();
   });
   afterAll(async () => {
     await tg?.stop();

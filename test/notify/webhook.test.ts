@@ -25,7 +25,10 @@ describe('webhook delivery', () => {
       .values({ cabinet_id: cab, channel: 'webhook', webhook_url: `${hook.url}/hook`, webhook_secret_sealed: encryptSecret('s3cret', secretKey) })
       .execute();
   });
-  afterEach(async () => hook.stop());
+  afterEach(async () => {
+    await hook.stop();
+    hook.verify();
+  });
 
   it('posts {id, type, marketplace, cabinet, occurred_at, data} with a signature that verifies', async () => {
     const at = new Date('2026-11-20T10:00:00Z');

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { upsertProducts } from '../../src/demper/products.repository.js';
 import { type FakeKaspiMc, startFakeKaspiMc } from '../../src/fakes/fake-kaspi-mc.js';
 import type { HttpClient } from '../../src/http/client.js';
@@ -30,6 +30,7 @@ beforeAll(async () => {
   store = await addStore(handle.db, key, { merchantId: 'M1', name: 'Shop', session: fake.newSession(['M1']) });
 });
 
+afterEach(() => fake?.verify());
 afterAll(async () => {
   await mc?.close();
   await fake?.stop();

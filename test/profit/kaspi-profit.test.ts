@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setCost } from '../../src/costs/costs.service.js';
 import { findDataset } from '../../src/export/datasets.js';
 import { exportDataset } from '../../src/export/export.service.js';
@@ -98,6 +98,7 @@ describe('kaspi profit: revenue − commission − seller delivery − units × 
     await setCost(handle.db, 'kaspi', 'P2', { cost: '1000.50', validFrom: '2026-10-01' }, NOW);
     await setCost(handle.db, 'kaspi', 'P4', { cost: '5000', commissionPct: '10', delivery: '150', validFrom: '2026-11-01' }, NOW);
   }, 60_000);
+  afterEach(() => shop?.verify());
   afterAll(async () => {
     await shop?.stop();
     await handle?.close();

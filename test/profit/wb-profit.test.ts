@@ -15,7 +15,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, join as joinPath } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setCost } from '../../src/costs/costs.service.js';
 import { findDataset } from '../../src/export/datasets.js';
 import { exportDataset } from '../../src/export/export.service.js';
@@ -73,6 +73,7 @@ describe('wb profit from the realization report, hand-computed', () => {
     expect(outcomes.map((o) => [o.stream, o.status, o.rowsNew])).toEqual([['realization', 'ok', 10]]);
     await setCost(handle.db, 'wb', '413157507', { cost: '900', validFrom: '2025-09-01' }, clock.now());
   }, 60_000);
+  afterEach(() => wb?.verify());
   afterAll(async () => {
     await wb?.server.stop();
     await handle?.close();

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeKaspi, KASPI_IDS, startFakeKaspi } from '../../src/fakes/fake-kaspi.js';
 import { type FakeProxy, startFakeProxy } from '../../src/fakes/fake-proxy.js';
 import { runMp } from '../support/cli.js';
@@ -34,6 +34,7 @@ describe('mp jobs run kaspi.scrape: settings', () => {
     const track = await runMp(['kaspi', 'track', 'add', KASPI_IDS.single], { env, timeoutMs: SUBPROCESS_MS });
     expect(track.code, track.stderr).toBe(0);
   }, SUBPROCESS_MS);
+  afterEach(() => kaspi?.verify());
   afterAll(async () => {
     await kaspi?.stop();
     await Promise.all((proxies ?? []).map((p) => p.stop()));

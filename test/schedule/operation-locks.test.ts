@@ -3,7 +3,7 @@
 // never run one unit of work twice at once. While another process holds it, the operation does
 // nothing (no request leaves) and says so, and the scheduled job records the run as skipped.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withAdvisoryLock } from '../../src/db/locks.js';
 import { type FakeKaspiShop, generateOrders, startFakeKaspiShop } from '../../src/fakes/fake-kaspi-shop.js';
 import { type FakeWb, startFakeWb } from '../../src/fakes/fake-wb.js';
@@ -31,6 +31,10 @@ describe('operations take their own scoped lock', () => {
     wb = await startFakeWb({ orders: 10, sales: 5, products: 2, reviews: 1 });
     shop = await startFakeKaspiShop(generateOrders(5, new Date('2026-11-10T00:00:00Z'), 3_600_000));
     await addStore(handle.db, key, { merchantId: 'M1', name: 'Shop One', token: shop.token });
+  });
+  afterEach(() => {
+    wb?.verify();
+    shop?.verify();
   });
   afterAll(async () => {
     await wb?.server.stop();

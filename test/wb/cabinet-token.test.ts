@@ -1,7 +1,7 @@
 // `mp wb cabinet token`: a cabinet gets a new token in place, and keeps every order, its history,
 // its cursors and its events (removing and re-adding the cabinet would have deleted them).
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeWb, makeWbToken, startFakeWb } from '../../src/fakes/fake-wb.js';
 import { updateCabinet } from '../../src/wb/cabinet.repository.js';
 import { replaceCabinetToken } from '../../src/wb/cabinet.service.js';
@@ -19,6 +19,7 @@ describe('mp wb cabinet token: a new token for a cabinet, in place', () => {
     handle = await createTestDatabase();
     wb = await startFakeWb({ orders: 300, sales: 50, from: new Date('2026-11-10T00:00:00Z'), products: 4, reviews: 5 });
   });
+  afterEach(() => wb?.verify());
   afterAll(async () => {
     await wb?.server.stop();
     await handle?.close();

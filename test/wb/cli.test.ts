@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeWb, makeWbToken, startFakeWb } from '../../src/fakes/fake-wb.js';
 import { runMp } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
@@ -30,6 +30,7 @@ describe('mp wb as a subprocess', () => {
     });
     env = { MP_HOME: home, MP_WB_URL: wb.url, WB_TOKEN: wb.token, MP_USER: 'alice', ...(testEngine === 'postgres' ? { DATABASE_URL: handle.url } : {}) };
   });
+  afterEach(() => wb?.verify());
   afterAll(async () => {
     await wb?.server.stop();
     await handle?.close();

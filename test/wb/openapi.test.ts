@@ -4,7 +4,7 @@
 // schema, with no field the document does not list. A fake that drifted from WB would otherwise test
 // mp's parsers against fiction.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeWb, makeWbToken, startFakeWb } from '../../src/fakes/fake-wb.js';
 import { type OpenApiCheck, openApiChecker } from '../support/openapi-check.js';
 
@@ -16,6 +16,7 @@ beforeAll(async () => {
   wb = await startFakeWb({ orders: 30, sales: 12, products: 3, reviews: 6, from: new Date(Date.now() - 5 * 86_400_000), statisticsBurst: 100 });
   spec = openApiChecker(doc, { undocumentedProperties: true });
 });
+afterEach(() => wb?.verify());
 afterAll(async () => wb?.server.stop());
 
 async function call(method: string, path: string, options: { body?: unknown; token?: string | null } = {}) {

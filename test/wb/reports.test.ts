@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findDataset } from '../../src/export/datasets.js';
 import { exportDataset } from '../../src/export/export.service.js';
 import { buildConditions } from '../../src/export/filters.js';
@@ -35,6 +35,7 @@ describe('WB reports: Moscow-day windows', () => {
     cabinetId = (await addFakeCabinet(deps, wb.token)).cabinet.id;
     await sync(deps, { since: new Date('2026-11-01T00:00:00Z') });
   });
+  afterEach(() => wb?.verify());
   afterAll(async () => {
     await wb?.server.stop();
     await handle?.close();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeWb, makeWbToken, msk, startFakeWb, wbFixture } from '../../src/fakes/fake-wb.js';
 import { addCabinet, checkCabinet, listCabinetRows, removeCabinet } from '../../src/wb/cabinet.service.js';
 import { getStreamState } from '../../src/wb/sync-state.repository.js';
@@ -14,6 +14,7 @@ describe('mp wb sync: rate limits and rejected tokens', () => {
     handle = await createTestDatabase();
     wb = await startFakeWb({ orders: 50, sales: 20, products: 4, reviews: 5, statisticsBurst: 100 });
   });
+  afterEach(() => wb?.verify());
   afterAll(async () => {
     await wb?.server.stop();
     await handle?.close();

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeWb, msk, startFakeWb } from '../../src/fakes/fake-wb.js';
 import { listEvents } from '../../src/wb/event.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -16,6 +16,7 @@ describe('mp wb sync against the fake WB API', () => {
     // 2,500 orders and 900 sales a minute apart from Nov 1; pages capped at 1,000 rows.
     wb = await startFakeWb({ orders: 2500, sales: 900, from: start, pageCap: 1000, products: 12, reviews: 30, statisticsBurst: 100 });
   });
+  afterEach(() => wb?.verify());
   afterAll(async () => {
     await wb?.server.stop();
     await handle?.close();
@@ -166,6 +167,7 @@ describe("mp wb sync when WB answers lastChangeDate >= dateFrom (the spec's word
     handle = await createTestDatabase();
     wb = await startFakeWb({ orders: 25, sales: 12, products: 3, reviews: 2, pageCap: 10, statisticsBurst: 100, dateFromInclusive: true });
   });
+  afterEach(() => wb?.verify());
   afterAll(async () => {
     await wb?.server.stop();
     await handle?.close();
