@@ -48,6 +48,7 @@ describe('defect 7: pacing at ≤ 90% of each documented limit', () => {
           const allowed = burst + (perSecond * (at[j]! - at[i]!)) / 1000 + 0.25;
           expect(j - i + 1, `requests ${i}..${j} within ${at[j]! - at[i]!} ms`).toBeLessThanOrEqual(allowed);
         }
+      wb.verify();
     } finally {
       await wb.server.stop();
       await h.close();

@@ -162,6 +162,7 @@ describe('start-up housekeeping', () => {
         expect(await status(elsewhereRecent)).toBe('running');
         expect(log.lines.join('')).toMatch(/2 WB sync run\(s\) of mp processes that ended mid-run are now marked died/);
         expect(await closeDeadRuns(h.db, now)).toBe(0);
+        wb.verify();
       } finally {
         await wb.server.stop();
       }

@@ -3,7 +3,7 @@
 // and the initial-sync flag stays set until a real initial sync succeeds (before: 50 old orders gave
 // 55 notification events on the sync after a bogus first one). Telegram answers get the same rule.
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer } from '../../src/fakes/fake-server.js';
 import { type FakeWb, startFakeWb } from '../../src/fakes/fake-wb.js';
 import { TelegramClient } from '../../src/notify/telegram/telegram-client.js';
@@ -25,6 +25,7 @@ describe('defect 2: a WB 200 with nonsense is never an empty success', () => {
     const deps = wbDeps(handle, wb, clock);
     cabinetId = (await addFakeCabinet(deps, wb.token)).cabinet.id;
   });
+  afterEach(() => wb?.verify());
   afterAll(async () => {
     await wb?.server.stop();
     await handle?.close();
