@@ -63,7 +63,10 @@ describe('mp jobs run / mp daemon as subprocesses', () => {
     expect(existsSync(join(home, 'not-created'))).toBe(false);
   });
 
-  it('a bad MP_SCHEDULE_<JOB> or schedule.<job> is exit 2 with one stderr line naming where it came from (the settings table)', async () => {
+  // Four subprocesses (one opens the embedded database): more than the default 30 s on a loaded machine.
+  it('a bad MP_SCHEDULE_<JOB> or schedule.<job> is exit 2 with one stderr line naming where it came from (the settings table)', {
+    timeout: 180_000,
+  }, async () => {
     const noDb = { ...env, MP_HOME: join(home, 'not-created'), DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
     for (const [args, where] of [
       [['daemon'], noDb],
