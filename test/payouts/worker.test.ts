@@ -186,6 +186,7 @@ describe('http gateway', () => {
       expect(JSON.parse(calls[0]!.body)).toEqual({ id: flaky, amount: '12.00', currency: 'USD', recipient: 'acct-flaky', comment: null, attempt: 1 });
       expect(provider.badSignatures).toBe(0);
       expect([...provider.paid].sort()).toEqual([ok, flaky].sort());
+      provider.verify();
     } finally {
       await provider.stop();
     }
@@ -203,6 +204,7 @@ describe('http gateway', () => {
         status: 'FAILED',
         last_error: 'provider answered HTTP 401: {"error":"bad signature"}',
       });
+      provider.verify();
     } finally {
       await provider.stop();
     }

@@ -96,6 +96,7 @@ describe('built-in jobs', () => {
         ['M1', 'succeeded'],
         ['M2', 'succeeded'],
       ]);
+      fake.verify();
     } finally {
       await fake.stop();
     }
@@ -117,6 +118,7 @@ describe('built-in jobs', () => {
       expect(wb.server.requestsTo('/api/v1/supplier/orders').length).toBeGreaterThan(0);
       const [row] = await recentRuns(handle.db, 'wb.sync');
       expect(row).toMatchObject({ scope: 'shop-one', status: 'succeeded' });
+      wb.verify();
     } finally {
       await wb.server.stop();
     }
@@ -139,13 +141,15 @@ describe('built-in jobs', () => {
       expect(kaspi.server.requestsTo('/shop/p/:slug').length - pagesBefore).toBe(ids.length);
       // Nothing changed since the first run.
       expect(Number(a!.summary!.changed) + Number(b!.summary!.changed)).toBe(0);
-      kaspi.fault('/shop/p/:slug', { status: 403, body: 'Forbidden', times: 100 }, 'GET');
+      // Every product page is refused (Infinity, not an arbitrary 100 of which 94 were never used: verify()).
+      kaspi.fault('/shop/p/:slug', { status: 403, body: 'Forbidden', times: Number.POSITIVE_INFINITY }, 'GET');
       const [blocked] = await runJob(ctx, job);
       expect(blocked).toMatchObject({ status: 'failed', summary: { tracked: ids.length, failed: ids.length } });
       expect((await recentRuns(handle.db, 'kaspi.scrape'))[0]).toMatchObject({
         status: 'failed',
         error: expect.stringMatching(/^JOB_INCOMPLETE: .*KASPI_BLOCKED/),
       });
+      kaspi.verify();
     } finally {
       await kaspi.stop();
     }
@@ -190,6 +194,7 @@ describe('built-in jobs', () => {
       ]);
       // Every request carried the JSON:API Accept header and the token (the fake refuses others).
       expect(shop.server.requestsTo('/orders').length).toBeGreaterThan(0);
+      shop.verify();
     } finally {
       await shop.stop();
     }
@@ -230,6 +235,7 @@ describe('built-in jobs', () => {
       const [second] = await runJob(ctx, job);
       expect(second).toMatchObject({ status: 'succeeded', summary: { events: 0, sent: 0 } });
       expect(tg.sent).toHaveLength(1);
+      tg.verify();
     } finally {
       await tg.stop();
     }

@@ -130,6 +130,7 @@ describe('mp jobs run / mp daemon as subprocesses', () => {
         expect(kaspi.server.requestsTo('/shop/p/:slug')).toHaveLength(1);
         expect(a.stderr + b.stderr).toContain('kaspi.scrape is already running elsewhere: skipped');
         expect((await runsOf('kaspi.scrape')).map((r) => r.status).sort()).toEqual(['skipped', 'succeeded']);
+        kaspi.verify();
       } finally {
         await kaspi.stop();
       }

@@ -4,7 +4,7 @@
 // lock as `mp demper run` does; a unit of work held by another process is a skipped run, not a failure.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inShard } from '../../src/core/shard.js';
 import { withAdvisoryLock } from '../../src/db/locks.js';
 import { importProductsFile } from '../../src/demper/products.service.js';
@@ -66,6 +66,7 @@ describe('two shards of one job on one database', () => {
       expect(pages.sort()).toEqual([...ids].sort());
       // job_runs says which shard each run handled.
       expect((await recentRuns(handle.db, 'kaspi.scrape')).map((r) => r.shard).sort()).toEqual(['0/2', '1/2']);
+      kaspi.verify();
     } finally {
       await kaspi.stop();
     }
@@ -80,6 +81,7 @@ describe('two shards of one job on one database', () => {
       expect(held.acquired && held.value.map((o) => o.status)).toEqual(['skipped']);
       expect(kaspi.server.requestsTo('/shop/p/:slug')).toHaveLength(0);
       expect((await recentRuns(handle.db, 'kaspi.scrape'))[0]).toMatchObject({ status: 'skipped', shard: '0/2' });
+      kaspi.verify();
     } finally {
       await kaspi.stop();
     }
@@ -103,6 +105,7 @@ describe('two shards of one job on one database', () => {
       const store = await addStore(handle.db, key, { merchantId: 'M1', name: 'Shard Shop', session: fake.newSession(['M1']) });
       await importProductsFile(handle.db, store, fileURLToPath(new URL('../../fixtures/demper/products.csv', import.meta.url)));
     });
+    afterEach(() => fake?.verify());
     afterAll(async () => {
       await fake?.stop();
     });
