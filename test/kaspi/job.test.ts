@@ -52,7 +52,10 @@ describe('scrapeProducts over many products', () => {
 
   // Products read are stored in batches while the next one is read (write-behind), so with
   // concurrency 1 the second product is already being read when the first one's onResult runs. Its
-  // page is held until then, so the assertions below see one product in flight, every time.
+  // page is held until then, so it is in flight, not done, at that moment. Whether its request has
+  // reached the fake server by then is up to the scheduler (on a loaded machine it may not have), so
+  // the count at that moment is 1 or 2; what must hold every time is the end state: the second
+  // product finishes and no third one starts.
   const holdSecondPage = (until: Promise<void>) => kaspi.server.before(`/shop/p/-${ids[1]}/`, () => until);
 
   it('once the signal aborts, products not started yet are skipped and those in flight finish', async () => {
@@ -75,7 +78,8 @@ describe('scrapeProducts over many products', () => {
     }).finally(() => aborted());
     // The first product finished, the second was in flight (its page asked for) and finished too,
     // and no product started after the abort.
-    expect(pagesAtAbort).toBe(2);
+    expect(pagesAtAbort).toBeGreaterThanOrEqual(1);
+    expect(pagesAtAbort).toBeLessThanOrEqual(2);
     expect(rows).toEqual([ids[0], ids[1]]);
     expect(pagesSince(before)).toBe(2);
   });
@@ -94,9 +98,14 @@ describe('scrapeProducts over many products', () => {
       },
     }).finally(() => failed());
     await expect(run).rejects.toThrow('disk full');
-    // Let the product in flight at the error (the second) finish, then check nothing else started.
+    // Let the product in flight at the error (the second) reach the server and finish, then check
+    // nothing else started.
+    for (let waited = 0; pagesSince(before) < 2 && waited < 5000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(pagesAtError).toBe(2);
+    expect(pagesAtError).toBeGreaterThanOrEqual(1);
+    expect(pagesAtError).toBeLessThanOrEqual(2);
     expect(pagesSince(before)).toBe(2);
   });
 });
