@@ -1,7 +1,9 @@
 // All SQL for kaspi_orders, kaspi_order_entries and kaspi_order_sync.
 import { type Kysely, sql } from 'kysely';
+import { PREPARED } from '../db/prepared.js';
 import type { Database } from '../db/schema.js';
 import type { ShopEntry, ShopOrder } from '../kaspi/merchant/shop-api.parser.js';
+import { maskNameSql, maskPhoneSql } from './mask.js';
 
 type Db = Kysely<Database>;
 
@@ -144,70 +146,62 @@ export interface OrderFilter {
   offset?: number;
 }
 
-function ordersIn(db: Db, storeId: string, f: OrderFilter) {
-  let q = db.selectFrom('kaspi_orders as o').where('o.store_id', '=', storeId).where('o.created_at', '>=', f.since);
-  if (f.until) q = q.where('o.created_at', '<', f.until);
-  if (f.state) q = q.where('o.state', '=', f.state);
-  if (f.status) q = q.where('o.status', '=', f.status);
-  return q;
-}
+const ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
+const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', '${ISO_UTC}')`);
 
-/** How many orders of a store match the filter (its limit and offset aside). */
-export async function countOrders(db: Db, storeId: string, f: OrderFilter): Promise<number> {
-  const row = await ordersIn(db, storeId, f)
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+/** The filter's conditions over `kaspi_orders o` (null parameters match all: one statement text for every filter). */
+function ordersIn(storeId: string, f: OrderFilter) {
+  return sql`o.store_id = ${storeId}::bigint and o.created_at >= ${f.since}::timestamptz
+    and (${f.until ?? null}::timestamptz is null or o.created_at < ${f.until ?? null}::timestamptz)
+    and (${f.state ?? null}::text is null or o.state = ${f.state ?? null}::text)
+    and (${f.status ?? null}::text is null or o.status = ${f.status ?? null}::text)`;
 }
 
 /**
- * Orders of a store created in a window, newest first, with their units and products. The page is cut
- * first and the entries are read for its rows only: OFFSET rows are never summed.
+ * One page of a store's orders created in a window, newest first (`limit`, default 1000, and
+ * `offset`), with their units and products, customers masked, as one JSON array text built by the
+ * database (the REST API writes it out as it is; the CLI parses it), and how many orders match in
+ * all. One prepared statement: the page is cut first and the entries are read for its rows only,
+ * OFFSET rows are never summed. Times are ISO UTC, `createdAlmaty` is Almaty wall-clock time, money
+ * is decimal text.
  */
-export async function listOrders(db: Db, storeId: string, f: OrderFilter) {
-  const page = ordersIn(db, storeId, f)
-    .select([
-      'o.id',
-      'o.code',
-      'o.state',
-      'o.status',
-      'o.total_price',
-      'o.delivery_mode',
-      'o.planned_delivery_date',
-      'o.created_at',
-      'o.approved_at',
-      'o.pre_order',
-      'o.pickup_point_id',
-      'o.city',
-      'o.customer_name',
-      'o.customer_phone',
-    ])
-    .orderBy('o.created_at', 'desc')
-    .orderBy('o.id', 'desc')
-    .limit(f.limit ?? 1000)
-    .offset(f.offset ?? 0);
-  return db
-    .selectFrom(page.as('p'))
-    .select([
-      'p.code',
-      'p.state',
-      'p.status',
-      'p.total_price',
-      'p.delivery_mode',
-      'p.planned_delivery_date',
-      'p.created_at',
-      'p.approved_at',
-      'p.pre_order',
-      'p.pickup_point_id',
-      'p.city',
-      'p.customer_name',
-      'p.customer_phone',
-      sql<string>`(select coalesce(sum(e.quantity), 0) from kaspi_order_entries e where e.order_id = p.id)`.as('units'),
-      sql<string>`(select string_agg(e.product_name, '; ' order by e.entry_number) from kaspi_order_entries e where e.order_id = p.id)`.as('products'),
-    ])
-    .orderBy('p.created_at', 'desc')
-    .orderBy('p.id', 'desc')
-    .execute();
+export async function ordersPage(db: Db, storeId: string, f: OrderFilter): Promise<{ total: number; items: string }> {
+  const { rows } = await sql<{ total: string; items: string }>`${sql.raw(PREPARED)}
+    with p as (
+      select o.id, o.code, o.state, o.status, o.total_price, o.delivery_mode, o.planned_delivery_date, o.created_at, o.approved_at,
+        o.pre_order, o.pickup_point_id, o.city, o.customer_name, o.customer_phone
+      from kaspi_orders o
+      where ${ordersIn(storeId, f)}
+      order by o.created_at desc, o.id desc
+      limit ${f.limit ?? 1000}::bigint offset ${f.offset ?? 0}::bigint
+    )
+    select (select count(*) from kaspi_orders o where ${ordersIn(storeId, f)}) as total,
+      coalesce((
+        select json_agg(json_build_object(
+          'code', p.code,
+          'createdAlmaty', to_char(p.created_at at time zone 'Asia/Almaty', 'YYYY-MM-DD HH24:MI'),
+          'createdAt', ${iso('p.created_at')},
+          'state', p.state,
+          'status', p.status,
+          'totalPrice', p.total_price::text,
+          'units', coalesce(e.units, 0),
+          'products', coalesce(e.products, ''),
+          'deliveryMode', p.delivery_mode,
+          'plannedDeliveryDate', ${iso('p.planned_delivery_date')},
+          'approvedAt', ${iso('p.approved_at')},
+          'preOrder', p.pre_order,
+          'pickupPointId', p.pickup_point_id,
+          'city', p.city,
+          'customer', coalesce(${maskNameSql('p.customer_name')}, ''),
+          'phone', coalesce(${maskPhoneSql('p.customer_phone')}, '')
+        ) order by p.created_at desc, p.id desc)
+        from p
+        left join lateral (
+          select sum(e.quantity)::int as units, string_agg(e.product_name, '; ' order by e.entry_number) as products
+          from kaspi_order_entries e where e.order_id = p.id
+        ) e on true
+      )::text, '[]') as items`.execute(db);
+  return { total: Number(rows[0]!.total), items: rows[0]!.items };
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeKaspiShop, generateOrders, startFakeKaspiShop } from '../../src/fakes/fake-kaspi-shop.js';
 import { addStore } from '../../src/kaspi/merchant/stores.service.js';
-import { listOrders } from '../../src/kaspi-orders/order.repository.js';
+import { ordersReport } from '../../src/kaspi-orders/orders.service.js';
 import { syncOrders } from '../../src/kaspi-orders/sync.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
@@ -177,7 +177,7 @@ describe('kaspi orders sync against the fake Shop API', () => {
         .filter((r) => r.path.endsWith('/entries'))
         .map((r) => r.path),
     ).toEqual(['/orders/ord440/entries']);
-    const rows = await listOrders(handle.db, storeId, { since: new Date('2026-10-01T00:00:00Z'), status: 'RETURNED' });
+    const rows = await ordersReport(handle.db, storeId, { since: new Date('2026-10-01T00:00:00Z'), status: 'RETURNED' });
     expect(rows.map((r) => r.code)).toEqual([orders[440]!.code]);
     expect(rows[0]!.state).toBe('ARCHIVE');
   });

@@ -1,5 +1,6 @@
 // All SQL for kaspi_stores.
-import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
+import { PREPARED } from '../../db/prepared.js';
 import type { KaspiStoresTable } from '../../db/schema/demper.js';
 import type { Database } from '../../db/schema.js';
 
@@ -63,14 +64,28 @@ export async function listStores(db: Kysely<Database>, user?: string): Promise<S
 
 /** A store by merchant id or by name (case-insensitive), among those `user` may see. */
 export async function findStore(db: Kysely<Database>, ref: string, user?: string): Promise<StoreRow | undefined> {
-  const rows = await db
-    .selectFrom('kaspi_stores')
-    .selectAll()
-    .where((eb) => eb.or([eb('merchant_id', '=', ref), eb(eb.fn('lower', ['name']), '=', ref.toLowerCase())]))
-    .where(visibleTo(user))
-    .orderBy('id')
-    .execute();
-  return rows[0];
+  const found = await findStoreAnyUser(db, ref, user);
+  return found?.visible ? found.store : undefined;
+}
+
+/**
+ * A store by merchant id or by name (case-insensitive), and whether `user` may see it (undefined
+ * user: every store is visible); the visible one first when several match. One prepared statement:
+ * every REST request naming a store runs it.
+ */
+export async function findStoreAnyUser(db: Kysely<Database>, ref: string, user?: string): Promise<{ store: StoreRow; visible: boolean } | undefined> {
+  const { rows } = await sql<StoreRow & { mp_visible: boolean }>`${sql.raw(PREPARED)}
+    select s.*, (${user ?? null}::text is null
+        or exists (select 1 from kaspi_store_users su join mp_users u on u.id = su.user_id where su.store_id = s.id and u.name = ${user ?? null}::text)
+        or not exists (select 1 from kaspi_store_users su where su.store_id = s.id)) as mp_visible
+    from kaspi_stores s
+    where s.merchant_id = ${ref}::text or lower(s.name) = ${ref.toLowerCase()}::text
+    order by mp_visible desc, s.id
+    limit 1`.execute(db);
+  const row = rows[0];
+  if (!row) return undefined;
+  const { mp_visible: visible, ...store } = row;
+  return { store: store as StoreRow, visible };
 }
 
 /** A store by exact merchant id (never by name), or by its price list's secret-path token hash, among those `user` may see. */
