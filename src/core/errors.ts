@@ -47,6 +47,22 @@ export class UserError extends MpError {
 }
 
 /**
+ * Another user's object (store, cabinet, payout) named by a user-scoped caller. The command line
+ * says "not found", exactly as for one that does not exist (MP_USER hides other users' objects:
+ * same code, message and exit 1); the REST API answers 403 FORBIDDEN with `forbidden` as its detail
+ * (src/serve/problem.ts), since a token's user is told the object is not theirs.
+ */
+export class OtherUsersObjectError extends UserError {
+  constructor(
+    code: string,
+    message: string,
+    readonly forbidden: string,
+  ) {
+    super(code, message);
+  }
+}
+
+/**
  * A run that did part of its work: some of its units (products, stores, streams, notifications)
  * failed while the others finished, were kept and were printed. Exit 1; the message counts what
  * failed and says where to look. Thrown by a command after it rendered what it did.

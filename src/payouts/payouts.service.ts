@@ -1,7 +1,7 @@
 // Payout requests: create (with idempotency), read, list, edit, cancel and delete. Shared by the CLI
 // and the REST API; both get the same errors (codes map to exit codes and HTTP statuses).
 import type { Kysely } from 'kysely';
-import { UsageError, UserError } from '../core/errors.js';
+import { OtherUsersObjectError, UsageError, UserError } from '../core/errors.js';
 import { fromMinor, toMinor } from '../core/money.js';
 import type { Database } from '../db/schema.js';
 import type { PayoutInserter } from './insert-batcher.js';
@@ -93,7 +93,22 @@ export function invalidPayout(errors: FieldErrors): UsageError {
 }
 
 function notFound(id: string): UserError {
-  return new UserError('PAYOUT_NOT_FOUND', `no payout with id ${id}; list them with \`mp payouts list\``);
+  return new UserError('PAYOUT_NOT_FOUND', notFoundMessage(id));
+}
+
+function notFoundMessage(id: string): string {
+  return `no payout with id ${id}; list them with \`mp payouts list\``;
+}
+
+/**
+ * The payout `id` when the access may see it; PAYOUT_NOT_FOUND when there is none, and for another
+ * user's too (an OtherUsersObjectError: "not found" on the command line, 403 over HTTP).
+ */
+async function ownPayout(access: PayoutAccess, id: string): Promise<repo.PayoutRow> {
+  const row = isUuid(id) ? await repo.findPayout(access.db, id) : undefined;
+  if (!row) throw notFound(id);
+  if (!(await visible(access, row))) throw new OtherUsersObjectError('PAYOUT_NOT_FOUND', notFoundMessage(id), `payout ${id} belongs to another user`);
+  return row;
 }
 
 /**
@@ -142,8 +157,7 @@ export async function getPayout(
   id: string,
   options: { reveal?: boolean } = {},
 ): Promise<{ payout: PublicPayout; events: PublicEvent[] }> {
-  const row = await visible(access, isUuid(id) ? await repo.findPayout(access.db, id) : undefined);
-  if (!row) throw notFound(id);
+  const row = await ownPayout(access, id);
   const events = await repo.payoutEvents(access.db, id);
   return { payout: presentPayout(row, options.reveal ? access : undefined), events: events.map(presentEvent) };
 }
@@ -207,8 +221,7 @@ export async function updatePayout(access: PayoutAccess, id: string, body: Recor
   const { db } = access;
   const checked = validateUpdate(body);
   if (!checked.ok) throw invalidPayout(checked.errors);
-  const before = await visible(access, isUuid(id) ? await repo.findPayout(db, id) : undefined);
-  if (!before) throw notFound(id);
+  const before = await ownPayout(access, id);
   const changed = Object.entries(checked.value)
     .map(([f, v]) => (f === 'recipient' ? 'recipient changed' : `${f} ${String(before[f as 'amount'] ?? '∅')} → ${v ?? '∅'}`))
     .join('; ');
@@ -223,10 +236,10 @@ export async function updatePayout(access: PayoutAccess, id: string, body: Recor
 /** NEW → CANCELLED; PAYOUT_NOT_CANCELLABLE once a worker has taken it. */
 export async function cancelPayout(access: PayoutAccess, id: string): Promise<PublicPayout> {
   const { db } = access;
-  if (isUuid(id) && !(await visible(access, await repo.findPayout(db, id)))) throw notFound(id);
-  const row = isUuid(id) ? await repo.cancelNewPayout(db, id, 'cancelled') : undefined;
+  await ownPayout(access, id);
+  const row = await repo.cancelNewPayout(db, id, 'cancelled');
   if (row) return presentPayout(row);
-  const now = isUuid(id) ? await repo.findPayout(db, id) : undefined;
+  const now = await repo.findPayout(db, id);
   if (!now) throw notFound(id);
   throw new UserError('PAYOUT_NOT_CANCELLABLE', `payout ${id} is ${now.status}: only NEW payouts can be cancelled`, { details: { status: now.status } });
 }
@@ -234,9 +247,9 @@ export async function cancelPayout(access: PayoutAccess, id: string): Promise<Pu
 /** Deletes a NEW or CANCELLED payout (its event trail stays); PAYOUT_NOT_DELETABLE otherwise. */
 export async function deletePayout(access: PayoutAccess, id: string): Promise<void> {
   const { db } = access;
-  if (isUuid(id) && !(await visible(access, await repo.findPayout(db, id)))) throw notFound(id);
-  if (isUuid(id) && (await repo.deletePayoutRow(db, id))) return;
-  const now = isUuid(id) ? await repo.findPayout(db, id) : undefined;
+  await ownPayout(access, id);
+  if (await repo.deletePayoutRow(db, id)) return;
+  const now = await repo.findPayout(db, id);
   if (!now) throw notFound(id);
   throw new UserError('PAYOUT_NOT_DELETABLE', `payout ${id} is ${now.status}: only NEW or CANCELLED payouts can be deleted`, {
     details: { status: now.status },

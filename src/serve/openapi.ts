@@ -11,7 +11,7 @@ const problem = (description: string) => ({ description, content: { 'application
 /** Problems every route that needs a token can answer. */
 const AUTH_ERRORS: Record<number, string> = {
   401: 'No token, or a token that is unknown or revoked (UNAUTHORIZED)',
-  403: "The token lacks the scope this needs (FORBIDDEN_SCOPE); another user's object is 404",
+  403: "The token lacks the scope this needs (FORBIDDEN_SCOPE), or the store, cabinet, payout or run named is another user's (FORBIDDEN; one that does not exist is 404)",
   429: 'This token made too many requests (RATE_LIMITED); Retry-After says when to try again',
 };
 

@@ -1,7 +1,7 @@
 // Every error of the REST API is application/problem+json (RFC 9457) with the same stable `code` the
 // command line prints for the same failure, `fields` naming each refused input, and (for clients of
 // the payouts API from before) the same facts again under `error`.
-import { isMpError, RateLimitedError, UsageError } from '../core/errors.js';
+import { isMpError, OtherUsersObjectError, RateLimitedError, UsageError } from '../core/errors.js';
 
 /** An error answered with a given status (routing, authentication, body parsing). */
 export class HttpProblem extends Error {
@@ -105,6 +105,9 @@ export function statusOfCode(code: string, usage: boolean): number {
 export function problemOf(error: unknown): Problem {
   if (error instanceof HttpProblem)
     return { status: error.status, body: problemBody(error.status, error.code, error.message, error.fields), headers: error.headers, internal: false };
+  // Another user's store, cabinet or payout: the command line says "not found", a token is told it is not its user's.
+  if (error instanceof OtherUsersObjectError)
+    return { status: 403, body: problemBody(403, 'FORBIDDEN', `${error.forbidden}: this token's user may not use it`), headers: {}, internal: false };
   if (isMpError(error) && error.exitCode !== 70) {
     // A marketplace that asked mp to slow down: the API's client should come back later too.
     const status = error instanceof RateLimitedError && !STATUS_BY_CODE[error.code] ? 503 : statusOfCode(error.code, error instanceof UsageError);

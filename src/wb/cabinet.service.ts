@@ -1,7 +1,7 @@
 // Cabinets: a WB token validated against every host mp uses, decoded locally, stored encrypted,
 // shared by several users.
 import type { Config } from '../core/config.js';
-import { AuthError, UserError } from '../core/errors.js';
+import { AuthError, OtherUsersObjectError, UserError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { decryptSecret, encryptSecret, maskSecret } from '../core/secrets.js';
 import type { Clock } from '../core/time.js';
@@ -175,12 +175,17 @@ export async function replaceCabinetToken(deps: CabinetDeps, ref: string, token:
 /**
  * The cabinets a command works on: the one named, or all, among those `user` may see (undefined:
  * every cabinet, for jobs and the daemon); an error when there are none. Another user's cabinet
- * is "not found".
+ * is "not found" (OtherUsersObjectError: 403 in the REST API).
  */
 export async function cabinetsFor(db: Db, ref?: string, user?: string): Promise<WbCabinet[]> {
   if (ref) {
     const one = await findCabinet(db, ref, user);
-    if (!one) throw new UserError('WB_CABINET_NOT_FOUND', `no Wildberries cabinet "${ref}": see \`mp wb cabinet list\``);
+    if (!one) {
+      const missing = `no Wildberries cabinet "${ref}": see \`mp wb cabinet list\``;
+      if (user !== undefined && (await findCabinet(db, ref)))
+        throw new OtherUsersObjectError('WB_CABINET_NOT_FOUND', missing, `Wildberries cabinet "${ref}" belongs to another user`);
+      throw new UserError('WB_CABINET_NOT_FOUND', missing);
+    }
     return [one];
   }
   const all = (await listCabinets(db, user)).filter((c) => c.status !== 'disabled');

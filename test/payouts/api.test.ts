@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimPayouts } from '../../src/payouts/payouts-queue.repository.js';
 import { createApiServer } from '../../src/serve/server.js';
-import { bearer, sweepAuth, uncoveredOfTag } from '../support/api.js';
+import { bearer, sweepAuth, sweepOtherUser, uncoveredOfTag } from '../support/api.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { type OpenApiCheck, openApiChecker } from '../support/openapi-check.js';
 import { TEST_SECRET_KEY } from '../support/payouts-seed.js';
@@ -261,6 +261,34 @@ describe('the rest', () => {
       rightScope: { payouts: auth },
     });
     expect(problems).toEqual([]);
+  });
+
+  it('another user’s payout: 403 FORBIDDEN on every endpoint naming it, nothing changes; one that does not exist: 404', async () => {
+    const raw = async (method: string, path: string, authorization: string | null, body?: unknown) => {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { ...(authorization ? { authorization } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      const parsed = text ? JSON.parse(text) : undefined;
+      expect(spec.check(method, path, res.status, parsed)).toEqual([]);
+      return { status: res.status, body: parsed };
+    };
+    const theirs = (await call('POST', '/api/payouts', valid)).body;
+    const mallory = await bearer(h.db, ['payouts'], 'mallory');
+    const { problems, called } = await sweepOtherUser(doc, raw, {
+      prefix: '/api/payouts',
+      params: { id: theirs.id },
+      missing: { id: '00000000-0000-4000-8000-000000000000' },
+      auth: { payouts: mallory },
+      bodies: { 'PATCH /api/payouts/{id}': { amount: '1.00' } },
+    });
+    expect(problems).toEqual([]);
+    expect(called.sort()).toEqual(['DELETE /api/payouts/{id}', 'GET /api/payouts/{id}', 'PATCH /api/payouts/{id}']);
+    expect((await call('GET', `/api/payouts/${theirs.id}`)).body).toMatchObject({ amount: '100.50', status: 'NEW' });
+    expect((await raw('PATCH', `/api/payouts/${theirs.id}`, mallory, { status: 'CANCELLED' })).status).toBe(403);
+    expect((await call('GET', `/api/payouts/${theirs.id}`)).body.status).toBe('NEW');
   });
 
   it('every documented payouts operation and status was exercised (429: test/serve/hardening.test.ts)', () => {

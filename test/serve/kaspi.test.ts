@@ -1,7 +1,7 @@
 // /api/v1/kaspi over HTTP (both engines): stores, managed products (filters, pages, batch enable and
 // disable, one product's strategy and limits), repricer plans and runs against the fake cabinet and
 // offers server, synced orders (the hand-checked sales fixture), sales report, preorders. 401 without
-// a token, 403 without the scope, 404 for another user's store, problem+json with the CLI's code on
+// a token, 403 without the scope or for another user's store (404 for one that does not exist), problem+json with the CLI's code on
 // bad input, page metadata; every answer checked against /openapi.json and every documented
 // operation and status of the kaspi tag exercised.
 import { randomBytes } from 'node:crypto';
@@ -16,7 +16,7 @@ import type { FakeKaspiShop } from '../../src/fakes/fake-kaspi-shop.js';
 import { addStore } from '../../src/kaspi/merchant/stores.service.js';
 import { upsertPreorders } from '../../src/preorders/preorders.repository.js';
 import { FIXTURE_NOW, loadFixture } from '../kaspi-orders/fixture.js';
-import { apiSession, bearer, type CheckedCall, startApi, sweepAuth, type TestApi, uncoveredOfTag } from '../support/api.js';
+import { apiSession, bearer, type CheckedCall, startApi, sweepAuth, sweepOtherUser, type TestApi, uncoveredOfTag } from '../support/api.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import type { OpenApiCheck } from '../support/openapi-check.js';
 import { memoryLogger } from '../wb/helpers.js';
@@ -94,10 +94,33 @@ describe('auth sweep', () => {
     });
     expect(problems).toEqual([]);
   });
+
+  it('every /api/v1/kaspi endpoint naming bob’s store answers alice 403 FORBIDDEN (one that does not exist: 404); nothing changes', async () => {
+    const before = await h.db.selectFrom('kaspi_stores').selectAll().where('merchant_id', '=', 'B1').execute();
+    const { problems, called } = await sweepOtherUser(doc, call, {
+      prefix: '/api/v1/kaspi',
+      params: { store: 'B1', sku: 'P1', run: 'r1' },
+      missing: { store: 'NOPE' },
+      auth: { read: aliceRead, write: alice },
+      bodies: {
+        'PATCH /api/v1/kaspi/stores/{store}/products': { skus: ['P1'], enabled: false },
+        'PATCH /api/v1/kaspi/stores/{store}/products/{sku}': { enabled: false },
+      },
+    });
+    expect(problems).toEqual([]);
+    expect(called.length).toBeGreaterThanOrEqual(12);
+    expect(await h.db.selectFrom('kaspi_stores').selectAll().where('merchant_id', '=', 'B1').execute()).toEqual(before);
+    const theirs = await call('GET', '/api/v1/kaspi/stores/Bob%20shop/orders', aliceRead);
+    expect([theirs.status, theirs.body.code, theirs.body.detail]).toEqual([
+      403,
+      'FORBIDDEN',
+      'store "Bob shop" belongs to another user: this token\'s user may not use it',
+    ]);
+  });
 });
 
 describe('stores', () => {
-  it('list (secrets never shown), add with the session in the body, join refused without one, remove; another user’s store is 404', async () => {
+  it('list (secrets never shown), add with the session in the body, join refused without one, remove; another user’s store is 403', async () => {
     const list = await call('GET', '/api/v1/kaspi/stores', aliceRead);
     expect(list.body.meta).toEqual({ limit: 50, offset: 0, total: 1, returned: 1, next_offset: null });
     expect(list.body.items[0]).toMatchObject({ merchant_id: 'M1', name: 'Shop', session: 'stored', token: 'stored' });
@@ -130,7 +153,7 @@ describe('stores', () => {
       next_offset: null,
     });
 
-    expect((await call('DELETE', '/api/v1/kaspi/stores/M2', bob)).body.code).toBe('STORE_NOT_FOUND');
+    expect((await call('DELETE', '/api/v1/kaspi/stores/M2', bob)).body.code).toBe('FORBIDDEN');
     const gone = await call('DELETE', '/api/v1/kaspi/stores/M2', alice);
     expect(gone.body).toEqual({ merchant_id: 'M2', name: 'Second', removed: true, detached: false });
     expect((await call('GET', '/api/v1/kaspi/stores', aliceRead)).body.meta.total).toBe(1);
@@ -147,7 +170,7 @@ describe('products', () => {
     expect((await call('GET', '/api/v1/kaspi/stores/Shop/products?search=PHONE', aliceRead)).body.items.map((p: { sku: string }) => p.sku)).toEqual(['P1']);
     expect((await call('GET', '/api/v1/kaspi/stores/M1/products?sku=P2,P3', aliceRead)).body.meta.total).toBe(2);
     expect((await call('GET', '/api/v1/kaspi/stores/M1/products?strategy=cheapest', aliceRead)).body.code).toBe('DEMPER_BAD_STRATEGY');
-    expect((await call('GET', '/api/v1/kaspi/stores/M1/products', bob)).body.code).toBe('STORE_NOT_FOUND');
+    expect((await call('GET', '/api/v1/kaspi/stores/M1/products', bob)).body.code).toBe('FORBIDDEN');
 
     const set = await call('PATCH', '/api/v1/kaspi/stores/M1/products/P3', alice, { min_price: 260, strategy: 'top-2', min_margin_pct: '12.5' });
     expect(set.status).toBe(200);
@@ -163,11 +186,11 @@ describe('products', () => {
     const unknown = await call('PATCH', '/api/v1/kaspi/stores/M1/products/NOPE', alice, { step: 2 });
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('DEMPER_UNKNOWN_SKU');
-    expect((await call('PATCH', '/api/v1/kaspi/stores/M1/products/P3', bob, { step: 2 })).status).toBe(404);
+    expect((await call('PATCH', '/api/v1/kaspi/stores/M1/products/P3', bob, { step: 2 })).status).toBe(403);
 
     expect((await call('PATCH', '/api/v1/kaspi/stores/M1/products', alice, { enabled: false })).body.code).toBe('BAD_OPTION');
     expect((await call('PATCH', '/api/v1/kaspi/stores/M1/products', alice, { enabled: 'no', all: true })).body.fields).toHaveProperty('enabled');
-    expect((await call('PATCH', '/api/v1/kaspi/stores/M1/products', bob, { enabled: false, all: true })).status).toBe(404);
+    expect((await call('PATCH', '/api/v1/kaspi/stores/M1/products', bob, { enabled: false, all: true })).status).toBe(403);
     expect((await call('PATCH', '/api/v1/kaspi/stores/M1/products', alice, { enabled: false, all: true })).body).toEqual({ updated: 3 });
     expect((await call('GET', '/api/v1/kaspi/stores/M1/products?enabled=true', aliceRead)).body.meta.total).toBe(0);
     expect((await call('PATCH', '/api/v1/kaspi/stores/M1/products', alice, { enabled: true, skus: ['P1', 'P2'] })).body).toEqual({ updated: 2 });
@@ -177,7 +200,7 @@ describe('products', () => {
 
 describe('repricer', () => {
   it('a plan reads offers and writes nothing; a dry run records decisions; an applying run sends the changes; runs and their decisions page', async () => {
-    expect((await call('POST', '/api/v1/kaspi/stores/M1/plans', bob, {})).status).toBe(404);
+    expect((await call('POST', '/api/v1/kaspi/stores/M1/plans', bob, {})).status).toBe(403);
     expect((await call('POST', '/api/v1/kaspi/stores/M1/plans', aliceRead, { max_change_pct: 0 })).body.code).toBe('BAD_OPTION');
     const plan = await call('POST', '/api/v1/kaspi/stores/M1/plans', aliceRead, {});
     expect(plan.status).toBe(200);
@@ -216,9 +239,9 @@ describe('repricer', () => {
     expect(decisions.body.items[0]).toMatchObject({ mode: 'applied', old_price: expect.any(String) });
     expect((await call('GET', '/api/v1/kaspi/stores/M1/runs/20990101000000-ffffff', aliceRead)).body.code).toBe('DEMPER_RUN_NOT_FOUND');
     expect((await call('GET', '/api/v1/kaspi/stores/M1/runs/bad%20id', aliceRead)).body.code).toBe('DEMPER_RUN_NOT_FOUND');
-    expect((await call('GET', '/api/v1/kaspi/stores/M1/runs', bob)).status).toBe(404);
-    expect((await call('GET', applied.body.href, bob)).status).toBe(404);
-    expect((await call('POST', '/api/v1/kaspi/stores/M1/runs', bob, {})).status).toBe(404);
+    expect((await call('GET', '/api/v1/kaspi/stores/M1/runs', bob)).status).toBe(403);
+    expect((await call('GET', applied.body.href, bob)).status).toBe(403);
+    expect((await call('POST', '/api/v1/kaspi/stores/M1/runs', bob, {})).status).toBe(403);
   }, 30_000);
 });
 
@@ -242,7 +265,7 @@ describe('orders, sales, preorders', () => {
     expect((await call('GET', '/api/v1/kaspi/stores/M1/orders?state=LOST', aliceRead)).body.code).toBe('KASPI_BAD_STATE');
     expect((await call('GET', '/api/v1/kaspi/stores/M1/orders?since=soon', aliceRead)).body.code).toBe('KASPI_BAD_SINCE');
     expect((await call('GET', '/api/v1/kaspi/stores/M1/orders?offset=-1', aliceRead)).body.code).toBe('BAD_OFFSET');
-    expect((await call('GET', '/api/v1/kaspi/stores/M1/orders', bob)).body.code).toBe('STORE_NOT_FOUND');
+    expect((await call('GET', '/api/v1/kaspi/stores/M1/orders', bob)).body.code).toBe('FORBIDDEN');
   });
 
   it('sales report: the hand-checked totals by day, product and city; KASPI_BAD_PERIOD and KASPI_BAD_BY', async () => {
@@ -267,7 +290,7 @@ describe('orders, sales, preorders', () => {
     expect((await call('GET', '/api/v1/kaspi/stores/M1/reports/sales?period=400d', aliceRead)).body.code).toBe('KASPI_BAD_PERIOD');
     expect((await call('GET', '/api/v1/kaspi/stores/M1/reports/sales?period=week', aliceRead)).body.code).toBe('KASPI_BAD_PERIOD');
     expect((await call('GET', '/api/v1/kaspi/stores/M1/reports/sales?by=hour', aliceRead)).body.code).toBe('KASPI_BAD_BY');
-    expect((await call('GET', '/api/v1/kaspi/stores/M1/reports/sales', bob)).status).toBe(404);
+    expect((await call('GET', '/api/v1/kaspi/stores/M1/reports/sales', bob)).status).toBe(403);
   });
 
   it('profit report: revenue and costs over Almaty days; without costs profit is null with a warning; PROFIT_BAD_PERIOD, PROFIT_BAD_DATE', async () => {
@@ -282,7 +305,7 @@ describe('orders, sales, preorders', () => {
     expect((await call('GET', '/api/v1/kaspi/stores/M1/reports/profit?days=0', aliceRead)).body.code).toBe('PROFIT_BAD_PERIOD');
     expect((await call('GET', '/api/v1/kaspi/stores/M1/reports/profit?from=2026-13-01', aliceRead)).body.code).toBe('PROFIT_BAD_DATE');
     expect((await call('GET', '/api/v1/kaspi/stores/M1/reports/profit?days=7&from=2026-11-01', aliceRead)).body.code).toBe('PROFIT_BAD_PERIOD');
-    expect((await call('GET', '/api/v1/kaspi/stores/M1/reports/profit', bob)).status).toBe(404);
+    expect((await call('GET', '/api/v1/kaspi/stores/M1/reports/profit', bob)).status).toBe(403);
   });
 
   it('preorders: the price the file states and where it comes from, paged', async () => {
@@ -292,7 +315,7 @@ describe('orders, sales, preorders', () => {
     const rest = await call('GET', '/api/v1/kaspi/stores/M1/preorders?offset=1', aliceRead);
     expect(rest.body.items[0]).toMatchObject({ sku: 'X9', price: 2500, price_from: 'own', own_price: '2500' });
     expect((await call('GET', '/api/v1/kaspi/stores/M1/preorders?limit=x', aliceRead)).body.code).toBe('BAD_LIMIT');
-    expect((await call('GET', '/api/v1/kaspi/stores/M1/preorders', bob)).status).toBe(404);
+    expect((await call('GET', '/api/v1/kaspi/stores/M1/preorders', bob)).status).toBe(403);
   });
 });
 

@@ -1,7 +1,7 @@
 // /api/v1/wb over HTTP (both engines), against the fake WB API: a cabinet added with its token in the
 // body, synced through POST /api/v1/wb/sync (the wb.sync job's lock and job_runs), then every read
-// endpoint with pagination; 401 without a token, 403 without the scope, 404 for another user's
-// cabinet, problem+json with the CLI's code on bad input; every answer checked against /openapi.json;
+// endpoint with pagination; 401 without a token, 403 without the scope or for another user's cabinet
+// (404 for one that does not exist), problem+json with the CLI's code on bad input; every answer checked against /openapi.json;
 // /metrics scraped after the sync and the requests shows the counters moving.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
@@ -10,7 +10,7 @@ import { resolveConfig } from '../../src/core/config.js';
 import { withAdvisoryLock } from '../../src/db/locks.js';
 import { type FakeWb, makeWbToken, startFakeWb } from '../../src/fakes/fake-wb.js';
 import { jobLockName } from '../../src/schedule/run-job.js';
-import { apiSession, bearer, type CheckedCall, startApi, sweepAuth, type TestApi, uncoveredOfTag } from '../support/api.js';
+import { apiSession, bearer, type CheckedCall, startApi, sweepAuth, sweepOtherUser, type TestApi, uncoveredOfTag } from '../support/api.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import type { OpenApiCheck } from '../support/openapi-check.js';
 import { memoryLogger, TestClock } from '../wb/helpers.js';
@@ -60,6 +60,8 @@ afterAll(async () => {
 });
 
 let cabinetId: string;
+/** The sync run alice started (sync tests). */
+let syncRun: string;
 
 describe('cabinets', () => {
   it('add with the token in the body (201, masked), list, join with the same token (200), bad input with the CLI codes', async () => {
@@ -107,7 +109,7 @@ describe('cabinets', () => {
 describe('sync', () => {
   it('POST /api/v1/wb/sync answers 202 with a run id; the run finishes with rows per stream; a start while another process syncs the cabinet is 409 BUSY', async () => {
     expect((await call('POST', '/api/v1/wb/sync', aliceRead, { cabinet: 'main' })).status).toBe(403);
-    expect((await call('POST', '/api/v1/wb/sync', bob, { cabinet: 'main' })).body.code).toBe('WB_CABINET_NOT_FOUND');
+    expect((await call('POST', '/api/v1/wb/sync', bob, { cabinet: 'main' })).body.code).toBe('FORBIDDEN');
     expect((await call('POST', '/api/v1/wb/sync', alice, { cabinet: 'main', only: ['cards', 'parcels'] })).body.code).toBe('WB_BAD_STREAM');
     // Another process (here: this test) syncing the cabinet holds its lock: 409 BUSY, nothing started.
     let release!: () => void;
@@ -139,7 +141,8 @@ describe('sync', () => {
     }
     expect(run.body).toMatchObject({ id: started.body.run, cabinet: 'main', status: 'succeeded', finished_at: expect.any(String) });
     expect(run.body.summary.streams.orders).toMatchObject({ status: 'ok', new: 240 });
-    expect((await call('GET', started.body.href, bob)).status).toBe(404);
+    expect((await call('GET', started.body.href, bob)).status).toBe(403);
+    syncRun = started.body.run;
     expect((await call('GET', '/api/v1/wb/sync/x1', alice)).body.code).toBe('WB_SYNC_RUN_NOT_FOUND');
     const status = await call('GET', '/api/v1/wb/sync', aliceRead);
     expect(status.body.items.map((r: { stream: string }) => r.stream).sort()).toEqual(['cards', 'orders', 'reviews', 'sales', 'stocks']);
@@ -147,12 +150,34 @@ describe('sync', () => {
     const jobRuns = await sql<{ n: string }>`select count(*)::text as n from job_runs where job = 'wb.sync' and scope = 'main'`.execute(h.db);
     expect(Number(jobRuns.rows[0]!.n)).toBeGreaterThanOrEqual(1);
   }, 60_000);
+
+  it('every /api/v1/wb endpoint naming alice’s cabinet or sync run answers bob 403 FORBIDDEN (one that does not exist: 404); nothing changes', async () => {
+    const before = await h.db.selectFrom('wb_cabinets').selectAll().execute();
+    const runsBefore = await h.db.selectFrom('job_runs').select('id').execute();
+    const { problems, called } = await sweepOtherUser(doc, call, {
+      prefix: '/api/v1/wb',
+      params: { cabinet: 'main', srid: 'x', run: syncRun },
+      missing: { cabinet: 'nope', run: '999999' },
+      auth: { read: bob, write: bob },
+      bodies: {
+        'PUT /api/v1/wb/cabinets/{cabinet}/token': { token: wb.token },
+        'POST /api/v1/wb/sync': { cabinet: 'main' },
+      },
+    });
+    expect(problems).toEqual([]);
+    expect(called).toContain('POST /api/v1/wb/sync');
+    expect((await call('GET', '/api/v1/wb/sync?cabinet=main', bob)).body.code).toBe('FORBIDDEN');
+    expect((await call('POST', '/api/v1/wb/sync', bob, { cabinet: 'nope' })).body.code).toBe('WB_CABINET_NOT_FOUND');
+    expect((await call('GET', '/api/v1/wb/sync?cabinet=nope', bob)).body.code).toBe('WB_CABINET_NOT_FOUND');
+    expect(await h.db.selectFrom('wb_cabinets').selectAll().execute()).toEqual(before);
+    expect(await h.db.selectFrom('job_runs').select('id').execute()).toEqual(runsBefore);
+  });
 });
 
 describe('reads', () => {
   it('orders: filters, pages with metadata that add up, one order with its report; bad filters with the CLI codes', async () => {
     expect((await call('GET', '/api/v1/wb/cabinets/main/orders', null)).status).toBe(401);
-    expect((await call('GET', '/api/v1/wb/cabinets/main/orders', bob)).status).toBe(404);
+    expect((await call('GET', '/api/v1/wb/cabinets/main/orders', bob)).status).toBe(403);
     const first = await call('GET', '/api/v1/wb/cabinets/main/orders?since=30d&limit=100', aliceRead);
     expect(first.status).toBe(200);
     expect(first.body.meta).toEqual({ limit: 100, offset: 0, total: 240, returned: 100, next_offset: 100 });
@@ -182,7 +207,7 @@ describe('reads', () => {
     expect(one.body).toMatchObject({ cabinet: 'main', order: { srid }, stats: { timeZone: 'Europe/Moscow' } });
     expect(one.body.stats.windows.map((w: { days: number }) => w.days)).toEqual([7, 14, 30, 60, 90]);
     expect((await call('GET', '/api/v1/wb/cabinets/main/orders/no-such-srid', aliceRead)).body.code).toBe('WB_ORDER_NOT_FOUND');
-    expect((await call('GET', `/api/v1/wb/cabinets/main/orders/${encodeURIComponent(srid)}`, bob)).status).toBe(404);
+    expect((await call('GET', `/api/v1/wb/cabinets/main/orders/${encodeURIComponent(srid)}`, bob)).status).toBe(403);
   });
 
   it('stocks, cards, reviews: pages and filters', async () => {
@@ -198,7 +223,7 @@ describe('reads', () => {
     const low = await call('GET', '/api/v1/wb/cabinets/main/reviews?rating=2&unanswered=true', aliceRead);
     expect(low.body.items.every((r: { rating: number; is_answered: boolean }) => r.rating <= 2 && !r.is_answered)).toBe(true);
     expect((await call('GET', '/api/v1/wb/cabinets/main/reviews?rating=6', aliceRead)).body.code).toBe('WB_BAD_RATING');
-    for (const path of ['stocks', 'cards', 'reviews']) expect((await call('GET', `/api/v1/wb/cabinets/main/${path}`, bob)).status).toBe(404);
+    for (const path of ['stocks', 'cards', 'reviews']) expect((await call('GET', `/api/v1/wb/cabinets/main/${path}`, bob)).status).toBe(403);
   });
 
   it('sales and orders reports for 7–90 days; outside that range WB_BAD_PERIOD', async () => {
@@ -209,10 +234,10 @@ describe('reads', () => {
     expect(orders.body.products.reduce((n: number, p: { orders: number }) => n + p.orders, 0)).toBe(240);
     for (const days of [6, 91]) expect((await call('GET', `/api/v1/wb/cabinets/main/reports/sales?days=${days}`, aliceRead)).body.code).toBe('WB_BAD_PERIOD');
     expect((await call('GET', '/api/v1/wb/cabinets/main/reports/orders?days=5', aliceRead)).body.code).toBe('WB_BAD_PERIOD');
-    expect((await call('GET', '/api/v1/wb/cabinets/main/reports/orders', bob)).status).toBe(404);
-    expect((await call('GET', '/api/v1/wb/cabinets/main/reports/sales', bob)).status).toBe(404);
+    expect((await call('GET', '/api/v1/wb/cabinets/main/reports/orders', bob)).status).toBe(403);
+    expect((await call('GET', '/api/v1/wb/cabinets/main/reports/sales', bob)).status).toBe(403);
     expect((await call('GET', '/api/v1/wb/cabinets/main/cards?offset=-1', aliceRead)).body.code).toBe('BAD_OFFSET');
-    expect((await call('GET', '/api/v1/wb/sync?cabinet=main', bob)).body.code).toBe('WB_CABINET_NOT_FOUND');
+    expect((await call('GET', '/api/v1/wb/sync?cabinet=main', bob)).body.code).toBe('FORBIDDEN');
     expect((await call('GET', '/api/v1/wb/sync?cabinets=main', alice)).status).toBe(400);
   });
 });
@@ -241,9 +266,9 @@ describe('metrics and removal', () => {
     expect(value('mp_http_requests_total{method="POST",route="/api/v1/wb/sync",status="202"}')).toBeGreaterThanOrEqual(1);
   });
 
-  it('token: replaced in place (the cabinet keeps its id and orders); another seller’s token 422, bob 404, empty 400', async () => {
+  it('token: replaced in place (the cabinet keeps its id and orders); another seller’s token 422, bob 403, empty 400', async () => {
     expect((await call('PUT', '/api/v1/wb/cabinets/main/token', alice, { token: '' })).body.code).toBe('WB_TOKEN_EMPTY');
-    expect((await call('PUT', '/api/v1/wb/cabinets/main/token', bob, { token: wb.token })).body.code).toBe('WB_CABINET_NOT_FOUND');
+    expect((await call('PUT', '/api/v1/wb/cabinets/main/token', bob, { token: wb.token })).body.code).toBe('FORBIDDEN');
     const other = await call('PUT', '/api/v1/wb/cabinets/main/token', alice, { token: makeWbToken({ sid: 'another-seller' }) });
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('WB_TOKEN_OTHER_SELLER');
@@ -258,7 +283,7 @@ describe('metrics and removal', () => {
   it('remove: bob cannot, alice can (401/403/404 first); then her cabinet is gone', async () => {
     expect((await call('DELETE', '/api/v1/wb/cabinets/main', null)).status).toBe(401);
     expect((await call('DELETE', '/api/v1/wb/cabinets/main', aliceRead)).status).toBe(403);
-    expect((await call('DELETE', '/api/v1/wb/cabinets/main', bob)).body.code).toBe('WB_CABINET_NOT_FOUND');
+    expect((await call('DELETE', '/api/v1/wb/cabinets/main', bob)).body.code).toBe('FORBIDDEN');
     const gone = await call('DELETE', '/api/v1/wb/cabinets/main', alice);
     expect(gone.body).toEqual({ id: cabinetId, name: 'main', removed: true, detached: false });
     expect((await call('GET', '/api/v1/wb/cabinets', alice)).body.meta.total).toBe(0);

@@ -117,6 +117,42 @@ export async function sweepAuth(
 }
 
 /**
+ * For every documented operation under `prefix` that names an object in its path, and those given a
+ * body in `bodies` (keyed "METHOD /template", e.g. a sync naming a cabinet in its body): called with
+ * a token of a user the objects are not theirs (`auth[scope]`, scopes enough) and `params` naming
+ * them, it answers 403 FORBIDDEN; with `missing` naming objects that do not exist, 404 with the
+ * command line's code. The caller checks that nothing changed.
+ */
+export async function sweepOtherUser(
+  doc: Record<string, any>,
+  call: Call,
+  o: { prefix: string; params: Record<string, string>; auth: Record<string, string>; bodies?: Record<string, unknown>; missing?: Record<string, string> },
+): Promise<{ problems: string[]; called: string[] }> {
+  const problems: string[] = [];
+  const called: string[] = [];
+  for (const [template, item] of Object.entries<Record<string, any>>(doc.paths)) {
+    if (!template.startsWith(o.prefix)) continue;
+    const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(o.params[name] ?? 'x'));
+    for (const [method, op] of Object.entries<Record<string, any>>(item)) {
+      const key = `${method.toUpperCase()} ${template}`;
+      const body = o.bodies?.[key] ?? (op.requestBody ? {} : undefined);
+      if (!template.includes('{') && o.bodies?.[key] === undefined) continue;
+      called.push(key);
+      const auth = o.auth[op.security[0]?.bearer?.[0]]!;
+      const r = await call(method.toUpperCase(), path, auth, body);
+      if (r.status !== 403 || r.body?.code !== 'FORBIDDEN') problems.push(`${key}: ${r.status} ${r.body?.code ?? ''}, expected 403 FORBIDDEN`);
+      if (o.missing && template.includes('{')) {
+        const none = template.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(o.missing![name] ?? o.params[name] ?? 'x'));
+        const m = await call(method.toUpperCase(), none, auth, body);
+        if (m.status !== 404 || !/_NOT_FOUND$/.test(m.body?.code ?? ''))
+          problems.push(`${key} on a missing object: ${m.status} ${m.body?.code ?? ''}, expected 404 …_NOT_FOUND`);
+      }
+    }
+  }
+  return { problems, called };
+}
+
+/**
  * The documented "operationId status" pairs of the operations tagged `tag` that the checker never saw
  * (429 aside: the per-token rate limit is one mechanism, tested once in hardening.test.ts). A test
  * file asserting this is empty fails when an endpoint or a documented answer is added without a test.

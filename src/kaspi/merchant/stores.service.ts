@@ -2,7 +2,7 @@
 // rest. Secrets never leave this module in clear except to the HTTP calls that need them.
 import type { Kysely } from 'kysely';
 import type { Config } from '../../core/config.js';
-import { UsageError, UserError } from '../../core/errors.js';
+import { OtherUsersObjectError, UsageError, UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { decryptSecret, encryptSecret } from '../../core/secrets.js';
 import type { Database } from '../../db/schema.js';
@@ -15,6 +15,7 @@ import {
   deleteStore,
   detachStoreUser,
   findStore,
+  findStoreAnyUser,
   listStores,
   recordSessionCheck,
   type StoreRow,
@@ -152,9 +153,11 @@ export function parsePoints(text: string): string[] {
  */
 export async function resolveStore(db: Kysely<Database>, ref: string | undefined, user?: string): Promise<StoreRow> {
   if (ref) {
-    const store = await findStore(db, ref, user);
-    if (!store) throw new UserError('STORE_NOT_FOUND', `no store "${ref}": see \`mp demper store list\``);
-    return store;
+    const found = await findStoreAnyUser(db, ref, user);
+    const missing = `no store "${ref}": see \`mp demper store list\``;
+    if (!found) throw new UserError('STORE_NOT_FOUND', missing);
+    if (!found.visible) throw new OtherUsersObjectError('STORE_NOT_FOUND', missing, `store "${ref}" belongs to another user`);
+    return found.store;
   }
   const all = await listStores(db, user);
   if (all.length === 0) throw new UserError('STORE_NONE', 'no Kaspi store yet: add one with `mp demper store login` or `mp demper store add`');

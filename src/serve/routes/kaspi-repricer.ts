@@ -146,7 +146,7 @@ export function kaspiRepricerRoutes() {
       scope: 'read',
       params: Type.Object({ store: StoreParam }),
       body: Type.Object(ruleProps, { additionalProperties: false }),
-      errors: { 404: 'No such store for this user (STORE_NOT_FOUND)' },
+      errors: { 404: 'No such store (STORE_NOT_FOUND)' },
       responses: {
         200: {
           description: 'One decision per product and city',
@@ -185,7 +185,7 @@ export function kaspiRepricerRoutes() {
         { ...ruleProps, apply: Type.Optional(Type.Boolean({ description: 'send the changes (default false: a dry run)' })) },
         { additionalProperties: false },
       ),
-      errors: { 404: 'No such store for this user (STORE_NOT_FOUND)' },
+      errors: { 404: 'No such store (STORE_NOT_FOUND)' },
       responses: {
         201: {
           description: 'The run, its store report and every decision',
@@ -244,7 +244,7 @@ export function kaspiRepricerRoutes() {
       scope: 'read',
       params: Type.Object({ store: StoreParam }),
       query: Type.Object(PageQuery, { additionalProperties: false }),
-      errors: { 404: 'No such store for this user (STORE_NOT_FOUND)' },
+      errors: { 404: 'No such store (STORE_NOT_FOUND)' },
       responses: { 200: { description: 'A page of runs', schema: Page(RunSummary, { store: Type.String() }) } },
       async handler({ params, query, deps, user }) {
         const store = await resolveStore(deps.db, params.store, user);
@@ -261,7 +261,7 @@ export function kaspiRepricerRoutes() {
       scope: 'read',
       params: Type.Object({ store: StoreParam, run: RunId }),
       query: Type.Object(PageQuery, { additionalProperties: false }),
-      errors: { 404: 'No such store for this user, or no such run of it (DEMPER_RUN_NOT_FOUND)' },
+      errors: { 404: 'No such store, or no such run of it (DEMPER_RUN_NOT_FOUND)' },
       responses: { 200: { description: 'A page of decisions', schema: Page(StoredDecision, { store: Type.String(), run: Type.String() }) } },
       async handler({ params, query, deps, user }) {
         const store = await resolveStore(deps.db, params.store, user);

@@ -1,7 +1,7 @@
 // /api/v1/kaspi: Kaspi stores, the repricer's managed products, orders, sales and preorders, over the
 // services `mp demper …`, `mp kaspi orders|sales` and `mp preorders list` use, scoped to the token's
-// user as MP_USER scopes the commands (another user's store is 404 STORE_NOT_FOUND). The repricer's
-// plans and runs are in kaspi-repricer.ts.
+// user as MP_USER scopes the commands (another user's store is 403 FORBIDDEN, one that does not exist
+// 404 STORE_NOT_FOUND). The repricer's plans and runs are in kaspi-repricer.ts.
 import { Type } from '@sinclair/typebox';
 import { UsageError } from '../../core/errors.js';
 import { normalizeDecimal } from '../../core/money.js';
@@ -214,7 +214,7 @@ function almatySince(text: string, now: Date): Date {
   }
 }
 
-const NOT_FOUND = { 404: 'No such store for this user (STORE_NOT_FOUND)' };
+const NOT_FOUND = { 404: 'No such store (STORE_NOT_FOUND)' };
 
 export function kaspiRoutes() {
   return [
@@ -373,7 +373,7 @@ export function kaspiRoutes() {
         },
         { additionalProperties: false },
       ),
-      errors: { 404: 'No such store for this user (STORE_NOT_FOUND), or no such SKU in it (DEMPER_UNKNOWN_SKU)' },
+      errors: { 404: 'No such store (STORE_NOT_FOUND), or no such SKU in it (DEMPER_UNKNOWN_SKU)' },
       responses: { 200: { description: 'The product as it is now', schema: Product } },
       async handler({ params, body, deps, user }) {
         const store = await resolveStore(deps.db, params.store, user);

@@ -1,6 +1,7 @@
 // /api/v1/wb: Wildberries cabinets and their synced data, over the services `mp wb …` uses, scoped to
-// the token's user exactly as MP_USER scopes the commands (another user's cabinet is 404).
+// the token's user exactly as MP_USER scopes the commands (another user's cabinet is 403 FORBIDDEN).
 import { Type } from '@sinclair/typebox';
+import { OtherUsersObjectError } from '../../core/errors.js';
 import { MOSCOW, parseSince } from '../../core/time.js';
 import { findJobRun } from '../../schedule/job-runs.repository.js';
 import { addCabinet, type CabinetDeps, cabinetFor, listCabinetRows, removeCabinet, replaceCabinetToken } from '../../wb/cabinet.service.js';
@@ -275,7 +276,7 @@ export function wbRoutes() {
         { additionalProperties: false },
       ),
       errors: {
-        404: 'No such cabinet for this user (WB_CABINET_NOT_FOUND)',
+        404: 'No such cabinet (WB_CABINET_NOT_FOUND)',
         422: 'WB refused the token, it is expired or malformed, of another seller, or another cabinet’s (WB_UNAUTHORIZED, WB_TOKEN_EXPIRED, WB_TOKEN_OTHER_SELLER, WB_TOKEN_IN_USE)',
       },
       responses: {
@@ -306,7 +307,7 @@ export function wbRoutes() {
       tag: 'wb',
       scope: 'write',
       params: CabinetParams,
-      errors: { 404: 'No such cabinet for this user (WB_CABINET_NOT_FOUND)' },
+      errors: { 404: 'No such cabinet (WB_CABINET_NOT_FOUND)' },
       responses: {
         200: {
           description: 'Removed or detached',
@@ -335,7 +336,7 @@ export function wbRoutes() {
         },
         { additionalProperties: false },
       ),
-      errors: { 404: 'No such cabinet for this user' },
+      errors: { 404: 'No such cabinet' },
       responses: { 200: { description: 'A page of orders', schema: Page(Order, { cabinet: Type.String(), window: Window }) } },
       async handler({ params, query, deps, user }) {
         const cabinet = await cabinetFor(deps.db, params.cabinet, user);
@@ -376,7 +377,7 @@ export function wbRoutes() {
         },
         { additionalProperties: false },
       ),
-      errors: { 404: 'No such cabinet for this user' },
+      errors: { 404: 'No such cabinet' },
       responses: {
         200: { description: 'A page of products', schema: Page(StockProduct, { cabinet: Type.String(), window: Window, critical: Nullable(Type.Integer()) }) },
       },
@@ -399,7 +400,7 @@ export function wbRoutes() {
       scope: 'read',
       params: CabinetParams,
       query: Type.Object(PageQuery, { additionalProperties: false }),
-      errors: { 404: 'No such cabinet for this user' },
+      errors: { 404: 'No such cabinet' },
       responses: { 200: { description: 'A page of cards, by nmId', schema: Page(Card, { cabinet: Type.String() }) } },
       async handler({ params, query, deps, user }) {
         const cabinet = await cabinetFor(deps.db, params.cabinet, user);
@@ -426,7 +427,7 @@ export function wbRoutes() {
         },
         { additionalProperties: false },
       ),
-      errors: { 404: 'No such cabinet for this user' },
+      errors: { 404: 'No such cabinet' },
       responses: { 200: { description: 'A page of reviews', schema: Page(Review, { cabinet: Type.String(), window: Window }) } },
       async handler({ params, query, deps, user }) {
         const cabinet = await cabinetFor(deps.db, params.cabinet, user);
@@ -445,7 +446,7 @@ export function wbRoutes() {
       scope: 'read',
       params: CabinetParams,
       query: Type.Object({ days: Days }, { additionalProperties: false }),
-      errors: { 404: 'No such cabinet for this user' },
+      errors: { 404: 'No such cabinet' },
       responses: { 200: { description: 'The report', schema: SalesReport } },
       async handler({ params, query, deps, user }) {
         const cabinet = await cabinetFor(deps.db, params.cabinet, user);
@@ -461,7 +462,7 @@ export function wbRoutes() {
       scope: 'read',
       params: CabinetParams,
       query: Type.Object({ days: Days }, { additionalProperties: false }),
-      errors: { 404: 'No such cabinet for this user' },
+      errors: { 404: 'No such cabinet' },
       responses: { 200: { description: 'The report', schema: OrdersReport } },
       async handler({ params, query, deps, user }) {
         const cabinet = await cabinetFor(deps.db, params.cabinet, user);
@@ -497,7 +498,7 @@ export function wbRoutes() {
         },
         { additionalProperties: false },
       ),
-      errors: { 404: 'No such cabinet for this user', 409: 'Another mp process is syncing this cabinet (BUSY)' },
+      errors: { 404: 'No such cabinet', 409: 'Another mp process is syncing this cabinet (BUSY)' },
       responses: {
         202: {
           description: 'Started: poll the run',
@@ -527,18 +528,17 @@ export function wbRoutes() {
       params: Type.Object({
         run: Type.String({ pattern: '^\\d{1,18}$', description: 'the run id POST /api/v1/wb/sync answered', 'x-mp-code': 'WB_SYNC_RUN_NOT_FOUND' }),
       }),
-      errors: { 404: 'No such run, or of another user’s cabinet (WB_SYNC_RUN_NOT_FOUND)' },
+      errors: { 404: 'No such run (WB_SYNC_RUN_NOT_FOUND)' },
       responses: { 200: { description: 'The run', schema: SyncRun } },
       async handler({ params, deps, user }) {
         const run = await findJobRun(deps.db, params.run);
-        const visible =
-          run?.job === 'wb.sync' &&
-          run.scope !== null &&
-          (await cabinetFor(deps.db, run.scope, user).then(
-            () => true,
-            () => false,
-          ));
-        if (!run || !visible) throw new HttpProblem(404, 'WB_SYNC_RUN_NOT_FOUND', `no WB sync run ${params.run} of your cabinets`);
+        const missing = new HttpProblem(404, 'WB_SYNC_RUN_NOT_FOUND', `no WB sync run ${params.run} of your cabinets`);
+        if (run?.job !== 'wb.sync' || run.scope === null) throw missing;
+        await cabinetFor(deps.db, run.scope, user).catch((error) => {
+          if (error instanceof OtherUsersObjectError)
+            throw new OtherUsersObjectError('WB_SYNC_RUN_NOT_FOUND', missing.message, `WB sync run ${params.run} is of another user's cabinet`);
+          throw missing;
+        });
         return {
           status: 200,
           body: plain({
@@ -561,7 +561,7 @@ export function wbRoutes() {
       tag: 'wb',
       scope: 'read',
       query: Type.Object({ cabinet: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false }),
-      errors: { 404: 'No such cabinet for this user' },
+      errors: { 404: 'No such cabinet' },
       responses: {
         200: {
           description: 'Per cabinet and stream',
