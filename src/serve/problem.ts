@@ -28,6 +28,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   PAYOUT_IDEMPOTENCY_CONFLICT: 409,
   PAYOUT_IDEMPOTENCY_KEY_DELETED: 409,
   BUSY: 409,
+  // A lock held by another mp process (a demper run of the same store and shard).
+  ALREADY_RUNNING: 409,
   WB_CABINET_EXISTS: 409,
   API_TOKEN_EXISTS: 409,
   STORE_EXISTS: 409,

@@ -10,10 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config.js';
+import { withAdvisoryLock } from '../../src/db/locks.js';
 import { upsertProducts } from '../../src/demper/products.repository.js';
+import { runLockName } from '../../src/demper/run.operation.js';
 import { type FakeKaspiMc, startFakeKaspiMc } from '../../src/fakes/fake-kaspi-mc.js';
 import type { FakeKaspiShop } from '../../src/fakes/fake-kaspi-shop.js';
 import { addStore } from '../../src/kaspi/merchant/stores.service.js';
+import { ordersReport } from '../../src/kaspi-orders/orders.service.js';
 import { upsertPreorders } from '../../src/preorders/preorders.repository.js';
 import { FIXTURE_NOW, loadFixture } from '../kaspi-orders/fixture.js';
 import { apiSession, bearer, type CheckedCall, startApi, sweepAuth, sweepOtherUser, type TestApi, uncoveredOfTag } from '../support/api.js';
@@ -243,6 +246,36 @@ describe('repricer', () => {
     expect((await call('GET', applied.body.href, bob)).status).toBe(403);
     expect((await call('POST', '/api/v1/kaspi/stores/M1/runs', bob, {})).status).toBe(403);
   }, 30_000);
+
+  it('a run while another mp process runs the store (`mp demper run` holds its run lock): 409 ALREADY_RUNNING, nothing recorded', async () => {
+    const before = await h.db
+      .selectFrom('price_changes')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    let release!: () => void;
+    let locked!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const lockTaken = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const holder = withAdvisoryLock(h, runLockName('M1', undefined), async () => {
+      locked();
+      await held;
+    });
+    await lockTaken;
+    const busy = await call('POST', '/api/v1/kaspi/stores/M1/runs', alice, { apply: true });
+    release();
+    await holder;
+    expect([busy.status, busy.body.code]).toEqual([409, 'ALREADY_RUNNING']);
+    expect(busy.body.detail).toContain('the demper run of store M1 is already running');
+    const after = await h.db
+      .selectFrom('price_changes')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+  });
 });
 
 describe('orders, sales, preorders', () => {
@@ -259,6 +292,9 @@ describe('orders, sales, preorders', () => {
     const times = pages.flatMap((p) => p.body.items.map((o: { createdAt: string }) => o.createdAt));
     expect(times).toEqual([...times].sort().reverse());
     expect(first.body.items[0].phone).not.toMatch(/\d{7}/);
+    // The page is the one `mp kaspi orders` prints (the same service and statement).
+    const store = await h.db.selectFrom('kaspi_stores').select('id').where('merchant_id', '=', 'M1').executeTakeFirstOrThrow();
+    expect(first.body.items).toEqual(await ordersReport(h.db, store.id, { since: new Date(first.body.window.from), limit: 3 }));
     const cancelled = await call('GET', '/api/v1/kaspi/stores/M1/orders?since=30d&status=cancelled', aliceRead);
     expect(cancelled.body.items.every((o: { status: string }) => o.status === 'CANCELLED')).toBe(true);
     expect(cancelled.body.meta.total).toBeGreaterThan(0);

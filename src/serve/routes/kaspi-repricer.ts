@@ -1,17 +1,18 @@
 // /api/v1/kaspi/stores/{store}/plans and /runs: the repricer over the services `mp demper plan` and
 // `mp demper run` use. A plan reads the competitors' offers and writes nothing; a run records every
 // decision (price_changes) and, with `apply`, sends the changes through the cabinet at ≤ 1.5 writes/s
-// under the merchant's write lock, so the answer of an applying run comes when its writes are done.
+// under the merchant's write lock, so the answer of an applying run comes when its writes are done. A
+// run is the operation runDemper, under the store's run lock like the command and the scheduled job.
 import { Type } from '@sinclair/typebox';
+import { createLogger } from '../../core/log.js';
 import { readSetting } from '../../core/settings.js';
 import { createOffersClient, kaspiOffersFetcher } from '../../demper/offers-source.js';
 import { type PlanItem, planRecord, planRepricing } from '../../demper/plan.service.js';
 import { priceChangesOfRun, runsOfStore } from '../../demper/price-changes.repository.js';
-import { MAX_WRITE_RATE, type RunItem, runRepricing } from '../../demper/run.service.js';
+import { type DemperDeps, runDemper } from '../../demper/run.operation.js';
+import { MAX_WRITE_RATE, type RunItem } from '../../demper/run.service.js';
 import type { RunRules } from '../../demper/strategy.js';
-import { merchantWriteLock } from '../../demper/write-lock.js';
 import { cityName } from '../../kaspi/cities.js';
-import { createMcClient, mcBaseUrl } from '../../kaspi/merchant/mc-client.js';
 import { resolveStore } from '../../kaspi/merchant/stores.service.js';
 import { marginRules } from '../../profit/floor.service.js';
 import { HttpProblem } from '../problem.js';
@@ -129,10 +130,16 @@ const StoredDecision = Type.Object(
   { additionalProperties: false },
 );
 
-/** The offers client of a plan or run (MP_KASPI_URL, demper.offersRate per second, MP_KASPI_PROXIES), closed after. */
+/** The offers client of a plan (MP_KASPI_URL, demper.offersRate per second, MP_KASPI_PROXIES), closed after. */
 function offersClient(deps: ApiDeps) {
   if (!deps.config) throw new Error('the server has no config for Kaspi calls');
   return createOffersClient(deps.config, readSetting(deps.config, 'demper.offersRate'), deps.log);
+}
+
+/** What the run operation needs, from the server's: its database handle (locks), settings and log. */
+function demperDeps(deps: ApiDeps): DemperDeps {
+  if (!deps.config || !deps.handle) throw new Error('the server has no database handle or config for a repricer run');
+  return { handle: deps.handle, config: deps.config, log: deps.log ?? createLogger({ quiet: true }), now: () => deps.clock.now(), secretKey: deps.secretKey };
 }
 
 export function kaspiRepricerRoutes() {
@@ -185,7 +192,7 @@ export function kaspiRepricerRoutes() {
         { ...ruleProps, apply: Type.Optional(Type.Boolean({ description: 'send the changes (default false: a dry run)' })) },
         { additionalProperties: false },
       ),
-      errors: { 404: 'No such store (STORE_NOT_FOUND)' },
+      errors: { 404: 'No such store (STORE_NOT_FOUND)', 409: 'A run of this store is going on in another mp process or on another host (ALREADY_RUNNING)' },
       responses: {
         201: {
           description: 'The run, its store report and every decision',
@@ -198,41 +205,33 @@ export function kaspiRepricerRoutes() {
       },
       async handler({ params, body, deps, user }) {
         const store = await resolveStore(deps.db, params.store, user);
-        const margin = marginRules(deps.config, body.min_margin);
-        const client = offersClient(deps);
-        const mc = createMcClient(mcBaseUrl(deps.config!), deps.log);
-        try {
-          const report = await runRepricing(
-            deps.db,
-            { offers: kaspiOffersFetcher(client), mc, key: await deps.secretKey(), writeLock: deps.handle ? merchantWriteLock(deps.handle) : undefined },
-            {
-              stores: [store],
-              rules: rules(body),
-              concurrency: 8,
-              now: deps.clock.now(),
-              margin,
-              apply: Boolean(body.apply),
-              via: 'api',
-              writeRate: MAX_WRITE_RATE,
-              exportDir: '',
-            },
-          );
-          const href = `/api/v1/kaspi/stores/${encodeURIComponent(store.merchant_id)}/runs/${report.runId}`;
-          const { xml: _xml, ...storeReport } = report.stores[0]!;
-          return {
-            status: 201,
-            body: plain({
-              run: report.runId,
-              href,
-              apply: Boolean(body.apply),
-              store: storeReport,
-              items: report.items.map((i: RunItem) => ({ ...decision(i), mode: i.mode, error: i.runError ?? i.error ?? null })),
-            }),
-            headers: { location: href },
-          };
-        } finally {
-          await Promise.all([client.close(), mc.close()]);
-        }
+        // The operation `mp demper run` and the demper.run job call: it takes the store's run lock (a
+        // run of this store elsewhere: 409 ALREADY_RUNNING) and, while it sends, the merchant's write lock.
+        const report = await runDemper(demperDeps(deps), {
+          store: store.merchant_id,
+          user,
+          rules: rules(body),
+          concurrency: 8,
+          offersRate: readSetting(deps.config!, 'demper.offersRate'),
+          margin: marginRules(deps.config, body.min_margin),
+          apply: Boolean(body.apply),
+          via: 'api',
+          writeRate: MAX_WRITE_RATE,
+          exportDir: '',
+        });
+        const href = `/api/v1/kaspi/stores/${encodeURIComponent(store.merchant_id)}/runs/${report.runId}`;
+        const { xml: _xml, ...storeReport } = report.stores[0]!;
+        return {
+          status: 201,
+          body: plain({
+            run: report.runId,
+            href,
+            apply: Boolean(body.apply),
+            store: storeReport,
+            items: report.items.map((i: RunItem) => ({ ...decision(i), mode: i.mode, error: i.runError ?? i.error ?? null })),
+          }),
+          headers: { location: href },
+        };
       },
     }),
     route({
