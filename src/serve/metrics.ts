@@ -56,6 +56,29 @@ function histogramSamples(name: string, rows: { labels: Record<string, string>; 
 
 const bucketColumns = (duration: string) => sql.raw(RUN_BUCKETS.map((b, i) => `count(*) filter (where ${duration} <= ${b}) as b${i}`).join(', '));
 
+const durationOf = 'extract(epoch from (finished_at - started_at))';
+
+/**
+ * The duration histogram of the finished runs recorded in `table` (every mp process's), labelled by
+ * the run's `key` column and its status as `outcome`, read from the database at each scrape.
+ */
+function runDurations(db: Kysely<Database>, registry: Registry, name: string, help: string, table: 'job_runs' | 'wb_sync_runs', key: 'job' | 'stream'): void {
+  computed(registry, name, help, 'histogram', async () => {
+    const rows = await sql<Record<string, string>>`
+      select ${sql.ref(key)} as k, status, count(*) as n, coalesce(sum(${sql.raw(durationOf)}), 0) as s, ${bucketColumns(durationOf)}
+      from ${sql.table(table)} where finished_at is not null group by ${sql.ref(key)}, status`.execute(db);
+    return histogramSamples(
+      name,
+      rows.rows.map((r) => ({
+        labels: { [key]: r.k!, outcome: r.status! },
+        count: Number(r.n),
+        sum: Number(r.s),
+        buckets: RUN_BUCKETS.map((_, i) => Number(r[`b${i}`])),
+      })),
+    );
+  });
+}
+
 export function createMetrics(db: Kysely<Database>, now: () => Date = () => new Date()): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mp_process_' });
@@ -99,26 +122,12 @@ export function createMetrics(db: Kysely<Database>, now: () => Date = () => new 
   };
   diagnostics.subscribe('undici:request:headers', onHeaders);
 
-  const durationOf = 'extract(epoch from (finished_at - started_at))';
   computed(registry, 'mp_job_runs_total', 'scheduled job runs recorded in the database (every mp process), by job and outcome', 'counter', async () => {
     const rows = await sql<{ job: string; status: string; n: string }>`
       select job, status, count(*) as n from job_runs where status <> 'running' group by job, status`.execute(db);
     return rows.rows.map((r) => ({ labels: { job: r.job, outcome: r.status }, value: Number(r.n) }));
   });
-  computed(registry, 'mp_job_run_duration_seconds', 'duration of finished job runs, by job and outcome', 'histogram', async () => {
-    const rows = await sql<Record<string, string>>`
-      select job, status, count(*) as n, coalesce(sum(${sql.raw(durationOf)}), 0) as s, ${bucketColumns(durationOf)}
-      from job_runs where finished_at is not null group by job, status`.execute(db);
-    return histogramSamples(
-      'mp_job_run_duration_seconds',
-      rows.rows.map((r) => ({
-        labels: { job: r.job!, outcome: r.status! },
-        count: Number(r.n),
-        sum: Number(r.s),
-        buckets: RUN_BUCKETS.map((_, i) => Number(r[`b${i}`])),
-      })),
-    );
-  });
+  runDurations(db, registry, 'mp_job_run_duration_seconds', 'duration of finished job runs, by job and outcome', 'job_runs', 'job');
   computed(registry, 'mp_jobs_running', 'job runs in progress', 'gauge', async () => {
     const rows = await sql<{ job: string; n: string }>`select job, count(*) as n from job_runs where status = 'running' group by job`.execute(db);
     return rows.rows.map((r) => ({ labels: { job: r.job }, value: Number(r.n) }));
@@ -134,20 +143,7 @@ export function createMetrics(db: Kysely<Database>, now: () => Date = () => new 
       return rows.rows.map((r) => ({ labels: { stream: r.stream, outcome: r.status }, value: Number(r.n) }));
     },
   );
-  computed(registry, 'mp_wb_sync_run_duration_seconds', 'duration of finished Wildberries sync runs, by stream and outcome', 'histogram', async () => {
-    const rows = await sql<Record<string, string>>`
-      select stream, status, count(*) as n, coalesce(sum(${sql.raw(durationOf)}), 0) as s, ${bucketColumns(durationOf)}
-      from wb_sync_runs where finished_at is not null group by stream, status`.execute(db);
-    return histogramSamples(
-      'mp_wb_sync_run_duration_seconds',
-      rows.rows.map((r) => ({
-        labels: { stream: r.stream!, outcome: r.status! },
-        count: Number(r.n),
-        sum: Number(r.s),
-        buckets: RUN_BUCKETS.map((_, i) => Number(r[`b${i}`])),
-      })),
-    );
-  });
+  runDurations(db, registry, 'mp_wb_sync_run_duration_seconds', 'duration of finished Wildberries sync runs, by stream and outcome', 'wb_sync_runs', 'stream');
   computed(
     registry,
     'mp_notify_outbox',

@@ -1,9 +1,10 @@
 // /api/v1/wb: Wildberries cabinets and their synced data, over the services `mp wb …` uses, scoped to
 // the token's user exactly as MP_USER scopes the commands (another user's cabinet is 403 FORBIDDEN).
-import { Type } from '@sinclair/typebox';
+import { type Static, type TObject, type TProperties, type TSchema, Type } from '@sinclair/typebox';
 import { OtherUsersObjectError } from '../../core/errors.js';
 import { MOSCOW, parseSince } from '../../core/time.js';
 import { findJobRun } from '../../schedule/job-runs.repository.js';
+import type { WbCabinet } from '../../wb/cabinet.repository.js';
 import { addCabinet, type CabinetDeps, cabinetFor, listCabinetRows, removeCabinet, replaceCabinetToken } from '../../wb/cabinet.service.js';
 import { cardsByNm } from '../../wb/card.repository.js';
 import { moscowWindow, orderCard, ordersReportPage, reviewsReport, salesReport, sinceMoscow, stocksReport } from '../../wb/report.service.js';
@@ -179,6 +180,40 @@ function daysWindow(days: number | undefined, deps: ApiDeps) {
   return moscowWindow(new Date(now.getTime() - ((days ?? 7) - 1) * 86_400_000), now);
 }
 
+/**
+ * GET /api/v1/wb/cabinets/{cabinet}/<path>: a page of one cabinet's rows. The cabinet is resolved for
+ * the token's user (another user's: 403, none: 404), the query is the route's filters and the page
+ * (limit, offset), and `page` makes the answer ({meta, cabinet, …, items}).
+ */
+function cabinetPage<Q extends TProperties>(o: {
+  path: string;
+  operationId: string;
+  summary: string;
+  query: Q;
+  /** What the items are, for the document ("A page of …"). */
+  items: string;
+  item: TSchema;
+  extra: TProperties;
+  page(req: { cabinet: WbCabinet; query: Static<TObject<Q>> & { limit?: number; offset?: number }; deps: ApiDeps }): Promise<Record<string, unknown>>;
+}) {
+  return route({
+    method: 'GET',
+    path: `/api/v1/wb/cabinets/{cabinet}/${o.path}`,
+    operationId: o.operationId,
+    summary: o.summary,
+    tag: 'wb',
+    scope: 'read',
+    params: CabinetParams,
+    query: Type.Object({ ...o.query, ...PageQuery }, { additionalProperties: false }) as TObject,
+    errors: { 404: 'No such cabinet' },
+    responses: { 200: { description: `A page of ${o.items}`, schema: Page(o.item, o.extra) } },
+    async handler({ params, query, deps, user }) {
+      const cabinet = await cabinetFor(deps.db, params.cabinet, user);
+      return { status: 200, body: plain(await o.page({ cabinet, query: query as Static<TObject<Q>> & { limit?: number; offset?: number }, deps })) };
+    },
+  });
+}
+
 export function wbRoutes() {
   return [
     route({
@@ -319,32 +354,24 @@ export function wbRoutes() {
         return { status: 200, body: { id: c.id, name: c.name, removed: !c.detached, detached: Boolean(c.detached) } };
       },
     }),
-    route({
-      method: 'GET',
-      path: '/api/v1/wb/cabinets/{cabinet}/orders',
+    cabinetPage({
+      path: 'orders',
       operationId: 'wbOrders',
       summary: 'Orders since a Moscow day, newest first (the rows of `mp wb orders`)',
-      tag: 'wb',
-      scope: 'read',
-      params: CabinetParams,
-      query: Type.Object(
-        {
-          since: Since,
-          status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('cancelled')], { 'x-mp-code': 'WB_BAD_STATUS' })),
-          nm: Nm,
-          ...PageQuery,
-        },
-        { additionalProperties: false },
-      ),
-      errors: { 404: 'No such cabinet' },
-      responses: { 200: { description: 'A page of orders', schema: Page(Order, { cabinet: Type.String(), window: Window }) } },
-      async handler({ params, query, deps, user }) {
-        const cabinet = await cabinetFor(deps.db, params.cabinet, user);
+      query: {
+        since: Since,
+        status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('cancelled')], { 'x-mp-code': 'WB_BAD_STATUS' })),
+        nm: Nm,
+      },
+      items: 'orders',
+      item: Order,
+      extra: { cabinet: Type.String(), window: Window },
+      async page({ cabinet, query, deps }) {
         const window = sinceMoscow(since(query.since, deps, '7d'), deps.clock.now());
         const limit = query.limit ?? 50;
         const offset = query.offset ?? 0;
         const { rows, total } = await ordersReportPage(deps.db, cabinet.id, window, { status: query.status, nmId: query.nm, limit, offset });
-        return { status: 200, body: plain({ meta: pageMeta(total, rows.length, query), cabinet: cabinet.name, window, items: rows }) };
+        return { meta: pageMeta(total, rows.length, query), cabinet: cabinet.name, window, items: rows };
       },
     }),
     route({
@@ -362,79 +389,52 @@ export function wbRoutes() {
         return { status: 200, body: plain({ cabinet: cabinet.name, ...(await orderCard(deps.db, cabinet.id, params.srid, deps.clock.now())) }) };
       },
     }),
-    route({
-      method: 'GET',
-      path: '/api/v1/wb/cabinets/{cabinet}/stocks',
+    cabinetPage({
+      path: 'stocks',
       operationId: 'wbStocks',
       summary: 'Stock per product, lowest first, with days left at the last 30 days’ order rate (`mp wb stocks`)',
-      tag: 'wb',
-      scope: 'read',
-      params: CabinetParams,
-      query: Type.Object(
-        {
-          critical: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'only products with at most this many in stock' })),
-          ...PageQuery,
-        },
-        { additionalProperties: false },
-      ),
-      errors: { 404: 'No such cabinet' },
-      responses: {
-        200: { description: 'A page of products', schema: Page(StockProduct, { cabinet: Type.String(), window: Window, critical: Nullable(Type.Integer()) }) },
-      },
-      async handler({ params, query, deps, user }) {
-        const cabinet = await cabinetFor(deps.db, params.cabinet, user);
+      query: { critical: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'only products with at most this many in stock' })) },
+      items: 'products',
+      item: StockProduct,
+      extra: { cabinet: Type.String(), window: Window, critical: Nullable(Type.Integer()) },
+      async page({ cabinet, query, deps }) {
         const report = await stocksReport(deps.db, cabinet.id, deps.clock.now(), query.critical);
         const page = paginate(report.products, query);
-        return {
-          status: 200,
-          body: plain({ meta: page.meta, cabinet: cabinet.name, window: report.window, critical: query.critical ?? null, items: page.items }),
-        };
+        return { meta: page.meta, cabinet: cabinet.name, window: report.window, critical: query.critical ?? null, items: page.items };
       },
     }),
-    route({
-      method: 'GET',
-      path: '/api/v1/wb/cabinets/{cabinet}/cards',
+    cabinetPage({
+      path: 'cards',
       operationId: 'wbCards',
       summary: 'Product cards (synced from WB Content)',
-      tag: 'wb',
-      scope: 'read',
-      params: CabinetParams,
-      query: Type.Object(PageQuery, { additionalProperties: false }),
-      errors: { 404: 'No such cabinet' },
-      responses: { 200: { description: 'A page of cards, by nmId', schema: Page(Card, { cabinet: Type.String() }) } },
-      async handler({ params, query, deps, user }) {
-        const cabinet = await cabinetFor(deps.db, params.cabinet, user);
+      query: {},
+      items: 'cards, by nmId',
+      item: Card,
+      extra: { cabinet: Type.String() },
+      async page({ cabinet, query, deps }) {
         const cards = [...(await cardsByNm(deps.db, cabinet.id)).values()].sort((a, b) => Number(a.nm_id) - Number(b.nm_id));
         const page = paginate(cards, query);
-        return { status: 200, body: plain({ meta: page.meta, cabinet: cabinet.name, items: page.items }) };
+        return { meta: page.meta, cabinet: cabinet.name, items: page.items };
       },
     }),
-    route({
-      method: 'GET',
-      path: '/api/v1/wb/cabinets/{cabinet}/reviews',
+    cabinetPage({
+      path: 'reviews',
       operationId: 'wbReviews',
       summary: 'Reviews, newest first (`mp wb reviews`)',
-      tag: 'wb',
-      scope: 'read',
-      params: CabinetParams,
-      query: Type.Object(
-        {
-          rating: Type.Optional(Type.Integer({ minimum: 1, maximum: 5, description: 'at most this rating', 'x-mp-code': 'WB_BAD_RATING' })),
-          unanswered: Type.Optional(Type.Boolean({ description: 'only reviews without an answer' })),
-          since: Since,
-          nm: Nm,
-          ...PageQuery,
-        },
-        { additionalProperties: false },
-      ),
-      errors: { 404: 'No such cabinet' },
-      responses: { 200: { description: 'A page of reviews', schema: Page(Review, { cabinet: Type.String(), window: Window }) } },
-      async handler({ params, query, deps, user }) {
-        const cabinet = await cabinetFor(deps.db, params.cabinet, user);
+      query: {
+        rating: Type.Optional(Type.Integer({ minimum: 1, maximum: 5, description: 'at most this rating', 'x-mp-code': 'WB_BAD_RATING' })),
+        unanswered: Type.Optional(Type.Boolean({ description: 'only reviews without an answer' })),
+        since: Since,
+        nm: Nm,
+      },
+      items: 'reviews',
+      item: Review,
+      extra: { cabinet: Type.String(), window: Window },
+      async page({ cabinet, query, deps }) {
         const window = sinceMoscow(since(query.since, deps, '90d'), deps.clock.now());
         const rows = await reviewsReport(deps.db, cabinet.id, { maxRating: query.rating, unanswered: query.unanswered, since: window.from, nmId: query.nm });
         const page = paginate(rows, query);
-        return { status: 200, body: plain({ meta: page.meta, cabinet: cabinet.name, window, items: page.items }) };
+        return { meta: page.meta, cabinet: cabinet.name, window, items: page.items };
       },
     }),
     route({
