@@ -1,8 +1,9 @@
 // All SQL for kaspi_orders, kaspi_order_entries and kaspi_order_sync.
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { PREPARED } from '../db/prepared.js';
 import type { Database } from '../db/schema.js';
 import type { ShopEntry, ShopOrder } from '../kaspi/merchant/shop-api.parser.js';
+import { type StoreRow, splitVisible, storeByRefSql } from '../kaspi/merchant/stores.repository.js';
 import { maskNameSql, maskPhoneSql } from './mask.js';
 
 type Db = Kysely<Database>;
@@ -149,33 +150,32 @@ export interface OrderFilter {
 const ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
 const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', '${ISO_UTC}')`);
 
-/** The filter's conditions over `kaspi_orders o` (null parameters match all: one statement text for every filter). */
-function ordersIn(storeId: string, f: OrderFilter) {
-  return sql`o.store_id = ${storeId}::bigint and o.created_at >= ${f.since}::timestamptz
+/** The filter's conditions over `kaspi_orders o` of the store `store` (null parameters match all: one statement text for every filter). */
+function ordersIn(store: RawBuilder<unknown>, f: OrderFilter) {
+  return sql`o.store_id = ${store} and o.created_at >= ${f.since}::timestamptz
     and (${f.until ?? null}::timestamptz is null or o.created_at < ${f.until ?? null}::timestamptz)
     and (${f.state ?? null}::text is null or o.state = ${f.state ?? null}::text)
     and (${f.status ?? null}::text is null or o.status = ${f.status ?? null}::text)`;
 }
 
 /**
- * One page of a store's orders created in a window, newest first (`limit`, default 1000, and
- * `offset`), with their units and products, customers masked, as one JSON array text built by the
- * database (the REST API writes it out as it is; the CLI parses it), and how many orders match in
- * all. One prepared statement: the page is cut first and the entries are read for its rows only,
- * OFFSET rows are never summed. Times are ISO UTC, `createdAlmaty` is Almaty wall-clock time, money
- * is decimal text.
+ * The CTE `p` (the page: created_at desc, id desc, `limit` default 1000, `offset`) and the columns
+ * `total` (orders matching in all) and `items` (the page as one JSON array text: units and products
+ * per order, customers masked, times ISO UTC and `createdAlmaty` the Almaty wall clock, money decimal
+ * text) of the orders of `store` (an SQL expression of its id).
  */
-export async function ordersPage(db: Db, storeId: string, f: OrderFilter): Promise<{ total: number; items: string }> {
-  const { rows } = await sql<{ total: string; items: string }>`${sql.raw(PREPARED)}
-    with p as (
+function pageParts(store: RawBuilder<unknown>, f: OrderFilter) {
+  const cte = sql`p as (
       select o.id, o.code, o.state, o.status, o.total_price, o.delivery_mode, o.planned_delivery_date, o.created_at, o.approved_at,
         o.pre_order, o.pickup_point_id, o.city, o.customer_name, o.customer_phone
       from kaspi_orders o
-      where ${ordersIn(storeId, f)}
+      where ${ordersIn(store, f)}
       order by o.created_at desc, o.id desc
       limit ${f.limit ?? 1000}::bigint offset ${f.offset ?? 0}::bigint
-    )
-    select (select count(*) from kaspi_orders o where ${ordersIn(storeId, f)}) as total,
+    )`;
+  // The count is ordered as the index is, so the planner counts from the index (index-only) instead of
+  // reading the whole table when most of its rows are the store's (one store per database, the usual case).
+  const columns = sql`(select count(*) from (select 1 from kaspi_orders o where ${ordersIn(store, f)} order by o.store_id, o.created_at, o.id) c) as total,
       coalesce((
         select json_agg(json_build_object(
           'code', p.code,
@@ -200,8 +200,35 @@ export async function ordersPage(db: Db, storeId: string, f: OrderFilter): Promi
           select sum(e.quantity)::int as units, string_agg(e.product_name, '; ' order by e.entry_number) as products
           from kaspi_order_entries e where e.order_id = p.id
         ) e on true
-      )::text, '[]') as items`.execute(db);
+      )::text, '[]') as items`;
+  return { cte, columns };
+}
+
+/**
+ * One page of a store's orders created in a window, newest first, as JSON array text made by the
+ * database, and how many orders match in all: one prepared statement, the page cut first and the
+ * entries read for its rows only (OFFSET rows are never summed).
+ */
+export async function ordersPage(db: Db, storeId: string, f: OrderFilter): Promise<{ total: number; items: string }> {
+  const { cte, columns } = pageParts(sql`${storeId}::bigint`, f);
+  const { rows } = await sql<{ total: string; items: string }>`${sql.raw(PREPARED)} with ${cte} select ${columns}`.execute(db);
   return { total: Number(rows[0]!.total), items: rows[0]!.items };
+}
+
+/**
+ * The store `ref` names (stores.repository storeByRefSql: with whether `user` may see it) and, when
+ * the user may, one page of its orders as ordersPage makes it, in one prepared statement: the REST
+ * API's orders list in one round trip. No row: no such store; another user's store: no orders read.
+ */
+export async function storeOrdersPage(db: Db, ref: string, user: string | undefined, f: OrderFilter) {
+  const { cte, columns } = pageParts(sql`(select s.id from s where s.mp_visible)`, f);
+  const { rows } = await sql<StoreRow & { mp_visible: boolean; total: string; items: string }>`${sql.raw(PREPARED)}
+    with s as (${storeByRefSql(ref, user)}), ${cte}
+    select s.*, ${columns} from s`.execute(db);
+  const row = rows[0];
+  if (!row) return undefined;
+  const { total, items, ...store } = row;
+  return { found: splitVisible(store), total: Number(total), items };
 }
 
 /**

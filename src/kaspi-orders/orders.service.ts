@@ -1,9 +1,11 @@
 // `mp kaspi orders` and GET /api/v1/kaspi/stores/{store}/orders: stored orders of a store, newest
-// first, times in Almaty and UTC, customers masked. The page is made by one statement
-// (order.repository.ts ordersPage) for both: the API writes its JSON text out as it is.
+// first, times in Almaty and UTC, customers masked. The page is made by one statement for both
+// (order.repository.ts: the store and the page for the API, the page of a resolved store for the
+// command); the API writes its JSON text out as it is.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { type OrderFilter, ordersPage } from './order.repository.js';
+import { visibleStore } from '../kaspi/merchant/stores.service.js';
+import { type OrderFilter, storeOrdersPage as ordersOfStorePage, ordersPage } from './order.repository.js';
 
 /** An order as `mp kaspi orders --json` and the REST API show it. */
 export interface OrderView {
@@ -27,9 +29,14 @@ export interface OrderView {
   phone: string;
 }
 
-/** One page of the orders (`limit`, default 1000, and `offset` in the filter) as JSON array text, and how many match in all. */
-export async function ordersReportPage(db: Kysely<Database>, storeId: string, filter: OrderFilter): Promise<{ items: string; total: number }> {
-  return ordersPage(db, storeId, filter);
+/**
+ * The store `ref` names, for `user` (STORE_NOT_FOUND, or for another user's store an
+ * OtherUsersObjectError: 403 over HTTP), and one page of its orders (`limit`, default 1000, and
+ * `offset` in the filter) as JSON array text, with how many match in all: one statement.
+ */
+export async function storeOrdersPage(db: Kysely<Database>, ref: string, user: string | undefined, filter: OrderFilter) {
+  const page = await ordersOfStorePage(db, ref, user, filter);
+  return { store: visibleStore(page?.found, ref), items: page!.items, total: page!.total };
 }
 
 /** Orders in the window with their units and products; customer fields masked. */

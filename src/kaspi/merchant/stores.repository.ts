@@ -74,16 +74,27 @@ export async function findStore(db: Kysely<Database>, ref: string, user?: string
  * every REST request naming a store runs it.
  */
 export async function findStoreAnyUser(db: Kysely<Database>, ref: string, user?: string): Promise<{ store: StoreRow; visible: boolean } | undefined> {
-  const { rows } = await sql<StoreRow & { mp_visible: boolean }>`${sql.raw(PREPARED)}
-    select s.*, (${user ?? null}::text is null
+  const { rows } = await sql<StoreRow & { mp_visible: boolean }>`${sql.raw(PREPARED)} ${storeByRefSql(ref, user)}`.execute(db);
+  return rows[0] && splitVisible(rows[0]);
+}
+
+/**
+ * The statement (or CTE) selecting the store `ref` names (merchant id, or name in any case) with
+ * `mp_visible`: whether `user` may see it (undefined user: every store); the visible one first when
+ * several match. findStoreAnyUser runs it alone; the orders page starts with it.
+ */
+export function storeByRefSql(ref: string, user?: string) {
+  return sql`select s.*, (${user ?? null}::text is null
         or exists (select 1 from kaspi_store_users su join mp_users u on u.id = su.user_id where su.store_id = s.id and u.name = ${user ?? null}::text)
         or not exists (select 1 from kaspi_store_users su where su.store_id = s.id)) as mp_visible
     from kaspi_stores s
     where s.merchant_id = ${ref}::text or lower(s.name) = ${ref.toLowerCase()}::text
     order by mp_visible desc, s.id
-    limit 1`.execute(db);
-  const row = rows[0];
-  if (!row) return undefined;
+    limit 1`;
+}
+
+/** A row of storeByRefSql as the store and whether the user may see it. */
+export function splitVisible<R extends StoreRow & { mp_visible: boolean }>(row: R): { store: StoreRow; visible: boolean } {
   const { mp_visible: visible, ...store } = row;
   return { store: store as StoreRow, visible };
 }

@@ -152,17 +152,22 @@ export function parsePoints(text: string): string[] {
  * among those `user` may see (undefined: every store). Another user's store is "not found".
  */
 export async function resolveStore(db: Kysely<Database>, ref: string | undefined, user?: string): Promise<StoreRow> {
-  if (ref) {
-    const found = await findStoreAnyUser(db, ref, user);
-    const missing = `no store "${ref}": see \`mp demper store list\``;
-    if (!found) throw new UserError('STORE_NOT_FOUND', missing);
-    if (!found.visible) throw new OtherUsersObjectError('STORE_NOT_FOUND', missing, `store "${ref}" belongs to another user`);
-    return found.store;
-  }
+  if (ref) return visibleStore(await findStoreAnyUser(db, ref, user), ref);
   const all = await listStores(db, user);
   if (all.length === 0) throw new UserError('STORE_NONE', 'no Kaspi store yet: add one with `mp demper store login` or `mp demper store add`');
   if (all.length > 1) throw new UsageError('STORE_AMBIGUOUS', `there are ${all.length} stores: choose one with --store <merchant-id|name>`);
   return all[0]!;
+}
+
+/**
+ * The store `ref` named when the user may see it; STORE_NOT_FOUND when none matched, and for another
+ * user's (an OtherUsersObjectError: "not found" on the command line, 403 over HTTP).
+ */
+export function visibleStore(found: { store: StoreRow; visible: boolean } | undefined, ref: string): StoreRow {
+  const missing = `no store "${ref}": see \`mp demper store list\``;
+  if (!found) throw new UserError('STORE_NOT_FOUND', missing);
+  if (!found.visible) throw new OtherUsersObjectError('STORE_NOT_FOUND', missing, `store "${ref}" belongs to another user`);
+  return found.store;
 }
 
 /**

@@ -12,7 +12,7 @@ import { setProducts, toggleProducts } from '../../demper/products.service.js';
 import { ORDER_STATES } from '../../kaspi/merchant/shop-api.parser.js';
 import { listStores, type StoreRow } from '../../kaspi/merchant/stores.repository.js';
 import { addStore, removeStore, resolveStore, storeView } from '../../kaspi/merchant/stores.service.js';
-import { ordersReportPage } from '../../kaspi-orders/orders.service.js';
+import { storeOrdersPage } from '../../kaspi-orders/orders.service.js';
 import { periodWindow, salesReport, sinceWindow } from '../../kaspi-orders/sales.service.js';
 import { listStorePreorders } from '../../preorders/preorders.service.js';
 import { commissionTable } from '../../profit/kaspi-commissions.js';
@@ -418,12 +418,12 @@ export function kaspiRoutes() {
       errors: NOT_FOUND,
       responses: { 200: { description: 'A page of orders', schema: Page(Order, { store: Type.String(), window: AlmatyWindow }) } },
       async handler({ params, query, deps, user }) {
-        const store = await resolveStore(deps.db, params.store, user);
         const now = deps.clock.now();
         const window = sinceWindow(almatySince(query.since ?? '7d', now), now);
         const limit = query.limit ?? 50;
         const offset = query.offset ?? 0;
-        const { items, total } = await ordersReportPage(deps.db, store.id, {
+        // The store (403/404) and the page in one statement.
+        const { store, items, total } = await storeOrdersPage(deps.db, params.store, user, {
           since: window.from,
           state: query.state,
           status: query.status?.toUpperCase(),
