@@ -224,14 +224,17 @@ export async function ordersPage(db: Db, storeId: string, f: OrderFilter): Promi
  * API's orders list in one round trip. No row: no such store; another user's store: no orders read.
  */
 export async function storeOrdersPage(db: Db, ref: string, user: string | undefined, f: OrderFilter) {
-  const { cte, columns } = pageParts(sql`(select s.id from s where s.mp_visible)`, f);
-  const { rows } = await sql<StoreRow & { mp_visible: boolean; total: string; items: string }>`${sql.raw(PREPARED)}
+  const store = sql`(select s.id from s where s.mp_visible)`;
+  const { cte, columns } = pageParts(store, f);
+  // `oldest`: the first matched order to leave a relative window as time passes (the REST API's page
+  // cache keeps the page until then); an index probe.
+  const { rows } = await sql<StoreRow & { mp_visible: boolean; total: string; items: string; oldest: Date | null }>`${sql.raw(PREPARED)}
     with s as (${storeByRefSql(ref, user)}), ${cte}
-    select s.*, ${columns} from s`.execute(db);
+    select s.*, ${columns}, (select min(o.created_at) from kaspi_orders o where ${ordersIn(store, f)}) as oldest from s`.execute(db);
   const row = rows[0];
   if (!row) return undefined;
-  const { total, items, ...store } = row;
-  return { found: splitVisible(store), total: Number(total), items };
+  const { total, items, oldest, ...rest } = row;
+  return { found: splitVisible(rest), total: Number(total), items, oldest };
 }
 
 /**

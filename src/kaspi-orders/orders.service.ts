@@ -32,12 +32,17 @@ export interface OrderView {
 /**
  * The store `ref` names, for `user` (STORE_NOT_FOUND, or for another user's store an
  * OtherUsersObjectError: 403 over HTTP), and one page of its orders (`limit`, default 1000, and
- * `offset` in the filter) as JSON array text, with how many match in all: one statement.
+ * `offset` in the filter) as JSON array text, with how many match in all and the oldest matched
+ * order's creation time (null: none): one statement.
  */
 export async function storeOrdersPage(db: Kysely<Database>, ref: string, user: string | undefined, filter: OrderFilter) {
+  pageStatements.runs++;
   const page = await ordersOfStorePage(db, ref, user, filter);
-  return { store: visibleStore(page?.found, ref), items: page!.items, total: page!.total };
+  return { store: visibleStore(page?.found, ref), items: page!.items, total: page!.total, oldest: page!.oldest };
 }
+
+/** How many times storeOrdersPage ran its statement (tests: a cached page must not run it). */
+export const pageStatements = { runs: 0 };
 
 /** Orders in the window with their units and products; customer fields masked. */
 export async function ordersReport(db: Kysely<Database>, storeId: string, filter: OrderFilter): Promise<OrderView[]> {

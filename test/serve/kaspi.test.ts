@@ -283,6 +283,11 @@ describe('orders, sales, preorders', () => {
     const first = await call('GET', '/api/v1/kaspi/stores/M1/orders?since=30d&limit=3', aliceRead);
     expect(first.body.meta).toEqual({ limit: 3, offset: 0, total: 8, returned: 3, next_offset: 3 });
     expect(first.body.window.timeZone).toBe('Asia/Almaty');
+    // The page's ETag: 304 while it is the same (orders-cache.test.ts: what changes it).
+    const etag = first.headers.get('etag')!;
+    expect((await call('GET', '/api/v1/kaspi/stores/M1/orders?since=30d&limit=3', aliceRead, undefined, undefined, { 'if-none-match': etag })).status).toBe(
+      304,
+    );
     const pages = [first];
     while (pages.at(-1)!.body.meta.next_offset !== null)
       pages.push(await call('GET', `/api/v1/kaspi/stores/M1/orders?since=30d&limit=3&offset=${pages.at(-1)!.body.meta.next_offset}`, aliceRead));

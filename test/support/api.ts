@@ -45,6 +45,8 @@ export type CheckedCall = (
   auth: string | null,
   body?: unknown,
   contentType?: string,
+  /** More request headers (If-None-Match …). */
+  more?: Record<string, string>,
 ) => Promise<{ status: number; body: any; headers: Headers }>;
 
 /** What the /api/v1 tests start from: alice (read+write, and read only), bob, the OpenAPI document, its checker and a checked `call`. */
@@ -64,8 +66,8 @@ export async function apiSession(db: Kysely<Database>, api: TestApi): Promise<Ap
   const bob = await bearer(db, ['read', 'write'], 'bob');
   const doc = (await (await fetch(`${api.base}/openapi.json`, { headers: { authorization: alice } })).json()) as Record<string, any>;
   const spec = openApiChecker(doc);
-  const call: CheckedCall = async (method, path, auth, body, contentType = 'application/json') => {
-    const headers: Record<string, string> = {};
+  const call: CheckedCall = async (method, path, auth, body, contentType = 'application/json', more = {}) => {
+    const headers: Record<string, string> = { ...more };
     if (auth) headers.authorization = auth;
     if (body !== undefined) headers['content-type'] = contentType;
     const res = await fetch(`${api.base}${path}`, {

@@ -2,6 +2,7 @@
 // services `mp demper …`, `mp kaspi orders|sales` and `mp preorders list` use, scoped to the token's
 // user as MP_USER scopes the commands (another user's store is 403 FORBIDDEN, one that does not exist
 // 404 STORE_NOT_FOUND). The repricer's plans and runs are in kaspi-repricer.ts.
+import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { UsageError } from '../../core/errors.js';
 import { normalizeDecimal } from '../../core/money.js';
@@ -10,14 +11,15 @@ import { formatStrategy } from '../../demper/product-settings.js';
 import { listProducts } from '../../demper/products.repository.js';
 import { setProducts, toggleProducts } from '../../demper/products.service.js';
 import { ORDER_STATES } from '../../kaspi/merchant/shop-api.parser.js';
-import { listStores, type StoreRow } from '../../kaspi/merchant/stores.repository.js';
-import { addStore, removeStore, resolveStore, storeView } from '../../kaspi/merchant/stores.service.js';
+import { findStoreAnyUser, listStores, type StoreRow } from '../../kaspi/merchant/stores.repository.js';
+import { addStore, removeStore, resolveStore, storeView, visibleStore } from '../../kaspi/merchant/stores.service.js';
 import { storeOrdersPage } from '../../kaspi-orders/orders.service.js';
 import { periodWindow, salesReport, sinceWindow } from '../../kaspi-orders/sales.service.js';
 import { listStorePreorders } from '../../preorders/preorders.service.js';
 import { commissionTable } from '../../profit/kaspi-commissions.js';
 import { kaspiProfit } from '../../profit/kaspi-profit.service.js';
 import { profitPeriod } from '../../profit/period.js';
+import { type CachedPage, PageCache } from '../page-cache.js';
 import { route } from '../route.js';
 import { DateTime, Decimal, Nullable, Page, PageQuery, pageMeta, paginate, plain } from '../schemas.js';
 import { kaspiRepricerRoutes } from './kaspi-repricer.js';
@@ -216,7 +218,32 @@ function almatySince(text: string, now: Date): Date {
 
 const NOT_FOUND = { 404: 'No such store (STORE_NOT_FOUND)' };
 
+/** A rendered orders page (its items and total) and what it is exact for. */
+interface OrdersPage extends CachedPage {
+  total: number;
+  /** The store's orders_version and name it was built at. */
+  version: string;
+  name: string;
+  /** Exact for requests at builtAt ≤ now < until (ms; a relative window's oldest order leaves at until). */
+  builtAt: number;
+  until: number;
+  etag: string;
+}
+
+const ETAG_TEXT =
+  "Weak validator of the page: the store's orders version, the query, the oldest matched order and the store name (the window's `to` is the request time)";
+
+/** If-None-Match (a list of ETags, or *) names `etag`, weakly compared. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const bare = etag.replace(/^W\//, '');
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === bare);
+}
+
 export function kaspiRoutes() {
+  // Orders pages of this server, checked against the database on every request (never stale).
+  const orderPages = new PageCache<OrdersPage>(256, 32 * 1024 * 1024);
   return [
     route({
       method: 'GET',
@@ -415,26 +442,68 @@ export function kaspiRoutes() {
         },
         { additionalProperties: false },
       ),
+      headers: [
+        {
+          name: 'If-None-Match',
+          description: 'The ETag of a page the client holds: 304 with no body while the page is still the same',
+          schema: { type: 'string' },
+        },
+      ],
       errors: NOT_FOUND,
-      responses: { 200: { description: 'A page of orders', schema: Page(Order, { store: Type.String(), window: AlmatyWindow }) } },
-      async handler({ params, query, deps, user }) {
+      responses: {
+        200: {
+          description: 'A page of orders',
+          schema: Page(Order, { store: Type.String(), window: AlmatyWindow }),
+          headers: { ETag: { description: ETAG_TEXT, schema: { type: 'string' } } },
+        },
+        304: {
+          description: 'The page (orders, meta, store name) is the one the If-None-Match ETag names',
+          headers: { ETag: { description: ETAG_TEXT, schema: { type: 'string' } } },
+        },
+      },
+      async handler({ params, query, deps, user, raw }) {
         const now = deps.clock.now();
-        const window = sinceWindow(almatySince(query.since ?? '7d', now), now);
+        const since = almatySince(query.since ?? '7d', now);
+        const window = sinceWindow(since, now);
+        // A relative `since` (7d, 12h) moves with the clock: its page holds only until the oldest
+        // matched order leaves the window. A date does not move.
+        const span = almatySince(query.since ?? '7d', new Date(now.getTime() + 1)).getTime() !== since.getTime() ? now.getTime() - since.getTime() : undefined;
         const limit = query.limit ?? 50;
         const offset = query.offset ?? 0;
-        // The store (403/404) and the page in one statement.
-        const { store, items, total } = await storeOrdersPage(deps.db, params.store, user, {
-          since: window.from,
-          state: query.state,
-          status: query.status?.toUpperCase(),
-          limit,
-          offset,
-        });
+        const status = query.status?.toUpperCase();
+        // The store, its visibility (403/404) and its orders' version: one cheap statement.
+        let store = visibleStore(await findStoreAnyUser(deps.db, params.store, user), params.store);
+        const key = [store.id, span === undefined ? `at${since.getTime()}` : `last${span}`, query.state ?? '', status ?? '', limit, offset].join('\u0000');
+        let page = orderPages.get(key);
+        const t = now.getTime();
+        if (!page || page.version !== store.orders_version || page.name !== store.name || t < page.builtAt || t >= page.until) {
+          // The store (403/404) and the page in one statement.
+          const built = await storeOrdersPage(deps.db, params.store, user, { since, state: query.state, status, limit, offset });
+          store = built.store;
+          const until = span === undefined || built.oldest === null ? Number.POSITIVE_INFINITY : new Date(built.oldest).getTime() + span;
+          const tag = createHash('sha256')
+            .update([key, store.orders_version, store.name, built.oldest === null ? '' : new Date(built.oldest).getTime()].join('\u0000'))
+            .digest('base64url')
+            .slice(0, 22);
+          page = {
+            text: built.items,
+            bytes: Buffer.byteLength(built.items) + 512,
+            total: built.total,
+            version: store.orders_version,
+            name: store.name,
+            builtAt: t,
+            until,
+            etag: `W/"${tag}"`,
+          };
+          if (built.store.id === key.slice(0, key.indexOf('\u0000'))) orderPages.set(key, page);
+        }
+        const etag = page.etag;
+        if (matchesEtag(raw.headers['if-none-match'], etag)) return { status: 304, headers: { etag } as Record<string, string> };
         // The page's items are JSON text made by the database, written out as they are (no parse and
         // stringify per row on the hot path; tests hold the answer against the document).
-        const returned = Math.max(0, Math.min(limit, total - offset));
-        const head = JSON.stringify({ meta: pageMeta(total, returned, query), store: store.name, window });
-        return { status: 200, body: `${head.slice(0, -1)},"items":${items}}`, headers: { 'content-type': 'application/json; charset=utf-8' } };
+        const returned = Math.max(0, Math.min(limit, page.total - offset));
+        const head = JSON.stringify({ meta: pageMeta(page.total, returned, query), store: store.name, window });
+        return { status: 200, body: `${head.slice(0, -1)},"items":${page.text}}`, headers: { 'content-type': 'application/json; charset=utf-8', etag } };
       },
     }),
     route({
