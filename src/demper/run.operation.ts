@@ -73,15 +73,7 @@ export function runLockName(merchantId: string, shard: Shard | undefined): strin
 export async function planDemper(deps: DemperDeps, o: DemperPlanOptions): Promise<PlanItem[]> {
   const { stores, offers, close } = await prepare(deps, o);
   try {
-    return await planRepricing(deps.handle.db, offers, {
-      stores,
-      shard: o.shard,
-      rules: o.rules,
-      concurrency: o.concurrency,
-      now: deps.now(),
-      onProgress: o.onProgress,
-      margin: o.margin,
-    });
+    return await planRepricing(deps.handle.db, offers, planOptions(deps, o, stores));
   } finally {
     await close();
   }
@@ -114,13 +106,7 @@ export async function runDemper(deps: DemperDeps, o: DemperRunOptions): Promise<
         clock: deps.run?.clock,
       };
       return runRepricing(deps.handle.db, runDeps, {
-        stores,
-        shard: o.shard,
-        rules: o.rules,
-        concurrency: o.concurrency,
-        now: deps.now(),
-        onProgress: o.onProgress,
-        margin: o.margin,
+        ...planOptions(deps, o, stores),
         apply: o.apply,
         via: o.via,
         writeRate: o.writeRate,
@@ -130,6 +116,11 @@ export async function runDemper(deps: DemperDeps, o: DemperRunOptions): Promise<
   } finally {
     await Promise.all([close(), mc?.close()]);
   }
+}
+
+/** What a plan and a run both decide from: the stores, shard, rules and margin of the options. */
+function planOptions(deps: DemperDeps, o: DemperPlanOptions, stores: StoreRow[]) {
+  return { stores, shard: o.shard, rules: o.rules, concurrency: o.concurrency, now: deps.now(), onProgress: o.onProgress, margin: o.margin };
 }
 
 async function prepare(deps: DemperDeps, o: DemperPlanOptions): Promise<{ stores: StoreRow[]; offers: OffersFetcher; close: () => Promise<void> }> {

@@ -7,6 +7,14 @@ import type { ProductFields, ProductRow, StoredOffer, TrackedField } from './sna
 
 type Db = Kysely<Database>;
 
+/** A product's stored offers (active and inactive) as one JSON array, prices as text so decimals stay exact. */
+const STORED_OFFERS = sql`coalesce((
+  select json_agg(json_build_object('id', o.id::text, 'merchant_id', o.merchant_id, 'merchant_name', o.merchant_name,
+    'price', o.price::text, 'merchant_rating', o.merchant_rating::text, 'merchant_review_count', o.merchant_review_count,
+    'delivery_type', o.delivery_type, 'delivery_duration', o.delivery_duration, 'kaspi_delivery', o.kaspi_delivery,
+    'preorder_days', o.preorder_days, 'active', o.active))
+  from kaspi_offers o where o.product_id = p.id), '[]')`;
+
 /**
  * The stored product with its offers (active and inactive), the product row locked until the
  * transaction ends so concurrent scrapes of it queue. One round trip: the offers come as JSON
@@ -14,12 +22,7 @@ type Db = Kysely<Database>;
  */
 export async function lockProductWithOffers(db: Db, kaspiId: string, cityId: string): Promise<{ product: ProductRow; offers: StoredOffer[] } | undefined> {
   const { rows } = await sql<ProductRow & { stored_offers: StoredOffer[] }>`${sql.raw(PREPARED)}
-    select p.*, coalesce((
-      select json_agg(json_build_object('id', o.id::text, 'merchant_id', o.merchant_id, 'merchant_name', o.merchant_name,
-        'price', o.price::text, 'merchant_rating', o.merchant_rating::text, 'merchant_review_count', o.merchant_review_count,
-        'delivery_type', o.delivery_type, 'delivery_duration', o.delivery_duration, 'kaspi_delivery', o.kaspi_delivery,
-        'preorder_days', o.preorder_days, 'active', o.active))
-      from kaspi_offers o where o.product_id = p.id), '[]') as stored_offers
+    select p.*, ${STORED_OFFERS} as stored_offers
     from kaspi_products p where p.kaspi_id = ${kaspiId} and p.city_id = ${cityId}
     for update of p`.execute(db);
   const row = rows[0];
@@ -38,12 +41,7 @@ export async function lockProductsWithOffers(
   keys: readonly { kaspiId: string; cityId: string }[],
 ): Promise<Map<string, { product: ProductRow; offers: StoredOffer[] }>> {
   const { rows } = await sql<ProductRow & { stored_offers: StoredOffer[] }>`${sql.raw(PREPARED)}
-    select p.*, coalesce((
-      select json_agg(json_build_object('id', o.id::text, 'merchant_id', o.merchant_id, 'merchant_name', o.merchant_name,
-        'price', o.price::text, 'merchant_rating', o.merchant_rating::text, 'merchant_review_count', o.merchant_review_count,
-        'delivery_type', o.delivery_type, 'delivery_duration', o.delivery_duration, 'kaspi_delivery', o.kaspi_delivery,
-        'preorder_days', o.preorder_days, 'active', o.active))
-      from kaspi_offers o where o.product_id = p.id), '[]') as stored_offers
+    select p.*, ${STORED_OFFERS} as stored_offers
     from kaspi_products p
     where (p.kaspi_id, p.city_id) in (select * from unnest(${keys.map((k) => k.kaspiId)}::text[], ${keys.map((k) => k.cityId)}::text[]))
     order by p.id
