@@ -31,12 +31,26 @@ function matchWith(n: number, at: (i: number) => number, text: PageSource, start
     else if (c === 125 /* } */) {
       depth--;
       if (depth === 0) return i + 1;
-    } else if (c === 60 /* < */ && text.indexOf('</script', i) === i) {
+    } else if (c === 60 /* < */ && startsWithAt(text, i, SCRIPT_END)) {
       // A real end of the script element outside any string: the object was cut short.
       return -1;
     }
   }
   return -1;
+}
+
+const SCRIPT_END = '</script';
+
+/**
+ * Whether `needle` (ASCII) starts at `i`: a comparison of its few characters, not a search. (A
+ * search from `i` — `indexOf(needle, i) === i` — scans to the next match, as far as the end of a
+ * 400 KB page, for every `<` outside a string.)
+ */
+function startsWithAt(text: PageSource, i: number, needle: string): boolean {
+  if (typeof text === 'string') return text.startsWith(needle, i);
+  if (i + needle.length > text.length) return false;
+  for (let k = 0; k < needle.length; k++) if (text[i + k] !== needle.charCodeAt(k)) return false;
+  return true;
 }
 
 function codeAt(text: PageSource, i: number): number {
