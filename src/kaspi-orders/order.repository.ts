@@ -219,22 +219,46 @@ export async function ordersPage(db: Db, storeId: string, f: OrderFilter): Promi
 }
 
 /**
- * The store `ref` names (stores.repository storeByRefSql: with whether `user` may see it) and, when
- * the user may, one page of its orders as ordersPage makes it, in one prepared statement: the REST
- * API's orders list in one round trip. No row: no such store; another user's store: no orders read.
+ * The version of the orders of the store `s` (sql/0031; a store without a row: 0) as text: read in the
+ * statement that reads the store, so it belongs to the same snapshot as whatever else that statement reads.
+ */
+const ordersVersionOf = (s: string) => sql.raw(`coalesce((select v.version from kaspi_orders_versions v where v.store_id = ${s}.id), 0)::text`);
+
+/**
+ * The store `ref` names (stores.repository storeByRefSql: with whether `user` may see it) and its
+ * orders' version, in one prepared statement: the REST API's orders page cache runs it per request.
+ * Undefined: no such store.
+ */
+export async function storeOrdersVersion(db: Db, ref: string, user: string | undefined) {
+  const { rows } = await sql<StoreRow & { mp_visible: boolean; mp_orders_version: string }>`${sql.raw(PREPARED)}
+    select s.*, ${ordersVersionOf('s')} as mp_orders_version from (${storeByRefSql(ref, user)}) s`.execute(db);
+  const row = rows[0];
+  if (!row) return undefined;
+  const { mp_orders_version: version, ...rest } = row;
+  return { found: splitVisible(rest), version };
+}
+
+/**
+ * The store `ref` names (stores.repository storeByRefSql: with whether `user` may see it), its orders'
+ * version and, when the user may see it, one page of its orders as ordersPage makes it, in one
+ * prepared statement (one snapshot: the page is the one of that version): the REST API's orders list
+ * in one round trip. No row: no such store; another user's store: no orders read.
  */
 export async function storeOrdersPage(db: Db, ref: string, user: string | undefined, f: OrderFilter) {
   const store = sql`(select s.id from s where s.mp_visible)`;
   const { cte, columns } = pageParts(store, f);
   // `oldest`: the first matched order to leave a relative window as time passes (the REST API's page
   // cache keeps the page until then); an index probe.
-  const { rows } = await sql<StoreRow & { mp_visible: boolean; total: string; items: string; oldest: Date | null }>`${sql.raw(PREPARED)}
+  const { rows } = await sql<StoreRow & { mp_visible: boolean; mp_orders_version: string; total: string; items: string; oldest: Date | null }>`${sql.raw(
+    PREPARED,
+  )}
     with s as (${storeByRefSql(ref, user)}), ${cte}
-    select s.*, ${columns}, (select min(o.created_at) from kaspi_orders o where ${ordersIn(store, f)}) as oldest from s`.execute(db);
+    select s.*, ${ordersVersionOf('s')} as mp_orders_version, ${columns},
+      (select min(o.created_at) from kaspi_orders o where ${ordersIn(store, f)}) as oldest from s`.execute(db);
   const row = rows[0];
   if (!row) return undefined;
-  const { total, items, oldest, ...rest } = row;
-  return { found: splitVisible(rest), total: Number(total), items, oldest };
+  const { total, items, oldest, mp_orders_version: version, ...rest } = row;
+  return { found: splitVisible(rest), version, total: Number(total), items, oldest };
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { visibleStore } from '../kaspi/merchant/stores.service.js';
-import { type OrderFilter, storeOrdersPage as ordersOfStorePage, ordersPage } from './order.repository.js';
+import { type OrderFilter, storeOrdersPage as ordersOfStorePage, ordersPage, storeOrdersVersion as ordersVersionOfStore } from './order.repository.js';
 
 /** An order as `mp kaspi orders --json` and the REST API show it. */
 export interface OrderView {
@@ -32,13 +32,22 @@ export interface OrderView {
 /**
  * The store `ref` names, for `user` (STORE_NOT_FOUND, or for another user's store an
  * OtherUsersObjectError: 403 over HTTP), and one page of its orders (`limit`, default 1000, and
- * `offset` in the filter) as JSON array text, with how many match in all and the oldest matched
- * order's creation time (null: none): one statement.
+ * `offset` in the filter) as JSON array text, with how many match in all, the oldest matched
+ * order's creation time (null: none) and the version of the store's orders it is the page of: one statement.
  */
 export async function storeOrdersPage(db: Kysely<Database>, ref: string, user: string | undefined, filter: OrderFilter) {
   pageStatements.runs++;
   const page = await ordersOfStorePage(db, ref, user, filter);
-  return { store: visibleStore(page?.found, ref), items: page!.items, total: page!.total, oldest: page!.oldest };
+  return { store: visibleStore(page?.found, ref), version: page!.version, items: page!.items, total: page!.total, oldest: page!.oldest };
+}
+
+/**
+ * The store `ref` names, for `user` (errors as storeOrdersPage), and the version of its orders
+ * (sql/0031: changes with every committed statement that changed them): one cheap statement.
+ */
+export async function storeOrdersVersion(db: Kysely<Database>, ref: string, user: string | undefined) {
+  const found = await ordersVersionOfStore(db, ref, user);
+  return { store: visibleStore(found?.found, ref), version: found!.version };
 }
 
 /** How many times storeOrdersPage ran its statement (tests: a cached page must not run it). */

@@ -1,4 +1,4 @@
-// GET /api/v1/kaspi/stores/{store}/orders keeps rendered pages (kaspi.ts, sql/0030): a page served
+// GET /api/v1/kaspi/stores/{store}/orders keeps rendered pages (kaspi.ts, sql/0030, 0031): a page served
 // again does not run the page statement, but any write to the store's orders or their entries (the
 // sync's own statements, or plain SQL: insert, update, delete), time moving an order out of a relative
 // window, and another user's token are all answered as without the cache. ETag and 304. Both engines.
@@ -10,7 +10,7 @@ import { addStore } from '../../src/kaspi/merchant/stores.service.js';
 import { replaceEntries, upsertOrders } from '../../src/kaspi-orders/order.repository.js';
 import { pageStatements } from '../../src/kaspi-orders/orders.service.js';
 import { apiSession, type CheckedCall, startApi, type TestApi } from '../support/api.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-20T06:00:00Z');
@@ -157,4 +157,38 @@ describe('orders page cache', () => {
     now = T0 - DAY;
     expect((await get('/api/v1/kaspi/stores/M1/orders?since=3d&limit=1')).body.meta.total).toBe(3);
   });
+
+  it.skipIf(testEngine !== 'postgres')(
+    'a request during an uncommitted sync is answered at once with the committed page; the commit changes it (PostgreSQL; PGlite has one connection)',
+    async () => {
+      now = T0;
+      const before = await get(PAGE);
+      let release!: () => void;
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      let wrote!: () => void;
+      const written = new Promise<void>((r) => {
+        wrote = r;
+      });
+      const syncing = h.db.transaction().execute(async (trx) => {
+        await upsertOrders(trx, storeId, [order(6, new Date(T0 - DAY / 3))], false, new Date(now));
+        wrote();
+        await held;
+      });
+      try {
+        await written;
+        const runs = pageStatements.runs;
+        const during = await get(PAGE);
+        expect(pageStatements.runs).toBe(runs);
+        expect(during.headers.get('etag')).toBe(before.headers.get('etag'));
+      } finally {
+        release();
+        await syncing;
+      }
+      expect((await get(PAGE)).body.items.map((o: { code: string }) => o.code)).toEqual(['C6', 'C1']);
+      await sql`delete from kaspi_orders where code = 'C6'`.execute(h.db);
+      expect((await get(PAGE)).body.items.map((o: { code: string }) => o.code)).toEqual(['C1', 'C2']);
+    },
+  );
 });

@@ -33,8 +33,6 @@ export interface KaspiStoresTable {
   /** SHA-256 (hex) of the price list's secret path token; the token sealed with the secret key. */
   price_list_token_hash: string | null;
   price_list_token_encrypted: string | null;
-  /** Bumped by every statement writing the store's orders or their entries (sql/0030): the orders page cache's validator. */
-  orders_version: Generated<string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -1,10 +1,11 @@
 import type { Generated } from 'kysely';
 
-/** Tables of sql/0008_kaspi_orders.sql: Shop API orders, their entries, the sync cursor. */
+/** Tables of sql/0008_kaspi_orders.sql (Shop API orders, their entries, the sync cursor) and 0031 (the orders' versions). */
 export interface KaspiOrderTables {
   kaspi_orders: KaspiOrdersTable;
   kaspi_order_entries: KaspiOrderEntriesTable;
   kaspi_order_sync: KaspiOrderSyncTable;
+  kaspi_orders_versions: KaspiOrdersVersionsTable;
 }
 
 export interface KaspiOrdersTable {
@@ -53,4 +54,14 @@ export interface KaspiOrderSyncTable {
   synced_until: Date;
   last_run_at: Date;
   orders_total: Generated<string>;
+}
+
+/**
+ * The version of a store's orders (sql/0031): bumped by every statement that changed the store's
+ * orders or their entries (not synced_at alone); the REST orders page cache's validator. No row:
+ * version 0. No foreign key (a deleted store's row stays; ids are never reused).
+ */
+export interface KaspiOrdersVersionsTable {
+  store_id: string;
+  version: string;
 }

@@ -11,9 +11,9 @@ import { formatStrategy } from '../../demper/product-settings.js';
 import { listProducts } from '../../demper/products.repository.js';
 import { setProducts, toggleProducts } from '../../demper/products.service.js';
 import { ORDER_STATES } from '../../kaspi/merchant/shop-api.parser.js';
-import { findStoreAnyUser, listStores, type StoreRow } from '../../kaspi/merchant/stores.repository.js';
-import { addStore, removeStore, resolveStore, storeView, visibleStore } from '../../kaspi/merchant/stores.service.js';
-import { storeOrdersPage } from '../../kaspi-orders/orders.service.js';
+import { listStores, type StoreRow } from '../../kaspi/merchant/stores.repository.js';
+import { addStore, removeStore, resolveStore, storeView } from '../../kaspi/merchant/stores.service.js';
+import { storeOrdersPage, storeOrdersVersion } from '../../kaspi-orders/orders.service.js';
 import { periodWindow, salesReport, sinceWindow } from '../../kaspi-orders/sales.service.js';
 import { listStorePreorders } from '../../preorders/preorders.service.js';
 import { commissionTable } from '../../profit/kaspi-commissions.js';
@@ -221,7 +221,7 @@ const NOT_FOUND = { 404: 'No such store (STORE_NOT_FOUND)' };
 /** A rendered orders page (its items and total) and what it is exact for. */
 interface OrdersPage extends CachedPage {
   total: number;
-  /** The store's orders_version and name it was built at. */
+  /** The version of the store's orders (sql/0031) and the store's name it was built at. */
   version: string;
   name: string;
   /** Exact for requests at builtAt ≤ now < until (ms; a relative window's oldest order leaves at until). */
@@ -472,24 +472,25 @@ export function kaspiRoutes() {
         const offset = query.offset ?? 0;
         const status = query.status?.toUpperCase();
         // The store, its visibility (403/404) and its orders' version: one cheap statement.
-        let store = visibleStore(await findStoreAnyUser(deps.db, params.store, user), params.store);
+        let { store, version } = await storeOrdersVersion(deps.db, params.store, user);
         const key = [store.id, span === undefined ? `at${since.getTime()}` : `last${span}`, query.state ?? '', status ?? '', limit, offset].join('\u0000');
         let page = orderPages.get(key);
         const t = now.getTime();
-        if (!page || page.version !== store.orders_version || page.name !== store.name || t < page.builtAt || t >= page.until) {
-          // The store (403/404) and the page in one statement.
+        if (!page || page.version !== version || page.name !== store.name || t < page.builtAt || t >= page.until) {
+          // The store (403/404), its orders' version and the page in one statement: one snapshot.
           const built = await storeOrdersPage(deps.db, params.store, user, { since, state: query.state, status, limit, offset });
           store = built.store;
+          version = built.version;
           const until = span === undefined || built.oldest === null ? Number.POSITIVE_INFINITY : new Date(built.oldest).getTime() + span;
           const tag = createHash('sha256')
-            .update([key, store.orders_version, store.name, built.oldest === null ? '' : new Date(built.oldest).getTime()].join('\u0000'))
+            .update([key, version, store.name, built.oldest === null ? '' : new Date(built.oldest).getTime()].join('\u0000'))
             .digest('base64url')
             .slice(0, 22);
           page = {
             text: built.items,
             bytes: Buffer.byteLength(built.items) + 512,
             total: built.total,
-            version: store.orders_version,
+            version,
             name: store.name,
             builtAt: t,
             until,
