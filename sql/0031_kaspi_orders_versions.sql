@@ -1,4 +1,5 @@
--- The version of a store's orders (sql/0030) moves off kaspi_stores into a table of its own.
+-- The version of a store's orders (sql/0030) moves off kaspi_stores into a table of its own, and is
+-- bumped only by statements that changed something.
 --
 -- As kaspi_stores.orders_version, every bump was an UPDATE of the store's row: an orders sync held that
 -- row's lock until it committed, so every other writer of the store (settings, tokens, pauses, the
@@ -21,21 +22,32 @@ create table kaspi_orders_versions (
 insert into kaspi_orders_versions (store_id, version)
   select id, orders_version from kaspi_stores where orders_version <> 0;
 
--- The same triggers (sql/0030: statement-level, over the transition tables) call the new body. A
--- statement that changed no row (update … where false, an upsert that inserted or updated nothing)
--- bumps nothing and writes nothing.
+-- The same triggers (sql/0030: statement-level, over the transition tables) call the new body.
+-- A statement bumps the stores whose rows it changed:
+--   * an update counts a row only when it differs from its old row in more than synced_at (the sync's
+--     upsert rewrites every order of its overlap, unchanged ones with a new synced_at only), compared by
+--     the rows' binary images (*<>, as REFRESH MATERIALIZED VIEW CONCURRENTLY does: 7 → 7.0 is a change,
+--     the page shows it); rows are paired by id, a row without a pair counts;
+--   * a statement that changed no row (update … where false, an upsert that inserted or changed
+--     nothing) bumps nothing and writes nothing.
 create or replace function kaspi_orders_bump_version() returns trigger language plpgsql as $$
 declare
   stores bigint[];
 begin
   if tg_table_name = 'kaspi_orders' then
-    -- An update may move an order to another store: both stores.
     if tg_op = 'INSERT' then
       select array_agg(distinct store_id) into stores from new_rows;
     elsif tg_op = 'DELETE' then
       select array_agg(distinct store_id) into stores from old_rows;
     else
-      select array_agg(distinct store_id) into stores from (select store_id from new_rows union all select store_id from old_rows) r;
+      -- An order moved to another store: both stores.
+      select array_agg(distinct s) into stores
+      from (select n.store_id as new_store, o.store_id as old_store
+            from new_rows n full join old_rows o on o.id = n.id
+            where n.id is null or o.id is null
+              or n *<> jsonb_populate_record(o, jsonb_build_object('synced_at', n.synced_at))) c,
+           unnest(array[c.new_store, c.old_store]) s
+      where s is not null;
     end if;
   else
     -- Entries: the stores of their orders (an entry deleted with its order: the order's delete bumps).
@@ -44,8 +56,11 @@ begin
     elsif tg_op = 'DELETE' then
       select array_agg(distinct o.store_id) into stores from kaspi_orders o where o.id in (select order_id from old_rows);
     else
-      select array_agg(distinct o.store_id) into stores from kaspi_orders o
-      where o.id in (select order_id from new_rows union all select order_id from old_rows);
+      select array_agg(distinct k.store_id) into stores from kaspi_orders k
+      where k.id in (select x from (select n.order_id as new_order, o.order_id as old_order
+                                    from new_rows n full join old_rows o on o.id = n.id
+                                    where n.id is null or o.id is null or n *<> o) c,
+                                   unnest(array[c.new_order, c.old_order]) x);
     end if;
   end if;
   if stores is null then

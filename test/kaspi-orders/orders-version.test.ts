@@ -1,8 +1,8 @@
 // The version of a store's orders (sql/0031: kaspi_orders_versions, bumped by the statement-level
 // triggers of kaspi_orders and kaspi_order_entries): the REST orders page cache's validator. Bumped
 // once per statement that changed a store's orders or entries, never for a statement that changed
-// no row; never taking the kaspi_stores row's lock. Both engines; the tests of two transactions at
-// once need two connections: PostgreSQL only.
+// nothing (no row, or only synced_at); never taking the kaspi_stores row's lock. Both engines; the
+// tests of two transactions at once need two connections: PostgreSQL only.
 import { type Kysely, Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMemoryPglite, openPostgres } from '../../src/db/connect.js';
@@ -75,6 +75,23 @@ describe('kaspi orders version', () => {
     await sql`insert into kaspi_orders (store_id, kaspi_order_id, code, state, status, total_price, created_at)
       values (${one}::bigint, ${a}, ${a}, 'ARCHIVE', 'COMPLETED', 1000, now()) on conflict do nothing`.execute(h.db);
     expect(await versions()).toEqual(before);
+  });
+
+  it('an update that leaves its rows as they were, or moves only synced_at, bumps nothing; a change of scale does', async () => {
+    const [a] = await insertOrders(h.db, one);
+    await sql`insert into kaspi_order_entries (order_id, entry_number, product_code, product_name, quantity, base_price, total_price)
+      select id, 1, 'P', 'Product', 1, 10, 10 from kaspi_orders where code = ${a}`.execute(h.db);
+    const before = await versions();
+    await sql`update kaspi_orders set status = status, total_price = total_price`.execute(h.db);
+    await sql`update kaspi_order_entries set quantity = quantity`.execute(h.db);
+    // What the sync's upsert does to an order read again unchanged: every column rewritten, synced_at moved.
+    await sql`update kaspi_orders set code = code, synced_at = now() + interval '1 hour'`.execute(h.db);
+    expect(await versions()).toEqual(before);
+    // A change of a number's scale shows (7 → 7.0): it is a change.
+    await sql`update kaspi_orders set total_price = 1000.0 where code = ${a}`.execute(h.db);
+    expect(await versions()).toEqual([before[0]! + 1, before[1]]);
+    await sql`update kaspi_order_entries set base_price = 10.00 where order_id = (select id from kaspi_orders where code = ${a})`.execute(h.db);
+    expect(await versions()).toEqual([before[0]! + 2, before[1]]);
   });
 
   it('deleting a store deletes its orders; the other store keeps its version', async () => {

@@ -1,7 +1,8 @@
 // GET /api/v1/kaspi/stores/{store}/orders keeps rendered pages (kaspi.ts, sql/0030, 0031): a page served
 // again does not run the page statement, but any write to the store's orders or their entries (the
 // sync's own statements, or plain SQL: insert, update, delete), time moving an order out of a relative
-// window, and another user's token are all answered as without the cache. ETag and 304. Both engines.
+// window, and another user's token are all answered as without the cache; a write that changes
+// nothing (a sync reading unchanged orders again) keeps the page. ETag and 304. Both engines.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -156,6 +157,37 @@ describe('orders page cache', () => {
     // A clock behind the page's build (an earlier request finishing late) builds again.
     now = T0 - DAY;
     expect((await get('/api/v1/kaspi/stores/M1/orders?since=3d&limit=1')).body.meta.total).toBe(3);
+  });
+
+  it('a write that changes nothing keeps the page: the sync reading unchanged orders again, statements matching no row', async () => {
+    now = T0;
+    const first = await get(PAGE);
+    const etag = first.headers.get('etag')!;
+    const runs = pageStatements.runs;
+    // The next sync's overlap: orders 1-3 upserted again as they are (only synced_at moves), no entries re-read.
+    now = T0 + 60_000;
+    await upsertOrders(
+      h.db,
+      storeId,
+      [1, 2, 3].map((n) => order(n, new Date(T0 - n * DAY))),
+      false,
+      new Date(now),
+    );
+    await sql`update kaspi_orders set status = 'X' where false`.execute(h.db);
+    await sql`update kaspi_orders set status = status where store_id = ${storeId}`.execute(h.db);
+    await sql`delete from kaspi_order_entries where false`.execute(h.db);
+    await sql`insert into kaspi_orders (store_id, kaspi_order_id, code, state, status, total_price, created_at)
+      values (${storeId}, 'k1', 'C1', 'ARCHIVE', 'COMPLETED', 1, ${new Date(T0)}) on conflict do nothing`.execute(h.db);
+    const again = await get(PAGE, aliceRead, { 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    expect(pageStatements.runs).toBe(runs);
+    // A change the page shows only as text (1001 → 1001.0) is a change.
+    await sql`update kaspi_orders set total_price = 1001.0 where code = 'C1'`.execute(h.db);
+    const scaled = await get(PAGE, aliceRead, { 'if-none-match': etag });
+    expect(scaled.status).toBe(200);
+    expect(scaled.body.items[0].totalPrice).toBe('1001.0');
+    await sql`update kaspi_orders set total_price = 1001 where code = 'C1'`.execute(h.db);
+    expect((await get(PAGE)).body.items[0].totalPrice).toBe('1001');
   });
 
   it.skipIf(testEngine !== 'postgres')(
