@@ -22,9 +22,13 @@ export async function insertVersion(
     .executeTakeFirstOrThrow();
 }
 
-/** Holds the store's row until the transaction ends, so two fetches never record the same new version twice. */
+/**
+ * Holds the store's row until the transaction ends, so two fetches never record the same new version
+ * twice. FOR NO KEY UPDATE: it excludes another fetch as FOR UPDATE would, but not the key-share lock
+ * an orders sync takes on the row through kaspi_orders' foreign key, so a fetch never waits for a sync.
+ */
 export async function lockStore(db: Kysely<Database>, storeId: string): Promise<void> {
-  await db.selectFrom('kaspi_stores').select('id').where('id', '=', storeId).forUpdate().execute();
+  await db.selectFrom('kaspi_stores').select('id').where('id', '=', storeId).forNoKeyUpdate().execute();
 }
 
 export async function insertFetch(db: Kysely<Database>, fetch: PriceListFetch): Promise<void> {

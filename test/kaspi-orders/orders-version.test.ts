@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMemoryPglite, openPostgres } from '../../src/db/connect.js';
 import { migrateToLatest, SqlFileMigrationProvider } from '../../src/db/migrate.js';
 import type { Database } from '../../src/db/schema.js';
+import { lockStore } from '../../src/demper/price-list-log.repository.js';
 import { setPause, upsertStore } from '../../src/kaspi/merchant/stores.repository.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
 
@@ -106,7 +107,7 @@ describe('kaspi orders version', () => {
   });
 
   it.skipIf(testEngine !== 'postgres')(
-    'an uncommitted orders write does not lock the store row: its settings, pause and upsert go through at once (PostgreSQL; PGlite has one connection)',
+    'an uncommitted orders write does not lock the store row: its settings, pause, upsert and the price list lock go through at once (PostgreSQL; PGlite has one connection)',
     async () => {
       let release!: () => void;
       const held = new Promise<void>((r) => {
@@ -130,6 +131,9 @@ describe('kaspi orders version', () => {
           await setPause(trx, one, new Date('2026-11-21T00:00:00Z'), 'test');
           await upsertStore(trx, { merchantId: 'V1', name: 'One renamed' });
           await sql`update kaspi_stores set points = array['PP1'] where id = ${one}::bigint`.execute(trx);
+          // The served price list's lock (two fetches never record one version twice) does not
+          // wait for the key-share lock an orders insert takes through its foreign key.
+          await lockStore(trx, one);
         });
       } finally {
         release();
