@@ -1,8 +1,10 @@
 // All SQL for kaspi_products and kaspi_product_history (and the read of a product's offers that
 // goes with locking it, to save a round trip per product).
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { PREPARED } from '../db/prepared.js';
 import type { Database } from '../db/schema.js';
+import { textArray } from '../db/text-array.js';
+import { type OffersWrite, offersCtes } from './offer.repository.js';
 import type { ProductFields, ProductRow, StoredOffer, TrackedField } from './snapshot-diff.js';
 
 type Db = Kysely<Database>;
@@ -58,74 +60,102 @@ export function productKey(kaspiId: string, cityId: string): string {
   return `${kaspiId}|${cityId}`;
 }
 
-const HISTORY_FIELDS = sql.raw(
-  'name, description_text, category, category_path, brand, min_price, max_price, rating, review_count, seller_count, offers_status, photos',
-);
+const HISTORY_COLUMNS = [
+  'name',
+  'description_text',
+  'category',
+  'category_path',
+  'brand',
+  'min_price',
+  'max_price',
+  'rating',
+  'review_count',
+  'seller_count',
+  'offers_status',
+  'photos',
+];
+const HISTORY_FIELDS = sql.raw(HISTORY_COLUMNS.join(', '));
 
-/**
- * Inserts a first-seen product, its first history row (the tracked fields copied from the row just
- * inserted) and, given `offers` (the WITH items of `offersCtes`, which read the product id from
- * `p`), its offers and their history: one statement, one round trip. Returns the product id, or
- * undefined when another process inserted the product first (then nothing is written).
- */
-export async function insertProduct(
-  db: Db,
-  kaspiId: string,
-  cityId: string,
-  f: ProductFields,
-  changed: readonly TrackedField[],
-  now: Date,
-  offers?: RawBuilder<unknown>,
-): Promise<string | undefined> {
-  const { rows } = await sql<{ id: string | number }>`${sql.raw(PREPARED)}
-    with p as (
-      insert into kaspi_products (kaspi_id, city_id, name, description_text, description_html, category, category_path, brand,
-        min_price, max_price, rating, review_count, seller_count, offers_status, photos, url, incomplete_fields, first_seen_at, last_checked_at, last_changed_at)
-      values (${kaspiId}, ${cityId}, ${f.name}, ${f.descriptionText}, ${f.descriptionHtml}, ${f.category}, ${f.categoryPath}::text[], ${f.brand},
-        ${f.minPrice}::numeric, ${f.maxPrice}::numeric, ${f.rating}::numeric, ${f.reviewCount}::integer, ${f.sellerCount}::integer,
-        ${f.offersStatus}, ${f.photos}::text[], ${f.url}, ${f.incompleteFields}::text[], ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz)
-      on conflict (kaspi_id, city_id) do nothing
-      returning id, ${HISTORY_FIELDS}
-    ), h as (
-      insert into kaspi_product_history (product_id, checked_at, changed_fields, ${HISTORY_FIELDS})
-      select id, ${now}::timestamptz, ${[...changed]}::text[], ${HISTORY_FIELDS} from p
-    )${offers ? sql`, ${offers}` : sql``}
-    select id from p`.execute(db);
-  return rows[0] ? String(rows[0].id) : undefined;
+/** One product to store: inserted on first sight, else updated; see writeProducts. */
+export interface ProductWrite {
+  /** The stored (locked) product's id, or undefined on first sight: then it is inserted. */
+  id: string | undefined;
+  kaspiId: string;
+  cityId: string;
+  fields: ProductFields;
+  /** checked_at, last_checked_at, the history rows' times (and first_seen_at on insert). */
+  now: Date;
+  /** Tracked fields that changed: a history row and last_changed_at when there are any (every one on first sight). */
+  changed: readonly TrackedField[];
+  /** Its offers diff, or undefined to leave its offers as they are. */
+  offers?: Omit<OffersWrite, 'ord'>;
 }
 
+const PRODUCT_COLUMNS = sql.raw(
+  'id, kaspi_id, city_id, name, description_text, description_html, category, category_path, brand, min_price, max_price, rating, ' +
+    'review_count, seller_count, offers_status, photos, url, incomplete_fields, now, changed, ord',
+);
+const qualified = (alias: string) => sql.raw(HISTORY_COLUMNS.map((c) => `${alias}.${c}`).join(', '));
+
 /**
- * Stores the new state; `last_checked_at` always moves, `last_changed_at` only on a change. In the
- * same statement: the history row when tracked fields changed (copied from the updated row), and
- * given `offers` (the WITH items of `offersCtes`, which read the product id from `p`), the offers
- * and their history. One round trip.
+ * Stores a batch of products (distinct keys, in key order) in one statement, one round trip: the
+ * first sights inserted in the order given (so two batches inserting the same new products queue
+ * instead of deadlocking), the stored ones updated (`last_checked_at` always moves,
+ * `last_changed_at` only on a change), a history row for each product with changed fields (copied
+ * from the row written), and their offers with their history (offersCtes). Columns travel as array
+ * literals (textArray) through `unnest`; the text[] columns as an array of array literals, each cast
+ * on its row. Returns each product's id in the order given, or undefined for a first sight another
+ * process inserted after the caller's lock read: its insert only locked the row, and nothing was
+ * written for it (not its history, not its offers).
  */
-export async function updateProduct(
-  db: Db,
-  id: string,
-  f: ProductFields,
-  now: Date,
-  changed: readonly TrackedField[],
-  offers?: RawBuilder<unknown>,
-): Promise<void> {
-  const history = changed.length
-    ? sql`, h as (
+export async function writeProducts(db: Db, writes: readonly ProductWrite[]): Promise<(string | undefined)[]> {
+  const col = (get: (w: ProductWrite) => string | undefined) => textArray(writes.map(get));
+  const list = (get: (w: ProductWrite) => readonly string[]) => textArray(writes.map((w) => textArray(get(w))));
+  const f = (get: (f: ProductFields) => string | number | null) => textArray(writes.map((w) => get(w.fields)));
+  const offers: OffersWrite[] = [];
+  writes.forEach((w, i) => {
+    if (w.offers) offers.push({ ...w.offers, ord: i + 1 });
+  });
+  const { rows } = await sql<{ ord: string | number; id: string | number }>`${sql.raw(PREPARED)}
+    with v as (
+      select * from unnest(${col((w) => w.id)}::bigint[], ${col((w) => w.kaspiId)}::text[], ${col((w) => w.cityId)}::text[],
+        ${f((x) => x.name)}::text[], ${f((x) => x.descriptionText)}::text[], ${f((x) => x.descriptionHtml)}::text[], ${f((x) => x.category)}::text[],
+        ${list((w) => w.fields.categoryPath)}::text[], ${f((x) => x.brand)}::text[], ${f((x) => x.minPrice)}::numeric[], ${f((x) => x.maxPrice)}::numeric[],
+        ${f((x) => x.rating)}::numeric[], ${f((x) => x.reviewCount)}::integer[], ${f((x) => x.sellerCount)}::integer[], ${f((x) => x.offersStatus)}::text[],
+        ${list((w) => w.fields.photos)}::text[], ${f((x) => x.url)}::text[], ${list((w) => w.fields.incompleteFields)}::text[],
+        ${col((w) => w.now.toISOString())}::timestamptz[], ${list((w) => w.changed)}::text[]) with ordinality as v(${PRODUCT_COLUMNS})
+    ), ins as (
+      insert into kaspi_products (kaspi_id, city_id, name, description_text, description_html, category, category_path, brand,
+        min_price, max_price, rating, review_count, seller_count, offers_status, photos, url, incomplete_fields, first_seen_at, last_checked_at, last_changed_at)
+      select kaspi_id, city_id, name, description_text, description_html, category, category_path::text[], brand,
+        min_price, max_price, rating, review_count, seller_count, offers_status, photos::text[], url, incomplete_fields::text[], now, now, now
+      from v where id is null
+      order by ord
+      -- Stored by another process since the caller's lock read: not written, but locked (as FOR UPDATE:
+      -- the key is "updated") at its place in key order, as the caller's lock read would have.
+      on conflict (kaspi_id, city_id) do update set kaspi_id = excluded.kaspi_id where false
+      returning id, kaspi_id, city_id, ${HISTORY_FIELDS}
+    ), upd as (
+      update kaspi_products k set name = v.name, description_text = v.description_text, description_html = v.description_html,
+        category = v.category, category_path = v.category_path::text[], brand = v.brand, min_price = v.min_price, max_price = v.max_price,
+        rating = v.rating, review_count = v.review_count, seller_count = v.seller_count, offers_status = v.offers_status,
+        photos = v.photos::text[], url = v.url, incomplete_fields = v.incomplete_fields::text[], last_checked_at = v.now,
+        last_changed_at = case when v.changed = '{}' then k.last_changed_at else v.now end -- v.changed: textArray(changed)
+      from v where k.id = v.id
+      returning v.ord, k.id, v.now, v.changed, ${qualified('k')}
+    ), p as (
+      select v.ord, i.id, v.now, v.changed, ${qualified('i')} from ins i join v on v.kaspi_id = i.kaspi_id and v.city_id = i.city_id
+      union all
+      select * from upd
+    ), h as (
       insert into kaspi_product_history (product_id, checked_at, changed_fields, ${HISTORY_FIELDS})
-      select id, ${now}::timestamptz, ${[...changed]}::text[], ${HISTORY_FIELDS} from p
-    )`
-    : sql``;
-  await sql`${sql.raw(PREPARED)}
-    with p as (
-      update kaspi_products set name = ${f.name}, description_text = ${f.descriptionText}, description_html = ${f.descriptionHtml},
-        category = ${f.category}, category_path = ${f.categoryPath}::text[], brand = ${f.brand}, min_price = ${f.minPrice}::numeric,
-        max_price = ${f.maxPrice}::numeric, rating = ${f.rating}::numeric, review_count = ${f.reviewCount}::integer,
-        seller_count = ${f.sellerCount}::integer, offers_status = ${f.offersStatus}, photos = ${f.photos}::text[], url = ${f.url},
-        incomplete_fields = ${f.incompleteFields}::text[],
-        last_checked_at = ${now}::timestamptz${changed.length ? sql`, last_changed_at = ${now}::timestamptz` : sql``}
-      where id = ${id}::bigint
-      returning id, ${HISTORY_FIELDS}
-    )${history}${offers ? sql`, ${offers}` : sql``}
-    select id from p`.execute(db);
+      select id, now, changed::text[], ${HISTORY_FIELDS} from p where changed <> '{}'
+      order by ord
+    ), ${offersCtes(offers)}
+    select ord, id from p`.execute(db);
+  const ids: (string | undefined)[] = new Array(writes.length).fill(undefined);
+  for (const r of rows) ids[Number(r.ord) - 1] = String(r.id);
+  return ids;
 }
 
 /**

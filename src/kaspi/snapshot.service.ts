@@ -6,9 +6,8 @@
 import type { Kysely } from 'kysely';
 import { normalizeDecimal } from '../core/money.js';
 import type { Database } from '../db/schema.js';
-import { offersCtes } from './offer.repository.js';
 import type { KaspiOffer } from './offers.parser.js';
-import { insertProduct, lockProductsWithOffers, lockProductWithOffers, productKey, updateProduct } from './product.repository.js';
+import { lockProductsWithOffers, lockProductWithOffers, type ProductWrite, productKey, writeProducts } from './product.repository.js';
 import type { LayoutField } from './product-page-sources.js';
 import {
   changedProductFields,
@@ -71,9 +70,10 @@ export interface SnapshotToWrite {
 
 /**
  * Writes several observations inside the caller's transaction (a batch of a scrape: one commit for
- * all of them, and one round trip to read and lock the stored ones); returns what changed for each,
- * in the order given. Products are written in key order, so two batches inserting the same new
- * products queue instead of deadlocking. The same product twice: the second sees the first.
+ * all of them, one round trip to read and lock the stored ones and one to write them all); returns
+ * what changed for each, in the order given. Products are written in key order, so two batches
+ * inserting the same new products queue instead of deadlocking. The same product twice: written one
+ * at a time, the second seeing the first.
  */
 export async function writeProductSnapshots(trx: Kysely<Database>, items: readonly SnapshotToWrite[]): Promise<SavedSnapshot[]> {
   const locked = await lockProductsWithOffers(
@@ -83,58 +83,87 @@ export async function writeProductSnapshots(trx: Kysely<Database>, items: readon
   const order = items.map((_, i) => i);
   const keys = items.map((i) => productKey(i.obs.kaspiId, i.obs.cityId));
   order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
-  const written = new Set<string>();
   const saved: SavedSnapshot[] = new Array(items.length);
+  const entry = (i: number, stored: Locked | undefined): Entry => ({ index: i, obs: items[i]!.obs, now: items[i]!.now, stored });
+  if (new Set(keys).size === keys.length) {
+    await writeEntries(
+      trx,
+      order.map((i) => entry(i, locked.get(keys[i]!))),
+      saved,
+    );
+    return saved;
+  }
+  const written = new Set<string>();
   for (const i of order) {
-    const { obs, now } = items[i]!;
     const key = keys[i]!;
-    const stored = written.has(key) ? await lockProductWithOffers(trx, obs.kaspiId, obs.cityId) : locked.get(key);
-    saved[i] = await writeProductSnapshot(trx, obs, now, stored);
+    const stored = written.has(key) ? await lockProductWithOffers(trx, items[i]!.obs.kaspiId, items[i]!.obs.cityId) : locked.get(key);
+    await writeEntries(trx, [entry(i, stored)], saved);
     written.add(key);
   }
   return saved;
 }
 
-async function writeProductSnapshot(
-  trx: Kysely<Database>,
-  obs: ProductObservation,
-  now: Date,
-  lockedRow: { product: ProductRow; offers: StoredOffer[] } | undefined,
-): Promise<SavedSnapshot> {
-  let stored = lockedRow;
-  let created = false;
-  let productId = '';
-  let changed: TrackedField[] = [];
-  let { fields, kept } = resolveFields(obs, stored?.product);
-  let offerEvents: OfferEvent[] = [];
+type Locked = { product: ProductRow; offers: StoredOffer[] };
+interface Entry {
+  /** Its place in the caller's list (and in `saved`). */
+  index: number;
+  obs: ProductObservation;
+  now: Date;
+  /** The stored product, locked; undefined on first sight. */
+  stored: Locked | undefined;
+}
+
+/**
+ * Resolves each observation against its stored row and writes them all in one statement (distinct
+ * products, in key order); fills `saved`. A first sight another process inserted after our lock
+ * read (the insert wrote nothing for it, and locked it) is then resolved and written as an update.
+ */
+async function writeEntries(trx: Kysely<Database>, entries: readonly Entry[], saved: SavedSnapshot[]): Promise<void> {
+  const plans = entries.map(planWrite);
+  const ids = await writeProducts(
+    trx,
+    plans.map((p) => p.write),
+  );
+  const raced: Entry[] = [];
+  entries.forEach((e, k) => {
+    const id = ids[k];
+    if (id === undefined) raced.push(e);
+    else saved[e.index] = { ...plans[k]!.saved, productId: id };
+  });
+  if (!raced.length) return;
+  const relocked = await lockProductsWithOffers(
+    trx,
+    raced.map((e) => e.obs),
+  );
+  await writeEntries(
+    trx,
+    raced.map((e) => ({ ...e, stored: relocked.get(productKey(e.obs.kaspiId, e.obs.cityId)) })),
+    saved,
+  );
+}
+
+/** What to write for one observation, and what to report once written (all but the product id). */
+function planWrite(e: Entry): { write: ProductWrite; saved: SavedSnapshot } {
+  const { obs, now, stored } = e;
+  const { fields, kept } = resolveFields(obs, stored?.product);
+  const base = { kaspiId: obs.kaspiId, cityId: obs.cityId, fields, now };
   if (!stored) {
     // First sight: the product, its first history row (every tracked field counts as changed),
-    // its offers and their `appeared` rows in one statement.
+    // its offers and their `appeared` rows.
     const diff = obs.offers ? diffOffers([], obs.offers) : undefined;
-    const offers = diff?.upsert.length ? offersCtes(diff, now) : undefined;
-    const insertedId = await insertProduct(trx, obs.kaspiId, obs.cityId, fields, TRACKED_FIELDS, now, offers);
-    if (insertedId !== undefined) {
-      created = true;
-      productId = insertedId;
-      changed = [...TRACKED_FIELDS];
-      offerEvents = diff?.events ?? [];
-    } else {
-      // Another process inserted it between our select and insert (and nothing was written):
-      // continue as an update.
-      stored = (await lockProductWithOffers(trx, obs.kaspiId, obs.cityId))!;
-      ({ fields, kept } = resolveFields(obs, stored.product));
-    }
+    return {
+      write: { ...base, id: undefined, changed: TRACKED_FIELDS, offers: diff?.upsert.length ? { diff, stored: [] } : undefined },
+      saved: { productId: '', created: true, changed: [...TRACKED_FIELDS], offerEvents: diff?.events ?? [], fields, kept, checkedAt: now },
+    };
   }
-  if (stored) {
-    productId = stored.product.id;
-    changed = changedProductFields(stored.product, fields);
-    const diff = obs.offers ? diffOffers(stored.offers, obs.offers) : undefined;
-    offerEvents = diff?.events ?? [];
-    // With its history row when a tracked field changed, and its offers, in the same statement.
-    const offers = diff && (stored.offers.length || diff.upsert.length) ? offersCtes(diff, now) : undefined;
-    await updateProduct(trx, productId, fields, now, changed, offers);
-  }
-  return { productId, created, changed, offerEvents, fields, kept, checkedAt: now };
+  const changed = changedProductFields(stored.product, fields);
+  const diff = obs.offers ? diffOffers(stored.offers, obs.offers) : undefined;
+  // With its history row when a tracked field changed, and its offers.
+  const offers = diff && (stored.offers.length || diff.upsert.length) ? { diff, stored: stored.offers } : undefined;
+  return {
+    write: { ...base, id: stored.product.id, changed, offers },
+    saved: { productId: stored.product.id, created: false, changed, offerEvents: diff?.events ?? [], fields, kept, checkedAt: now },
+  };
 }
 
 function resolveFields(obs: ProductObservation, prev: ProductRow | undefined): { fields: ProductFields; kept: LayoutField[] } {
