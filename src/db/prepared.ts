@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
  * A statement whose text starts with this comment is prepared once per PostgreSQL connection (named
  * by a hash of its text) and then only bound and executed: for hot paths that run thousands of
  * times with the same text, where parsing and planning a large statement each time costs more than
- * running it (the Kaspi scrape's per-product statements: ~0.6 ms of server CPU per product). Plain
+ * running it (the Kaspi scrape's statements, then one per product: ~0.6 ms of server CPU per product). Plain
  * text elsewhere, and on PGlite the comment is just a comment.
  */
 export const PREPARED = '/* mp:prepared */';
