@@ -28,6 +28,12 @@ export interface FakeResponse {
   truncateAt?: number;
   /** Destroy the connection without answering. */
   drop?: boolean;
+  /**
+   * A body made while it is sent, as a big answer of a real server streams in (chunked transfer
+   * encoding, no content-length): each piece is made and written in turn, waiting while the client
+   * is behind. Instead of `body`; JSON content type unless `headers` say otherwise.
+   */
+  stream?: () => Iterable<string | Buffer>;
 }
 
 export type Handler = (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;
@@ -206,6 +212,20 @@ export class FakeServer {
       return;
     }
     const headers: Record<string, string> = { ...(response.headers ?? {}) };
+    if (response.stream) {
+      headers['content-type'] ??= 'application/json; charset=utf-8';
+      res.writeHead(response.status ?? 200, headers);
+      for (const piece of response.stream()) {
+        if (res.destroyed) return; // the client went away
+        if (!res.write(piece))
+          await new Promise((resolve) => {
+            res.once('drain', resolve);
+            res.once('close', resolve);
+          });
+      }
+      res.end();
+      return;
+    }
     if (Array.isArray(response.body) && response.body.length > 0 && response.body.every((b) => Buffer.isBuffer(b)) && response.truncateAt === undefined) {
       // Pieces of one body (a page template around an id): written together, never copied into one Buffer.
       const pieces = response.body as Buffer[];
