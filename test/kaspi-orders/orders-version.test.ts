@@ -10,7 +10,7 @@ import { migrateToLatest, SqlFileMigrationProvider } from '../../src/db/migrate.
 import type { Database } from '../../src/db/schema.js';
 import { lockStore } from '../../src/demper/price-list-log.repository.js';
 import { setPause, upsertStore } from '../../src/kaspi/merchant/stores.repository.js';
-import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
+import { createTestDatabase, holdTransaction, type TestDatabase, testEngine } from '../support/db.js';
 
 let h: TestDatabase;
 let one: string;
@@ -109,22 +109,12 @@ describe('kaspi orders version', () => {
   it.skipIf(testEngine !== 'postgres')(
     'an uncommitted orders write does not lock the store row: its settings, pause, upsert and the price list lock go through at once (PostgreSQL; PGlite has one connection)',
     async () => {
-      let release!: () => void;
-      const held = new Promise<void>((r) => {
-        release = r;
-      });
-      let wrote!: () => void;
-      const written = new Promise<void>((r) => {
-        wrote = r;
-      });
-      const sync = h.db.transaction().execute(async (trx) => {
+      const sync = holdTransaction(h.db, async (trx) => {
         await insertOrders(trx, one);
         await sql`update kaspi_orders set status = 'CANCELLED' where store_id = ${one}::bigint`.execute(trx);
-        wrote();
-        await held;
       });
       try {
-        await written;
+        await sync.written;
         // A wait for the store row's lock fails after 300 ms instead of waiting for the sync.
         await h.db.transaction().execute(async (trx) => {
           await sql`set local lock_timeout = '300ms'`.execute(trx);
@@ -136,8 +126,8 @@ describe('kaspi orders version', () => {
           await lockStore(trx, one);
         });
       } finally {
-        release();
-        await sync;
+        sync.release();
+        await sync.done;
       }
       await setPause(h.db, one, null, null);
       await upsertStore(h.db, { merchantId: 'V1', name: 'One' });
@@ -148,20 +138,8 @@ describe('kaspi orders version', () => {
     'two transactions writing one store’s orders: the second bump waits for the first, both count (PostgreSQL)',
     async () => {
       const start = await versions();
-      let release!: () => void;
-      const held = new Promise<void>((r) => {
-        release = r;
-      });
-      let wrote!: () => void;
-      const written = new Promise<void>((r) => {
-        wrote = r;
-      });
-      const first = h.db.transaction().execute(async (trx) => {
-        await insertOrders(trx, one);
-        wrote();
-        await held;
-      });
-      await written;
+      const first = holdTransaction(h.db, (trx) => insertOrders(trx, one));
+      await first.written;
       let secondDone = false;
       const second = insertOrders(h.db, one, two).then(() => {
         secondDone = true;
@@ -170,8 +148,8 @@ describe('kaspi orders version', () => {
       expect(await versions()).toEqual(start);
       await new Promise((r) => setTimeout(r, 200));
       expect(secondDone).toBe(false);
-      release();
-      await first;
+      first.release();
+      await first.done;
       await second;
       expect(await versions()).toEqual([start[0]! + 2, start[1]! + 1]);
     },

@@ -11,7 +11,7 @@ import { addStore } from '../../src/kaspi/merchant/stores.service.js';
 import { replaceEntries, upsertOrders } from '../../src/kaspi-orders/order.repository.js';
 import { pageStatements } from '../../src/kaspi-orders/orders.service.js';
 import { apiSession, type CheckedCall, startApi, type TestApi } from '../support/api.js';
-import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
+import { createTestDatabase, holdTransaction, type TestDatabase, testEngine } from '../support/db.js';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-20T06:00:00Z');
@@ -195,28 +195,16 @@ describe('orders page cache', () => {
     async () => {
       now = T0;
       const before = await get(PAGE);
-      let release!: () => void;
-      const held = new Promise<void>((r) => {
-        release = r;
-      });
-      let wrote!: () => void;
-      const written = new Promise<void>((r) => {
-        wrote = r;
-      });
-      const syncing = h.db.transaction().execute(async (trx) => {
-        await upsertOrders(trx, storeId, [order(6, new Date(T0 - DAY / 3))], false, new Date(now));
-        wrote();
-        await held;
-      });
+      const syncing = holdTransaction(h.db, (trx) => upsertOrders(trx, storeId, [order(6, new Date(T0 - DAY / 3))], false, new Date(now)));
       try {
-        await written;
+        await syncing.written;
         const runs = pageStatements.runs;
         const during = await get(PAGE);
         expect(pageStatements.runs).toBe(runs);
         expect(during.headers.get('etag')).toBe(before.headers.get('etag'));
       } finally {
-        release();
-        await syncing;
+        syncing.release();
+        await syncing.done;
       }
       expect((await get(PAGE)).body.items.map((o: { code: string }) => o.code)).toEqual(['C6', 'C1']);
       await sql`delete from kaspi_orders where code = 'C6'`.execute(h.db);

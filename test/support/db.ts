@@ -3,10 +3,11 @@
 // database per file, dropped afterwards).
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { inject } from 'vitest';
 import { type DbHandle, openMemoryPglite, openPostgres } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import type { Database } from '../../src/db/schema.js';
 
 export const testEngine: 'pglite' | 'postgres' = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
@@ -58,4 +59,33 @@ function safeInject(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A transaction kept open after `write` has run: for tests of what others see (or wait for) meanwhile. */
+export interface HeldTransaction {
+  /** Settles once `write` has run inside the open transaction. */
+  written: Promise<void>;
+  /** Lets the transaction commit. */
+  release: () => void;
+  /** Settles once it has committed (rejects if `write` failed). */
+  done: Promise<void>;
+}
+
+/** Runs `write` in a transaction of `db` and holds the transaction open until `release()`. */
+export function holdTransaction(db: Kysely<Database>, write: (trx: Kysely<Database>) => Promise<unknown>): HeldTransaction {
+  let release!: () => void;
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  let wrote!: () => void;
+  const written = new Promise<void>((r) => {
+    wrote = r;
+  });
+  const done = db.transaction().execute(async (trx) => {
+    await write(trx);
+    wrote();
+    await held;
+  });
+  // A failed write must not leave `written` pending forever.
+  return { written: Promise.race([written, done]), release, done };
 }
